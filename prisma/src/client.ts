@@ -12,3 +12,9 @@ export function createDb(databaseUrl: string, poolSize = 10): Db {
   const adapter = new PrismaPg({ ...poolConfigFromUrl(databaseUrl), max: poolSize });
   return new PrismaClient({ adapter });
 }
+
+/** Prisma's Bytes fields want an ArrayBuffer-backed view. */
+export type DbBytes = Uint8Array<ArrayBuffer>;
+export function dbBytes(bytes: Uint8Array): DbBytes {
+  return bytes.buffer instanceof ArrayBuffer ? (bytes as DbBytes) : new Uint8Array(bytes);
+}

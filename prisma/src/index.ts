@@ -1,3 +1,3 @@
-export { createDb, Prisma, type Db } from './client.js';
+export { createDb, dbBytes, Prisma, type Db, type DbBytes } from './client.js';
 export { poolConfigFromUrl } from './connection.js';
 export { migrate } from './migrate.js';

@@ -28,6 +28,7 @@ CREATE TABLE "Session" (
 CREATE TABLE "Invite" (
     "id" UUID NOT NULL,
     "tokenHash" BYTEA NOT NULL,
+    "kind" VARCHAR(16) NOT NULL,
     "createdById" UUID,
     "usedById" UUID,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,

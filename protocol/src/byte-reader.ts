@@ -1,0 +1,45 @@
+import { decodeU32 } from './bytes.js';
+import { ProtocolError } from './errors.js';
+
+/**
+ * Reads a record front to back and throws 'bad-length' as soon as a field
+ * would run past the end, so parsers never index out of bounds.
+ */
+export class ByteReader {
+  private offset = 0;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly what: string,
+  ) {}
+
+  get remaining(): number {
+    return this.bytes.length - this.offset;
+  }
+
+  u8(field: string): number {
+    return this.take(1, field)[0] as number;
+  }
+
+  /** Big-endian unsigned 32-bit integer. */
+  u32(field: string): number {
+    return decodeU32(this.take(4, field), 0);
+  }
+
+  /** Returns a copy, so callers may keep it after the source is wiped. */
+  take(length: number, field: string): Uint8Array {
+    this.ensure(length, field);
+    const start = this.offset;
+    this.offset += length;
+    return this.bytes.slice(start, start + length);
+  }
+
+  private ensure(length: number, field: string): void {
+    if (length > this.remaining) {
+      throw new ProtocolError(
+        'bad-length',
+        `${this.what} is truncated: ${field} needs ${length} bytes but only ${this.remaining} remain.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * OnionChat protocol: the only code that touches key material. Pure
+ * TypeScript over Uint8Array, WebCrypto and tweetnacl, so it runs unchanged
+ * in the browser (including Tor Browser with the JIT off) and in Node.
+ * Formats are specified byte by byte in docs/PROTOCOL.md.
+ */
+export { ProtocolError, type ProtocolErrorCode } from './errors.js';
+export { equalBytes, fromHex, randomBytes, toHex } from './bytes.js';
+export { fromBase64, toBase64 } from './base64.js';
+export { USERNAME_MAX, USERNAME_MIN, normalizeUsername, usernameProblem } from './username.js';
+export { PASSPHRASE_MAX_BYTES, PASSPHRASE_MIN_CHARS, passphraseProblem } from './passphrase.js';
+export {
+  ACCOUNT_KEY_BYTES,
+  KDF_DEFAULT_ITERATIONS,
+  KDF_MAX_ITERATIONS,
+  KDF_MIN_ITERATIONS,
+  KDF_PARAMS_BYTES,
+  KDF_PBKDF2_SHA256,
+  KDF_SALT_BYTES,
+  KDF_VERSION,
+  decodeKdfParams,
+  deriveAccountKeys,
+  encodeKdfParams,
+  newKdfParams,
+  type AccountKeys,
+  type KdfParams,
+} from './kdf.js';
+export {
+  BOX_PUBLIC_KEY_BYTES,
+  BOX_SECRET_KEY_BYTES,
+  SIGN_PUBLIC_KEY_BYTES,
+  SIGN_SECRET_KEY_BYTES,
+  SIGN_SEED_BYTES,
+  createIdentity,
+  identityFromSeeds,
+  type Identity,
+} from './identity.js';
+export {
+  PUBLIC_KEYS_BYTES,
+  PUBLIC_KEYS_VERSION,
+  SIGNATURE_BYTES,
+  decodePublicKeys,
+  encodePublicKeys,
+  type PublicKeys,
+} from './public-keys.js';
+export { FINGERPRINT_BYTES, fingerprint } from './fingerprint.js';
+export {
+  KEY_BUNDLE_MIN_BYTES,
+  KEY_BUNDLE_NONCE_BYTES,
+  KEY_BUNDLE_PLAINTEXT_VERSION,
+  KEY_BUNDLE_VERSION,
+  WRAP_KEY_BYTES,
+  openKeyBundle,
+  sealKeyBundle,
+  type BundleExtension,
+  type OpenedBundle,
+} from './key-bundle.js';

@@ -1,0 +1,28 @@
+// The one gate every route passes: public routes are marked, all others need a live
+// session. Resource-level rules (rooms, files) build on the Actor this attaches.
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { PUBLIC_ROUTE, type AuthedRequest } from './actor.js';
+import { SESSION_COOKIE } from './session-cookie.js';
+import { SessionsService } from '../auth/sessions.service.js';
+import { unauthorized } from '../common/api-error.js';
+
+@Injectable()
+export class SessionGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
+    if (isPublic) return true;
+    const req = context.switchToHttp().getRequest<AuthedRequest>();
+    const token = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    if (!token) throw unauthorized('not_logged_in', 'You are not logged in.');
+    const actor = await this.sessions.authenticate(token);
+    if (!actor) throw unauthorized('session_expired', 'Your session has expired or was ended. Log in again.');
+    req.actor = actor;
+    return true;
+  }
+}

@@ -1,0 +1,53 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { toBase64 } from '@onionchat/protocol';
+import { CurrentActor, type Actor } from '../access/actor.js';
+import { clearSessionCookie } from '../access/session-cookie.js';
+import { ZodBody } from '../common/zod-body.pipe.js';
+import { uuid } from '../common/schemas.js';
+import { passphraseChangeRequest, type PassphraseChangeRequest } from '../auth/auth.schemas.js';
+import { userView } from '../users/user.view.js';
+import { AccountService } from './account.service.js';
+
+@Controller('api/account')
+export class AccountController {
+  private readonly changeBody: ZodBody<ReturnType<typeof passphraseChangeRequest>>;
+
+  constructor(private readonly account: AccountService) {
+    this.changeBody = new ZodBody(passphraseChangeRequest(account.maxBundleBytes));
+  }
+
+  @Get()
+  async me(@CurrentActor() actor: Actor) {
+    return { user: userView(await this.account.me(actor)) };
+  }
+
+  @Get('bundle')
+  async bundle(@CurrentActor() actor: Actor) {
+    const user = await this.account.me(actor);
+    return { kdfParams: toBase64(user.kdfParams), keyBundle: toBase64(user.keyBundle) };
+  }
+
+  @Post('passphrase')
+  @HttpCode(200)
+  async changePassphrase(@CurrentActor() actor: Actor, @Body() raw: unknown) {
+    const body = this.changeBody.transform(raw) as PassphraseChangeRequest;
+    return { user: userView(await this.account.changePassphrase(actor, body)) };
+  }
+
+  @Get('sessions')
+  async sessions(@CurrentActor() actor: Actor) {
+    return { sessions: await this.account.sessionsOf(actor) };
+  }
+
+  @Delete('sessions/:id')
+  @HttpCode(204)
+  async endSession(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ZodBody(uuid)) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    await this.account.endSession(actor, id);
+    if (id === actor.sessionId) clearSessionCookie(res);
+  }
+}

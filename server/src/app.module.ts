@@ -1,0 +1,51 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { CONFIG, type Config } from './config/config.js';
+import { DbModule } from './db/db.module.js';
+import { ErrorFilter } from './common/error.filter.js';
+import { RateLimitGuard, throttlerOptions } from './common/rate-limit.js';
+import { SessionGuard } from './access/session.guard.js';
+import { AuthController } from './auth/auth.controller.js';
+import { AuthService } from './auth/auth.service.js';
+import { SessionsRepository } from './auth/sessions.repository.js';
+import { SessionsService } from './auth/sessions.service.js';
+import { AccountController } from './account/account.controller.js';
+import { AccountService } from './account/account.service.js';
+import { InvitesController } from './invites/invites.controller.js';
+import { InvitesRepository } from './invites/invites.repository.js';
+import { InvitesService } from './invites/invites.service.js';
+import { HealthController } from './health/health.controller.js';
+import { ServerSecretsRepository } from './secrets/server-secrets.repository.js';
+import { UsersRepository } from './users/users.repository.js';
+
+@Module({})
+export class AppModule {
+  static forConfig(config: Config): DynamicModule {
+    const configModule: DynamicModule = {
+      module: class ConfigModule {},
+      global: true,
+      providers: [{ provide: CONFIG, useValue: config }],
+      exports: [CONFIG],
+    };
+    return {
+      module: AppModule,
+      imports: [configModule, DbModule, ThrottlerModule.forRoot(throttlerOptions(config))],
+      controllers: [HealthController, AuthController, AccountController, InvitesController],
+      providers: [
+        // Guards run in this order: rate limits first, then the session check.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: SessionGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        UsersRepository,
+        SessionsRepository,
+        SessionsService,
+        AuthService,
+        AccountService,
+        InvitesRepository,
+        InvitesService,
+        ServerSecretsRepository,
+      ],
+    };
+  }
+}

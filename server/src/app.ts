@@ -1,0 +1,30 @@
+// Builds the HTTP application; shared by the entry point and the tests.
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { LogLevel } from '@nestjs/common';
+import cookieParser from 'cookie-parser';
+import { AppModule } from './app.module.js';
+import type { Config } from './config/config.js';
+import { requestHygiene } from './common/request-hygiene.middleware.js';
+import { requestLog } from './common/request-log.middleware.js';
+import { serveWebClient } from './web/static.js';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug'];
+
+export async function createApp(config: Config): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
+    bodyParser: false,
+    logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('etag', false);
+  app.use(requestLog);
+  app.use(cookieParser());
+  app.use(requestHygiene);
+  app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES, strict: true });
+  app.enableShutdownHooks();
+  serveWebClient(app, config.WEB_DIR);
+  return app;
+}

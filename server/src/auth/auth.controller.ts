@@ -1,0 +1,69 @@
+import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { toBase64 } from '@onionchat/protocol';
+import { CONFIG, type Config } from '../config/config.js';
+import { CurrentActor, Public, type Actor } from '../access/actor.js';
+import { clearSessionCookie, setSessionCookie } from '../access/session-cookie.js';
+import { RateLimited } from '../common/rate-limit.js';
+import { ZodBody } from '../common/zod-body.pipe.js';
+import { userView } from '../users/user.view.js';
+import { kdfRequest, loginRequest, signupRequest } from './auth.schemas.js';
+import { AuthService } from './auth.service.js';
+import { SessionsService } from './sessions.service.js';
+import type { z } from 'zod';
+
+type Signup = z.infer<ReturnType<typeof signupRequest>>;
+
+@Controller('api/auth')
+export class AuthController {
+  private readonly signupBody: ZodBody<ReturnType<typeof signupRequest>>;
+
+  constructor(
+    @Inject(CONFIG) config: Config,
+    private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
+  ) {
+    this.signupBody = new ZodBody(signupRequest(config.KEY_BUNDLE_MAX_BYTES));
+  }
+
+  @Public()
+  @Post('kdf')
+  @HttpCode(200)
+  @RateLimited('auth')
+  async kdf(@Body(new ZodBody(kdfRequest)) body: z.infer<typeof kdfRequest>) {
+    return { kdfParams: toBase64(await this.auth.kdfParams(body.username)) };
+  }
+
+  @Public()
+  @Post('signup')
+  @RateLimited('auth', 'signup')
+  async signup(@Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
+    const { user, session } = await this.auth.signUp(this.signupBody.transform(raw) as Signup);
+    setSessionCookie(res, session.token, this.sessions.maxAgeMs);
+    return { user: userView(user) };
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @RateLimited('auth', 'login')
+  async login(@Body(new ZodBody(loginRequest)) body: z.infer<typeof loginRequest>, @Res({ passthrough: true }) res: Response) {
+    const { user, session } = await this.auth.logIn(body.username, body.authKey);
+    setSessionCookie(res, session.token, this.sessions.maxAgeMs);
+    return { user: userView(user), keyBundle: toBase64(user.keyBundle) };
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
+    await this.sessions.end(actor, actor.sessionId);
+    clearSessionCookie(res);
+  }
+
+  @Post('logout-all')
+  @HttpCode(204)
+  async logoutAll(@CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
+    await this.sessions.endAll(actor);
+    clearSessionCookie(res);
+  }
+}

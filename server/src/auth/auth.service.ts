@@ -1,0 +1,92 @@
+// Sign-up and log-in. The server only ever sees the auth key derived in the browser,
+// stores a slow hash of it, and answers the same way for unknown users and wrong
+// passphrases (same message, same work), so neither reveals who has an account.
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { Prisma } from '@onionchat/db';
+import { CONFIG, type Config } from '../config/config.js';
+import { conflict, forbidden, unauthorized } from '../common/api-error.js';
+import { ServerSecretsRepository } from '../secrets/server-secrets.repository.js';
+import { InvitesService } from '../invites/invites.service.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { hashAuthKey, needsRehash, verifyAuthKey, type HashParams } from './auth-hash.js';
+import { decoyKdfParams } from './decoy-kdf.js';
+import { checkKdfParams, checkPublicKeys } from './records.js';
+import { SessionsService } from './sessions.service.js';
+import type { SignupRequest } from './auth.schemas.js';
+
+const wrongCredentials = () => unauthorized('wrong_credentials', 'Wrong username or passphrase.');
+
+@Injectable()
+export class AuthService implements OnModuleInit {
+  private dummyHash = '';
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsService,
+    private readonly invites: InvitesService,
+    private readonly secrets: ServerSecretsRepository,
+  ) {}
+
+  get hashParams(): HashParams {
+    return { logN: this.config.AUTH_HASH_LOG_N, r: this.config.AUTH_HASH_R, p: this.config.AUTH_HASH_P };
+  }
+
+  async onModuleInit(): Promise<void> {
+    // Verified against when the username is unknown, so both paths cost the same.
+    this.dummyHash = await hashAuthKey(randomBytes(32), this.hashParams);
+  }
+
+  async kdfParams(username: string): Promise<Uint8Array> {
+    const user = await this.users.findByUsername(username);
+    return user ? user.kdfParams : decoyKdfParams(await this.secrets.get('decoy-kdf'), username);
+  }
+
+  async signUp(body: SignupRequest) {
+    checkKdfParams(body.kdfParams);
+    checkPublicKeys(body.publicKeys, body.username);
+    if (this.config.REGISTRATION === 'invite' && !body.inviteToken) {
+      throw forbidden('invite_required', 'This server is invite-only: open the invite link you were given.');
+    }
+    const authHash = await hashAuthKey(body.authKey, this.hashParams);
+    const { inviteToken, authKey: _authKey, ...record } = body;
+    const user = await this.createUser({ ...record, authHash }, this.config.REGISTRATION === 'invite' ? inviteToken : undefined);
+    return { user, session: await this.sessions.start(user.id) };
+  }
+
+  async logIn(username: string, authKey: Uint8Array) {
+    const user = await this.users.findByUsername(username);
+    const ok = await verifyAuthKey(authKey, user?.authHash ?? this.dummyHash);
+    if (!user || !ok) throw wrongCredentials();
+    if (needsRehash(user.authHash, this.hashParams)) {
+      await this.users.updateAuthHash(user.id, await hashAuthKey(authKey, this.hashParams));
+    }
+    return { user, session: await this.sessions.start(user.id) };
+  }
+
+  /** Checks a logged-in user's current auth key (for sensitive changes). */
+  async verifyCurrent(userId: string, authKey: Uint8Array): Promise<void> {
+    const user = await this.users.findById(userId);
+    if (!user || !(await verifyAuthKey(authKey, user.authHash))) {
+      throw unauthorized('wrong_credentials', 'The current passphrase is wrong.');
+    }
+  }
+
+  private async createUser(data: Omit<SignupRequest, 'authKey' | 'inviteToken'> & { authHash: string }, inviteToken?: string) {
+    try {
+      return await this.users.transaction(async (tx) => {
+        const user = await this.users.create(tx, data);
+        if (inviteToken !== undefined && !(await this.invites.consume(tx, inviteToken, user.id))) {
+          throw forbidden('invalid_invite', 'This invite link is not valid: it was already used, revoked or has expired.');
+        }
+        return user;
+      });
+    } catch (err) {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+        throw conflict('username_taken', `The username "${data.username}" is taken. Choose another.`);
+      }
+      throw err;
+    }
+  }
+}

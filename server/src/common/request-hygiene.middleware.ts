@@ -1,0 +1,33 @@
+// Cheap checks before any handler: state-changing requests must come from our own
+// origin (CSRF defence on top of SameSite=Strict cookies) and bodies must be JSON.
+import type { NextFunction, Request, Response } from 'express';
+import { ApiError } from './api-error.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameOrigin(req: Request): boolean {
+  if (req.get('sec-fetch-site') === 'cross-site') return false;
+  const origin = req.get('origin');
+  if (!origin || origin === 'null') return origin !== 'null';
+  try {
+    return new URL(origin).host === req.get('host');
+  } catch {
+    return false;
+  }
+}
+
+function hasBody(req: Request): boolean {
+  const length = req.get('content-length');
+  return (length !== undefined && length !== '0') || req.get('transfer-encoding') !== undefined;
+}
+
+export function requestHygiene(req: Request, _res: Response, next: NextFunction): void {
+  if (SAFE_METHODS.has(req.method)) return next();
+  if (!sameOrigin(req)) {
+    return next(new ApiError(403, 'bad_origin', 'This request came from another site and was refused.'));
+  }
+  if (hasBody(req) && !req.is('application/json')) {
+    return next(new ApiError(415, 'unsupported_media_type', 'Send the body as JSON (Content-Type: application/json).'));
+  }
+  next();
+}

@@ -1,0 +1,61 @@
+// Service settings, read once from the environment and validated, so a typo fails at
+// start-up with a clear message instead of surfacing later as odd behaviour.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const CONFIG = Symbol('CONFIG');
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const flag = z
+  .enum(['0', '1', 'true', 'false'])
+  .default('false')
+  .transform((v) => v === '1' || v === 'true');
+
+const schema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(8080).pipe(z.number().max(65535)),
+  ALLOW_PUBLIC_BIND: flag,
+  DATABASE_URL: z.string().min(1, 'DATABASE_URL is required'),
+  DB_POOL_SIZE: int(10, 1),
+  PUBLIC_ORIGIN: z.url().optional(),
+  WEB_DIR: z.string().default(path.join(repoRoot, 'web', 'out')),
+  REGISTRATION: z.enum(['invite', 'open']).default('invite'),
+  SESSION_TTL_HOURS: int(168, 1),
+  SESSION_MAX_AGE_HOURS: int(720, 1),
+  INVITE_TTL_HOURS: int(168, 1),
+  MAX_OPEN_INVITES_PER_USER: int(10, 0),
+  BODY_LIMIT_BYTES: int(64 * 1024, 1024),
+  KEY_BUNDLE_MAX_BYTES: int(32 * 1024, 256),
+  RATE_SIGNUP_PER_HOUR: int(20, 1),
+  RATE_LOGIN_PER_ACCOUNT_PER_15_MIN: int(10, 1),
+  RATE_AUTH_PER_MINUTE: int(60, 1),
+  RATE_API_PER_MINUTE: int(600, 1),
+  AUTH_HASH_LOG_N: int(14, 10),
+  AUTH_HASH_R: int(8, 1),
+  AUTH_HASH_P: int(5, 1),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  if (!isLoopback(config.HOST) && !config.ALLOW_PUBLIC_BIND) {
+    throw new Error(
+      `refusing to listen on ${config.HOST}: OnionChat is published through tor and binds to ` +
+        'loopback; set ALLOW_PUBLIC_BIND=1 only inside a private network such as Docker.',
+    );
+  }
+  return config;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

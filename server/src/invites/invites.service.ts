@@ -1,0 +1,79 @@
+// Single-use invite links. The token is random, shown once, and only its hash is kept;
+// it travels in the link's #fragment so it never reaches a log or a Referer header.
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { CONFIG, type Config } from '../config/config.js';
+import type { Actor } from '../access/actor.js';
+import { ApiError, notFound } from '../common/api-error.js';
+import { hashToken } from '../auth/sessions.service.js';
+import { UsersRepository, type DbTx } from '../users/users.repository.js';
+import { InvitesRepository, type InviteKind } from './invites.repository.js';
+
+const HOUR = 3_600_000;
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+@Injectable()
+export class InvitesService {
+  private readonly logger = new Logger('Invites');
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly invites: InvitesRepository,
+    private readonly users: UsersRepository,
+  ) {}
+
+  async create(actor: Actor) {
+    const open = await this.invites.countOpenForUser(actor.userId, new Date());
+    if (open >= this.config.MAX_OPEN_INVITES_PER_USER) {
+      throw new ApiError(
+        409,
+        'too_many_invites',
+        `You already have ${open} unused invite links; revoke one or wait until one is used or expires.`,
+      );
+    }
+    const { token, invite } = await this.mint('member', actor.userId);
+    return { token, invite: { id: invite.id, createdAt: invite.createdAt, expiresAt: invite.expiresAt } };
+  }
+
+  list(actor: Actor) {
+    return this.invites.listForUser(actor.userId);
+  }
+
+  async revoke(actor: Actor, id: string): Promise<void> {
+    const { count } = await this.invites.deleteUnused(actor.userId, id);
+    if (count === 0) throw notFound('No unused invite with that id.');
+  }
+
+  /** For the operator's invite command. */
+  async createForOperator(): Promise<string> {
+    return (await this.mint('operator', null)).token;
+  }
+
+  /**
+   * On a service with no accounts yet, a fresh single-use invite for the first account
+   * (earlier unused first-account invites are withdrawn so only the newest link works).
+   */
+  async firstAccountInvite(): Promise<string | null> {
+    if (this.config.REGISTRATION !== 'invite' || (await this.users.count()) > 0) return null;
+    await this.invites.deleteUnusedOfKind('first-account');
+    return (await this.mint('first-account', null)).token;
+  }
+
+  /** Inside the sign-up transaction: true when the token was open and is now used. */
+  consume(tx: DbTx, token: string, userId: string): Promise<boolean> {
+    if (!TOKEN_PATTERN.test(token)) return Promise.resolve(false);
+    return this.invites.consume(tx, hashToken(token), userId, new Date());
+  }
+
+  private async mint(kind: InviteKind, createdById: string | null) {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + this.config.INVITE_TTL_HOURS * HOUR);
+    const invite = await this.invites.create(kind, hashToken(token), expiresAt, createdById);
+    this.logger.log(`${kind} invite created`);
+    return { token, invite };
+  }
+}
+
+export function inviteLink(origin: string, token: string): string {
+  return `${origin.replace(/\/$/, '')}/signup/#invite=${token}`;
+}

@@ -1,0 +1,56 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { dbBytes, type Db } from '@onionchat/db';
+import { DB } from '../db/db.module.js';
+
+export interface NewUser {
+  username: string;
+  kdfParams: Uint8Array;
+  authHash: string;
+  publicKeys: Uint8Array;
+  keyBundle: Uint8Array;
+}
+
+export type DbTx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+@Injectable()
+export class UsersRepository {
+  constructor(@Inject(DB) private readonly db: Db) {}
+
+  findByUsername(username: string) {
+    return this.db.user.findUnique({ where: { username } });
+  }
+
+  findById(id: string) {
+    return this.db.user.findUnique({ where: { id } });
+  }
+
+  count() {
+    return this.db.user.count();
+  }
+
+  create(tx: DbTx, user: NewUser) {
+    return tx.user.create({
+      data: { ...user, kdfParams: dbBytes(user.kdfParams), publicKeys: dbBytes(user.publicKeys), keyBundle: dbBytes(user.keyBundle) },
+    });
+  }
+
+  updateAuthHash(id: string, authHash: string) {
+    return this.db.user.update({ where: { id }, data: { authHash } });
+  }
+
+  /** New credentials and bundle; every other session of the user ends in the same step. */
+  replaceCredentials(id: string, keepSessionId: string, data: Pick<NewUser, 'kdfParams' | 'authHash' | 'keyBundle'>) {
+    return this.db.$transaction(async (tx) => {
+      const user = await tx.user.update({
+        where: { id },
+        data: { authHash: data.authHash, kdfParams: dbBytes(data.kdfParams), keyBundle: dbBytes(data.keyBundle) },
+      });
+      await tx.session.deleteMany({ where: { userId: id, id: { not: keepSessionId } } });
+      return user;
+    });
+  }
+
+  transaction<T>(work: (tx: DbTx) => Promise<T>): Promise<T> {
+    return this.db.$transaction(work);
+  }
+}

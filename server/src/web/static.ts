@@ -1,0 +1,22 @@
+// Serves the statically exported web client from the same origin as the API.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request, Response } from 'express';
+
+let notFoundPage: string | null = null;
+
+export function serveWebClient(app: NestExpressApplication, webDir: string): boolean {
+  if (!existsSync(path.join(webDir, 'index.html'))) return false;
+  app.useStaticAssets(webDir, { index: 'index.html', redirect: true, dotfiles: 'ignore', fallthrough: true });
+  const page = path.join(webDir, '404.html');
+  notFoundPage = existsSync(page) ? page : null;
+  return true;
+}
+
+/** Unknown pages (not API calls) get the client's own 404 page. */
+export function sendNotFoundPage(req: Request, res: Response): boolean {
+  if (!notFoundPage || req.path.startsWith('/api/') || req.method !== 'GET' || !req.accepts('html')) return false;
+  res.status(404).sendFile(notFoundPage);
+  return true;
+}

@@ -1,0 +1,197 @@
+// Typed wrapper around the OnionChat HTTP API (docs/API.md).
+// Same origin only: every path starts with /api, cookies ride along automatically
+// (the session cookie is HttpOnly; this code never sees it).
+
+export const NETWORK_ERROR_MESSAGE =
+  "Can't reach the server (Tor circuits sometimes drop; try again).";
+
+/** How long to wait for the server before giving up. Tor can be slow, so be generous. */
+const REQUEST_TIMEOUT_MS = 90_000;
+
+export class ApiError extends Error {
+  /** HTTP status, or 0 when the server could not be reached at all. */
+  readonly status: number;
+  /** Stable machine-readable code from the server ("wrong_credentials", ...), or "network". */
+  readonly code: string;
+  /** Seconds until a rate-limited request may be retried, when the server said so. */
+  readonly retryAfter: number | null;
+
+  constructor(status: number, code: string, message: string, retryAfter: number | null = null) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+}
+
+export interface User {
+  id: string;
+  username: string;
+  /** base64 of the self-signed public-keys record */
+  publicKeys: string;
+  createdAt: string;
+}
+
+export interface ServerConfig {
+  registration: "open" | "invite";
+  minKdfIterations: number;
+}
+
+export interface Session {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  current: boolean;
+}
+
+export interface Invite {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt?: string | null;
+}
+
+export interface SignupBody {
+  username: string;
+  inviteToken?: string;
+  kdfParams: string;
+  authKey: string;
+  publicKeys: string;
+  keyBundle: string;
+}
+
+export interface ChangePassphraseBody {
+  currentAuthKey: string;
+  kdfParams: string;
+  authKey: string;
+  keyBundle: string;
+}
+
+/** Codes meaning "this browser no longer has a valid session". */
+const SESSION_LOST_CODES = new Set(["not_logged_in", "session_expired"]);
+
+type SessionLostListener = () => void;
+const sessionLostListeners = new Set<SessionLostListener>();
+
+/** Be told when an authenticated request finds the session gone (expired, ended elsewhere). */
+export function onSessionLost(listener: SessionLostListener): () => void {
+  sessionLostListeners.add(listener);
+  return () => {
+    sessionLostListeners.delete(listener);
+  };
+}
+
+function isErrorBody(value: unknown): value is { code?: unknown; message?: unknown } {
+  return typeof value === "object" && value !== null;
+}
+
+function parseRetryAfter(header: string | null): number | null {
+  if (!header) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(header);
+  if (Number.isFinite(date)) return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+  return null;
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  const init: RequestInit = {
+    method,
+    headers,
+    credentials: "same-origin",
+    cache: "no-store",
+    referrerPolicy: "no-referrer",
+  };
+  if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+  init.signal = controller.signal;
+
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, "network", NETWORK_ERROR_MESSAGE);
+  } finally {
+    clearTimeout(timer);
+  }
+
+  let text: string;
+  try {
+    text = await response.text();
+  } catch {
+    throw new ApiError(0, "network", NETWORK_ERROR_MESSAGE);
+  }
+
+  let data: unknown = undefined;
+  if (text.length > 0) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+
+  if (!response.ok) {
+    const code =
+      isErrorBody(data) && typeof data.code === "string" ? data.code : `http_${response.status}`;
+    const message =
+      isErrorBody(data) && typeof data.message === "string" && data.message.length > 0
+        ? data.message
+        : response.status >= 500
+          ? `The server had a problem (HTTP ${response.status}). Try again in a moment.`
+          : `The request failed (HTTP ${response.status}).`;
+    const error = new ApiError(
+      response.status,
+      code,
+      message,
+      parseRetryAfter(response.headers.get("Retry-After")),
+    );
+    if (response.status === 401 && SESSION_LOST_CODES.has(code)) {
+      for (const listener of sessionLostListeners) listener();
+    }
+    throw error;
+  }
+
+  if (response.status !== 204 && data === undefined) {
+    throw new ApiError(
+      response.status,
+      "bad_response",
+      "The server sent a reply this page can't read. Try again.",
+    );
+  }
+  return data as T;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  config: () => request<ServerConfig>("GET", "/api/config"),
+
+  kdf: (username: string) => request<{ kdfParams: string }>("POST", "/api/auth/kdf", { username }),
+  signup: (body: SignupBody) => request<{ user: User }>("POST", "/api/auth/signup", body),
+  login: (username: string, authKey: string) =>
+    request<{ user: User; keyBundle: string }>("POST", "/api/auth/login", { username, authKey }),
+  logout: () => request<void>("POST", "/api/auth/logout"),
+  logoutAll: () => request<void>("POST", "/api/auth/logout-all"),
+
+  account: () => request<{ user: User }>("GET", "/api/account"),
+  bundle: () => request<{ kdfParams: string; keyBundle: string }>("GET", "/api/account/bundle"),
+  changePassphrase: (body: ChangePassphraseBody) =>
+    request<{ user: User }>("POST", "/api/account/passphrase", body),
+
+  sessions: () => request<{ sessions: Session[] }>("GET", "/api/account/sessions"),
+  endSession: (id: string) => request<void>("DELETE", `/api/account/sessions/${enc(id)}`),
+
+  invites: () => request<{ invites: Invite[] }>("GET", "/api/invites"),
+  createInvite: () =>
+    request<{ invite: Omit<Invite, "usedAt">; token: string }>("POST", "/api/invites"),
+  revokeInvite: (id: string) => request<void>("DELETE", `/api/invites/${enc(id)}`),
+};

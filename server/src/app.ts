@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import type { Config } from './config/config.js';
 import { requestHygiene } from './common/request-hygiene.middleware.js';
 import { requestLog } from './common/request-log.middleware.js';
+import { jsonBody } from './common/json-body.js';
 import { serveWebClient } from './web/static.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug'];
@@ -23,7 +24,7 @@ export async function createApp(config: Config): Promise<NestExpressApplication>
   app.use(requestLog);
   app.use(cookieParser());
   app.use(requestHygiene);
-  app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES, strict: true });
+  app.use(jsonBody(config.BODY_LIMIT_BYTES));
   app.enableShutdownHooks();
   serveWebClient(app, config.WEB_DIR);
   return app;

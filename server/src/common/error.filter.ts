@@ -24,23 +24,6 @@ const CODE_BY_STATUS: Record<number, string> = {
   429: 'rate_limited',
 };
 
-/** body-parser's errors carry `type` and `status`; map them to readable answers. */
-function fromBodyParser(err: { type?: string; status?: number; limit?: number }): ErrorBody | null {
-  switch (err.type) {
-    case 'entity.too.large':
-      return body(413, 'body_too_large', `The request body is larger than the limit of ${err.limit} bytes.`);
-    case 'entity.parse.failed':
-      return body(400, 'malformed_json', 'The request body is not valid JSON.');
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return body(415, 'unsupported_media_type', 'Send the body as UTF-8 JSON.');
-    case 'request.aborted':
-      return body(400, 'request_aborted', 'The request was aborted before its body arrived.');
-    default:
-      return null;
-  }
-}
-
 function body(statusCode: number, code: string, message: string): ErrorBody {
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message };
 }
@@ -61,8 +44,7 @@ export class ErrorFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request>();
-    const parsed = err instanceof HttpException ? fromHttpException(err) : fromBodyParser(err as object);
-    const answer = parsed ?? this.internal(err);
+    const answer = err instanceof HttpException ? fromHttpException(err) : this.internal(err);
     if (answer.statusCode === 404 && sendNotFoundPage(req, res)) return;
     if (err instanceof ApiError) res.set(err.headers);
     if (!res.headersSent) res.status(answer.statusCode).json(answer);

@@ -168,3 +168,19 @@ export function useKeystore(): Keystore {
   if (!keystore) throw new Error('useKeystore must be used inside <KeystoreProvider>.');
   return keystore;
 }
+
+/**
+ * Takes the one-off notice (if any) and keeps showing it on this page.
+ * Clearing the shared copy means the next page doesn't repeat it.
+ */
+export function useNotice(): string | null {
+  const { notice, setNotice } = useKeystore();
+  const [shown, setShown] = useState<string | null>(null);
+  useEffect(() => {
+    if (notice) {
+      setShown(notice);
+      setNotice(null);
+    }
+  }, [notice, setNotice]);
+  return shown;
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { concatBytes, decodeU32, encodeU32, equalBytes, fromHex, randomBytes, toHex } from './bytes.js';
+import { ProtocolError } from './errors.js';
+
+describe('hex', () => {
+  it('round-trips and writes lower case', () => {
+    const bytes = Uint8Array.of(0, 1, 0x7f, 0x80, 0xab, 0xff);
+    expect(toHex(bytes)).toBe('00017f80abff');
+    expect(fromHex('00017F80ABff')).toEqual(bytes);
+    expect(fromHex('')).toEqual(new Uint8Array(0));
+  });
+
+  it.each(['0', 'abc', 'zz', '0x00', ' 00', '00 '])('rejects %j', (text) => {
+    expect(() => fromHex(text)).toThrow(ProtocolError);
+  });
+});
+
+describe('equalBytes', () => {
+  it('compares contents and lengths', () => {
+    expect(equalBytes(Uint8Array.of(1, 2), Uint8Array.of(1, 2))).toBe(true);
+    expect(equalBytes(Uint8Array.of(1, 2), Uint8Array.of(1, 3))).toBe(false);
+    expect(equalBytes(Uint8Array.of(1, 2), Uint8Array.of(1, 2, 0))).toBe(false);
+    expect(equalBytes(new Uint8Array(0), new Uint8Array(0))).toBe(true);
+  });
+});
+
+describe('u32', () => {
+  it('is big-endian and bounded', () => {
+    expect(toHex(encodeU32(600_000))).toBe('000927c0');
+    expect(decodeU32(fromHex('ff000927c0'), 1)).toBe(600_000);
+    expect(() => encodeU32(2 ** 32)).toThrow(ProtocolError);
+    expect(() => encodeU32(-1)).toThrow(ProtocolError);
+    expect(() => encodeU32(1.5)).toThrow(ProtocolError);
+  });
+});
+
+describe('randomBytes / concatBytes', () => {
+  it('returns the requested length and distinct values', () => {
+    expect(randomBytes(32)).toHaveLength(32);
+    expect(equalBytes(randomBytes(32), randomBytes(32))).toBe(false);
+    expect(concatBytes(Uint8Array.of(1), new Uint8Array(0), Uint8Array.of(2, 3))).toEqual(Uint8Array.of(1, 2, 3));
+  });
+});

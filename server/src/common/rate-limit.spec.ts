@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toBase64 } from '@onionchat/protocol';
+import { startTestApp, type TestApp } from '../../test-support/app.js';
+import { makeAccount, signUp } from '../../test-support/accounts.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ RATE_LOGIN_PER_ACCOUNT_PER_15_MIN: '3', RATE_SIGNUP_PER_HOUR: '3', RATE_AUTH_PER_MINUTE: '100' });
+});
+afterAll(() => t.close());
+
+describe('rate limits', () => {
+  it('limits log-in attempts per account, with Retry-After, without touching other accounts', async () => {
+    const victim = await signUp(t.client(), 'target');
+    const other = await signUp(t.client(), 'bystander');
+    const guess = { username: 'target', authKey: toBase64(new Uint8Array(32)) };
+    for (let i = 0; i < 3; i++) expect((await t.client().post('/api/auth/login', guess)).status).toBe(401);
+    const limited = await t.client().post('/api/auth/login', { ...guess, authKey: toBase64(victim.authKey) });
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/log-in attempts for this account.*Try again in \d+ s/) });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    const unaffected = await t.client().post('/api/auth/login', { username: 'bystander', authKey: toBase64(other.authKey) });
+    expect(unaffected.status).toBe(200);
+  });
+
+  it('limits sign-ups per hour across everyone; a refused sign-up stores nothing', async () => {
+    const own = await startTestApp({ RATE_SIGNUP_PER_HOUR: '2' });
+    try {
+      await signUp(own.client(), 'first_in');
+      await signUp(own.client(), 'second_in');
+      const late = await makeAccount('third_in');
+      const refused = await own.client().post('/api/auth/signup', late.signupBody);
+      expect(refused.status).toBe(429);
+      expect(refused.body['message']).toMatch(/Too many new accounts/);
+      const login = await own.client().post('/api/auth/login', { username: 'third_in', authKey: toBase64(late.authKey) });
+      expect(login.status).toBe(401);
+    } finally {
+      await own.close();
+    }
+  });
+});

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  // NestJS needs legacy decorators with emitted metadata for dependency injection.
+  oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
+  test: {
+    include: ['protocol/src/**/*.spec.ts', 'server/src/**/*.spec.ts', 'web/e2e/**/*.spec.ts', 'bench/**/*.spec.ts'],
+    globalSetup: ['server/test-support/global-setup.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    reporters: process.env.CI ? ['default'] : ['default'],
+  },
+});

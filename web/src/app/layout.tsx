@@ -1,0 +1,85 @@
+import type { Metadata, Viewport } from 'next';
+import type { ReactNode } from 'react';
+import { RouteAnnouncerFix } from '../components/RouteAnnouncerFix';
+import { SiteHeader } from '../components/SiteHeader';
+import { KeystoreProvider } from '../lib/keystore';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'OnionChat', template: '%s · OnionChat' },
+  description: 'End-to-end encrypted chat, reachable only as a Tor onion service.',
+  applicationName: 'OnionChat',
+  referrer: 'no-referrer',
+  robots: { index: false, follow: false },
+  formatDetection: { telephone: false, email: false, address: false },
+};
+
+export const viewport: Viewport = {
+  width: 'device-width',
+  initialScale: 1,
+  colorScheme: 'light dark',
+  themeColor: [
+    { media: '(prefers-color-scheme: light)', color: '#f7f5fb' },
+    { media: '(prefers-color-scheme: dark)', color: '#141219' },
+  ],
+};
+
+// With JavaScript off (Tor Browser "Safest"), hide the parts that can't work.
+const NO_JS_CSS = '.js-only{display:none!important}';
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <head>
+        <noscript>
+          <style>{NO_JS_CSS}</style>
+        </noscript>
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <KeystoreProvider>
+          <RouteAnnouncerFix />
+          <SiteHeader />
+          <noscript>
+            <div className="noscript-wrap">
+              <section className="noscript" aria-labelledby="noscript-title">
+                <h2 id="noscript-title">OnionChat needs JavaScript</h2>
+                <p>
+                  OnionChat does all of its encryption here, in your browser: your passphrase and
+                  your secret keys never leave this page, and the server only stores data it cannot
+                  read. That work is done by JavaScript, which Tor Browser&apos;s{' '}
+                  <strong>Safest</strong> security level turns off.
+                </p>
+                <p>
+                  <strong>To use OnionChat:</strong> click the <strong>shield icon</strong> in the
+                  Tor Browser toolbar, choose <strong>Settings</strong>, select{' '}
+                  <strong>Safer</strong> (or <strong>Standard</strong>), then reload this page.
+                </p>
+                <p>
+                  <strong>Why that is reasonably safe:</strong> at Safer, Tor Browser still turns
+                  off the JavaScript JIT compiler and WebAssembly, where most browser exploits live.
+                  This site loads nothing from anywhere else: no third-party scripts, no trackers,
+                  no external fonts. Every byte comes from this onion address. Safer only blocks
+                  JavaScript on sites without HTTPS, and onion sites count as secure, so OnionChat
+                  works at that level. The security level applies to every site you visit, so you
+                  can switch back to Safest when you are done.
+                </p>
+              </section>
+            </div>
+          </noscript>
+          <main id="main" tabIndex={-1} className="main">
+            {children}
+          </main>
+          <footer className="site-footer">
+            <p>
+              Encrypted in your browser. No trackers, no third-party code. Your keys stay in this
+              tab&apos;s memory and are forgotten when you close it.
+            </p>
+          </footer>
+        </KeystoreProvider>
+      </body>
+    </html>
+  );
+}

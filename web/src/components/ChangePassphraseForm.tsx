@@ -1,0 +1,201 @@
+'use client';
+
+import { passphraseProblem } from '@onionchat/protocol';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useEffect, useState, type FormEvent } from 'react';
+import { changePassphrase, errorField, errorMessage, type FormField } from '../lib/account';
+import { useKeystore } from '../lib/keystore';
+import {
+  ErrorAlert,
+  Field,
+  Loading,
+  ShowPassphrase,
+  StatusMessage,
+  useFocusOnError,
+  type Feedback,
+} from './ui';
+
+export function ChangePassphraseForm() {
+  const keystore = useKeystore();
+  const router = useRouter();
+  const { status, user, identity } = keystore;
+
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [show, setShow] = useState(false);
+  const [touched, setTouched] = useState({ next: false, confirm: false });
+
+  const [busy, setBusy] = useState(false);
+  const [message, setStatus] = useState<{ text: string; tone: 'progress' | 'success' } | null>(
+    null,
+  );
+  const [error, setError] = useState<string | null>(null);
+  const [errorAt, setErrorAt] = useState<FormField | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useFocusOnError(errorAt, error, attempt);
+
+  // Changing the passphrase only needs a session: it opens the sealed keys itself.
+  useEffect(() => {
+    if (status === 'anonymous') router.replace('/login/');
+  }, [status, router]);
+
+  if (status === 'loading' || status === 'anonymous' || !user) {
+    return (
+      <div className="card js-only">
+        <Loading label={status === 'loading' ? 'Loading your account…' : 'Redirecting to log in…'} />
+      </div>
+    );
+  }
+  const account = user;
+
+  const problem = next.length > 0 ? passphraseProblem(next, account.username) : null;
+  const mismatch = confirm.length > 0 && confirm !== next;
+
+  const nextFeedback: Feedback | null =
+    next.length === 0
+      ? null
+      : problem
+        ? { text: problem, tone: touched.next ? 'bad' : 'warn' }
+        : { text: 'Good: this passphrase meets the requirements.', tone: 'good' };
+  const confirmFeedback: Feedback | null =
+    confirm.length === 0
+      ? null
+      : mismatch
+        ? { text: "The passphrases don't match yet.", tone: touched.confirm ? 'bad' : 'warn' }
+        : { text: 'The passphrases match.', tone: 'good' };
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (busy) return;
+    setTouched({ next: true, confirm: true });
+    setAttempt((n) => n + 1);
+    const fail = (message: string, field: FormField | null) => {
+      setStatus(null);
+      setError(message);
+      setErrorAt(field);
+    };
+    if (current.length === 0) return fail('Enter your current passphrase.', 'current-passphrase');
+    if (next.length === 0) return fail('Choose a new passphrase.', 'new-passphrase');
+    if (problem) return fail(problem, 'new-passphrase');
+    if (confirm !== next) {
+      return fail("The two new passphrases don't match. Type it again.", 'new-passphrase-confirm');
+    }
+
+    setBusy(true);
+    setError(null);
+    setErrorAt(null);
+    try {
+      const result = await changePassphrase(account, identity, current, next, (text) =>
+        setStatus({ text, tone: 'progress' }),
+      );
+      keystore.unlocked(result.user, result.identity);
+      setCurrent('');
+      setNext('');
+      setConfirm('');
+      setTouched({ next: false, confirm: false });
+      setStatus({
+        text: 'Passphrase changed. Every other session has been logged out; use the new passphrase from now on.',
+        tone: 'success',
+      });
+    } catch (caught) {
+      fail(errorMessage(caught), errorField(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const inputType = show ? 'text' : 'password';
+
+  return (
+    <div className="card js-only">
+      <p className="back-link">
+        <Link href="/account/">
+          <span aria-hidden="true">← </span>Back to your account
+        </Link>
+      </p>
+      <h1>Change passphrase</h1>
+      <p className="lead">
+        Your keys stay the same, so your contacts won&apos;t notice anything. They are re-sealed
+        with the new passphrase here in the browser, and every other session is logged out.
+      </p>
+
+      <form className="form" onSubmit={onSubmit} noValidate>
+        {/* Lets password managers know which account this is for. */}
+        <input
+          type="text"
+          name="username"
+          autoComplete="username"
+          value={account.username}
+          readOnly
+          hidden
+        />
+        <Field
+          id="current-passphrase"
+          label="Current passphrase"
+          type={inputType}
+          autoComplete="current-password"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          required
+          value={current}
+          readOnly={busy}
+          onChange={(event) => setCurrent(event.target.value)}
+          invalid={errorAt === 'current-passphrase'}
+        />
+        <Field
+          id="new-passphrase"
+          label="New passphrase"
+          hint="At least 12 characters. A few unrelated words work well."
+          type={inputType}
+          autoComplete="new-password"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          required
+          value={next}
+          readOnly={busy}
+          onChange={(event) => setNext(event.target.value)}
+          onBlur={() => setTouched((t) => ({ ...t, next: true }))}
+          invalid={(touched.next && problem !== null) || errorAt === 'new-passphrase'}
+          feedback={nextFeedback}
+        />
+        <Field
+          id="new-passphrase-confirm"
+          label="Confirm new passphrase"
+          type={inputType}
+          autoComplete="new-password"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          required
+          value={confirm}
+          readOnly={busy}
+          onChange={(event) => setConfirm(event.target.value)}
+          onBlur={() => setTouched((t) => ({ ...t, confirm: true }))}
+          invalid={(touched.confirm && mismatch) || errorAt === 'new-passphrase-confirm'}
+          feedback={confirmFeedback}
+        />
+        <ShowPassphrase checked={show} onChange={setShow} label="Show passphrases" />
+
+        <div className="callout callout-warn">
+          <p>
+            As before, nobody can recover this passphrase for you. Store it somewhere safe before
+            you continue.
+          </p>
+        </div>
+
+        <ErrorAlert message={error} />
+        <StatusMessage message={message?.text ?? null} tone={message?.tone ?? 'progress'} />
+
+        <div className="form-actions">
+          <button type="submit" className="button primary wide" disabled={busy}>
+            {busy ? 'Changing passphrase…' : 'Change passphrase'}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,173 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useEffect, useState, type FormEvent } from 'react';
+import {
+  errorField,
+  errorMessage,
+  logIn,
+  logOut,
+  unlock,
+  type FormField,
+} from '../lib/account';
+import { useKeystore, useNotice } from '../lib/keystore';
+import { ErrorAlert, Field, Loading, ShowPassphrase, StatusMessage, useFocusOnError } from './ui';
+
+export function LoginForm() {
+  const keystore = useKeystore();
+  const notice = useNotice();
+  const router = useRouter();
+
+  const [username, setUsername] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [show, setShow] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [errorAt, setErrorAt] = useState<FormField | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useFocusOnError(errorAt, error, attempt);
+
+  const { status, user } = keystore;
+
+  useEffect(() => {
+    if (status === 'unlocked') router.replace('/account/');
+  }, [status, router]);
+
+  if (status === 'loading') {
+    return (
+      <div className="card js-only">
+        <Loading label="Checking this browser's session…" />
+      </div>
+    );
+  }
+
+  const unlocking = status === 'locked' && user !== null;
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (busy) return;
+    setAttempt((n) => n + 1);
+    setBusy(true);
+    setError(null);
+    setErrorAt(null);
+    try {
+      const result =
+        unlocking && user
+          ? await unlock(user, passphrase, setProgress)
+          : await logIn(username, passphrase, setProgress);
+      setProgress('Unlocked. Opening your account…');
+      keystore.unlocked(result.user, result.identity);
+    } catch (caught) {
+      setProgress(null);
+      setError(errorMessage(caught));
+      setErrorAt(errorField(caught) ?? 'passphrase');
+      setBusy(false);
+    }
+  }
+
+  async function switchAccount() {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    setProgress('Logging out…');
+    try {
+      await logOut();
+      keystore.clear();
+      setPassphrase('');
+      setProgress(null);
+    } catch (caught) {
+      setProgress(null);
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="card js-only">
+      {unlocking ? (
+        <>
+          <h1>Unlock</h1>
+          <p className="lead">
+            You are still logged in as <strong data-testid="unlock-username">{user.username}</strong>{' '}
+            in this browser, but your keys were cleared from memory when the page was reloaded.
+            Enter your passphrase to unlock them.
+          </p>
+        </>
+      ) : (
+        <>
+          <h1>Log in</h1>
+          <p className="lead">Your passphrase unlocks your keys right here in the browser.</p>
+        </>
+      )}
+      {notice ? <p className="notice">{notice}</p> : null}
+
+      <form className="form" onSubmit={onSubmit} noValidate>
+        {unlocking ? null : (
+          <Field
+            id="username"
+            label="Username"
+            type="text"
+            autoComplete="username"
+            autoCapitalize="none"
+            autoCorrect="off"
+            spellCheck={false}
+            maxLength={64}
+            required
+            value={username}
+            readOnly={busy}
+            onChange={(event) => setUsername(event.target.value)}
+            invalid={errorAt === 'username'}
+          />
+        )}
+        <Field
+          id="passphrase"
+          label="Passphrase"
+          type={show ? 'text' : 'password'}
+          autoComplete="current-password"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          required
+          value={passphrase}
+          readOnly={busy}
+          onChange={(event) => setPassphrase(event.target.value)}
+          invalid={errorAt === 'passphrase'}
+        />
+        <ShowPassphrase checked={show} onChange={setShow} />
+
+        <ErrorAlert message={error} />
+        <StatusMessage message={progress} />
+
+        <div className="form-actions">
+          <button type="submit" className="button primary wide" disabled={busy}>
+            {busy ? (unlocking ? 'Unlocking…' : 'Logging in…') : unlocking ? 'Unlock' : 'Log in'}
+          </button>
+          {unlocking ? (
+            <button type="button" className="button ghost wide" onClick={switchAccount} disabled={busy}>
+              Use a different account
+            </button>
+          ) : null}
+        </div>
+      </form>
+
+      {unlocking ? null : (
+        <>
+          <details className="disclosure">
+            <summary>Forgot your passphrase?</summary>
+            <p>
+              It can&apos;t be reset. The server never sees your passphrase (only a key derived
+              from it), so nobody can recover it or the keys it protects. If it&apos;s lost, create
+              a new account.
+            </p>
+          </details>
+          <p className="form-footer">
+            New here? <Link href="/signup/">Create an account</Link>
+          </p>
+        </>
+      )}
+    </div>
+  );
+}

@@ -127,7 +127,11 @@ function candidates() {
   return args.only ? list.filter((c) => args.only.includes(c.name)) : list;
 }
 
-/** Runs one candidate up to maxRuns times, stopping once the time budget is spent. */
+/**
+ * Runs one candidate up to maxRuns times, stopping once the time budget is
+ * spent. If even the first run cannot finish within the budget, it is
+ * aborted and its total is extrapolated from the progress reached.
+ */
 async function measure(candidate) {
   const budgetMs = args.budgetS * 1000;
   const started = performance.now();
@@ -138,13 +142,13 @@ async function measure(candidate) {
     const remaining = budgetMs - (t0 - started);
     const onProgress = (fraction) => {
       const elapsed = performance.now() - t0;
-      // Give up once past the budget, reporting the extrapolated total (work is uniform per block).
       if (elapsed > remaining && fraction > 0 && fraction < 1) throw new OverBudget(elapsed / fraction);
     };
     try {
       await candidate.run(onProgress);
     } catch (error) {
       if (!(error instanceof OverBudget)) throw error;
+      if (times.length > 0) break;
       return { ...describe(candidate), runs: 0, estimateMs: round(error.estimateMs) };
     }
     times.push((performance.now() - t0) * (candidate.scale ?? 1));

@@ -55,3 +55,18 @@ export async function openDatabase({ dataDir, port = Number(process.env.EMBEDDED
   const url = `postgresql://postgres:${embedded.password}@127.0.0.1:${port}/${DB_NAME}`;
   return { url, embedded: true, stop: embedded.stop };
 }
+
+/** Connection to the embedded PostgreSQL that a running service already started, if any. */
+export function runningEmbeddedUrl(dataDir) {
+  const dir = path.join(dataDir, 'postgres');
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n');
+  try {
+    process.kill(Number(pid), 0);
+  } catch {
+    return null;
+  }
+  const password = readFileSync(`${dir}.password`, 'utf8').trim();
+  return `postgresql://postgres:${password}@127.0.0.1:${port}/${DB_NAME}`;
+}

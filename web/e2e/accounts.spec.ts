@@ -1,0 +1,163 @@
+// The account journey in a real browser, against the real server and database:
+// first-account invite → sign up → close the browser → log in from a brand-new
+// context → same key fingerprint; passphrase change; invites; nothing secret stored.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser } from './support/browser.js';
+import { startServer, type ServerProcess } from './support/server.js';
+import { dumpDatabase } from '../../server/test-support/database.js';
+
+const PASSPHRASE = 'violet harbour lantern 7 quietly';
+const NEW_PASSPHRASE = 'another long passphrase for alice 2';
+
+let server: ServerProcess;
+let browser: Browser;
+const foreignRequests: string[] = [];
+
+beforeAll(async () => {
+  server = await startServer({ REGISTRATION: 'invite' });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('request', (req) => {
+    if (!req.url().startsWith(server.origin) && !req.url().startsWith('data:')) foreignRequests.push(req.url());
+  });
+  return { context, page };
+}
+
+async function fillAndSubmit(page: Page, fields: Record<string, string>): Promise<void> {
+  for (const [selector, value] of Object.entries(fields)) await page.fill(selector, value);
+  await page.click('button[type=submit]');
+}
+
+async function logIn(page: Page, username: string, passphrase: string): Promise<void> {
+  await page.goto(`${server.origin}/login/`);
+  await fillAndSubmit(page, { '#username': username, '#passphrase': passphrase });
+}
+
+async function storageContents(page: Page) {
+  return page.evaluate(async () => ({
+    local: Object.keys(localStorage).length,
+    session: Object.keys(sessionStorage).length,
+    cookie: document.cookie,
+    indexedDb: (await indexedDB.databases()).length,
+  }));
+}
+
+function firstInviteLink(): string {
+  const match = server.output().match(/http:\/\/\S+\/signup\/#invite=[A-Za-z0-9_-]{43}/);
+  if (!match) throw new Error(`no first-account invite printed:\n${server.output()}`);
+  return match[0];
+}
+
+describe('accounts in the browser', () => {
+  let fingerprint = '';
+
+  it('signs up through the first-account invite printed by the server', async () => {
+    const { context, page } = await newPage();
+    await page.goto(firstInviteLink());
+    await fillAndSubmit(page, { '#username': 'alice', '#passphrase': PASSPHRASE, '#passphrase-confirm': PASSPHRASE });
+    await page.waitForURL(`${server.origin}/account/`, { timeout: 30_000 });
+    await expect.poll(() => page.textContent('[data-testid=account-username]')).toContain('alice');
+    fingerprint = (await page.textContent('[data-testid=fingerprint]'))!.trim();
+    expect(fingerprint).toMatch(/^([0-9A-F]{4} ){9}[0-9A-F]{4}$/);
+    expect(await storageContents(page)).toEqual({ local: 0, session: 0, cookie: '', indexedDb: 0 });
+    await context.close();
+  });
+
+  it('logs in from a brand-new context and shows the same public key fingerprint', async () => {
+    const { context, page } = await newPage();
+    await logIn(page, 'alice', PASSPHRASE);
+    await page.waitForURL(`${server.origin}/account/`, { timeout: 30_000 });
+    await expect.poll(() => page.textContent('[data-testid=fingerprint]')).toBe(fingerprint);
+    expect(await storageContents(page)).toEqual({ local: 0, session: 0, cookie: '', indexedDb: 0 });
+    await context.close();
+  });
+
+  it('says so when the passphrase is wrong, and keeps what was typed', async () => {
+    const { context, page } = await newPage();
+    await logIn(page, 'alice', 'not the right passphrase at all');
+    await expect.poll(() => page.textContent('[role=alert]'), { timeout: 30_000 }).toContain('Wrong username or passphrase');
+    expect(await page.inputValue('#username')).toBe('alice');
+    await context.close();
+  });
+
+  it('refuses a weak passphrase before anything is sent', async () => {
+    const { context, page } = await newPage();
+    await page.goto(firstInviteLink().replace(/#invite=.*/, '#invite=unused'));
+    await fillAndSubmit(page, { '#username': 'weakling', '#passphrase': 'short', '#passphrase-confirm': 'short' });
+    await expect.poll(() => page.textContent('[role=alert]')).toMatch(/passphrase/i);
+    expect(page.url()).toContain('/signup/');
+    await context.close();
+  });
+
+  it('changes the passphrase: the old one stops working, the new one opens the same keys', async () => {
+    const { context, page } = await newPage();
+    await logIn(page, 'alice', PASSPHRASE);
+    await page.waitForURL(`${server.origin}/account/`, { timeout: 30_000 });
+    await page.click('text=Change passphrase');
+    await page.waitForURL(`${server.origin}/account/passphrase/`);
+    await fillAndSubmit(page, {
+      '#current-passphrase': PASSPHRASE,
+      '#new-passphrase': NEW_PASSPHRASE,
+      '#new-passphrase-confirm': NEW_PASSPHRASE,
+    });
+    await expect.poll(() => page.textContent('[role=status]'), { timeout: 30_000 }).toMatch(/changed/i);
+    await context.close();
+
+    const old = await newPage();
+    await logIn(old.page, 'alice', PASSPHRASE);
+    await expect.poll(() => old.page.textContent('[role=alert]'), { timeout: 30_000 }).toContain('Wrong username or passphrase');
+    await old.context.close();
+
+    const fresh = await newPage();
+    await logIn(fresh.page, 'alice', NEW_PASSPHRASE);
+    await fresh.page.waitForURL(`${server.origin}/account/`, { timeout: 30_000 });
+    await expect.poll(() => fresh.page.textContent('[data-testid=fingerprint]')).toBe(fingerprint);
+    await fresh.context.close();
+  });
+
+  it('lets a member invite a friend, who signs up with the link', async () => {
+    const { context, page } = await newPage();
+    await logIn(page, 'alice', NEW_PASSPHRASE);
+    await page.waitForURL(`${server.origin}/account/`, { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Create invite link' }).click();
+    const link = (await page.locator('[data-testid=invite-link]').first().textContent({ timeout: 15_000 }))!.trim();
+    expect(link).toMatch(new RegExp(`^${server.origin}/signup/#invite=[A-Za-z0-9_-]{43}$`));
+    await context.close();
+
+    const friend = await newPage();
+    await friend.page.goto(link);
+    await fillAndSubmit(friend.page, { '#username': 'bob', '#passphrase': 'bob has a fine passphrase', '#passphrase-confirm': 'bob has a fine passphrase' });
+    await friend.page.waitForURL(`${server.origin}/account/`, { timeout: 30_000 });
+    await expect.poll(() => friend.page.textContent('[data-testid=account-username]')).toContain('bob');
+    await friend.page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await friend.page.waitForURL((url) => !url.pathname.startsWith('/account'), { timeout: 15_000 });
+    await friend.context.close();
+  });
+
+  it('explains itself when JavaScript is off (Tor Browser "Safest")', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/`);
+    const text = await page.textContent('body');
+    expect(text).toMatch(/JavaScript/);
+    expect(text).toMatch(/Safer/);
+    await context.close();
+  });
+
+  it('made no request to any other origin, and the database holds no passphrase', async () => {
+    expect(foreignRequests).toEqual([]);
+    const dump = await dumpDatabase(server.dbUrl);
+    expect(dump).toContain('alice');
+    for (const secret of [PASSPHRASE, NEW_PASSPHRASE, 'bob has a fine passphrase']) expect(dump).not.toContain(secret);
+  });
+});

@@ -98,12 +98,42 @@ const kdfParamsInvalid = [
 ].map(({ name, encoded, error }) => ({ name, encoded: hex(encoded), error }));
 
 const derivationCases = [
-  { name: 'ASCII passphrase', passphrase: 'correct horse battery staple', username: 'alice', iterations: 600_000, salt: fixed('salt 1', 16) },
-  { name: 'same passphrase, other username', passphrase: 'correct horse battery staple', username: 'bob', iterations: 600_000, salt: fixed('salt 1', 16) },
-  { name: 'username is normalized (trim, lower case)', passphrase: 'correct horse battery staple', username: '  ALICE ', iterations: 600_000, salt: fixed('salt 1', 16) },
+  {
+    name: 'ASCII passphrase',
+    passphrase: 'correct horse battery staple',
+    username: 'alice',
+    iterations: 600_000,
+    salt: fixed('salt 1', 16),
+  },
+  {
+    name: 'same passphrase, other username',
+    passphrase: 'correct horse battery staple',
+    username: 'bob',
+    iterations: 600_000,
+    salt: fixed('salt 1', 16),
+  },
+  {
+    name: 'username is normalized (trim, lower case)',
+    passphrase: 'correct horse battery staple',
+    username: '  ALICE ',
+    iterations: 600_000,
+    salt: fixed('salt 1', 16),
+  },
   // NFKC: full-width letters, a decomposed e + combining acute, and the "fi" ligature.
-  { name: 'non-ASCII passphrase (needs NFKC)', passphrase: 'Ｃａｆｅ\u0301 \uFB01sh tacos ☕ 2024', username: 'carol_99', iterations: 1_000_000, salt: fixed('salt 2', 16) },
-  { name: 'same passphrase in NFKC form gives the same keys', passphrase: 'Caf\u00e9 fish tacos ☕ 2024', username: 'carol_99', iterations: 1_000_000, salt: fixed('salt 2', 16) },
+  {
+    name: 'non-ASCII passphrase (needs NFKC)',
+    passphrase: 'Ｃａｆｅ\u0301 \uFB01sh tacos ☕ 2024',
+    username: 'carol_99',
+    iterations: 1_000_000,
+    salt: fixed('salt 2', 16),
+  },
+  {
+    name: 'same passphrase in NFKC form gives the same keys',
+    passphrase: 'Caf\u00e9 fish tacos ☕ 2024',
+    username: 'carol_99',
+    iterations: 1_000_000,
+    salt: fixed('salt 2', 16),
+  },
 ];
 
 const kdfDerivation = [];
@@ -155,20 +185,33 @@ const publicKeysInvalid = [
   { name: 'flipped bit in box key', record: flipBit(aliceRecord, 33), error: 'bad-signature' },
   { name: 'flipped bit in signature', record: flipBit(aliceRecord, 65), error: 'bad-signature' },
   { name: 'last signature bit flipped', record: flipBit(aliceRecord, 128, 7), error: 'bad-signature' },
-  { name: "bob's box key under alice's signature", record: concat(aliceRecord.subarray(0, 33), bob.boxPublicKey, aliceRecord.subarray(65)), error: 'bad-signature' },
+  {
+    name: "bob's box key under alice's signature",
+    record: concat(aliceRecord.subarray(0, 33), bob.boxPublicKey, aliceRecord.subarray(65)),
+    error: 'bad-signature',
+  },
   { name: 'wrong username', record: aliceRecord, username: 'bob', error: 'bad-signature' },
   { name: 'username that is a prefix', record: aliceRecord, username: 'alic', error: 'bad-signature' },
   { name: 'invalid username', record: aliceRecord, username: '1alice', error: 'bad-encoding' },
   { name: 'all-zero box key (validly signed)', record: signedRecord(alice, new Uint8Array(32)), error: 'bad-key' },
   { name: 'small-order box key (validly signed)', record: signedRecord(alice, smallOrderKey), error: 'bad-key' },
-  { name: 'zero box key with bit 255 set (validly signed)', record: signedRecord(alice, withByte(new Uint8Array(32), 31, 0x80)), error: 'bad-key' },
+  {
+    name: 'zero box key with bit 255 set (validly signed)',
+    record: signedRecord(alice, withByte(new Uint8Array(32), 31, 0x80)),
+    error: 'bad-key',
+  },
 ].map(({ name, record, username = 'alice', error }) => ({ name, username, record: hex(record), error }));
 
 // ---------------------------------------------------------------- key bundle
 
 const bundleCases = [
   { name: 'no extensions', id: alice, wrapKey: aliceWrapKey, extensions: [] },
-  { name: 'one extension', id: bob, wrapKey: fixed('bob wrap key', 32), extensions: [{ type: 1, value: utf8('pinned keys go here') }] },
+  {
+    name: 'one extension',
+    id: bob,
+    wrapKey: fixed('bob wrap key', 32),
+    extensions: [{ type: 1, value: utf8('pinned keys go here') }],
+  },
   {
     name: 'several extensions, including an empty value and unknown types',
     id: people.carol_99,
@@ -211,7 +254,11 @@ const bobPublic = { signPublicKey: hex(bob.signPublicKey), boxPublicKey: hex(bob
 
 const keyBundleInvalid = [
   { name: 'empty', sealed: new Uint8Array(0), error: 'bad-length' },
-  { name: 'one byte below the minimum length', sealed: aliceBundle.subarray(0, p.KEY_BUNDLE_MIN_BYTES - 1), error: 'bad-length' },
+  {
+    name: 'one byte below the minimum length',
+    sealed: aliceBundle.subarray(0, p.KEY_BUNDLE_MIN_BYTES - 1),
+    error: 'bad-length',
+  },
   { name: 'outer version 0', sealed: withByte(aliceBundle, 0, 0), error: 'bad-version' },
   { name: 'outer version 2', sealed: withByte(aliceBundle, 0, 2), error: 'bad-version' },
   { name: 'flipped bit in nonce', sealed: flipBit(aliceBundle, 1), error: 'decrypt-failed' },
@@ -220,23 +267,72 @@ const keyBundleInvalid = [
   { name: 'last byte removed', sealed: aliceBundle.subarray(0, aliceBundle.length - 1), error: 'decrypt-failed' },
   { name: 'byte appended', sealed: concat(aliceBundle, Uint8Array.of(0)), error: 'decrypt-failed' },
   { name: 'wrong wrap key', sealed: aliceBundle, wrapKey: fixed('bob wrap key', 32), error: 'decrypt-failed' },
-  { name: 'wrap key with one bit flipped', sealed: aliceBundle, wrapKey: flipBit(aliceWrapKey, 0), error: 'decrypt-failed' },
+  {
+    name: 'wrap key with one bit flipped',
+    sealed: aliceBundle,
+    wrapKey: flipBit(aliceWrapKey, 0),
+    error: 'decrypt-failed',
+  },
   { name: 'inner version 0', sealed: sealRaw(withByte(alicePlaintext(), 0, 0)), error: 'bad-version' },
   { name: 'inner version 2', sealed: sealRaw(withByte(alicePlaintext(), 0, 2)), error: 'bad-version' },
   { name: 'opened as another user', sealed: aliceBundle, username: 'bob', error: 'username-mismatch' },
-  { name: 'username field says bob', sealed: sealRaw(concat(Uint8Array.of(1), usernameField('bob'), secrets(alice))), error: 'username-mismatch' },
-  { name: 'username field in upper case', sealed: sealRaw(concat(Uint8Array.of(1), usernameField('ALICE'), secrets(alice))), error: 'username-mismatch' },
-  { name: 'username length runs past the end', sealed: sealRaw(concat(Uint8Array.of(1, 200), utf8('alice'), secrets(alice))), error: 'bad-length' },
-  { name: 'signing seed truncated', sealed: sealRaw(alicePlaintext().subarray(0, 1 + 6 + 32 + 31)), error: 'bad-length' },
+  {
+    name: 'username field says bob',
+    sealed: sealRaw(concat(Uint8Array.of(1), usernameField('bob'), secrets(alice))),
+    error: 'username-mismatch',
+  },
+  {
+    name: 'username field in upper case',
+    sealed: sealRaw(concat(Uint8Array.of(1), usernameField('ALICE'), secrets(alice))),
+    error: 'username-mismatch',
+  },
+  {
+    name: 'username length runs past the end',
+    sealed: sealRaw(concat(Uint8Array.of(1, 200), utf8('alice'), secrets(alice))),
+    error: 'bad-length',
+  },
+  {
+    name: 'signing seed truncated',
+    sealed: sealRaw(alicePlaintext().subarray(0, 1 + 6 + 32 + 31)),
+    error: 'bad-length',
+  },
   { name: 'TLV: type without length', sealed: sealRaw(alicePlaintext(Uint8Array.of(1))), error: 'bad-length' },
   { name: 'TLV: length cut short', sealed: sealRaw(alicePlaintext(Uint8Array.of(1, 0, 0))), error: 'bad-length' },
-  { name: 'TLV: value shorter than its length', sealed: sealRaw(alicePlaintext(Uint8Array.of(1), u32(10), new Uint8Array(9))), error: 'bad-length' },
-  { name: 'TLV: second entry truncated', sealed: sealRaw(alicePlaintext(Uint8Array.of(1), u32(1), Uint8Array.of(9), Uint8Array.of(2), u32(0xffff_ffff))), error: 'bad-length' },
+  {
+    name: 'TLV: value shorter than its length',
+    sealed: sealRaw(alicePlaintext(Uint8Array.of(1), u32(10), new Uint8Array(9))),
+    error: 'bad-length',
+  },
+  {
+    name: 'TLV: second entry truncated',
+    sealed: sealRaw(alicePlaintext(Uint8Array.of(1), u32(1), Uint8Array.of(9), Uint8Array.of(2), u32(0xffff_ffff))),
+    error: 'bad-length',
+  },
   { name: "expected public keys are bob's", sealed: aliceBundle, expected: bobPublic, error: 'key-mismatch' },
-  { name: 'expected box key differs', sealed: aliceBundle, expected: { ...alicePublic, boxPublicKey: bobPublic.boxPublicKey }, error: 'key-mismatch' },
-  { name: 'expected signing key differs', sealed: aliceBundle, expected: { ...alicePublic, signPublicKey: bobPublic.signPublicKey }, error: 'key-mismatch' },
-  { name: "bob's secrets sealed as alice's", sealed: sealRaw(concat(Uint8Array.of(1), usernameField('alice'), secrets(bob))), expected: alicePublic, error: 'key-mismatch' },
-  { name: "bob's bundle with bob's wrap key, opened as alice", sealed: bobBundle, wrapKey: fixed('bob wrap key', 32), error: 'username-mismatch' },
+  {
+    name: 'expected box key differs',
+    sealed: aliceBundle,
+    expected: { ...alicePublic, boxPublicKey: bobPublic.boxPublicKey },
+    error: 'key-mismatch',
+  },
+  {
+    name: 'expected signing key differs',
+    sealed: aliceBundle,
+    expected: { ...alicePublic, signPublicKey: bobPublic.signPublicKey },
+    error: 'key-mismatch',
+  },
+  {
+    name: "bob's secrets sealed as alice's",
+    sealed: sealRaw(concat(Uint8Array.of(1), usernameField('alice'), secrets(bob))),
+    expected: alicePublic,
+    error: 'key-mismatch',
+  },
+  {
+    name: "bob's bundle with bob's wrap key, opened as alice",
+    sealed: bobBundle,
+    wrapKey: fixed('bob wrap key', 32),
+    error: 'username-mismatch',
+  },
   { name: 'invalid username', sealed: aliceBundle, username: 'a', error: 'bad-encoding' },
 ].map(({ name, sealed, wrapKey = aliceWrapKey, username = 'alice', expected, error }) => ({
   name,
@@ -281,11 +377,25 @@ const base64Invalid = [
 
 // ---------------------------------------------------------------- usernames
 
-const usernames = ['alice', 'Alice', '  bob  ', 'carol_99', 'abc', 'a'.repeat(32), 'a'.repeat(33), 'ab', '1alice', '_alice', 'al ice', 'alice-b', 'ålice', '']
-  .map((input) => {
-    const canonical = p.normalizeUsername(input);
-    return { input, canonical, valid: p.usernameProblem(canonical) === null };
-  });
+const usernames = [
+  'alice',
+  'Alice',
+  '  bob  ',
+  'carol_99',
+  'abc',
+  'a'.repeat(32),
+  'a'.repeat(33),
+  'ab',
+  '1alice',
+  '_alice',
+  'al ice',
+  'alice-b',
+  'ålice',
+  '',
+].map((input) => {
+  const canonical = p.normalizeUsername(input);
+  return { input, canonical, valid: p.usernameProblem(canonical) === null };
+});
 
 // ---------------------------------------------------------------- self-check
 
@@ -295,13 +405,17 @@ function expectError(label, error, run) {
     run();
   } catch (caught) {
     if (caught instanceof p.ProtocolError && caught.code === error) return;
-    throw new Error(`${label}: expected ${error}, got ${caught?.code ?? caught}`);
+    throw new Error(`${label}: expected ${error}, got ${caught?.code ?? caught}`, { cause: caught });
   }
   throw new Error(`${label}: expected ${error}, but it was accepted`);
 }
-const keysFrom = (keys) => ({ signPublicKey: p.fromHex(keys.signPublicKey), boxPublicKey: p.fromHex(keys.boxPublicKey) });
+const keysFrom = (keys) => ({
+  signPublicKey: p.fromHex(keys.signPublicKey),
+  boxPublicKey: p.fromHex(keys.boxPublicKey),
+});
 for (const c of kdfParamsInvalid) expectError(c.name, c.error, () => p.decodeKdfParams(p.fromHex(c.encoded)));
-for (const c of publicKeysInvalid) expectError(c.name, c.error, () => p.decodePublicKeys(p.fromHex(c.record), c.username));
+for (const c of publicKeysInvalid)
+  expectError(c.name, c.error, () => p.decodePublicKeys(p.fromHex(c.record), c.username));
 for (const c of keyBundleInvalid) {
   const expected = c.expected === undefined ? undefined : keysFrom(c.expected);
   expectError(c.name, c.error, () => p.openKeyBundle(p.fromHex(c.sealed), p.fromHex(c.wrapKey), c.username, expected));

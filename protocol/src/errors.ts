@@ -32,9 +32,6 @@ export function requireLength(bytes: Uint8Array, expected: number, what: string)
     throw new ProtocolError('bad-length', `${what} must be a Uint8Array of ${expected} bytes.`);
   }
   if (bytes.length !== expected) {
-    throw new ProtocolError(
-      'bad-length',
-      `${what} must be ${expected} bytes long, got ${bytes.length}.`,
-    );
+    throw new ProtocolError('bad-length', `${what} must be ${expected} bytes long, got ${bytes.length}.`);
   }
 }

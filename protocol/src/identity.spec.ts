@@ -17,7 +17,9 @@ describe('identities', () => {
     const nonce = nacl.randomBytes(24);
     const boxed = nacl.box(message, nonce, b.boxPublicKey, a.boxSecretKey);
     expect(nacl.box.open(boxed, nonce, a.boxPublicKey, b.boxSecretKey)).toEqual(message);
-    expect(nacl.sign.detached.verify(message, nacl.sign.detached(message, a.signSecretKey), a.signPublicKey)).toBe(true);
+    expect(nacl.sign.detached.verify(message, nacl.sign.detached(message, a.signSecretKey), a.signPublicKey)).toBe(
+      true,
+    );
   });
 
   it('is deterministic from seeds and does not alias the inputs', () => {

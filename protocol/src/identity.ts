@@ -28,19 +28,11 @@ export interface Identity {
 }
 
 export function createIdentity(username: string): Identity {
-  return identityFromSeeds(
-    username,
-    randomBytes(BOX_SECRET_KEY_BYTES),
-    randomBytes(SIGN_SEED_BYTES),
-  );
+  return identityFromSeeds(username, randomBytes(BOX_SECRET_KEY_BYTES), randomBytes(SIGN_SEED_BYTES));
 }
 
 /** Deterministic: the same secrets always give the same identity. */
-export function identityFromSeeds(
-  username: string,
-  boxSecretKey: Uint8Array,
-  signSeed: Uint8Array,
-): Identity {
+export function identityFromSeeds(username: string, boxSecretKey: Uint8Array, signSeed: Uint8Array): Identity {
   requireLength(boxSecretKey, BOX_SECRET_KEY_BYTES, 'Box secret key');
   requireLength(signSeed, SIGN_SEED_BYTES, 'Signing seed');
   const box = nacl.box.keyPair.fromSecretKey(boxSecretKey.slice());

@@ -12,7 +12,7 @@ export const KDF_MIN_ITERATIONS = 600_000;
 /** A malicious server must not be able to hang the client with a huge count. */
 export const KDF_MAX_ITERATIONS = 10_000_000;
 /** Chosen from bench/kdf.mjs; see docs/BENCHMARKS.md. */
-export const KDF_DEFAULT_ITERATIONS = 600_000;
+export const KDF_DEFAULT_ITERATIONS = 1_000_000;
 /** version(1) algorithm(1) iterations(4) saltLength(1) salt(16) */
 export const KDF_PARAMS_BYTES = 1 + 1 + 4 + 1 + KDF_SALT_BYTES;
 export const ACCOUNT_KEY_BYTES = 32;
@@ -107,11 +107,7 @@ function checkKdfParams(p: { algorithm: number; iterations: number; salt: Uint8A
  * All three run in WebCrypto: native code, so the cost does not depend on
  * the JavaScript JIT (Tor Browser's "Safer" level turns it off).
  */
-export async function deriveAccountKeys(
-  passphrase: string,
-  username: string,
-  params: KdfParams,
-): Promise<AccountKeys> {
+export async function deriveAccountKeys(passphrase: string, username: string, params: KdfParams): Promise<AccountKeys> {
   checkKdfParams(params);
   if (typeof passphrase !== 'string' || passphrase.length === 0) {
     throw new ProtocolError('bad-length', 'The passphrase must not be empty.');

@@ -49,7 +49,9 @@ describe('key bundle', () => {
     expect(() => sealKeyBundle(identity, wrapKey, [{ type: 256, value: new Uint8Array(0) }])).toThrow(
       expect.objectContaining({ code: 'bad-encoding' }),
     );
-    expect(() => openKeyBundle(sealed, randomBytes(16), 'alice')).toThrow(expect.objectContaining({ code: 'bad-length' }));
+    expect(() => openKeyBundle(sealed, randomBytes(16), 'alice')).toThrow(
+      expect.objectContaining({ code: 'bad-length' }),
+    );
     expect(() => openKeyBundle(sealed, randomBytes(32), 'alice')).toThrow(
       expect.objectContaining({ code: 'decrypt-failed' }),
     );

@@ -2,12 +2,7 @@ import nacl from 'tweetnacl';
 import { ByteReader } from './byte-reader.js';
 import { concatBytes, encodeU32, equalBytes, randomBytes } from './bytes.js';
 import { ProtocolError, requireLength } from './errors.js';
-import {
-  BOX_SECRET_KEY_BYTES,
-  SIGN_SEED_BYTES,
-  identityFromSeeds,
-  type Identity,
-} from './identity.js';
+import { BOX_SECRET_KEY_BYTES, SIGN_SEED_BYTES, identityFromSeeds, type Identity } from './identity.js';
 import type { PublicKeys } from './public-keys.js';
 import { USERNAME_MIN, canonicalUsername, encodeUsernameField } from './username.js';
 

@@ -23,7 +23,12 @@ describe('signed public keys', () => {
   it('signs exactly the bytes described in docs/PROTOCOL.md', () => {
     const identity = createIdentity('dave');
     const record = encodePublicKeys(identity);
-    const message = concatBytes(utf8('OnionChat v1 public keys\0'), Uint8Array.of(4), utf8('dave'), record.subarray(0, 65));
+    const message = concatBytes(
+      utf8('OnionChat v1 public keys\0'),
+      Uint8Array.of(4),
+      utf8('dave'),
+      record.subarray(0, 65),
+    );
     expect(nacl.sign.detached.verify(message, record.subarray(65), identity.signPublicKey)).toBe(true);
     expect(record.subarray(1, 33)).toEqual(identity.signPublicKey);
     expect(record.subarray(33, 65)).toEqual(identity.boxPublicKey);

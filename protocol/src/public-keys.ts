@@ -55,11 +55,7 @@ export function encodePublicKeys(identity: Identity): Uint8Array {
   if (!equalBytes(identity.signSecretKey.subarray(SIGN_SEED_BYTES), identity.signPublicKey)) {
     throw new ProtocolError('key-mismatch', 'The signing secret key does not match the signing public key.');
   }
-  const body = concatBytes(
-    Uint8Array.of(PUBLIC_KEYS_VERSION),
-    identity.signPublicKey,
-    identity.boxPublicKey,
-  );
+  const body = concatBytes(Uint8Array.of(PUBLIC_KEYS_VERSION), identity.signPublicKey, identity.boxPublicKey);
   const signature = nacl.sign.detached(signedMessage(identity.username, body), identity.signSecretKey);
   return concatBytes(body, signature);
 }

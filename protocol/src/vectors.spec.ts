@@ -51,7 +51,14 @@ interface Vectors {
     }[];
   };
   publicKeys: {
-    valid: { username: string; boxSecretKey: string; signSeed: string; record: string; base64: string; fingerprint: string }[];
+    valid: {
+      username: string;
+      boxSecretKey: string;
+      signSeed: string;
+      record: string;
+      base64: string;
+      fingerprint: string;
+    }[];
     invalid: { name: string; username: string; record: string; error: ProtocolErrorCode }[];
   };
   keyBundle: {
@@ -81,9 +88,7 @@ interface Vectors {
   usernames: { input: string; canonical: string; valid: boolean }[];
 }
 
-const vectors = JSON.parse(
-  readFileSync(new URL('../testdata/vectors.json', import.meta.url), 'utf8'),
-) as Vectors;
+const vectors = JSON.parse(readFileSync(new URL('../testdata/vectors.json', import.meta.url), 'utf8')) as Vectors;
 
 const KDF_TIMEOUT_MS = 60_000;
 
@@ -171,10 +176,7 @@ describe('key bundle vectors', () => {
 
   it.each(vectors.keyBundle.invalid)('rejects $name with $error', (v) => {
     const expected = v.expected === undefined ? undefined : keysFromHex(v.expected);
-    expectProtocolError(
-      () => openKeyBundle(fromHex(v.sealed), fromHex(v.wrapKey), v.username, expected),
-      v.error,
-    );
+    expectProtocolError(() => openKeyBundle(fromHex(v.sealed), fromHex(v.wrapKey), v.username, expected), v.error);
   });
 });
 

@@ -8,7 +8,7 @@ import { startServer, type ServerProcess } from './support/server.js';
 import { dumpDatabase } from '../../server/test-support/database.js';
 
 const PASSPHRASE = 'violet harbour lantern 7 quietly';
-const NEW_PASSPHRASE = 'another long passphrase for alice 2';
+const NEW_PASSPHRASE = 'another long passphrase for the cat 2';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -136,7 +136,7 @@ describe('accounts in the browser', () => {
 
     const friend = await newPage();
     await friend.page.goto(link);
-    await fillAndSubmit(friend.page, { '#username': 'bob', '#passphrase': 'bob has a fine passphrase', '#passphrase-confirm': 'bob has a fine passphrase' });
+    await fillAndSubmit(friend.page, { '#username': 'bob', '#passphrase': 'my friend has a fine passphrase', '#passphrase-confirm': 'my friend has a fine passphrase' });
     await friend.page.waitForURL(`${server.origin}/account/`, { timeout: 30_000 });
     await expect.poll(() => friend.page.textContent('[data-testid=account-username]')).toContain('bob');
     await friend.page.getByRole('button', { name: 'Log out', exact: true }).click();
@@ -158,6 +158,6 @@ describe('accounts in the browser', () => {
     expect(foreignRequests).toEqual([]);
     const dump = await dumpDatabase(server.dbUrl);
     expect(dump).toContain('alice');
-    for (const secret of [PASSPHRASE, NEW_PASSPHRASE, 'bob has a fine passphrase']) expect(dump).not.toContain(secret);
+    for (const secret of [PASSPHRASE, NEW_PASSPHRASE, 'my friend has a fine passphrase']) expect(dump).not.toContain(secret);
   });
 });

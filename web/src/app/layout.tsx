@@ -20,7 +20,7 @@ export const viewport: Viewport = {
   colorScheme: 'light dark',
   themeColor: [
     { media: '(prefers-color-scheme: light)', color: '#f7f5fb' },
-    { media: '(prefers-color-scheme: dark)', color: '#141219' },
+    { media: '(prefers-color-scheme: dark)', color: '#131118' },
   ],
 };
 
@@ -47,24 +47,35 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <section className="noscript" aria-labelledby="noscript-title">
                 <h2 id="noscript-title">OnionChat needs JavaScript</h2>
                 <p>
-                  OnionChat does all of its encryption here, in your browser: your passphrase and
-                  your secret keys never leave this page, and the server only stores data it cannot
-                  read. That work is done by JavaScript, which Tor Browser&apos;s{' '}
-                  <strong>Safest</strong> security level turns off.
+                  OnionChat does all of its encryption here, in your browser: your passphrase and your secret keys never
+                  leave this page, and the server only stores data it cannot read. That work is done by JavaScript,
+                  which Tor Browser&apos;s <strong>Safest</strong> security level turns off.
                 </p>
                 <p>
-                  <strong>To use OnionChat:</strong> click the <strong>shield icon</strong> in the
-                  Tor Browser toolbar, choose <strong>Settings</strong>, select{' '}
-                  <strong>Safer</strong> (or <strong>Standard</strong>), then reload this page.
+                  <strong>To use OnionChat:</strong> click the <strong>shield icon</strong> in the Tor Browser toolbar,
+                  choose <strong>Settings</strong>, select <strong>Safer</strong> (or <strong>Standard</strong>), then
+                  reload this page.
                 </p>
                 <p>
-                  <strong>Why that is reasonably safe:</strong> at Safer, Tor Browser still turns
-                  off the JavaScript JIT compiler and WebAssembly, where most browser exploits live.
-                  This site loads nothing from anywhere else: no third-party scripts, no trackers,
-                  no external fonts. Every byte comes from this onion address. Safer only blocks
-                  JavaScript on sites without HTTPS, and onion sites count as secure, so OnionChat
-                  works at that level. The security level applies to every site you visit, so you
-                  can switch back to Safest when you are done.
+                  <strong>Why that is reasonably safe:</strong>
+                </p>
+                <ul>
+                  <li>
+                    At Safer, Tor Browser still turns off the JavaScript JIT compiler and WebAssembly, where most
+                    browser exploits live.
+                  </li>
+                  <li>
+                    This site loads nothing from anywhere else: no third-party scripts, no trackers, no external fonts.
+                    Every byte comes from this onion address.
+                  </li>
+                  <li>
+                    Safer only blocks JavaScript on sites without HTTPS, and onion sites count as secure, so OnionChat
+                    works at that level.
+                  </li>
+                </ul>
+                <p>
+                  The security level applies to every site you visit, so you can switch back to Safest when you are
+                  done.
                 </p>
               </section>
             </div>
@@ -74,8 +85,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </main>
           <footer className="site-footer">
             <p>
-              Encrypted in your browser. No trackers, no third-party code. Your keys stay in this
-              tab&apos;s memory and are forgotten when you close it.
+              Encrypted in your browser. No trackers, no third-party code. Your keys stay in this tab&apos;s memory and
+              are forgotten when you close it.
             </p>
           </footer>
         </KeystoreProvider>

@@ -37,9 +37,7 @@ export function AccountView() {
 
   const [sessions, setSessions] = useState<Session[] | null>(null);
   const [invites, setInvites] = useState<Invite[] | null>(null);
-  const [created, setCreated] = useState<{ id: string; link: string; expiresAt: string } | null>(
-    null,
-  );
+  const [created, setCreated] = useState<{ id: string; link: string; expiresAt: string } | null>(null);
   const [copyNote, setCopyNote] = useState('');
   const linkRef = useRef<HTMLElement>(null);
 
@@ -104,8 +102,12 @@ export function AccountView() {
   const onLogOutEverywhere = () =>
     run('logout-all', 'sessions', async () => {
       leaving.current = true;
-      await logOutEverywhere();
-      keystore.clear('You have been logged out on every device.');
+      const done = await logOutEverywhere();
+      keystore.clear(
+        done
+          ? 'You have been logged out on every device.'
+          : 'Your session had already ended, so other devices could not be logged out from here. Log in again to do that.',
+      );
       router.replace('/');
     });
 
@@ -150,14 +152,10 @@ export function AccountView() {
 
   const sortedSessions = sessions
     ? [...sessions].sort(
-        (a, b) =>
-          Number(b.current) - Number(a.current) ||
-          Date.parse(b.lastSeenAt) - Date.parse(a.lastSeenAt),
+        (a, b) => Number(b.current) - Number(a.current) || Date.parse(b.lastSeenAt) - Date.parse(a.lastSeenAt),
       )
     : null;
-  const sortedInvites = invites
-    ? [...invites].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
-    : null;
+  const sortedInvites = invites ? [...invites].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt)) : null;
 
   return (
     <div className="stack js-only">
@@ -189,8 +187,8 @@ export function AccountView() {
             {fingerprint}
           </code>
           <p className="hint">
-            Compare this with what your contacts see for you, in person or over another channel.
-            If it matches, nobody is sitting in the middle.
+            Compare this with what your contacts see for you, in person or over another channel. If it matches, nobody
+            is sitting in the middle.
           </p>
         </div>
       </section>
@@ -198,8 +196,7 @@ export function AccountView() {
       <section className="card" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>
         <p className="muted">
-          Browsers where you are logged in. Changing your passphrase ends all of them except this
-          one.
+          Browsers where you are logged in. Changing your passphrase ends all of them except this one.
         </p>
         {sortedSessions === null ? (
           error?.section === 'sessions' ? null : (
@@ -217,13 +214,11 @@ export function AccountView() {
                       <span className="badge">Other browser</span>
                     )}
                     <span>
-                      Logged in{' '}
-                      <time dateTime={session.createdAt}>{formatDateTime(session.createdAt)}</time>
+                      Logged in <time dateTime={session.createdAt}>{formatDateTime(session.createdAt)}</time>
                     </span>
                   </p>
                   <p className="muted small">
-                    Last active {formatRelative(session.lastSeenAt)} · expires{' '}
-                    {formatRelative(session.expiresAt)}
+                    Last active {formatRelative(session.lastSeenAt)} · expires {formatRelative(session.expiresAt)}
                   </p>
                 </div>
                 {session.current ? null : (
@@ -241,41 +236,31 @@ export function AccountView() {
             ))}
           </ul>
         )}
-        {error?.section === 'sessions' ? <ErrorAlert message={error.message} /> : null}
+        {error?.section === 'sessions' ? <ErrorAlert message={error.message} className="section-alert" /> : null}
         <div className="actions-row">
           <button type="button" className="button" onClick={onLogOut} disabled={busy !== null}>
             Log out
           </button>
-          <button
-            type="button"
-            className="button danger"
-            onClick={onLogOutEverywhere}
-            disabled={busy !== null}
-          >
+          <button type="button" className="button danger" onClick={onLogOutEverywhere} disabled={busy !== null}>
             Log out everywhere
           </button>
         </div>
         <p className="hint">
-          Logging out removes your keys from this tab. “Log out everywhere” also ends every other
-          session, on every device.
+          Logging out removes your keys from this tab. “Log out everywhere” also ends every other session, on every
+          device.
         </p>
       </section>
 
       <section className="card" aria-labelledby="invites-title">
         <div className="section-head">
           <h2 id="invites-title">Invites</h2>
-          <button
-            type="button"
-            className="button primary"
-            onClick={onCreateInvite}
-            disabled={busy !== null}
-          >
+          <button type="button" className="button primary" onClick={onCreateInvite} disabled={busy !== null}>
             Create invite link
           </button>
         </div>
         <p className="muted">
-          Invite someone you trust. Each link works once and expires after a while. Send it over a
-          private channel: anyone holding it can use it.
+          Invite someone you trust. Each link works once and expires after a while. Send it over a private channel:
+          anyone holding it can use it.
         </p>
 
         {created ? (
@@ -295,7 +280,7 @@ export function AccountView() {
           </div>
         ) : null}
 
-        {error?.section === 'invites' ? <ErrorAlert message={error.message} /> : null}
+        {error?.section === 'invites' ? <ErrorAlert message={error.message} className="section-alert" /> : null}
 
         {sortedInvites === null ? (
           error?.section === 'invites' ? null : (
@@ -320,8 +305,7 @@ export function AccountView() {
                         <span className="badge badge-accent">Waiting</span>
                       )}
                       <span>
-                        Created{' '}
-                        <time dateTime={invite.createdAt}>{formatDateTime(invite.createdAt)}</time>
+                        Created <time dateTime={invite.createdAt}>{formatDateTime(invite.createdAt)}</time>
                       </span>
                     </p>
                     <p className="muted small">

@@ -6,15 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import { changePassphrase, errorField, errorMessage, type FormField } from '../lib/account';
 import { useKeystore } from '../lib/keystore';
-import {
-  ErrorAlert,
-  Field,
-  Loading,
-  ShowPassphrase,
-  StatusMessage,
-  useFocusOnError,
-  type Feedback,
-} from './ui';
+import { ErrorAlert, Field, Loading, ShowPassphrase, StatusMessage, useFocusOnError, type Feedback } from './ui';
 
 export function ChangePassphraseForm() {
   const keystore = useKeystore();
@@ -28,9 +20,7 @@ export function ChangePassphraseForm() {
   const [touched, setTouched] = useState({ next: false, confirm: false });
 
   const [busy, setBusy] = useState(false);
-  const [message, setStatus] = useState<{ text: string; tone: 'progress' | 'success' } | null>(
-    null,
-  );
+  const [message, setStatus] = useState<{ text: string; tone: 'progress' | 'success' } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [errorAt, setErrorAt] = useState<FormField | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -117,20 +107,13 @@ export function ChangePassphraseForm() {
       </p>
       <h1>Change passphrase</h1>
       <p className="lead">
-        Your keys stay the same, so your contacts won&apos;t notice anything. They are re-sealed
-        with the new passphrase here in the browser, and every other session is logged out.
+        Your keys stay the same, so your contacts won&apos;t notice anything. They are re-sealed with the new passphrase
+        here in the browser, and every other session is logged out.
       </p>
 
       <form className="form" onSubmit={onSubmit} noValidate>
         {/* Lets password managers know which account this is for. */}
-        <input
-          type="text"
-          name="username"
-          autoComplete="username"
-          value={account.username}
-          readOnly
-          hidden
-        />
+        <input type="text" name="username" autoComplete="username" value={account.username} readOnly hidden />
         <Field
           id="current-passphrase"
           label="Current passphrase"
@@ -181,10 +164,7 @@ export function ChangePassphraseForm() {
         <ShowPassphrase checked={show} onChange={setShow} label="Show passphrases" />
 
         <div className="callout callout-warn">
-          <p>
-            As before, nobody can recover this passphrase for you. Store it somewhere safe before
-            you continue.
-          </p>
+          <p>As before, nobody can recover this passphrase for you. Store it somewhere safe before you continue.</p>
         </div>
 
         <ErrorAlert message={error} />

@@ -17,37 +17,34 @@ export function Landing() {
 
   return (
     <div className="landing">
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
       <Logo size={72} className="landing-logo" />
       <h1 className="landing-title">Private chat, encrypted before it leaves your hands.</h1>
       <ul className="points">
         <li>
           <Icon kind="lock" />
           <span>
-            <strong>End-to-end encrypted in your browser.</strong> The server only stores what it
-            can&apos;t read.
+            <strong>End-to-end encrypted in your browser.</strong> The server only stores what it can&apos;t read.
           </span>
         </li>
         <li>
           <Icon kind="onion" />
           <span>
-            <strong>Onion-only.</strong> Reachable only through Tor: no phone number, no email, no
-            trackers.
+            <strong>Onion-only.</strong> Reachable only through Tor: no phone number, no email, no trackers.
           </span>
         </li>
         <li>
           <Icon kind="key" />
           <span>
-            <strong>Your passphrase is the key.</strong> It never leaves your device, so nobody can
-            reset it, not even the server.
+            <strong>Your passphrase is the key.</strong> It never leaves your device, so nobody can reset it, not even
+            the server.
           </span>
         </li>
       </ul>
-
-      {notice ? (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
 
       <div className="landing-actions js-only">
         {status === 'locked' && user ? (

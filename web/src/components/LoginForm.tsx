@@ -3,14 +3,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
-import {
-  errorField,
-  errorMessage,
-  logIn,
-  logOut,
-  unlock,
-  type FormField,
-} from '../lib/account';
+import { errorField, errorMessage, logIn, logOut, unlock, type FormField } from '../lib/account';
 import { useKeystore, useNotice } from '../lib/keystore';
 import { ErrorAlert, Field, Loading, ShowPassphrase, StatusMessage, useFocusOnError } from './ui';
 
@@ -91,9 +84,8 @@ export function LoginForm() {
         <>
           <h1>Unlock</h1>
           <p className="lead">
-            You are still logged in as <strong data-testid="unlock-username">{user.username}</strong>{' '}
-            in this browser, but your keys were cleared from memory when the page was reloaded.
-            Enter your passphrase to unlock them.
+            You are still logged in as <strong data-testid="unlock-username">{user.username}</strong> in this browser,
+            but your keys were cleared from memory when the page was reloaded. Enter your passphrase to unlock them.
           </p>
         </>
       ) : (
@@ -105,7 +97,10 @@ export function LoginForm() {
       {notice ? <p className="notice">{notice}</p> : null}
 
       <form className="form" onSubmit={onSubmit} noValidate>
-        {unlocking ? null : (
+        {unlocking ? (
+          // Tells password managers which account the passphrase belongs to.
+          <input type="text" name="username" autoComplete="username" value={user.username} readOnly hidden />
+        ) : (
           <Field
             id="username"
             label="Username"
@@ -158,9 +153,8 @@ export function LoginForm() {
           <details className="disclosure">
             <summary>Forgot your passphrase?</summary>
             <p>
-              It can&apos;t be reset. The server never sees your passphrase (only a key derived
-              from it), so nobody can recover it or the keys it protects. If it&apos;s lost, create
-              a new account.
+              It can&apos;t be reset. The server never sees your passphrase (only a key derived from it), so nobody can
+              recover it or the keys it protects. If it&apos;s lost, create a new account.
             </p>
           </details>
           <p className="form-footer">

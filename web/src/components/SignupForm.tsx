@@ -4,24 +4,10 @@ import { passphraseProblem, usernameProblem } from '@onionchat/protocol';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
-import {
-  canonicalUsername,
-  errorField,
-  errorMessage,
-  parseInviteToken,
-  signUp,
-  type FormField,
-} from '../lib/account';
+import { canonicalUsername, errorField, errorMessage, parseInviteToken, signUp, type FormField } from '../lib/account';
 import { api, type ServerConfig } from '../lib/api';
 import { useKeystore } from '../lib/keystore';
-import {
-  ErrorAlert,
-  Field,
-  ShowPassphrase,
-  StatusMessage,
-  useFocusOnError,
-  type Feedback,
-} from './ui';
+import { ErrorAlert, Field, ShowPassphrase, StatusMessage, useFocusOnError, type Feedback } from './ui';
 
 type Registration = ServerConfig['registration'] | 'unknown';
 
@@ -148,7 +134,8 @@ export function SignupForm() {
     setInviteToken(token);
   }
 
-  if (registration === null) {
+  // With an invite in hand there is nothing to wait for: invites work in either mode.
+  if (registration === null && !inviteToken) {
     return (
       <div className="card js-only" aria-busy="true">
         <h1>Create your account</h1>
@@ -162,9 +149,8 @@ export function SignupForm() {
       <div className="card js-only">
         <h1>Invite needed</h1>
         <p>
-          Registration on this OnionChat server is <strong>invite-only</strong>. Ask someone who
-          already has an account to create an invite link for you on their account page, then open
-          that link in Tor Browser.
+          Registration on this OnionChat server is <strong>invite-only</strong>. Ask someone who already has an account
+          to create an invite link for you on their account page, then open that link in Tor Browser.
         </p>
         <form className="form compact" onSubmit={onInviteSubmit} noValidate>
           <Field
@@ -206,8 +192,8 @@ export function SignupForm() {
       ) : null}
       {keystore.user && keystore.status !== 'loading' && !busy && !done ? (
         <p className="muted small">
-          This browser is logged in as <strong>{keystore.user.username}</strong>. Creating a new
-          account logs you in as the new account instead.
+          This browser is logged in as <strong>{keystore.user.username}</strong>. Creating a new account logs you in as
+          the new account instead.
         </p>
       ) : null}
 
@@ -268,9 +254,9 @@ export function SignupForm() {
         <div className="callout callout-warn" id="signup-warning">
           <h2>Your passphrase cannot be recovered</h2>
           <p>
-            There is no “forgot passphrase” button. Your passphrase never leaves this browser, so
-            the server never has it and nobody can reset it for you. If you lose it, the account
-            and its keys are gone for good. Write it down somewhere safe.
+            There is no “forgot passphrase” button. Your passphrase never leaves this browser, so the server never has
+            it and nobody can reset it for you. If you lose it, the account and its keys are gone for good. Write it
+            down somewhere safe.
           </p>
         </div>
 

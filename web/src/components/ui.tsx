@@ -37,11 +37,7 @@ export function Field({ id, label, hint, feedback, invalid, inputRef, ...input }
         aria-describedby={describedBy}
         {...input}
       />
-      <p
-        id={`${id}-feedback`}
-        className={`feedback feedback-${feedback?.tone ?? 'neutral'}`}
-        aria-live="polite"
-      >
+      <p id={`${id}-feedback`} className={`feedback feedback-${feedback?.tone ?? 'neutral'}`} aria-live="polite">
         {feedback?.text ?? ''}
       </p>
     </div>
@@ -75,9 +71,9 @@ export function ShowPassphrase({
  * The page's single error region. Always in the DOM (so screen readers track it);
  * it only takes up room when it has something to say.
  */
-export function ErrorAlert({ message }: { message: string | null }) {
+export function ErrorAlert({ message, className }: { message: string | null; className?: string }) {
   return (
-    <div role="alert" className="alert">
+    <div role="alert" className={className ? `alert ${className}` : 'alert'}>
       {message ? (
         <>
           <svg className="alert-icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
@@ -142,11 +138,7 @@ export function Loading({ label }: { label: string }) {
 }
 
 /** Focuses the given field after an error (keeps what was typed). */
-export function useFocusOnError(
-  field: string | null,
-  error: string | null,
-  counter: number,
-): void {
+export function useFocusOnError(field: string | null, error: string | null, counter: number): void {
   useEffect(() => {
     if (!field || !error) return;
     const element = document.getElementById(field);

@@ -28,12 +28,7 @@ import { ApiError, api, type Invite, type Session, type User } from './api';
 export type ProgressFn = (step: string) => void;
 
 export type FormField =
-  | 'username'
-  | 'passphrase'
-  | 'passphrase-confirm'
-  | 'current-passphrase'
-  | 'new-passphrase'
-  | 'new-passphrase-confirm';
+  'username' | 'passphrase' | 'passphrase-confirm' | 'current-passphrase' | 'new-passphrase' | 'new-passphrase-confirm';
 
 /** A problem to show the person, optionally tied to the form field that caused it. */
 export class AccountError extends Error {
@@ -46,8 +41,7 @@ export class AccountError extends Error {
   }
 }
 
-export const UNSAFE_KDF_MESSAGE =
-  'The server offered unsafe key-derivation parameters; not sending anything.';
+export const UNSAFE_KDF_MESSAGE = 'The server offered unsafe key-derivation parameters; not sending anything.';
 export const WRONG_CREDENTIALS_MESSAGE = 'Wrong username or passphrase';
 const TAMPERED_MESSAGE =
   "The server sent account keys that don't match your account. They may have been damaged or tampered with, so they were not used.";
@@ -87,9 +81,7 @@ function decodeServerKdfParams(base64: string): KdfParams {
     if (error instanceof ProtocolError && error.code === 'weak-kdf') {
       throw new AccountError(UNSAFE_KDF_MESSAGE);
     }
-    throw new AccountError(
-      "The server sent key-derivation parameters this page doesn't accept; not sending anything.",
-    );
+    throw new AccountError("The server sent key-derivation parameters this page doesn't accept; not sending anything.");
   }
 }
 
@@ -227,11 +219,7 @@ export async function logIn(
  * were only ever in memory. Fetches the sealed bundle with the session and opens
  * it locally, so no new session is created.
  */
-export async function unlock(
-  user: User,
-  passphrase: string,
-  onProgress: ProgressFn = () => {},
-): Promise<Unlocked> {
+export async function unlock(user: User, passphrase: string, onProgress: ProgressFn = () => {}): Promise<Unlocked> {
   if (passphrase.length === 0) throw new AccountError('Enter your passphrase.', 'passphrase');
   const username = user.username;
 
@@ -332,23 +320,31 @@ export async function changePassphrase(
 // ---------------------------------------------------------------------------
 // Sessions and invites
 
-function ignoreSessionGone(error: unknown): void {
-  if (
-    error instanceof ApiError &&
-    error.status === 401 &&
-    (error.code === 'session_expired' || error.code === 'not_logged_in')
-  ) {
-    return; // already logged out: that is what was asked for
+/** false when the session had already ended (so there was nothing left to log out of). */
+async function endedBySession(request: Promise<void>): Promise<boolean> {
+  try {
+    await request;
+    return true;
+  } catch (error) {
+    if (
+      error instanceof ApiError &&
+      error.status === 401 &&
+      (error.code === 'session_expired' || error.code === 'not_logged_in')
+    ) {
+      return false;
+    }
+    throw error;
   }
-  throw error;
 }
 
-export async function logOut(): Promise<void> {
-  await api.logout().catch(ignoreSessionGone);
+/** Ends this browser's session. Resolves to false if it had already ended. */
+export function logOut(): Promise<boolean> {
+  return endedBySession(api.logout());
 }
 
-export async function logOutEverywhere(): Promise<void> {
-  await api.logoutAll().catch(ignoreSessionGone);
+/** Ends every session of the account. Resolves to false if this session had already ended. */
+export function logOutEverywhere(): Promise<boolean> {
+  return endedBySession(api.logoutAll());
 }
 
 export async function listSessions(): Promise<Session[]> {

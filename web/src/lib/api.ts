@@ -2,8 +2,7 @@
 // Same origin only: every path starts with /api, cookies ride along automatically
 // (the session cookie is HttpOnly; this code never sees it).
 
-export const NETWORK_ERROR_MESSAGE =
-  "Can't reach the server (Tor circuits sometimes drop; try again).";
+export const NETWORK_ERROR_MESSAGE = "Can't reach the server (Tor circuits sometimes drop; try again).";
 
 /** How long to wait for the server before giving up. Tor can be slow, so be generous. */
 const REQUEST_TIMEOUT_MS = 90_000;
@@ -18,7 +17,7 @@ export class ApiError extends Error {
 
   constructor(status: number, code: string, message: string, retryAfter: number | null = null) {
     super(message);
-    this.name = "ApiError";
+    this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
@@ -34,7 +33,7 @@ export interface User {
 }
 
 export interface ServerConfig {
-  registration: "open" | "invite";
+  registration: 'open' | 'invite';
   minKdfIterations: number;
 }
 
@@ -70,7 +69,7 @@ export interface ChangePassphraseBody {
 }
 
 /** Codes meaning "this browser no longer has a valid session". */
-const SESSION_LOST_CODES = new Set(["not_logged_in", "session_expired"]);
+const SESSION_LOST_CODES = new Set(['not_logged_in', 'session_expired']);
 
 type SessionLostListener = () => void;
 const sessionLostListeners = new Set<SessionLostListener>();
@@ -84,7 +83,7 @@ export function onSessionLost(listener: SessionLostListener): () => void {
 }
 
 function isErrorBody(value: unknown): value is { code?: unknown; message?: unknown } {
-  return typeof value === "object" && value !== null;
+  return typeof value === 'object' && value !== null;
 }
 
 function parseRetryAfter(header: string | null): number | null {
@@ -97,16 +96,16 @@ function parseRetryAfter(header: string | null): number | null {
 }
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
+  const headers: Record<string, string> = { Accept: 'application/json' };
   const init: RequestInit = {
     method,
     headers,
-    credentials: "same-origin",
-    cache: "no-store",
-    referrerPolicy: "no-referrer",
+    credentials: 'same-origin',
+    cache: 'no-store',
+    referrerPolicy: 'no-referrer',
   };
   if (body !== undefined) {
-    headers["Content-Type"] = "application/json";
+    headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
 
@@ -118,7 +117,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   try {
     response = await fetch(path, init);
   } catch {
-    throw new ApiError(0, "network", NETWORK_ERROR_MESSAGE);
+    throw new ApiError(0, 'network', NETWORK_ERROR_MESSAGE);
   } finally {
     clearTimeout(timer);
   }
@@ -127,7 +126,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   try {
     text = await response.text();
   } catch {
-    throw new ApiError(0, "network", NETWORK_ERROR_MESSAGE);
+    throw new ApiError(0, 'network', NETWORK_ERROR_MESSAGE);
   }
 
   let data: unknown = undefined;
@@ -140,20 +139,14 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   }
 
   if (!response.ok) {
-    const code =
-      isErrorBody(data) && typeof data.code === "string" ? data.code : `http_${response.status}`;
+    const code = isErrorBody(data) && typeof data.code === 'string' ? data.code : `http_${response.status}`;
     const message =
-      isErrorBody(data) && typeof data.message === "string" && data.message.length > 0
+      isErrorBody(data) && typeof data.message === 'string' && data.message.length > 0
         ? data.message
         : response.status >= 500
           ? `The server had a problem (HTTP ${response.status}). Try again in a moment.`
           : `The request failed (HTTP ${response.status}).`;
-    const error = new ApiError(
-      response.status,
-      code,
-      message,
-      parseRetryAfter(response.headers.get("Retry-After")),
-    );
+    const error = new ApiError(response.status, code, message, parseRetryAfter(response.headers.get('Retry-After')));
     if (response.status === 401 && SESSION_LOST_CODES.has(code)) {
       for (const listener of sessionLostListeners) listener();
     }
@@ -161,11 +154,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   }
 
   if (response.status !== 204 && data === undefined) {
-    throw new ApiError(
-      response.status,
-      "bad_response",
-      "The server sent a reply this page can't read. Try again.",
-    );
+    throw new ApiError(response.status, 'bad_response', "The server sent a reply this page can't read. Try again.");
   }
   return data as T;
 }
@@ -173,25 +162,23 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 const enc = encodeURIComponent;
 
 export const api = {
-  config: () => request<ServerConfig>("GET", "/api/config"),
+  config: () => request<ServerConfig>('GET', '/api/config'),
 
-  kdf: (username: string) => request<{ kdfParams: string }>("POST", "/api/auth/kdf", { username }),
-  signup: (body: SignupBody) => request<{ user: User }>("POST", "/api/auth/signup", body),
+  kdf: (username: string) => request<{ kdfParams: string }>('POST', '/api/auth/kdf', { username }),
+  signup: (body: SignupBody) => request<{ user: User }>('POST', '/api/auth/signup', body),
   login: (username: string, authKey: string) =>
-    request<{ user: User; keyBundle: string }>("POST", "/api/auth/login", { username, authKey }),
-  logout: () => request<void>("POST", "/api/auth/logout"),
-  logoutAll: () => request<void>("POST", "/api/auth/logout-all"),
+    request<{ user: User; keyBundle: string }>('POST', '/api/auth/login', { username, authKey }),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+  logoutAll: () => request<void>('POST', '/api/auth/logout-all'),
 
-  account: () => request<{ user: User }>("GET", "/api/account"),
-  bundle: () => request<{ kdfParams: string; keyBundle: string }>("GET", "/api/account/bundle"),
-  changePassphrase: (body: ChangePassphraseBody) =>
-    request<{ user: User }>("POST", "/api/account/passphrase", body),
+  account: () => request<{ user: User }>('GET', '/api/account'),
+  bundle: () => request<{ kdfParams: string; keyBundle: string }>('GET', '/api/account/bundle'),
+  changePassphrase: (body: ChangePassphraseBody) => request<{ user: User }>('POST', '/api/account/passphrase', body),
 
-  sessions: () => request<{ sessions: Session[] }>("GET", "/api/account/sessions"),
-  endSession: (id: string) => request<void>("DELETE", `/api/account/sessions/${enc(id)}`),
+  sessions: () => request<{ sessions: Session[] }>('GET', '/api/account/sessions'),
+  endSession: (id: string) => request<void>('DELETE', `/api/account/sessions/${enc(id)}`),
 
-  invites: () => request<{ invites: Invite[] }>("GET", "/api/invites"),
-  createInvite: () =>
-    request<{ invite: Omit<Invite, "usedAt">; token: string }>("POST", "/api/invites"),
-  revokeInvite: (id: string) => request<void>("DELETE", `/api/invites/${enc(id)}`),
+  invites: () => request<{ invites: Invite[] }>('GET', '/api/invites'),
+  createInvite: () => request<{ invite: Omit<Invite, 'usedAt'>; token: string }>('POST', '/api/invites'),
+  revokeInvite: (id: string) => request<void>('DELETE', `/api/invites/${enc(id)}`),
 };

@@ -7,16 +7,7 @@
 // asks for the passphrase again to unlock.
 
 import type { Identity } from '@onionchat/protocol';
-import {
-  createContext,
-  useCallback,
-  useContext,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  type ReactNode,
-} from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ApiError, NETWORK_ERROR_MESSAGE, api, onSessionLost, type User } from './api';
 import { identityFingerprint, wipeIdentity } from './account';
 
@@ -140,10 +131,7 @@ export function KeystoreProvider({ children }: { children: ReactNode }) {
     return () => window.removeEventListener('pagehide', onPageHide);
   }, []);
 
-  const fingerprint = useMemo(
-    () => (state.identity ? identityFingerprint(state.identity) : null),
-    [state.identity],
-  );
+  const fingerprint = useMemo(() => (state.identity ? identityFingerprint(state.identity) : null), [state.identity]);
 
   const value = useMemo<Keystore>(
     () => ({

@@ -397,6 +397,492 @@ const usernames = [
   return { input, canonical, valid: p.usernameProblem(canonical) === null };
 });
 
+// ---------------------------------------------------------------- UUIDs
+
+const uuidValid = [
+  '00000000-0000-0000-0000-000000000000',
+  '00112233-4455-6677-8899-aabbccddeeff',
+  'ffffffff-ffff-ffff-ffff-ffffffffffff',
+].map((text) => ({ text, bytes: hex(p.uuidToBytes(text)) }));
+
+const uuidInvalid = [
+  ['', 'empty'],
+  ['00112233-4455-6677-8899-AABBCCDDEEFF', 'upper case'],
+  ['00112233445566778899aabbccddeeff', 'no dashes'],
+  ['{00112233-4455-6677-8899-aabbccddeeff}', 'braces'],
+  ['urn:uuid:00112233-4455-6677-8899-aabbccddeeff', 'URN prefix'],
+  ['00112233-4455-6677-8899-aabbccddeeff ', 'trailing space'],
+  ['001122334-455-6677-8899-aabbccddeeff', 'dash in the wrong place'],
+  ['00112233-4455-6677-8899-aabbccddeef', 'one digit short'],
+  ['00112233-4455-6677-8899-aabbccddeefg', 'not hex'],
+].map(([text, name]) => ({ name, text, error: 'bad-encoding' }));
+
+// ---------------------------------------------------------------- users (ids and identities for rooms and messages)
+
+/** A fixed id with the version 4 and variant bits set, like a real random UUID. */
+function fixedUuid(label) {
+  const bytes = fixed(`${label} id`, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  return p.bytesToUuid(bytes);
+}
+
+const mallory = p.identityFromSeeds('mallory', fixed('mallory box secret key', 32), fixed('mallory sign seed', 32));
+const members = {};
+for (const id of [alice, bob, people.carol_99, mallory]) {
+  members[id.username] = { id: fixedUuid(`user ${id.username}`), identity: id };
+}
+const carol = people.carol_99;
+const userId = (identity) => members[identity.username].id;
+const publicOf = (identity, id = userId(identity)) => ({
+  id,
+  signPublicKey: hex(identity.signPublicKey),
+  boxPublicKey: hex(identity.boxPublicKey),
+});
+
+const users = Object.values(members).map(({ id, identity: who }) => ({
+  id,
+  username: who.username,
+  boxSecretKey: hex(who.boxSecretKey),
+  signSeed: hex(who.signSeed),
+  boxPublicKey: hex(who.boxPublicKey),
+  signPublicKey: hex(who.signPublicKey),
+}));
+
+const roomA = fixedUuid('room A');
+const roomB = fixedUuid('room B');
+const keyOf = (room, epoch) => fixed(`room ${room === roomA ? 'A' : 'B'} epoch ${epoch} key`, 32);
+
+// ---------------------------------------------------------------- wrapped room keys
+
+const roomKeyCases = [
+  { name: 'alice wraps room A epoch 1 for herself', wrapper: alice, member: alice, roomId: roomA, epoch: 1 },
+  { name: 'alice wraps room A epoch 1 for bob', wrapper: alice, member: bob, roomId: roomA, epoch: 1 },
+  { name: 'bob wraps room B epoch 3 for carol_99', wrapper: bob, member: carol, roomId: roomB, epoch: 3 },
+];
+
+const roomKeyValid = roomKeyCases.map(({ name, wrapper, member, roomId, epoch }) => {
+  const context = { roomId, epoch, memberId: userId(member), wrapperId: userId(wrapper) };
+  const roomKey = keyOf(roomId, epoch);
+  const nonce = fixed(`${name} nonce`, 24);
+  return {
+    name,
+    wrapper: wrapper.username,
+    member: member.username,
+    context,
+    roomKey: hex(roomKey),
+    nonce: hex(nonce),
+    record: hex(p.wrapRoomKey(roomKey, context, wrapper, member.boxPublicKey, nonce)),
+  };
+});
+
+const aliceToBob = p.fromHex(roomKeyValid[1].record);
+const roomKeyNonce = p.fromHex(roomKeyValid[1].nonce);
+
+/** Any room key record, signed by `signer`, to test what lies behind (or in front of) the signature. */
+function rawRoomKey({
+  version = 1,
+  roomId = roomA,
+  epoch = 1,
+  memberId = userId(bob),
+  wrapperId = userId(alice),
+  memberBox = bob.boxPublicKey,
+  boxer = alice,
+  box = nacl.box(keyOf(roomA, 1), roomKeyNonce, memberBox, boxer.boxSecretKey),
+  signer = alice,
+}) {
+  const body = concat(
+    Uint8Array.of(version),
+    p.uuidToBytes(roomId),
+    u32(epoch),
+    p.uuidToBytes(memberId),
+    p.uuidToBytes(wrapperId),
+    memberBox,
+    roomKeyNonce,
+    box,
+  );
+  return concat(body, nacl.sign.detached(concat(utf8('OnionChat v1 room key\0'), body), signer.signSecretKey));
+}
+
+const forBob = { roomId: roomA, epoch: 1, memberId: userId(bob) };
+const roomKeyInvalid = [
+  { name: 'empty', record: new Uint8Array(0), error: 'bad-length' },
+  { name: 'one byte short', record: aliceToBob.subarray(0, 220), error: 'bad-length' },
+  { name: 'one byte too long', record: concat(aliceToBob, Uint8Array.of(0)), error: 'bad-length' },
+  { name: 'version 0', record: withByte(aliceToBob, 0, 0), error: 'bad-version' },
+  { name: 'version 2 (validly signed)', record: rawRoomKey({ version: 2 }), error: 'bad-version' },
+  { name: 'epoch 0 (validly signed)', record: rawRoomKey({ epoch: 0 }), error: 'bad-encoding' },
+  { name: 'flipped bit in signature', record: flipBit(aliceToBob, 157), error: 'bad-signature' },
+  { name: 'last signature bit flipped', record: flipBit(aliceToBob, 220, 7), error: 'bad-signature' },
+  { name: 'flipped bit in room id', record: flipBit(aliceToBob, 1), error: 'bad-signature' },
+  { name: 'flipped bit in epoch (1 becomes 3)', record: flipBit(aliceToBob, 20, 1), error: 'bad-signature' },
+  { name: 'flipped bit in boxed key', record: flipBit(aliceToBob, 120), error: 'bad-signature' },
+  {
+    name: "carol's box key put in, signature unchanged",
+    record: concat(aliceToBob.subarray(0, 53), carol.boxPublicKey, aliceToBob.subarray(85)),
+    error: 'bad-signature',
+  },
+  {
+    name: 'mallory (not the wrapper) re-signs a record naming alice as wrapper',
+    record: rawRoomKey({ boxer: mallory, signer: mallory }),
+    error: 'bad-signature',
+  },
+  {
+    name: 'genuine record, but the server says carol_99 wrapped it',
+    record: aliceToBob,
+    wrapper: publicOf(carol),
+    error: 'bad-signature',
+  },
+  {
+    name: "mallory's record naming alice as wrapper, checked against mallory",
+    record: rawRoomKey({ boxer: mallory, signer: mallory }),
+    wrapper: publicOf(mallory),
+    error: 'context-mismatch',
+  },
+  {
+    name: 'filed under room B',
+    record: aliceToBob,
+    expected: { ...forBob, roomId: roomB },
+    error: 'context-mismatch',
+  },
+  { name: 'filed under epoch 2', record: aliceToBob, expected: { ...forBob, epoch: 2 }, error: 'context-mismatch' },
+  {
+    name: "bob's record filed for carol_99",
+    record: aliceToBob,
+    me: 'carol_99',
+    expected: { ...forBob, memberId: userId(carol) },
+    error: 'context-mismatch',
+  },
+  {
+    name: "record for carol_99 wrapped to bob's box key",
+    record: rawRoomKey({ memberId: userId(carol), memberBox: bob.boxPublicKey }),
+    me: 'carol_99',
+    expected: { ...forBob, memberId: userId(carol) },
+    error: 'key-mismatch',
+  },
+  {
+    name: "signed by alice, boxed with mallory's secret key",
+    record: rawRoomKey({ boxer: mallory }),
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'boxed key altered, then re-signed by alice',
+    record: rawRoomKey({
+      box: flipBit(nacl.box(keyOf(roomA, 1), roomKeyNonce, bob.boxPublicKey, alice.boxSecretKey), 20),
+    }),
+    error: 'decrypt-failed',
+  },
+].map(({ name, record, expected = forBob, me = 'bob', wrapper = publicOf(alice), error }) => ({
+  name,
+  record: hex(record),
+  expected,
+  me,
+  wrapper,
+  error,
+}));
+
+// ---------------------------------------------------------------- messages
+
+const SENT_AT = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+
+const messageCases = [
+  {
+    name: 'short text (256-byte bucket)',
+    sender: alice,
+    roomId: roomA,
+    body: { type: 'text', text: 'Hello, Bob! \u{1F44B} Caf\u00e9?' },
+  },
+  {
+    name: 'longer text (512-byte bucket)',
+    sender: bob,
+    roomId: roomA,
+    body: { type: 'text', text: 'All work and no play makes Jack a dull boy. '.repeat(7) },
+  },
+  {
+    name: '252 bytes of content: the most that fits the 256-byte bucket',
+    sender: alice,
+    roomId: roomA,
+    body: { type: 'text', text: 'a'.repeat(252 - 25) },
+  },
+  {
+    name: '253 bytes of content: the least that needs the 512-byte bucket',
+    sender: alice,
+    roomId: roomA,
+    body: { type: 'text', text: 'a'.repeat(253 - 25) },
+  },
+  {
+    name: 'a body type version 1 does not define (readers pass it on)',
+    sender: carol,
+    roomId: roomB,
+    epoch: 3,
+    body: { type: 'x-future', data: [1, 'two', { three: null }] },
+  },
+];
+
+const messageValid = messageCases.map(({ name, sender, roomId, epoch = 1, body }, index) => {
+  const header = {
+    roomId,
+    epoch,
+    senderId: userId(sender),
+    messageId: fixedUuid(`message ${index}`),
+    sentAt: SENT_AT + index * 1000,
+  };
+  const roomKey = keyOf(roomId, epoch);
+  const nonce = fixed(`${name} nonce`, 24);
+  const content = utf8(JSON.stringify(body));
+  const envelope = p.sealMessage(header, body, roomKey, sender, nonce);
+  return {
+    name,
+    sender: sender.username,
+    header,
+    body,
+    content: hex(content),
+    paddedLength: envelope.length - 165,
+    roomKey: hex(roomKey),
+    nonce: hex(nonce),
+    envelope: hex(envelope),
+  };
+});
+
+const short = p.fromHex(messageValid[0].envelope);
+const long = p.fromHex(messageValid[1].envelope);
+const shortHeader = messageValid[0].header;
+const shortText = messageValid[0].body;
+const messageNonce = fixed('crafted message nonce', 24);
+
+function headerBytes({ version = 1, roomId, epoch, senderId, messageId, sentAt }) {
+  const time = new Uint8Array(8);
+  new DataView(time.buffer).setBigUint64(0, BigInt(sentAt), false);
+  return concat(
+    Uint8Array.of(version),
+    p.uuidToBytes(roomId),
+    u32(epoch),
+    p.uuidToBytes(senderId),
+    p.uuidToBytes(messageId),
+    time,
+  );
+}
+
+/** A correctly signed and encrypted envelope around any header and padded bytes. */
+function rawMessage({ header = shortHeader, padded, roomKey = keyOf(roomA, 1), signer = alice, nonce = messageNonce }) {
+  const head = headerBytes(header);
+  const signature = nacl.sign.detached(concat(utf8('OnionChat v1 message\0'), head, padded), signer.signSecretKey);
+  return concat(head, nonce, nacl.secretbox(concat(signature, padded), nonce, roomKey));
+}
+
+/** Padded bytes with any length prefix, content and size; zero-filled. */
+function padded(content, { size = 256, prefix = content.length } = {}) {
+  const out = new Uint8Array(size);
+  out.set(concat(u32(prefix), content));
+  return out;
+}
+
+const replaceAt = (bytes, offset, part) =>
+  concat(bytes.subarray(0, offset), part, bytes.subarray(offset + part.length));
+const goodContent = utf8('{"type":"text","text":"hi"}');
+const fromAlice = { roomId: roomA, epoch: 1, senderId: userId(alice) };
+
+const messageInvalid = [
+  { name: 'empty', envelope: new Uint8Array(0), error: 'bad-length' },
+  { name: 'header only', envelope: short.subarray(0, 61), error: 'bad-length' },
+  { name: 'one byte below the minimum length', envelope: short.subarray(0, 420), error: 'bad-length' },
+  { name: 'version 0', envelope: withByte(short, 0, 0), error: 'bad-version' },
+  { name: 'version 2', envelope: withByte(short, 0, 2), error: 'bad-version' },
+  {
+    name: 'version 2 (validly signed and encrypted)',
+    envelope: rawMessage({ header: { ...shortHeader, version: 2 }, padded: padded(goodContent) }),
+    error: 'bad-version',
+  },
+  { name: 'epoch 0 in the header', envelope: replaceAt(short, 17, u32(0)), error: 'bad-encoding' },
+  {
+    name: 'sent-at above 2^53 - 1',
+    envelope: replaceAt(short, 53, Uint8Array.of(0x00, 0x20)),
+    error: 'bad-encoding',
+  },
+  {
+    name: 'moved to room B, header unchanged',
+    envelope: short,
+    expected: { ...fromAlice, roomId: roomB },
+    roomKey: keyOf(roomB, 1),
+    error: 'context-mismatch',
+  },
+  {
+    name: "moved to room B, header rewritten to room B, opened with room B's key",
+    envelope: replaceAt(short, 1, p.uuidToBytes(roomB)),
+    expected: { ...fromAlice, roomId: roomB },
+    roomKey: keyOf(roomB, 1),
+    error: 'decrypt-failed',
+  },
+  {
+    name: "header rewritten to room B, opened with room A's key (if keys were shared)",
+    envelope: replaceAt(short, 1, p.uuidToBytes(roomB)),
+    expected: { ...fromAlice, roomId: roomB },
+    error: 'bad-signature',
+  },
+  {
+    name: 'moved to epoch 2, header unchanged',
+    envelope: short,
+    expected: { ...fromAlice, epoch: 2 },
+    roomKey: keyOf(roomA, 2),
+    error: 'context-mismatch',
+  },
+  {
+    name: "header rewritten to epoch 2, opened with epoch 2's key",
+    envelope: replaceAt(short, 17, u32(2)),
+    expected: { ...fromAlice, epoch: 2 },
+    roomKey: keyOf(roomA, 2),
+    error: 'decrypt-failed',
+  },
+  {
+    name: "header rewritten to epoch 2, opened with epoch 1's key (if keys were shared)",
+    envelope: replaceAt(short, 17, u32(2)),
+    expected: { ...fromAlice, epoch: 2 },
+    error: 'bad-signature',
+  },
+  {
+    name: 'the server says bob sent it, the header says alice',
+    envelope: short,
+    expected: { ...fromAlice, senderId: userId(bob) },
+    sender: 'bob',
+    error: 'context-mismatch',
+  },
+  {
+    name: 'sender in the header rewritten to bob, checked against bob',
+    envelope: replaceAt(short, 21, p.uuidToBytes(userId(bob))),
+    expected: { ...fromAlice, senderId: userId(bob) },
+    sender: 'bob',
+    error: 'bad-signature',
+  },
+  {
+    name: "mallory re-seals alice's text as alice, signed by mallory",
+    envelope: p.sealMessage(shortHeader, shortText, keyOf(roomA, 1), mallory, messageNonce),
+    error: 'bad-signature',
+  },
+  { name: 'flipped bit in message id', envelope: flipBit(short, 40), error: 'bad-signature' },
+  { name: 'sent-at changed by one millisecond', envelope: flipBit(short, 60), error: 'bad-signature' },
+  { name: 'flipped bit in nonce', envelope: flipBit(short, 61), error: 'decrypt-failed' },
+  { name: 'flipped bit in MAC', envelope: flipBit(short, 85), error: 'decrypt-failed' },
+  { name: 'flipped bit in ciphertext', envelope: flipBit(short, 200), error: 'decrypt-failed' },
+  { name: 'last ciphertext bit flipped', envelope: flipBit(short, short.length - 1, 7), error: 'decrypt-failed' },
+  {
+    name: 'last byte removed (512-byte bucket)',
+    envelope: long.subarray(0, long.length - 1),
+    expected: { ...fromAlice, senderId: userId(bob) },
+    sender: 'bob',
+    error: 'decrypt-failed',
+  },
+  { name: 'wrong room key', envelope: short, roomKey: keyOf(roomB, 1), error: 'decrypt-failed' },
+  {
+    name: 'padding: a non-zero pad byte',
+    envelope: rawMessage({ padded: withByte(padded(goodContent), 100, 1) }),
+    error: 'bad-padding',
+  },
+  {
+    name: 'padding: non-zero last byte',
+    envelope: rawMessage({ padded: withByte(padded(goodContent), 255, 0x80) }),
+    error: 'bad-padding',
+  },
+  {
+    name: 'padding: length prefix one past the end',
+    envelope: rawMessage({ padded: padded(goodContent, { prefix: 253 }) }),
+    error: 'bad-padding',
+  },
+  {
+    name: 'padding: length prefix 2^32 - 1',
+    envelope: rawMessage({ padded: padded(goodContent, { prefix: 0xffff_ffff }) }),
+    error: 'bad-padding',
+  },
+  {
+    name: 'padding: short content in the 512-byte bucket',
+    envelope: rawMessage({ padded: padded(goodContent, { size: 512 }) }),
+    error: 'bad-padding',
+  },
+  {
+    name: 'padding: 300 bytes, not a bucket size',
+    envelope: rawMessage({ padded: padded(goodContent, { size: 300 }) }),
+    error: 'bad-padding',
+  },
+  { name: 'content: empty', envelope: rawMessage({ padded: padded(new Uint8Array(0)) }), error: 'bad-content' },
+  { name: 'content: not JSON', envelope: rawMessage({ padded: padded(utf8('hello')) }), error: 'bad-content' },
+  {
+    name: 'content: a JSON array',
+    envelope: rawMessage({ padded: padded(utf8('["text","hi"]')) }),
+    error: 'bad-content',
+  },
+  { name: 'content: JSON null', envelope: rawMessage({ padded: padded(utf8('null')) }), error: 'bad-content' },
+  { name: 'content: no type', envelope: rawMessage({ padded: padded(utf8('{"text":"hi"}')) }), error: 'bad-content' },
+  {
+    name: 'content: type is a number',
+    envelope: rawMessage({ padded: padded(utf8('{"type":1,"text":"hi"}')) }),
+    error: 'bad-content',
+  },
+  {
+    name: 'content: text message without text',
+    envelope: rawMessage({ padded: padded(utf8('{"type":"text"}')) }),
+    error: 'bad-content',
+  },
+  {
+    name: 'content: text is not a string',
+    envelope: rawMessage({ padded: padded(utf8('{"type":"text","text":["hi"]}')) }),
+    error: 'bad-content',
+  },
+  {
+    name: 'content: invalid UTF-8',
+    envelope: rawMessage({
+      padded: padded(concat(utf8('{"type":"text","text":"'), Uint8Array.of(0xc3, 0x28), utf8('"}'))),
+    }),
+    error: 'bad-content',
+  },
+  {
+    name: 'content: UTF-8 byte order mark',
+    envelope: rawMessage({ padded: padded(concat(Uint8Array.of(0xef, 0xbb, 0xbf), goodContent)) }),
+    error: 'bad-content',
+  },
+].map(({ name, envelope, expected = fromAlice, roomKey = keyOf(roomA, 1), sender = 'alice', error }) => ({
+  name,
+  envelope: hex(envelope),
+  expected,
+  roomKey: hex(roomKey),
+  sender,
+  error,
+}));
+
+/** alice's short text, decrypted and encrypted again under a fresh nonce: new bytes, same message. */
+function reEncrypted(envelope, roomKey) {
+  const inner = nacl.secretbox.open(envelope.subarray(85), envelope.subarray(61, 85), roomKey);
+  const nonce = fixed('replay nonce', 24);
+  return concat(envelope.subarray(0, 61), nonce, nacl.secretbox(inner, nonce, roomKey));
+}
+const sameIdInRoomB = p.sealMessage(
+  { ...shortHeader, roomId: roomB },
+  shortText,
+  keyOf(roomB, 1),
+  alice,
+  fixed('room B copy nonce', 24),
+);
+const delivery = (envelope, result, roomId = roomA, sender = alice) => ({
+  envelope: hex(envelope),
+  expected: { roomId, epoch: 1, senderId: userId(sender) },
+  roomKey: hex(keyOf(roomId, 1)),
+  sender: sender.username,
+  result,
+});
+const messageReplay = [
+  { name: 'the same envelope delivered twice', deliveries: [delivery(short, 'accepted'), delivery(short, 'replay')] },
+  {
+    name: 'the same message re-encrypted under a new nonce',
+    deliveries: [delivery(short, 'accepted'), delivery(reEncrypted(short, keyOf(roomA, 1)), 'replay')],
+  },
+  {
+    name: 'two different messages, then the first again',
+    deliveries: [delivery(short, 'accepted'), delivery(long, 'accepted', roomA, bob), delivery(short, 'replay')],
+  },
+  {
+    name: 'the same message id in another room is another message',
+    deliveries: [delivery(short, 'accepted'), delivery(sameIdInRoomB, 'accepted', roomB)],
+  },
+];
+
 // ---------------------------------------------------------------- self-check
 
 /** Fails loudly if a negative case does not fail the way it claims to. */
@@ -421,6 +907,47 @@ for (const c of keyBundleInvalid) {
   expectError(c.name, c.error, () => p.openKeyBundle(p.fromHex(c.sealed), p.fromHex(c.wrapKey), c.username, expected));
 }
 for (const c of base64Invalid) expectError(c.name, c.error, () => p.fromBase64(c.text));
+for (const c of uuidInvalid) expectError(c.name, c.error, () => p.uuidToBytes(c.text));
+
+const identityOf = (username) => members[username].identity;
+const wrapperFrom = (w) => ({ id: w.id, ...keysFrom(w) });
+for (const v of roomKeyValid) {
+  const opened = p.openRoomKey(
+    p.fromHex(v.record),
+    v.context,
+    identityOf(v.member),
+    wrapperFrom(publicOf(identityOf(v.wrapper))),
+  );
+  if (hex(opened) !== v.roomKey) throw new Error(`${v.name}: room key does not open`);
+}
+for (const c of roomKeyInvalid) {
+  expectError(c.name, c.error, () =>
+    p.openRoomKey(p.fromHex(c.record), c.expected, identityOf(c.me), wrapperFrom(c.wrapper)),
+  );
+}
+for (const v of messageValid) {
+  const opened = p.openMessage(p.fromHex(v.envelope), v.header, p.fromHex(v.roomKey), identityOf(v.sender));
+  if (JSON.stringify(opened) !== JSON.stringify({ header: v.header, body: v.body })) {
+    throw new Error(`${v.name}: message does not open`);
+  }
+}
+for (const c of messageInvalid) {
+  expectError(c.name, c.error, () =>
+    p.openMessage(p.fromHex(c.envelope), c.expected, p.fromHex(c.roomKey), identityOf(c.sender)),
+  );
+}
+for (const c of messageReplay) {
+  const ledger = new p.MessageLedger();
+  c.deliveries.forEach((d, i) => {
+    const label = `${c.name}, delivery ${i}`;
+    const open = () => {
+      const { header } = p.openMessage(p.fromHex(d.envelope), d.expected, p.fromHex(d.roomKey), identityOf(d.sender));
+      ledger.accept(header);
+    };
+    if (d.result === 'replay') expectError(label, 'replay', open);
+    else open();
+  });
+}
 
 // ---------------------------------------------------------------- output
 
@@ -437,6 +964,10 @@ const vectors = {
   keyBundle: { valid: keyBundleValid, invalid: keyBundleInvalid },
   base64: { valid: base64Valid, invalid: base64Invalid },
   usernames,
+  uuid: { valid: uuidValid, invalid: uuidInvalid },
+  users,
+  roomKey: { valid: roomKeyValid, invalid: roomKeyInvalid },
+  message: { valid: messageValid, invalid: messageInvalid, replay: messageReplay },
 };
 
 writeFileSync(OUTPUT, `${JSON.stringify(vectors, null, 2)}\n`);

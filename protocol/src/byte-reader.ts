@@ -1,4 +1,4 @@
-import { decodeU32 } from './bytes.js';
+import { decodeU32, decodeU64 } from './bytes.js';
 import { ProtocolError } from './errors.js';
 
 /**
@@ -24,6 +24,11 @@ export class ByteReader {
   /** Big-endian unsigned 32-bit integer. */
   u32(field: string): number {
     return decodeU32(this.take(4, field), 0);
+  }
+
+  /** Big-endian unsigned 64-bit integer; 'bad-encoding' above 2^53 - 1. */
+  u64(field: string): number {
+    return decodeU64(this.take(8, field), 0);
   }
 
   /** Returns a copy, so callers may keep it after the source is wiped. */

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { concatBytes, decodeU32, encodeU32, equalBytes, fromHex, randomBytes, toHex } from './bytes.js';
+import {
+  concatBytes,
+  decodeU32,
+  decodeU64,
+  encodeU32,
+  encodeU64,
+  equalBytes,
+  fromHex,
+  randomBytes,
+  toHex,
+} from './bytes.js';
 import { ProtocolError } from './errors.js';
 
 describe('hex', () => {
@@ -39,5 +49,19 @@ describe('randomBytes / concatBytes', () => {
     expect(randomBytes(32)).toHaveLength(32);
     expect(equalBytes(randomBytes(32), randomBytes(32))).toBe(false);
     expect(concatBytes(Uint8Array.of(1), new Uint8Array(0), Uint8Array.of(2, 3))).toEqual(Uint8Array.of(1, 2, 3));
+  });
+});
+
+describe('u64', () => {
+  it('is big-endian and limited to safe integers', () => {
+    expect(toHex(encodeU64(0))).toBe('0000000000000000');
+    expect(toHex(encodeU64(1_767_225_600_000))).toBe('0000019b76daa800');
+    expect(toHex(encodeU64(Number.MAX_SAFE_INTEGER))).toBe('001fffffffffffff');
+    expect(decodeU64(fromHex('ff0000019b76daa800'), 1)).toBe(1_767_225_600_000);
+    expect(decodeU64(fromHex('001fffffffffffff'), 0)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(() => decodeU64(fromHex('0020000000000000'), 0)).toThrow(ProtocolError);
+    expect(() => encodeU64(2 ** 53)).toThrow(ProtocolError);
+    expect(() => encodeU64(-1)).toThrow(ProtocolError);
+    expect(() => encodeU64(0.5)).toThrow(ProtocolError);
   });
 });

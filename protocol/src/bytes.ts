@@ -5,6 +5,8 @@ const HEX_DIGITS = '0123456789abcdef';
 const HEX_PATTERN = /^(?:[0-9a-fA-F]{2})*$/;
 const U32_BYTES = 4;
 const U32_MAX = 0xffff_ffff;
+const U64_BYTES = 8;
+const TWO_POW_32 = 0x1_0000_0000;
 
 /** Cryptographically secure random bytes (tweetnacl picks the platform CSPRNG). */
 export function randomBytes(n: number): Uint8Array {
@@ -73,6 +75,31 @@ export function encodeU32(value: number): Uint8Array {
 
 export function decodeU32(bytes: Uint8Array, offset: number): number {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(offset, false);
+}
+
+/**
+ * Big-endian unsigned 64-bit integer, limited to what a JavaScript number
+ * holds exactly (0 to 2^53 - 1).
+ */
+export function encodeU64(value: number): Uint8Array {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new ProtocolError('bad-encoding', `${value} is not an integer from 0 to 2^53 - 1.`);
+  }
+  const out = new Uint8Array(U64_BYTES);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, Math.floor(value / TWO_POW_32), false);
+  view.setUint32(U32_BYTES, value % TWO_POW_32, false);
+  return out;
+}
+
+/** Throws 'bad-encoding' for a value above 2^53 - 1, which a number cannot hold exactly. */
+export function decodeU64(bytes: Uint8Array, offset: number): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const value = view.getUint32(offset, false) * TWO_POW_32 + view.getUint32(offset + U32_BYTES, false);
+  if (!Number.isSafeInteger(value)) {
+    throw new ProtocolError('bad-encoding', 'A 64-bit value is above 2^53 - 1, which this client cannot represent.');
+  }
+  return value;
 }
 
 /**

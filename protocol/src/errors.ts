@@ -14,7 +14,12 @@ export type ProtocolErrorCode =
   | 'username-mismatch'
   | 'key-mismatch'
   | 'bad-encoding'
-  | 'bad-key';
+  | 'bad-key'
+  | 'context-mismatch'
+  | 'bad-padding'
+  | 'bad-content'
+  | 'too-large'
+  | 'replay';
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;

@@ -55,3 +55,27 @@ export {
   type BundleExtension,
   type OpenedBundle,
 } from './key-bundle.js';
+export { UUID_BYTES, bytesToUuid, newUuid, uuidToBytes } from './uuid.js';
+export {
+  ROOM_KEY_BYTES,
+  WRAPPED_ROOM_KEY_BYTES,
+  WRAPPED_ROOM_KEY_VERSION,
+  newRoomKey,
+  openRoomKey,
+  readRoomKeyContext,
+  wrapRoomKey,
+  type RoomKeyContext,
+} from './room-key.js';
+export { MESSAGE_MAX_PADDED_BYTES, MESSAGE_MIN_PADDED_BYTES } from './padding.js';
+export { MAX_TEXT_CHARS, type MessageBody } from './message-body.js';
+export {
+  MESSAGE_HEADER_BYTES,
+  MESSAGE_MAX_ENVELOPE_BYTES,
+  MESSAGE_MIN_ENVELOPE_BYTES,
+  MESSAGE_VERSION,
+  openMessage,
+  readMessageHeader,
+  sealMessage,
+  type MessageHeader,
+} from './message.js';
+export { MessageLedger } from './message-ledger.js';

@@ -88,7 +88,8 @@ function signedMessage(username: string, body: Uint8Array): Uint8Array {
   return concatBytes(SIGNATURE_CONTEXT, encodeUsernameField(username), body);
 }
 
-function isSmallOrderBoxKey(key: Uint8Array): boolean {
+/** True for the small-order X25519 keys listed above (a box to one has a predictable shared key). */
+export function isSmallOrderBoxKey(key: Uint8Array): boolean {
   const masked = key.slice();
   masked[masked.length - 1] = (masked[masked.length - 1] as number) & LAST_BYTE_MASK;
   let found = false;

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  MessageLedger,
   ProtocolError,
+  bytesToUuid,
   decodeKdfParams,
   decodePublicKeys,
   deriveAccountKeys,
@@ -14,17 +16,36 @@ import {
   newKdfParams,
   normalizeUsername,
   openKeyBundle,
+  openMessage,
+  openRoomKey,
+  readMessageHeader,
+  readRoomKeyContext,
   sealKeyBundle,
+  sealMessage,
   toBase64,
   toHex,
   usernameProblem,
+  uuidToBytes,
+  wrapRoomKey,
+  type Identity,
+  type MessageBody,
+  type MessageHeader,
   type ProtocolErrorCode,
   type PublicKeys,
+  type RoomKeyContext,
 } from './index.js';
 
 interface HexKeys {
   signPublicKey: string;
   boxPublicKey: string;
+}
+interface HexWrapper extends HexKeys {
+  id: string;
+}
+interface MessageContext {
+  roomId: string;
+  epoch: number;
+  senderId: string;
 }
 interface Vectors {
   identity: {
@@ -86,6 +107,68 @@ interface Vectors {
     invalid: { name: string; text: string; error: ProtocolErrorCode }[];
   };
   usernames: { input: string; canonical: string; valid: boolean }[];
+  uuid: {
+    valid: { text: string; bytes: string }[];
+    invalid: { name: string; text: string; error: ProtocolErrorCode }[];
+  };
+  users: {
+    id: string;
+    username: string;
+    boxSecretKey: string;
+    signSeed: string;
+    boxPublicKey: string;
+    signPublicKey: string;
+  }[];
+  roomKey: {
+    valid: {
+      name: string;
+      wrapper: string;
+      member: string;
+      context: RoomKeyContext;
+      roomKey: string;
+      nonce: string;
+      record: string;
+    }[];
+    invalid: {
+      name: string;
+      record: string;
+      expected: { roomId: string; epoch: number; memberId: string };
+      me: string;
+      wrapper: HexWrapper;
+      error: ProtocolErrorCode;
+    }[];
+  };
+  message: {
+    valid: {
+      name: string;
+      sender: string;
+      header: MessageHeader;
+      body: MessageBody;
+      content: string;
+      paddedLength: number;
+      roomKey: string;
+      nonce: string;
+      envelope: string;
+    }[];
+    invalid: {
+      name: string;
+      envelope: string;
+      expected: MessageContext;
+      roomKey: string;
+      sender: string;
+      error: ProtocolErrorCode;
+    }[];
+    replay: {
+      name: string;
+      deliveries: {
+        envelope: string;
+        expected: MessageContext;
+        roomKey: string;
+        sender: string;
+        result: 'accepted' | 'replay';
+      }[];
+    }[];
+  };
 }
 
 const vectors = JSON.parse(readFileSync(new URL('../testdata/vectors.json', import.meta.url), 'utf8')) as Vectors;
@@ -195,5 +278,110 @@ describe('username vectors', () => {
   it.each(vectors.usernames)('"$input"', (v) => {
     expect(normalizeUsername(v.input)).toBe(v.canonical);
     expect(usernameProblem(v.canonical) === null).toBe(v.valid);
+  });
+});
+
+describe('UUID vectors', () => {
+  it.each(vectors.uuid.valid)('$text', (v) => {
+    expect(toHex(uuidToBytes(v.text))).toBe(v.bytes);
+    expect(bytesToUuid(fromHex(v.bytes))).toBe(v.text);
+  });
+
+  it.each(vectors.uuid.invalid)('rejects $name', (v) => {
+    expectProtocolError(() => uuidToBytes(v.text), v.error);
+  });
+});
+
+const users = new Map(
+  vectors.users.map((u) => {
+    const identity = identityFromSeeds(u.username, fromHex(u.boxSecretKey), fromHex(u.signSeed));
+    return [u.username, { id: u.id, identity }];
+  }),
+);
+
+function user(username: string): { id: string; identity: Identity } {
+  const found = users.get(username);
+  if (found === undefined) throw new Error(`No user ${username} in the vectors.`);
+  return found;
+}
+
+function wrapperFromHex(w: HexWrapper): PublicKeys & { id: string } {
+  return { id: w.id, ...keysFromHex(w) };
+}
+
+describe('user vectors', () => {
+  it.each(vectors.users)('$username', (v) => {
+    const { identity } = user(v.username);
+    expect(toHex(identity.boxPublicKey)).toBe(v.boxPublicKey);
+    expect(toHex(identity.signPublicKey)).toBe(v.signPublicKey);
+    expect(bytesToUuid(uuidToBytes(v.id))).toBe(v.id);
+  });
+});
+
+describe('wrapped room key vectors', () => {
+  it.each(vectors.roomKey.valid)('$name', (v) => {
+    const wrapper = user(v.wrapper);
+    const member = user(v.member);
+    expect(v.context.wrapperId).toBe(wrapper.id);
+    expect(v.context.memberId).toBe(member.id);
+    const record = wrapRoomKey(
+      fromHex(v.roomKey),
+      v.context,
+      wrapper.identity,
+      member.identity.boxPublicKey,
+      fromHex(v.nonce),
+    );
+    expect(toHex(record)).toBe(v.record);
+    expect(readRoomKeyContext(fromHex(v.record))).toEqual(v.context);
+    const expected = { roomId: v.context.roomId, epoch: v.context.epoch, memberId: v.context.memberId };
+    const roomKey = openRoomKey(fromHex(v.record), expected, member.identity, {
+      id: wrapper.id,
+      ...wrapper.identity,
+    });
+    expect(toHex(roomKey)).toBe(v.roomKey);
+  });
+
+  it.each(vectors.roomKey.invalid)('rejects $name with $error', (v) => {
+    expectProtocolError(
+      () => openRoomKey(fromHex(v.record), v.expected, user(v.me).identity, wrapperFromHex(v.wrapper)),
+      v.error,
+    );
+  });
+});
+
+describe('message vectors', () => {
+  it.each(vectors.message.valid)('$name', (v) => {
+    const sender = user(v.sender);
+    expect(v.header.senderId).toBe(sender.id);
+    expect(toHex(new TextEncoder().encode(JSON.stringify(v.body)))).toBe(v.content);
+    const envelope = sealMessage(v.header, v.body, fromHex(v.roomKey), sender.identity, fromHex(v.nonce));
+    expect(toHex(envelope)).toBe(v.envelope);
+    expect(envelope.length).toBe(165 + v.paddedLength);
+    expect(readMessageHeader(fromHex(v.envelope))).toEqual(v.header);
+    const expected = { roomId: v.header.roomId, epoch: v.header.epoch, senderId: v.header.senderId };
+    expect(openMessage(fromHex(v.envelope), expected, fromHex(v.roomKey), sender.identity)).toEqual({
+      header: v.header,
+      body: v.body,
+    });
+  });
+
+  it.each(vectors.message.invalid)('rejects $name with $error', (v) => {
+    expectProtocolError(
+      () => openMessage(fromHex(v.envelope), v.expected, fromHex(v.roomKey), user(v.sender).identity),
+      v.error,
+    );
+  });
+
+  it.each(vectors.message.replay)('replay: $name', (v) => {
+    const ledger = new MessageLedger();
+    for (const d of v.deliveries) {
+      const { header } = openMessage(fromHex(d.envelope), d.expected, fromHex(d.roomKey), user(d.sender).identity);
+      if (d.result === 'accepted') {
+        expect(() => ledger.accept(header)).not.toThrow();
+        expect(ledger.has(header.roomId, header.senderId, header.messageId)).toBe(true);
+      } else {
+        expectProtocolError(() => ledger.accept(header), 'replay');
+      }
+    }
   });
 });

@@ -1,0 +1,73 @@
+import { utf8Encode } from './bytes.js';
+import { ProtocolError } from './errors.js';
+
+/**
+ * The longest text a client lets a user send, in UTF-16 code units (what
+ * JavaScript's String length and HTML's maxlength count). Even 8000 control
+ * characters, each escaped to six bytes of JSON, fit the largest bucket.
+ * Only senders enforce it, so it can be raised without a format change.
+ */
+export const MAX_TEXT_CHARS = 8000;
+const TEXT_TYPE = 'text';
+
+/** A JSON object with a string `type`. Version 1 defines { type: 'text', text: string }. */
+export type MessageBody = { type: string } & Record<string, unknown>;
+
+/** fatal: invalid UTF-8 is an error, not U+FFFD. ignoreBOM: a leading BOM stays and fails JSON.parse. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * UTF-8 of JSON.stringify(body). The result is decoded again with the
+ * reader's rules, so a sender can never produce content readers reject.
+ */
+export function encodeMessageBody(body: MessageBody): Uint8Array {
+  if (isTextBody(body) && body.text.length > MAX_TEXT_CHARS) {
+    throw new ProtocolError(
+      'too-large',
+      `A text message may have at most ${MAX_TEXT_CHARS} characters, got ${body.text.length}.`,
+    );
+  }
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(body);
+  } catch (error) {
+    throw badContent(`it cannot be written as JSON (${(error as Error).message})`);
+  }
+  if (typeof json !== 'string') throw badContent('it cannot be written as JSON');
+  const content = utf8Encode(json);
+  decodeMessageBody(content);
+  return content;
+}
+
+/** Parses message content: strict UTF-8, a JSON object, a string `type`, and for text a string `text`. */
+export function decodeMessageBody(content: Uint8Array): MessageBody {
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(content);
+  } catch {
+    throw badContent('it is not valid UTF-8');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw badContent('it is not JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw badContent('it is not a JSON object');
+  }
+  const body = value as Record<string, unknown>;
+  if (typeof body.type !== 'string') throw badContent('it has no string "type"');
+  if (body.type === TEXT_TYPE && typeof body.text !== 'string') {
+    throw badContent('a text message has no string "text"');
+  }
+  return body as MessageBody;
+}
+
+function isTextBody(body: MessageBody): body is MessageBody & { text: string } {
+  return typeof body === 'object' && body !== null && body.type === TEXT_TYPE && typeof body.text === 'string';
+}
+
+function badContent(reason: string): ProtocolError {
+  return new ProtocolError('bad-content', `The message content is invalid: ${reason}.`);
+}

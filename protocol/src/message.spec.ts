@@ -1,0 +1,244 @@
+import nacl from 'tweetnacl';
+import { describe, expect, it } from 'vitest';
+import { concatBytes, encodeU32, encodeU64, equalBytes, randomBytes } from './bytes.js';
+import { createIdentity, type Identity } from './identity.js';
+import { MAX_TEXT_CHARS, decodeMessageBody, encodeMessageBody } from './message-body.js';
+import {
+  MESSAGE_HEADER_BYTES,
+  MESSAGE_MAX_ENVELOPE_BYTES,
+  MESSAGE_MIN_ENVELOPE_BYTES,
+  openMessage,
+  readMessageHeader,
+  sealMessage,
+  type MessageHeader,
+} from './message.js';
+import { pad } from './padding.js';
+import { newRoomKey } from './room-key.js';
+import { newUuid, uuidToBytes } from './uuid.js';
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+const SENT_AT = 1_767_225_600_123;
+
+function code(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+  return undefined;
+}
+
+function setup() {
+  const alice = createIdentity('alice');
+  const header: MessageHeader = {
+    roomId: newUuid(),
+    epoch: 1,
+    senderId: newUuid(),
+    messageId: newUuid(),
+    sentAt: SENT_AT,
+  };
+  const expected = { roomId: header.roomId, epoch: header.epoch, senderId: header.senderId };
+  return { alice, header, expected, roomKey: newRoomKey() };
+}
+
+/** Builds an envelope around any padded bytes, correctly signed and encrypted. */
+function sealPadded(header: MessageHeader, padded: Uint8Array, roomKey: Uint8Array, sender: Identity): Uint8Array {
+  const headerBytes = readableHeader(header);
+  const signature = nacl.sign.detached(
+    concatBytes(utf8('OnionChat v1 message\0'), headerBytes, padded),
+    sender.signSecretKey,
+  );
+  const nonce = randomBytes(24);
+  return concatBytes(headerBytes, nonce, nacl.secretbox(concatBytes(signature, padded), nonce, roomKey));
+}
+
+function readableHeader(h: MessageHeader): Uint8Array {
+  return concatBytes(
+    Uint8Array.of(1),
+    uuidToBytes(h.roomId),
+    encodeU32(h.epoch),
+    uuidToBytes(h.senderId),
+    uuidToBytes(h.messageId),
+    encodeU64(h.sentAt),
+  );
+}
+
+describe('messages', () => {
+  it('round-trips random texts', () => {
+    for (let i = 0; i < 50; i++) {
+      const { alice, header, expected, roomKey } = setup();
+      const length = Math.floor(Math.random() * 2000);
+      const text = Array.from({ length }, () => String.fromCodePoint(32 + Math.floor(Math.random() * 0x2000))).join('');
+      const envelope = sealMessage(header, { type: 'text', text }, roomKey, alice);
+      expect(envelope[0]).toBe(1);
+      expect(readMessageHeader(envelope)).toEqual(header);
+      expect(openMessage(envelope, expected, roomKey, alice)).toEqual({ header, body: { type: 'text', text } });
+    }
+  });
+
+  it('round-trips other body types and extra fields', () => {
+    const { alice, header, expected, roomKey } = setup();
+    const body = { type: 'future-thing', nested: { a: [1, 2, null] }, text: 'hi', flag: true };
+    expect(openMessage(sealMessage(header, body, roomKey, alice), expected, roomKey, alice).body).toEqual(body);
+  });
+
+  it('keeps unpaired surrogates and control characters intact', () => {
+    const { alice, header, expected, roomKey } = setup();
+    const text = 'a\ud800b\udc00\u0000\n\u2028"\\';
+    const envelope = sealMessage(header, { type: 'text', text }, roomKey, alice);
+    expect(openMessage(envelope, expected, roomKey, alice).body.text).toBe(text);
+  });
+
+  it('lays out, signs and encrypts exactly the bytes described in docs/PROTOCOL.md', () => {
+    const { alice, header, roomKey } = setup();
+    const nonce = randomBytes(24);
+    const body = { type: 'text', text: 'hello' };
+    const envelope = sealMessage(header, body, roomKey, alice, nonce);
+    const headerBytes = readableHeader(header);
+    expect(headerBytes).toHaveLength(MESSAGE_HEADER_BYTES);
+    expect(envelope.subarray(0, 61)).toEqual(headerBytes);
+    expect(envelope.subarray(61, 85)).toEqual(nonce);
+    const inner = nacl.secretbox.open(envelope.subarray(85), nonce, roomKey)!;
+    const padded = inner.subarray(64);
+    expect(padded).toEqual(pad(utf8('{"type":"text","text":"hello"}')));
+    const message = concatBytes(utf8('OnionChat v1 message\0'), headerBytes, padded);
+    expect(nacl.sign.detached.verify(message, inner.subarray(0, 64), alice.signPublicKey)).toBe(true);
+    expect(envelope).toHaveLength(MESSAGE_MIN_ENVELOPE_BYTES);
+  });
+
+  it('pads to the bucket sizes, at the boundaries', () => {
+    const { alice, header, roomKey } = setup();
+    // {"type":"text","text":""} is 25 bytes, so 227 characters of text make 252 bytes of content.
+    const overhead = encodeMessageBody({ type: 'text', text: '' }).length;
+    expect(overhead).toBe(25);
+    const sizeFor = (chars: number) =>
+      sealMessage(header, { type: 'text', text: 'x'.repeat(chars) }, roomKey, alice).length;
+    expect(sizeFor(252 - overhead)).toBe(165 + 256);
+    expect(sizeFor(253 - overhead)).toBe(165 + 512);
+    expect(sizeFor(508 - overhead)).toBe(165 + 512);
+    expect(sizeFor(509 - overhead)).toBe(165 + 1024);
+    // Other lengths between two boundaries land in the same bucket, so they look the same.
+    expect(sizeFor(0)).toBe(sizeFor(200));
+  });
+
+  it('limits texts to MAX_TEXT_CHARS and content to the largest bucket', () => {
+    const { alice, header, expected, roomKey } = setup();
+    const longest = sealMessage(header, { type: 'text', text: '\u0001'.repeat(MAX_TEXT_CHARS) }, roomKey, alice);
+    expect(longest.length).toBeLessThanOrEqual(MESSAGE_MAX_ENVELOPE_BYTES);
+    expect(openMessage(longest, expected, roomKey, alice).body.text).toHaveLength(MAX_TEXT_CHARS);
+    expect(
+      code(() => sealMessage(header, { type: 'text', text: 'x'.repeat(MAX_TEXT_CHARS + 1) }, roomKey, alice)),
+    ).toBe('too-large');
+    expect(code(() => sealMessage(header, { type: 'blob', data: 'x'.repeat(65_520) }, roomKey, alice))).toBe(
+      'too-large',
+    );
+    const biggest = sealMessage(header, { type: 'blob', data: 'x'.repeat(65_500) }, roomKey, alice);
+    expect(biggest).toHaveLength(MESSAGE_MAX_ENVELOPE_BYTES);
+    expect(openMessage(biggest, expected, roomKey, alice).body.type).toBe('blob');
+  });
+
+  it('refuses bodies readers would reject', () => {
+    const { alice, header, roomKey } = setup();
+    const seal = (body: unknown) => () => sealMessage(header, body as { type: string }, roomKey, alice);
+    expect(code(seal({ text: 'no type' }))).toBe('bad-content');
+    expect(code(seal({ type: 7 }))).toBe('bad-content');
+    expect(code(seal({ type: 'text' }))).toBe('bad-content');
+    expect(code(seal({ type: 'text', text: 42 }))).toBe('bad-content');
+    expect(code(seal(['text']))).toBe('bad-content');
+    expect(code(seal(null))).toBe('bad-content');
+    expect(code(seal({ type: 'x', big: 1n }))).toBe('bad-content');
+    const cyclic: Record<string, unknown> = { type: 'x' };
+    cyclic.self = cyclic;
+    expect(code(seal(cyclic))).toBe('bad-content');
+  });
+
+  it('parses content strictly', () => {
+    expect(decodeMessageBody(utf8('{"type":"x"}'))).toEqual({ type: 'x' });
+    expect(decodeMessageBody(utf8(' {"type":"text","text":""}\n'))).toEqual({ type: 'text', text: '' });
+    for (const bad of [
+      utf8(''),
+      utf8('not json'),
+      utf8('[]'),
+      utf8('null'),
+      utf8('"text"'),
+      utf8('{}'),
+      utf8('{"type":null}'),
+      utf8('{"type":"text","text":null}'),
+      concatBytes(Uint8Array.of(0xef, 0xbb, 0xbf), utf8('{"type":"x"}')),
+      Uint8Array.of(0x7b, 0xff, 0x7d),
+      utf8('{"type":"x"}{"type":"y"}'),
+    ]) {
+      expect(code(() => decodeMessageBody(bad))).toBe('bad-content');
+    }
+  });
+
+  it('rejects envelopes in the documented order', () => {
+    const { alice, header, expected, roomKey } = setup();
+    const mallory = createIdentity('mallory');
+    const envelope = sealMessage(header, { type: 'text', text: 'hi' }, roomKey, alice);
+    const open =
+      (e: Uint8Array, exp = expected, key = roomKey, sender = alice) =>
+      () =>
+        openMessage(e, exp, key, sender);
+
+    const v2 = envelope.slice();
+    v2[0] = 2;
+    expect(code(open(v2))).toBe('bad-version');
+    expect(code(open(new Uint8Array(0)))).toBe('bad-length');
+    expect(code(open(envelope.subarray(0, MESSAGE_MIN_ENVELOPE_BYTES - 1)))).toBe('bad-length');
+    expect(code(open(concatBytes(envelope, new Uint8Array(MESSAGE_MAX_ENVELOPE_BYTES))))).toBe('bad-length');
+    expect(code(open(envelope, { ...expected, roomId: newUuid() }))).toBe('context-mismatch');
+    expect(code(open(envelope, { ...expected, epoch: 2 }))).toBe('context-mismatch');
+    expect(code(open(envelope, { ...expected, senderId: newUuid() }))).toBe('context-mismatch');
+    expect(code(open(envelope, expected, newRoomKey()))).toBe('decrypt-failed');
+    for (const index of [61, 84, 85, 100, 101, envelope.length - 1]) {
+      const tampered = envelope.slice();
+      tampered[index]! ^= 0x10;
+      expect(code(open(tampered))).toBe('decrypt-failed');
+    }
+    // The header is outside the secretbox: changes there are caught by the signature.
+    for (const index of [37, 52, 57, 60]) {
+      const tampered = envelope.slice();
+      tampered[index]! ^= 0x10;
+      expect(code(open(tampered))).toBe('bad-signature');
+    }
+    expect(code(open(envelope, expected, roomKey, mallory))).toBe('bad-signature');
+    const forged = sealMessage(header, { type: 'text', text: 'hi' }, roomKey, mallory);
+    expect(code(open(forged))).toBe('bad-signature');
+
+    const bigPad = new Uint8Array(512);
+    bigPad.set(concatBytes(encodeU32(2), utf8('{}')));
+    expect(code(open(sealPadded(header, bigPad, roomKey, alice)))).toBe('bad-padding');
+    expect(code(open(sealPadded(header, pad(utf8('[1]')), roomKey, alice)))).toBe('bad-content');
+  });
+
+  it('refuses malformed headers and arguments', () => {
+    const { alice, header, expected, roomKey } = setup();
+    const seal =
+      (h: MessageHeader, key = roomKey, nonce?: Uint8Array) =>
+      () =>
+        sealMessage(h, { type: 'text', text: 'x' }, key, alice, nonce);
+    expect(code(seal({ ...header, epoch: 0 }))).toBe('bad-encoding');
+    expect(code(seal({ ...header, sentAt: -1 }))).toBe('bad-encoding');
+    expect(code(seal({ ...header, sentAt: 2 ** 53 }))).toBe('bad-encoding');
+    expect(code(seal({ ...header, messageId: 'message-1' }))).toBe('bad-encoding');
+    expect(code(seal(header, randomBytes(16)))).toBe('bad-length');
+    expect(code(seal(header, roomKey, randomBytes(8)))).toBe('bad-length');
+
+    const envelope = sealMessage(header, { type: 'text', text: 'x' }, roomKey, alice);
+    const zeroEpoch = envelope.slice();
+    zeroEpoch.set(encodeU32(0), 17);
+    expect(code(() => readMessageHeader(zeroEpoch))).toBe('bad-encoding');
+    const hugeTime = envelope.slice();
+    hugeTime.set(Uint8Array.of(0xff), 53);
+    expect(code(() => readMessageHeader(hugeTime))).toBe('bad-encoding');
+    expect(code(() => openMessage(envelope, { ...expected, senderId: 'bob' }, roomKey, alice))).toBe('bad-encoding');
+  });
+
+  it('draws a fresh nonce for every message', () => {
+    const { alice, header, roomKey } = setup();
+    const a = sealMessage(header, { type: 'text', text: 'same' }, roomKey, alice);
+    const b = sealMessage(header, { type: 'text', text: 'same' }, roomKey, alice);
+    expect(equalBytes(a, b)).toBe(false);
+  });
+});

@@ -1,14 +1,15 @@
 // The pg adapter used only by the `prisma migrate` CLI process. Migrate's introspection
-// reads catalog columns of internal types (`name`, `"char"`, `oid`...) that the adapter
-// cannot map (upstream prisma/orm#27403); reporting them as text is exact for those
-// columns. The patch is applied to pg's Client so the shadow database's pool gets it too.
+// reads catalog columns of internal types (`name`, `"char"`, `regclass`...) that the
+// adapter cannot map (upstream prisma/orm#27403); node-postgres hands them over as
+// strings, so reporting them as text is exact. The patch is applied to pg's Client so
+// the shadow database's pool gets it too.
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { poolConfigFromUrl } from './connection.js';
 
 const TEXT_OID = 25;
-// "char", name, oid, regproc, regclass, regtype
-const INTERNAL_TEXT_LIKE_OIDS = new Set([18, 19, 26, 24, 2205, 2206]);
+// "char", name, regproc, regclass, regtype (node-postgres already hands these over as strings)
+const INTERNAL_TEXT_LIKE_OIDS = new Set([18, 19, 24, 2205, 2206]);
 
 type QueryResultLike = { fields?: { dataTypeID: number }[] };
 

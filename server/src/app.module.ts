@@ -18,6 +18,20 @@ import { InvitesService } from './invites/invites.service.js';
 import { HealthController } from './health/health.controller.js';
 import { ServerSecretsRepository } from './secrets/server-secrets.repository.js';
 import { UsersRepository } from './users/users.repository.js';
+import { Transactions } from './db/transactions.js';
+import { AccessPolicy } from './access/access.policy.js';
+import { RateLimiter } from './common/rate-limiter.js';
+import { RealtimeService } from './realtime/realtime.service.js';
+import { FriendsController } from './friends/friends.controller.js';
+import { FriendsService } from './friends/friends.service.js';
+import { FriendRequestsRepository } from './friends/friend-requests.repository.js';
+import { BlocksRepository } from './friends/blocks.repository.js';
+import { RoomsController } from './rooms/rooms.controller.js';
+import { RoomsService } from './rooms/rooms.service.js';
+import { RoomsRepository } from './rooms/rooms.repository.js';
+import { MessagesService } from './messages/messages.service.js';
+import { MessagesRepository } from './messages/messages.repository.js';
+import { MessagesGateway } from './messages/messages.gateway.js';
 
 @Module({})
 export class AppModule {
@@ -31,7 +45,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [configModule, DbModule, ThrottlerModule.forRoot(throttlerOptions(config))],
-      controllers: [HealthController, AuthController, AccountController, InvitesController],
+      controllers: [HealthController, AuthController, AccountController, InvitesController, FriendsController, RoomsController],
       providers: [
         // Guards run in this order: rate limits first, then the session check.
         { provide: APP_GUARD, useClass: RateLimitGuard },
@@ -45,6 +59,18 @@ export class AppModule {
         InvitesRepository,
         InvitesService,
         ServerSecretsRepository,
+        Transactions,
+        AccessPolicy,
+        RateLimiter,
+        RealtimeService,
+        FriendRequestsRepository,
+        BlocksRepository,
+        FriendsService,
+        RoomsRepository,
+        RoomsService,
+        MessagesRepository,
+        MessagesService,
+        MessagesGateway,
       ],
     };
   }

@@ -10,6 +10,7 @@ import { requestHygiene } from './common/request-hygiene.middleware.js';
 import { requestLog } from './common/request-log.middleware.js';
 import { jsonBody } from './common/json-body.js';
 import { serveWebClient } from './web/static.js';
+import { ConfiguredIoAdapter } from './realtime/io.adapter.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug'];
 
@@ -25,6 +26,7 @@ export async function createApp(config: Config): Promise<NestExpressApplication>
   app.use(cookieParser());
   app.use(requestHygiene);
   app.use(jsonBody(config.BODY_LIMIT_BYTES));
+  app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config));
   app.enableShutdownHooks();
   serveWebClient(app, config.WEB_DIR);
   return app;

@@ -14,6 +14,7 @@ import {
 import type { TestClient } from './app.js';
 
 export interface TestAccount {
+  id: string;
   username: string;
   identity: Identity;
   authKey: Uint8Array;
@@ -28,6 +29,7 @@ export async function makeAccount(username: string, passphrase?: string): Promis
     ? await deriveAccountKeys(passphrase, username, params)
     : { authKey: randomBytes(32), wrapKey: randomBytes(32) };
   return {
+    id: '',
     username,
     identity,
     authKey,
@@ -44,8 +46,9 @@ export async function makeAccount(username: string, passphrase?: string): Promis
 
 export async function signUp(client: TestClient, username: string, extra: Record<string, string> = {}) {
   const account = await makeAccount(username);
-  const res = await client.post('/api/auth/signup', { ...account.signupBody, ...extra });
+  const res = await client.post<{ user: { id: string } }>('/api/auth/signup', { ...account.signupBody, ...extra });
   if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+  account.id = res.body.user.id;
   return account;
 }
 

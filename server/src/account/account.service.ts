@@ -33,11 +33,13 @@ export class AccountService {
     checkKdfParams(body.kdfParams);
     await this.auth.verifyCurrent(actor.userId, body.currentAuthKey);
     const authHash = await hashAuthKey(body.authKey, this.auth.hashParams);
-    return this.users.replaceCredentials(actor.userId, actor.sessionId, {
+    const user = await this.users.replaceCredentials(actor.userId, actor.sessionId, {
       kdfParams: body.kdfParams,
       authHash,
       keyBundle: body.keyBundle,
     });
+    await this.sessions.disconnectOthers(actor);
+    return user;
   }
 
   async sessionsOf(actor: Actor) {

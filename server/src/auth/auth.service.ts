@@ -9,6 +9,7 @@ import { conflict, forbidden, unauthorized } from '../common/api-error.js';
 import { ServerSecretsRepository } from '../secrets/server-secrets.repository.js';
 import { InvitesService } from '../invites/invites.service.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { Transactions } from '../db/transactions.js';
 import { hashAuthKey, needsRehash, verifyAuthKey, type HashParams } from './auth-hash.js';
 import { decoyKdfParams } from './decoy-kdf.js';
 import { checkKdfParams, checkPublicKeys } from './records.js';
@@ -27,6 +28,7 @@ export class AuthService implements OnModuleInit {
     private readonly sessions: SessionsService,
     private readonly invites: InvitesService,
     private readonly secrets: ServerSecretsRepository,
+    private readonly transactions: Transactions,
   ) {}
 
   get hashParams(): HashParams {
@@ -75,7 +77,7 @@ export class AuthService implements OnModuleInit {
 
   private async createUser(data: Omit<SignupRequest, 'authKey' | 'inviteToken'> & { authHash: string }, inviteToken?: string) {
     try {
-      return await this.users.transaction(async (tx) => {
+      return await this.transactions.run(async (tx) => {
         const user = await this.users.create(tx, data);
         if (inviteToken !== undefined && !(await this.invites.consume(tx, inviteToken, user.id))) {
           throw forbidden('invalid_invite', 'This invite link is not valid: it was already used, revoked or has expired.');

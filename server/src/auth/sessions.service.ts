@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { CONFIG, type Config } from '../config/config.js';
 import type { Actor } from '../access/actor.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { RealtimeService } from '../realtime/realtime.service.js';
 
 const HOUR = 3_600_000;
 const TOUCH_EVERY_MS = 60_000;
@@ -18,6 +19,7 @@ export class SessionsService {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     private readonly sessions: SessionsRepository,
+    private readonly realtime: RealtimeService,
   ) {}
 
   get maxAgeMs(): number {
@@ -47,11 +49,18 @@ export class SessionsService {
 
   async end(actor: Actor, sessionId: string): Promise<boolean> {
     const { count } = await this.sessions.delete(actor.userId, sessionId);
+    this.realtime.disconnectSession(sessionId);
     return count > 0;
   }
 
-  endAll(actor: Actor, keepCurrent = false) {
-    return this.sessions.deleteAllForUser(actor.userId, keepCurrent ? actor.sessionId : undefined);
+  async endAll(actor: Actor): Promise<void> {
+    await this.sessions.deleteAllForUser(actor.userId);
+    await this.realtime.disconnectUser(actor.userId);
+  }
+
+  /** After the user's other sessions were deleted (passphrase change), close their sockets. */
+  disconnectOthers(actor: Actor): Promise<void> {
+    return this.realtime.disconnectUser(actor.userId, actor.sessionId);
   }
 
   /** Idle expiry slides with use but never past the absolute maximum. */

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { MESSAGE_MAX_ENVELOPE_BYTES } from '@onionchat/protocol';
 
 export const CONFIG = Symbol('CONFIG');
 
@@ -32,6 +33,11 @@ const schema = z.object({
   RATE_LOGIN_PER_ACCOUNT_PER_15_MIN: int(10, 1),
   RATE_AUTH_PER_MINUTE: int(60, 1),
   RATE_API_PER_MINUTE: int(600, 1),
+  RATE_FRIEND_REQUESTS_PER_HOUR: int(30, 1),
+  RATE_MESSAGES_PER_MINUTE: int(120, 1),
+  MESSAGE_MAX_BYTES: int(MESSAGE_MAX_ENVELOPE_BYTES, 256).pipe(z.number().max(MESSAGE_MAX_ENVELOPE_BYTES)),
+  MESSAGES_PAGE_MAX: int(200, 1),
+  WS_MAX_FRAME_BYTES: int(256 * 1024, 1024),
   AUTH_HASH_LOG_N: int(14, 10),
   AUTH_HASH_R: int(8, 1),
   AUTH_HASH_P: int(5, 1),

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { dbBytes, type Db } from '@onionchat/db';
 import { DB } from '../db/db.module.js';
-import type { DbTx } from '../users/users.repository.js';
+import type { DbTx } from '../db/transactions.js';
 
 export type InviteKind = 'member' | 'operator' | 'first-account';
 

@@ -6,7 +6,8 @@ import { CONFIG, type Config } from '../config/config.js';
 import type { Actor } from '../access/actor.js';
 import { ApiError, notFound } from '../common/api-error.js';
 import { hashToken } from '../auth/sessions.service.js';
-import { UsersRepository, type DbTx } from '../users/users.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
+import type { DbTx } from '../db/transactions.js';
 import { InvitesRepository, type InviteKind } from './invites.repository.js';
 
 const HOUR = 3_600_000;

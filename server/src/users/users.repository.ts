@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { dbBytes, type Db } from '@onionchat/db';
 import { DB } from '../db/db.module.js';
+import type { DbTx } from '../db/transactions.js';
 
 export interface NewUser {
   username: string;
@@ -10,7 +11,6 @@ export interface NewUser {
   keyBundle: Uint8Array;
 }
 
-export type DbTx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 @Injectable()
 export class UsersRepository {
@@ -48,9 +48,5 @@ export class UsersRepository {
       await tx.session.deleteMany({ where: { userId: id, id: { not: keepSessionId } } });
       return user;
     });
-  }
-
-  transaction<T>(work: (tx: DbTx) => Promise<T>): Promise<T> {
-    return this.db.$transaction(work);
   }
 }

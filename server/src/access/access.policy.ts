@@ -1,0 +1,48 @@
+// Who may touch what. Every service method that reads or changes a room, a friend
+// request or a friendship starts with one of these checks, so the rules live here only.
+// Something the caller may not see answers exactly like something that does not exist.
+import { Injectable } from '@nestjs/common';
+import { notFound } from '../common/api-error.js';
+import { BlocksRepository } from '../friends/blocks.repository.js';
+import { FriendRequestsRepository } from '../friends/friend-requests.repository.js';
+import { RoomsRepository } from '../rooms/rooms.repository.js';
+import type { Actor } from './actor.js';
+
+@Injectable()
+export class AccessPolicy {
+  constructor(
+    private readonly rooms: RoomsRepository,
+    private readonly requests: FriendRequestsRepository,
+    private readonly blocks: BlocksRepository,
+  ) {}
+
+  /** The caller is a member of the room; 404 otherwise. */
+  async requireMember(actor: Actor, roomId: string): Promise<void> {
+    if (!(await this.rooms.findMember(roomId, actor.userId))) throw notFound('No such conversation.');
+  }
+
+  /** The caller sent the request, or received it from someone they have not blocked; 404 otherwise. */
+  async requireRequestParty(actor: Actor, requestId: string) {
+    const request = await this.requests.findById(requestId);
+    const visible =
+      request &&
+      (request.fromId === actor.userId ||
+        (request.toId === actor.userId && !(await this.blocks.exists(actor.userId, request.fromId))));
+    if (!visible) throw notFound('No such friend request.');
+    return request;
+  }
+
+  /** The caller received the request (only the recipient may accept); 404 otherwise. */
+  async requireRequestRecipient(actor: Actor, requestId: string) {
+    const request = await this.requireRequestParty(actor, requestId);
+    if (request.toId !== actor.userId) throw notFound('No such friend request.');
+    return request;
+  }
+
+  /** The other user is the caller's friend (they share a direct room); 404 otherwise. */
+  async requireFriend(actor: Actor, userId: string) {
+    const room = await this.rooms.findDirect(actor.userId, userId);
+    if (!room) throw notFound('No such friend.');
+    return room;
+  }
+}

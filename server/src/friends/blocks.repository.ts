@@ -1,0 +1,29 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Db } from '@onionchat/db';
+import { DB } from '../db/db.module.js';
+import type { DbTx } from '../db/transactions.js';
+
+@Injectable()
+export class BlocksRepository {
+  constructor(@Inject(DB) private readonly db: Db) {}
+
+  create(tx: DbTx, blockerId: string, blockedId: string) {
+    return tx.block.createMany({ data: [{ blockerId, blockedId }], skipDuplicates: true });
+  }
+
+  delete(blockerId: string, blockedId: string) {
+    return this.db.block.deleteMany({ where: { blockerId, blockedId } });
+  }
+
+  exists(blockerId: string, blockedId: string): Promise<boolean> {
+    return this.db.block.count({ where: { blockerId, blockedId } }).then((n) => n > 0);
+  }
+
+  listBy(blockerId: string) {
+    return this.db.block.findMany({
+      where: { blockerId },
+      include: { blocked: { select: { id: true, username: true } } },
+      orderBy: { createdAt: 'desc' },
+    });
+  }
+}

@@ -1,0 +1,165 @@
+// Friend requests, friendships and blocks. A friendship is a direct room: accepting a
+// request stores the room and the two wrapped room keys the accepter's client made.
+import { Inject, Injectable } from '@nestjs/common';
+import { Prisma } from '@onionchat/db';
+import { readRoomKeyContext, ProtocolError } from '@onionchat/protocol';
+import { CONFIG, type Config } from '../config/config.js';
+import type { Actor } from '../access/actor.js';
+import { AccessPolicy } from '../access/access.policy.js';
+import { ApiError, badRequest, conflict, notFound } from '../common/api-error.js';
+import { RateLimiter } from '../common/rate-limiter.js';
+import { Transactions } from '../db/transactions.js';
+import { RealtimeService } from '../realtime/realtime.service.js';
+import { RoomsRepository } from '../rooms/rooms.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { publicUserView } from '../users/user.view.js';
+import { BlocksRepository } from './blocks.repository.js';
+import { FriendRequestsRepository } from './friend-requests.repository.js';
+import type { AcceptBody } from './friends.schemas.js';
+
+const HOUR = 3_600_000;
+
+@Injectable()
+export class FriendsService {
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly access: AccessPolicy,
+    private readonly users: UsersRepository,
+    private readonly requests: FriendRequestsRepository,
+    private readonly blocks: BlocksRepository,
+    private readonly rooms: RoomsRepository,
+    private readonly transactions: Transactions,
+    private readonly limiter: RateLimiter,
+    private readonly realtime: RealtimeService,
+  ) {}
+
+  async overview(actor: Actor) {
+    const [rooms, incoming, outgoing, blocked] = await Promise.all([
+      this.rooms.listForUser(actor.userId),
+      this.requests.listIncoming(actor.userId),
+      this.requests.listOutgoing(actor.userId),
+      this.blocks.listBy(actor.userId),
+    ]);
+    const friends = rooms
+      .filter((room) => room.kind === 'direct')
+      .flatMap((room) => room.members.filter((m) => m.userId !== actor.userId).map((m) => ({ room, member: m })))
+      .map(({ room, member }) => ({ user: publicUserView(member.user), roomId: room.id, since: room.createdAt }));
+    return {
+      friends,
+      incoming: incoming.map((r) => ({ id: r.id, user: publicUserView(r.from), createdAt: r.createdAt })),
+      outgoing: outgoing.map((r) => ({ id: r.id, user: publicUserView(r.to), createdAt: r.createdAt })),
+      blocked: blocked.map((b) => ({ user: b.blocked, since: b.createdAt })),
+    };
+  }
+
+  async request(actor: Actor, username: string) {
+    const target = await this.findUser(username);
+    if (target.id === actor.userId) throw badRequest("You can't send a friend request to yourself.", 'invalid_target');
+    await this.limiter.consume('friend-requests', actor.userId, this.config.RATE_FRIEND_REQUESTS_PER_HOUR, HOUR, 'Too many friend requests');
+    if (await this.blocks.exists(actor.userId, target.id)) {
+      throw conflict('you_blocked', `You blocked ${target.username}. Unblock them first.`);
+    }
+    if (await this.rooms.findDirect(actor.userId, target.id)) {
+      throw conflict('already_friends', `You and ${target.username} are already friends.`);
+    }
+    if (await this.requests.findFromTo(target.id, actor.userId)) {
+      throw conflict('they_asked_first', `${target.username} already sent you a friend request: accept it instead.`);
+    }
+    const request = await this.createRequest(actor.userId, target.id, target.username);
+    // Someone who blocked the sender never hears of the request.
+    if (!(await this.blocks.exists(target.id, actor.userId))) this.notifyFriends([target.id]);
+    return { request: { id: request.id, user: publicUserView(target), createdAt: request.createdAt } };
+  }
+
+  async accept(actor: Actor, requestId: string, body: AcceptBody) {
+    const request = await this.access.requireRequestRecipient(actor, requestId);
+    checkWrappedKeys(body, actor.userId, [request.fromId, request.toId]);
+    try {
+      await this.transactions.run(async (tx) => {
+        const { count } = await this.requests.delete(request.id, tx);
+        if (count === 0) throw notFound('No such friend request.');
+        await this.rooms.createDirect(tx, body.roomId, actor.userId, [request.fromId, request.toId], body.wrappedKeys);
+      });
+    } catch (err) {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+        throw conflict('already_friends', 'You are already friends, or that conversation id is taken.');
+      }
+      throw err;
+    }
+    this.notifyFriends([request.fromId, request.toId]);
+    return { roomId: body.roomId };
+  }
+
+  /** The sender cancels or the recipient declines. */
+  async dismiss(actor: Actor, requestId: string): Promise<void> {
+    const request = await this.access.requireRequestParty(actor, requestId);
+    await this.requests.delete(request.id);
+    const senderBlocked = await this.blocks.exists(request.toId, request.fromId);
+    this.notifyFriends(senderBlocked ? [actor.userId] : [request.fromId, request.toId]);
+  }
+
+  async unfriend(actor: Actor, userId: string): Promise<void> {
+    await this.access.requireFriend(actor, userId);
+    await this.rooms.deleteDirect(actor.userId, userId);
+    this.notifyFriends([actor.userId, userId]);
+  }
+
+  /** Blocking also ends any friendship and pending request between the two. */
+  async block(actor: Actor, username: string): Promise<void> {
+    const target = await this.findUser(username);
+    if (target.id === actor.userId) throw badRequest("You can't block yourself.", 'invalid_target');
+    await this.transactions.run(async (tx) => {
+      await this.blocks.create(tx, actor.userId, target.id);
+      await this.requests.deleteBetween(tx, actor.userId, target.id);
+      await this.rooms.deleteDirect(actor.userId, target.id, tx);
+    });
+    this.notifyFriends([actor.userId, target.id]);
+  }
+
+  async unblock(actor: Actor, userId: string): Promise<void> {
+    const { count } = await this.blocks.delete(actor.userId, userId);
+    if (count === 0) throw notFound('You have not blocked that user.');
+    this.notifyFriends([actor.userId]);
+  }
+
+  private async findUser(username: string) {
+    const user = await this.users.findByUsername(username);
+    if (!user) throw notFound(`No user called "${username}".`);
+    return user;
+  }
+
+  private async createRequest(fromId: string, toId: string, toName: string) {
+    try {
+      return await this.requests.create(fromId, toId);
+    } catch (err) {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+        throw conflict('already_requested', `You already sent ${toName} a friend request.`);
+      }
+      throw err;
+    }
+  }
+
+  private notifyFriends(userIds: string[]): void {
+    this.realtime.toUsers(userIds, 'friends:changed', {});
+  }
+}
+
+/** One record per member, each filed under this room, epoch 1, that member, and the accepter as wrapper. */
+function checkWrappedKeys(body: AcceptBody, wrapperId: string, memberIds: string[]): void {
+  const covered = new Set<string>();
+  for (const { memberId, record } of body.wrappedKeys) {
+    let ctx;
+    try {
+      ctx = readRoomKeyContext(record);
+    } catch (err) {
+      if (err instanceof ProtocolError) throw badRequest(`wrappedKeys: ${err.message}`, 'invalid_record');
+      throw err;
+    }
+    const fits = ctx.roomId === body.roomId && ctx.epoch === 1 && ctx.memberId === memberId && ctx.wrapperId === wrapperId;
+    if (!fits || !memberIds.includes(memberId)) {
+      throw new ApiError(400, 'invalid_record', 'wrappedKeys: a record is filed under the wrong room, epoch, member or wrapper.');
+    }
+    covered.add(memberId);
+  }
+  if (covered.size !== memberIds.length) throw badRequest('wrappedKeys: each member needs exactly one wrapped key.', 'invalid_record');
+}

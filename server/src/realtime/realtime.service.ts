@@ -1,0 +1,35 @@
+// Pushes events to connected clients. Each socket joins a channel for its user and one
+// for its session, so events reach every session of a user and ending a session can
+// close exactly its sockets.
+import { Injectable } from '@nestjs/common';
+import type { Server } from 'socket.io';
+
+export const userChannel = (userId: string) => `user:${userId}`;
+export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
+
+@Injectable()
+export class RealtimeService {
+  private server: Server | null = null;
+
+  attach(server: Server): void {
+    this.server = server;
+  }
+
+  toUsers(userIds: string[], event: string, payload: unknown): void {
+    if (!this.server || userIds.length === 0) return;
+    this.server.to(userIds.map(userChannel)).emit(event, payload);
+  }
+
+  disconnectSession(sessionId: string): void {
+    this.server?.in(sessionChannel(sessionId)).disconnectSockets(true);
+  }
+
+  /** Disconnects every socket of the user except those of `keepSessionId`. */
+  async disconnectUser(userId: string, keepSessionId?: string): Promise<void> {
+    if (!this.server) return;
+    const sockets = await this.server.in(userChannel(userId)).fetchSockets();
+    for (const socket of sockets) {
+      if ((socket.data as { sessionId?: string }).sessionId !== keepSessionId) socket.disconnect(true);
+    }
+  }
+}

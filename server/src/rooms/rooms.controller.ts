@@ -1,0 +1,44 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import type { z } from 'zod';
+import { CurrentActor, type Actor } from '../access/actor.js';
+import { ZodBody } from '../common/zod-body.pipe.js';
+import { uuid } from '../common/schemas.js';
+import { MessagesService } from '../messages/messages.service.js';
+import { pageQuery, readBody, sendBody, type PageQuery, type SendBody } from '../messages/messages.schemas.js';
+import { RoomsService } from './rooms.service.js';
+
+const id = new ZodBody(uuid);
+
+@Controller('api/rooms')
+export class RoomsController {
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly messages: MessagesService,
+  ) {}
+
+  @Get()
+  async list(@CurrentActor() actor: Actor) {
+    return { rooms: await this.rooms.list(actor) };
+  }
+
+  @Get(':id/keys')
+  async keys(@CurrentActor() actor: Actor, @Param('id', id) roomId: string) {
+    return { keys: await this.rooms.keys(actor, roomId) };
+  }
+
+  @Get(':id/messages')
+  page(@CurrentActor() actor: Actor, @Param('id', id) roomId: string, @Query(new ZodBody(pageQuery)) query: PageQuery) {
+    return this.messages.page(actor, roomId, query);
+  }
+
+  @Post(':id/messages')
+  send(@CurrentActor() actor: Actor, @Param('id', id) roomId: string, @Body(new ZodBody(sendBody)) body: SendBody) {
+    return this.messages.send(actor, roomId, body);
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  read(@CurrentActor() actor: Actor, @Param('id', id) roomId: string, @Body(new ZodBody(readBody)) body: z.infer<typeof readBody>) {
+    return this.rooms.markRead(actor, roomId, body.seq);
+  }
+}

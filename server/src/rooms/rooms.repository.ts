@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { dbBytes, type Db } from '@onionchat/db';
+import { DB } from '../db/db.module.js';
+import type { DbTx } from '../db/transactions.js';
+
+export interface WrappedKey {
+  memberId: string;
+  record: Uint8Array;
+}
+
+/** The unique key of the direct room between two users, whatever the order. */
+export const directKey = (a: string, b: string): string => [a, b].sort().join(':');
+
+const PUBLIC_USER = { select: { id: true, username: true, publicKeys: true } } as const;
+
+@Injectable()
+export class RoomsRepository {
+  constructor(@Inject(DB) private readonly db: Db) {}
+
+  createDirect(tx: DbTx, roomId: string, wrapperId: string, members: [string, string], keys: WrappedKey[]) {
+    return tx.room.create({
+      data: {
+        id: roomId,
+        kind: 'direct',
+        directKey: directKey(...members),
+        members: { create: members.map((userId) => ({ userId })) },
+        keys: { create: keys.map((k) => ({ epoch: 1, memberId: k.memberId, wrapperId, record: dbBytes(k.record) })) },
+      },
+    });
+  }
+
+  findMember(roomId: string, userId: string) {
+    return this.db.roomMember.findUnique({ where: { roomId_userId: { roomId, userId } } });
+  }
+
+  findDirect(a: string, b: string) {
+    return this.db.room.findUnique({ where: { directKey: directKey(a, b) } });
+  }
+
+  findById(roomId: string) {
+    return this.db.room.findUnique({ where: { id: roomId } });
+  }
+
+  memberIds(roomId: string): Promise<string[]> {
+    return this.db.roomMember.findMany({ where: { roomId }, select: { userId: true } }).then((rows) => rows.map((r) => r.userId));
+  }
+
+  deleteDirect(a: string, b: string, tx?: DbTx) {
+    return (tx ?? this.db).room.deleteMany({ where: { directKey: directKey(a, b) } });
+  }
+
+  listForUser(userId: string) {
+    return this.db.room.findMany({
+      where: { members: { some: { userId } } },
+      include: { members: { include: { user: PUBLIC_USER } } },
+      orderBy: { createdAt: 'asc' },
+    });
+  }
+
+  /** Messages from others after the member's read mark, per room. */
+  async unreadCounts(userId: string): Promise<Map<string, number>> {
+    const rows = await this.db.$queryRaw<{ roomId: string; unread: bigint }[]>`
+      SELECT m."roomId" AS "roomId", count(*) AS unread
+      FROM "Message" m JOIN "RoomMember" rm ON rm."roomId" = m."roomId" AND rm."userId" = ${userId}::uuid
+      WHERE m.seq > rm."lastReadSeq" AND m."senderId" <> ${userId}::uuid
+      GROUP BY m."roomId"`;
+    return new Map(rows.map((r) => [r.roomId, Number(r.unread)]));
+  }
+
+  keysFor(roomId: string, memberId: string) {
+    return this.db.roomKey.findMany({ where: { roomId, memberId }, orderBy: { epoch: 'asc' } });
+  }
+
+  /** Moves the read mark forward only, never past the last message. */
+  async markRead(roomId: string, userId: string, seq: bigint): Promise<bigint> {
+    const [row] = await this.db.$queryRaw<{ lastReadSeq: bigint }[]>`
+      UPDATE "RoomMember" rm SET "lastReadSeq" = GREATEST(rm."lastReadSeq", LEAST(${seq}, r."lastSeq"))
+      FROM "Room" r WHERE r.id = rm."roomId" AND rm."roomId" = ${roomId}::uuid AND rm."userId" = ${userId}::uuid
+      RETURNING rm."lastReadSeq" AS "lastReadSeq"`;
+    return row?.lastReadSeq ?? 0n;
+  }
+}

@@ -28,6 +28,9 @@ export async function startTestApp(env: Record<string, string> = {}, existingDbU
     LOG_LEVEL: 'error',
     REGISTRATION: 'open',
     DB_POOL_SIZE: '4',
+    // Tests make many accounts quickly; the limits themselves are tested with low values.
+    RATE_SIGNUP_PER_HOUR: '10000',
+    RATE_AUTH_PER_MINUTE: '10000',
     ...env,
   });
   const app = await createApp(config);

@@ -61,6 +61,11 @@ const WHAT: Record<string, string | undefined> = {
 
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  /** HTTP only: WebSocket events have their own limits (RateLimiter). */
+  override canActivate(context: ExecutionContext): Promise<boolean> {
+    return context.getType() === 'http' ? super.canActivate(context) : Promise.resolve(true);
+  }
+
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
     // Trackers start with their limit's name (see above).

@@ -5,14 +5,25 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/', '**/dist/', 'web/.next/', 'web/out/', 'web/next-env.d.ts', '.data/', 'protocol/testdata/'],
+    ignores: [
+      '**/node_modules/',
+      '**/dist/',
+      'web/.next/',
+      'web/out/',
+      'web/next-env.d.ts',
+      '.data/',
+      'protocol/testdata/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
@@ -21,7 +32,17 @@ export default tseslint.config(
     files: ['protocol/src/**/*.ts'],
     ignores: ['protocol/src/**/*.spec.ts'],
     rules: {
-      'no-restricted-globals': ['error', 'window', 'document', 'localStorage', 'sessionStorage', 'indexedDB', 'Buffer', 'process', 'fetch'],
+      'no-restricted-globals': [
+        'error',
+        'window',
+        'document',
+        'localStorage',
+        'sessionStorage',
+        'indexedDB',
+        'Buffer',
+        'process',
+        'fetch',
+      ],
       'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'crypto'] }],
     },
   },

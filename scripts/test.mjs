@@ -1,19 +1,23 @@
-// `npm test`: install, build, then run every test (protocol, server on real
-// PostgreSQL, end-to-end in Chromium) with vitest.
+// `npm test`: install, build, lint and type-check, then run every test (protocol,
+// server on real PostgreSQL, end-to-end in Chromium) with vitest.
 import { existsSync } from 'node:fs';
 import { ensureInstalled } from './lib/install.mjs';
 import { build } from './lib/build.mjs';
-import { run } from './lib/run.mjs';
+import { npm, run } from './lib/run.mjs';
 import { repoRoot } from './lib/paths.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 async function main() {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`the browser tests need Chromium at ${CHROMIUM} (Debian: apt-get install chromium), or set CHROMIUM_PATH`);
+    throw new Error(
+      `the browser tests need Chromium at ${CHROMIUM} (Debian: apt-get install chromium), or set CHROMIUM_PATH`,
+    );
   }
   await ensureInstalled();
   await build();
+  console.log('Lint, format and type checks…');
+  await run(npm, ['run', '--silent', 'check'], { cwd: repoRoot });
   const vitest = `${repoRoot}/node_modules/vitest/vitest.mjs`;
   await run(process.execPath, [vitest, 'run', ...process.argv.slice(2)], { cwd: repoRoot });
 }

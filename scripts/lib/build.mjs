@@ -9,7 +9,8 @@ function newestMtime(dir) {
   if (!existsSync(dir)) return 0;
   let newest = statSync(dir).mtimeMs;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === 'out' || entry.name === '.next' || entry.name === 'dist') continue;
+    if (entry.name === 'node_modules' || entry.name === 'out' || entry.name === '.next' || entry.name === 'dist')
+      continue;
     const full = path.join(dir, entry.name);
     newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
   }
@@ -19,17 +20,26 @@ function newestMtime(dir) {
 function webIsStale() {
   const built = path.join(repoRoot, 'web', 'out', 'index.html');
   if (!existsSync(built)) return true;
-  const sources = Math.max(newestMtime(path.join(repoRoot, 'web')), newestMtime(path.join(repoRoot, 'protocol', 'src')));
+  const sources = Math.max(
+    newestMtime(path.join(repoRoot, 'web')),
+    newestMtime(path.join(repoRoot, 'protocol', 'src')),
+  );
   return sources > statSync(built).mtimeMs;
 }
 
 export async function build({ web = true } = {}) {
   const opts = { cwd: repoRoot };
   await run(npm, ['run', '--silent', 'build', '-w', 'protocol'], opts);
-  await run(npm, ['run', '--silent', 'build', '-w', 'prisma'], { ...opts, env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1' } });
+  await run(npm, ['run', '--silent', 'build', '-w', 'prisma'], {
+    ...opts,
+    env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+  });
   await run(npm, ['run', '--silent', 'build', '-w', 'server'], opts);
   if (web && webIsStale()) {
     console.log('Building the web client…');
-    await run(npm, ['run', '--silent', 'build', '-w', 'web'], { ...opts, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+    await run(npm, ['run', '--silent', 'build', '-w', 'web'], {
+      ...opts,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    });
   }
 }

@@ -45,7 +45,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [configModule, DbModule, ThrottlerModule.forRoot(throttlerOptions(config))],
-      controllers: [HealthController, AuthController, AccountController, InvitesController, FriendsController, RoomsController],
+      controllers: [
+        HealthController,
+        AuthController,
+        AccountController,
+        InvitesController,
+        FriendsController,
+        RoomsController,
+      ],
       providers: [
         // Guards run in this order: rate limits first, then the session check.
         { provide: APP_GUARD, useClass: RateLimitGuard },

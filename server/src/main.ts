@@ -9,13 +9,16 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
-  const origin = config.PUBLIC_ORIGIN ?? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`;
+  const origin =
+    config.PUBLIC_ORIGIN ?? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`;
   const logger = new Logger('OnionChat');
   logger.log(`listening on ${origin} (registration: ${config.REGISTRATION})`);
   const token = await app.get(InvitesService).firstAccountInvite();
   if (token) {
     // Printed to the operator's terminal only; the log line itself carries no token.
-    process.stdout.write(`\nNo accounts yet. Create the first one with this single-use link:\n\n  ${inviteLink(origin, token)}\n\n`);
+    process.stdout.write(
+      `\nNo accounts yet. Create the first one with this single-use link:\n\n  ${inviteLink(origin, token)}\n\n`,
+    );
   }
 }
 

@@ -25,7 +25,13 @@ afterAll(() => t.close());
 
 function encodings(bytes: Uint8Array): string[] {
   const b64 = toBase64(bytes);
-  return [toHex(bytes), b64, b64.replace(/=+$/, ''), Buffer.from(bytes).toString('base64url'), Buffer.from(bytes).toString('latin1')];
+  return [
+    toHex(bytes),
+    b64,
+    b64.replace(/=+$/, ''),
+    Buffer.from(bytes).toString('base64url'),
+    Buffer.from(bytes).toString('latin1'),
+  ];
 }
 
 describe('what the server stores', () => {
@@ -40,7 +46,10 @@ describe('what the server stores', () => {
     const fresh = t.client();
     const kdf = await fresh.post<{ kdfParams: string }>('/api/auth/kdf', { username: 'privacy_user' });
     const keys = await deriveAccountKeys(passphrase, 'privacy_user', decodeKdfParams(fromBase64(kdf.body.kdfParams)));
-    const login = await fresh.post<{ keyBundle: string }>('/api/auth/login', { username: 'privacy_user', authKey: toBase64(keys.authKey) });
+    const login = await fresh.post<{ keyBundle: string }>('/api/auth/login', {
+      username: 'privacy_user',
+      authKey: toBase64(keys.authKey),
+    });
     expect(login.status).toBe(200);
     const { identity } = openKeyBundle(fromBase64(login.body.keyBundle), keys.wrapKey, 'privacy_user');
 

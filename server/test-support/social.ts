@@ -1,13 +1,6 @@
 // Friends and messages made the way the browser makes them, with the real protocol.
 import { io, type Socket } from 'socket.io-client';
-import {
-  newRoomKey,
-  newUuid,
-  sealMessage,
-  toBase64,
-  wrapRoomKey,
-  type MessageBody,
-} from '@onionchat/protocol';
+import { newRoomKey, newUuid, sealMessage, toBase64, wrapRoomKey, type MessageBody } from '@onionchat/protocol';
 import type { TestClient } from './app.js';
 import type { TestAccount } from './accounts.js';
 
@@ -22,7 +15,9 @@ export interface Friendship {
 }
 
 export async function befriend(a: User, b: User): Promise<Friendship> {
-  const sent = await a.client.post<{ request: { id: string } }>('/api/friends/requests', { username: b.account.username });
+  const sent = await a.client.post<{ request: { id: string } }>('/api/friends/requests', {
+    username: b.account.username,
+  });
   if (sent.status !== 201) throw new Error(`request failed: ${sent.status} ${JSON.stringify(sent.body)}`);
   return accept(b, a, sent.body.request.id);
 }
@@ -34,7 +29,12 @@ export async function accept(accepter: User, requester: User, requestId: string)
   const wrappedKeys = [accepter.account, requester.account].map((member) => ({
     memberId: member.id,
     record: toBase64(
-      wrapRoomKey(roomKey, { roomId, epoch: 1, memberId: member.id, wrapperId: accepter.account.id }, accepter.account.identity, member.identity.boxPublicKey),
+      wrapRoomKey(
+        roomKey,
+        { roomId, epoch: 1, memberId: member.id, wrapperId: accepter.account.id },
+        accepter.account.identity,
+        member.identity.boxPublicKey,
+      ),
     ),
   }));
   const res = await accepter.client.post(`/api/friends/requests/${requestId}/accept`, { roomId, wrappedKeys });
@@ -42,7 +42,12 @@ export async function accept(accepter: User, requester: User, requestId: string)
   return { roomId, roomKey };
 }
 
-export function envelopeFor(sender: TestAccount, friendship: Friendship, body: MessageBody = { type: 'text', text: 'hello' }, clientId = newUuid()) {
+export function envelopeFor(
+  sender: TestAccount,
+  friendship: Friendship,
+  body: MessageBody = { type: 'text', text: 'hello' },
+  clientId = newUuid(),
+) {
   const envelope = sealMessage(
     { roomId: friendship.roomId, epoch: 1, senderId: sender.id, messageId: clientId, sentAt: Date.now() },
     body,
@@ -53,7 +58,11 @@ export function envelopeFor(sender: TestAccount, friendship: Friendship, body: M
 }
 
 /** A socket.io connection carrying the user's session cookie, connected. */
-export async function connectSocket(baseUrl: string, client: TestClient, headers: Record<string, string> = {}): Promise<Socket> {
+export async function connectSocket(
+  baseUrl: string,
+  client: TestClient,
+  headers: Record<string, string> = {},
+): Promise<Socket> {
   const socket = io(baseUrl, {
     path: '/api/socket',
     transports: ['websocket'],

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser.js';
 import { startServer, type ServerProcess } from './support/server.js';
+import { fillAndSubmit, logInAt, openAccount, signUpAt, storageContents } from './support/pages.js';
 import { dumpDatabase } from '../../server/test-support/database.js';
 
 const PASSPHRASE = 'violet harbour lantern 7 quietly';
@@ -33,23 +34,14 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   return { context, page };
 }
 
-async function fillAndSubmit(page: Page, fields: Record<string, string>): Promise<void> {
-  for (const [selector, value] of Object.entries(fields)) await page.fill(selector, value);
-  await page.click('button[type=submit]');
-}
-
 async function logIn(page: Page, username: string, passphrase: string): Promise<void> {
-  await page.goto(`${server.origin}/login/`);
-  await fillAndSubmit(page, { '#username': username, '#passphrase': passphrase });
+  await logInAt(page, server.origin, username, passphrase);
 }
 
-async function storageContents(page: Page) {
-  return page.evaluate(async () => ({
-    local: Object.keys(localStorage).length,
-    session: Object.keys(sessionStorage).length,
-    cookie: document.cookie,
-    indexedDb: (await indexedDB.databases()).length,
-  }));
+async function logInToAccount(page: Page, username: string, passphrase: string): Promise<void> {
+  await logIn(page, username, passphrase);
+  await page.waitForURL(/\/chat\/(#.*)?$/, { timeout: 30_000 });
+  await openAccount(page);
 }
 
 function firstInviteLink(): string {
@@ -63,9 +55,8 @@ describe('accounts in the browser', () => {
 
   it('signs up through the first-account invite printed by the server', async () => {
     const { context, page } = await newPage();
-    await page.goto(firstInviteLink());
-    await fillAndSubmit(page, { '#username': 'alice', '#passphrase': PASSPHRASE, '#passphrase-confirm': PASSPHRASE });
-    await page.waitForURL(`${server.origin}/account/`, { timeout: 30_000 });
+    await signUpAt(page, firstInviteLink(), 'alice', PASSPHRASE);
+    await openAccount(page);
     await expect.poll(() => page.textContent('[data-testid=account-username]')).toContain('alice');
     fingerprint = (await page.textContent('[data-testid=fingerprint]'))!.trim();
     expect(fingerprint).toMatch(/^([0-9A-F]{4} ){9}[0-9A-F]{4}$/);
@@ -75,8 +66,7 @@ describe('accounts in the browser', () => {
 
   it('logs in from a brand-new context and shows the same public key fingerprint', async () => {
     const { context, page } = await newPage();
-    await logIn(page, 'alice', PASSPHRASE);
-    await page.waitForURL(`${server.origin}/account/`, { timeout: 30_000 });
+    await logInToAccount(page, 'alice', PASSPHRASE);
     await expect.poll(() => page.textContent('[data-testid=fingerprint]')).toBe(fingerprint);
     expect(await storageContents(page)).toEqual({ local: 0, session: 0, cookie: '', indexedDb: 0 });
     await context.close();
@@ -85,7 +75,9 @@ describe('accounts in the browser', () => {
   it('says so when the passphrase is wrong, and keeps what was typed', async () => {
     const { context, page } = await newPage();
     await logIn(page, 'alice', 'not the right passphrase at all');
-    await expect.poll(() => page.textContent('[role=alert]'), { timeout: 30_000 }).toContain('Wrong username or passphrase');
+    await expect
+      .poll(() => page.textContent('[role=alert]'), { timeout: 30_000 })
+      .toContain('Wrong username or passphrase');
     expect(await page.inputValue('#username')).toBe('alice');
     await context.close();
   });
@@ -101,8 +93,7 @@ describe('accounts in the browser', () => {
 
   it('changes the passphrase: the old one stops working, the new one opens the same keys', async () => {
     const { context, page } = await newPage();
-    await logIn(page, 'alice', PASSPHRASE);
-    await page.waitForURL(`${server.origin}/account/`, { timeout: 30_000 });
+    await logInToAccount(page, 'alice', PASSPHRASE);
     await page.click('text=Change passphrase');
     await page.waitForURL(`${server.origin}/account/passphrase/`);
     await fillAndSubmit(page, {
@@ -115,29 +106,28 @@ describe('accounts in the browser', () => {
 
     const old = await newPage();
     await logIn(old.page, 'alice', PASSPHRASE);
-    await expect.poll(() => old.page.textContent('[role=alert]'), { timeout: 30_000 }).toContain('Wrong username or passphrase');
+    await expect
+      .poll(() => old.page.textContent('[role=alert]'), { timeout: 30_000 })
+      .toContain('Wrong username or passphrase');
     await old.context.close();
 
     const fresh = await newPage();
-    await logIn(fresh.page, 'alice', NEW_PASSPHRASE);
-    await fresh.page.waitForURL(`${server.origin}/account/`, { timeout: 30_000 });
+    await logInToAccount(fresh.page, 'alice', NEW_PASSPHRASE);
     await expect.poll(() => fresh.page.textContent('[data-testid=fingerprint]')).toBe(fingerprint);
     await fresh.context.close();
   });
 
   it('lets a member invite a friend, who signs up with the link', async () => {
     const { context, page } = await newPage();
-    await logIn(page, 'alice', NEW_PASSPHRASE);
-    await page.waitForURL(`${server.origin}/account/`, { timeout: 30_000 });
+    await logInToAccount(page, 'alice', NEW_PASSPHRASE);
     await page.getByRole('button', { name: 'Create invite link' }).click();
     const link = (await page.locator('[data-testid=invite-link]').first().textContent({ timeout: 15_000 }))!.trim();
     expect(link).toMatch(new RegExp(`^${server.origin}/signup/#invite=[A-Za-z0-9_-]{43}$`));
     await context.close();
 
     const friend = await newPage();
-    await friend.page.goto(link);
-    await fillAndSubmit(friend.page, { '#username': 'bob', '#passphrase': 'my friend has a fine passphrase', '#passphrase-confirm': 'my friend has a fine passphrase' });
-    await friend.page.waitForURL(`${server.origin}/account/`, { timeout: 30_000 });
+    await signUpAt(friend.page, link, 'bob', 'my friend has a fine passphrase');
+    await openAccount(friend.page);
     await expect.poll(() => friend.page.textContent('[data-testid=account-username]')).toContain('bob');
     await friend.page.getByRole('button', { name: 'Log out', exact: true }).click();
     await friend.page.waitForURL((url) => !url.pathname.startsWith('/account'), { timeout: 15_000 });
@@ -158,6 +148,7 @@ describe('accounts in the browser', () => {
     expect(foreignRequests).toEqual([]);
     const dump = await dumpDatabase(server.dbUrl);
     expect(dump).toContain('alice');
-    for (const secret of [PASSPHRASE, NEW_PASSPHRASE, 'my friend has a fine passphrase']) expect(dump).not.toContain(secret);
+    for (const secret of [PASSPHRASE, NEW_PASSPHRASE, 'my friend has a fine passphrase'])
+      expect(dump).not.toContain(secret);
   });
 });

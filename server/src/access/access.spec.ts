@@ -5,7 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestClient } from '../../test-support/app.js';
 import { signUp } from '../../test-support/accounts.js';
-import { befriend, connectSocket, emitWithAck, envelopeFor, type Friendship, type User } from '../../test-support/social.js';
+import {
+  befriend,
+  connectSocket,
+  emitWithAck,
+  envelopeFor,
+  type Friendship,
+  type User,
+} from '../../test-support/social.js';
 
 let t: TestApp;
 let owner: User;
@@ -20,7 +27,12 @@ beforeAll(async () => {
     const client = t.client();
     return { client, account: await signUp(client, name) };
   };
-  [owner, friend, stranger, blocked] = [await user('owner'), await user('friend'), await user('stranger'), await user('blocked')];
+  [owner, friend, stranger, blocked] = [
+    await user('owner'),
+    await user('friend'),
+    await user('stranger'),
+    await user('blocked'),
+  ];
   room = await befriend(owner, friend);
   await befriend(owner, blocked);
   await owner.client.post('/api/blocks', { username: 'blocked' });
@@ -42,7 +54,9 @@ const ROOM_PROBES: Probe[] = [
 ];
 
 function routeTable(): string[] {
-  const server = t.app.getHttpAdapter().getInstance() as { router?: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } };
+  const server = t.app.getHttpAdapter().getInstance() as {
+    router?: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+  };
   return (server.router?.stack ?? [])
     .filter((layer) => layer.route)
     .flatMap((layer) => Object.keys(layer.route!.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`));
@@ -89,7 +103,10 @@ describe('conversation access', () => {
     const strangerSocket = await connectSocket(t.baseUrl, stranger.client);
     const delivered: unknown[] = [];
     strangerSocket.on('message:new', (m) => delivered.push(m));
-    const ack = await emitWithAck(strangerSocket, 'message:send', { roomId: room.roomId, ...envelopeFor(stranger.account, room) });
+    const ack = await emitWithAck(strangerSocket, 'message:send', {
+      roomId: room.roomId,
+      ...envelopeFor(stranger.account, room),
+    });
     expect(ack).toMatchObject({ ok: false, status: 404, code: 'not_found' });
     await owner.client.post(`/api/rooms/${room.roomId}/messages`, envelopeFor(owner.account, room));
     await new Promise((r) => setTimeout(r, 300));
@@ -105,7 +122,9 @@ describe('conversation access', () => {
   });
 
   it("does not let anyone touch another pair's friend requests or friendships", async () => {
-    const request = await stranger.client.post<{ request: { id: string } }>('/api/friends/requests', { username: 'friend' });
+    const request = await stranger.client.post<{ request: { id: string } }>('/api/friends/requests', {
+      username: 'friend',
+    });
     for (const [method, path] of [
       ['DELETE', `/api/friends/requests/${request.body.request.id}`],
       ['DELETE', `/api/friends/${friend.account.id}`],

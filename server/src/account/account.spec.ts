@@ -96,7 +96,9 @@ describe('sessions', () => {
     await signUp(a, 'uma');
     const db = new pg.Client({ connectionString: t.dbUrl });
     await db.connect();
-    await db.query(`UPDATE "Session" SET "expiresAt" = now() - interval '1 second' WHERE "userId" = (SELECT id FROM "User" WHERE username = 'uma')`);
+    await db.query(
+      `UPDATE "Session" SET "expiresAt" = now() - interval '1 second' WHERE "userId" = (SELECT id FROM "User" WHERE username = 'uma')`,
+    );
     await db.end();
     const res = await a.get('/api/account');
     expect(res.status).toBe(401);

@@ -30,7 +30,11 @@ export async function hashAuthKey(authKey: Uint8Array, params: HashParams): Prom
 function parse(encoded: string): { params: HashParams; salt: Buffer; hash: Buffer } | null {
   const [kind, logN, r, p, salt, hash] = encoded.split('$');
   if (kind !== 'scrypt' || !salt || !hash) return null;
-  return { params: { logN: Number(logN), r: Number(r), p: Number(p) }, salt: Buffer.from(salt, 'base64'), hash: Buffer.from(hash, 'base64') };
+  return {
+    params: { logN: Number(logN), r: Number(r), p: Number(p) },
+    salt: Buffer.from(salt, 'base64'),
+    hash: Buffer.from(hash, 'base64'),
+  };
 }
 
 export async function verifyAuthKey(authKey: Uint8Array, encoded: string): Promise<boolean> {

@@ -47,7 +47,10 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @RateLimited('auth', 'login')
-  async login(@Body(new ZodBody(loginRequest)) body: z.infer<typeof loginRequest>, @Res({ passthrough: true }) res: Response) {
+  async login(
+    @Body(new ZodBody(loginRequest)) body: z.infer<typeof loginRequest>,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const { user, session } = await this.auth.logIn(body.username, body.authKey);
     setSessionCookie(res, session.token, this.sessions.maxAgeMs);
     return { user: userView(user), keyBundle: toBase64(user.keyBundle) };

@@ -53,7 +53,10 @@ export class AuthService implements OnModuleInit {
     }
     const authHash = await hashAuthKey(body.authKey, this.hashParams);
     const { inviteToken, authKey: _authKey, ...record } = body;
-    const user = await this.createUser({ ...record, authHash }, this.config.REGISTRATION === 'invite' ? inviteToken : undefined);
+    const user = await this.createUser(
+      { ...record, authHash },
+      this.config.REGISTRATION === 'invite' ? inviteToken : undefined,
+    );
     return { user, session: await this.sessions.start(user.id) };
   }
 
@@ -75,12 +78,18 @@ export class AuthService implements OnModuleInit {
     }
   }
 
-  private async createUser(data: Omit<SignupRequest, 'authKey' | 'inviteToken'> & { authHash: string }, inviteToken?: string) {
+  private async createUser(
+    data: Omit<SignupRequest, 'authKey' | 'inviteToken'> & { authHash: string },
+    inviteToken?: string,
+  ) {
     try {
       return await this.transactions.run(async (tx) => {
         const user = await this.users.create(tx, data);
         if (inviteToken !== undefined && !(await this.invites.consume(tx, inviteToken, user.id))) {
-          throw forbidden('invalid_invite', 'This invite link is not valid: it was already used, revoked or has expired.');
+          throw forbidden(
+            'invalid_invite',
+            'This invite link is not valid: it was already used, revoked or has expired.',
+          );
         }
         return user;
       });

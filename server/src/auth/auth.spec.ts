@@ -13,7 +13,10 @@ describe('sign-up', () => {
   it('creates the account, answers 201 with public data and starts an HttpOnly strict session', async () => {
     const client = t.client();
     const account = await makeAccount('alice');
-    const res = await client.post<{ user: { username: string; publicKeys: string; id: string } }>('/api/auth/signup', account.signupBody);
+    const res = await client.post<{ user: { username: string; publicKeys: string; id: string } }>(
+      '/api/auth/signup',
+      account.signupBody,
+    );
     expect(res.status).toBe(201);
     expect(res.body.user.username).toBe('alice');
     expect(res.body.user.publicKeys).toBe(account.signupBody['publicKeys']);
@@ -65,8 +68,12 @@ describe('log-in', () => {
 
   it('answers a wrong auth key and an unknown user identically', async () => {
     const account = await signUp(t.client(), 'frank');
-    const wrong = await t.client().post('/api/auth/login', { username: 'frank', authKey: toBase64(new Uint8Array(32).fill(7)) });
-    const unknown = await t.client().post('/api/auth/login', { username: 'nobody_here', authKey: toBase64(account.authKey) });
+    const wrong = await t
+      .client()
+      .post('/api/auth/login', { username: 'frank', authKey: toBase64(new Uint8Array(32).fill(7)) });
+    const unknown = await t
+      .client()
+      .post('/api/auth/login', { username: 'nobody_here', authKey: toBase64(account.authKey) });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual(unknown.body);

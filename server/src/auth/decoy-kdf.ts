@@ -6,5 +6,9 @@ import { encodeKdfParams, KDF_DEFAULT_ITERATIONS, KDF_PBKDF2_SHA256, KDF_SALT_BY
 
 export function decoyKdfParams(secret: Uint8Array, username: string): Uint8Array {
   const salt = createHmac('sha256', secret).update(`decoy-kdf:${username}`).digest().subarray(0, KDF_SALT_BYTES);
-  return encodeKdfParams({ algorithm: KDF_PBKDF2_SHA256, iterations: KDF_DEFAULT_ITERATIONS, salt: new Uint8Array(salt) });
+  return encodeKdfParams({
+    algorithm: KDF_PBKDF2_SHA256,
+    iterations: KDF_DEFAULT_ITERATIONS,
+    salt: new Uint8Array(salt),
+  });
 }

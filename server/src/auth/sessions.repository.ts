@@ -11,7 +11,10 @@ export class SessionsRepository {
   }
 
   findByTokenHash(tokenHash: Uint8Array) {
-    return this.db.session.findUnique({ where: { tokenHash: dbBytes(tokenHash) }, include: { user: { select: { username: true } } } });
+    return this.db.session.findUnique({
+      where: { tokenHash: dbBytes(tokenHash) },
+      include: { user: { select: { username: true } } },
+    });
   }
 
   touch(id: string, lastSeenAt: Date, expiresAt: Date) {

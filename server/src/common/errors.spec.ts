@@ -24,7 +24,9 @@ describe('request errors', () => {
   });
 
   it('a body that is not JSON → 415', async () => {
-    const res = await t.client().request('POST', '/api/auth/login', 'username=a', { 'content-type': 'application/x-www-form-urlencoded' });
+    const res = await t
+      .client()
+      .request('POST', '/api/auth/login', 'username=a', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(res.status).toBe(415);
     expect(res.body['code']).toBe('unsupported_media_type');
   });
@@ -43,7 +45,15 @@ describe('request errors', () => {
   });
 
   it('hostile shapes never produce a 5xx', async () => {
-    const bodies = ['null', '[]', '0', '"x"', '{"username":{"$gt":""}}', '{"__proto__":{"admin":true}}', '{"username":null,"authKey":[]}'];
+    const bodies = [
+      'null',
+      '[]',
+      '0',
+      '"x"',
+      '{"username":{"$gt":""}}',
+      '{"__proto__":{"admin":true}}',
+      '{"username":null,"authKey":[]}',
+    ];
     const paths = ['/api/auth/kdf', '/api/auth/login', '/api/auth/signup'];
     for (const path of paths) {
       for (const body of bodies) {
@@ -57,7 +67,9 @@ describe('request errors', () => {
 
   it('a state-changing request from another origin → 403 bad_origin', async () => {
     const account = await makeAccount('crossed');
-    const res = await t.client().request('POST', '/api/auth/signup', account.signupBody, { origin: 'http://evil.example' });
+    const res = await t
+      .client()
+      .request('POST', '/api/auth/signup', account.signupBody, { origin: 'http://evil.example' });
     expect(res.status).toBe(403);
     expect(res.body['code']).toBe('bad_origin');
     const fine = await t.client().request('POST', '/api/auth/signup', account.signupBody, { origin: t.baseUrl });

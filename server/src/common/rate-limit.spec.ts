@@ -5,7 +5,11 @@ import { makeAccount, signUp } from '../../test-support/accounts.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ RATE_LOGIN_PER_ACCOUNT_PER_15_MIN: '3', RATE_SIGNUP_PER_HOUR: '3', RATE_AUTH_PER_MINUTE: '100' });
+  t = await startTestApp({
+    RATE_LOGIN_PER_ACCOUNT_PER_15_MIN: '3',
+    RATE_SIGNUP_PER_HOUR: '3',
+    RATE_AUTH_PER_MINUTE: '100',
+  });
 });
 afterAll(() => t.close());
 
@@ -17,9 +21,14 @@ describe('rate limits', () => {
     for (let i = 0; i < 3; i++) expect((await t.client().post('/api/auth/login', guess)).status).toBe(401);
     const limited = await t.client().post('/api/auth/login', { ...guess, authKey: toBase64(victim.authKey) });
     expect(limited.status).toBe(429);
-    expect(limited.body).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/log-in attempts for this account.*Try again in \d+ s/) });
+    expect(limited.body).toMatchObject({
+      code: 'rate_limited',
+      message: expect.stringMatching(/log-in attempts for this account.*Try again in \d+ s/),
+    });
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    const unaffected = await t.client().post('/api/auth/login', { username: 'bystander', authKey: toBase64(other.authKey) });
+    const unaffected = await t
+      .client()
+      .post('/api/auth/login', { username: 'bystander', authKey: toBase64(other.authKey) });
     expect(unaffected.status).toBe(200);
   });
 
@@ -32,7 +41,9 @@ describe('rate limits', () => {
       const refused = await own.client().post('/api/auth/signup', late.signupBody);
       expect(refused.status).toBe(429);
       expect(refused.body['message']).toMatch(/Too many new accounts/);
-      const login = await own.client().post('/api/auth/login', { username: 'third_in', authKey: toBase64(late.authKey) });
+      const login = await own
+        .client()
+        .post('/api/auth/login', { username: 'third_in', authKey: toBase64(late.authKey) });
       expect(login.status).toBe(401);
     } finally {
       await own.close();

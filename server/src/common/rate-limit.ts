@@ -39,7 +39,13 @@ export function throttlerOptions(config: Config): ThrottlerModuleOptions {
     setHeaders: false,
     throttlers: [
       { name: 'api', ttl: MINUTE, limit: config.RATE_API_PER_MINUTE, getTracker: sessionTracker },
-      { name: 'auth', ttl: MINUTE, limit: config.RATE_AUTH_PER_MINUTE, getTracker: () => 'auth', skipIf: notTagged('auth') },
+      {
+        name: 'auth',
+        ttl: MINUTE,
+        limit: config.RATE_AUTH_PER_MINUTE,
+        getTracker: () => 'auth',
+        skipIf: notTagged('auth'),
+      },
       {
         name: 'login',
         ttl: 15 * MINUTE,
@@ -47,7 +53,13 @@ export function throttlerOptions(config: Config): ThrottlerModuleOptions {
         getTracker: accountTracker,
         skipIf: notTagged('login'),
       },
-      { name: 'signup', ttl: 60 * MINUTE, limit: config.RATE_SIGNUP_PER_HOUR, getTracker: () => 'signup', skipIf: notTagged('signup') },
+      {
+        name: 'signup',
+        ttl: 60 * MINUTE,
+        limit: config.RATE_SIGNUP_PER_HOUR,
+        getTracker: () => 'signup',
+        skipIf: notTagged('signup'),
+      },
     ],
   };
 }
@@ -66,7 +78,10 @@ export class RateLimitGuard extends ThrottlerGuard {
     return context.getType() === 'http' ? super.canActivate(context) : Promise.resolve(true);
   }
 
-  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override async throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
     const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
     // Trackers start with their limit's name (see above).
     const what = WHAT[detail.tracker.split(':')[0] ?? 'api'] ?? WHAT['api'];

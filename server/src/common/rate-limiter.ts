@@ -13,7 +13,9 @@ export class RateLimiter {
     const record = await this.storage.increment(`${name}:${key}`, ttlMs, limit, 0, name);
     if (record.totalHits > limit) {
       const seconds = Math.max(1, Math.ceil(record.timeToExpire));
-      throw new ApiError(429, 'rate_limited', `${what}. Try again in ${seconds} s.`, { 'Retry-After': String(seconds) });
+      throw new ApiError(429, 'rate_limited', `${what}. Try again in ${seconds} s.`, {
+        'Retry-After': String(seconds),
+      });
     }
   }
 }

@@ -31,7 +31,11 @@ export class FriendRequestsRepository {
   }
 
   listOutgoing(userId: string) {
-    return this.db.friendRequest.findMany({ where: { fromId: userId }, include: { to: PUBLIC_USER }, orderBy: { createdAt: 'desc' } });
+    return this.db.friendRequest.findMany({
+      where: { fromId: userId },
+      include: { to: PUBLIC_USER },
+      orderBy: { createdAt: 'desc' },
+    });
   }
 
   delete(id: string, tx?: DbTx) {
@@ -39,6 +43,13 @@ export class FriendRequestsRepository {
   }
 
   deleteBetween(tx: DbTx, a: string, b: string) {
-    return tx.friendRequest.deleteMany({ where: { OR: [{ fromId: a, toId: b }, { fromId: b, toId: a }] } });
+    return tx.friendRequest.deleteMany({
+      where: {
+        OR: [
+          { fromId: a, toId: b },
+          { fromId: b, toId: a },
+        ],
+      },
+    });
   }
 }

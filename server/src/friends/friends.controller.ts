@@ -24,7 +24,11 @@ export class FriendsController {
   }
 
   @Post('friends/requests/:id/accept')
-  accept(@CurrentActor() actor: Actor, @Param('id', id) requestId: string, @Body(new ZodBody(acceptBody)) body: AcceptBody) {
+  accept(
+    @CurrentActor() actor: Actor,
+    @Param('id', id) requestId: string,
+    @Body(new ZodBody(acceptBody)) body: AcceptBody,
+  ) {
     return this.friends.accept(actor, requestId, body);
   }
 

@@ -55,7 +55,13 @@ export class FriendsService {
   async request(actor: Actor, username: string) {
     const target = await this.findUser(username);
     if (target.id === actor.userId) throw badRequest("You can't send a friend request to yourself.", 'invalid_target');
-    await this.limiter.consume('friend-requests', actor.userId, this.config.RATE_FRIEND_REQUESTS_PER_HOUR, HOUR, 'Too many friend requests');
+    await this.limiter.consume(
+      'friend-requests',
+      actor.userId,
+      this.config.RATE_FRIEND_REQUESTS_PER_HOUR,
+      HOUR,
+      'Too many friend requests',
+    );
     if (await this.blocks.exists(actor.userId, target.id)) {
       throw conflict('you_blocked', `You blocked ${target.username}. Unblock them first.`);
     }
@@ -155,11 +161,17 @@ function checkWrappedKeys(body: AcceptBody, wrapperId: string, memberIds: string
       if (err instanceof ProtocolError) throw badRequest(`wrappedKeys: ${err.message}`, 'invalid_record');
       throw err;
     }
-    const fits = ctx.roomId === body.roomId && ctx.epoch === 1 && ctx.memberId === memberId && ctx.wrapperId === wrapperId;
+    const fits =
+      ctx.roomId === body.roomId && ctx.epoch === 1 && ctx.memberId === memberId && ctx.wrapperId === wrapperId;
     if (!fits || !memberIds.includes(memberId)) {
-      throw new ApiError(400, 'invalid_record', 'wrappedKeys: a record is filed under the wrong room, epoch, member or wrapper.');
+      throw new ApiError(
+        400,
+        'invalid_record',
+        'wrappedKeys: a record is filed under the wrong room, epoch, member or wrapper.',
+      );
     }
     covered.add(memberId);
   }
-  if (covered.size !== memberIds.length) throw badRequest('wrappedKeys: each member needs exactly one wrapped key.', 'invalid_record');
+  if (covered.size !== memberIds.length)
+    throw badRequest('wrappedKeys: each member needs exactly one wrapped key.', 'invalid_record');
 }

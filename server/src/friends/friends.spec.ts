@@ -35,7 +35,9 @@ describe('friend requests', () => {
     expect((await overview(ann)).outgoing.map((r) => r.user.username)).toEqual(['ben']);
     const { roomId } = await accept(ben, ann, sent.body.request.id);
     const annView = await overview(ann);
-    expect(annView.friends).toEqual([expect.objectContaining({ roomId, user: expect.objectContaining({ username: 'ben' }) })]);
+    expect(annView.friends).toEqual([
+      expect.objectContaining({ roomId, user: expect.objectContaining({ username: 'ben' }) }),
+    ]);
     expect(annView.outgoing).toEqual([]);
     const keys = await ann.client.get<{ keys: { epoch: number; wrapperId: string }[] }>(`/api/rooms/${roomId}/keys`);
     expect(keys.body.keys).toEqual([expect.objectContaining({ epoch: 1, wrapperId: ben.account.id })]);
@@ -49,7 +51,9 @@ describe('friend requests', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body['message']).toBe('No user called "nobody_at_all".');
     expect((await cat.client.post('/api/friends/requests', { username: 'dan' })).status).toBe(201);
-    expect((await cat.client.post('/api/friends/requests', { username: 'dan' })).body['code']).toBe('already_requested');
+    expect((await cat.client.post('/api/friends/requests', { username: 'dan' })).body['code']).toBe(
+      'already_requested',
+    );
     expect((await dan.client.post('/api/friends/requests', { username: 'cat' })).body['code']).toBe('they_asked_first');
     const request = (await overview(dan)).incoming[0]!;
     await accept(dan, cat, request.id);
@@ -68,7 +72,14 @@ describe('friend requests', () => {
     // Records filed under another room id, or wrapped by someone else, are refused.
     const key = newRoomKey();
     const record = (roomId: string, memberId: string, wrapper: User) =>
-      toBase64(wrapRoomKey(key, { roomId, epoch: 1, memberId, wrapperId: wrapper.account.id }, wrapper.account.identity, fay.account.identity.boxPublicKey));
+      toBase64(
+        wrapRoomKey(
+          key,
+          { roomId, epoch: 1, memberId, wrapperId: wrapper.account.id },
+          wrapper.account.identity,
+          fay.account.identity.boxPublicKey,
+        ),
+      );
     const roomId = newUuid();
     const misfiled = await fay.client.post(`/api/friends/requests/${sent.body.request.id}/accept`, {
       roomId,
@@ -129,7 +140,8 @@ describe('friend requests', () => {
     const spammer = await user('spammer');
     const targets = await Promise.all(['t1', 't2', 't3', 't4', 't5', 't6'].map((n) => user(`target_${n}`)));
     const statuses = [];
-    for (const target of targets) statuses.push((await spammer.client.post('/api/friends/requests', { username: target.account.username })).status);
+    for (const target of targets)
+      statuses.push((await spammer.client.post('/api/friends/requests', { username: target.account.username })).status);
     expect(statuses).toEqual([201, 201, 201, 201, 201, 429]);
     expect((await overview(targets[5]!)).incoming).toEqual([]);
   });

@@ -37,7 +37,9 @@ describe('invite-only registration', () => {
     const created = await member.post<{ token: string; invite: { id: string } }>('/api/invites');
     expect(created.status).toBe(201);
     const taken = await makeAccount('host');
-    const conflict = await t.client().post('/api/auth/signup', { ...taken.signupBody, inviteToken: created.body.token });
+    const conflict = await t
+      .client()
+      .post('/api/auth/signup', { ...taken.signupBody, inviteToken: created.body.token });
     expect(conflict.status).toBe(409);
     await signUp(t.client(), 'guest', { inviteToken: created.body.token });
     const reuse = await makeAccount('guest_two');
@@ -57,7 +59,9 @@ describe('invite-only registration', () => {
     expect(third.body['code']).toBe('too_many_invites');
     expect((await member.delete(`/api/invites/${a.body.invite.id}`)).status).toBe(204);
     const revoked = await makeAccount('too_late');
-    expect((await t.client().post('/api/auth/signup', { ...revoked.signupBody, inviteToken: a.body.token })).status).toBe(403);
+    expect(
+      (await t.client().post('/api/auth/signup', { ...revoked.signupBody, inviteToken: a.body.token })).status,
+    ).toBe(403);
     expect((await member.post('/api/invites')).status).toBe(201);
   });
 

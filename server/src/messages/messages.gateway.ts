@@ -1,6 +1,13 @@
 // The WebSocket: authenticates the handshake with the session cookie, joins the socket
 // to its user's and session's channels, and takes message sends with acknowledgements.
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
 import { HttpException, Logger } from '@nestjs/common';
 import type { Server, Socket } from 'socket.io';
 import type { Actor } from '../access/actor.js';
@@ -72,7 +79,8 @@ export class MessagesGateway implements OnGatewayInit, OnGatewayConnection {
       const body = this.sendBody.transform(payload) as SendBody & { roomId: string };
       return { ok: true, ...(await this.messages.send(actor, body.roomId, body)) };
     } catch (err) {
-      if (!(err instanceof HttpException)) this.logger.error(err instanceof Error ? (err.stack ?? err.message) : 'send failed');
+      if (!(err instanceof HttpException))
+        this.logger.error(err instanceof Error ? (err.stack ?? err.message) : 'send failed');
       return errorAck(err);
     }
   }

@@ -24,7 +24,11 @@ export class MessagesRepository {
    */
   append(message: NewMessage) {
     return this.db.$transaction(async (tx) => {
-      const room = await tx.room.update({ where: { id: message.roomId }, data: { lastSeq: { increment: 1 } }, select: { lastSeq: true } });
+      const room = await tx.room.update({
+        where: { id: message.roomId },
+        data: { lastSeq: { increment: 1 } },
+        select: { lastSeq: true },
+      });
       return tx.message.create({ data: { ...message, envelope: dbBytes(message.envelope), seq: room.lastSeq } });
     });
   }
@@ -34,7 +38,11 @@ export class MessagesRepository {
   }
 
   async before(roomId: string, beforeSeq: bigint, limit: number) {
-    const rows = await this.db.message.findMany({ where: { roomId, seq: { lt: beforeSeq } }, orderBy: { seq: 'desc' }, take: limit });
+    const rows = await this.db.message.findMany({
+      where: { roomId, seq: { lt: beforeSeq } },
+      orderBy: { seq: 'desc' },
+      take: limit,
+    });
     return rows.reverse();
   }
 }

@@ -34,7 +34,13 @@ export class MessagesService {
     const envelope = this.decodeEnvelope(body.envelope);
     const previous = await this.messages.findBySenderClientId(actor.userId, body.clientId);
     if (previous) return { message: this.sameAsBefore(previous, roomId, envelope), duplicate: true };
-    await this.limiter.consume('messages', actor.userId, this.config.RATE_MESSAGES_PER_MINUTE, MINUTE, 'You are sending messages too fast');
+    await this.limiter.consume(
+      'messages',
+      actor.userId,
+      this.config.RATE_MESSAGES_PER_MINUTE,
+      MINUTE,
+      'You are sending messages too fast',
+    );
     await this.checkHeader(envelope, roomId, actor.userId, body.clientId);
     const stored = await this.store(actor, roomId, body.clientId, envelope);
     if (stored.duplicate) return stored;
@@ -51,14 +57,19 @@ export class MessagesService {
         ? await this.messages.before(roomId, BigInt(query.before), limit + 1)
         : await this.messages.after(roomId, BigInt(query.after ?? 0), limit + 1);
     const hasMore = rows.length > limit;
-    const page = query.before !== undefined ? rows.slice(rows.length - Math.min(rows.length, limit)) : rows.slice(0, limit);
+    const page =
+      query.before !== undefined ? rows.slice(rows.length - Math.min(rows.length, limit)) : rows.slice(0, limit);
     return { messages: page.map(messageView), hasMore };
   }
 
   private decodeEnvelope(text: string): Uint8Array {
     const maxChars = Math.ceil(this.config.MESSAGE_MAX_BYTES / 3) * 4;
     if (text.length > maxChars) {
-      throw new ApiError(413, 'too_large', `The message is larger than the limit of ${this.config.MESSAGE_MAX_BYTES} bytes.`);
+      throw new ApiError(
+        413,
+        'too_large',
+        `The message is larger than the limit of ${this.config.MESSAGE_MAX_BYTES} bytes.`,
+      );
     }
     try {
       return fromBase64(text);
@@ -77,16 +88,29 @@ export class MessagesService {
       throw err;
     }
     const room = await this.rooms.findById(roomId);
-    const fits = header.roomId === roomId && header.senderId === senderId && header.messageId === clientId && header.epoch === room?.epoch;
+    const fits =
+      header.roomId === roomId &&
+      header.senderId === senderId &&
+      header.messageId === clientId &&
+      header.epoch === room?.epoch;
     if (!fits) {
-      throw badRequest("envelope: its header does not name this conversation, its current key epoch, you as sender and the clientId.", 'invalid_record');
+      throw badRequest(
+        'envelope: its header does not name this conversation, its current key epoch, you as sender and the clientId.',
+        'invalid_record',
+      );
     }
   }
 
   private async store(actor: Actor, roomId: string, clientId: string, envelope: Uint8Array) {
     const header = readMessageHeader(envelope);
     try {
-      const message = await this.messages.append({ roomId, senderId: actor.userId, clientId, epoch: header.epoch, envelope });
+      const message = await this.messages.append({
+        roomId,
+        senderId: actor.userId,
+        clientId,
+        epoch: header.epoch,
+        envelope,
+      });
       return { message: messageView(message), duplicate: false };
     } catch (err) {
       // A concurrent retry of the same send won the race: answer with its result.

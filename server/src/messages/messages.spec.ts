@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64, newUuid, openMessage, type PublicKeys } from '@onionchat/protocol';
 import { startTestApp, type TestApp } from '../../test-support/app.js';
 import { logIn, signUp } from '../../test-support/accounts.js';
-import { befriend, collect, connectSocket, emitWithAck, envelopeFor, until, type Friendship, type User } from '../../test-support/social.js';
+import {
+  befriend,
+  collect,
+  connectSocket,
+  emitWithAck,
+  envelopeFor,
+  until,
+  type Friendship,
+  type User,
+} from '../../test-support/social.js';
 import type { MessageView } from './message.view.js';
 
 let t: TestApp;
@@ -20,7 +29,10 @@ async function pair(a: string, b: string): Promise<[User, User, Friendship]> {
 }
 
 type Ack = { ok: boolean; message: MessageView; duplicate: boolean; status?: number; code?: string };
-const keysOf = (u: User): PublicKeys => ({ signPublicKey: u.account.identity.signPublicKey, boxPublicKey: u.account.identity.boxPublicKey });
+const keysOf = (u: User): PublicKeys => ({
+  signPublicKey: u.account.identity.signPublicKey,
+  boxPublicKey: u.account.identity.boxPublicKey,
+});
 
 describe('sending and live delivery', () => {
   it('stores before acknowledging, then delivers to every session of every member', async () => {
@@ -30,16 +42,27 @@ describe('sending and live delivery', () => {
     const boSecondClient = t.client();
     await logIn(boSecondClient, bo.account);
     const boSecond = await connectSocket(t.baseUrl, boSecondClient);
-    const [toAmy, toBo, toBoSecond] = [amySocket, boSocket, boSecond].map((s) => collect<MessageView>(s, 'message:new'));
+    const toAmy = collect<MessageView>(amySocket, 'message:new');
+    const toBo = collect<MessageView>(boSocket, 'message:new');
+    const toBoSecond = collect<MessageView>(boSecond, 'message:new');
 
     const sent = envelopeFor(amy.account, room, { type: 'text', text: 'hello bo' });
     const ack = await emitWithAck<Ack>(amySocket, 'message:send', { roomId: room.roomId, ...sent });
-    expect(ack).toMatchObject({ ok: true, duplicate: false, message: { seq: 1, senderId: amy.account.id, roomId: room.roomId } });
+    expect(ack).toMatchObject({
+      ok: true,
+      duplicate: false,
+      message: { seq: 1, senderId: amy.account.id, roomId: room.roomId },
+    });
     const stored = await bo.client.get<{ messages: MessageView[] }>(`/api/rooms/${room.roomId}/messages`);
     expect(stored.body.messages.map((m) => m.envelope)).toEqual([sent.envelope]);
 
     await until(() => toAmy.length === 1 && toBo.length === 1 && toBoSecond.length === 1);
-    const opened = openMessage(fromBase64(toBo[0]!.envelope), { roomId: room.roomId, epoch: 1, senderId: amy.account.id }, room.roomKey, keysOf(amy));
+    const opened = openMessage(
+      fromBase64(toBo[0]!.envelope),
+      { roomId: room.roomId, epoch: 1, senderId: amy.account.id },
+      room.roomKey,
+      keysOf(amy),
+    );
     expect(opened.body).toEqual({ type: 'text', text: 'hello bo' });
     [amySocket, boSocket, boSecond].forEach((s) => s.close());
   });
@@ -50,8 +73,15 @@ describe('sending and live delivery', () => {
     const sent = envelopeFor(cy.account, room);
     const first = await emitWithAck<Ack>(socket, 'message:send', { roomId: room.roomId, ...sent });
     const retry = await emitWithAck<Ack>(socket, 'message:send', { roomId: room.roomId, ...sent });
-    expect(retry).toMatchObject({ ok: true, duplicate: true, message: { seq: first.message.seq, id: first.message.id } });
-    const clash = await emitWithAck<Ack>(socket, 'message:send', { roomId: room.roomId, ...envelopeFor(cy.account, room, { type: 'text', text: 'other' }, sent.clientId) });
+    expect(retry).toMatchObject({
+      ok: true,
+      duplicate: true,
+      message: { seq: first.message.seq, id: first.message.id },
+    });
+    const clash = await emitWithAck<Ack>(socket, 'message:send', {
+      roomId: room.roomId,
+      ...envelopeFor(cy.account, room, { type: 'text', text: 'other' }, sent.clientId),
+    });
     expect(clash).toMatchObject({ ok: false, status: 409, code: 'duplicate_id' });
     const all = await di.client.get<{ messages: MessageView[] }>(`/api/rooms/${room.roomId}/messages`);
     expect(all.body.messages).toHaveLength(1);
@@ -74,13 +104,18 @@ describe('sending and live delivery', () => {
     expect(tooLarge.body).toMatchObject({ code: 'too_large', message: expect.stringContaining('600') });
     expect((await post({ clientId: 'nope', envelope: ok.envelope })).status).toBe(400);
     expect((await post(ok)).status).toBe(201);
-    expect((await flo.client.get<{ messages: unknown[] }>(`/api/rooms/${room.roomId}/messages`)).body.messages).toHaveLength(1);
+    expect(
+      (await flo.client.get<{ messages: unknown[] }>(`/api/rooms/${room.roomId}/messages`)).body.messages,
+    ).toHaveLength(1);
   });
 
   it('limits messages per user per minute; refused messages are not stored', async () => {
     const [gil, hana, room] = await pair('gil', 'hana');
     const statuses: number[] = [];
-    for (let i = 0; i < 41; i++) statuses.push((await gil.client.post(`/api/rooms/${room.roomId}/messages`, envelopeFor(gil.account, room))).status);
+    for (let i = 0; i < 41; i++)
+      statuses.push(
+        (await gil.client.post(`/api/rooms/${room.roomId}/messages`, envelopeFor(gil.account, room))).status,
+      );
     expect(statuses.slice(0, 40).every((s) => s === 201)).toBe(true);
     expect(statuses[40]).toBe(429);
     const page = await hana.client.get<{ messages: unknown[] }>(`/api/rooms/${room.roomId}/messages?limit=200`);
@@ -91,7 +126,10 @@ describe('sending and live delivery', () => {
     const [ivy, jo, room] = await pair('ivy', 'joe');
     const sends = Array.from({ length: 30 }, (_, i) => {
       const u = i % 2 ? ivy : jo;
-      return u.client.post<{ message: MessageView }>(`/api/rooms/${room.roomId}/messages`, envelopeFor(u.account, room));
+      return u.client.post<{ message: MessageView }>(
+        `/api/rooms/${room.roomId}/messages`,
+        envelopeFor(u.account, room),
+      );
     });
     const seqs = (await Promise.all(sends)).map((r) => r.body.message.seq).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
@@ -101,9 +139,12 @@ describe('sending and live delivery', () => {
 describe('catching up and reading', () => {
   it('pages forward with after and backward with before', async () => {
     const [kai, lu, room] = await pair('kai', 'lux');
-    for (let i = 0; i < 5; i++) await kai.client.post(`/api/rooms/${room.roomId}/messages`, envelopeFor(kai.account, room));
+    for (let i = 0; i < 5; i++)
+      await kai.client.post(`/api/rooms/${room.roomId}/messages`, envelopeFor(kai.account, room));
     const seqs = async (q: string) => {
-      const r = await lu.client.get<{ messages: MessageView[]; hasMore: boolean }>(`/api/rooms/${room.roomId}/messages?${q}`);
+      const r = await lu.client.get<{ messages: MessageView[]; hasMore: boolean }>(
+        `/api/rooms/${room.roomId}/messages?${q}`,
+      );
       return [r.body.messages.map((m) => m.seq), r.body.hasMore];
     };
     expect(await seqs('after=0&limit=2')).toEqual([[1, 2], true]);
@@ -116,10 +157,13 @@ describe('catching up and reading', () => {
 
   it('counts unread messages from others and moves the read mark forward only', async () => {
     const [max, ned, room] = await pair('max', 'ned');
-    for (let i = 0; i < 3; i++) await max.client.post(`/api/rooms/${room.roomId}/messages`, envelopeFor(max.account, room));
+    for (let i = 0; i < 3; i++)
+      await max.client.post(`/api/rooms/${room.roomId}/messages`, envelopeFor(max.account, room));
     await ned.client.post(`/api/rooms/${room.roomId}/messages`, envelopeFor(ned.account, room));
     const unread = async (u: User) =>
-      (await u.client.get<{ rooms: { id: string; unread: number; lastReadSeq: number }[] }>('/api/rooms')).body.rooms.find((r) => r.id === room.roomId);
+      (
+        await u.client.get<{ rooms: { id: string; unread: number; lastReadSeq: number }[] }>('/api/rooms')
+      ).body.rooms.find((r) => r.id === room.roomId);
     expect(await unread(ned)).toMatchObject({ unread: 3, lastReadSeq: 0 });
     expect(await unread(max)).toMatchObject({ unread: 1 });
     const socket = await connectSocket(t.baseUrl, ned.client);
@@ -137,7 +181,10 @@ describe('catching up and reading', () => {
     const [oz, pia, room] = await pair('ozzy', 'pia');
     const socket = await connectSocket(t.baseUrl, oz.client);
     const acks: Ack[] = [];
-    for (let i = 0; i < 10; i++) acks.push(await emitWithAck<Ack>(socket, 'message:send', { roomId: room.roomId, ...envelopeFor(oz.account, room) }));
+    for (let i = 0; i < 10; i++)
+      acks.push(
+        await emitWithAck<Ack>(socket, 'message:send', { roomId: room.roomId, ...envelopeFor(oz.account, room) }),
+      );
     socket.close();
     const second = await startTestApp({}, t.dbUrl);
     try {

@@ -38,7 +38,11 @@ export class RoomsController {
 
   @Post(':id/read')
   @HttpCode(200)
-  read(@CurrentActor() actor: Actor, @Param('id', id) roomId: string, @Body(new ZodBody(readBody)) body: z.infer<typeof readBody>) {
+  read(
+    @CurrentActor() actor: Actor,
+    @Param('id', id) roomId: string,
+    @Body(new ZodBody(readBody)) body: z.infer<typeof readBody>,
+  ) {
     return this.rooms.markRead(actor, roomId, body.seq);
   }
 }

@@ -42,7 +42,9 @@ export class RoomsRepository {
   }
 
   memberIds(roomId: string): Promise<string[]> {
-    return this.db.roomMember.findMany({ where: { roomId }, select: { userId: true } }).then((rows) => rows.map((r) => r.userId));
+    return this.db.roomMember
+      .findMany({ where: { roomId }, select: { userId: true } })
+      .then((rows) => rows.map((r) => r.userId));
   }
 
   deleteDirect(a: string, b: string, tx?: DbTx) {

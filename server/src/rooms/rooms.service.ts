@@ -16,7 +16,10 @@ export class RoomsService {
 
   /** The caller's rooms: listing is scoped to the caller, so it needs no further check. */
   async list(actor: Actor) {
-    const [rooms, unread] = await Promise.all([this.rooms.listForUser(actor.userId), this.rooms.unreadCounts(actor.userId)]);
+    const [rooms, unread] = await Promise.all([
+      this.rooms.listForUser(actor.userId),
+      this.rooms.unreadCounts(actor.userId),
+    ]);
     return rooms.map((room) => ({
       id: room.id,
       kind: room.kind,

@@ -14,7 +14,10 @@ export class ServerSecretsRepository {
   async get(name: string): Promise<Uint8Array> {
     const cached = this.cache.get(name);
     if (cached) return cached;
-    await this.db.serverSecret.createMany({ data: [{ name, value: new Uint8Array(randomBytes(32)) }], skipDuplicates: true });
+    await this.db.serverSecret.createMany({
+      data: [{ name, value: new Uint8Array(randomBytes(32)) }],
+      skipDuplicates: true,
+    });
     const row = await this.db.serverSecret.findUniqueOrThrow({ where: { name } });
     this.cache.set(name, row.value);
     return row.value;

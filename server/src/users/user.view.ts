@@ -2,7 +2,12 @@ import { toBase64 } from '@onionchat/protocol';
 
 /** What the API says about the caller's own account. */
 export function userView(user: { id: string; username: string; publicKeys: Uint8Array; createdAt: Date }) {
-  return { id: user.id, username: user.username, publicKeys: toBase64(user.publicKeys), createdAt: user.createdAt.toISOString() };
+  return {
+    id: user.id,
+    username: user.username,
+    publicKeys: toBase64(user.publicKeys),
+    createdAt: user.createdAt.toISOString(),
+  };
 }
 
 /** What the API says about another user: name and public keys. */

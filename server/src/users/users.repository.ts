@@ -11,7 +11,6 @@ export interface NewUser {
   keyBundle: Uint8Array;
 }
 
-
 @Injectable()
 export class UsersRepository {
   constructor(@Inject(DB) private readonly db: Db) {}
@@ -30,7 +29,12 @@ export class UsersRepository {
 
   create(tx: DbTx, user: NewUser) {
     return tx.user.create({
-      data: { ...user, kdfParams: dbBytes(user.kdfParams), publicKeys: dbBytes(user.publicKeys), keyBundle: dbBytes(user.keyBundle) },
+      data: {
+        ...user,
+        kdfParams: dbBytes(user.kdfParams),
+        publicKeys: dbBytes(user.publicKeys),
+        keyBundle: dbBytes(user.keyBundle),
+      },
     });
   }
 

@@ -1,0 +1,33 @@
+// Steps a person takes, shared by the browser tests.
+import type { Page } from 'playwright-core';
+
+export async function fillAndSubmit(page: Page, fields: Record<string, string>): Promise<void> {
+  for (const [selector, value] of Object.entries(fields)) await page.fill(selector, value);
+  await page.click('button[type=submit]');
+}
+
+export async function signUpAt(page: Page, url: string, username: string, passphrase: string): Promise<void> {
+  await page.goto(url);
+  await fillAndSubmit(page, { '#username': username, '#passphrase': passphrase, '#passphrase-confirm': passphrase });
+  await page.waitForURL(/\/chat\/(#.*)?$/, { timeout: 30_000 });
+}
+
+export async function logInAt(page: Page, origin: string, username: string, passphrase: string): Promise<void> {
+  await page.goto(`${origin}/login/`);
+  await fillAndSubmit(page, { '#username': username, '#passphrase': passphrase });
+}
+
+/** Client-side navigation to the account page (a full page load would forget the keys). */
+export async function openAccount(page: Page): Promise<void> {
+  await page.click('a[href="/account/"]');
+  await page.waitForURL(/\/account\/$/);
+}
+
+export async function storageContents(page: Page) {
+  return page.evaluate(async () => ({
+    local: Object.keys(localStorage).length,
+    session: Object.keys(sessionStorage).length,
+    cookie: document.cookie,
+    indexedDb: (await indexedDB.databases()).length,
+  }));
+}

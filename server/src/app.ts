@@ -11,6 +11,8 @@ import { requestLog } from './common/request-log.middleware.js';
 import { jsonBody } from './common/json-body.js';
 import { serveWebClient } from './web/static.js';
 import { ConfiguredIoAdapter } from './realtime/io.adapter.js';
+import { allowedHostnames, hostCheck } from './security/host-check.js';
+import { securityHeaders } from './security/headers.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug'];
 
@@ -23,6 +25,8 @@ export async function createApp(config: Config): Promise<NestExpressApplication>
   app.set('trust proxy', false);
   app.set('etag', false);
   app.use(requestLog);
+  app.use(hostCheck(allowedHostnames(config.PUBLIC_ORIGIN, config.ALLOWED_HOSTS)));
+  app.use(securityHeaders);
   app.use(cookieParser());
   app.use(requestHygiene);
   app.use(jsonBody(config.BODY_LIMIT_BYTES));

@@ -21,6 +21,15 @@ const schema = z.object({
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required'),
   DB_POOL_SIZE: int(10, 1),
   PUBLIC_ORIGIN: z.url().optional(),
+  ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+    ),
   WEB_DIR: z.string().default(path.join(repoRoot, 'web', 'out')),
   REGISTRATION: z.enum(['invite', 'open']).default('invite'),
   SESSION_TTL_HOURS: int(168, 1),

@@ -5,8 +5,14 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import type { Config } from '../config/config.js';
+import { allowedHostnames, hostnameOf } from '../security/host-check.js';
 
 export const SOCKET_PATH = '/api/socket';
+
+/** The handshake bypasses Express, so it repeats the host and origin checks. */
+function acceptable(req: IncomingMessage, hosts: Set<string>): boolean {
+  return hosts.has(hostnameOf(req.headers.host ?? '')) && sameOrigin(req);
+}
 
 function sameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
@@ -19,11 +25,14 @@ function sameOrigin(req: IncomingMessage): boolean {
 }
 
 export class ConfiguredIoAdapter extends IoAdapter {
+  private readonly hosts: Set<string>;
+
   constructor(
     app: INestApplicationContext,
     private readonly config: Config,
   ) {
     super(app);
+    this.hosts = allowedHostnames(config.PUBLIC_ORIGIN, config.ALLOWED_HOSTS);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -32,7 +41,10 @@ export class ConfiguredIoAdapter extends IoAdapter {
       path: SOCKET_PATH,
       serveClient: false,
       maxHttpBufferSize: this.config.WS_MAX_FRAME_BYTES,
-      allowRequest: (req, callback) => callback(sameOrigin(req) ? null : 'bad_origin', sameOrigin(req)),
+      allowRequest: (req, callback) => {
+        const ok = acceptable(req, this.hosts);
+        callback(ok ? null : 'refused', ok);
+      },
     }) as Server;
   }
 }

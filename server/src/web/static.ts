@@ -3,20 +3,34 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
+import { pagePolicies } from '../security/csp.js';
 
 let notFoundPage: string | null = null;
+let notFoundPolicy: string | null = null;
 
 export function serveWebClient(app: NestExpressApplication, webDir: string): boolean {
   if (!existsSync(path.join(webDir, 'index.html'))) return false;
-  app.useStaticAssets(webDir, { index: 'index.html', redirect: true, dotfiles: 'ignore', fallthrough: true });
+  const policies = pagePolicies(webDir);
+  app.useStaticAssets(webDir, {
+    index: 'index.html',
+    redirect: true,
+    dotfiles: 'ignore',
+    fallthrough: true,
+    setHeaders: (res, file) => {
+      const policy = policies.get(path.resolve(file));
+      if (policy) res.setHeader('Content-Security-Policy', policy);
+    },
+  });
   const page = path.join(webDir, '404.html');
   notFoundPage = existsSync(page) ? page : null;
+  notFoundPolicy = notFoundPage ? (policies.get(path.resolve(notFoundPage)) ?? null) : null;
   return true;
 }
 
 /** Unknown pages (not API calls) get the client's own 404 page. */
 export function sendNotFoundPage(req: Request, res: Response): boolean {
   if (!notFoundPage || req.path.startsWith('/api/') || req.method !== 'GET' || !req.accepts('html')) return false;
+  if (notFoundPolicy) res.setHeader('Content-Security-Policy', notFoundPolicy);
   res.status(404).sendFile(notFoundPage);
   return true;
 }

@@ -1,0 +1,23 @@
+# The OnionChat app: API, WebSocket and the exported web client, on an internal network.
+# It is published only by the tor service (see docker-compose.yml).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+ENV NEXT_TELEMETRY_DISABLED=1 CI=true
+COPY package.json package-lock.json ./
+COPY protocol/package.json protocol/
+COPY prisma/package.json prisma/
+COPY tor/package.json tor/
+COPY server/package.json server/
+COPY web/package.json web/
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN DATABASE_URL=postgresql://build/unused npm run build
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1
+COPY --from=build /app /app
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=5s --retries=5 CMD ["node", "-e", "fetch('http://127.0.0.1:8080/api/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "scripts/start.mjs"]

@@ -21,6 +21,8 @@ const schema = z.object({
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required'),
   DB_POOL_SIZE: int(10, 1),
   PUBLIC_ORIGIN: z.url().optional(),
+  /** A file holding the onion hostname (written by the tor container); sets PUBLIC_ORIGIN. */
+  ONION_HOSTNAME_FILE: z.string().optional(),
   ALLOWED_HOSTS: z
     .string()
     .default('')

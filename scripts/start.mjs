@@ -1,5 +1,6 @@
-// `npm start`: install, build, migrate and run OnionChat on 127.0.0.1.
-// Uses DATABASE_URL when set, an embedded PostgreSQL under .data/ otherwise.
+// `npm start`: install, build, migrate and run OnionChat on 127.0.0.1, published as an
+// onion service when tor is installed. Uses DATABASE_URL when set, an embedded
+// PostgreSQL under .data/ otherwise.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ensureInstalled } from './lib/install.mjs';
@@ -14,11 +15,11 @@ async function main() {
   const db = await openDatabase({ dataDir });
   console.log(db.embedded ? 'Database: embedded PostgreSQL (data in .data/postgres)' : 'Database: DATABASE_URL');
   await migrate(db.url);
+  const onion = await startTor();
 
-  const server = spawn(process.execPath, [path.join(repoRoot, 'server', 'dist', 'main.js')], {
-    stdio: 'inherit',
-    env: { ...process.env, DATABASE_URL: db.url },
-  });
+  const env = { ...process.env, DATABASE_URL: db.url };
+  if (onion && !env.PUBLIC_ORIGIN) env.PUBLIC_ORIGIN = `http://${onion.hostname}`;
+  const server = spawn(process.execPath, [path.join(repoRoot, 'server', 'dist', 'main.js')], { stdio: 'inherit', env });
   let stopping = false;
   const stop = (signal) => {
     stopping = true;
@@ -26,10 +27,36 @@ async function main() {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  server.on('exit', async (code) => {
-    await db.stop();
-    process.exit(stopping ? 0 : (code ?? 1));
+  onion?.exited.then(() => {
+    if (stopping) return;
+    console.error(
+      '\ntor stopped unexpectedly; stopping OnionChat so it is not left running without its onion service.',
+    );
+    stop('SIGTERM');
+    process.exitCode = 1;
   });
+  server.on('exit', async (code) => {
+    stopping = true;
+    await onion?.stop();
+    await db.stop();
+    process.exit(process.exitCode ?? (code === 0 || code === null ? 0 : code));
+  });
+}
+
+/** The onion service, when tor is installed (TOR=0 turns it off). */
+async function startTor() {
+  const { findTor, startOnionService } = await import('@onionchat/tor');
+  if (process.env.TOR === '0' || !findTor()) {
+    console.log('tor is not installed (Debian: apt-get install tor), so no onion service: serving on loopback only.');
+    return null;
+  }
+  const onion = await startOnionService({
+    dataDir: path.join(dataDir, 'tor'),
+    appPort: Number(process.env.PORT ?? 8080),
+    socksPort: Number(process.env.TOR_SOCKS_PORT ?? 0),
+  });
+  console.log(`\nOnion address: http://${onion.hostname}/  (keys in .data/tor/hidden-service: back them up)\n`);
+  return onion;
 }
 
 main().catch((err) => {

@@ -34,6 +34,7 @@ export async function build({ web = true } = {}) {
     ...opts,
     env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
   });
+  await run(npm, ['run', '--silent', 'build', '-w', 'tor'], opts);
   await run(npm, ['run', '--silent', 'build', '-w', 'server'], opts);
   if (web && webIsStale()) {
     console.log('Building the web client…');

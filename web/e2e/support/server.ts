@@ -16,7 +16,7 @@ export interface ServerProcess {
   stop: () => Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -27,8 +27,13 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForHealth(origin: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+async function waitForHealth(
+  origin: string,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output()}`);
     try {
@@ -41,9 +46,17 @@ async function waitForHealth(origin: string, child: ChildProcess, output: () => 
   throw new Error(`server did not become healthy:\n${output()}`);
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+export interface StartOptions {
+  port?: number;
+  healthTimeoutMs?: number;
+}
+
+export async function startServer(
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<ServerProcess> {
   const db = await freshDatabase(inject('adminDbUrl'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   let log = '';
   const child = spawn(process.execPath, [path.join(repoRoot, 'server/dist/main.js')], {
@@ -53,7 +66,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
   child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   const output = () => log;
-  await waitForHealth(origin, child, output);
+  await waitForHealth(origin, child, output, options.healthTimeoutMs ?? 30_000);
   return {
     origin,
     dbUrl: db.url,

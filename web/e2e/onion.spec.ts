@@ -1,0 +1,157 @@
+// OnionChat as what it claims to be: an onion site. A private Tor network on loopback
+// publishes the real server as an onion service; Chromium reaches it only through the
+// network's SOCKS port. Two people sign up, befriend and chat live (the WebSocket goes
+// through tor too); then the same through the local gateway. The page talks to no
+// origin but the onion, its CSP blocks injected script, and the app listens on
+// 127.0.0.1 only.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { findTor, startTestnet, type Testnet } from '@onionchat/tor';
+import { launchBrowser } from './support/browser.js';
+import { freePort, startServer, type ServerProcess } from './support/server.js';
+import { signUpAt } from './support/pages.js';
+import { acceptRequest, expectConversation, openConversation, requestFriend, sendText } from './support/chat-steps.js';
+import { loadGatewayConfig } from '../../server/src/gateway/gateway.config.js';
+import { startGateway, type Gateway } from '../../server/src/gateway/gateway.js';
+
+const TOR_TIMEOUT = 120_000;
+
+let workDir: string;
+let testnet: Testnet;
+let server: ServerProcess;
+let onionOrigin: string;
+
+// Without tor this cannot run; CI installs tor, so there it must.
+describe.skipIf(!findTor() && !process.env.CI)('OnionChat as an onion service', () => {
+  beforeAll(async () => {
+    workDir = path.join(mkdtempSync(path.join(tmpdir(), 'onionchat-onion-e2e-')), 'net');
+    const port = await freePort();
+    // The server learns its onion name from the file tor writes, as in the Docker setup.
+    const hostnameFile = path.join(workDir, 'onion', 'hidden-service', 'hostname');
+    [server, testnet] = await Promise.all([
+      startServer({ REGISTRATION: 'open', ONION_HOSTNAME_FILE: hostnameFile }, { port, healthTimeoutMs: TOR_TIMEOUT }),
+      startTestnet({ appPort: port, workDir, timeoutMs: TOR_TIMEOUT }),
+    ]);
+    onionOrigin = `http://${testnet.onionHostname}`;
+  }, TOR_TIMEOUT + 60_000);
+
+  afterAll(async () => {
+    await testnet?.stop();
+    await server?.stop();
+    rmSync(path.dirname(workDir), { recursive: true, force: true });
+  });
+
+  describe('through tor', () => {
+    let browser: Browser;
+    const people: { context: BrowserContext; page: Page }[] = [];
+    const foreign: string[] = [];
+
+    beforeAll(async () => {
+      browser = await launchBrowser([`--proxy-server=socks5://127.0.0.1:${testnet.socksPort}`]);
+      for (let i = 0; i < 2; i++) {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        page.on('request', (req) => {
+          if (!req.url().startsWith(`${onionOrigin}/`)) foreign.push(req.url());
+        });
+        people.push({ context, page });
+      }
+    });
+    afterAll(() => browser?.close());
+
+    it('signs up, befriends and chats live both ways over the onion', async () => {
+      const [tor1, tor2] = [people[0]!, people[1]!];
+      await signUpAt(tor1.page, `${onionOrigin}/signup/`, 'onion_ann', 'first onion passphrase here');
+      await signUpAt(tor2.page, `${onionOrigin}/signup/`, 'onion_ben', 'second onion passphrase here');
+      await requestFriend(tor1.page, 'onion_ben');
+      await acceptRequest(tor2.page, 'onion_ann', 60_000);
+      await openConversation(tor1.page, 'onion_ben', 60_000);
+      await openConversation(tor2.page, 'onion_ann', 60_000);
+      await sendText(tor1.page, 'hello over tor');
+      await expectConversation(tor2.page, ['hello over tor'], 60_000);
+      await sendText(tor2.page, 'and back over tor');
+      await expectConversation(tor1.page, ['hello over tor', 'and back over tor'], 60_000);
+    });
+
+    it('made no request to any origin but the onion', () => {
+      expect(foreign).toEqual([]);
+    });
+
+    it('serves a CSP that blocks injected inline script', async () => {
+      const { page } = people[0]!;
+      const response = await page.goto(`${onionOrigin}/login/`);
+      const csp = response?.headers()['content-security-policy'] ?? '';
+      expect(csp).toContain("connect-src 'self'");
+      expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+      const outcome = await page.evaluate(
+        () =>
+          new Promise<{ ran: boolean; violation: string }>((resolve) => {
+            document.addEventListener('securitypolicyviolation', (e) =>
+              resolve({ ran: Boolean((window as { __injected?: number }).__injected), violation: e.violatedDirective }),
+            );
+            const script = document.createElement('script');
+            script.textContent = 'window.__injected = 1';
+            document.body.appendChild(script);
+          }),
+      );
+      expect(outcome).toEqual({ ran: false, violation: expect.stringMatching(/^script-src/) });
+    });
+  });
+
+  describe('through the local gateway', () => {
+    let gateway: Gateway;
+    let browser: Browser;
+
+    beforeAll(async () => {
+      gateway = await startGateway(
+        loadGatewayConfig({
+          GATEWAY_ONION: testnet.onionHostname,
+          GATEWAY_SOCKS: `socks5h://127.0.0.1:${testnet.socksPort}`,
+          GATEWAY_PORT: '0',
+        }),
+      );
+      browser = await launchBrowser();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await gateway?.close();
+    });
+
+    it('signs up, befriends and chats live with the client served locally', async () => {
+      const origin = `http://127.0.0.1:${gateway.port}`;
+      const [one, two] = [await (await browser.newContext()).newPage(), await (await browser.newContext()).newPage()];
+      await signUpAt(one, `${origin}/signup/`, 'gateway_cat', 'gateway passphrase number one');
+      await signUpAt(two, `${origin}/signup/`, 'gateway_dan', 'gateway passphrase number two');
+      await requestFriend(one, 'gateway_dan');
+      await acceptRequest(two, 'gateway_cat', 60_000);
+      await openConversation(one, 'gateway_dan', 60_000);
+      await openConversation(two, 'gateway_cat', 60_000);
+      await sendText(one, 'hello via the gateway');
+      await expectConversation(two, ['hello via the gateway'], 60_000);
+      await sendText(two, 'reply via the gateway');
+      await expectConversation(one, ['hello via the gateway', 'reply via the gateway'], 60_000);
+    });
+  });
+
+  it('listens on 127.0.0.1 only: another loopback address is refused', async () => {
+    const port = Number(new URL(server.origin).port);
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.2');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve('connected');
+      });
+      socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+    });
+    expect(outcome).toBe('ECONNREFUSED');
+  });
+
+  it('logs no client address and no message text', () => {
+    expect(server.output()).not.toMatch(/hello over tor|reply via the gateway/);
+    expect(server.output()).not.toMatch(/\b\d{1,3}(\.\d{1,3}){3}\b|::ffff:/);
+  });
+});

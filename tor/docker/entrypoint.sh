@@ -1,0 +1,19 @@
+#!/bin/sh
+# Starts tor with the rendered torrc and copies the onion hostname to /run/onion, where
+# the app reads it (the app never sees the onion keys).
+set -eu
+conf=/var/lib/tor/torrc
+hs=/var/lib/tor/hidden_service
+/usr/local/bin/render-torrc /etc/tor/onionchat.torrc.template "$conf"
+mkdir -p /var/lib/tor/data
+chmod 0700 /var/lib/tor/data "$hs"
+tor -f "$conf" &
+tor_pid=$!
+trap 'kill -TERM "$tor_pid"' TERM INT
+while [ ! -s "$hs/hostname" ]; do
+  kill -0 "$tor_pid" 2>/dev/null || { echo "tor exited before writing the onion hostname" >&2; exit 1; }
+  sleep 1
+done
+cp "$hs/hostname" /run/onion/hostname
+echo "OnionChat onion address: http://$(cat /run/onion/hostname)/"
+wait "$tor_pid"

@@ -1,5 +1,7 @@
 // `npm run invite`: the operator makes a single-use invite link. Uses DATABASE_URL, or
 // the embedded PostgreSQL under .data/ (started for the moment if the service is down).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { dataDir } from './lib/paths.mjs';
 import { openDatabase, runningEmbeddedUrl } from './lib/database.mjs';
 
@@ -13,6 +15,9 @@ async function database() {
 }
 
 async function main() {
+  // Links point at the onion when `npm start` has published one.
+  const hostname = path.join(dataDir, 'tor', 'hidden-service', 'hostname');
+  if (!process.env.PUBLIC_ORIGIN && existsSync(hostname)) process.env.ONION_HOSTNAME_FILE ??= hostname;
   const { createOperatorInvite } = await import('../server/dist/invites/operator-invite.js');
   const db = await database();
   try {

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
 import { loadConfig } from '../config/config.js';
+import { resolvePublicOrigin } from '../config/public-origin.js';
 import { InvitesService, inviteLink } from './invites.service.js';
 
 export async function createOperatorInvite(databaseUrl: string): Promise<{ link: string; hours: number }> {
@@ -10,7 +11,7 @@ export async function createOperatorInvite(databaseUrl: string): Promise<{ link:
   const context = await NestFactory.createApplicationContext(AppModule.forConfig(config), { logger: ['error'] });
   try {
     const token = await context.get(InvitesService).createForOperator();
-    const origin = config.PUBLIC_ORIGIN ?? `http://${config.HOST}:${config.PORT}`;
+    const origin = await resolvePublicOrigin(config, 0);
     return { link: inviteLink(origin, token), hours: config.INVITE_TTL_HOURS };
   } finally {
     await context.close();

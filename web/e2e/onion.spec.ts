@@ -51,7 +51,12 @@ describe.skipIf(!findTor() && !process.env.CI)('OnionChat as an onion service', 
     const foreign: string[] = [];
 
     beforeAll(async () => {
-      browser = await launchBrowser([`--proxy-server=socks5://127.0.0.1:${testnet.socksPort}`]);
+      browser = await launchBrowser([
+        `--proxy-server=socks5://127.0.0.1:${testnet.socksPort}`,
+        // Tor Browser treats http://*.onion as a secure context (so WebCrypto exists
+        // there); stock Chromium does not, so it is told to for this one origin.
+        `--unsafely-treat-insecure-origin-as-secure=${onionOrigin}`,
+      ]);
       for (let i = 0; i < 2; i++) {
         const context = await browser.newContext();
         const page = await context.newPage();

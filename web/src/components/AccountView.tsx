@@ -43,7 +43,8 @@ export function AccountView() {
 
   useEffect(() => {
     if (leaving.current) return;
-    if (status === 'anonymous' || status === 'locked') router.replace('/login/');
+    if (status === 'anonymous' || status === 'locked')
+      router.replace(`/login/#next=${encodeURIComponent('/account/')}`);
   }, [status, router]);
 
   const loadSessions = useCallback(async () => {
@@ -159,6 +160,11 @@ export function AccountView() {
 
   return (
     <div className="stack js-only">
+      <p className="back-link back-link-flush">
+        <Link href="/chat/">
+          <span aria-hidden="true">← </span>Back to your conversations
+        </Link>
+      </p>
       <section className="card profile-card" aria-labelledby="profile-title">
         <h1 id="profile-title" className="visually-hidden">
           Your account

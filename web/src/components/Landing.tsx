@@ -12,7 +12,7 @@ export function Landing() {
   const router = useRouter();
 
   useEffect(() => {
-    if (status === 'unlocked') router.replace('/account/');
+    if (status === 'unlocked') router.replace('/chat/');
   }, [status, router]);
 
   return (

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
-import { errorField, errorMessage, logIn, logOut, unlock, type FormField } from '../lib/account';
+import { afterLoginPath, errorField, errorMessage, logIn, logOut, unlock, type FormField } from '../lib/account';
 import { useKeystore, useNotice } from '../lib/keystore';
 import { ErrorAlert, Field, Loading, ShowPassphrase, StatusMessage, useFocusOnError } from './ui';
 
@@ -25,7 +25,8 @@ export function LoginForm() {
   const { status, user } = keystore;
 
   useEffect(() => {
-    if (status === 'unlocked') router.replace('/account/');
+    // Back to where the person was sent from (#next=/chat/...), else to the chat.
+    if (status === 'unlocked') router.replace(afterLoginPath(window.location.hash));
   }, [status, router]);
 
   if (status === 'loading') {
@@ -50,7 +51,7 @@ export function LoginForm() {
         unlocking && user
           ? await unlock(user, passphrase, setProgress)
           : await logIn(username, passphrase, setProgress);
-      setProgress('Unlocked. Opening your account…');
+      setProgress('Unlocked. Opening your conversations…');
       keystore.unlocked(result.user, result.identity);
     } catch (caught) {
       setProgress(null);

@@ -61,9 +61,9 @@ export function SignupForm() {
     };
   }, []);
 
-  // Once the account exists, go to it.
+  // Once the account exists, start chatting.
   useEffect(() => {
-    if (keystore.status === 'unlocked' && done) router.replace('/account/');
+    if (keystore.status === 'unlocked' && done) router.replace('/chat/');
   }, [keystore.status, done, router]);
 
   const canonical = canonicalUsername(username);
@@ -114,7 +114,7 @@ export function SignupForm() {
     try {
       const { user, identity } = await signUp(username, passphrase, inviteToken, setProgress);
       keystore.unlocked(user, identity);
-      setProgress('Account created. Opening your account…');
+      setProgress('Account created. Opening your conversations…');
       setDone(true);
     } catch (caught) {
       setProgress(null);

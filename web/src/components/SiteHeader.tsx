@@ -1,11 +1,14 @@
 'use client';
 
 import Link from 'next/link';
+import { usePathname } from 'next/navigation';
 import { useKeystore } from '../lib/keystore';
 import { Logo } from './Logo';
 
 export function SiteHeader() {
   const { status, user } = useKeystore();
+  // The chat page is a full-window app with its own header (this one is hidden there).
+  const inChat = usePathname()?.startsWith('/chat') ?? false;
   return (
     <header className="site-header">
       <div className="site-header-inner">
@@ -14,14 +17,19 @@ export function SiteHeader() {
           <span>OnionChat</span>
         </Link>
         <nav aria-label="Main" className="site-nav">
-          {status === 'unlocked' && user ? (
-            <Link href="/account/" className="nav-user">
-              <span className="avatar" aria-hidden="true">
-                {user.username.slice(0, 1).toUpperCase()}
-              </span>
-              <span className="visually-hidden">Account: </span>
-              <span className="nav-username">{user.username}</span>
-            </Link>
+          {inChat ? null : status === 'unlocked' && user ? (
+            <>
+              <Link href="/chat/" className="nav-link">
+                Chats
+              </Link>
+              <Link href="/account/" className="nav-user">
+                <span className="avatar" aria-hidden="true">
+                  {user.username.slice(0, 1).toUpperCase()}
+                </span>
+                <span className="visually-hidden">Account: </span>
+                <span className="nav-username">{user.username}</span>
+              </Link>
+            </>
           ) : status === 'locked' && user ? (
             <Link href="/login/" className="nav-link">
               <LockIcon />

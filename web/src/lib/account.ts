@@ -356,6 +356,27 @@ export async function endSession(id: string): Promise<void> {
   await api.endSession(id);
 }
 
+/** Pages a log-in may send the person back to (anything else: the chat). */
+const RETURN_PATHS = /^\/(chat\/(#room=[0-9a-f-]{36})?|account\/(passphrase\/)?)$/;
+
+/**
+ * Where to go after logging in or unlocking: the `next` path in the fragment
+ * ("#next=%2Fchat%2F%23room%3D…"), when it is one of our own pages; else /chat/.
+ * The fragment never reaches the server, and only known local paths are followed.
+ */
+export function afterLoginPath(hash: string): string {
+  const match = /(?:^#|&)next=([^&]*)/.exec(hash);
+  if (match) {
+    try {
+      const next = decodeURIComponent(match[1] ?? '');
+      if (RETURN_PATHS.test(next)) return next;
+    } catch {
+      // not valid percent-encoding: ignore it
+    }
+  }
+  return '/chat/';
+}
+
 export function inviteLink(token: string): string {
   return `${window.location.origin}/signup/#invite=${encodeURIComponent(token)}`;
 }

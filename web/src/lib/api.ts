@@ -52,6 +52,70 @@ export interface Invite {
   usedAt?: string | null;
 }
 
+/** Another user as the friends and rooms endpoints describe them. */
+export interface PublicUser {
+  id: string;
+  username: string;
+  /** base64 of the self-signed public-keys record */
+  publicKeys: string;
+}
+
+export interface Friend {
+  user: PublicUser;
+  roomId: string;
+  since: string;
+}
+
+export interface FriendRequest {
+  id: string;
+  user: PublicUser;
+  createdAt: string;
+}
+
+export interface BlockedUser {
+  user: { id: string; username: string };
+  since: string;
+}
+
+export interface FriendsList {
+  friends: Friend[];
+  incoming: FriendRequest[];
+  outgoing: FriendRequest[];
+  blocked: BlockedUser[];
+}
+
+export interface Room {
+  id: string;
+  kind: string;
+  epoch: number;
+  lastSeq: number;
+  lastReadSeq: number;
+  unread: number;
+  members: PublicUser[];
+}
+
+export interface WrappedKeyRecord {
+  epoch: number;
+  wrapperId: string;
+  record: string;
+}
+
+/** A message as the server stores it: everything but the envelope is clear-text metadata. */
+export interface ServerMessage {
+  id: string;
+  roomId: string;
+  seq: number;
+  senderId: string;
+  epoch: number;
+  envelope: string;
+  createdAt: string;
+}
+
+export interface MessagePage {
+  messages: ServerMessage[];
+  hasMore: boolean;
+}
+
 export interface SignupBody {
   username: string;
   inviteToken?: string;
@@ -95,7 +159,8 @@ function parseRetryAfter(header: string | null): number | null {
   return null;
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** `expectBody: false` for calls whose success has nothing to say (204, or a 201 without a body). */
+async function request<T>(method: string, path: string, body?: unknown, expectBody = true): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const init: RequestInit = {
     method,
@@ -153,7 +218,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     throw error;
   }
 
-  if (response.status !== 204 && data === undefined) {
+  if (response.status !== 204 && data === undefined && (expectBody || text.length > 0)) {
     throw new ApiError(response.status, 'bad_response', "The server sent a reply this page can't read. Try again.");
   }
   return data as T;
@@ -181,4 +246,23 @@ export const api = {
   invites: () => request<{ invites: Invite[] }>('GET', '/api/invites'),
   createInvite: () => request<{ invite: Omit<Invite, 'usedAt'>; token: string }>('POST', '/api/invites'),
   revokeInvite: (id: string) => request<void>('DELETE', `/api/invites/${enc(id)}`),
+
+  friends: () => request<FriendsList>('GET', '/api/friends'),
+  requestFriend: (username: string) =>
+    request<{ request: FriendRequest }>('POST', '/api/friends/requests', { username }),
+  acceptFriend: (requestId: string, roomId: string, wrappedKeys: { memberId: string; record: string }[]) =>
+    request<{ roomId: string }>('POST', `/api/friends/requests/${enc(requestId)}/accept`, { roomId, wrappedKeys }),
+  deleteFriendRequest: (requestId: string) => request<void>('DELETE', `/api/friends/requests/${enc(requestId)}`),
+  removeFriend: (userId: string) => request<void>('DELETE', `/api/friends/${enc(userId)}`),
+  block: (username: string) => request<void>('POST', '/api/blocks', { username }, false),
+  unblock: (userId: string) => request<void>('DELETE', `/api/blocks/${enc(userId)}`),
+
+  rooms: () => request<{ rooms: Room[] }>('GET', '/api/rooms'),
+  roomKeys: (roomId: string) => request<{ keys: WrappedKeyRecord[] }>('GET', `/api/rooms/${enc(roomId)}/keys`),
+  messagesAfter: (roomId: string, after: number, limit = 100) =>
+    request<MessagePage>('GET', `/api/rooms/${enc(roomId)}/messages?after=${after}&limit=${limit}`),
+  messagesBefore: (roomId: string, before: number, limit = 50) =>
+    request<MessagePage>('GET', `/api/rooms/${enc(roomId)}/messages?before=${before}&limit=${limit}`),
+  markRead: (roomId: string, seq: number) =>
+    request<{ lastReadSeq: number }>('POST', `/api/rooms/${enc(roomId)}/read`, { seq }),
 };

@@ -1,0 +1,10 @@
+import type { Metadata } from 'next';
+import { ChatApp } from '../../components/chat/ChatApp';
+
+// The whole messenger lives on this one page; the open conversation is in the URL
+// fragment (#room=<id>), so the static export needs no dynamic routes.
+export const metadata: Metadata = { title: { absolute: 'OnionChat' } };
+
+export default function ChatPage() {
+  return <ChatApp />;
+}

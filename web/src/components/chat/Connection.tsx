@@ -1,0 +1,48 @@
+'use client';
+
+import type { ChatSnapshot } from '../../lib/chat';
+import type { ConnectionState } from '../../lib/realtime';
+
+const LABELS: Record<ConnectionState, string> = {
+  connected: 'Connected',
+  connecting: 'Connecting…',
+  offline: 'Offline',
+};
+
+/** The small status light in the sidebar. The banner below does the announcing. */
+export function ConnectionIndicator({ state, connectedOnce }: { state: ConnectionState; connectedOnce: boolean }) {
+  const label = state === 'connecting' && connectedOnce ? 'Reconnecting…' : LABELS[state];
+  return (
+    <p className={`conn conn-${state}`} data-testid="connection" data-state={state}>
+      <span className="conn-dot" aria-hidden="true" />
+      <span>{label}</span>
+    </p>
+  );
+}
+
+/** Shown above the conversation while the live connection is down. */
+export function ConnectionBanner({ snapshot, onRetry }: { snapshot: ChatSnapshot; onRetry: () => void }) {
+  const { connection, connectedOnce, queued } = snapshot;
+  const down = connection === 'offline' || (connection === 'connecting' && connectedOnce);
+  const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+  return (
+    <div className="conn-banner-slot" role="status">
+      {down ? (
+        <div className="conn-banner">
+          <span className="spinner" aria-hidden="true" />
+          <p>
+            <strong>{offline ? 'You are offline.' : 'Reconnecting…'}</strong>{' '}
+            {queued > 0
+              ? `${queued === 1 ? '1 message' : `${queued} messages`} will be sent when the connection is back.`
+              : 'Messages will be sent when the connection is back.'}
+          </p>
+          {offline ? null : (
+            <button type="button" className="button small" onClick={onRetry}>
+              Try now
+            </button>
+          )}
+        </div>
+      ) : null}
+    </div>
+  );
+}

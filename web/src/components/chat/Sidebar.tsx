@@ -1,0 +1,394 @@
+'use client';
+
+import { usernameProblem } from '@onionchat/protocol';
+import Link from 'next/link';
+import { useEffect, useState, type FormEvent, type MouseEvent } from 'react';
+import { canonicalUsername } from '../../lib/account';
+import type { BlockedUser, FriendRequest, User } from '../../lib/api';
+import { chatErrorMessage, type ChatSession, type ChatSnapshot } from '../../lib/chat';
+import { formatActivity, formatFull } from '../../lib/format';
+import { roomHref } from '../../lib/useChat';
+import { Logo } from '../Logo';
+import { ErrorAlert, Loading, StatusMessage, useNow } from '../ui';
+import { Avatar } from './Avatar';
+import type { ConversationEntry } from './ChatApp';
+
+interface SidebarProps {
+  session: ChatSession | null;
+  snapshot: ChatSnapshot;
+  me: User;
+  conversations: ConversationEntry[];
+  activeRoomId: string | null;
+  onOpen: (roomId: string) => void;
+  onAccepted: (roomId: string) => void;
+}
+
+export function Sidebar({ session, snapshot, me, conversations, activeRoomId, onOpen, onAccepted }: SidebarProps) {
+  const friends = snapshot.friends;
+  return (
+    <aside className="chat-sidebar" aria-label="Conversations and friends">
+      <header className="sidebar-head">
+        <Link href="/" className="brand sidebar-brand">
+          <Logo size={26} />
+          <span>OnionChat</span>
+        </Link>
+        {/* The connection indicator is placed here by ChatApp (one element for every layout). */}
+      </header>
+      <div className="sidebar-me">
+        <Avatar name={me.username} />
+        <p className="sidebar-me-name">
+          <span className="visually-hidden">Logged in as </span>
+          {me.username}
+        </p>
+        <Link href="/account/" className="button small ghost">
+          Account
+        </Link>
+      </div>
+
+      <div className="sidebar-scroll">
+        <AddFriendForm session={session} me={me} />
+
+        {friends ? (
+          <>
+            <Requests
+              session={session}
+              incoming={friends.incoming}
+              outgoing={friends.outgoing}
+              onAccepted={onAccepted}
+            />
+            <section className="sidebar-section" aria-labelledby="friends-title">
+              <h2 id="friends-title" className="sidebar-title">
+                Friends
+              </h2>
+              {conversations.length === 0 ? (
+                <p className="empty sidebar-empty">No friends yet — add someone by their username.</p>
+              ) : (
+                <ul className="friend-list">
+                  {conversations.map((entry) => (
+                    <FriendItem
+                      key={entry.friend.roomId}
+                      entry={entry}
+                      meId={me.id}
+                      active={entry.friend.roomId === activeRoomId}
+                      onOpen={onOpen}
+                    />
+                  ))}
+                </ul>
+              )}
+            </section>
+            {friends.blocked.length > 0 ? <Blocked session={session} blocked={friends.blocked} /> : null}
+          </>
+        ) : snapshot.error ? (
+          <div className="sidebar-section">
+            <ErrorAlert message={snapshot.error} className="section-alert" />
+            <button type="button" className="button small" onClick={() => session?.requestSync()}>
+              Try again
+            </button>
+          </div>
+        ) : (
+          <Loading label="Loading your friends…" />
+        )}
+      </div>
+    </aside>
+  );
+}
+
+function AddFriendForm({ session, me }: { session: ChatSession | null; me: User }) {
+  const [username, setUsername] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  // The confirmation has said its piece after a while.
+  useEffect(() => {
+    if (!done) return;
+    const timer = setTimeout(() => setDone(null), 8_000);
+    return () => clearTimeout(timer);
+  }, [done]);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (busy || !session) return;
+    setDone(null);
+    const name = canonicalUsername(username);
+    if (name.length === 0) {
+      setError('Enter the username of the person you want to add.');
+      document.getElementById('friend-username')?.focus();
+      return;
+    }
+    const problem = usernameProblem(name);
+    if (problem) {
+      setError(problem);
+      document.getElementById('friend-username')?.focus();
+      return;
+    }
+    if (name === me.username) {
+      setError('That’s you. Add someone else by their username.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await session.requestFriend(name);
+      setUsername('');
+      setDone(`Friend request sent to ${name}.`);
+    } catch (caught) {
+      setError(chatErrorMessage(caught));
+      document.getElementById('friend-username')?.focus();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="add-friend" data-testid="add-friend-form" onSubmit={onSubmit} noValidate>
+      <label htmlFor="friend-username" className="sidebar-title">
+        Add a friend
+      </label>
+      <div className="inline-field">
+        <input
+          id="friend-username"
+          name="friend-username"
+          type="text"
+          placeholder="Their username"
+          autoComplete="off"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          maxLength={64}
+          value={username}
+          onChange={(event) => {
+            setUsername(event.target.value);
+            if (error) setError(null);
+          }}
+          aria-invalid={error ? true : undefined}
+          aria-describedby="add-friend-error"
+          readOnly={busy}
+        />
+        <button type="submit" className="button primary small" disabled={busy || !session} aria-busy={busy}>
+          {busy ? 'Sending…' : 'Add'}
+        </button>
+      </div>
+      <div id="add-friend-error">
+        <ErrorAlert message={error} className="compact-alert" />
+      </div>
+      {done ? <StatusMessage message={done} tone="success" /> : null}
+    </form>
+  );
+}
+
+function Requests({
+  session,
+  incoming,
+  outgoing,
+  onAccepted,
+}: {
+  session: ChatSession | null;
+  incoming: FriendRequest[];
+  outgoing: FriendRequest[];
+  onAccepted: (roomId: string) => void;
+}) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  if (incoming.length === 0 && outgoing.length === 0 && !error) return null;
+
+  async function run(id: string, action: () => Promise<void>) {
+    if (busy || !session) return;
+    setBusy(id);
+    setError(null);
+    try {
+      await action();
+    } catch (caught) {
+      setError(chatErrorMessage(caught));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <section className="sidebar-section" aria-labelledby="requests-title">
+      <h2 id="requests-title" className="sidebar-title">
+        Requests
+        {incoming.length > 0 ? (
+          <span className="count-pill">
+            {incoming.length}
+            <span className="visually-hidden"> waiting for your answer</span>
+          </span>
+        ) : null}
+      </h2>
+      <ul className="request-list">
+        {incoming.map((request) => (
+          <li key={request.id} className="request request-incoming" data-testid="incoming-request">
+            <Avatar name={request.user.username} />
+            <div className="request-text">
+              <p className="request-name">{request.user.username}</p>
+              <p className="muted small">wants to be friends</p>
+            </div>
+            <div className="request-actions">
+              <button
+                type="button"
+                className="button primary small"
+                disabled={busy !== null}
+                aria-busy={busy === `accept:${request.id}`}
+                onClick={() =>
+                  run(`accept:${request.id}`, async () => {
+                    const roomId = await session!.accept(request);
+                    onAccepted(roomId);
+                  })
+                }
+              >
+                Accept
+              </button>
+              <button
+                type="button"
+                className="button small"
+                disabled={busy !== null}
+                aria-busy={busy === `decline:${request.id}`}
+                onClick={() => run(`decline:${request.id}`, () => session!.dismissRequest(request))}
+              >
+                Decline
+              </button>
+            </div>
+          </li>
+        ))}
+        {outgoing.map((request) => (
+          <li key={request.id} className="request" data-testid="outgoing-request">
+            <Avatar name={request.user.username} />
+            <div className="request-text">
+              <p className="request-name">{request.user.username}</p>
+              <p className="muted small">request sent, waiting</p>
+            </div>
+            <div className="request-actions">
+              <button
+                type="button"
+                className="button small"
+                disabled={busy !== null}
+                aria-busy={busy === `cancel:${request.id}`}
+                onClick={() => run(`cancel:${request.id}`, () => session!.dismissRequest(request))}
+              >
+                Cancel
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {error ? <ErrorAlert message={error} className="compact-alert" /> : null}
+    </section>
+  );
+}
+
+function FriendItem({
+  entry,
+  meId,
+  active,
+  onOpen,
+}: {
+  entry: ConversationEntry;
+  meId: string;
+  active: boolean;
+  onOpen: (roomId: string) => void;
+}) {
+  useNow(60_000);
+  const { friend, state } = entry;
+  const unread = state?.room.unread ?? 0;
+  const last = state?.last ?? null;
+  const preview = !last
+    ? state?.loaded
+      ? 'No messages yet'
+      : ''
+    : last.state === 'unverified'
+      ? '⚠ Unverified message'
+      : last.text !== null
+        ? `${last.senderId === meId ? 'You: ' : ''}${last.text.replace(/\s+/g, ' ').slice(0, 120)}`
+        : 'Unsupported message';
+
+  function onClick(event: MouseEvent<HTMLAnchorElement>) {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    onOpen(friend.roomId);
+  }
+
+  return (
+    <li>
+      <a
+        href={roomHref(friend.roomId)}
+        className={active ? 'friend friend-active' : 'friend'}
+        data-testid="friend"
+        data-room-link={friend.roomId}
+        aria-current={active ? 'page' : undefined}
+        onClick={onClick}
+      >
+        <Avatar name={friend.user.username} />
+        <span className="friend-body">
+          <span className="friend-top">
+            <span className="friend-name">{friend.user.username}</span>
+            {state?.lastActivity ? (
+              <time
+                className="friend-time"
+                dateTime={new Date(state.lastActivity).toISOString()}
+                title={formatFull(state.lastActivity)}
+              >
+                {formatActivity(state.lastActivity)}
+              </time>
+            ) : null}
+          </span>
+          <span className={unread > 0 ? 'friend-preview friend-preview-unread' : 'friend-preview'}>
+            {preview || '\u00a0'}
+          </span>
+        </span>
+        {unread > 0 ? (
+          <span className="unread-badge">
+            <span data-testid="unread">{unread}</span>
+            <span className="visually-hidden"> unread</span>
+          </span>
+        ) : null}
+      </a>
+    </li>
+  );
+}
+
+function Blocked({ session, blocked }: { session: ChatSession | null; blocked: BlockedUser[] }) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function unblock(entry: BlockedUser) {
+    if (busy || !session) return;
+    setBusy(entry.user.id);
+    setError(null);
+    try {
+      await session.unblock(entry.user.id);
+    } catch (caught) {
+      setError(chatErrorMessage(caught));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <details className="sidebar-section blocked">
+      <summary className="sidebar-title">Blocked ({blocked.length})</summary>
+      <ul className="request-list">
+        {blocked.map((entry) => (
+          <li key={entry.user.id} className="request" data-testid="blocked-user">
+            <Avatar name={entry.user.username} />
+            <div className="request-text">
+              <p className="request-name">{entry.user.username}</p>
+            </div>
+            <div className="request-actions">
+              <button
+                type="button"
+                className="button small"
+                disabled={busy !== null}
+                aria-busy={busy === entry.user.id}
+                onClick={() => unblock(entry)}
+              >
+                Unblock
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {error ? <ErrorAlert message={error} className="compact-alert" /> : null}
+    </details>
+  );
+}

@@ -1,0 +1,213 @@
+// The live connection to the server (docs/API.md, "WebSocket"): socket.io on the same
+// origin at /api/socket, authenticated by the HttpOnly session cookie. WebSocket first,
+// HTTP long-polling if the WebSocket can't be opened. Reconnects for ever with
+// exponential backoff and jitter (Tor circuits drop), and tells its owner on every
+// (re)connection so it can catch up on what it missed.
+
+import { io, type Socket } from 'socket.io-client';
+
+export type ConnectionState = 'connecting' | 'connected' | 'offline';
+
+export const SOCKET_PATH = '/api/socket';
+
+/** Handshake refusals that mean "this browser has no live session any more". */
+const SESSION_LOST = new Set(['not_logged_in', 'session_expired']);
+
+const RECONNECT_DELAY_MS = 1_000;
+const RECONNECT_DELAY_MAX_MS = 30_000;
+/** Tor circuits are slow to build: give a connection attempt time before calling it failed. */
+const CONNECT_TIMEOUT_MS = 45_000;
+
+/** Why an acknowledged emit did not get its answer. */
+export class RealtimeError extends Error {
+  readonly reason: 'disconnected' | 'timeout';
+
+  constructor(reason: 'disconnected' | 'timeout') {
+    super(reason === 'timeout' ? 'The server did not answer in time.' : 'The connection was lost.');
+    this.name = 'RealtimeError';
+    this.reason = reason;
+  }
+}
+
+export interface RealtimeOptions {
+  /** The server refused the handshake because the session is gone: reconnecting is pointless. */
+  onSessionLost: () => void;
+}
+
+type Handler = (payload: unknown) => void;
+
+export class Realtime {
+  private readonly socket: Socket;
+  private readonly options: RealtimeOptions;
+  private state: ConnectionState = 'connecting';
+  /** A connection attempt failed since the last successful connection. */
+  private failing = false;
+  private started = false;
+  private stopped = false;
+  /** Our own backoff, for when socket.io gives up by design (refused handshake, server-side disconnect). */
+  private manualAttempts = 0;
+  private manualTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly stateListeners = new Set<(state: ConnectionState) => void>();
+  private readonly connectListeners = new Set<() => void>();
+
+  constructor(options: RealtimeOptions) {
+    this.options = options;
+    this.socket = io({
+      path: SOCKET_PATH,
+      autoConnect: false,
+      // WebSocket first; if it can't be opened, fall back to long-polling.
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
+      reconnection: true,
+      reconnectionAttempts: Infinity,
+      reconnectionDelay: RECONNECT_DELAY_MS,
+      reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
+      randomizationFactor: 0.5,
+      timeout: CONNECT_TIMEOUT_MS,
+    });
+
+    this.socket.on('connect', () => {
+      this.failing = false;
+      this.manualAttempts = 0;
+      this.update();
+      for (const listener of this.connectListeners) listener();
+    });
+
+    this.socket.on('disconnect', (reason) => {
+      // Nothing queued while disconnected may go out later behind the outbox's back.
+      this.socket.sendBuffer = [];
+      this.update();
+      // The server closed this socket (e.g. the session was ended). socket.io does not
+      // retry on its own then; retry once: a dead session is refused at the handshake.
+      if (reason === 'io server disconnect') this.scheduleManualConnect();
+    });
+
+    this.socket.on('connect_error', (error: Error) => {
+      const message = error?.message ?? '';
+      if (SESSION_LOST.has(message)) {
+        this.stop();
+        this.failing = true;
+        this.update();
+        this.options.onSessionLost();
+        return;
+      }
+      this.failing = true;
+      this.update();
+      // Refused by the server's middleware ("unavailable", ...): socket.io stops retrying.
+      if (!this.socket.active) this.scheduleManualConnect();
+    });
+
+    this.socket.io.on('reconnect_attempt', () => this.update());
+  }
+
+  start(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    window.addEventListener('online', this.onOnline);
+    window.addEventListener('offline', this.onOffline);
+    this.update();
+    this.socket.connect();
+  }
+
+  /** For good: closes the socket and forgets every listener. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    window.removeEventListener('online', this.onOnline);
+    window.removeEventListener('offline', this.onOffline);
+    if (this.manualTimer) clearTimeout(this.manualTimer);
+    this.socket.disconnect();
+    this.socket.removeAllListeners();
+    this.socket.io.off('reconnect_attempt');
+    this.connectListeners.clear();
+  }
+
+  get status(): ConnectionState {
+    return this.state;
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  /** Retry right away (the "Try again now" button, or the browser coming back online). */
+  reconnectNow(): void {
+    if (!this.started || this.stopped || this.socket.connected) return;
+    if (this.manualTimer) {
+      clearTimeout(this.manualTimer);
+      this.manualTimer = null;
+    }
+    // disconnect() cancels the pending backoff timer; connect() starts a fresh attempt.
+    this.socket.disconnect();
+    this.socket.connect();
+    this.update();
+  }
+
+  onStatus(listener: (state: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Called after every successful connection, the first one included. */
+  onConnect(listener: () => void): () => void {
+    this.connectListeners.add(listener);
+    return () => this.connectListeners.delete(listener);
+  }
+
+  /** Server → client events ("message:new", "friends:changed", "room:read"). */
+  on(event: string, handler: Handler): () => void {
+    this.socket.on(event, handler);
+    return () => {
+      this.socket.off(event, handler);
+    };
+  }
+
+  /**
+   * Emits with an acknowledgement. Rejects with RealtimeError when not connected,
+   * when the connection drops before the answer, or after `timeoutMs`.
+   */
+  request(event: string, payload: unknown, timeoutMs: number): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      if (this.stopped || !this.socket.connected) {
+        reject(new RealtimeError('disconnected'));
+        return;
+      }
+      this.socket.timeout(timeoutMs).emit(event, payload, (error: Error | null, answer: unknown) => {
+        if (error) reject(new RealtimeError(this.socket.connected ? 'timeout' : 'disconnected'));
+        else resolve(answer);
+      });
+    });
+  }
+
+  private readonly onOnline = () => {
+    this.update();
+    this.reconnectNow();
+  };
+
+  private readonly onOffline = () => {
+    this.update();
+  };
+
+  private scheduleManualConnect(): void {
+    if (this.stopped || this.manualTimer) return;
+    const base = Math.min(RECONNECT_DELAY_MAX_MS, RECONNECT_DELAY_MS * 2 ** this.manualAttempts);
+    const delay = base * (0.5 + Math.random());
+    this.manualAttempts += 1;
+    this.manualTimer = setTimeout(() => {
+      this.manualTimer = null;
+      if (!this.stopped && !this.socket.connected && !this.socket.active) this.socket.connect();
+    }, delay);
+  }
+
+  private update(): void {
+    if (this.stopped && this.state === 'offline') return;
+    const next: ConnectionState = this.socket.connected
+      ? 'connected'
+      : this.failing || (typeof navigator !== 'undefined' && navigator.onLine === false)
+        ? 'offline'
+        : 'connecting';
+    if (next === this.state) return;
+    this.state = next;
+    for (const listener of this.stateListeners) listener(next);
+  }
+}

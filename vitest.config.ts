@@ -4,7 +4,13 @@ export default defineConfig({
   // NestJS needs legacy decorators with emitted metadata for dependency injection.
   oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
   test: {
-    include: ['protocol/src/**/*.spec.ts', 'tor/src/**/*.spec.ts', 'server/src/**/*.spec.ts', 'web/e2e/**/*.spec.ts', 'bench/**/*.spec.ts'],
+    include: [
+      'protocol/src/**/*.spec.ts',
+      'tor/src/**/*.spec.ts',
+      'server/src/**/*.spec.ts',
+      'web/e2e/**/*.spec.ts',
+      'bench/**/*.spec.ts',
+    ],
     globalSetup: ['server/test-support/global-setup.ts'],
     pool: 'forks',
     testTimeout: 120_000,

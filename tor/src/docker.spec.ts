@@ -56,7 +56,7 @@ describe.skipIf(!process.env.CI)('docker-compose.yml', () => {
     const { stdout } = await run('docker-compose', ['-f', path.join(repoRoot, 'docker-compose.yml'), 'config'], {
       env: { ...process.env, POSTGRES_PASSWORD: 'validate-only' },
     });
-    const services = stdout.split(/^  (?=\S)/m);
+    const services = stdout.split(/^ {2}(?=\S)/m);
     const app = services.find((s) => s.startsWith('app:')) ?? '';
     expect(app).not.toMatch(/^\s+ports:/m);
     expect(stdout).toMatch(/internal: true/);

@@ -32,6 +32,12 @@ import { RoomsRepository } from './rooms/rooms.repository.js';
 import { MessagesService } from './messages/messages.service.js';
 import { MessagesRepository } from './messages/messages.repository.js';
 import { MessagesGateway } from './messages/messages.gateway.js';
+import { FilesController } from './files/files.controller.js';
+import { FilesService } from './files/files.service.js';
+import { FilesRepository } from './files/files.repository.js';
+import { FileSweeper } from './files/file-sweeper.js';
+import { FILE_STORAGE } from './files/file-storage.js';
+import { LocalDiskStorage } from './files/local-disk.storage.js';
 
 @Module({})
 export class AppModule {
@@ -52,6 +58,7 @@ export class AppModule {
         InvitesController,
         FriendsController,
         RoomsController,
+        FilesController,
       ],
       providers: [
         // Guards run in this order: rate limits first, then the session check.
@@ -78,6 +85,10 @@ export class AppModule {
         MessagesRepository,
         MessagesService,
         MessagesGateway,
+        FilesRepository,
+        FilesService,
+        FileSweeper,
+        { provide: FILE_STORAGE, useFactory: () => new LocalDiskStorage(config.FILES_DIR) },
       ],
     };
   }

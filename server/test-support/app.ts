@@ -4,6 +4,9 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { inject } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config/config.js';
 import { freshDatabase } from './database.js';
@@ -21,8 +24,10 @@ export interface TestApp {
 
 export async function startTestApp(env: Record<string, string> = {}, existingDbUrl?: string): Promise<TestApp> {
   const db = existingDbUrl ? { url: existingDbUrl, drop: async () => {} } : await freshDatabase(inject('adminDbUrl'));
+  const filesDir = mkdtempSync(path.join(tmpdir(), 'onionchat-files-'));
   const config = loadConfig({
     DATABASE_URL: db.url,
+    FILES_DIR: filesDir,
     PORT: '0',
     WEB_DIR: '/nonexistent',
     LOG_LEVEL: 'error',
@@ -47,6 +52,7 @@ export async function startTestApp(env: Record<string, string> = {}, existingDbU
     close: async () => {
       await app.close();
       await db.drop();
+      rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }

@@ -6,6 +6,7 @@ import { notFound } from '../common/api-error.js';
 import { BlocksRepository } from '../friends/blocks.repository.js';
 import { FriendRequestsRepository } from '../friends/friend-requests.repository.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
+import { FilesRepository } from '../files/files.repository.js';
 import type { Actor } from './actor.js';
 
 @Injectable()
@@ -14,6 +15,7 @@ export class AccessPolicy {
     private readonly rooms: RoomsRepository,
     private readonly requests: FriendRequestsRepository,
     private readonly blocks: BlocksRepository,
+    private readonly files: FilesRepository,
   ) {}
 
   /** The caller is a member of the room; 404 otherwise. */
@@ -37,6 +39,13 @@ export class AccessPolicy {
     const request = await this.requireRequestParty(actor, requestId);
     if (request.toId !== actor.userId) throw notFound('No such friend request.');
     return request;
+  }
+
+  /** The file belongs to a room the caller is a member of; 404 otherwise. */
+  async requireFileAccess(actor: Actor, fileId: string) {
+    const file = await this.files.findById(fileId);
+    if (!file || !(await this.rooms.findMember(file.roomId, actor.userId))) throw notFound('No such file.');
+    return file;
   }
 
   /** The other user is the caller's friend (they share a direct room); 404 otherwise. */

@@ -51,6 +51,16 @@ const ROOM_PROBES: Probe[] = [
   { method: 'GET', path: (id) => `/api/rooms/${id}/messages?after=0` },
   { method: 'POST', path: (id) => `/api/rooms/${id}/messages`, body: (as) => envelopeFor(as.account, room) },
   { method: 'POST', path: (id) => `/api/rooms/${id}/read`, body: () => ({ seq: 1 }) },
+  { method: 'GET', path: (id) => `/api/rooms/${id}/files` },
+  { method: 'POST', path: (id) => `/api/rooms/${id}/files`, body: () => ({ size: 100 }) },
+];
+
+/** File routes, probed with a file of the room (its id stands where the room id would). */
+const FILE_PROBES: Probe[] = [
+  { method: 'GET', path: (id) => `/api/files/${id}` },
+  { method: 'GET', path: (id) => `/api/files/${id}/content` },
+  { method: 'PUT', path: (id) => `/api/files/${id}/content?offset=0` },
+  { method: 'DELETE', path: (id) => `/api/files/${id}` },
 ];
 
 function routeTable(): string[] {
@@ -72,10 +82,28 @@ async function snapshot() {
 }
 
 describe('conversation access', () => {
-  it('covers every room-scoped route the app serves', () => {
-    const roomRoutes = routeTable().filter((r) => r.includes('/api/rooms/:id'));
-    const probed = ROOM_PROBES.map((p) => `${p.method} ${p.path(':id').replace(/\?.*/, '')}`);
-    expect(roomRoutes.sort()).toEqual(probed.sort());
+  it('covers every room- and file-scoped route the app serves', () => {
+    const scoped = routeTable().filter((r) => r.includes('/api/rooms/:id') || r.includes('/api/files/'));
+    const probed = [
+      ...ROOM_PROBES.map((p) => `${p.method} ${p.path(':id').replace(/\?.*/, '')}`),
+      ...FILE_PROBES.map((p) => `${p.method} ${p.path(':fileId').replace(/\?.*/, '')}`),
+    ];
+    expect(scoped.sort()).toEqual(probed.sort());
+  });
+
+  it("answers outsiders about a room's file exactly like a missing file", async () => {
+    const created = await owner.client.post<{ file: { id: string } }>(`/api/rooms/${room.roomId}/files`, { size: 100 });
+    const missing = '00000000-0000-4000-8000-000000000002';
+    for (const probe of FILE_PROBES) {
+      const asMissing = await owner.client.request(probe.method, probe.path(missing));
+      for (const outsider of [stranger, blocked]) {
+        const res = await outsider.client.request(probe.method, probe.path(created.body.file.id));
+        expect(res.status, `${probe.method} ${probe.path(':fileId')} as ${outsider.account.username}`).toBe(404);
+        expect(res.body).toEqual(asMissing.body);
+      }
+      expect((await t.client().request(probe.method, probe.path(created.body.file.id))).status).toBe(401);
+    }
+    expect((await owner.client.get<{ file: { id: string } }>(`/api/files/${created.body.file.id}`)).status).toBe(200);
   });
 
   it('answers strangers and blocked users exactly like a missing room, and changes nothing', async () => {

@@ -21,12 +21,21 @@ function hasBody(req: Request): boolean {
   return (length !== undefined && length !== '0') || req.get('transfer-encoding') !== undefined;
 }
 
+/** Encrypted file content is the one body that is not JSON. */
+function isFileUpload(req: Request): boolean {
+  return (
+    req.method === 'PUT' &&
+    /^\/api\/files\/[^/]+\/content$/.test(req.path) &&
+    req.is('application/octet-stream') === 'application/octet-stream'
+  );
+}
+
 export function requestHygiene(req: Request, _res: Response, next: NextFunction): void {
   if (SAFE_METHODS.has(req.method)) return next();
   if (!sameOrigin(req)) {
     return next(new ApiError(403, 'bad_origin', 'This request came from another site and was refused.'));
   }
-  if (hasBody(req) && !req.is('application/json')) {
+  if (hasBody(req) && !req.is('application/json') && !isFileUpload(req)) {
     return next(new ApiError(415, 'unsupported_media_type', 'Send the body as JSON (Content-Type: application/json).'));
   }
   next();

@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Db } from '@onionchat/db';
+import { DB } from '../db/db.module.js';
+
+@Injectable()
+export class FilesRepository {
+  constructor(@Inject(DB) private readonly db: Db) {}
+
+  create(roomId: string, uploaderId: string, size: bigint, expiresAt: Date) {
+    return this.db.storedFile.create({ data: { roomId, uploaderId, size, expiresAt } });
+  }
+
+  findById(id: string) {
+    return this.db.storedFile.findUnique({ where: { id } });
+  }
+
+  listForRoom(roomId: string) {
+    return this.db.storedFile.findMany({ where: { roomId }, orderBy: { createdAt: 'asc' } });
+  }
+
+  async bytesHeldBy(uploaderId: string): Promise<bigint> {
+    const { _sum } = await this.db.storedFile.aggregate({ where: { uploaderId }, _sum: { size: true } });
+    return _sum.size ?? 0n;
+  }
+
+  /** Records progress only if nobody else moved it meanwhile; returns the new row or null. */
+  async advance(id: string, from: bigint, to: bigint, done: boolean, expiresAt: Date) {
+    const { count } = await this.db.storedFile.updateMany({
+      where: { id, received: from, status: 'uploading' },
+      data: done
+        ? { received: to, status: 'ready', readyAt: new Date(), expiresAt: null }
+        : { received: to, expiresAt },
+    });
+    return count === 1 ? this.findById(id) : null;
+  }
+
+  delete(id: string) {
+    return this.db.storedFile.deleteMany({ where: { id } });
+  }
+
+  expiredUploads(now: Date) {
+    return this.db.storedFile.findMany({
+      where: { status: 'uploading', expiresAt: { lt: now } },
+      select: { id: true },
+    });
+  }
+
+  async existing(ids: string[]): Promise<Set<string>> {
+    const rows = await this.db.storedFile.findMany({ where: { id: { in: ids } }, select: { id: true } });
+    return new Set(rows.map((r) => r.id));
+  }
+}

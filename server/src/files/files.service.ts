@@ -1,0 +1,155 @@
+// Encrypted file uploads and downloads. The server sees only ciphertext and its size.
+// Uploads arrive as resumable requests at explicit offsets and are streamed to storage;
+// nothing holds a whole file in memory.
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { pipeline as pipelineCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CONFIG, type Config } from '../config/config.js';
+import type { Actor } from '../access/actor.js';
+import { AccessPolicy } from '../access/access.policy.js';
+import { ApiError, badRequest, conflict, forbidden } from '../common/api-error.js';
+import { RealtimeService } from '../realtime/realtime.service.js';
+import { RoomsRepository } from '../rooms/rooms.repository.js';
+import { ByteLimitError, byteLimit } from './byte-limit.js';
+import { FILE_STORAGE, type FileStorage } from './file-storage.js';
+import { FilesRepository } from './files.repository.js';
+import { fileView, type FileRow } from './file.view.js';
+
+const MINUTE = 60_000;
+
+@Injectable()
+export class FilesService {
+  /** One write at a time per file in this process; the database guards across processes. */
+  private readonly writing = new Set<string>();
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
+    private readonly access: AccessPolicy,
+    private readonly files: FilesRepository,
+    private readonly rooms: RoomsRepository,
+    private readonly realtime: RealtimeService,
+  ) {}
+
+  async create(actor: Actor, roomId: string, size: number) {
+    await this.access.requireMember(actor, roomId);
+    if (size > this.config.FILE_MAX_BYTES) {
+      throw new ApiError(413, 'too_large', `Files can be at most ${mib(this.config.FILE_MAX_BYTES)} (encrypted).`);
+    }
+    const held = await this.files.bytesHeldBy(actor.userId);
+    if (held + BigInt(size) > BigInt(this.config.FILE_QUOTA_BYTES)) {
+      throw new ApiError(
+        413,
+        'over_quota',
+        `This file would take you past your storage quota of ${mib(this.config.FILE_QUOTA_BYTES)} (${mib(Number(held))} used). Delete some files first.`,
+      );
+    }
+    const file = await this.files.create(roomId, actor.userId, BigInt(size), this.expiry());
+    return { file: fileView(file), maxRequestBytes: this.config.UPLOAD_REQUEST_MAX_BYTES };
+  }
+
+  async list(actor: Actor, roomId: string) {
+    await this.access.requireMember(actor, roomId);
+    return (await this.files.listForRoom(roomId)).map(fileView);
+  }
+
+  async info(actor: Actor, fileId: string) {
+    return fileView(await this.access.requireFileAccess(actor, fileId));
+  }
+
+  async upload(actor: Actor, fileId: string, offset: number, req: Request) {
+    const file = await this.access.requireFileAccess(actor, fileId);
+    if (file.uploaderId !== actor.userId)
+      throw forbidden('not_yours', 'Only the person uploading a file can add to it.');
+    if (file.status !== 'uploading') throw conflict('already_complete', 'This file is already complete.');
+    if (BigInt(offset) !== file.received) {
+      throw conflict('wrong_offset', `The server has ${file.received} bytes of this file; continue from there.`);
+    }
+    if (this.writing.has(fileId)) throw conflict('busy', 'Another upload request for this file is still running.');
+    this.writing.add(fileId);
+    try {
+      const written = await this.store(file, offset, req);
+      return await this.record(file, offset, written);
+    } finally {
+      this.writing.delete(fileId);
+    }
+  }
+
+  async download(actor: Actor, fileId: string, req: Request, res: Response): Promise<void> {
+    const file = await this.access.requireFileAccess(actor, fileId);
+    if (file.status !== 'ready') throw conflict('not_ready', 'This file is still being uploaded.');
+    const size = Number(file.size);
+    const ranges = size > 0 ? req.range(size, { combine: true }) : undefined;
+    if (ranges === -1) {
+      res.setHeader('Content-Range', `bytes */${size}`);
+      throw new ApiError(416, 'bad_range', 'That byte range is not inside the file.');
+    }
+    const range = Array.isArray(ranges) && ranges.length === 1 ? ranges[0]! : { start: 0, end: size - 1 };
+    const partial = Array.isArray(ranges);
+    res.status(partial ? 206 : 200);
+    res.setHeader('Content-Type', 'application/octet-stream');
+    res.setHeader('Content-Disposition', 'attachment; filename="encrypted.bin"');
+    res.setHeader('Accept-Ranges', 'bytes');
+    res.setHeader('Content-Length', String(size === 0 ? 0 : range.end - range.start + 1));
+    if (partial) res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
+    if (size === 0) return void res.end();
+    await pipeline(this.storage.read(file.id, range.start, range.end), res).catch(() => res.destroy());
+  }
+
+  async remove(actor: Actor, fileId: string): Promise<void> {
+    const file = await this.access.requireFileAccess(actor, fileId);
+    if (file.uploaderId !== actor.userId)
+      throw forbidden('not_yours', 'Only the person who uploaded a file can delete it.');
+    await this.files.delete(file.id);
+    await this.storage.delete(file.id);
+  }
+
+  private async store(file: FileRow, offset: number, req: Request): Promise<number> {
+    const remaining = Number(file.size) - offset;
+    const max = Math.min(remaining, this.config.UPLOAD_REQUEST_MAX_BYTES);
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > max) throw this.tooMuch(remaining);
+    // pipeline (unlike pipe) passes an aborted request on as an error, so the write
+    // below fails and is rolled back instead of waiting forever.
+    const limited = byteLimit(max);
+    pipelineCallback(req, limited, () => {});
+    try {
+      return await this.storage.write(file.id, offset, limited);
+    } catch (err) {
+      if (err instanceof ByteLimitError) throw this.tooMuch(remaining);
+      throw new ApiError(400, 'upload_interrupted', 'The upload request was cut off; ask for the file and continue.');
+    }
+  }
+
+  private async record(file: FileRow, offset: number, written: number) {
+    const to = BigInt(offset + written);
+    const done = to === file.size;
+    const updated = await this.files.advance(file.id, file.received, to, done, this.expiry());
+    if (!updated) throw conflict('wrong_offset', 'Another request changed this upload; ask for the file and continue.');
+    if (done)
+      this.realtime.toUsers(await this.rooms.memberIds(file.roomId), 'file:ready', {
+        roomId: file.roomId,
+        fileId: file.id,
+      });
+    return fileView(updated);
+  }
+
+  private tooMuch(remaining: number): ApiError {
+    return remaining < this.config.UPLOAD_REQUEST_MAX_BYTES
+      ? badRequest(`Only ${remaining} more bytes belong to this file.`, 'past_end')
+      : new ApiError(
+          413,
+          'too_large',
+          `An upload request can carry at most ${this.config.UPLOAD_REQUEST_MAX_BYTES} bytes.`,
+        );
+  }
+
+  private expiry(): Date {
+    return new Date(Date.now() + this.config.UPLOAD_TTL_MINUTES * MINUTE);
+  }
+}
+
+function mib(bytes: number): string {
+  return `${Math.round((bytes / 1024 ** 2) * 10) / 10} MiB`;
+}

@@ -1,0 +1,96 @@
+// Starts the built OnionChat server for a benchmark, on loopback, with its own
+// database (embedded PostgreSQL in a temporary directory, or BENCH_DATABASE_URL as an
+// admin connection) and its own file directory. Reports the server's memory.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../../scripts/lib/database.mjs';
+import { migrate } from '@onionchat/db';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resident and peak resident memory of a process, in bytes (Linux). */
+export function memoryOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+}
+
+async function database(dir) {
+  let adminUrl = process.env.BENCH_DATABASE_URL;
+  let stop = async () => {};
+  if (!adminUrl) {
+    const embedded = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort() });
+    adminUrl = embedded.adminUrl;
+    stop = embedded.stop;
+  }
+  const name = `onionchat_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  await migrate(url.toString());
+  return { url: url.toString(), stop };
+}
+
+export async function startService(env = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'onionchat-bench-'));
+  const db = await database(dir);
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(repoRoot, 'server/dist/main.js')], {
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      REGISTRATION: 'open',
+      FILES_DIR: path.join(dir, 'files'),
+      LOG_LEVEL: 'warn',
+      RATE_SIGNUP_PER_HOUR: '100000',
+      RATE_AUTH_PER_MINUTE: '100000',
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error('the server exited during start-up');
+    if (
+      await fetch(`${origin}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    origin,
+    pid: child.pid,
+    filesDir: path.join(dir, 'files'),
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      await db.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

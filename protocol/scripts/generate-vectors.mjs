@@ -2,6 +2,7 @@
 // Everything is deterministic: seeds, salts, nonces and keys come from
 // SHA-512 of fixed labels, so running this twice gives an identical file.
 // Run with: npm run vectors -w protocol   (builds first)
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import nacl from 'tweetnacl';
 import * as p from '../dist/index.js';
@@ -581,6 +582,317 @@ const roomKeyInvalid = [
   error,
 }));
 
+// ---------------------------------------------------------------- files
+
+const sha256 = (bytes) => new Uint8Array(createHash('sha256').update(bytes).digest());
+/** The fixed plaintext: byte i is i mod 251 (a prime, so the pattern does not line up with the chunks). */
+const FILE_PATTERN_MODULUS = 251;
+function pattern(size) {
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i++) out[i] = i % FILE_PATTERN_MODULUS;
+  return out;
+}
+/** Files up to this size are stored in full; larger ones as SHA-256 of the plaintext, ciphertext and each chunk. */
+const FILE_FULL_HEX_MAX = 1024;
+const FILE_HEADER = p.FILE_HEADER_BYTES;
+const FILE_CHUNK = p.FILE_CHUNK_CIPHER_BYTES;
+
+const fileKey = fixed('file key', 32);
+const fileKey2 = fixed('file key 2', 32);
+/** Every file gets its own nonce prefix, as in real use; only the "another key" case reuses one, under another key. */
+const prefixOf = (id) => fixed(`file ${id} nonce prefix`, 15);
+
+const fileCases = [
+  { id: 'empty', name: 'empty file: one empty last chunk', size: 0 },
+  { id: '1', name: 'one byte', size: 1 },
+  { id: '65536', name: '65,536 bytes: one full chunk, which is the last', size: 65536 },
+  { id: '65537', name: '65,537 bytes: a full chunk, then a 1-byte last chunk', size: 65537 },
+  { id: '200000', name: '200,000 bytes: three full chunks, then a 3,392-byte last chunk', size: 200000 },
+  { id: '200000-prefix2', name: '200,000 bytes, same key, another nonce prefix', size: 200000 },
+  {
+    id: '200000-key2',
+    name: '200,000 bytes, another key, same nonce prefix',
+    size: 200000,
+    key: fileKey2,
+    prefix: prefixOf('200000'),
+  },
+];
+
+/** Chunk i of an encrypted file: FILE_CHUNK bytes, the last one whatever remains. */
+function fileChunk(encrypted, i) {
+  const start = FILE_HEADER + i * FILE_CHUNK;
+  return encrypted.subarray(start, Math.min(start + FILE_CHUNK, encrypted.length));
+}
+
+const encryptedFiles = {};
+const fileValid = [];
+for (const { id, name, size, key = fileKey, prefix = prefixOf(id) } of fileCases) {
+  const plain = pattern(size);
+  const encrypted = p.encryptFile(key, plain, prefix);
+  encryptedFiles[id] = encrypted;
+  const chunkCount = p.fileChunkCount(size);
+  const full = size <= FILE_FULL_HEX_MAX;
+  fileValid.push({
+    id,
+    name,
+    key: hex(key),
+    noncePrefix: hex(prefix),
+    plainSize: size,
+    chunkCount,
+    encryptedSize: encrypted.length,
+    ...(full ? { plain: hex(plain), encrypted: hex(encrypted) } : {}),
+    plainSha256: hex(sha256(plain)),
+    encryptedSha256: hex(sha256(encrypted)),
+    chunkSha256: Array.from({ length: chunkCount }, (_, i) => hex(sha256(fileChunk(encrypted, i)))),
+    digest: hex(await p.fileDigestOf(encrypted)),
+  });
+}
+
+// Negative cases are built from pieces of the valid files above, so the vectors stay small:
+// `parts` lists byte ranges [start, end) of a valid file's ciphertext (by id) and literal hex.
+const part = (id, start = 0, end = encryptedFiles[id].length) => ({ file: id, start, end });
+const literal = (bytes) => ({ hex: hex(bytes) });
+const fileHeaderPart = (id) => part(id, 0, FILE_HEADER);
+function chunkPart(id, i) {
+  const start = FILE_HEADER + i * FILE_CHUNK;
+  return part(id, start, Math.min(start + FILE_CHUNK, encryptedFiles[id].length));
+}
+function flippedPart(id, offset, bit = 0) {
+  return [part(id, 0, offset), literal(Uint8Array.of(encryptedFiles[id][offset] ^ (1 << bit))), part(id, offset + 1)];
+}
+function assembleFile(parts) {
+  return concat(
+    ...parts.map((x) => (x.hex !== undefined ? p.fromHex(x.hex) : encryptedFiles[x.file].subarray(x.start, x.end))),
+  );
+}
+const big = '200000';
+const chunksOf200k = (...order) => [fileHeaderPart(big), ...order.map((i) => chunkPart(big, i))];
+
+const fileInvalid = [
+  { name: 'empty', parts: [], error: 'bad-length' },
+  { name: 'header only', parts: [fileHeaderPart(big)], error: 'bad-length' },
+  { name: 'version 0', parts: flippedPart('1', 0), error: 'bad-version' },
+  { name: 'version 2', parts: [literal(Uint8Array.of(2)), part('1', 1)], error: 'bad-version' },
+  {
+    name: 'truncated: the last chunk dropped (chunk 2, sealed as not last, now ends the file)',
+    parts: chunksOf200k(0, 1, 2),
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'cut at the first chunk boundary: a full chunk without the last flag ends the file',
+    parts: [fileHeaderPart('65537'), chunkPart('65537', 0)],
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'truncated inside the last chunk (one byte short)',
+    parts: [part(big, 0, encryptedFiles[big].length - 1)],
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'truncated to a last chunk shorter than its tag (impossible size)',
+    parts: [part(big, 0, FILE_HEADER + 3 * FILE_CHUNK + 10)],
+    error: 'bad-length',
+  },
+  { name: 'reordered: chunks 1 and 2 swapped', parts: chunksOf200k(0, 2, 1, 3), error: 'decrypt-failed' },
+  { name: 'reordered: chunk 0 moved to the end', parts: chunksOf200k(1, 2, 3, 0), error: 'decrypt-failed' },
+  { name: 'duplicated: chunk 0 twice', parts: chunksOf200k(0, 0, 1, 2, 3), error: 'decrypt-failed' },
+  { name: 'duplicated: chunk 1 in place of chunk 2', parts: chunksOf200k(0, 1, 1, 3), error: 'decrypt-failed' },
+  {
+    name: 'spliced: chunk 1 from the same plaintext under the same key and another nonce prefix',
+    parts: [
+      fileHeaderPart(big),
+      chunkPart(big, 0),
+      chunkPart('200000-prefix2', 1),
+      chunkPart(big, 2),
+      chunkPart(big, 3),
+    ],
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'spliced: the last chunk from the same plaintext under another key and the same prefix',
+    parts: [...chunksOf200k(0, 1, 2), chunkPart('200000-key2', 3)],
+    error: 'decrypt-failed',
+  },
+  {
+    name: "spliced: another prefix's header on this file's chunks",
+    parts: [fileHeaderPart('200000-prefix2'), part(big, FILE_HEADER)],
+    error: 'decrypt-failed',
+  },
+  { name: 'flipped bit in the nonce prefix', parts: flippedPart(big, 15, 7), error: 'decrypt-failed' },
+  { name: 'flipped bit in the tag of chunk 0', parts: flippedPart(big, FILE_HEADER + 3), error: 'decrypt-failed' },
+  {
+    name: 'flipped bit in the ciphertext of chunk 2',
+    parts: flippedPart(big, FILE_HEADER + 2 * FILE_CHUNK + 5000, 4),
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'last bit of the file flipped',
+    parts: flippedPart(big, encryptedFiles[big].length - 1, 7),
+    error: 'decrypt-failed',
+  },
+  { name: 'flipped bit in the one-byte file', parts: flippedPart('1', 32), error: 'decrypt-failed' },
+  {
+    name: 'extended: a zero byte after the last chunk',
+    parts: [part(big), literal(Uint8Array.of(0))],
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'extended: the last chunk repeated after itself',
+    parts: [part(big), chunkPart(big, 3)],
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'extended: a full last chunk repeated (it was sealed as last, now it is not)',
+    parts: [part('65536'), chunkPart('65536', 0)],
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'extended: one byte after a full last chunk (impossible size)',
+    parts: [part('65536'), literal(Uint8Array.of(0))],
+    error: 'bad-length',
+  },
+  {
+    name: 'extended: an empty last chunk after a full one (impossible size)',
+    parts: [part('65536'), chunkPart('empty', 0)],
+    error: 'bad-length',
+  },
+  {
+    name: "the empty file's only chunk under another nonce prefix's header",
+    parts: [fileHeaderPart('200000-prefix2'), chunkPart('empty', 0)],
+    error: 'decrypt-failed',
+  },
+  { name: 'opened with another key', parts: [part(big)], key: fileKey2, error: 'decrypt-failed' },
+].map(({ name, parts, key = fileKey, error }) => {
+  const encrypted = assembleFile(parts);
+  return {
+    name,
+    key: hex(key),
+    parts,
+    encryptedSize: encrypted.length,
+    encryptedSha256: hex(sha256(encrypted)),
+    error,
+  };
+});
+
+const fileSizesValid = [0, 1, 65535, 65536, 65537, 131072, 131073, 200000, 2 ** 40].map((plainSize) => ({
+  plainSize,
+  chunkCount: p.fileChunkCount(plainSize),
+  encryptedSize: p.encryptedFileSize(plainSize),
+}));
+const fileSizesInvalid = [
+  ['empty', 0],
+  ['header only', FILE_HEADER],
+  ['a last chunk shorter than its tag', FILE_HEADER + 15],
+  ['one byte after a full chunk', FILE_HEADER + FILE_CHUNK + 1],
+  ['fifteen bytes after a full chunk', FILE_HEADER + FILE_CHUNK + 15],
+  ['an empty last chunk after a full one', FILE_HEADER + FILE_CHUNK + 16],
+  ['more than 2^40 bytes of plaintext', p.encryptedFileSize(2 ** 40) + 17],
+].map(([name, encryptedSize]) => ({ name, encryptedSize, error: 'bad-length' }));
+
+// ---------------------------------------------------------------- file messages
+
+const bigFile = fileValid.find((v) => v.id === big);
+const fileMessageInputs = [
+  {
+    name: 'the 200,000-byte file above',
+    file: {
+      fileId: fixedUuid('file 200000'),
+      name: 'pattern-200000.bin',
+      size: bigFile.plainSize,
+      key: fileKey,
+      digest: p.fromHex(bigFile.digest),
+    },
+  },
+  {
+    name: 'non-ASCII name, a media type',
+    file: {
+      fileId: fixedUuid('file photo'),
+      name: 'Caf\u00e9 \u{1F305} \u201cSunrise\u201d.jpg',
+      mime: 'image/jpeg',
+      size: 1,
+      key: fixed('photo file key', 32),
+      digest: fixed('photo digest', 32),
+    },
+  },
+  {
+    name: 'empty file',
+    file: {
+      fileId: fixedUuid('file empty'),
+      name: 'empty.txt',
+      mime: 'text/plain',
+      size: 0,
+      key: fixed('empty file key', 32),
+      digest: fixed('empty digest', 32),
+    },
+  },
+  {
+    name: 'the longest name and type, the largest size',
+    file: {
+      fileId: fixedUuid('file limits'),
+      name: `${'n'.repeat(251)}.bin`,
+      mime: `${'a'.repeat(63)}/${'b'.repeat(63)}`,
+      size: 2 ** 40,
+      key: fixed('limits file key', 32),
+      digest: fixed('limits digest', 32),
+    },
+  },
+];
+const decodedFile = (f) => ({
+  fileId: f.fileId,
+  name: f.name,
+  mime: f.mime ?? 'application/octet-stream',
+  size: f.size,
+  key: hex(f.key),
+  digest: hex(f.digest),
+});
+const fileMessageValid = fileMessageInputs.map(({ name, file }) => ({
+  name,
+  body: p.fileMessageBody(file),
+  decoded: decodedFile(file),
+}));
+const goodFileBody = fileMessageValid[0].body;
+fileMessageValid.push(
+  {
+    name: 'unknown members are ignored',
+    body: { ...goodFileBody, caption: 'see attached', thumbnail: null },
+    decoded: fileMessageValid[0].decoded,
+  },
+  {
+    name: 'unsafe characters in the name are replaced with "_" for display',
+    body: { ...goodFileBody, name: '../x\\y\u0000z\u202Efdp.exe\u2028' },
+    decoded: { ...fileMessageValid[0].decoded, name: '.._x_y_z_fdp.exe_' },
+  },
+);
+const b64 = (bytes) => p.toBase64(bytes);
+const fileMessageInvalid = [
+  ['type "text"', { type: 'text' }],
+  ['type "File"', { type: 'File' }],
+  ['no fileId', { fileId: undefined }],
+  ['upper-case fileId', { fileId: goodFileBody.fileId.toUpperCase() }],
+  ['fileId without dashes', { fileId: goodFileBody.fileId.replaceAll('-', '') }],
+  ['empty name', { name: '' }],
+  ['name of 256 characters', { name: 'n'.repeat(256) }],
+  ['name is a number', { name: 7 }],
+  ['no mime', { mime: undefined }],
+  ['empty mime', { mime: '' }],
+  ['upper-case mime', { mime: 'Image/JPEG' }],
+  ['mime with parameters', { mime: 'text/plain; charset=utf-8' }],
+  ['mime without subtype', { mime: 'text' }],
+  ['mime of 128 characters', { mime: `${'a'.repeat(64)}/${'b'.repeat(63)}` }],
+  ['no size', { size: undefined }],
+  ['negative size', { size: -1 }],
+  ['fractional size', { size: 0.5 }],
+  ['size 2^40 + 1', { size: 2 ** 40 + 1 }],
+  ['size as a string', { size: '200000' }],
+  ['no key', { key: undefined }],
+  ['key of 31 bytes', { key: b64(fixed('short key', 31)) }],
+  ['key of 33 bytes', { key: b64(fixed('long key', 33)) }],
+  ['key in hex', { key: hex(fileKey) }],
+  ['key without padding', { key: b64(fileKey).replace(/=+$/, '') }],
+  ['digest of 16 bytes', { digest: b64(fixed('short digest', 16)) }],
+  ['digest is null', { digest: null }],
+].map(([name, change]) => ({ name, body: { ...goodFileBody, ...change }, error: 'bad-content' }));
+
 // ---------------------------------------------------------------- messages
 
 const SENT_AT = 1_767_225_600_000; // 2026-01-01T00:00:00Z
@@ -616,6 +928,12 @@ const messageCases = [
     roomId: roomB,
     epoch: 3,
     body: { type: 'x-future', data: [1, 'two', { three: null }] },
+  },
+  {
+    name: 'a file message (the 200,000-byte file; 256-byte bucket)',
+    sender: bob,
+    roomId: roomA,
+    body: fileMessageValid[0].body,
   },
 ];
 
@@ -838,6 +1156,13 @@ const messageInvalid = [
     envelope: rawMessage({ padded: padded(concat(Uint8Array.of(0xef, 0xbb, 0xbf), goodContent)) }),
     error: 'bad-content',
   },
+  {
+    name: 'content: a file message with a 16-byte key',
+    envelope: rawMessage({
+      padded: padded(utf8(JSON.stringify({ ...goodFileBody, key: b64(fixed('short key', 16)) }))),
+    }),
+    error: 'bad-content',
+  },
 ].map(({ name, envelope, expected = fromAlice, roomKey = keyOf(roomA, 1), sender = 'alice', error }) => ({
   name,
   envelope: hex(envelope),
@@ -949,6 +1274,25 @@ for (const c of messageReplay) {
   });
 }
 
+for (const v of fileValid) {
+  const encrypted = encryptedFiles[v.id];
+  const plain = p.decryptFile(p.fromHex(v.key), encrypted);
+  if (hex(sha256(plain)) !== hex(sha256(pattern(v.plainSize)))) throw new Error(`${v.name}: file does not open`);
+  if (p.plainFileSize(v.encryptedSize) !== v.plainSize) throw new Error(`${v.name}: sizes do not match`);
+}
+for (const c of fileInvalid) {
+  expectError(c.name, c.error, () => p.decryptFile(p.fromHex(c.key), assembleFile(c.parts)));
+}
+for (const c of fileSizesInvalid) expectError(c.name, c.error, () => p.plainFileSize(c.encryptedSize));
+for (const v of fileMessageValid) {
+  const read = p.readFileMessageBody(JSON.parse(JSON.stringify(v.body)));
+  const decoded = { ...read, key: hex(read.key), digest: hex(read.digest) };
+  if (JSON.stringify(decoded) !== JSON.stringify(v.decoded)) throw new Error(`${v.name}: file message does not read`);
+}
+for (const c of fileMessageInvalid) {
+  expectError(c.name, c.error, () => p.readFileMessageBody(JSON.parse(JSON.stringify(c.body))));
+}
+
 // ---------------------------------------------------------------- output
 
 const vectors = {
@@ -957,6 +1301,7 @@ const vectors = {
     'Byte strings are lower-case hex unless a field says base64. Generated by protocol/scripts/generate-vectors.mjs; do not edit by hand.',
     'Fixed inputs are the first n bytes of SHA-512("OnionChat test vector: " || label).',
     'Negative cases name the ProtocolError code a conforming implementation must throw.',
+    "Files: the plaintext follows files.pattern; files over 1 KiB are given as SHA-256 of the plaintext, ciphertext and each chunk. Negative file cases list parts to concatenate: byte ranges [start, end) of a valid file's ciphertext (by id) and literal hex; encryptedSha256 checks the result.",
   ],
   identity,
   kdf: { params: { valid: kdfParamsValid, invalid: kdfParamsInvalid }, derivation: kdfDerivation },
@@ -968,6 +1313,13 @@ const vectors = {
   users,
   roomKey: { valid: roomKeyValid, invalid: roomKeyInvalid },
   message: { valid: messageValid, invalid: messageInvalid, replay: messageReplay },
+  files: {
+    pattern: `plaintext byte i is i mod ${FILE_PATTERN_MODULUS}`,
+    valid: fileValid,
+    invalid: fileInvalid,
+    sizes: { valid: fileSizesValid, invalid: fileSizesInvalid },
+  },
+  fileMessage: { valid: fileMessageValid, invalid: fileMessageInvalid },
 };
 
 writeFileSync(OUTPUT, `${JSON.stringify(vectors, null, 2)}\n`);

@@ -79,3 +79,39 @@ export {
   type MessageHeader,
 } from './message.js';
 export { MessageLedger } from './message-ledger.js';
+export {
+  FILE_CHUNK_BYTES,
+  FILE_CHUNK_CIPHER_BYTES,
+  FILE_HEADER_BYTES,
+  FILE_KEY_BYTES,
+  FILE_MAX_BYTES,
+  FILE_MAX_CHUNKS,
+  FILE_NONCE_PREFIX_BYTES,
+  FILE_TAG_BYTES,
+  FILE_VERSION,
+  encryptedFileSize,
+  fileChunkCount,
+  plainFileSize,
+} from './file-layout.js';
+export {
+  createFileDecryptor,
+  createFileEncryptor,
+  decryptFile,
+  encryptFile,
+  newFileKey,
+  type FileDecryptor,
+  type FileEncryptor,
+} from './file-crypto.js';
+export { FILE_DIGEST_BYTES, createFileHasher, fileDigestOf, type FileHasher } from './file-digest.js';
+export {
+  FILE_DEFAULT_MIME,
+  FILE_MESSAGE_TYPE,
+  FILE_MIME_MAX_CHARS,
+  FILE_NAME_MAX_CHARS,
+  fileMessageBody,
+  readFileMessageBody,
+  sanitizeFileMime,
+  sanitizeFileName,
+  type FileMessage,
+  type FileMessageBody,
+} from './file-message.js';

@@ -3,6 +3,7 @@ import { concatBytes, encodeU32, randomBytes, utf8Encode, webCryptoBytes } from 
 import { ProtocolError, requireLength } from './errors.js';
 import { passphraseBytes } from './passphrase.js';
 import { encodeUsernameField } from './username.js';
+import { sha256, subtle } from './web-crypto.js';
 
 export const KDF_VERSION = 1;
 export const KDF_PBKDF2_SHA256 = 1;
@@ -133,7 +134,7 @@ export async function deriveAccountKeys(passphrase: string, username: string, pa
  */
 async function pbkdf2Salt(username: string, salt: Uint8Array): Promise<Uint8Array> {
   const input = concatBytes(SALT_CONTEXT, encodeUsernameField(username), salt);
-  return new Uint8Array(await subtle().digest('SHA-256', webCryptoBytes(input)));
+  return sha256(input);
 }
 
 /** Consumes (and wipes) `password`. */
@@ -166,13 +167,4 @@ async function importRawKey(secret: Uint8Array, algorithm: 'PBKDF2' | 'HKDF'): P
   } finally {
     raw.fill(0);
   }
-}
-
-function subtle(): SubtleCrypto {
-  const api = globalThis.crypto?.subtle;
-  if (api === undefined) {
-    // Browsers only expose crypto.subtle in secure contexts; .onion sites count as such in Tor Browser.
-    throw new Error('WebCrypto (crypto.subtle) is not available in this context.');
-  }
-  return api;
 }

@@ -1,5 +1,6 @@
 import { utf8Encode } from './bytes.js';
 import { ProtocolError } from './errors.js';
+import { FILE_MESSAGE_TYPE, readFileMessageBody } from './file-message.js';
 
 /**
  * The longest text a client lets a user send, in UTF-16 code units (what
@@ -10,7 +11,10 @@ import { ProtocolError } from './errors.js';
 export const MAX_TEXT_CHARS = 8000;
 const TEXT_TYPE = 'text';
 
-/** A JSON object with a string `type`. Version 1 defines { type: 'text', text: string }. */
+/**
+ * A JSON object with a string `type`. Version 1 defines { type: 'text', text: string }
+ * and { type: 'file', ... } (see FileMessageBody).
+ */
 export type MessageBody = { type: string } & Record<string, unknown>;
 
 /** fatal: invalid UTF-8 is an error, not U+FFFD. ignoreBOM: a leading BOM stays and fails JSON.parse. */
@@ -39,7 +43,10 @@ export function encodeMessageBody(body: MessageBody): Uint8Array {
   return content;
 }
 
-/** Parses message content: strict UTF-8, a JSON object, a string `type`, and for text a string `text`. */
+/**
+ * Parses message content: strict UTF-8, a JSON object, a string `type`, for
+ * text a string `text`, and for a file the checks of readFileMessageBody.
+ */
 export function decodeMessageBody(content: Uint8Array): MessageBody {
   let text: string;
   try {
@@ -61,6 +68,7 @@ export function decodeMessageBody(content: Uint8Array): MessageBody {
   if (body.type === TEXT_TYPE && typeof body.text !== 'string') {
     throw badContent('a text message has no string "text"');
   }
+  if (body.type === FILE_MESSAGE_TYPE) readFileMessageBody(body as MessageBody);
   return body as MessageBody;
 }
 

@@ -1,14 +1,22 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   MessageLedger,
   ProtocolError,
   bytesToUuid,
+  createFileHasher,
   decodeKdfParams,
   decodePublicKeys,
+  decryptFile,
   deriveAccountKeys,
   encodeKdfParams,
   encodePublicKeys,
+  encryptFile,
+  encryptedFileSize,
+  fileChunkCount,
+  fileDigestOf,
+  fileMessageBody,
   fingerprint,
   fromBase64,
   fromHex,
@@ -18,6 +26,8 @@ import {
   openKeyBundle,
   openMessage,
   openRoomKey,
+  plainFileSize,
+  readFileMessageBody,
   readMessageHeader,
   readRoomKeyContext,
   sealKeyBundle,
@@ -27,6 +37,7 @@ import {
   usernameProblem,
   uuidToBytes,
   wrapRoomKey,
+  type FileMessageBody,
   type Identity,
   type MessageBody,
   type MessageHeader,
@@ -171,7 +182,59 @@ interface Vectors {
   };
 }
 
-const vectors = JSON.parse(readFileSync(new URL('../testdata/vectors.json', import.meta.url), 'utf8')) as Vectors;
+interface FilePart {
+  file?: string;
+  start?: number;
+  end?: number;
+  hex?: string;
+}
+interface DecodedFileMessage {
+  fileId: string;
+  name: string;
+  mime: string;
+  size: number;
+  key: string;
+  digest: string;
+}
+interface FileVectors {
+  files: {
+    pattern: string;
+    valid: {
+      id: string;
+      name: string;
+      key: string;
+      noncePrefix: string;
+      plainSize: number;
+      chunkCount: number;
+      encryptedSize: number;
+      plain?: string;
+      encrypted?: string;
+      plainSha256: string;
+      encryptedSha256: string;
+      chunkSha256: string[];
+      digest: string;
+    }[];
+    invalid: {
+      name: string;
+      key: string;
+      parts: FilePart[];
+      encryptedSize: number;
+      encryptedSha256: string;
+      error: ProtocolErrorCode;
+    }[];
+    sizes: {
+      valid: { plainSize: number; chunkCount: number; encryptedSize: number }[];
+      invalid: { name: string; encryptedSize: number; error: ProtocolErrorCode }[];
+    };
+  };
+  fileMessage: {
+    valid: { name: string; body: MessageBody; decoded: DecodedFileMessage }[];
+    invalid: { name: string; body: MessageBody; error: ProtocolErrorCode }[];
+  };
+}
+
+const vectors = JSON.parse(readFileSync(new URL('../testdata/vectors.json', import.meta.url), 'utf8')) as Vectors &
+  FileVectors;
 
 const KDF_TIMEOUT_MS = 60_000;
 
@@ -383,5 +446,110 @@ describe('message vectors', () => {
         expectProtocolError(() => ledger.accept(header), 'replay');
       }
     }
+  });
+});
+
+const FILE_PATTERN_MODULUS = 251;
+const FILE_HEADER_BYTES = 16;
+const FILE_CHUNK_CIPHER_BYTES = 65552;
+const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+function filePattern(size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i++) out[i] = i % FILE_PATTERN_MODULUS;
+  return out;
+}
+
+function fileChunks(encrypted: Uint8Array): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  for (let start = FILE_HEADER_BYTES; start < encrypted.length; start += FILE_CHUNK_CIPHER_BYTES) {
+    chunks.push(encrypted.subarray(start, Math.min(start + FILE_CHUNK_CIPHER_BYTES, encrypted.length)));
+  }
+  return chunks;
+}
+
+/** Every valid file, encrypted again from its inputs: the negative cases are cut from these. */
+const encryptedFiles = new Map(
+  vectors.files.valid.map((v) => [v.id, encryptFile(fromHex(v.key), filePattern(v.plainSize), fromHex(v.noncePrefix))]),
+);
+
+function assembleFile(parts: FilePart[]): Uint8Array {
+  const pieces = parts.map((part) => {
+    if (part.hex !== undefined) return fromHex(part.hex);
+    const source = encryptedFiles.get(part.file ?? '');
+    if (source === undefined) throw new Error(`No file ${part.file} in the vectors.`);
+    return source.subarray(part.start, part.end);
+  });
+  const out = new Uint8Array(pieces.reduce((n, piece) => n + piece.length, 0));
+  let offset = 0;
+  for (const piece of pieces) {
+    out.set(piece, offset);
+    offset += piece.length;
+  }
+  return out;
+}
+
+describe('file vectors', () => {
+  it('uses the documented pattern', () => {
+    expect(vectors.files.pattern).toBe(`plaintext byte i is i mod ${FILE_PATTERN_MODULUS}`);
+  });
+
+  it.each(vectors.files.valid)('$name', async (v) => {
+    const key = fromHex(v.key);
+    const plain = filePattern(v.plainSize);
+    if (v.plain !== undefined) expect(toHex(plain)).toBe(v.plain);
+    expect(sha256Hex(plain)).toBe(v.plainSha256);
+
+    const encrypted = encryptFile(key, plain, fromHex(v.noncePrefix));
+    if (v.encrypted !== undefined) expect(toHex(encrypted)).toBe(v.encrypted);
+    expect(encrypted).toHaveLength(v.encryptedSize);
+    expect(sha256Hex(encrypted)).toBe(v.encryptedSha256);
+    expect(toHex(encrypted.subarray(1, FILE_HEADER_BYTES))).toBe(v.noncePrefix);
+    const chunks = fileChunks(encrypted);
+    expect(chunks.map(sha256Hex)).toEqual(v.chunkSha256);
+
+    expect(fileChunkCount(v.plainSize)).toBe(v.chunkCount);
+    expect(encryptedFileSize(v.plainSize)).toBe(v.encryptedSize);
+    expect(plainFileSize(v.encryptedSize)).toBe(v.plainSize);
+    expect(decryptFile(key, encrypted)).toEqual(plain);
+
+    expect(toHex(await fileDigestOf(encrypted))).toBe(v.digest);
+    const hasher = createFileHasher(encrypted.subarray(0, FILE_HEADER_BYTES));
+    for (const chunk of chunks) await hasher.update(chunk);
+    expect(toHex(await hasher.digest())).toBe(v.digest);
+  });
+
+  it.each(vectors.files.invalid)('rejects $name with $error', (v) => {
+    const encrypted = assembleFile(v.parts);
+    expect(encrypted).toHaveLength(v.encryptedSize);
+    expect(sha256Hex(encrypted)).toBe(v.encryptedSha256);
+    expectProtocolError(() => decryptFile(fromHex(v.key), encrypted), v.error);
+  });
+
+  it.each(vectors.files.sizes.valid)('$plainSize bytes encrypt to $encryptedSize', (v) => {
+    expect(fileChunkCount(v.plainSize)).toBe(v.chunkCount);
+    expect(encryptedFileSize(v.plainSize)).toBe(v.encryptedSize);
+    expect(plainFileSize(v.encryptedSize)).toBe(v.plainSize);
+  });
+
+  it.each(vectors.files.sizes.invalid)('no file encrypts to $encryptedSize bytes ($name)', (v) => {
+    expectProtocolError(() => plainFileSize(v.encryptedSize), v.error);
+  });
+});
+
+describe('file message vectors', () => {
+  it.each(vectors.fileMessage.valid)('$name', (v) => {
+    const read = readFileMessageBody(v.body);
+    expect({ ...read, key: toHex(read.key), digest: toHex(read.digest) }).toEqual(v.decoded);
+    // Bodies a sender could have written (no sanitized name, no extra members) are rebuilt byte for byte.
+    const builtBySender = read.name === v.body.name && Object.keys(v.body).length === 7;
+    if (builtBySender) {
+      const rebuilt: FileMessageBody = fileMessageBody(read);
+      expect(JSON.stringify(rebuilt)).toBe(JSON.stringify(v.body));
+    }
+  });
+
+  it.each(vectors.fileMessage.invalid)('rejects $name', (v) => {
+    expectProtocolError(() => readFileMessageBody(v.body), v.error);
   });
 });

@@ -12,6 +12,7 @@ import { launchBrowser } from './support/browser.js';
 import { startServer, type ServerProcess } from './support/server.js';
 import { signUpAt } from './support/pages.js';
 import { acceptRequest, openConversation, requestFriend } from './support/chat-steps.js';
+import { downloadFile as download, fileCard as card, sendFile } from './support/file-steps.js';
 import { dumpDatabase } from '../../server/test-support/database.js';
 
 const MIB = 1024 * 1024;
@@ -32,24 +33,6 @@ function fileBytes(size: number): Buffer {
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const card = (page: Page, name: string) => page.locator('[data-testid=file-card]', { hasText: name });
-
-async function sendFile(page: Page, name: string, mimeType: string, buffer: Buffer): Promise<void> {
-  await page.setInputFiles('input[type=file][data-testid=file-input]', { name, mimeType, buffer });
-  await expect.poll(() => card(page, name).getAttribute('data-state'), { timeout: 60_000 }).toBe('sent');
-}
-
-async function download(page: Page, name: string): Promise<Buffer> {
-  const target = card(page, name);
-  await expect.poll(() => target.getAttribute('data-state'), { timeout: 60_000 }).toMatch(/^(ready|sent)$/);
-  const [saved] = await Promise.all([
-    page.waitForEvent('download', { timeout: 60_000 }),
-    target.getByRole('button', { name: 'Download' }).click(),
-  ]);
-  expect(saved.suggestedFilename()).toBe(name);
-  return readFileSync((await saved.path())!);
-}
-
 beforeAll(async () => {
   filesDir = mkdtempSync(path.join(tmpdir(), 'onionchat-e2e-files-'));
   server = await startServer({ REGISTRATION: 'open', FILES_DIR: filesDir, UPLOAD_REQUEST_MAX_BYTES: String(MIB) });

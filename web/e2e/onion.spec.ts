@@ -1,12 +1,13 @@
 // OnionChat as what it claims to be: an onion site. A private Tor network on loopback
 // publishes the real server as an onion service; Chromium reaches it only through the
-// network's SOCKS port. Two people sign up, befriend and chat live (the WebSocket goes
-// through tor too); then the same through the local gateway. The page talks to no
+// network's SOCKS port. Two people sign up, befriend, chat live (the WebSocket goes
+// through tor too) and send a file; then they chat through the local gateway. The page talks to no
 // origin but the onion, its CSP blocks injected script, and the app listens on
 // 127.0.0.1 only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -15,6 +16,7 @@ import { launchBrowser } from './support/browser.js';
 import { freePort, startServer, type ServerProcess } from './support/server.js';
 import { signUpAt } from './support/pages.js';
 import { acceptRequest, expectConversation, openConversation, requestFriend, sendText } from './support/chat-steps.js';
+import { downloadFile, sendFile } from './support/file-steps.js';
 import { loadGatewayConfig } from '../../server/src/gateway/gateway.config.js';
 import { startGateway, type Gateway } from '../../server/src/gateway/gateway.js';
 
@@ -58,7 +60,7 @@ describe.skipIf(!findTor() && !process.env.CI)('OnionChat as an onion service', 
         `--unsafely-treat-insecure-origin-as-secure=${onionOrigin}`,
       ]);
       for (let i = 0; i < 2; i++) {
-        const context = await browser.newContext();
+        const context = await browser.newContext({ acceptDownloads: true });
         const page = await context.newPage();
         page.on('request', (req) => {
           if (!req.url().startsWith(`${onionOrigin}/`)) foreign.push(req.url());
@@ -80,6 +82,14 @@ describe.skipIf(!findTor() && !process.env.CI)('OnionChat as an onion service', 
       await expectConversation(tor2.page, ['hello over tor'], 60_000);
       await sendText(tor2.page, 'and back over tor');
       await expectConversation(tor1.page, ['hello over tor', 'and back over tor'], 60_000);
+    });
+
+    it('sends an encrypted file over the onion', async () => {
+      const [tor1, tor2] = [people[0]!, people[1]!];
+      const bytes = randomBytes(300 * 1024);
+      await sendFile(tor1.page, 'over-tor.bin', 'application/octet-stream', bytes, 120_000);
+      const received = await downloadFile(tor2.page, 'over-tor.bin', 120_000);
+      expect(received.equals(bytes)).toBe(true);
     });
 
     it('made no request to any origin but the onion', () => {

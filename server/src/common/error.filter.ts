@@ -52,6 +52,6 @@ export class ErrorFilter implements ExceptionFilter {
 
   private internal(err: unknown): ErrorBody {
     this.logger.error(err instanceof Error ? (err.stack ?? err.message) : 'non-error thrown');
-    return body(500, 'internal_error', 'Something went wrong on the server. Nothing was changed; try again.');
+    return body(500, 'internal_error', 'Something went wrong on the server. Try again in a moment.');
   }
 }

@@ -6,7 +6,7 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
 import type { Duplex } from 'node:stream';
 import { SocksProxyAgent } from 'socks-proxy-agent';
 import express from 'express';
-import { pagePolicies, API_CSP } from '../security/csp.js';
+import { pagePolicies, API_CSP, SCRIPT_CSP } from '../security/csp.js';
 import { hostnameOf } from '../security/host-check.js';
 import type { GatewayConfig } from './gateway.config.js';
 
@@ -109,7 +109,7 @@ function staticClient(webDir: string) {
     express.static(webDir, {
       index: 'index.html',
       setHeaders: (res, file) => {
-        res.setHeader('Content-Security-Policy', policies.get(file) ?? API_CSP);
+        res.setHeader('Content-Security-Policy', policies.get(file) ?? (file.endsWith('.js') ? SCRIPT_CSP : API_CSP));
         res.setHeader('Referrer-Policy', 'no-referrer');
         res.setHeader('X-Frame-Options', 'DENY');
         res.setHeader('X-Content-Type-Options', 'nosniff');

@@ -20,6 +20,12 @@ const BASE_DIRECTIVES = [
   "frame-ancestors 'none'",
 ];
 
+/**
+ * For the client's own scripts. A Web Worker runs under the policy of its script's
+ * response, and the bundled file-crypto worker loads its chunks with importScripts.
+ */
+export const SCRIPT_CSP = "default-src 'none'; script-src 'self'";
+
 /** For responses that are not pages (API, files): nothing may run or load. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 

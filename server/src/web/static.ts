@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
-import { pagePolicies } from '../security/csp.js';
+import { pagePolicies, SCRIPT_CSP } from '../security/csp.js';
 
 let notFoundPage: string | null = null;
 let notFoundPolicy: string | null = null;
@@ -17,7 +17,7 @@ export function serveWebClient(app: NestExpressApplication, webDir: string): boo
     dotfiles: 'ignore',
     fallthrough: true,
     setHeaders: (res, file) => {
-      const policy = policies.get(path.resolve(file));
+      const policy = policies.get(path.resolve(file)) ?? (file.endsWith('.js') ? SCRIPT_CSP : undefined);
       if (policy) res.setHeader('Content-Security-Policy', policy);
     },
   });

@@ -111,6 +111,18 @@ export interface ServerMessage {
   createdAt: string;
 }
 
+/** An encrypted file as the server keeps it (sizes count ciphertext bytes). */
+export interface ServerFile {
+  id: string;
+  roomId: string;
+  uploaderId: string;
+  size: number;
+  received: number;
+  status: 'uploading' | 'ready';
+  createdAt: string;
+  expiresAt: string | null;
+}
+
 export interface MessagePage {
   messages: ServerMessage[];
   hasMore: boolean;
@@ -159,6 +171,26 @@ function parseRetryAfter(header: string | null): number | null {
   return null;
 }
 
+/**
+ * The ApiError for a failed response (`data`: its parsed JSON body, if any). Tells the
+ * session-lost listeners when the answer means the session is gone. Also for the
+ * binary file transfers, which don't go through request().
+ */
+export function errorFromResponse(status: number, data: unknown, retryAfter: string | null): ApiError {
+  const code = isErrorBody(data) && typeof data.code === 'string' ? data.code : `http_${status}`;
+  const message =
+    isErrorBody(data) && typeof data.message === 'string' && data.message.length > 0
+      ? data.message
+      : status >= 500
+        ? `The server had a problem (HTTP ${status}). Try again in a moment.`
+        : `The request failed (HTTP ${status}).`;
+  const error = new ApiError(status, code, message, parseRetryAfter(retryAfter));
+  if (status === 401 && SESSION_LOST_CODES.has(code)) {
+    for (const listener of sessionLostListeners) listener();
+  }
+  return error;
+}
+
 /** `expectBody: false` for calls whose success has nothing to say (204, or a 201 without a body). */
 async function request<T>(method: string, path: string, body?: unknown, expectBody = true): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
@@ -203,20 +235,7 @@ async function request<T>(method: string, path: string, body?: unknown, expectBo
     }
   }
 
-  if (!response.ok) {
-    const code = isErrorBody(data) && typeof data.code === 'string' ? data.code : `http_${response.status}`;
-    const message =
-      isErrorBody(data) && typeof data.message === 'string' && data.message.length > 0
-        ? data.message
-        : response.status >= 500
-          ? `The server had a problem (HTTP ${response.status}). Try again in a moment.`
-          : `The request failed (HTTP ${response.status}).`;
-    const error = new ApiError(response.status, code, message, parseRetryAfter(response.headers.get('Retry-After')));
-    if (response.status === 401 && SESSION_LOST_CODES.has(code)) {
-      for (const listener of sessionLostListeners) listener();
-    }
-    throw error;
-  }
+  if (!response.ok) throw errorFromResponse(response.status, data, response.headers.get('Retry-After'));
 
   if (response.status !== 204 && data === undefined && (expectBody || text.length > 0)) {
     throw new ApiError(response.status, 'bad_response', "The server sent a reply this page can't read. Try again.");
@@ -265,4 +284,15 @@ export const api = {
     request<MessagePage>('GET', `/api/rooms/${enc(roomId)}/messages?before=${before}&limit=${limit}`),
   markRead: (roomId: string, seq: number) =>
     request<{ lastReadSeq: number }>('POST', `/api/rooms/${enc(roomId)}/read`, { seq }),
+
+  // File contents travel as raw bytes, outside request(): see lib/transfers.ts.
+  createFile: (roomId: string, size: number) =>
+    request<{ file: ServerFile; maxRequestBytes: number }>('POST', `/api/rooms/${enc(roomId)}/files`, { size }),
+  roomFiles: (roomId: string) => request<{ files: ServerFile[] }>('GET', `/api/rooms/${enc(roomId)}/files`),
+  fileInfo: (fileId: string) => request<{ file: ServerFile }>('GET', `/api/files/${enc(fileId)}`),
+  deleteFile: (fileId: string) => request<void>('DELETE', `/api/files/${enc(fileId)}`),
 };
+
+export function fileContentPath(fileId: string): string {
+  return `/api/files/${enc(fileId)}/content`;
+}

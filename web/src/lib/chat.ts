@@ -7,13 +7,18 @@
 // while it was away is missed; messages are deduplicated by seq.
 
 import {
+  FILE_MAX_BYTES,
   MAX_TEXT_CHARS,
   MessageLedger,
   ProtocolError,
+  fileMessageBody,
   newUuid,
+  sanitizeFileMime,
+  sanitizeFileName,
   sealMessage,
   toBase64,
   type Identity,
+  type MessageBody,
 } from '@onionchat/protocol';
 import {
   ApiError,
@@ -40,6 +45,7 @@ import {
 } from './messages';
 import { Outbox, RATE_LIMIT_BACKOFF_MS, type OutboxEntry, type SendOutcome } from './outbox';
 import { Realtime, RealtimeError, type ConnectionState } from './realtime';
+import { FileTransfers, type FileSource } from './transfers';
 
 /** How long to wait for the server to acknowledge a message. */
 export const SEND_TIMEOUT_MS = 15_000;
@@ -53,6 +59,8 @@ const SYNC_RETRY_MS = 10_000;
 const FRIENDS_DEBOUNCE_MS = 250;
 /** Spend at most this long checking signatures before letting the page repaint. */
 const SLICE_MS = 24;
+/** Files picked or dropped at once. */
+export const MAX_FILES_AT_ONCE = 10;
 
 export interface RoomState {
   room: Room;
@@ -118,6 +126,8 @@ export class ChatSession {
   private readonly keyring: RoomKeyring;
   private readonly ledger = new MessageLedger();
   private readonly outbox: Outbox;
+  /** File uploads and downloads (their progress has its own store, for the file cards). */
+  readonly files: FileTransfers;
   private readonly queue = new KeyedQueue();
   private readonly entries = new Map<string, RoomEntry>();
   private friends: FriendsList | null = null;
@@ -154,6 +164,10 @@ export class ChatSession {
       problem: (entry, state, note) => this.onSendProblem(entry, state, note),
       classifySealError: (error) => classifySealError(error),
     });
+    this.files = new FileTransfers({
+      uploaded: (roomId, clientId, file) => this.onFileUploaded(roomId, clientId, file),
+      cancelled: (roomId, clientId) => this.onFileCancelled(roomId, clientId),
+    });
     this.snapshot = this.build();
   }
 
@@ -171,14 +185,27 @@ export class ChatSession {
       this.realtime.onConnect(() => {
         this.requestSync();
         this.outbox.kick();
+        this.files.online();
       }),
       this.realtime.on('message:new', (payload) => this.onMessageNew(payload)),
       this.realtime.on('friends:changed', () => this.friendsChanged()),
       this.realtime.on('room:read', (payload) => this.onRoomRead(payload)),
+      this.realtime.on('file:ready', (payload) => this.onFileReady(payload)),
     );
     const onVisibility = () => this.changed();
     document.addEventListener('visibilitychange', onVisibility);
     this.cleanups.push(() => document.removeEventListener('visibilitychange', onVisibility));
+    const onOnline = () => this.files.online();
+    window.addEventListener('online', onOnline);
+    this.cleanups.push(() => window.removeEventListener('online', onOnline));
+    // File keys live in this page only: leaving it mid-transfer loses the transfer.
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!this.files.busy) return;
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    this.cleanups.push(() => window.removeEventListener('beforeunload', onBeforeUnload));
     this.realtime.start();
     this.requestSync();
   }
@@ -189,6 +216,7 @@ export class ChatSession {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.realtime.stop();
     this.outbox.stop();
+    this.files.stop();
     if (this.syncTimer) clearTimeout(this.syncTimer);
     if (this.friendsTimer) clearTimeout(this.friendsTimer);
     for (const entry of this.entries.values()) if (entry.readTimer) clearTimeout(entry.readTimer);
@@ -362,6 +390,7 @@ export class ChatSession {
       this.entries.delete(id);
       this.keyring.forget(id);
       this.outbox.dropRoom(id);
+      this.files.dropRoom(id);
     }
     this.changed();
   }
@@ -581,6 +610,12 @@ export class ChatSession {
       });
   }
 
+  private onFileReady(payload: unknown): void {
+    if (typeof payload !== 'object' || payload === null) return;
+    const { fileId } = payload as { fileId?: unknown };
+    if (typeof fileId === 'string') this.files.markReady(fileId);
+  }
+
   private onRoomRead(payload: unknown): void {
     if (typeof payload !== 'object' || payload === null) return;
     const { roomId, lastReadSeq } = payload as { roomId?: unknown; lastReadSeq?: unknown };
@@ -681,7 +716,7 @@ export class ChatSession {
     const outgoing: OutboxEntry = {
       roomId,
       clientId,
-      text,
+      body: { type: 'text', text },
       envelope: null,
       epoch: null,
       sentAt: null,
@@ -700,6 +735,7 @@ export class ChatSession {
       mine: true,
       state: 'pending',
       text,
+      file: null,
       unsupportedType: null,
       note: null,
       time: now,
@@ -718,11 +754,105 @@ export class ChatSession {
     this.changed(entry);
   }
 
+  // ---------------------------------------------------------------- files
+
+  /**
+   * Encrypts and uploads files (each shown at once as a pending card); each one's
+   * message goes out through the outbox once the server has all of it.
+   */
+  sendFiles(roomId: string, files: readonly File[]): void {
+    const entry = this.entries.get(roomId);
+    if (!entry) throw new Error('This conversation does not exist any more.');
+    if (files.length > MAX_FILES_AT_ONCE) {
+      throw new Error(`You can send at most ${MAX_FILES_AT_ONCE} files at once.`);
+    }
+    const tooLarge = files.find((file) => file.size > FILE_MAX_BYTES);
+    if (tooLarge) throw new Error(`“${sanitizeFileName(tooLarge.name)}” is too large to send.`);
+    for (const file of files) {
+      const clientId = newUuid();
+      const name = sanitizeFileName(file.name);
+      const mime = sanitizeFileMime(file.type);
+      entry.timeline.addPending({
+        key: `id:${clientId}`,
+        roomId,
+        seq: null,
+        senderId: this.me.id,
+        mine: true,
+        state: 'pending',
+        text: null,
+        file: { name, mime, size: file.size, fileId: null, key: null, digest: null },
+        unsupportedType: null,
+        note: null,
+        time: Date.now(),
+        messageId: clientId,
+      });
+      this.files.startFile(roomId, clientId, file, name, mime);
+    }
+    this.changed(entry);
+  }
+
+  /** Download a file message's file and hand it over once it checks out. */
+  saveFile(item: ChatItem): void {
+    const source = fileSource(item);
+    if (source) this.files.save(item.key, item.roomId, source);
+  }
+
+  /** Show an image (`auto`: it came into view). */
+  previewFile(item: ChatItem, auto: boolean): void {
+    const source = fileSource(item);
+    if (source) this.files.preview(item.key, item.roomId, source, auto);
+  }
+
+  private onFileUploaded(roomId: string, clientId: string, file: FileSource): void {
+    const entry = this.entries.get(roomId);
+    if (!entry || !entry.timeline.findPending(clientId)) return;
+    let body: MessageBody;
+    try {
+      body = fileMessageBody(file);
+    } catch (error) {
+      entry.timeline.updatePending(clientId, { state: 'failed', note: chatErrorMessage(error) });
+      this.changed(entry);
+      return;
+    }
+    const outgoing: OutboxEntry = {
+      roomId,
+      clientId,
+      body,
+      envelope: null,
+      epoch: null,
+      sentAt: null,
+      attempts: 0,
+      throttled: 0,
+      notBefore: 0,
+    };
+    const key = this.keyring.peek(roomId, entry.room.epoch);
+    if (key) this.sealWith(outgoing, entry.room.epoch, key);
+    entry.timeline.updatePending(clientId, {
+      file: {
+        name: file.name,
+        mime: file.mime,
+        size: file.size,
+        fileId: file.fileId,
+        key: file.key,
+        digest: file.digest,
+      },
+    });
+    this.outbox.add(outgoing);
+    this.changed(entry);
+  }
+
+  private onFileCancelled(roomId: string, clientId: string): void {
+    const entry = this.entries.get(roomId);
+    if (!entry) return;
+    entry.timeline.removePending(clientId);
+    this.changed(entry);
+  }
+
   private sealWith(entry: OutboxEntry, epoch: number, roomKey: Uint8Array): void {
     const sentAt = Date.now();
     const envelope = sealMessage(
       { roomId: entry.roomId, epoch, senderId: this.me.id, messageId: entry.clientId, sentAt },
-      { type: 'text', text: entry.text },
+      entry.body,
       roomKey,
       this.identity,
     );
@@ -931,6 +1061,12 @@ function normalizeFriends(list: FriendsList): FriendsList {
     outgoing: Array.isArray(list.outgoing) ? list.outgoing : [],
     blocked: Array.isArray(list.blocked) ? list.blocked : [],
   };
+}
+
+function fileSource(item: ChatItem): FileSource | null {
+  const file = item.file;
+  if (!file || !file.fileId || !file.key || !file.digest) return null;
+  return { fileId: file.fileId, key: file.key, digest: file.digest, name: file.name, mime: file.mime, size: file.size };
 }
 
 function classifySealError(error: unknown): SendOutcome {

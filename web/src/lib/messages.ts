@@ -2,11 +2,32 @@
 // order. A message that fails any check becomes an "unverified" item with a short
 // reason: it is never shown as content, and it never throws out of here.
 
-import { MessageLedger, ProtocolError, fromBase64, openMessage, type Identity } from '@onionchat/protocol';
+import {
+  FILE_MESSAGE_TYPE,
+  MessageLedger,
+  ProtocolError,
+  fromBase64,
+  openMessage,
+  readFileMessageBody,
+  type Identity,
+} from '@onionchat/protocol';
 import type { Room, ServerMessage } from './api';
 import { KeyDirectory, RoomKeyring, VerifyError, protocolReason } from './keys';
 
 export type ItemState = 'pending' | 'sent' | 'failed' | 'unverified';
+
+/** A file message (or this client's file on its way up: no id, key or digest yet). */
+export interface FileMeta {
+  /** Safe to display (the protocol replaced separators, control and bidirectional characters). */
+  name: string;
+  mime: string;
+  /** Plaintext bytes. */
+  size: number;
+  fileId: string | null;
+  key: Uint8Array | null;
+  /** Of the ciphertext, as the sender computed it. */
+  digest: Uint8Array | null;
+}
 
 export interface ChatItem {
   /** Stable across state changes (React key): the message id for this client's sends, else the seq. */
@@ -19,6 +40,8 @@ export interface ChatItem {
   state: ItemState;
   /** The text of a verified text message (or of this client's own send). */
   text: string | null;
+  /** A verified file message (or this client's own file). */
+  file: FileMeta | null;
   /** A verified message of a type this client can't show yet. */
   unsupportedType: string | null;
   /** Unverified: why. Pending or failed: the latest problem, if any. */
@@ -67,6 +90,7 @@ function unverified(message: ServerMessage, meId: string, reason: string): ChatI
     mine: message.senderId === meId,
     state: 'unverified',
     text: null,
+    file: null,
     unsupportedType: null,
     note: reason,
     time: serverTime(message) ?? Date.now(),
@@ -102,8 +126,10 @@ export async function openServerMessage(message: ServerMessage, room: Room, ctx:
       roomKey,
       senderKeys,
     );
-    ctx.ledger.accept(header);
     const isText = body.type === 'text' && typeof body.text === 'string';
+    // Checked when opened already; read again here for the decoded key and digest.
+    const file = body.type === FILE_MESSAGE_TYPE ? readFileMessageBody(body) : null;
+    ctx.ledger.accept(header);
     return {
       key: message.senderId === ctx.meId ? `id:${header.messageId}` : `seq:${message.seq}`,
       roomId: room.id,
@@ -112,7 +138,17 @@ export async function openServerMessage(message: ServerMessage, room: Room, ctx:
       mine: message.senderId === ctx.meId,
       state: 'sent',
       text: isText ? (body.text as string) : null,
-      unsupportedType: isText ? null : body.type,
+      file: file
+        ? {
+            name: file.name,
+            mime: file.mime,
+            size: file.size,
+            fileId: file.fileId,
+            key: file.key,
+            digest: file.digest,
+          }
+        : null,
+      unsupportedType: isText || file ? null : body.type,
       note: null,
       time: serverTime(message) ?? header.sentAt,
       messageId: header.messageId,
@@ -197,6 +233,13 @@ export class Timeline {
   updatePending(messageId: string, patch: Partial<ChatItem>): void {
     this.pending = this.pending.map((item) => (item.messageId === messageId ? { ...item, ...patch } : item));
     this.cache = null;
+  }
+
+  /** A send that will never go out (a file upload cancelled before its message). */
+  removePending(messageId: string): void {
+    const before = this.pending.length;
+    this.pending = this.pending.filter((item) => item.messageId !== messageId);
+    if (this.pending.length !== before) this.cache = null;
   }
 
   /** Moves a send to the end of the not-yet-stored ones (a manual retry goes out after the rest). */

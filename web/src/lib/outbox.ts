@@ -5,13 +5,15 @@
 // message. After a few failed attempts a message is marked failed and waits for the
 // person to press Retry.
 
+import type { MessageBody } from '@onionchat/protocol';
 import type { ServerMessage } from './api';
 
 export interface OutboxEntry {
   roomId: string;
   /** Also the message id inside the envelope. */
   clientId: string;
-  text: string;
+  /** What is sealed: a text, or a file whose upload has finished. */
+  body: MessageBody;
   /** Sealed once; every retry sends exactly these bytes (base64). */
   envelope: string | null;
   epoch: number | null;

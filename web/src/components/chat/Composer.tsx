@@ -1,7 +1,7 @@
 'use client';
 
 import { MAX_TEXT_CHARS } from '@onionchat/protocol';
-import { useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useLayoutEffect, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { chatErrorMessage, type ChatSession } from '../../lib/chat';
 import { ErrorAlert } from '../ui';
 
@@ -14,12 +14,17 @@ interface ComposerProps {
   peerName: string;
   drafts: Map<string, string>;
   disabled: boolean;
+  /** Sends files (picked, pasted or dropped); an error is shown here. */
+  onFiles: (files: File[]) => void;
+  /** Why the last files could not be sent. */
+  fileError: string | null;
 }
 
-export function Composer({ session, roomId, peerName, drafts, disabled }: ComposerProps) {
+export function Composer({ session, roomId, peerName, drafts, disabled, onFiles, fileError }: ComposerProps) {
   const [text, setText] = useState(() => drafts.get(roomId) ?? '');
   const [error, setError] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
 
   // Grow with the text, up to a limit (then it scrolls).
   useLayoutEffect(() => {
@@ -52,6 +57,14 @@ export function Composer({ session, roomId, peerName, drafts, disabled }: Compos
     ref.current?.focus();
   }
 
+  /** Pasting a file (a screenshot, say) sends it like a picked one. */
+  function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    const files = [...event.clipboardData.files];
+    if (files.length === 0 || disabled) return;
+    event.preventDefault();
+    onFiles(files);
+  }
+
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
     if (event.key === 'Escape') {
       event.currentTarget.blur();
@@ -69,8 +82,41 @@ export function Composer({ session, roomId, peerName, drafts, disabled }: Compos
 
   return (
     <form className="composer" onSubmit={onSubmit} noValidate>
-      {error ? <ErrorAlert message={error} className="compact-alert" /> : null}
+      {error || fileError ? <ErrorAlert message={error ?? fileError} className="compact-alert" /> : null}
       <div className="composer-row">
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          tabIndex={-1}
+          data-testid="file-input"
+          onChange={(event) => {
+            const files = [...(event.target.files ?? [])];
+            // Cleared, so picking the same file again still counts as a change.
+            event.target.value = '';
+            if (files.length > 0) onFiles(files);
+          }}
+        />
+        <button
+          type="button"
+          className="attach-button"
+          disabled={disabled}
+          aria-label="Attach files"
+          title="Attach files (encrypted on this device before they are uploaded)"
+          onClick={() => fileInput.current?.click()}
+        >
+          <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">
+            <path
+              d="m16.5 9.5-6.6 6.6a4.2 4.2 0 0 1-6-6l7-7a2.8 2.8 0 0 1 4 4l-7 7a1.4 1.4 0 0 1-2-2l6.5-6.5"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.7"
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            />
+          </svg>
+        </button>
         <label htmlFor="composer" className="visually-hidden">
           Message to {peerName}
         </label>
@@ -86,6 +132,7 @@ export function Composer({ session, roomId, peerName, drafts, disabled }: Compos
           aria-describedby="composer-help composer-counter"
           onChange={(event) => update(event.target.value)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
         />
         <button
           type="submit"
@@ -101,7 +148,7 @@ export function Composer({ session, roomId, peerName, drafts, disabled }: Compos
       </div>
       <div className="composer-foot">
         <p id="composer-help" className="composer-help">
-          <kbd>Enter</kbd> to send, <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line
+          <kbd>Enter</kbd> to send, <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line. Drop files here to send them
         </p>
         <p
           id="composer-counter"

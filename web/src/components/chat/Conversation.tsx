@@ -1,8 +1,9 @@
 'use client';
 
-import { useEffect, useRef, useState, type MutableRefObject, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent, type MutableRefObject, type ReactNode } from 'react';
 import type { Friend, User } from '../../lib/api';
 import { chatErrorMessage, type ChatSession, type RoomState } from '../../lib/chat';
+import { formatBytes } from '../../lib/files';
 import type { ChatItem } from '../../lib/messages';
 import type { ConnectionState } from '../../lib/realtime';
 import { Avatar } from './Avatar';
@@ -51,6 +52,64 @@ export function Conversation({
   const [confirming, setConfirming] = useState<Confirming>(null);
   const [confirmBusy, setConfirmBusy] = useState(false);
   const [confirmError, setConfirmError] = useState<string | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const dragDepth = useRef(0);
+
+  const sendFiles = useCallback(
+    (files: File[]) => {
+      if (!state || files.length === 0) return;
+      try {
+        session.sendFiles(roomId, files);
+        setFileError(null);
+      } catch (caught) {
+        setFileError(chatErrorMessage(caught));
+      }
+    },
+    [session, roomId, state],
+  );
+
+  // A file dropped anywhere else must not make the browser open it in place of this
+  // page (that would lose the keys, which live in memory only).
+  useEffect(() => {
+    const guard = (event: globalThis.DragEvent) => {
+      if (event.defaultPrevented || !carriesFiles(event.dataTransfer)) return;
+      event.preventDefault();
+      if (event.dataTransfer) event.dataTransfer.dropEffect = 'none';
+    };
+    window.addEventListener('dragover', guard);
+    window.addEventListener('drop', guard);
+    return () => {
+      window.removeEventListener('dragover', guard);
+      window.removeEventListener('drop', guard);
+    };
+  }, []);
+
+  const dropZone = {
+    onDragEnter: (event: DragEvent<HTMLDivElement>) => {
+      if (!carriesFiles(event.dataTransfer) || !state) return;
+      event.preventDefault();
+      dragDepth.current += 1;
+      setDragging(true);
+    },
+    onDragOver: (event: DragEvent<HTMLDivElement>) => {
+      if (!carriesFiles(event.dataTransfer) || !state) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+    },
+    onDragLeave: (event: DragEvent<HTMLDivElement>) => {
+      if (!carriesFiles(event.dataTransfer)) return;
+      dragDepth.current = Math.max(0, dragDepth.current - 1);
+      if (dragDepth.current === 0) setDragging(false);
+    },
+    onDrop: (event: DragEvent<HTMLDivElement>) => {
+      if (!carriesFiles(event.dataTransfer)) return;
+      event.preventDefault();
+      dragDepth.current = 0;
+      setDragging(false);
+      sendFiles([...event.dataTransfer.files]);
+    },
+  };
 
   // Where focus goes when the conversation opens.
   useEffect(() => {
@@ -88,7 +147,7 @@ export function Conversation({
   }
 
   return (
-    <div className="conversation">
+    <div className={dragging ? 'conversation conversation-dragging' : 'conversation'} {...dropZone}>
       <header className="conversation-head">
         <button type="button" className="icon-button back-button" onClick={onBack} aria-label="Back to conversations">
           <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">
@@ -129,7 +188,35 @@ export function Conversation({
 
       <MessageList session={session} roomId={roomId} state={state} me={me} peerName={name} connection={connection} />
 
-      <Composer key={roomId} session={session} roomId={roomId} peerName={name} drafts={drafts} disabled={!state} />
+      <Composer
+        key={roomId}
+        session={session}
+        roomId={roomId}
+        peerName={name}
+        drafts={drafts}
+        disabled={!state}
+        onFiles={sendFiles}
+        fileError={fileError}
+      />
+
+      {dragging ? (
+        <div className="drop-zone" data-testid="drop-zone" aria-hidden="true">
+          <div className="drop-zone-inner">
+            <svg viewBox="0 0 24 24" width="40" height="40" focusable="false">
+              <path
+                d="M12 16V4m0 0L7 9m5-5 5 5M4 15v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.8"
+                strokeLinecap="round"
+                strokeLinejoin="round"
+              />
+            </svg>
+            <p className="drop-zone-title">Drop to send to {name}</p>
+            <p className="drop-zone-sub">Files are encrypted on this device before they are uploaded.</p>
+          </div>
+        </div>
+      ) : null}
 
       <div className="visually-hidden" aria-live="polite" aria-relevant="additions">
         {announcements.map((a) => (
@@ -159,8 +246,13 @@ export function Conversation({
   );
 }
 
+function carriesFiles(transfer: DataTransfer | null): boolean {
+  return transfer !== null && [...transfer.types].includes('Files');
+}
+
 function describe(item: ChatItem): string {
   if (item.state === 'unverified') return 'a message that could not be verified.';
+  if (item.file) return `a file, ${item.file.name} (${formatBytes(item.file.size)}).`;
   if (item.text === null) return 'a message of a kind this page cannot show.';
   return item.text.length > ANNOUNCE_CHARS ? `${item.text.slice(0, ANNOUNCE_CHARS)}…` : item.text;
 }

@@ -8,6 +8,7 @@ import type { ChatItem } from '../../lib/messages';
 import type { ConnectionState } from '../../lib/realtime';
 import { usePageVisible } from '../../lib/useChat';
 import { Loading } from '../ui';
+import { FileCard } from './FileCard';
 
 /** Consecutive messages from one sender within this time form a group. */
 const GROUP_MS = 5 * 60_000;
@@ -159,7 +160,8 @@ export function MessageList({ session, roomId, state, peerName, connection }: Me
     maybeLoadOlder();
   }, [items, state?.loaded, state?.partial, state?.hasOlder, state?.loadingOlder, visible, reportRead, maybeLoadOlder]);
 
-  // Stay at the bottom when the list's box changes (composer grows, window resizes).
+  // Stay at the bottom when the list's box changes (composer grows, window resizes) or
+  // its content does without a new message (an image preview appears, a file card grows).
   useEffect(() => {
     const el = scroller.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
@@ -168,6 +170,8 @@ export function MessageList({ session, roomId, state, peerName, connection }: Me
       if (previous.current) previous.current = { ...previous.current, anchor: findAnchor(el) };
     });
     observer.observe(el);
+    const list = el.querySelector('.messages');
+    if (list) observer.observe(list);
     return () => observer.disconnect();
   }, []);
 
@@ -288,6 +292,7 @@ export function MessageList({ session, roomId, state, peerName, connection }: Me
             ) : (
               <MessageRow
                 key={row.key}
+                session={session}
                 item={row.item}
                 first={row.first}
                 last={row.last}
@@ -309,6 +314,7 @@ export function MessageList({ session, roomId, state, peerName, connection }: Me
 }
 
 interface MessageRowProps {
+  session: ChatSession;
   item: ChatItem;
   first: boolean;
   last: boolean;
@@ -318,18 +324,20 @@ interface MessageRowProps {
 }
 
 const MessageRow = memo(
-  function MessageRow({ item, first, last, senderName, offline, onRetry }: MessageRowProps) {
+  function MessageRow({ session, item, first, last, senderName, offline, onRetry }: MessageRowProps) {
     const time = formatTime(item.time);
+    const file = item.state === 'unverified' ? null : item.file;
     const classes = [
       'msg',
       item.mine ? 'msg-mine' : 'msg-theirs',
       `msg-${item.state}`,
+      file ? 'msg-file' : '',
       first ? 'msg-first' : '',
       last ? 'msg-last' : '',
     ]
       .filter(Boolean)
       .join(' ');
-    const showMeta = last || item.state === 'pending' || item.state === 'failed';
+    const showMeta = last || item.state === 'pending' || item.state === 'failed' || file !== null;
 
     return (
       <li
@@ -342,7 +350,7 @@ const MessageRow = memo(
         tabIndex={-1}
       >
         <div className="msg-line">
-          <div className="bubble">
+          <div className={file ? 'bubble bubble-file' : 'bubble'}>
             <span className="visually-hidden">
               {senderName} at {time}:{' '}
             </span>
@@ -351,6 +359,8 @@ const MessageRow = memo(
                 <span aria-hidden="true">⚠</span> This message could not be verified and is hidden.
                 {item.note ? <span className="msg-reason"> Reason: {item.note}.</span> : null}
               </p>
+            ) : file ? (
+              <FileCard session={session} item={item} file={file} />
             ) : item.text !== null ? (
               <p className="msg-text" data-testid="message-text">
                 {item.text}
@@ -370,16 +380,21 @@ const MessageRow = memo(
         </div>
         {showMeta ? (
           <div className="msg-meta">
+            {file ? <span className="msg-sender">{senderName}</span> : null}
             <time dateTime={toIso(item.time)} title={formatFull(item.time)}>
               {time}
             </time>
-            {item.mine ? <Delivery item={item} offline={offline} onRetry={onRetry} /> : null}
+            {/* A file card shows its own progress and problems (and its own Retry). */}
+            {item.mine && (!file || item.state === 'sent') ? (
+              <Delivery item={item} offline={offline} onRetry={onRetry} />
+            ) : null}
           </div>
         ) : null}
       </li>
     );
   },
   (a, b) =>
+    a.session === b.session &&
     a.item === b.item &&
     a.first === b.first &&
     a.last === b.last &&

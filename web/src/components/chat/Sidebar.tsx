@@ -300,7 +300,9 @@ function FriendItem({
       ? '⚠ Unverified message'
       : last.text !== null
         ? `${last.senderId === meId ? 'You: ' : ''}${last.text.replace(/\s+/g, ' ').slice(0, 120)}`
-        : 'Unsupported message';
+        : last.file !== null
+          ? `${last.senderId === meId ? 'You sent' : 'Sent'} a file: ${last.file.name.slice(0, 120)}`
+          : 'Unsupported message';
 
   function onClick(event: MouseEvent<HTMLAnchorElement>) {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;

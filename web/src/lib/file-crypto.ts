@@ -3,11 +3,11 @@
 //
 // The worker is started on first use, and by the first of these that works:
 //  1. the worker file itself (same origin, as the bundler emitted it);
-//  2. a one-line blob: bootstrap that importScripts() that same file. Needed while the
-//     server sends its scripts with the API's "default-src 'none'" policy: a worker runs
-//     under the policy of its own script response, so the bundle's importScripts() of
-//     its chunks is refused. A blob: worker inherits the page's policy instead
-//     (script-src 'self', worker-src 'self' blob:), under which the same files load;
+//  2. a one-line blob: bootstrap that importScripts() that same file. A worker runs under
+//     the policy of its own script response; OnionChat's server sends its scripts with
+//     script-src 'self', so (1) works, but a proxy or older server sending a stricter
+//     policy would make the bundle's importScripts() of its chunks fail. A blob: worker
+//     inherits the page's policy instead (script-src 'self', worker-src 'self' blob:);
 //  3. the page itself, as a last resort (slower, but the file still goes out encrypted).
 
 import { EngineError, FileEngine, type EngineRequest, type EngineResult } from './file-engine';

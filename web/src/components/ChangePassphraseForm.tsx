@@ -6,7 +6,16 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import { changePassphrase, errorField, errorMessage, type FormField } from '../lib/account';
 import { useKeystore } from '../lib/keystore';
-import { ErrorAlert, Field, Loading, ShowPassphrase, StatusMessage, useFocusOnError, type Feedback } from './ui';
+import {
+  ErrorAlert,
+  Field,
+  Loading,
+  ShowPassphrase,
+  StatusMessage,
+  useFocusOnError,
+  type Feedback,
+  VERBATIM_INPUT,
+} from './ui';
 
 export function ChangePassphraseForm() {
   const keystore = useKeystore();
@@ -119,10 +128,7 @@ export function ChangePassphraseForm() {
           label="Current passphrase"
           type={inputType}
           autoComplete="current-password"
-          autoCapitalize="none"
-          autoCorrect="off"
-          spellCheck={false}
-          required
+          {...VERBATIM_INPUT}
           value={current}
           readOnly={busy}
           onChange={(event) => setCurrent(event.target.value)}
@@ -134,10 +140,7 @@ export function ChangePassphraseForm() {
           hint="At least 12 characters. A few unrelated words work well."
           type={inputType}
           autoComplete="new-password"
-          autoCapitalize="none"
-          autoCorrect="off"
-          spellCheck={false}
-          required
+          {...VERBATIM_INPUT}
           value={next}
           readOnly={busy}
           onChange={(event) => setNext(event.target.value)}
@@ -150,10 +153,7 @@ export function ChangePassphraseForm() {
           label="Confirm new passphrase"
           type={inputType}
           autoComplete="new-password"
-          autoCapitalize="none"
-          autoCorrect="off"
-          spellCheck={false}
-          required
+          {...VERBATIM_INPUT}
           value={confirm}
           readOnly={busy}
           onChange={(event) => setConfirm(event.target.value)}

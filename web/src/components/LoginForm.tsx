@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import { afterLoginPath, errorField, errorMessage, logIn, logOut, unlock, type FormField } from '../lib/account';
 import { useKeystore, useNotice } from '../lib/keystore';
-import { ErrorAlert, Field, Loading, ShowPassphrase, StatusMessage, useFocusOnError } from './ui';
+import { ErrorAlert, Field, Loading, ShowPassphrase, StatusMessage, useFocusOnError, VERBATIM_INPUT } from './ui';
 
 export function LoginForm() {
   const keystore = useKeystore();
@@ -123,10 +123,7 @@ export function LoginForm() {
           label="Passphrase"
           type={show ? 'text' : 'password'}
           autoComplete="current-password"
-          autoCapitalize="none"
-          autoCorrect="off"
-          spellCheck={false}
-          required
+          {...VERBATIM_INPUT}
           value={passphrase}
           readOnly={busy}
           onChange={(event) => setPassphrase(event.target.value)}

@@ -7,7 +7,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { canonicalUsername, errorField, errorMessage, parseInviteToken, signUp, type FormField } from '../lib/account';
 import { api, type ServerConfig } from '../lib/api';
 import { useKeystore } from '../lib/keystore';
-import { ErrorAlert, Field, ShowPassphrase, StatusMessage, useFocusOnError, type Feedback } from './ui';
+import { ErrorAlert, Field, ShowPassphrase, StatusMessage, useFocusOnError, type Feedback, VERBATIM_INPUT } from './ui';
 
 type Registration = ServerConfig['registration'] | 'unknown';
 
@@ -222,10 +222,7 @@ export function SignupForm() {
           hint="At least 12 characters. A few unrelated words are easy to remember and hard to guess."
           type={inputType}
           autoComplete="new-password"
-          autoCapitalize="none"
-          autoCorrect="off"
-          spellCheck={false}
-          required
+          {...VERBATIM_INPUT}
           value={passphrase}
           readOnly={busy}
           onChange={(event) => setPassphrase(event.target.value)}
@@ -238,10 +235,7 @@ export function SignupForm() {
           label="Confirm passphrase"
           type={inputType}
           autoComplete="new-password"
-          autoCapitalize="none"
-          autoCorrect="off"
-          spellCheck={false}
-          required
+          {...VERBATIM_INPUT}
           value={confirm}
           readOnly={busy}
           onChange={(event) => setConfirm(event.target.value)}

@@ -19,6 +19,14 @@ interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 
 }
 
 /** A labelled input with an optional hint and a polite live feedback line. */
+/** For names and passphrases: typed exactly, never capitalized, corrected or spell-checked. */
+export const VERBATIM_INPUT = {
+  autoCapitalize: 'none',
+  autoCorrect: 'off',
+  spellCheck: false,
+  required: true,
+} as const;
+
 export function Field({ id, label, hint, feedback, invalid, inputRef, ...input }: FieldProps) {
   const describedBy = [hint ? `${id}-hint` : null, `${id}-feedback`].filter(Boolean).join(' ');
   return (

@@ -48,7 +48,10 @@ export async function startTestApp(env: Record<string, string> = {}, existingDbU
     config,
     app,
     client: () => new TestClient(baseUrl),
-    closeAppOnly: () => app.close(),
+    closeAppOnly: async () => {
+      await app.close();
+      rmSync(filesDir, { recursive: true, force: true });
+    },
     close: async () => {
       await app.close();
       await db.drop();

@@ -1,7 +1,7 @@
 // The gateway's refusals need no tor: it must never act as a general proxy. Forwarding
 // through a real tor network is covered by the onion end-to-end test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -11,9 +11,10 @@ import { startGateway, type Gateway } from './gateway.js';
 
 const ONION = 'abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion';
 let gateway: Gateway;
+let webDir: string;
 
 beforeAll(async () => {
-  const webDir = mkdtempSync(path.join(tmpdir(), 'onionchat-gw-'));
+  webDir = mkdtempSync(path.join(tmpdir(), 'onionchat-gw-'));
   writeFileSync(path.join(webDir, 'index.html'), '<html><script>boot()</script></html>');
   // Nothing listens on this SOCKS port: any forwarding attempt fails fast.
   gateway = await startGateway(
@@ -25,7 +26,10 @@ beforeAll(async () => {
     }),
   );
 });
-afterAll(() => gateway.close());
+afterAll(async () => {
+  await gateway.close();
+  rmSync(webDir, { recursive: true, force: true });
+});
 
 function raw(text: string): Promise<string> {
   return new Promise((resolve, reject) => {

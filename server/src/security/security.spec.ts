@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,8 +14,9 @@ const ONION = 'abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion';
 const INLINE = 'self.__boot=1';
 
 let t: TestApp;
+let webDir: string;
 beforeAll(async () => {
-  const webDir = mkdtempSync(path.join(tmpdir(), 'onionchat-web-'));
+  webDir = mkdtempSync(path.join(tmpdir(), 'onionchat-web-'));
   writeFileSync(
     path.join(webDir, 'index.html'),
     `<html><body><script>${INLINE}</script><script src="/a.js"></script></body></html>`,
@@ -24,7 +25,10 @@ beforeAll(async () => {
   writeFileSync(path.join(webDir, 'login', 'index.html'), '<html><body><script>other()</script></body></html>');
   t = await startTestApp({ WEB_DIR: webDir, PUBLIC_ORIGIN: `http://${ONION}` });
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  rmSync(webDir, { recursive: true, force: true });
+});
 
 function get(
   pathname: string,

@@ -2,7 +2,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { newRoomKey, newUuid, sealMessage, toBase64, wrapRoomKey, type MessageBody } from '@onionchat/protocol';
 import type { TestClient } from './app.js';
-import type { TestAccount } from './accounts.js';
+import { signUp, type TestAccount } from './accounts.js';
 
 export interface User {
   client: TestClient;
@@ -93,4 +93,10 @@ export async function until(check: () => boolean, timeoutMs = 5000): Promise<voi
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A signed-up user whose client holds the new session. */
+export async function newUser(app: { client: () => TestClient }, username: string): Promise<User> {
+  const client = app.client();
+  return { client, account: await signUp(client, username) };
 }

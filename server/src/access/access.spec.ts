@@ -4,12 +4,12 @@
 // under /api/rooms/:id cannot escape this test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestClient } from '../../test-support/app.js';
-import { signUp } from '../../test-support/accounts.js';
 import {
   befriend,
   connectSocket,
   emitWithAck,
   envelopeFor,
+  newUser,
   type Friendship,
   type User,
 } from '../../test-support/social.js';
@@ -23,10 +23,7 @@ let room: Friendship;
 
 beforeAll(async () => {
   t = await startTestApp();
-  const user = async (name: string) => {
-    const client = t.client();
-    return { client, account: await signUp(client, name) };
-  };
+  const user = (name: string) => newUser(t, name);
   [owner, friend, stranger, blocked] = [
     await user('owner'),
     await user('friend'),

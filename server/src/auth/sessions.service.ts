@@ -2,7 +2,7 @@
 // SHA-256 is stored, so a database leak yields no usable session. A session ends after
 // SESSION_TTL_HOURS idle or SESSION_MAX_AGE_HOURS in all.
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { hashToken, isToken, newToken } from '../security/tokens.js';
 import { CONFIG, type Config } from '../config/config.js';
 import type { Actor } from '../access/actor.js';
 import { SessionsRepository } from './sessions.repository.js';
@@ -10,9 +10,6 @@ import { RealtimeService } from '../realtime/realtime.service.js';
 
 const HOUR = 3_600_000;
 const TOUCH_EVERY_MS = 60_000;
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-
-export const hashToken = (token: string): Uint8Array => new Uint8Array(createHash('sha256').update(token).digest());
 
 @Injectable()
 export class SessionsService {
@@ -27,13 +24,13 @@ export class SessionsService {
   }
 
   async start(userId: string): Promise<{ token: string; id: string }> {
-    const token = randomBytes(32).toString('base64url');
+    const token = newToken();
     const session = await this.sessions.create(userId, hashToken(token), this.expiry(new Date(), new Date()));
     return { token, id: session.id };
   }
 
   async authenticate(token: string): Promise<Actor | null> {
-    if (!TOKEN_PATTERN.test(token)) return null;
+    if (!isToken(token)) return null;
     const session = await this.sessions.findByTokenHash(hashToken(token));
     const now = new Date();
     if (!session || session.expiresAt <= now) return null;

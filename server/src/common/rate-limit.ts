@@ -3,7 +3,7 @@
 // by target account (login guesses) or shared by all anonymous callers.
 import { Injectable, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions } from '@nestjs/throttler';
-import { createHash } from 'node:crypto';
+import { hashToken } from '../security/tokens.js';
 import { normalizeUsername } from '@onionchat/protocol';
 import { ApiError } from './api-error.js';
 import type { Config } from '../config/config.js';
@@ -26,7 +26,7 @@ function notTagged(name: LimitName) {
 function sessionTracker(req: Record<string, unknown>): string {
   const cookies = req['cookies'] as Record<string, string> | undefined;
   const token = cookies?.[SESSION_COOKIE];
-  return token ? `api:session:${createHash('sha256').update(token).digest('hex')}` : 'api:anonymous';
+  return token ? `api:session:${Buffer.from(hashToken(token)).toString('hex')}` : 'api:anonymous';
 }
 
 function accountTracker(req: Record<string, unknown>): string {

@@ -2,19 +2,9 @@
 // origin (CSRF defence on top of SameSite=Strict cookies) and bodies must be JSON.
 import type { NextFunction, Request, Response } from 'express';
 import { ApiError } from './api-error.js';
+import { isSameOrigin } from '../security/same-origin.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-function sameOrigin(req: Request): boolean {
-  if (req.get('sec-fetch-site') === 'cross-site') return false;
-  const origin = req.get('origin');
-  if (!origin || origin === 'null') return origin !== 'null';
-  try {
-    return new URL(origin).host === req.get('host');
-  } catch {
-    return false;
-  }
-}
 
 function hasBody(req: Request): boolean {
   const length = req.get('content-length');
@@ -32,7 +22,7 @@ function isFileUpload(req: Request): boolean {
 
 export function requestHygiene(req: Request, _res: Response, next: NextFunction): void {
   if (SAFE_METHODS.has(req.method)) return next();
-  if (!sameOrigin(req)) {
+  if (!isSameOrigin(req.headers)) {
     return next(new ApiError(403, 'bad_origin', 'This request came from another site and was refused.'));
   }
   if (hasBody(req) && !req.is('application/json') && !isFileUpload(req)) {

@@ -5,8 +5,15 @@ import { request } from 'node:http';
 import path from 'node:path';
 import pg from 'pg';
 import { startTestApp, type TestApp } from '../../test-support/app.js';
-import { signUp } from '../../test-support/accounts.js';
-import { befriend, collect, connectSocket, until, type Friendship, type User } from '../../test-support/social.js';
+import {
+  befriend,
+  collect,
+  connectSocket,
+  newUser,
+  until,
+  type Friendship,
+  type User,
+} from '../../test-support/social.js';
 import { FileSweeper } from './file-sweeper.js';
 
 let t: TestApp;
@@ -21,10 +28,7 @@ beforeAll(async () => {
     FILE_MAX_BYTES: String(1024 * 1024),
     FILE_QUOTA_BYTES: String(1536 * 1024),
   });
-  const user = async (name: string) => {
-    const client = t.client();
-    return { client, account: await signUp(client, name) };
-  };
+  const user = (name: string) => newUser(t, name);
   [ann, ben, outsider] = [await user('file_ann'), await user('file_ben'), await user('file_out')];
   room = await befriend(ann, ben);
 });

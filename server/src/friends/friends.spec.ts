@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test-support/app.js';
-import { signUp } from '../../test-support/accounts.js';
 import { newRoomKey, newUuid, toBase64, wrapRoomKey } from '@onionchat/protocol';
-import { accept, befriend, collect, connectSocket, until, type User } from '../../test-support/social.js';
+import { accept, befriend, collect, connectSocket, newUser, until, type User } from '../../test-support/social.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -10,10 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function user(name: string): Promise<User> {
-  const client = t.client();
-  return { client, account: await signUp(client, name) };
-}
+const user = (name: string) => newUser(t, name);
 
 type Overview = {
   friends: { user: { username: string; id: string }; roomId: string }[];

@@ -7,11 +7,11 @@ import type { Duplex } from 'node:stream';
 import { SocksProxyAgent } from 'socks-proxy-agent';
 import express from 'express';
 import { pagePolicies, API_CSP, SCRIPT_CSP } from '../security/csp.js';
-import { hostnameOf } from '../security/host-check.js';
+import { hostnameOf, LOOPBACK_NAMES } from '../security/host-check.js';
 import type { GatewayConfig } from './gateway.config.js';
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade'];
-const LOCAL_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const LOCAL_NAMES = new Set(LOOPBACK_NAMES);
 
 export interface Gateway {
   server: Server;

@@ -1,17 +1,15 @@
 // Single-use invite links. The token is random, shown once, and only its hash is kept;
 // it travels in the link's #fragment so it never reaches a log or a Referer header.
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { CONFIG, type Config } from '../config/config.js';
 import type { Actor } from '../access/actor.js';
 import { ApiError, notFound } from '../common/api-error.js';
-import { hashToken } from '../auth/sessions.service.js';
+import { hashToken, isToken, newToken } from '../security/tokens.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { DbTx } from '../db/transactions.js';
 import { InvitesRepository, type InviteKind } from './invites.repository.js';
 
 const HOUR = 3_600_000;
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 @Injectable()
 export class InvitesService {
@@ -62,12 +60,12 @@ export class InvitesService {
 
   /** Inside the sign-up transaction: true when the token was open and is now used. */
   consume(tx: DbTx, token: string, userId: string): Promise<boolean> {
-    if (!TOKEN_PATTERN.test(token)) return Promise.resolve(false);
+    if (!isToken(token)) return Promise.resolve(false);
     return this.invites.consume(tx, hashToken(token), userId, new Date());
   }
 
   private async mint(kind: InviteKind, createdById: string | null) {
-    const token = randomBytes(32).toString('base64url');
+    const token = newToken();
     const expiresAt = new Date(Date.now() + this.config.INVITE_TTL_HOURS * HOUR);
     const invite = await this.invites.create(kind, hashToken(token), expiresAt, createdById);
     this.logger.log(`${kind} invite created`);

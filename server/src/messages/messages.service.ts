@@ -3,7 +3,7 @@
 // sequence number, acknowledges only after the commit, then fans it out.
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '@onionchat/db';
-import { fromBase64, ProtocolError, readMessageHeader } from '@onionchat/protocol';
+import { fromBase64, ProtocolError, readMessageHeader, type MessageHeader } from '@onionchat/protocol';
 import { CONFIG, type Config } from '../config/config.js';
 import type { Actor } from '../access/actor.js';
 import { AccessPolicy } from '../access/access.policy.js';
@@ -41,8 +41,8 @@ export class MessagesService {
       MINUTE,
       'You are sending messages too fast',
     );
-    await this.checkHeader(envelope, roomId, actor.userId, body.clientId);
-    const stored = await this.store(actor, roomId, body.clientId, envelope);
+    const { epoch } = await this.checkHeader(envelope, roomId, actor.userId, body.clientId);
+    const stored = await this.store(actor, roomId, body.clientId, envelope, epoch);
     if (stored.duplicate) return stored;
     this.realtime.toUsers(await this.rooms.memberIds(roomId), 'message:new', stored.message);
     return stored;
@@ -79,7 +79,12 @@ export class MessagesService {
   }
 
   /** The header is signed by the sender; the server checks it only to refuse misfiled envelopes early. */
-  private async checkHeader(envelope: Uint8Array, roomId: string, senderId: string, clientId: string): Promise<void> {
+  private async checkHeader(
+    envelope: Uint8Array,
+    roomId: string,
+    senderId: string,
+    clientId: string,
+  ): Promise<MessageHeader> {
     let header;
     try {
       header = readMessageHeader(envelope);
@@ -99,16 +104,16 @@ export class MessagesService {
         'invalid_record',
       );
     }
+    return header;
   }
 
-  private async store(actor: Actor, roomId: string, clientId: string, envelope: Uint8Array) {
-    const header = readMessageHeader(envelope);
+  private async store(actor: Actor, roomId: string, clientId: string, envelope: Uint8Array, epoch: number) {
     try {
       const message = await this.messages.append({
         roomId,
         senderId: actor.userId,
         clientId,
-        epoch: header.epoch,
+        epoch,
         envelope,
       });
       return { message: messageView(message), duplicate: false };

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64, newUuid, openMessage, type PublicKeys } from '@onionchat/protocol';
 import { startTestApp, type TestApp } from '../../test-support/app.js';
-import { logIn, signUp } from '../../test-support/accounts.js';
+import { logIn } from '../../test-support/accounts.js';
 import {
   befriend,
   collect,
   connectSocket,
   emitWithAck,
   envelopeFor,
+  newUser,
   until,
   type Friendship,
   type User,
@@ -21,10 +22,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function pair(a: string, b: string): Promise<[User, User, Friendship]> {
-  const ua = { client: t.client(), account: await signUp(t.client(), a) };
-  await logIn(ua.client, ua.account);
-  const ub = { client: t.client(), account: await signUp(t.client(), b) };
-  await logIn(ub.client, ub.account);
+  const [ua, ub] = [await newUser(t, a), await newUser(t, b)];
   return [ua, ub, await befriend(ua, ub)];
 }
 

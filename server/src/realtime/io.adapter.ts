@@ -6,22 +6,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import type { Config } from '../config/config.js';
 import { allowedHostnames, hostnameOf } from '../security/host-check.js';
+import { isSameOrigin } from '../security/same-origin.js';
 
 export const SOCKET_PATH = '/api/socket';
 
 /** The handshake bypasses Express, so it repeats the host and origin checks. */
 function acceptable(req: IncomingMessage, hosts: Set<string>): boolean {
-  return hosts.has(hostnameOf(req.headers.host ?? '')) && sameOrigin(req);
-}
-
-function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return true; // not a browser page, or a same-origin GET
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
+  return hosts.has(hostnameOf(req.headers.host ?? '')) && isSameOrigin(req.headers);
 }
 
 export class ConfiguredIoAdapter extends IoAdapter {

@@ -4,7 +4,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ApiError } from '../common/api-error.js';
 
-const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+export const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
 export function allowedHostnames(publicOrigin: string | undefined, extra: string[]): Set<string> {
   const names = new Set([...LOOPBACK_NAMES, ...extra.map((h) => h.toLowerCase())]);

@@ -6,16 +6,8 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import { changePassphrase, errorField, errorMessage, type FormField } from '../lib/account';
 import { useKeystore } from '../lib/keystore';
-import {
-  ErrorAlert,
-  Field,
-  Loading,
-  ShowPassphrase,
-  StatusMessage,
-  useFocusOnError,
-  type Feedback,
-  VERBATIM_INPUT,
-} from './ui';
+import { ErrorAlert, Field, Loading, ShowPassphrase, StatusMessage, useFocusOnError, VERBATIM_INPUT } from './ui';
+import { confirmationFeedback, newPassphraseFeedback } from '../lib/passphrase-feedback';
 
 export function ChangePassphraseForm() {
   const keystore = useKeystore();
@@ -52,18 +44,8 @@ export function ChangePassphraseForm() {
   const problem = next.length > 0 ? passphraseProblem(next, account.username) : null;
   const mismatch = confirm.length > 0 && confirm !== next;
 
-  const nextFeedback: Feedback | null =
-    next.length === 0
-      ? null
-      : problem
-        ? { text: problem, tone: touched.next ? 'bad' : 'warn' }
-        : { text: 'Good: this passphrase meets the requirements.', tone: 'good' };
-  const confirmFeedback: Feedback | null =
-    confirm.length === 0
-      ? null
-      : mismatch
-        ? { text: "The passphrases don't match yet.", tone: touched.confirm ? 'bad' : 'warn' }
-        : { text: 'The passphrases match.', tone: 'good' };
+  const nextFeedback = newPassphraseFeedback(next, problem, touched.next);
+  const confirmFeedback = confirmationFeedback(confirm, next, touched.confirm);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

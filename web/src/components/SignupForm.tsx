@@ -7,6 +7,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { canonicalUsername, errorField, errorMessage, parseInviteToken, signUp, type FormField } from '../lib/account';
 import { api, type ServerConfig } from '../lib/api';
 import { useKeystore } from '../lib/keystore';
+import { confirmationFeedback, newPassphraseFeedback } from '../lib/passphrase-feedback';
 import { ErrorAlert, Field, ShowPassphrase, StatusMessage, useFocusOnError, type Feedback, VERBATIM_INPUT } from './ui';
 
 type Registration = ServerConfig['registration'] | 'unknown';
@@ -77,18 +78,8 @@ export function SignupForm() {
       : canonical.length > 0 && !nameProblem && canonical !== username
         ? { text: `You will appear as “${canonical}”.`, tone: 'neutral' }
         : null;
-  const passphraseFeedback: Feedback | null =
-    passphrase.length === 0
-      ? null
-      : phraseProblem
-        ? { text: phraseProblem, tone: touched.passphrase ? 'bad' : 'warn' }
-        : { text: 'Good: this passphrase meets the requirements.', tone: 'good' };
-  const confirmFeedback: Feedback | null =
-    confirm.length === 0
-      ? null
-      : mismatch
-        ? { text: "The passphrases don't match yet.", tone: touched.confirm ? 'bad' : 'warn' }
-        : { text: 'The passphrases match.', tone: 'good' };
+  const passphraseFeedback = newPassphraseFeedback(passphrase, phraseProblem, touched.passphrase);
+  const confirmFeedback = confirmationFeedback(confirm, passphrase, touched.confirm);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

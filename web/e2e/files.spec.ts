@@ -56,8 +56,11 @@ afterAll(async () => {
 describe('encrypted files in the browser', () => {
   const big = fileBytes(5 * MIB + 12345);
 
-  it('sends a multi-megabyte file that arrives byte-identical', async () => {
+  it('sends a multi-megabyte file that arrives byte-identical, encrypted in a worker', async () => {
+    const workers: string[] = [];
+    alice.on('worker', (worker) => workers.push(worker.url()));
     await sendFile(alice, SECRET_NAME, 'application/octet-stream', big);
+    expect(workers.some((url) => url.startsWith(`${server.origin}/_next/static/`))).toBe(true);
     const received = await download(bob, SECRET_NAME);
     expect(received.length).toBe(big.length);
     expect(sha256(received)).toBe(sha256(big));

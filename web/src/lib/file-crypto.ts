@@ -1,18 +1,14 @@
 // Where file encryption runs: in a dedicated worker (workers/file-crypto.worker.ts), so
 // the page stays responsive while megabytes go through tweetnacl (slow without a JIT).
 //
-// The worker is started on first use, and by the first of these that works:
-//  1. the worker file itself (same origin, as the bundler emitted it);
-//  2. a one-line blob: bootstrap that importScripts() that same file. A worker runs under
-//     the policy of its own script response; OnionChat's server sends its scripts with
-//     script-src 'self', so (1) works, but a proxy or older server sending a stricter
-//     policy would make the bundle's importScripts() of its chunks fail. A blob: worker
-//     inherits the page's policy instead (script-src 'self', worker-src 'self' blob:);
-//  3. the page itself, as a last resort (slower, but the file still goes out encrypted).
+// The worker is started on first use. A worker runs under the policy of its own script
+// response, so the server sends scripts with script-src 'self' (the bundle loads its
+// chunks with importScripts). Where no worker can start, the work runs on the page in
+// small slices: slower, but the file still goes out encrypted.
 
 import { EngineError, FileEngine, type EngineRequest, type EngineResult } from './file-engine';
 
-export type CryptoMode = 'worker' | 'blob-worker' | 'page';
+export type CryptoMode = 'worker' | 'page';
 
 /** Loading the worker's scripts over a slow circuit can take a while. */
 const BOOT_TIMEOUT_MS = 45_000;
@@ -90,60 +86,27 @@ interface BootedPort extends Port {
 }
 
 async function boot(): Promise<BootedPort> {
-  const url = workerUrl();
-  if (url) {
+  if (typeof Worker !== 'undefined') {
     try {
-      return new WorkerPort(await startWorker(url), 'worker');
+      // Turbopack bundles the worker only for this exact form: the global Worker and a
+      // new URL of a literal path.
+      return new WorkerPort(
+        await startWorker(() => new Worker(new URL('../workers/file-crypto.worker.ts', import.meta.url))),
+        'worker',
+      );
     } catch {
-      // Refused (see the top of this file): try the bootstrap.
-    }
-    const target = new URL(url, window.location.href);
-    const hash = target.hash;
-    target.hash = '';
-    const source = `importScripts(${JSON.stringify(target.href)});\n`;
-    const bootstrap = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-    try {
-      return new WorkerPort(await startWorker(bootstrap + hash), 'blob-worker');
-    } catch {
-      // No worker at all: run on the page.
-    } finally {
-      URL.revokeObjectURL(bootstrap);
+      // No worker here (refused or failed to load): run on the page.
     }
   }
   return new PagePort();
 }
 
-/**
- * Where the bundler put the worker. Turbopack bundles a worker only for this exact
- * form (the global Worker, a new URL of a literal path), so the constructor is
- * briefly swapped for a stand-in that records the URL instead of starting anything.
- */
-function workerUrl(): string | null {
-  if (typeof Worker === 'undefined') return null;
-  let captured: string | null = null;
-  const real = globalThis.Worker;
-  class Recorder {
-    constructor(url: string | URL) {
-      captured = String(url);
-    }
-  }
-  globalThis.Worker = Recorder as unknown as typeof Worker;
-  try {
-    new Worker(new URL('../workers/file-crypto.worker.ts', import.meta.url));
-  } catch {
-    captured = null;
-  } finally {
-    globalThis.Worker = real;
-  }
-  return captured;
-}
-
 /** Starts a worker and waits for its "ready" (it has loaded everything it needs). */
-function startWorker(url: string): Promise<Worker> {
+function startWorker(create: () => Worker): Promise<Worker> {
   return new Promise((resolve, reject) => {
     let worker: Worker;
     try {
-      worker = new Worker(url);
+      worker = create();
     } catch (error) {
       reject(error);
       return;

@@ -10,6 +10,7 @@ export default defineConfig({
       'server/src/**/*.spec.ts',
       'web/e2e/**/*.spec.ts',
       'bench/**/*.spec.ts',
+      'scripts/**/*.spec.ts',
     ],
     globalSetup: ['server/test-support/global-setup.ts'],
     pool: 'forks',

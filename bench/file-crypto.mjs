@@ -18,14 +18,13 @@
 // seconds) is shared out between the runs: a run that reaches its share stops
 // early and its throughput is computed from what it did, so a mode finishes
 // in about a minute whatever the machine.
-import os from 'node:os';
+import { JITLESS, machine } from './lib/machine.mjs';
 
 const protocol = await import('../protocol/dist/index.js').catch(() => {
   console.error('protocol/dist is missing: run `npm run build -w protocol` first.');
   process.exit(1);
 });
 
-const JITLESS = process.execArgv.includes('--jitless') || /--jitless\b/.test(process.env.NODE_OPTIONS ?? '');
 const MIB = 1024 * 1024;
 const CHUNK = protocol.FILE_CHUNK_BYTES;
 const CHUNKS_PER_MIB = MIB / CHUNK;
@@ -190,19 +189,6 @@ async function measure(operation, shareMs) {
 }
 
 const round = (value, digits) => Math.round(value * 10 ** digits) / 10 ** digits;
-
-function machine() {
-  const cpus = os.cpus();
-  return {
-    cpu: cpus[0]?.model.trim() ?? 'unknown',
-    logicalCpus: os.availableParallelism?.() ?? cpus.length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-    v8: process.versions.v8,
-    platform: `${process.platform} ${os.release()} ${process.arch}`,
-    jitless: JITLESS,
-  };
-}
 
 function printTable(info, results) {
   const mode = info.jitless ? 'node --jitless' : 'node';

@@ -7,7 +7,7 @@
 // Usage (after `npm run build`): node bench/files.mjs [--mib 256] [--json]
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
+import { machine } from './lib/machine.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchClient, befriend, protocol } from './lib/client.mjs';
@@ -176,7 +176,7 @@ try {
   const plain = await plainHttp(ours.encSize);
   const mibps = (seconds) => SIZE / MIB / seconds;
   const result = {
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+    machine: machine(),
     fileMiB: SIZE / MIB,
     onionchat: {
       uploadMiBps: mibps(ours.upload),
@@ -196,7 +196,7 @@ try {
   else {
     const f = (n) => n.toFixed(1);
     console.log(
-      `File transfer, ${result.fileMiB} MiB over loopback (${result.machine.cpus} × ${result.machine.model}, node ${result.machine.node})`,
+      `File transfer, ${result.fileMiB} MiB over loopback (${result.machine.logicalCpus} × ${result.machine.cpu}, node ${result.machine.node})`,
     );
     console.log(`                          upload MiB/s   download MiB/s`);
     console.log(

@@ -21,7 +21,7 @@
 // within --budget seconds each (default 60); if even one run cannot finish in
 // the budget it is aborted and its total extrapolated from its progress.
 // Reported: median, p90 (nearest rank), min and max in milliseconds.
-import os from 'node:os';
+import { machine } from './lib/machine.mjs';
 import { argon2id } from '@noble/hashes/argon2.js';
 import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { scrypt } from '@noble/hashes/scrypt.js';
@@ -33,7 +33,6 @@ const protocol = await import('../protocol/dist/index.js').catch(() => {
 });
 
 const args = parseArgs(process.argv.slice(2));
-const JITLESS = process.execArgv.includes('--jitless') || /--jitless\b/.test(process.env.NODE_OPTIONS ?? '');
 const PASSPHRASE = 'violet tractor spoon glacier';
 const USERNAME = 'bench_user';
 const MIB = 1024 * 1024;
@@ -174,19 +173,6 @@ function stats(times) {
 }
 
 const round = (ms) => Math.round(ms * 10) / 10;
-
-function machine() {
-  const cpus = os.cpus();
-  return {
-    cpu: cpus[0]?.model.trim() ?? 'unknown',
-    logicalCpus: os.availableParallelism?.() ?? cpus.length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-    v8: process.versions.v8,
-    platform: `${process.platform} ${os.release()} ${process.arch}`,
-    jitless: JITLESS,
-  };
-}
 
 function printTable(info, results) {
   const mode = info.jitless ? 'node --jitless' : 'node';

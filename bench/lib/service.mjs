@@ -31,7 +31,8 @@ export function memoryOf(pid) {
   return { rss: kib('VmRSS'), peak: kib('VmHWM') };
 }
 
-async function database(dir) {
+/** An empty, migrated database `name`, on BENCH_DATABASE_URL or an embedded server in `dir`. */
+export async function startDatabase(dir, name = `onionchat_bench_${process.pid}`) {
   let adminUrl = process.env.BENCH_DATABASE_URL;
   let stop = async () => {};
   if (!adminUrl) {
@@ -39,7 +40,6 @@ async function database(dir) {
     adminUrl = embedded.adminUrl;
     stop = embedded.stop;
   }
-  const name = `onionchat_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
@@ -53,15 +53,30 @@ async function database(dir) {
 
 export async function startService(env = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'onionchat-bench-'));
-  const db = await database(dir);
+  const db = await startDatabase(dir);
+  const server = await startServer(db.url, path.join(dir, 'files'), env);
+  return {
+    origin: server.origin,
+    pid: server.pid,
+    filesDir: path.join(dir, 'files'),
+    async stop() {
+      await server.stop();
+      await db.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One server process on an existing database (several may share it). */
+export async function startServer(dbUrl, filesDir, env = {}) {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(repoRoot, 'server/dist/main.js')], {
     env: {
       ...process.env,
-      DATABASE_URL: db.url,
+      DATABASE_URL: dbUrl,
       PORT: String(port),
       REGISTRATION: 'open',
-      FILES_DIR: path.join(dir, 'files'),
+      FILES_DIR: filesDir,
       LOG_LEVEL: 'warn',
       RATE_SIGNUP_PER_HOUR: '100000',
       RATE_AUTH_PER_MINUTE: '100000',
@@ -84,13 +99,10 @@ export async function startService(env = {}) {
   return {
     origin,
     pid: child.pid,
-    filesDir: path.join(dir, 'files'),
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
+      if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
-      await db.stop();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

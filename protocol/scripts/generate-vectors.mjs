@@ -935,6 +935,12 @@ const messageCases = [
     roomId: roomA,
     body: fileMessageValid[0].body,
   },
+  {
+    name: 'a text with a sender counter (chain id and count, inside the signed content)',
+    sender: bob,
+    roomId: roomA,
+    body: { type: 'text', text: 'third message of this chain', chain: fixedUuid('bob chain'), n: 3 },
+  },
 ];
 
 const messageValid = messageCases.map(({ name, sender, roomId, epoch = 1, body }, index) => {
@@ -1208,6 +1214,99 @@ const messageReplay = [
   },
 ];
 
+// ---------------------------------------------------------------- key verification
+
+const party = (who) => ({ username: who.username, signPublicKey: who.signPublicKey });
+const safetyNumbers = [];
+for (const [a, b] of [
+  [alice, bob],
+  [alice, people.carol_99],
+]) {
+  const number = await p.safetyNumber(party(a), party(b));
+  const reverse = await p.safetyNumber(party(b), party(a));
+  if (reverse.digits !== number.digits) throw new Error('safety numbers differ by side');
+  safetyNumbers.push({
+    a: { username: a.username, signPublicKey: hex(a.signPublicKey) },
+    b: { username: b.username, signPublicKey: hex(b.signPublicKey) },
+    digits: number.digits,
+    groups: number.groups,
+    qr: hex(number.qr),
+  });
+}
+const qrOf = p.fromHex(safetyNumbers[0].qr);
+const safetyQrInvalid = [
+  { name: 'empty', qr: '', error: 'bad-length' },
+  { name: 'unknown version 2', qr: hex(withByte(qrOf, 0, 2)), error: 'bad-version' },
+  { name: 'one byte short', qr: hex(qrOf.subarray(0, 60)), error: 'bad-length' },
+  { name: 'one byte too many', qr: hex(concat(qrOf, Uint8Array.of(0))), error: 'bad-length' },
+];
+
+const pinOf = (who, verified) => ({
+  userId: userId(who),
+  username: who.username,
+  signPublicKey: hex(who.signPublicKey),
+  verified,
+});
+const pinsFrom = (pins) => pins.map((pin) => ({ ...pin, signPublicKey: p.fromHex(pin.signPublicKey) }));
+const contactPinsValid = [
+  { name: 'no pins', pins: [] },
+  { name: 'bob verified, carol_99 pinned', pins: [pinOf(bob, true), pinOf(people.carol_99, false)] },
+].map((c) => ({ ...c, value: hex(p.encodeContactPins(pinsFrom(c.pins))) }));
+const twoPins = p.fromHex(contactPinsValid[1].value);
+const firstPin = twoPins.subarray(5, 5 + 16 + 1 + 32 + 1 + 3);
+const contactPinsInvalid = [
+  { name: 'unknown version 2', value: hex(withByte(twoPins, 0, 2)), error: 'bad-version' },
+  { name: 'unknown state 2', value: hex(withByte(twoPins, 5 + 16, 2)), error: 'bad-encoding' },
+  { name: 'count larger than the pins', value: hex(withByte(twoPins, 4, 3)), error: 'bad-length' },
+  { name: 'a trailing byte', value: hex(concat(twoPins, Uint8Array.of(0))), error: 'bad-length' },
+  {
+    name: 'the same user twice',
+    value: hex(concat(Uint8Array.of(1), u32(2), firstPin, firstPin)),
+    error: 'bad-encoding',
+  },
+  {
+    name: 'a username in upper case',
+    value: hex(withByte(twoPins, 5 + 16 + 1 + 32 + 1, 'B'.charCodeAt(0))),
+    error: 'bad-encoding',
+  },
+];
+for (const c of contactPinsInvalid) expectError(c.name, c.error, () => p.decodeContactPins(p.fromHex(c.value)));
+for (const c of safetyQrInvalid) {
+  const mine = { qr: qrOf };
+  expectError(c.name, c.error, () => p.matchSafetyNumberQr(p.fromHex(c.qr), mine));
+}
+
+const bundlePrevious = p.sealKeyBundle(
+  alice,
+  fixed('alice wrap key', 32),
+  [],
+  fixed('bundle update previous nonce', 24),
+);
+const bundleNext = p.sealKeyBundle(
+  alice,
+  fixed('alice wrap key', 32),
+  [{ type: p.CONTACT_PINS_EXTENSION, value: twoPins }],
+  fixed('bundle update next nonce', 24),
+);
+const bundleSignature = p.signBundleUpdate(alice, userId(alice), bundlePrevious, bundleNext);
+const bundleUpdate = {
+  userId: userId(alice),
+  signPublicKey: hex(alice.signPublicKey),
+  previous: hex(bundlePrevious),
+  previousDigest: hex(p.bundleDigest(bundlePrevious)),
+  next: hex(bundleNext),
+  signature: hex(bundleSignature),
+};
+
+const senderCounterInvalid = [
+  { name: 'chain without n', body: { type: 'text', text: 'x', chain: fixedUuid('bob chain') } },
+  { name: 'n without chain', body: { type: 'text', text: 'x', n: 1 } },
+  { name: 'chain not a canonical UUID', body: { type: 'text', text: 'x', chain: 'ABC', n: 1 } },
+  { name: 'n of 0', body: { type: 'text', text: 'x', chain: fixedUuid('bob chain'), n: 0 } },
+  { name: 'n not an integer', body: { type: 'text', text: 'x', chain: fixedUuid('bob chain'), n: 1.5 } },
+].map((c) => ({ ...c, content: hex(utf8(JSON.stringify(c.body))), error: 'bad-content' }));
+for (const c of senderCounterInvalid) expectError(c.name, c.error, () => p.readSenderCounter(c.body));
+
 // ---------------------------------------------------------------- self-check
 
 /** Fails loudly if a negative case does not fail the way it claims to. */
@@ -1320,6 +1419,12 @@ const vectors = {
     sizes: { valid: fileSizesValid, invalid: fileSizesInvalid },
   },
   fileMessage: { valid: fileMessageValid, invalid: fileMessageInvalid },
+  trust: {
+    safetyNumber: { valid: safetyNumbers, invalidQr: safetyQrInvalid },
+    contactPins: { valid: contactPinsValid, invalid: contactPinsInvalid },
+    bundleUpdate,
+    senderCounter: { invalid: senderCounterInvalid },
+  },
 };
 
 writeFileSync(OUTPUT, `${JSON.stringify(vectors, null, 2)}\n`);

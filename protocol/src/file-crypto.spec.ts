@@ -1,5 +1,6 @@
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
+import { code } from '../test-support/error-code.js';
 import { concatBytes, encodeU64, randomBytes } from './bytes.js';
 import { createFileDecryptor, createFileEncryptor, decryptFile, encryptFile, newFileKey } from './file-crypto.js';
 import {
@@ -12,15 +13,6 @@ import {
 } from './file-layout.js';
 
 const FULL = FILE_CHUNK_BYTES;
-
-function code(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
 
 /** Cuts a plaintext the way a streaming sender must: full chunks, then a last one (never an extra empty one). */
 function plainChunks(plain: Uint8Array): Uint8Array[] {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { code } from '../test-support/error-code.js';
 import {
   FILE_CHUNK_BYTES,
   FILE_CHUNK_CIPHER_BYTES,
@@ -10,15 +11,6 @@ import {
   plainFileSize,
   splitEncryptedFile,
 } from './file-layout.js';
-
-function code(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
 
 describe('file sizes', () => {
   it('has the documented constants', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { code } from '../test-support/error-code.js';
 import { toBase64 } from './base64.js';
 import { randomBytes } from './bytes.js';
 import { FILE_MAX_BYTES } from './file-layout.js';
@@ -17,15 +18,6 @@ import { openMessage, sealMessage } from './message.js';
 import { paddedSize } from './padding.js';
 import { newRoomKey } from './room-key.js';
 import { newUuid } from './uuid.js';
-
-function code(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
 
 function sample() {
   return {

@@ -67,7 +67,7 @@ export {
   type RoomKeyContext,
 } from './room-key.js';
 export { MESSAGE_MAX_PADDED_BYTES, MESSAGE_MIN_PADDED_BYTES } from './padding.js';
-export { MAX_TEXT_CHARS, type MessageBody } from './message-body.js';
+export { MAX_TEXT_CHARS, readSenderCounter, type MessageBody, type SenderCounter } from './message-body.js';
 export {
   MESSAGE_HEADER_BYTES,
   MESSAGE_MAX_ENVELOPE_BYTES,
@@ -79,6 +79,25 @@ export {
   type MessageHeader,
 } from './message.js';
 export { MessageLedger } from './message-ledger.js';
+export {
+  SAFETY_NUMBER_HALF_DIGITS,
+  SAFETY_NUMBER_ITERATIONS,
+  SAFETY_NUMBER_QR_BYTES,
+  SAFETY_NUMBER_VERSION,
+  matchSafetyNumberQr,
+  safetyNumber,
+  type SafetyNumber,
+  type SafetyParty,
+} from './safety-number.js';
+export {
+  CONTACT_PINS_EXTENSION,
+  CONTACT_PINS_VERSION,
+  CONTACT_PIN_MAX_BYTES,
+  decodeContactPins,
+  encodeContactPins,
+  type ContactPin,
+} from './contact-pins.js';
+export { BUNDLE_DIGEST_BYTES, bundleDigest, signBundleUpdate, verifyBundleUpdate } from './bundle-update.js';
 export {
   FILE_CHUNK_BYTES,
   FILE_CHUNK_CIPHER_BYTES,

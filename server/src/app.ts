@@ -12,15 +12,21 @@ import { requestLog } from './common/request-log.middleware.js';
 import { jsonBody } from './common/json-body.js';
 import { serveWebClient } from './web/static.js';
 import { ConfiguredIoAdapter } from './realtime/io.adapter.js';
+import { RedisConnections } from './redis/redis-connections.js';
 import { allowedHostnames, hostCheck } from './security/host-check.js';
 import { securityHeaders } from './security/headers.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug'];
 
 export async function createApp(config: Config): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
+  // Connected first, so an unreachable Redis stops start-up with a clear message.
+  const redis = config.REDIS_URL ? await RedisConnections.open(config.REDIS_URL, config.REDIS_PREFIX) : null;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, redis), {
     bodyParser: false,
     logger: new QuietLogger({ logLevels: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1) }),
+  }).catch(async (err: unknown) => {
+    await redis?.close();
+    throw err;
   });
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -31,7 +37,7 @@ export async function createApp(config: Config): Promise<NestExpressApplication>
   app.use(cookieParser());
   app.use(requestHygiene);
   app.use(jsonBody(config.BODY_LIMIT_BYTES));
-  app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config));
+  app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config, redis));
   app.enableShutdownHooks();
   serveWebClient(app, config.WEB_DIR);
   return app;

@@ -22,8 +22,8 @@ export async function befriend(a: User, b: User): Promise<Friendship> {
   return accept(b, a, sent.body.request.id);
 }
 
-/** `accepter` accepts `requester`'s request, wrapping a fresh room key for both. */
-export async function accept(accepter: User, requester: User, requestId: string): Promise<Friendship> {
+/** An accept's body (a fresh room key wrapped for both members) and that room key. */
+export function acceptBody(accepter: User, requester: User) {
   const roomId = newUuid();
   const roomKey = newRoomKey();
   const wrappedKeys = [accepter.account, requester.account].map((member) => ({
@@ -37,9 +37,15 @@ export async function accept(accepter: User, requester: User, requestId: string)
       ),
     ),
   }));
-  const res = await accepter.client.post(`/api/friends/requests/${requestId}/accept`, { roomId, wrappedKeys });
+  return { body: { roomId, wrappedKeys }, roomKey };
+}
+
+/** `accepter` accepts `requester`'s request, wrapping a fresh room key for both. */
+export async function accept(accepter: User, requester: User, requestId: string): Promise<Friendship> {
+  const { body, roomKey } = acceptBody(accepter, requester);
+  const res = await accepter.client.post(`/api/friends/requests/${requestId}/accept`, body);
   if (res.status !== 201) throw new Error(`accept failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { roomId, roomKey };
+  return { roomId: body.roomId, roomKey };
 }
 
 export function envelopeFor(

@@ -5,6 +5,13 @@ set -eu
 conf=/var/lib/tor/torrc
 hs=/var/lib/tor/hidden_service
 /usr/local/bin/render-torrc /etc/tor/onionchat.torrc.template "$conf"
+if [ -n "${ONIONBALANCE_FRONTEND_FILE:-}" ]; then
+  # One of several instances behind Onionbalance (deploy/onionbalance): also accept
+  # introductions made for the frontend's address, named in ob_config.
+  while [ ! -s "$ONIONBALANCE_FRONTEND_FILE" ]; do sleep 1; done
+  echo "MasterOnionAddress $(cat "$ONIONBALANCE_FRONTEND_FILE")" > "$hs/ob_config"
+  echo "HiddenServiceOnionbalanceInstance 1" >> "$conf"
+fi
 mkdir -p /var/lib/tor/data
 chmod 0700 /var/lib/tor/data "$hs"
 tor -f "$conf" &

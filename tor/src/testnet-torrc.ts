@@ -66,6 +66,7 @@ export function authorityTorrc(
   self: AuthorityInfo,
   authorities: AuthorityInfo[],
   owningPid: number,
+  votingIntervalSeconds = 10,
 ): string {
   return toTorrc([
     ...baseLines(node, authorities, owningPid),
@@ -78,7 +79,7 @@ export function authorityTorrc(
     'TestingV3AuthInitialVotingInterval 5',
     'TestingV3AuthInitialVoteDelay 2',
     'TestingV3AuthInitialDistDelay 2',
-    'V3AuthVotingInterval 10',
+    `V3AuthVotingInterval ${votingIntervalSeconds}`,
     'V3AuthVoteDelay 2',
     'V3AuthDistDelay 2',
     'TestingDirAuthVoteHSDir *',

@@ -30,6 +30,11 @@ export type TestnetOptions = {
   log?: LogFn;
   /** Launch-to-reachable limit (default 90 s). */
   timeoutMs?: number;
+  /**
+   * The authorities' voting interval (default 10 s). Onionbalance's test-network mode
+   * assumes 20 s (chutney's), since tor derives onion time periods from it.
+   */
+  votingIntervalSeconds?: number;
 };
 
 export type Testnet = {
@@ -39,6 +44,8 @@ export type Testnet = {
   socksPort: number;
   /** PIDs of all 7 tor processes. */
   pids: number[];
+  /** torrc lines that make another tor (e.g. an extra onion service) join this network. */
+  joinLines(nickname: string): string[];
   /** Kills every tor process of this network and removes its files. */
   stop(): Promise<void>;
 };
@@ -54,6 +61,7 @@ type Context = {
   deadline: number;
   processes: TorProcess[];
   log: LogFn;
+  votingIntervalSeconds?: number;
 };
 
 export async function startTestnet(options: TestnetOptions): Promise<Testnet> {
@@ -70,6 +78,7 @@ export async function startTestnet(options: TestnetOptions): Promise<Testnet> {
     deadline: started + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     processes: [],
     log,
+    votingIntervalSeconds: options.votingIntervalSeconds,
   };
 
   // If Node exits before stop(): kill the tors first, so none writes into the
@@ -95,7 +104,8 @@ export async function startTestnet(options: TestnetOptions): Promise<Testnet> {
     log(`[testnet] consensus ready after ${elapsed(started)}`);
     const onionHostname = await startEdges(ctx, authorities, options.appPort, socksPort);
     log(`[testnet] ${onionHostname} reachable after ${elapsed(started)}`);
-    return { onionHostname, socksPort, pids: ctx.processes.map((tor) => tor.pid), stop };
+    const joinLines = (nickname: string) => networkLines(nickname, authorities);
+    return { onionHostname, socksPort, pids: ctx.processes.map((tor) => tor.pid), joinLines, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -120,7 +130,11 @@ async function prepareKeys(ctx: Context, authorityPorts: number[]): Promise<Auth
 async function startBackbone(ctx: Context, authorities: AuthorityInfo[], relayPorts: number[]): Promise<void> {
   await Promise.all([
     ...authorities.map((self) =>
-      launchNode(ctx, self.nickname, authorityTorrc(node(ctx, self.nickname), self, authorities, process.pid)),
+      launchNode(
+        ctx,
+        self.nickname,
+        authorityTorrc(node(ctx, self.nickname), self, authorities, process.pid, ctx.votingIntervalSeconds),
+      ),
     ),
     ...RELAYS.map((nick, i) =>
       launchNode(ctx, nick, relayTorrc(node(ctx, nick), relayPorts[i] as number, authorities, process.pid)),

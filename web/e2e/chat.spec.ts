@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser.js';
 import { startServer, type ServerProcess } from './support/server.js';
 import { fillAndSubmit, signUpAt } from './support/pages.js';
+import { connectionState as connection, expectConversation, openConversation, sendText } from './support/chat-steps.js';
 import { dumpDatabase } from '../../server/test-support/database.js';
 
 const ALICE_PASS = 'alpine meadow sunrise 42 quietly';
@@ -34,22 +35,9 @@ async function person() {
   return { context, page: await context.newPage() };
 }
 
-const texts = (page: Page) => page.locator('[data-testid=message] [data-testid=message-text]').allTextContents();
-const connection = (page: Page) => page.getAttribute('[data-testid=connection]', 'data-state');
-
-async function openConversation(page: Page, friend: string): Promise<void> {
-  await page.locator('[data-testid=friend]', { hasText: friend }).click();
-  await page.waitForSelector('#composer');
-}
-
 async function send(page: Page, text: string): Promise<void> {
-  await page.fill('#composer', text);
-  await page.press('#composer', 'Enter');
+  await sendText(page, text);
   sentTexts.push(text);
-}
-
-async function expectConversation(page: Page, expected: string[]): Promise<void> {
-  await expect.poll(() => texts(page), { timeout: 30_000 }).toEqual(expected);
 }
 
 describe('chatting in the browser', () => {

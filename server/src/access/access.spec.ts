@@ -1,161 +1,454 @@
-// Walks every conversation-scoped endpoint and event as an outsider, a blocked user and
-// anonymous caller, then as a member. Outsiders get exactly what a missing room gets,
-// and nothing changes. The route list is read from the running app, so a new route
-// under /api/rooms/:id cannot escape this test.
+// The authorization matrix: every REST route the app serves and every WebSocket event
+// its gateways take, tried as an anonymous caller, a stranger, a user the owner blocked
+// and the member the route is for. The expectations are one table keyed by route; the
+// table must match the running app's route table and event list exactly, so a new route
+// or event without an entry fails here. A refused call answers exactly like a call about
+// something that does not exist, and changes nothing the server stores.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestClient } from '../../test-support/app.js';
 import {
+  bundleDigest,
+  fromBase64,
+  newUuid,
+  randomBytes,
+  sealKeyBundle,
+  signBundleUpdate,
+  toBase64,
+} from '@onionchat/protocol';
+import { startTestApp, type TestApp, type TestClient } from '../../test-support/app.js';
+import { logIn, makeAccount } from '../../test-support/accounts.js';
+import {
+  acceptBody,
   befriend,
+  collect,
   connectSocket,
   emitWithAck,
   envelopeFor,
   newUser,
+  until,
   type Friendship,
   type User,
 } from '../../test-support/social.js';
+import { storedState, type StoredState } from '../../test-support/state.js';
+import { gatewayEvents, routeTable } from '../../test-support/surface.js';
+
+type Role = 'anonymous' | 'stranger' | 'blocked' | 'member';
+const ROLES: Role[] = ['anonymous', 'stranger', 'blocked', 'member'];
+
+interface Call {
+  method: string;
+  path: string;
+  body?: unknown;
+  bytes?: Uint8Array<ArrayBuffer>;
+}
+
+interface Entry {
+  /** The call made by `caller` in `role`; sets up a fresh target where the call uses one up. */
+  call: (role: Role, caller: User | null) => Promise<Call> | Call;
+  /** Expected status as anonymous, stranger, blocked user and member (the owner). */
+  expect: [number, number, number, number];
+  /** The owner's friend in the room, or the other party of a request, where that differs. */
+  coMember?: number;
+  /** Signed-in callers act on their own account: each role is a fresh session or a fresh user. */
+  throwaway?: 'session' | 'user';
+  /** Why non-members may succeed here. */
+  why?: string;
+}
 
 let t: TestApp;
+let state: StoredState;
 let owner: User;
 let friend: User;
 let stranger: User;
 let blocked: User;
 let room: Friendship;
+let serial = 0;
+const uniq = (prefix: string) => `${prefix}_${++serial}`;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  const user = (name: string) => newUser(t, name);
+  t = await startTestApp({
+    RATE_LOGIN_PER_ACCOUNT_PER_15_MIN: '1000',
+    MAX_OPEN_INVITES_PER_USER: '100',
+    // Many accounts are made here; the auth hash's cost is not what is tested.
+    AUTH_HASH_LOG_N: '10',
+    AUTH_HASH_P: '1',
+  });
+  state = await storedState(t.dbUrl);
   [owner, friend, stranger, blocked] = [
-    await user('owner'),
-    await user('friend'),
-    await user('stranger'),
-    await user('blocked'),
+    await newUser(t, 'owner'),
+    await newUser(t, 'friend'),
+    await newUser(t, 'stranger'),
+    await newUser(t, 'blocked'),
   ];
   room = await befriend(owner, friend);
+  // The blocked user was the owner's friend: blocking ended that friendship.
   await befriend(owner, blocked);
   await owner.client.post('/api/blocks', { username: 'blocked' });
   await owner.client.post(`/api/rooms/${room.roomId}/messages`, envelopeFor(owner.account, room));
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await state?.close();
+  await t?.close();
+});
 
-interface Probe {
-  method: string;
-  path: (roomId: string) => string;
-  body?: (as: User) => unknown;
+const get = (path: string): Call => ({ method: 'GET', path });
+const del = (path: string): Call => ({ method: 'DELETE', path });
+const post = (path: string, body?: unknown): Call => ({ method: 'POST', path, body });
+
+/** A file of the owner's room, uploaded by the owner; `ready` uploads all of it. */
+async function ownersFile(ready: boolean): Promise<string> {
+  const made = await owner.client.post<{ file: { id: string } }>(`/api/rooms/${room.roomId}/files`, { size: 16 });
+  if (ready) await send(owner.client, { method: 'PUT', path: filePut(made.body.file.id), bytes: new Uint8Array(16) });
+  return made.body.file.id;
+}
+const filePut = (id: string) => `/api/files/${id}/content?offset=0`;
+
+/** A pending friend request from a new user to the owner. */
+async function requestToOwner(): Promise<{ id: string; from: User }> {
+  const from = await newUser(t, uniq('asker'));
+  const sent = await from.client.post<{ request: { id: string } }>('/api/friends/requests', { username: 'owner' });
+  return { id: sent.body.request.id, from };
 }
 
-const ROOM_PROBES: Probe[] = [
-  { method: 'GET', path: (id) => `/api/rooms/${id}/keys` },
-  { method: 'GET', path: (id) => `/api/rooms/${id}/messages?after=0` },
-  { method: 'POST', path: (id) => `/api/rooms/${id}/messages`, body: (as) => envelopeFor(as.account, room) },
-  { method: 'POST', path: (id) => `/api/rooms/${id}/read`, body: () => ({ seq: 1 }) },
-  { method: 'GET', path: (id) => `/api/rooms/${id}/files` },
-  { method: 'POST', path: (id) => `/api/rooms/${id}/files`, body: () => ({ size: 100 }) },
-];
+/** The caller's own bundle re-sealed, signed over the one stored now. */
+async function bundleUpdate(user: User) {
+  const stored = await user.client.get<{ keyBundle: string }>('/api/account/bundle');
+  const previous = fromBase64(stored.body.keyBundle);
+  const next = sealKeyBundle(user.account.identity, user.account.wrapKey);
+  const signature = signBundleUpdate(user.account.identity, user.account.id, previous, next);
+  return { keyBundle: toBase64(next), replaces: toBase64(bundleDigest(previous)), signature: toBase64(signature) };
+}
 
-/** File routes, probed with a file of the room (its id stands where the room id would). */
-const FILE_PROBES: Probe[] = [
-  { method: 'GET', path: (id) => `/api/files/${id}` },
-  { method: 'GET', path: (id) => `/api/files/${id}/content` },
-  { method: 'PUT', path: (id) => `/api/files/${id}/content?offset=0` },
-  { method: 'DELETE', path: (id) => `/api/files/${id}` },
-];
+/** The id of a second session of the owner (made for the occasion). */
+async function ownersOtherSession(): Promise<string> {
+  const other = t.client();
+  await logIn(other, owner.account);
+  const list = await other.get<{ sessions: { id: string; current: boolean }[] }>('/api/account/sessions');
+  return list.body.sessions.find((s) => s.current)!.id;
+}
 
-function routeTable(): string[] {
-  const server = t.app.getHttpAdapter().getInstance() as {
-    router?: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+const OWN = 'each signed-in caller acts on their own account only';
+
+const MATRIX: Record<string, Entry> = {
+  'GET /api/health': { call: () => get('/api/health'), expect: [200, 200, 200, 200], why: 'public' },
+  'GET /api/config': { call: () => get('/api/config'), expect: [200, 200, 200, 200], why: 'public' },
+  'POST /api/auth/kdf': {
+    call: () => post('/api/auth/kdf', { username: 'owner' }),
+    expect: [200, 200, 200, 200],
+    why: 'public (unknown names get decoy salts)',
+  },
+  'POST /api/auth/signup': {
+    call: async () => post('/api/auth/signup', (await makeAccount(uniq('newcomer'))).signupBody),
+    expect: [201, 201, 201, 201],
+    why: 'public (registration is open in this test)',
+  },
+  'POST /api/auth/login': {
+    call: (_role, caller) => {
+      const account = (caller ?? owner).account;
+      return post('/api/auth/login', { username: account.username, authKey: toBase64(account.authKey) });
+    },
+    expect: [200, 200, 200, 200],
+    why: 'public: whoever holds the auth key',
+  },
+  'POST /api/auth/logout': {
+    call: () => post('/api/auth/logout'),
+    expect: [401, 204, 204, 204],
+    throwaway: 'session',
+    why: OWN,
+  },
+  'POST /api/auth/logout-all': {
+    call: () => post('/api/auth/logout-all'),
+    expect: [401, 204, 204, 204],
+    throwaway: 'user',
+    why: OWN,
+  },
+  'GET /api/account': { call: () => get('/api/account'), expect: [401, 200, 200, 200], why: OWN },
+  'GET /api/account/bundle': { call: () => get('/api/account/bundle'), expect: [401, 200, 200, 200], why: OWN },
+  'POST /api/account/bundle': {
+    call: async (_role, caller) => post('/api/account/bundle', await bundleUpdate(caller ?? owner)),
+    expect: [401, 204, 204, 204],
+    why: OWN,
+  },
+  'POST /api/account/passphrase': {
+    call: (_role, caller) => {
+      const account = (caller ?? owner).account;
+      return post('/api/account/passphrase', {
+        currentAuthKey: toBase64(account.authKey),
+        kdfParams: account.signupBody['kdfParams'],
+        authKey: toBase64(randomBytes(32)),
+        keyBundle: account.signupBody['keyBundle'],
+      });
+    },
+    expect: [401, 200, 200, 200],
+    throwaway: 'user',
+    why: OWN,
+  },
+  'GET /api/account/sessions': { call: () => get('/api/account/sessions'), expect: [401, 200, 200, 200], why: OWN },
+  'DELETE /api/account/sessions/:id': {
+    call: async () => del(`/api/account/sessions/${await ownersOtherSession()}`),
+    expect: [401, 404, 404, 204],
+  },
+  'GET /api/invites': { call: () => get('/api/invites'), expect: [401, 200, 200, 200], why: OWN },
+  'POST /api/invites': { call: () => post('/api/invites'), expect: [401, 201, 201, 201], why: OWN },
+  'DELETE /api/invites/:id': {
+    call: async () => {
+      const made = await owner.client.post<{ invite: { id: string } }>('/api/invites');
+      return del(`/api/invites/${made.body.invite.id}`);
+    },
+    expect: [401, 404, 404, 204],
+  },
+  'GET /api/friends': { call: () => get('/api/friends'), expect: [401, 200, 200, 200], why: OWN },
+  'POST /api/friends/requests': {
+    // Outsiders ask the owner; the owner asks someone new.
+    call: async (role) =>
+      post('/api/friends/requests', {
+        username: role === 'member' ? (await newUser(t, uniq('asked'))).account.username : 'owner',
+      }),
+    expect: [401, 201, 201, 201],
+    why: 'anyone may ask anyone; a blocked sender is answered alike but the owner never sees it (checked below)',
+  },
+  'POST /api/friends/requests/:id/accept': {
+    call: async (role, caller) => {
+      const request = await requestToOwner();
+      const accepter = role === 'member' ? owner : (caller ?? owner);
+      return post(`/api/friends/requests/${request.id}/accept`, acceptBody(accepter, request.from).body);
+    },
+    expect: [401, 404, 404, 201],
+  },
+  'DELETE /api/friends/requests/:id': {
+    call: async () => del(`/api/friends/requests/${(await requestToOwner()).id}`),
+    expect: [401, 404, 404, 204],
+  },
+  'DELETE /api/friends/:userId': {
+    // Outsiders try to end the owner's friendship; the owner ends a new one.
+    call: async (role) => {
+      if (role !== 'member') return del(`/api/friends/${friend.account.id}`);
+      const pal = await newUser(t, uniq('pal'));
+      await befriend(owner, pal);
+      return del(`/api/friends/${pal.account.id}`);
+    },
+    expect: [401, 404, 404, 204],
+  },
+  'POST /api/blocks': {
+    call: async () => post('/api/blocks', { username: (await newUser(t, uniq('pest'))).account.username }),
+    expect: [401, 201, 201, 201],
+    why: OWN,
+  },
+  'DELETE /api/blocks/:userId': {
+    // Outsiders try to lift the owner's block; the owner lifts a new one.
+    call: async (role) => {
+      if (role !== 'member') return del(`/api/blocks/${blocked.account.id}`);
+      const pest = await newUser(t, uniq('pest'));
+      await owner.client.post('/api/blocks', { username: pest.account.username });
+      return del(`/api/blocks/${pest.account.id}`);
+    },
+    expect: [401, 404, 404, 204],
+  },
+  'GET /api/rooms': { call: () => get('/api/rooms'), expect: [401, 200, 200, 200], why: OWN },
+  'GET /api/rooms/:id/keys': {
+    call: () => get(`/api/rooms/${room.roomId}/keys`),
+    expect: [401, 404, 404, 200],
+    coMember: 200,
+  },
+  'GET /api/rooms/:id/messages': {
+    call: () => get(`/api/rooms/${room.roomId}/messages?after=0`),
+    expect: [401, 404, 404, 200],
+    coMember: 200,
+  },
+  'POST /api/rooms/:id/messages': {
+    call: (_role, caller) => post(`/api/rooms/${room.roomId}/messages`, envelopeFor((caller ?? owner).account, room)),
+    expect: [401, 404, 404, 201],
+    coMember: 201,
+  },
+  'POST /api/rooms/:id/read': {
+    call: () => post(`/api/rooms/${room.roomId}/read`, { seq: 1 }),
+    expect: [401, 404, 404, 200],
+    coMember: 200,
+  },
+  'GET /api/rooms/:id/files': {
+    call: () => get(`/api/rooms/${room.roomId}/files`),
+    expect: [401, 404, 404, 200],
+    coMember: 200,
+  },
+  'POST /api/rooms/:id/files': {
+    call: () => post(`/api/rooms/${room.roomId}/files`, { size: 100 }),
+    expect: [401, 404, 404, 201],
+    coMember: 201,
+  },
+  'GET /api/files/:fileId': {
+    call: async () => get(`/api/files/${await ownersFile(false)}`),
+    expect: [401, 404, 404, 200],
+    coMember: 200,
+  },
+  'GET /api/files/:fileId/content': {
+    call: async () => get(`/api/files/${await ownersFile(true)}/content`),
+    expect: [401, 404, 404, 200],
+    coMember: 200,
+  },
+  'PUT /api/files/:fileId/content': {
+    call: async () => ({ method: 'PUT', path: filePut(await ownersFile(false)), bytes: new Uint8Array(16) }),
+    expect: [401, 404, 404, 200],
+    coMember: 403,
+  },
+  'DELETE /api/files/:fileId': {
+    call: async () => del(`/api/files/${await ownersFile(false)}`),
+    expect: [401, 404, 404, 204],
+    coMember: 403,
+  },
+};
+
+interface EventEntry {
+  payload: (caller: User) => unknown;
+  /** Expected ack status as stranger, blocked user and member; anonymous sockets are refused at the handshake. */
+  expect: [number, number, number];
+}
+
+const EVENTS: Record<string, EventEntry> = {
+  'message:send': {
+    payload: (caller) => ({ roomId: room.roomId, ...envelopeFor(caller.account, room) }),
+    expect: [404, 404, 201],
+  },
+};
+
+/** A client of its own (so a Set-Cookie answer does not change the shared one). */
+function clientOf(user: User | null): TestClient {
+  const client = t.client();
+  client.cookie = user?.client.cookie;
+  return client;
+}
+
+async function callerFor(role: Role, entry: Entry): Promise<User | null> {
+  const user = { anonymous: null, stranger, blocked, member: owner }[role];
+  if (!user || !entry.throwaway) return user;
+  if (entry.throwaway === 'session') {
+    const client = t.client();
+    await logIn(client, user.account);
+    return { client, account: user.account };
+  }
+  const fresh = await newUser(t, uniq(role));
+  if (role === 'blocked') await owner.client.post('/api/blocks', { username: fresh.account.username });
+  return fresh;
+}
+
+/** Sends JSON or raw bytes; a non-JSON answer (file content) reads as an empty body. */
+async function send(client: TestClient, call: Call): Promise<{ status: number; body: Record<string, unknown> }> {
+  const headers: Record<string, string> = client.cookie ? { cookie: client.cookie } : {};
+  let body: BodyInit | undefined;
+  if (call.bytes) [headers['content-type'], body] = ['application/octet-stream', call.bytes];
+  else if (call.body !== undefined) [headers['content-type'], body] = ['application/json', JSON.stringify(call.body)];
+  const res = await fetch(t.baseUrl + call.path, { method: call.method, headers, body });
+  const json = res.headers.get('content-type')?.startsWith('application/json');
+  return {
+    status: res.status,
+    body: json ? ((await res.json()) as Record<string, unknown>) : (await res.arrayBuffer(), {}),
   };
-  return (server.router?.stack ?? [])
-    .filter((layer) => layer.route)
-    .flatMap((layer) => Object.keys(layer.route!.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`));
 }
 
-const call = (client: TestClient, probe: Probe, as: User | null, roomId: string) =>
-  client.request(probe.method, probe.path(roomId), probe.body && as ? probe.body(as) : probe.body?.(owner));
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
-async function snapshot() {
-  const page = await owner.client.get<{ messages: unknown[] }>(`/api/rooms/${room.roomId}/messages`);
-  const rooms = await owner.client.get<{ rooms: { id: string; lastReadSeq: number }[] }>('/api/rooms');
-  return { messages: page.body.messages, rooms: rooms.body.rooms };
+/** Tries `call` as `caller` and checks the answer, and that a refusal changed nothing. */
+async function check(label: string, caller: User | null, call: Call, expected: number, outsider: boolean) {
+  const before = await state.snapshot();
+  const res = await send(clientOf(caller), call);
+  expect(res.status, `${label}: ${JSON.stringify(res.body)}`).toBe(expected);
+  if (outsider) expect(JSON.stringify(res.body), `${label} leaks the owner's room`).not.toContain(room.roomId);
+  if (expected < 400) return;
+  expect(res.body, label).toEqual({
+    statusCode: expected,
+    error: expect.any(String),
+    code: expected === 401 ? 'not_logged_in' : expect.any(String),
+    message: expect.stringMatching(/^[A-Z].*\.$/),
+  });
+  expect(await state.snapshot(), `${label} changed stored state`).toEqual(before);
+  if (expected === 404) {
+    // The same caller asking about ids that do not exist gets the very same answer.
+    const missing = { ...call, path: call.path.replace(UUID, () => newUuid()) };
+    expect((await send(clientOf(caller), missing)).body, `${label} vs. a missing id`).toEqual(res.body);
+  }
 }
 
-describe('conversation access', () => {
-  it('covers every room- and file-scoped route the app serves', () => {
-    const scoped = routeTable().filter((r) => r.includes('/api/rooms/:id') || r.includes('/api/files/'));
-    const probed = [
-      ...ROOM_PROBES.map((p) => `${p.method} ${p.path(':id').replace(/\?.*/, '')}`),
-      ...FILE_PROBES.map((p) => `${p.method} ${p.path(':fileId').replace(/\?.*/, '')}`),
-    ];
-    expect(scoped.sort()).toEqual(probed.sort());
+describe('authorization matrix', () => {
+  it('has an entry for every route the app serves and every event its gateways take', () => {
+    expect(Object.keys(MATRIX).sort()).toEqual(routeTable(t.app).sort());
+    expect(Object.keys(EVENTS).sort()).toEqual(gatewayEvents(t.app));
   });
 
-  it("answers outsiders about a room's file exactly like a missing file", async () => {
-    const created = await owner.client.post<{ file: { id: string } }>(`/api/rooms/${room.roomId}/files`, { size: 100 });
-    const missing = '00000000-0000-4000-8000-000000000002';
-    for (const probe of FILE_PROBES) {
-      const asMissing = await owner.client.request(probe.method, probe.path(missing));
-      for (const outsider of [stranger, blocked]) {
-        const res = await outsider.client.request(probe.method, probe.path(created.body.file.id));
-        expect(res.status, `${probe.method} ${probe.path(':fileId')} as ${outsider.account.username}`).toBe(404);
-        expect(res.body).toEqual(asMissing.body);
+  it('says why, wherever someone other than the member may succeed', () => {
+    for (const [route, entry] of Object.entries(MATRIX)) {
+      if (entry.expect.slice(0, 3).some((status) => status < 400)) expect(entry.why, route).toBeTruthy();
+    }
+  });
+
+  for (const [route, entry] of Object.entries(MATRIX)) {
+    it(`${route}: ${entry.expect.join(' / ')}${entry.coMember ? `, co-member ${entry.coMember}` : ''}`, async () => {
+      for (const [i, role] of ROLES.entries()) {
+        const caller = await callerFor(role, entry);
+        const call = await entry.call(role, caller);
+        await check(`${route} as ${role}`, caller, call, entry.expect[i]!, role === 'stranger' || role === 'blocked');
       }
-      expect((await t.client().request(probe.method, probe.path(created.body.file.id))).status).toBe(401);
-    }
-    expect((await owner.client.get<{ file: { id: string } }>(`/api/files/${created.body.file.id}`)).status).toBe(200);
-  });
-
-  it('answers strangers and blocked users exactly like a missing room, and changes nothing', async () => {
-    const before = await snapshot();
-    const missing = '00000000-0000-4000-8000-000000000001';
-    for (const probe of ROOM_PROBES) {
-      const asMissing = await call(owner.client, probe, owner, missing);
-      for (const outsider of [stranger, blocked]) {
-        const res = await call(outsider.client, probe, outsider, room.roomId);
-        expect(res.status, `${probe.method} ${probe.path(':id')} as ${outsider.account.username}`).toBe(404);
-        expect(res.body).toEqual(asMissing.body);
+      if (entry.coMember !== undefined) {
+        await check(`${route} as co-member`, friend, await entry.call('member', friend), entry.coMember, false);
       }
-    }
-    expect(await snapshot()).toEqual(before);
-  });
-
-  it('answers anonymous callers 401', async () => {
-    for (const probe of ROOM_PROBES) {
-      const res = await call(t.client(), probe, null, room.roomId);
-      expect(res.status, `${probe.method} ${probe.path(':id')}`).toBe(401);
-    }
-  });
-
-  it('refuses the message:send event from outsiders, and delivers nothing to them', async () => {
-    const strangerSocket = await connectSocket(t.baseUrl, stranger.client);
-    const delivered: unknown[] = [];
-    strangerSocket.on('message:new', (m) => delivered.push(m));
-    const ack = await emitWithAck(strangerSocket, 'message:send', {
-      roomId: room.roomId,
-      ...envelopeFor(stranger.account, room),
     });
-    expect(ack).toMatchObject({ ok: false, status: 404, code: 'not_found' });
-    await owner.client.post(`/api/rooms/${room.roomId}/messages`, envelopeFor(owner.account, room));
-    await new Promise((r) => setTimeout(r, 300));
-    expect(delivered).toEqual([]);
-    strangerSocket.close();
-  });
+  }
 
-  it('lets members do all of it', async () => {
-    for (const probe of ROOM_PROBES) {
-      const res = await call(friend.client, probe, friend, room.roomId);
-      expect(res.status, `${probe.method} ${probe.path(':id')}`).toBeLessThan(300);
-    }
-  });
-
-  it("does not let anyone touch another pair's friend requests or friendships", async () => {
-    const request = await stranger.client.post<{ request: { id: string } }>('/api/friends/requests', {
-      username: 'friend',
+  for (const [event, entry] of Object.entries(EVENTS)) {
+    it(`${event} (WebSocket): refused / ${entry.expect.join(' / ')}`, async () => {
+      await expect(connectSocket(t.baseUrl, t.client())).rejects.toThrow('not_logged_in');
+      const callers = [stranger, blocked, owner];
+      for (const [i, caller] of callers.entries()) {
+        const socket = await connectSocket(t.baseUrl, caller.client);
+        try {
+          const before = await state.snapshot();
+          const ack = await emitWithAck<{ ok: boolean; status?: number; message?: unknown }>(
+            socket,
+            event,
+            entry.payload(caller),
+          );
+          const expected = entry.expect[i]!;
+          if (expected < 400) {
+            expect(ack.ok, `${event} as ${caller.account.username}`).toBe(true);
+          } else {
+            expect(ack, `${event} as ${caller.account.username}`).toMatchObject({ ok: false, status: expected });
+            expect(await state.snapshot()).toEqual(before);
+          }
+        } finally {
+          socket.close();
+        }
+      }
     });
-    for (const [method, path] of [
-      ['DELETE', `/api/friends/requests/${request.body.request.id}`],
-      ['DELETE', `/api/friends/${friend.account.id}`],
-    ] as const) {
-      expect((await blocked.client.request(method, path)).status, `${method} ${path}`).toBe(404);
+  }
+});
+
+describe('what outsiders never see', () => {
+  it("a blocked sender's friend request is answered alike but never reaches the owner", async () => {
+    const pest = await newUser(t, uniq('pest'));
+    await owner.client.post('/api/blocks', { username: pest.account.username });
+    const sent = await pest.client.post('/api/friends/requests', { username: 'owner' });
+    expect(sent.status).toBe(201);
+    const overview = await owner.client.get<{ incoming: { user: { username: string } }[] }>('/api/friends');
+    expect(overview.body.incoming.map((r) => r.user.username)).not.toContain(pest.account.username);
+  });
+
+  it('room messages are delivered to members only', async () => {
+    const sockets = await Promise.all([owner, stranger, blocked].map((u) => connectSocket(t.baseUrl, u.client)));
+    try {
+      const [toOwner, toStranger, toBlocked] = sockets.map((s) => collect(s, 'message:new'));
+      await friend.client.post(`/api/rooms/${room.roomId}/messages`, envelopeFor(friend.account, room));
+      await until(() => toOwner!.length === 1);
+      // A later event to the outsiders themselves proves their sockets were listening.
+      const pal = await newUser(t, uniq('late'));
+      const palRoom = await befriend(stranger, pal);
+      const blockedPalRoom = await befriend(blocked, await newUser(t, uniq('late')));
+      await pal.client.post(`/api/rooms/${palRoom.roomId}/messages`, envelopeFor(pal.account, palRoom));
+      await blocked.client.post(
+        `/api/rooms/${blockedPalRoom.roomId}/messages`,
+        envelopeFor(blocked.account, blockedPalRoom),
+      );
+      await until(() => toStranger!.length === 1 && toBlocked!.length === 1);
+      expect(toStranger!.map((m) => (m as { roomId: string }).roomId)).toEqual([palRoom.roomId]);
+      expect(toBlocked!.map((m) => (m as { roomId: string }).roomId)).toEqual([blockedPalRoom.roomId]);
+    } finally {
+      sockets.forEach((s) => s.close());
     }
-    expect((await friend.client.get<{ incoming: unknown[] }>('/api/friends')).body.incoming).toHaveLength(1);
   });
 });

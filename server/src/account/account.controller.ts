@@ -8,13 +8,16 @@ import { uuid } from '../common/schemas.js';
 import { passphraseChangeRequest, type PassphraseChangeRequest } from '../auth/auth.schemas.js';
 import { userView } from '../users/user.view.js';
 import { AccountService } from './account.service.js';
+import { bundleUpdateRequest, type BundleUpdateRequest } from './account.schemas.js';
 
 @Controller('api/account')
 export class AccountController {
   private readonly changeBody: ZodBody<ReturnType<typeof passphraseChangeRequest>>;
+  private readonly bundleBody: ZodBody<ReturnType<typeof bundleUpdateRequest>>;
 
   constructor(private readonly account: AccountService) {
     this.changeBody = new ZodBody(passphraseChangeRequest(account.maxBundleBytes));
+    this.bundleBody = new ZodBody(bundleUpdateRequest(account.maxBundleBytes));
   }
 
   @Get()
@@ -26,6 +29,12 @@ export class AccountController {
   async bundle(@CurrentActor() actor: Actor) {
     const user = await this.account.me(actor);
     return { kdfParams: toBase64(user.kdfParams), keyBundle: toBase64(user.keyBundle) };
+  }
+
+  @Post('bundle')
+  @HttpCode(204)
+  async replaceBundle(@CurrentActor() actor: Actor, @Body() raw: unknown) {
+    await this.account.replaceBundle(actor, this.bundleBody.transform(raw) as BundleUpdateRequest);
   }
 
   @Post('passphrase')

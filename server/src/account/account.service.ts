@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '../config/config.js';
 import type { Actor } from '../access/actor.js';
-import { notFound, unauthorized } from '../common/api-error.js';
+import { decodePublicKeys, equalBytes, bundleDigest, verifyBundleUpdate } from '@onionchat/protocol';
+import { badRequest, conflict, notFound, unauthorized } from '../common/api-error.js';
 import { AuthService } from '../auth/auth.service.js';
 import { hashAuthKey } from '../auth/auth-hash.js';
 import { checkKdfParams } from '../auth/records.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import type { PassphraseChangeRequest } from '../auth/auth.schemas.js';
+import type { BundleUpdateRequest } from './account.schemas.js';
 import { UsersRepository } from '../users/users.repository.js';
 
 @Injectable()
@@ -42,6 +44,23 @@ export class AccountService {
     return user;
   }
 
+  /**
+   * A re-sealed bundle (the client's contact pins changed). The server cannot read
+   * it, so it checks what it can: the account's own signing key signed this exact
+   * replacement of the bundle stored now. A stolen session cannot overwrite the
+   * keys, and a stale or replayed update is refused with 409 for the client to merge.
+   */
+  async replaceBundle(actor: Actor, body: BundleUpdateRequest): Promise<void> {
+    const user = await this.me(actor);
+    const current = new Uint8Array(user.keyBundle);
+    if (!equalBytes(bundleDigest(current), body.replaces)) throw bundleChanged();
+    const { signPublicKey } = decodePublicKeys(new Uint8Array(user.publicKeys), user.username);
+    if (!verifyBundleUpdate(signPublicKey, user.id, current, body.keyBundle, body.signature)) {
+      throw badRequest('The key bundle update is not signed by this account’s key.', 'bad_signature');
+    }
+    if (!(await this.users.replaceBundle(user.id, current, body.keyBundle))) throw bundleChanged();
+  }
+
   async sessionsOf(actor: Actor) {
     const sessions = await this.sessions.list(actor);
     return sessions.map((s) => ({ ...s, current: s.id === actor.sessionId }));
@@ -54,4 +73,11 @@ export class AccountService {
   get maxBundleBytes(): number {
     return this.config.KEY_BUNDLE_MAX_BYTES;
   }
+}
+
+function bundleChanged() {
+  return conflict(
+    'bundle_changed',
+    'Your keys were updated from another session meanwhile. Reload them and try again.',
+  );
 }

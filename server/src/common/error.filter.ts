@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { ApiError } from './api-error.js';
 import { sendNotFoundPage } from '../web/static.js';
+import { databaseUnavailable, isDatabaseUnavailable } from '../db/database-unavailable.js';
 
 interface ErrorBody {
   statusCode: number;
@@ -44,10 +45,18 @@ export class ErrorFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request>();
-    const answer = err instanceof HttpException ? fromHttpException(err) : this.internal(err);
+    const known = this.unavailable(err) ?? err;
+    const answer = known instanceof HttpException ? fromHttpException(known) : this.internal(known);
     if (answer.statusCode === 404 && sendNotFoundPage(req, res)) return;
-    if (err instanceof ApiError) res.set(err.headers);
+    if (known instanceof ApiError) res.set(known.headers);
     if (!res.headersSent) res.status(answer.statusCode).json(answer);
+  }
+
+  /** A lost database is the operator's problem, not a bug: 503, and one line without the driver's details. */
+  private unavailable(err: unknown): ApiError | undefined {
+    if (!isDatabaseUnavailable(err)) return undefined;
+    this.logger.warn('database unavailable; answered 503');
+    return databaseUnavailable();
   }
 
   private internal(err: unknown): ErrorBody {

@@ -2,7 +2,12 @@
 // from tor on loopback, so client addresses mean nothing: limits are keyed by session,
 // by target account (login guesses) or shared by all anonymous callers.
 import { Injectable, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions } from '@nestjs/throttler';
+import {
+  ThrottlerGuard,
+  type ThrottlerLimitDetail,
+  type ThrottlerModuleOptions,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
 import { hashToken } from '../security/tokens.js';
 import { normalizeUsername } from '@onionchat/protocol';
 import { ApiError } from './api-error.js';
@@ -30,13 +35,17 @@ function sessionTracker(req: Record<string, unknown>): string {
 }
 
 function accountTracker(req: Record<string, unknown>): string {
-  const body = req['body'] as { username?: unknown } | undefined;
-  return `login:${normalizeUsername(String(body?.username ?? ''))}`;
+  // Runs before validation: a username that is not a string (an array, an object with
+  // a hostile toString) must not throw here; validation refuses it right after.
+  const name = (req['body'] as { username?: unknown } | undefined)?.username;
+  return `login:${normalizeUsername(typeof name === 'string' ? name : '')}`;
 }
 
-export function throttlerOptions(config: Config): ThrottlerModuleOptions {
+/** `storage` is shared by all instances (Redis) when given; otherwise counters stay in this process. */
+export function throttlerOptions(config: Config, storage?: ThrottlerStorage): ThrottlerModuleOptions {
   return {
     setHeaders: false,
+    ...(storage ? { storage } : {}),
     throttlers: [
       { name: 'api', ttl: MINUTE, limit: config.RATE_API_PER_MINUTE, getTracker: sessionTracker },
       {

@@ -12,20 +12,29 @@ function hasBody(req: Request): boolean {
 }
 
 /** Encrypted file content is the one body that is not JSON. */
-function isFileUpload(req: Request): boolean {
-  return (
-    req.method === 'PUT' &&
-    /^\/api\/files\/[^/]+\/content$/.test(req.path) &&
-    req.is('application/octet-stream') === 'application/octet-stream'
-  );
+function isUploadPath(req: Request): boolean {
+  return req.method === 'PUT' && /^\/api\/files\/[^/]+\/content$/.test(req.path);
 }
+
+const isOctetStream = (req: Request) => req.is('application/octet-stream') === 'application/octet-stream';
 
 export function requestHygiene(req: Request, _res: Response, next: NextFunction): void {
   if (SAFE_METHODS.has(req.method)) return next();
   if (!isSameOrigin(req.headers)) {
     return next(new ApiError(403, 'bad_origin', 'This request came from another site and was refused.'));
   }
-  if (hasBody(req) && !req.is('application/json') && !isFileUpload(req)) {
+  if (!hasBody(req)) return next();
+  // An upload parsed as JSON would reach the handler with its content already consumed.
+  if (isUploadPath(req) && !isOctetStream(req)) {
+    return next(
+      new ApiError(
+        415,
+        'unsupported_media_type',
+        'Send file content as raw bytes (Content-Type: application/octet-stream).',
+      ),
+    );
+  }
+  if (!isUploadPath(req) && !req.is('application/json')) {
     return next(new ApiError(415, 'unsupported_media_type', 'Send the body as JSON (Content-Type: application/json).'));
   }
   next();

@@ -42,3 +42,12 @@ export const username = z
 export const AUTH_KEY_BYTES = 32;
 export const authKey = base64Bytes(AUTH_KEY_BYTES, AUTH_KEY_BYTES);
 export const uuid = z.uuid('is not a valid id');
+
+/** A number in a query string: plain decimal digits (no sign, exponent, hex or blanks), then checked as a number. */
+export function queryNumber<T extends z.ZodType<unknown, number>>(then: T) {
+  return z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be given once') })
+    .regex(/^\d{1,16}$/, 'must be a whole number, not negative')
+    .transform(Number)
+    .pipe(then);
+}

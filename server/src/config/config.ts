@@ -46,6 +46,9 @@ const schema = z.object({
   RATE_API_PER_MINUTE: int(600, 1),
   RATE_FRIEND_REQUESTS_PER_HOUR: int(30, 1),
   RATE_MESSAGES_PER_MINUTE: int(120, 1),
+  RATE_UPLOAD_REQUESTS_PER_MINUTE: int(300, 1),
+  RATE_NEW_FILES_PER_HOUR: int(300, 1),
+  WS_CONNECTIONS_PER_USER: int(20, 1),
   MESSAGE_MAX_BYTES: int(MESSAGE_MAX_ENVELOPE_BYTES, 256).pipe(z.number().max(MESSAGE_MAX_ENVELOPE_BYTES)),
   MESSAGES_PAGE_MAX: int(200, 1),
   WS_MAX_FRAME_BYTES: int(256 * 1024, 1024),
@@ -55,6 +58,27 @@ const schema = z.object({
   UPLOAD_REQUEST_MAX_BYTES: int(8 * 1024 ** 2, 1024),
   UPLOAD_TTL_MINUTES: int(60, 1),
   FILE_SWEEP_SECONDS: int(60, 1),
+  /** Where encrypted file bytes live: this machine's disk, or an S3-compatible store shared by all instances. */
+  FILE_STORAGE: z.enum(['local', 's3']).default('local'),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z.string().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: flag,
+  S3_KEY_PREFIX: z.string().default(''),
+  S3_PART_BYTES: int(1024 ** 2, 1024),
+  S3_TIMEOUT_SECONDS: int(30, 1),
+  /** Shared state for several instances (live fan-out, rate limits, upload locks); unset = one instance, in memory. */
+  REDIS_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
+  /** Prepended to every Redis key and channel, so several deployments can share one Redis. */
+  REDIS_PREFIX: z.string().min(1).default('onionchat:'),
   AUTH_HASH_LOG_N: int(14, 10),
   AUTH_HASH_R: int(8, 1),
   AUTH_HASH_P: int(5, 1),
@@ -76,7 +100,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         'loopback; set ALLOW_PUBLIC_BIND=1 only inside a private network such as Docker.',
     );
   }
+  checkFileStorage(config);
   return config;
+}
+
+function checkFileStorage(config: Config): void {
+  if (config.FILE_STORAGE !== 's3') return;
+  const missing = (['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !config[k]);
+  if (missing.length) throw new Error(`invalid configuration:\n  FILE_STORAGE=s3 needs ${missing.join(', ')}`);
 }
 
 export function isLoopback(host: string): boolean {

@@ -1,8 +1,16 @@
 // Where encrypted file bytes live. The service streams through this interface and never
 // holds a whole file; local disk is the default, and an object store can implement it.
 import type { Readable } from 'node:stream';
+import { ApiError } from '../common/api-error.js';
 
 export const FILE_STORAGE = Symbol('FILE_STORAGE');
+
+/** The store itself failed (not the client): answered as 503 so the client retries later. */
+export class StorageUnavailableError extends ApiError {
+  constructor() {
+    super(503, 'storage_unavailable', 'File storage cannot be reached right now. Try again in a moment.');
+  }
+}
 
 export interface StoredObject {
   id: string;

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { CurrentActor, type Actor } from '../access/actor.js';
 import { ZodBody } from '../common/zod-body.pipe.js';
-import { uuid } from '../common/schemas.js';
+import { queryNumber, uuid } from '../common/schemas.js';
 import { FilesService } from './files.service.js';
 
 const id = new ZodBody(uuid);
@@ -14,9 +14,7 @@ const createBody = z.object({
     .min(16, 'is too small to be an encrypted file')
     .max(Number.MAX_SAFE_INTEGER),
 });
-const offsetQuery = z.object({
-  offset: z.coerce.number().int().min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER),
-});
+const offsetQuery = z.object({ offset: queryNumber(z.number().max(Number.MAX_SAFE_INTEGER)) });
 
 @Controller('api')
 export class FilesController {

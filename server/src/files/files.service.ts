@@ -3,33 +3,35 @@
 // nothing holds a whole file in memory.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { pipeline as pipelineCallback } from 'node:stream';
+import { once } from 'node:events';
+import { pipeline as pipelineCallback, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CONFIG, type Config } from '../config/config.js';
 import type { Actor } from '../access/actor.js';
 import { AccessPolicy } from '../access/access.policy.js';
-import { ApiError, badRequest, conflict, forbidden } from '../common/api-error.js';
+import { ApiError, badRequest, conflict, forbidden, notFound } from '../common/api-error.js';
+import { RateLimiter } from '../common/rate-limiter.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { ByteLimitError, byteLimit } from './byte-limit.js';
-import { FILE_STORAGE, type FileStorage } from './file-storage.js';
+import { FILE_STORAGE, StorageUnavailableError, type FileStorage } from './file-storage.js';
 import { FilesRepository } from './files.repository.js';
+import { UPLOAD_LOCKS, type UploadLocks } from './upload-locks.js';
 import { fileView, type FileRow } from './file.view.js';
 
 const MINUTE = 60_000;
 
 @Injectable()
 export class FilesService {
-  /** One write at a time per file in this process; the database guards across processes. */
-  private readonly writing = new Set<string>();
-
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
+    @Inject(UPLOAD_LOCKS) private readonly locks: UploadLocks,
     private readonly access: AccessPolicy,
     private readonly files: FilesRepository,
     private readonly rooms: RoomsRepository,
     private readonly realtime: RealtimeService,
+    private readonly limiter: RateLimiter,
   ) {}
 
   async create(actor: Actor, roomId: string, size: number) {
@@ -45,6 +47,14 @@ export class FilesService {
         `This file would take you past your storage quota of ${mib(this.config.FILE_QUOTA_BYTES)} (${mib(Number(held))} used). Delete some files first.`,
       );
     }
+    // The quota bounds bytes; this bounds rows (many tiny files) and churn (create, delete, repeat).
+    await this.limiter.consume(
+      'new-files',
+      actor.userId,
+      this.config.RATE_NEW_FILES_PER_HOUR,
+      60 * MINUTE,
+      'You are starting too many file uploads',
+    );
     const file = await this.files.create(roomId, actor.userId, BigInt(size), this.expiry());
     return { file: fileView(file), maxRequestBytes: this.config.UPLOAD_REQUEST_MAX_BYTES };
   }
@@ -63,16 +73,23 @@ export class FilesService {
     if (file.uploaderId !== actor.userId)
       throw forbidden('not_yours', 'Only the person uploading a file can add to it.');
     if (file.status !== 'uploading') throw conflict('already_complete', 'This file is already complete.');
-    if (BigInt(offset) !== file.received) {
-      throw conflict('wrong_offset', `The server has ${file.received} bytes of this file; continue from there.`);
-    }
-    if (this.writing.has(fileId)) throw conflict('busy', 'Another upload request for this file is still running.');
-    this.writing.add(fileId);
+    // Each request carries at most UPLOAD_REQUEST_MAX_BYTES, so this also bounds bytes per minute.
+    await this.limiter.consume(
+      'uploads',
+      actor.userId,
+      this.config.RATE_UPLOAD_REQUESTS_PER_MINUTE,
+      MINUTE,
+      'You are uploading too fast',
+    );
+    // Held across instances; the conditional update in record() still refuses a stale offset.
+    const release = await this.locks.tryAcquire(fileId);
+    if (!release) throw conflict('busy', 'Another upload request for this file is still running.');
     try {
-      const written = await this.store(file, offset, req);
-      return await this.record(file, offset, written);
+      const current = await this.underLock(fileId, offset);
+      const written = await this.store(current, offset, req);
+      return await this.record(current, offset, written);
     } finally {
-      this.writing.delete(fileId);
+      await release();
     }
   }
 
@@ -86,15 +103,17 @@ export class FilesService {
       throw new ApiError(416, 'bad_range', 'That byte range is not inside the file.');
     }
     const range = Array.isArray(ranges) && ranges.length === 1 ? ranges[0]! : { start: 0, end: size - 1 };
-    const partial = Array.isArray(ranges);
+    // Several disjoint ranges would need a multipart answer: the whole file is sent instead.
+    const partial = Array.isArray(ranges) && ranges.length === 1;
+    const body = size > 0 ? await opened(this.storage.read(file.id, range.start, range.end)) : undefined;
     res.status(partial ? 206 : 200);
     res.setHeader('Content-Type', 'application/octet-stream');
     res.setHeader('Content-Disposition', 'attachment; filename="encrypted.bin"');
     res.setHeader('Accept-Ranges', 'bytes');
     res.setHeader('Content-Length', String(size === 0 ? 0 : range.end - range.start + 1));
     if (partial) res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
-    if (size === 0) return void res.end();
-    await pipeline(this.storage.read(file.id, range.start, range.end), res).catch(() => res.destroy());
+    if (!body) return void res.end();
+    await pipeline(body, res).catch(() => res.destroy());
   }
 
   async remove(actor: Actor, fileId: string): Promise<void> {
@@ -102,7 +121,21 @@ export class FilesService {
     if (file.uploaderId !== actor.userId)
       throw forbidden('not_yours', 'Only the person who uploaded a file can delete it.');
     await this.files.delete(file.id);
-    await this.storage.delete(file.id);
+    // Once the record is gone the file is gone for everyone; the sweeper removes the bytes later.
+    await this.storage.delete(file.id).catch((err: unknown) => {
+      if (!(err instanceof StorageUnavailableError)) throw err;
+    });
+  }
+
+  /** Read again once locked: a request through another instance may have moved the upload meanwhile. */
+  private async underLock(fileId: string, offset: number): Promise<FileRow> {
+    const file = await this.files.findById(fileId);
+    if (!file) throw notFound('This file was deleted.');
+    if (file.status !== 'uploading') throw conflict('already_complete', 'This file is already complete.');
+    if (BigInt(offset) !== file.received) {
+      throw conflict('wrong_offset', `The server has ${file.received} bytes of this file; continue from there.`);
+    }
+    return file;
   }
 
   private async store(file: FileRow, offset: number, req: Request): Promise<number> {
@@ -118,6 +151,7 @@ export class FilesService {
       return await this.storage.write(file.id, offset, limited);
     } catch (err) {
       if (err instanceof ByteLimitError) throw this.tooMuch(remaining);
+      if (err instanceof StorageUnavailableError) throw err;
       throw new ApiError(400, 'upload_interrupted', 'The upload request was cut off; ask for the file and continue.');
     }
   }
@@ -148,6 +182,16 @@ export class FilesService {
   private expiry(): Date {
     return new Date(Date.now() + this.config.UPLOAD_TTL_MINUTES * MINUTE);
   }
+}
+
+/** Waits for the first bytes, so a store that cannot be reached is still answered with a 503. */
+async function opened(body: Readable): Promise<Readable> {
+  const failure = await once(body, 'readable').then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  if (failure instanceof StorageUnavailableError) throw failure;
+  return body;
 }
 
 function mib(bytes: number): string {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import path from 'node:path';
 import pg from 'pg';
 import { startTestApp, type TestApp } from '../../test-support/app.js';
+import { cutUpload, rawRequest, whenNotBusy } from '../../test-support/raw-http.js';
 import {
   befriend,
   collect,
@@ -41,21 +41,8 @@ interface FileInfo {
   status: string;
 }
 
-function raw(u: User, method: string, pathname: string, body?: Buffer, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; body: Buffer; headers: Record<string, unknown> }>((resolve, reject) => {
-    const { port } = new URL(t.baseUrl);
-    const req = request(
-      { host: '127.0.0.1', port, method, path: pathname, headers: { cookie: u.client.cookie ?? '', ...headers } },
-      (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (d: Buffer) => parts.push(d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts), headers: res.headers }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const raw = (u: User, method: string, pathname: string, body?: Buffer, headers?: Record<string, string>) =>
+  rawRequest(t.baseUrl, u.client.cookie, method, pathname, body, headers);
 
 const put = (u: User, fileId: string, offset: number, bytes: Buffer) =>
   raw(u, 'PUT', `/api/files/${fileId}/content?offset=${offset}`, bytes, { 'content-type': 'application/octet-stream' });
@@ -106,22 +93,10 @@ describe('uploads', () => {
     const id = body.file.id;
     expect((await put(ann, id, 0, bytes.subarray(0, 50_000))).status).toBe(200);
     // A request that dies half-way: send part of its body, then cut the connection.
-    await new Promise<void>((resolve) => {
-      const { port } = new URL(t.baseUrl);
-      const req = request({
-        host: '127.0.0.1',
-        port,
-        method: 'PUT',
-        path: `/api/files/${id}/content?offset=50000`,
-        headers: { cookie: ann.client.cookie!, 'content-type': 'application/octet-stream', 'content-length': '50000' },
-      });
-      req.on('error', () => resolve());
-      req.write(bytes.subarray(50_000, 70_000), () => setTimeout(() => req.destroy(), 100));
-      req.on('close', () => resolve());
-    });
+    await cutUpload(t.baseUrl, ann.client.cookie!, id, 50_000, 50_000, bytes.subarray(50_000, 70_000));
     const info = await ann.client.get<{ file: FileInfo }>(`/api/files/${id}`);
     expect(info.body.file.received).toBe(50_000);
-    expect((await put(ann, id, 0, bytes.subarray(0, 10))).body.toString()).toContain('wrong_offset');
+    expect((await whenNotBusy(() => put(ann, id, 0, bytes.subarray(0, 10)))).body.toString()).toContain('wrong_offset');
     expect((await put(ann, id, 50_000, bytes.subarray(50_000))).status).toBe(200);
     expect((await raw(ben, 'GET', `/api/files/${id}/content`)).body.equals(bytes)).toBe(true);
   });

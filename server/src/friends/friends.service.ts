@@ -53,8 +53,7 @@ export class FriendsService {
   }
 
   async request(actor: Actor, username: string) {
-    const target = await this.findUser(username);
-    if (target.id === actor.userId) throw badRequest("You can't send a friend request to yourself.", 'invalid_target');
+    // Every attempt counts, so the budget also bounds probing for who has an account.
     await this.limiter.consume(
       'friend-requests',
       actor.userId,
@@ -62,6 +61,8 @@ export class FriendsService {
       HOUR,
       'Too many friend requests',
     );
+    const target = await this.findUser(username);
+    if (target.id === actor.userId) throw badRequest("You can't send a friend request to yourself.", 'invalid_target');
     if (await this.blocks.exists(actor.userId, target.id)) {
       throw conflict('you_blocked', `You blocked ${target.username}. Unblock them first.`);
     }

@@ -1,17 +1,24 @@
 // Liveness and public settings. Deliberately says nothing identifying: no version,
-// host name, addresses or counts.
+// host name, addresses or counts. Health includes the database, so a load balancer or
+// an operator sees 503 while it is unreachable rather than a service that only looks up.
 import { Controller, Get, Inject } from '@nestjs/common';
 import { KDF_MIN_ITERATIONS } from '@onionchat/protocol';
 import { CONFIG, type Config } from '../config/config.js';
 import { Public } from '../access/actor.js';
+import { DatabaseProbe } from '../db/database-probe.js';
+import { databaseUnavailable } from '../db/database-unavailable.js';
 
 @Controller('api')
 export class HealthController {
-  constructor(@Inject(CONFIG) private readonly config: Config) {}
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly database: DatabaseProbe,
+  ) {}
 
   @Public()
   @Get('health')
-  health() {
+  async health() {
+    if (!(await this.database.answers())) throw databaseUnavailable();
     return { status: 'ok' };
   }
 

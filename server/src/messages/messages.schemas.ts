@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MESSAGE_MIN_ENVELOPE_BYTES } from '@onionchat/protocol';
-import { uuid } from '../common/schemas.js';
+import { queryNumber, uuid } from '../common/schemas.js';
 
 /** The envelope is checked for size in the service, where the limit is configured. */
 export const sendBody = z.object({
@@ -9,10 +9,14 @@ export const sendBody = z.object({
 });
 export const sendEvent = sendBody.extend({ roomId: uuid });
 
-const seq = z.coerce.number().int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER);
+const seq = z.number().int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER);
 
 export const pageQuery = z
-  .object({ after: seq.optional(), before: seq.optional(), limit: z.coerce.number().int().min(1).max(1000).optional() })
+  .object({
+    after: queryNumber(seq).optional(),
+    before: queryNumber(seq).optional(),
+    limit: queryNumber(z.number().min(1, 'must be at least 1').max(1000, 'must be at most 1000')).optional(),
+  })
   .refine((q) => q.after === undefined || q.before === undefined, 'give either after or before, not both');
 
 export const readBody = z.object({ seq });

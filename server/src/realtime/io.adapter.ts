@@ -1,10 +1,13 @@
 // socket.io settings that depend on configuration: path under /api, frame size limit,
-// no client script served, and no cross-origin handshakes.
+// no client script served, no cross-origin handshakes, and with Redis configured the
+// official Redis adapter, so a room emit reaches sockets on every instance.
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import type { Config } from '../config/config.js';
+import type { RedisConnections } from '../redis/redis-connections.js';
 import { allowedHostnames, hostnameOf } from '../security/host-check.js';
 import { isSameOrigin } from '../security/same-origin.js';
 
@@ -21,13 +24,14 @@ export class ConfiguredIoAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly config: Config,
+    private readonly redis: RedisConnections | null = null,
   ) {
     super(app);
     this.hosts = allowedHostnames(config.PUBLIC_ORIGIN, config.ALLOWED_HOSTS);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    return super.createIOServer(port, {
+    const server = super.createIOServer(port, {
       ...(options as ServerOptions),
       path: SOCKET_PATH,
       serveClient: false,
@@ -37,5 +41,11 @@ export class ConfiguredIoAdapter extends IoAdapter {
         callback(ok ? null : 'refused', ok);
       },
     }) as Server;
+    if (this.redis) {
+      // Answers to cross-instance requests (the connection count) go only to the asking instance.
+      const options = { key: `${this.redis.prefix}socket.io`, publishOnSpecificResponseChannel: true };
+      server.adapter(createAdapter(this.redis.pub, this.redis.sub, options));
+    }
+    return server;
   }
 }

@@ -1,6 +1,7 @@
 // Pushes events to connected clients. Each socket joins a channel for its user and one
 // for its session, so events reach every session of a user and ending a session can
-// close exactly its sockets.
+// close exactly its sockets. Everything here addresses channels, never socket objects,
+// so with the Redis adapter it reaches sockets on every instance.
 import { Injectable } from '@nestjs/common';
 import type { Server } from 'socket.io';
 
@@ -25,11 +26,10 @@ export class RealtimeService {
   }
 
   /** Disconnects every socket of the user except those of `keepSessionId`. */
-  async disconnectUser(userId: string, keepSessionId?: string): Promise<void> {
-    if (!this.server) return;
-    const sockets = await this.server.in(userChannel(userId)).fetchSockets();
-    for (const socket of sockets) {
-      if ((socket.data as { sessionId?: string }).sessionId !== keepSessionId) socket.disconnect(true);
-    }
+  disconnectUser(userId: string, keepSessionId?: string): Promise<void> {
+    if (!this.server) return Promise.resolve();
+    const sockets = this.server.in(userChannel(userId));
+    (keepSessionId ? sockets.except(sessionChannel(keepSessionId)) : sockets).disconnectSockets(true);
+    return Promise.resolve();
   }
 }

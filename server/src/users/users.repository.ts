@@ -53,4 +53,13 @@ export class UsersRepository {
       return user;
     });
   }
+
+  /** Swaps the bundle only if it is still `previous` (so concurrent updates cannot overwrite each other). */
+  async replaceBundle(id: string, previous: Uint8Array, next: Uint8Array): Promise<boolean> {
+    const { count } = await this.db.user.updateMany({
+      where: { id, keyBundle: dbBytes(previous) },
+      data: { keyBundle: dbBytes(next) },
+    });
+    return count === 1;
+  }
 }

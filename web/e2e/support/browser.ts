@@ -1,11 +1,19 @@
 // Debian's Chromium driven by playwright-core; each context is a brand-new profile,
 // like Tor Browser after a restart.
 import { chromium, type Browser } from 'playwright-core';
+import { rememberText } from './secrets.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({
+/** Session cookies are secrets too: the server may keep only their hashes. */
+async function rememberSessionTokens(browser: Browser): Promise<void> {
+  for (const context of browser.contexts()) {
+    for (const cookie of await context.cookies()) rememberText('session token', cookie.value);
+  }
+}
+
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
       '--headless',
@@ -19,4 +27,11 @@ export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
       ...extraArgs,
     ],
   });
+  // Tests close the browser before stopping the server, so the tokens are known in time.
+  const close = browser.close.bind(browser);
+  browser.close = async (options) => {
+    await rememberSessionTokens(browser).catch(() => undefined);
+    return close(options);
+  };
+  return browser;
 }

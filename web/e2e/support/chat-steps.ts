@@ -1,6 +1,7 @@
 // Chat steps a person takes in the browser, shared by the chat and onion tests.
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
+import { rememberText } from './secrets.js';
 
 export async function requestFriend(page: Page, username: string): Promise<void> {
   await page.fill('#friend-username', username);
@@ -19,6 +20,7 @@ export async function openConversation(page: Page, friend: string, timeout = 30_
 }
 
 export async function sendText(page: Page, text: string): Promise<void> {
+  rememberText('message', text);
   await page.fill('#composer', text);
   await page.press('#composer', 'Enter');
 }

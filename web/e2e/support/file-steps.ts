@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import { rememberFileBytes, rememberText } from './secrets.js';
 
 export const fileCard = (page: Page, name: string) => page.locator('[data-testid=file-card]', { hasText: name });
 
@@ -12,6 +13,8 @@ export async function sendFile(
   buffer: Buffer,
   timeout = 60_000,
 ): Promise<void> {
+  rememberText('file name', name);
+  rememberFileBytes(name, buffer);
   await page.setInputFiles('input[type=file][data-testid=file-input]', { name, mimeType, buffer });
   await expect.poll(() => fileCard(page, name).getAttribute('data-state'), { timeout }).toBe('sent');
 }

@@ -1,8 +1,12 @@
 // Steps a person takes, shared by the browser tests.
 import type { Page } from 'playwright-core';
+import { rememberText } from './secrets.js';
 
 export async function fillAndSubmit(page: Page, fields: Record<string, string>): Promise<void> {
-  for (const [selector, value] of Object.entries(fields)) await page.fill(selector, value);
+  for (const [selector, value] of Object.entries(fields)) {
+    if (selector.includes('passphrase')) rememberText('passphrase', value);
+    await page.fill(selector, value);
+  }
   await page.click('button[type=submit]');
 }
 

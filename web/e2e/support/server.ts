@@ -1,49 +1,24 @@
-// Runs the built server (server/dist/main.js) as its own process, exactly as `npm start`
-// does, against a fresh database, and collects what it prints.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+// Runs the built server as its own process, exactly as `npm start` does, against a fresh
+// database, and collects what it prints. Stopping it runs the privacy scan: nothing the
+// test typed or sent may be found in the database, file storage or server output.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { freshDatabase } from '../../../server/test-support/database.js';
+import { freePort, spawnServer } from '../../../server/test-support/server-process.js';
+import { findSecrets, linesWithAddresses, placesToScan } from './privacy-scan.js';
+import { rememberedSecrets } from './secrets.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export { freePort };
 
 export interface ServerProcess {
   origin: string;
   dbUrl: string;
+  filesDir: string;
   output: () => string;
+  /** Stops the server, then fails if the privacy scan finds anything. */
   stop: () => Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(
-  origin: string,
-  child: ChildProcess,
-  output: () => string,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output()}`);
-    try {
-      if ((await fetch(`${origin}/api/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not become healthy:\n${output()}`);
 }
 
 export interface StartOptions {
@@ -51,33 +26,41 @@ export interface StartOptions {
   healthTimeoutMs?: number;
 }
 
+async function privacyProblems(dbUrl: string, filesDir: string, output: string): Promise<string[]> {
+  const places = await placesToScan(dbUrl, filesDir, output);
+  const secrets = rememberedSecrets();
+  const addresses = linesWithAddresses(output).map((line) => `an address in server output: ${line}`);
+  const problems = [...findSecrets(secrets, places), ...addresses];
+  console.log(`privacy scan: ${secrets.length} secrets in ${places.length} places, ${problems.length} problems`);
+  return problems;
+}
+
 export async function startServer(
   env: Record<string, string> = {},
   options: StartOptions = {},
 ): Promise<ServerProcess> {
   const db = await freshDatabase(inject('adminDbUrl'));
-  const port = options.port ?? (await freePort());
-  const origin = `http://127.0.0.1:${port}`;
-  let log = '';
-  const child = spawn(process.execPath, [path.join(repoRoot, 'server/dist/main.js')], {
-    env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  const output = () => log;
-  await waitForHealth(origin, child, output, options.healthTimeoutMs ?? 30_000);
-  return {
-    origin,
-    dbUrl: db.url,
-    output,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      await db.drop();
-    },
+  const ownFilesDir = env['FILES_DIR'] ? undefined : mkdtempSync(path.join(tmpdir(), 'onionchat-e2e-storage-'));
+  const filesDir = env['FILES_DIR'] ?? ownFilesDir!;
+  const cleanUp = async () => {
+    await db.drop();
+    if (ownFilesDir) rmSync(ownFilesDir, { recursive: true, force: true });
   };
+  try {
+    const server = await spawnServer({ dbUrl: db.url, env: { FILES_DIR: filesDir, ...env }, ...options });
+    return {
+      origin: server.origin,
+      dbUrl: db.url,
+      filesDir,
+      output: server.output,
+      stop: async () => {
+        await server.kill('SIGTERM');
+        const problems = await privacyProblems(db.url, filesDir, server.output()).finally(cleanUp);
+        if (problems.length > 0) throw new Error(`privacy scan failed:\n- ${problems.join('\n- ')}`);
+      },
+    };
+  } catch (err) {
+    await cleanUp();
+    throw err;
+  }
 }

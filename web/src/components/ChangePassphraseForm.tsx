@@ -71,7 +71,7 @@ export function ChangePassphraseForm() {
       const result = await changePassphrase(account, identity, current, next, (text) =>
         setStatus({ text, tone: 'progress' }),
       );
-      keystore.unlocked(result.user, result.identity);
+      keystore.unlocked(result.user, result.identity, result.vault);
       setCurrent('');
       setNext('');
       setConfirm('');

@@ -52,7 +52,7 @@ export function LoginForm() {
           ? await unlock(user, passphrase, setProgress)
           : await logIn(username, passphrase, setProgress);
       setProgress('Unlocked. Opening your conversations…');
-      keystore.unlocked(result.user, result.identity);
+      keystore.unlocked(result.user, result.identity, result.vault);
     } catch (caught) {
       setProgress(null);
       setError(errorMessage(caught));

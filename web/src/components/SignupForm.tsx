@@ -103,8 +103,8 @@ export function SignupForm() {
     setError(null);
     setErrorAt(null);
     try {
-      const { user, identity } = await signUp(username, passphrase, inviteToken, setProgress);
-      keystore.unlocked(user, identity);
+      const { user, identity, vault } = await signUp(username, passphrase, inviteToken, setProgress);
+      keystore.unlocked(user, identity, vault);
       setProgress('Account created. Opening your conversations…');
       setDone(true);
     } catch (caught) {

@@ -24,6 +24,7 @@ import {
   type PublicKeys,
 } from '@onionchat/protocol';
 import { ApiError, api, type Invite, type Session, type User } from './api';
+import { BundleVault } from './trust/vault';
 
 export type ProgressFn = (step: string) => void;
 
@@ -49,6 +50,8 @@ const TAMPERED_MESSAGE =
 export interface Unlocked {
   user: User;
   identity: Identity;
+  /** The open key bundle, for saving contact pins back to it. */
+  vault: BundleVault;
 }
 
 /** Lets the browser paint a progress message before synchronous crypto work. */
@@ -145,6 +148,7 @@ export async function signUp(
   onProgress('Deriving keys from your passphrase (this takes a moment)…');
   await pause();
   const { authKey, wrapKey } = await deriveAccountKeys(passphrase, username, params);
+  const sealed = sealKeyBundle(identity, wrapKey);
   let body;
   try {
     body = {
@@ -153,18 +157,19 @@ export async function signUp(
       kdfParams: toBase64(encodeKdfParams(params)),
       authKey: toBase64(authKey),
       publicKeys: toBase64(encodePublicKeys(identity)),
-      keyBundle: toBase64(sealKeyBundle(identity, wrapKey)),
+      keyBundle: toBase64(sealed),
     };
   } finally {
-    wipe(authKey, wrapKey);
+    wipe(authKey);
   }
 
   onProgress('Creating your account…');
   try {
     const { user } = await api.signup(body);
-    return { user, identity };
+    return { user, identity, vault: new BundleVault(user.id, identity, wrapKey, sealed, []) };
   } catch (error) {
     wipeIdentity(identity);
+    wipe(wrapKey);
     throw error;
   }
 }
@@ -208,7 +213,14 @@ export async function logIn(
         "The server accepted your passphrase, but your keys wouldn't decrypt. They may have been damaged or tampered with.",
       ),
     );
-    return { user: result.user, identity: opened.identity };
+    const vault = new BundleVault(
+      result.user.id,
+      opened.identity,
+      wrapKey.slice(),
+      fromBase64(result.keyBundle),
+      opened.extensions,
+    );
+    return { user: result.user, identity: opened.identity, vault };
   } finally {
     wipe(authKey, wrapKey);
   }
@@ -241,7 +253,8 @@ export async function unlock(user: User, passphrase: string, onProgress: Progres
       expected,
       new AccountError('Wrong passphrase', 'passphrase'),
     );
-    return { user, identity: opened.identity };
+    const vault = new BundleVault(user.id, opened.identity, wrapKey.slice(), fromBase64(keyBundle), opened.extensions);
+    return { user, identity: opened.identity, vault };
   } finally {
     wipe(authKey, wrapKey);
   }
@@ -310,7 +323,8 @@ export async function changePassphrase(
     } catch (error) {
       rethrowCredentials(error, 'Your current passphrase is wrong.', 'current-passphrase');
     }
-    return { user: result.user, identity: opened.identity };
+    const vault = new BundleVault(result.user.id, opened.identity, newKeys.wrapKey.slice(), sealed, opened.extensions);
+    return { user: result.user, identity: opened.identity, vault };
   } finally {
     wipe(oldKeys.authKey, oldKeys.wrapKey);
     if (newKeys) wipe(newKeys.authKey, newKeys.wrapKey);

@@ -258,6 +258,8 @@ export const api = {
   account: () => request<{ user: User }>('GET', '/api/account'),
   bundle: () => request<{ kdfParams: string; keyBundle: string }>('GET', '/api/account/bundle'),
   changePassphrase: (body: ChangePassphraseBody) => request<{ user: User }>('POST', '/api/account/passphrase', body),
+  replaceBundle: (body: { keyBundle: string; replaces: string; signature: string }) =>
+    request<void>('POST', '/api/account/bundle', body, false),
 
   sessions: () => request<{ sessions: Session[] }>('GET', '/api/account/sessions'),
   endSession: (id: string) => request<void>('DELETE', `/api/account/sessions/${enc(id)}`),

@@ -10,6 +10,7 @@ import {
   type PublicKeys,
 } from '@onionchat/protocol';
 import { api, type PublicUser, type Room } from './api';
+import type { ContactPins } from './trust/pins';
 
 /**
  * Why something could not be verified: a short phrase that completes
@@ -19,6 +20,21 @@ export class VerifyError extends Error {
   constructor(reason: string) {
     super(reason);
     this.name = 'VerifyError';
+  }
+}
+
+/**
+ * The one thing wrong is that a contact's key is not trusted now (it differs from
+ * the pin and the person has not accepted it yet): what it refused may check out
+ * once they do.
+ */
+export class UntrustedKeyError extends VerifyError {
+  constructor(
+    readonly userId: string,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'UntrustedKeyError';
   }
 }
 
@@ -44,52 +60,124 @@ export function protocolReason(error: ProtocolError): string {
   }
 }
 
-interface Pinned {
+/** How far this client trusts a contact's keys. */
+export type TrustState =
+  /** Pinned on first sight, not compared out of band. */
+  | 'unverified'
+  /** The person compared safety numbers and marked the contact verified. */
+  | 'verified'
+  /** The server now presents another key than the pinned one. */
+  | 'changed'
+  /** ...and the pinned key had been verified. */
+  | 'changed-verified'
+  /** The server's record does not even check out. */
+  | 'invalid';
+
+export interface PeerTrust {
+  state: TrustState;
+  username: string;
+  /** The keys the server presents now (self-signature checked), when they are well formed. */
+  presented: PublicKeys | null;
+}
+
+interface Seen {
   username: string;
   record: string;
+  /** Usable keys: well formed and matching the pin. */
   keys: PublicKeys | null;
+  presented: PublicKeys | null;
   problem: string | null;
 }
 
 /**
  * Public keys by user id, checked against their self-signature (which binds the
- * username) and pinned for the lifetime of this tab: if the server later hands out
- * different keys for the same user, that user's keys stop being trusted here.
+ * username) and against the contact's pin: the identity key first seen for them,
+ * kept in the sealed key bundle so it outlives this tab. If the server presents a
+ * different key later, that contact's keys stop being trusted until the person
+ * reviews the new safety number.
  */
 export class KeyDirectory {
-  private readonly pinned = new Map<string, Pinned>();
+  private readonly seen = new Map<string, Seen>();
 
   constructor(
     private readonly meId: string,
     private readonly identity: Identity,
+    private readonly pins: ContactPins,
   ) {}
 
-  /** Verifies (and pins) a user's keys as the server presents them. Throws VerifyError. */
+  /** Verifies (and pins, on first sight) a user's keys as the server presents them. Throws VerifyError. */
   learn(user: PublicUser): PublicKeys {
     if (user.id === this.meId) return this.mine();
-    let entry = this.pinned.get(user.id);
-    if (!entry) {
-      entry = { username: user.username, record: user.publicKeys, keys: null, problem: null };
-      try {
-        entry.keys = decodePublicKeys(fromBase64(user.publicKeys), user.username);
-      } catch (error) {
-        entry.problem =
-          error instanceof ProtocolError && error.code === 'bad-signature'
-            ? `${user.username}'s public keys are not validly signed`
-            : `${user.username}'s public keys are malformed`;
-      }
-      this.pinned.set(user.id, entry);
-    } else if (entry.username !== user.username || entry.record !== user.publicKeys) {
-      entry.keys = null;
-      entry.problem = `the server changed ${entry.username}'s public keys during this visit`;
+    let entry = this.seen.get(user.id);
+    if (!entry || entry.username !== user.username || entry.record !== user.publicKeys) {
+      entry = this.check(user);
+      this.seen.set(user.id, entry);
     }
-    if (!entry.keys) throw new VerifyError(entry.problem ?? 'the sender’s keys could not be checked');
-    return entry.keys;
+    if (entry.keys) return entry.keys;
+    const problem = entry.problem ?? 'the sender’s keys could not be checked';
+    // Well-formed keys that only differ from the pin become usable when the person accepts them.
+    throw entry.presented ? new UntrustedKeyError(user.id, problem) : new VerifyError(problem);
+  }
+
+  /** The contact's keys as presented now may be used (they match the pin, or the person accepted them). */
+  trusts(userId: string): boolean {
+    return Boolean(this.seen.get(userId)?.keys);
+  }
+
+  /** What this client makes of a contact's keys (null: not seen yet). */
+  trust(userId: string): PeerTrust | null {
+    const entry = this.seen.get(userId);
+    if (!entry) return null;
+    const pin = this.pins.get(userId);
+    let state: TrustState;
+    if (!entry.presented) state = 'invalid';
+    else if (!entry.keys) state = pin?.verified ? 'changed-verified' : 'changed';
+    else state = pin?.verified ? 'verified' : 'unverified';
+    return { state, username: entry.username, presented: entry.presented };
+  }
+
+  /**
+   * The person reviewed the keys presented now: pin them (as verified, or not) and
+   * use them from now on.
+   */
+  accept(userId: string, verified: boolean): void {
+    const entry = this.seen.get(userId);
+    if (!entry?.presented) throw new VerifyError('there are no valid keys to accept for this person');
+    this.pins.trust(userId, entry.username, entry.presented.signPublicKey, verified);
+    entry.keys = entry.presented;
+    entry.problem = null;
   }
 
   /** This account's own keys come from the unlocked identity, never from the server. */
   mine(): PublicKeys {
     return { signPublicKey: this.identity.signPublicKey, boxPublicKey: this.identity.boxPublicKey };
+  }
+
+  private check(user: PublicUser): Seen {
+    const entry: Seen = {
+      username: user.username,
+      record: user.publicKeys,
+      keys: null,
+      presented: null,
+      problem: null,
+    };
+    try {
+      entry.presented = decodePublicKeys(fromBase64(user.publicKeys), user.username);
+    } catch (error) {
+      entry.problem =
+        error instanceof ProtocolError && error.code === 'bad-signature'
+          ? `${user.username}'s public keys are not validly signed`
+          : `${user.username}'s public keys are malformed`;
+      return entry;
+    }
+    if (this.pins.check(user.id, user.username, entry.presented.signPublicKey) === 'changed') {
+      entry.problem = this.pins.get(user.id)?.verified
+        ? `${user.username}'s verified safety number changed`
+        : `${user.username}'s safety number changed`;
+      return entry;
+    }
+    entry.keys = entry.presented;
+    return entry;
   }
 }
 
@@ -106,7 +194,8 @@ const KEY_REFETCH_MS = 30_000;
 /** Room keys by (room, epoch), opened from the wrapped copies the server keeps for this account. */
 export class RoomKeyring {
   private readonly keys = new Map<string, Uint8Array>();
-  private readonly problems = new Map<string, string>();
+  /** Why a (room, epoch) key was refused (kept as the error, so an untrusted wrapper stays recognisable). */
+  private readonly problems = new Map<string, VerifyError>();
   private readonly fetches = new Map<string, Promise<void>>();
   private readonly fetchedAt = new Map<string, number>();
 
@@ -136,11 +225,11 @@ export class RoomKeyring {
     if (cached) return cached;
     const problem = this.problems.get(id);
     const last = this.fetchedAt.get(room.id);
-    if (problem && last !== undefined && Date.now() - last < KEY_REFETCH_MS) throw new VerifyError(problem);
+    if (problem && last !== undefined && Date.now() - last < KEY_REFETCH_MS) throw problem;
     await this.fetch(room);
     const key = this.keys.get(id);
     if (key) return key;
-    throw new VerifyError(this.problems.get(id) ?? 'there is no key for it');
+    throw this.problems.get(id) ?? new VerifyError('there is no key for it');
   }
 
   /** Forgets a room (friend removed): its keys are wiped. */
@@ -210,8 +299,10 @@ function slot(roomId: string, epoch: number): string {
   return `${roomId}/${epoch}`;
 }
 
-function keyProblem(error: unknown): string {
-  if (error instanceof VerifyError) return error.message;
-  if (error instanceof ProtocolError) return `its conversation key failed a check (${protocolReason(error)})`;
-  return 'its conversation key could not be opened';
+function keyProblem(error: unknown): VerifyError {
+  if (error instanceof VerifyError) return error;
+  if (error instanceof ProtocolError) {
+    return new VerifyError(`its conversation key failed a check (${protocolReason(error)})`);
+  }
+  return new VerifyError('its conversation key could not be opened');
 }

@@ -10,6 +10,7 @@ import type { Identity } from '@onionchat/protocol';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ApiError, NETWORK_ERROR_MESSAGE, api, onSessionLost, type User } from './api';
 import { identityFingerprint, wipeIdentity } from './account';
+import type { BundleVault } from './trust/vault';
 
 export type KeystoreStatus =
   /** Asking the server whether this browser has a session. */
@@ -25,13 +26,15 @@ export interface Keystore {
   status: KeystoreStatus;
   user: User | null;
   identity: Identity | null;
+  /** The open key bundle (contact pins are saved through it). */
+  vault: BundleVault | null;
   /** Fingerprint of the unlocked identity's public keys. */
   fingerprint: string | null;
   /** A one-off message for the next page (e.g. "You have been logged out."). */
   notice: string | null;
   setNotice: (notice: string | null) => void;
   /** Store freshly unlocked keys. */
-  unlocked: (user: User, identity: Identity) => void;
+  unlocked: (user: User, identity: Identity, vault: BundleVault) => void;
   /** Update the account record without touching the keys. */
   setUser: (user: User) => void;
   /** Forget the keys and the user (after logging out, or when the session is gone). */
@@ -42,12 +45,13 @@ interface State {
   status: KeystoreStatus;
   user: User | null;
   identity: Identity | null;
+  vault: BundleVault | null;
 }
 
 const KeystoreContext = createContext<Keystore | null>(null);
 
 export function KeystoreProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<State>({ status: 'loading', user: null, identity: null });
+  const [state, setState] = useState<State>({ status: 'loading', user: null, identity: null, vault: null });
   const [notice, setNotice] = useState<string | null>(null);
   // Bumped whenever the state is set explicitly, so a slow initial check can't overwrite it.
   const generation = useRef(0);
@@ -60,11 +64,12 @@ export function KeystoreProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const unlocked = useCallback(
-    (user: User, identity: Identity) => {
+    (user: User, identity: Identity, vault: BundleVault) => {
       generation.current += 1;
       const previous = stateRef.current.identity;
       if (previous && previous !== identity) wipeIdentity(previous);
-      commit({ status: 'unlocked', user, identity });
+      if (stateRef.current.vault !== vault) stateRef.current.vault?.wipe();
+      commit({ status: 'unlocked', user, identity, vault });
     },
     [commit],
   );
@@ -72,8 +77,8 @@ export function KeystoreProvider({ children }: { children: ReactNode }) {
   const setUser = useCallback(
     (user: User) => {
       generation.current += 1;
-      const { identity } = stateRef.current;
-      commit({ status: identity ? 'unlocked' : 'locked', user, identity });
+      const { identity, vault } = stateRef.current;
+      commit({ status: identity ? 'unlocked' : 'locked', user, identity, vault });
     },
     [commit],
   );
@@ -82,7 +87,8 @@ export function KeystoreProvider({ children }: { children: ReactNode }) {
     (message: string | null = null) => {
       generation.current += 1;
       wipeIdentity(stateRef.current.identity);
-      commit({ status: 'anonymous', user: null, identity: null });
+      stateRef.current.vault?.wipe();
+      commit({ status: 'anonymous', user: null, identity: null, vault: null });
       setNotice(message);
     },
     [commit],
@@ -95,11 +101,11 @@ export function KeystoreProvider({ children }: { children: ReactNode }) {
     api.account().then(
       ({ user }) => {
         if (cancelled || generation.current !== startedAt) return;
-        commit({ status: 'locked', user, identity: null });
+        commit({ status: 'locked', user, identity: null, vault: null });
       },
       (error: unknown) => {
         if (cancelled || generation.current !== startedAt) return;
-        commit({ status: 'anonymous', user: null, identity: null });
+        commit({ status: 'anonymous', user: null, identity: null, vault: null });
         if (error instanceof ApiError && error.status !== 401) {
           setNotice(error.code === 'network' ? NETWORK_ERROR_MESSAGE : error.message);
         }
@@ -125,7 +131,9 @@ export function KeystoreProvider({ children }: { children: ReactNode }) {
   // Forget the keys when the tab goes away (best effort).
   useEffect(() => {
     const onPageHide = (event: PageTransitionEvent) => {
-      if (!event.persisted) wipeIdentity(stateRef.current.identity);
+      if (event.persisted) return;
+      wipeIdentity(stateRef.current.identity);
+      stateRef.current.vault?.wipe();
     };
     window.addEventListener('pagehide', onPageHide);
     return () => window.removeEventListener('pagehide', onPageHide);
@@ -138,6 +146,7 @@ export function KeystoreProvider({ children }: { children: ReactNode }) {
       status: state.status,
       user: state.user,
       identity: state.identity,
+      vault: state.vault,
       fingerprint,
       notice,
       setNotice,

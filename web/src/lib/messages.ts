@@ -9,10 +9,12 @@ import {
   fromBase64,
   openMessage,
   readFileMessageBody,
+  readSenderCounter,
   type Identity,
+  type SenderCounter,
 } from '@onionchat/protocol';
 import type { Room, ServerMessage } from './api';
-import { KeyDirectory, RoomKeyring, VerifyError, protocolReason } from './keys';
+import { KeyDirectory, RoomKeyring, UntrustedKeyError, VerifyError, protocolReason } from './keys';
 
 export type ItemState = 'pending' | 'sent' | 'failed' | 'unverified';
 
@@ -50,6 +52,10 @@ export interface ChatItem {
   time: number;
   /** The sender's message id, when known (verified, or our own). */
   messageId: string | null;
+  /** Where a verified message stands in its sender's sequence (null: none, or not verified). */
+  counter?: SenderCounter | null;
+  /** Unverified only because this user's key is not trusted now: checked again once it is accepted. */
+  untrustedKey?: string | null;
 }
 
 /** Every check a message goes through, for one session. */
@@ -81,7 +87,12 @@ function serverTime(message: ServerMessage): number | null {
   return Number.isFinite(time) ? time : null;
 }
 
-function unverified(message: ServerMessage, meId: string, reason: string): ChatItem {
+function unverified(
+  message: ServerMessage,
+  meId: string,
+  reason: string,
+  untrustedKey: string | null = null,
+): ChatItem {
   return {
     key: `seq:${message.seq}`,
     roomId: message.roomId,
@@ -95,6 +106,7 @@ function unverified(message: ServerMessage, meId: string, reason: string): ChatI
     note: reason,
     time: serverTime(message) ?? Date.now(),
     messageId: null,
+    untrustedKey,
   };
 }
 
@@ -152,8 +164,10 @@ export async function openServerMessage(message: ServerMessage, room: Room, ctx:
       note: null,
       time: serverTime(message) ?? header.sentAt,
       messageId: header.messageId,
+      counter: readSenderCounter(body),
     };
   } catch (error) {
+    if (error instanceof UntrustedKeyError) return unverified(message, ctx.meId, error.message, error.userId);
     if (error instanceof VerifyError) return unverified(message, ctx.meId, error.message);
     if (error instanceof ProtocolError) return unverified(message, ctx.meId, protocolReason(error));
     throw error;
@@ -247,6 +261,16 @@ export class Timeline {
     const item = this.findPending(messageId);
     if (!item) return;
     this.pending = [...this.pending.filter((other) => other !== item), { ...item, ...patch }];
+    this.cache = null;
+  }
+
+  /** A stored message checked again (its sender's key was accepted): it takes the old one's place. */
+  replace(item: ChatItem): void {
+    const index = this.confirmed.findIndex((other) => other.seq === item.seq);
+    if (index < 0) return;
+    const confirmed = [...this.confirmed];
+    confirmed[index] = item;
+    this.confirmed = confirmed;
     this.cache = null;
   }
 

@@ -24,6 +24,11 @@ export interface OutboxEntry {
   notBefore: number;
 }
 
+/** A message not yet sealed or sent. */
+export function newOutboxEntry(roomId: string, clientId: string, body: MessageBody): OutboxEntry {
+  return { roomId, clientId, body, envelope: null, epoch: null, sentAt: null, attempts: 0, throttled: 0, notBefore: 0 };
+}
+
 export type SendOutcome =
   | { kind: 'sent'; message: ServerMessage }
   /** Try again later. `counts`: whether this was a real failure (timeouts, server errors) or just bad luck (disconnected). */

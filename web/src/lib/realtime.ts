@@ -47,6 +47,8 @@ export class Realtime {
   /** Our own backoff, for when socket.io gives up by design (refused handshake, server-side disconnect). */
   private manualAttempts = 0;
   private manualTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The server's own sentence for a refused handshake (e.g. too many open connections). */
+  private refusalText: string | null = null;
   private readonly stateListeners = new Set<(state: ConnectionState) => void>();
   private readonly connectListeners = new Set<() => void>();
 
@@ -68,6 +70,7 @@ export class Realtime {
 
     this.socket.on('connect', () => {
       this.failing = false;
+      this.refusalText = null;
       this.manualAttempts = 0;
       this.update();
       for (const listener of this.connectListeners) listener();
@@ -92,6 +95,7 @@ export class Realtime {
         return;
       }
       this.failing = true;
+      this.refusalText = refusalSentence(error);
       this.update();
       // Refused by the server's middleware ("unavailable", ...): socket.io stops retrying.
       if (!this.socket.active) this.scheduleManualConnect();
@@ -124,6 +128,11 @@ export class Realtime {
 
   get status(): ConnectionState {
     return this.state;
+  }
+
+  /** Why the server refused the last connection attempt, in its own words, or null. */
+  get refusal(): string | null {
+    return this.refusalText;
   }
 
   get connected(): boolean {
@@ -210,4 +219,10 @@ export class Realtime {
     this.state = next;
     for (const listener of this.stateListeners) listener(next);
   }
+}
+
+/** The readable sentence a server refusal carries in `data.message`, if any. */
+function refusalSentence(error: Error): string | null {
+  const data = (error as Error & { data?: { message?: unknown } }).data;
+  return typeof data?.message === 'string' && data.message.length > 0 ? data.message.slice(0, 300) : null;
 }

@@ -8,9 +8,15 @@ import type { Identity } from '@onionchat/protocol';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { User } from './api';
 import { ChatSession, type ChatSnapshot } from './chat';
+import type { BundleVault } from './trust/vault';
 
 /** One session per unlocked identity, for as long as the component is mounted. */
-export function useChatSession(user: User | null, identity: Identity | null, onSessionLost: () => void) {
+export function useChatSession(
+  user: User | null,
+  identity: Identity | null,
+  vault: BundleVault | null,
+  onSessionLost: () => void,
+) {
   const [session, setSession] = useState<ChatSession | null>(null);
   const lost = useRef(onSessionLost);
   useEffect(() => {
@@ -25,26 +31,28 @@ export function useChatSession(user: User | null, identity: Identity | null, onS
   useEffect(() => {
     const current = userRef.current;
     if (!userId || !identity || !current) return;
-    const created = new ChatSession({ user: current, identity, onSessionLost: () => lost.current() });
+    const created = new ChatSession({ user: current, identity, vault, onSessionLost: () => lost.current() });
     setSession(created);
     created.start();
     return () => {
       created.stop();
       setSession(null);
     };
-  }, [userId, identity]);
+  }, [userId, identity, vault]);
 
   return session;
 }
 
 const EMPTY: ChatSnapshot = {
   connection: 'connecting',
+  refusal: null,
   connectedOnce: false,
   friends: null,
   rooms: new Map(),
   error: null,
   totalUnread: 0,
   queued: 0,
+  trustSaveProblem: null,
 };
 const noSubscribe = () => () => {};
 const emptySnapshot = () => EMPTY;

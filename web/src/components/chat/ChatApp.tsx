@@ -6,6 +6,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react'
 import type { Friend, User } from '../../lib/api';
 import type { RoomState } from '../../lib/chat';
 import { useKeystore } from '../../lib/keystore';
+import type { BundleVault } from '../../lib/trust/vault';
 import { useChatSession, useChatSnapshot, useHashRoom, useMediaQuery } from '../../lib/useChat';
 import { Loading } from '../ui';
 import { ConnectionBanner, ConnectionIndicator } from './Connection';
@@ -25,7 +26,7 @@ export interface ConversationEntry {
 export const NARROW_QUERY = '(max-width: 47.99rem)';
 
 export function ChatApp() {
-  const { status, user, identity } = useKeystore();
+  const { status, user, identity, vault } = useKeystore();
   const router = useRouter();
 
   // Full-window layout (see globals.css) for as long as the chat is on screen.
@@ -49,13 +50,13 @@ export function ChatApp() {
       </div>
     );
   }
-  return <Chat user={user} identity={identity} />;
+  return <Chat user={user} identity={identity} vault={vault} />;
 }
 
-function Chat({ user, identity }: { user: User; identity: Identity }) {
+function Chat({ user, identity, vault }: { user: User; identity: Identity; vault: BundleVault | null }) {
   const { clear } = useKeystore();
   const onSessionLost = useCallback(() => clear('Your session has ended. Log in again.'), [clear]);
-  const session = useChatSession(user, identity, onSessionLost);
+  const session = useChatSession(user, identity, vault, onSessionLost);
   const snapshot = useChatSnapshot(session);
   const [roomId, selectRoom] = useHashRoom();
   const narrow = useMediaQuery(NARROW_QUERY);
@@ -130,7 +131,16 @@ function Chat({ user, identity }: { user: User; identity: Identity }) {
     });
   }, [open, roomId]);
 
-  const banner = <ConnectionBanner snapshot={snapshot} onRetry={() => session?.reconnectNow()} />;
+  const banner = (
+    <>
+      <ConnectionBanner snapshot={snapshot} onRetry={() => session?.reconnectNow()} />
+      {snapshot.trustSaveProblem ? (
+        <p className="key-warning" role="status" data-testid="trust-save-problem">
+          {snapshot.trustSaveProblem} They stay in effect in this tab.
+        </p>
+      ) : null}
+    </>
+  );
 
   return (
     <div className={roomId ? 'chat-app chat-has-room js-only' : 'chat-app js-only'}>

@@ -22,7 +22,7 @@ export function ConnectionIndicator({ state, connectedOnce }: { state: Connectio
 
 /** Shown above the conversation while the live connection is down. */
 export function ConnectionBanner({ snapshot, onRetry }: { snapshot: ChatSnapshot; onRetry: () => void }) {
-  const { connection, connectedOnce, queued } = snapshot;
+  const { connection, connectedOnce, queued, refusal } = snapshot;
   const down = connection === 'offline' || (connection === 'connecting' && connectedOnce);
   const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
   return (
@@ -32,6 +32,7 @@ export function ConnectionBanner({ snapshot, onRetry }: { snapshot: ChatSnapshot
           <span className="spinner" aria-hidden="true" />
           <p>
             <strong>{offline ? 'You are offline.' : 'Reconnecting…'}</strong>{' '}
+            {refusal && !offline ? <span data-testid="connection-refusal">{refusal} </span> : null}
             {queued > 0
               ? `${queued === 1 ? '1 message' : `${queued} messages`} will be sent when the connection is back.`
               : 'Messages will be sent when the connection is back.'}

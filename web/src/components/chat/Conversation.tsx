@@ -11,6 +11,7 @@ import type { FocusIntent } from './ChatApp';
 import { Composer } from './Composer';
 import { ConfirmDialog } from './ConfirmDialog';
 import { MessageList } from './MessageList';
+import { KeyChangeBanner, SafetyNumberDialog, TrustBadge, VerifiedChangeAlert } from './SafetyNumber';
 
 interface ConversationProps {
   session: ChatSession;
@@ -55,6 +56,9 @@ export function Conversation({
   const [fileError, setFileError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
+  const [verifying, setVerifying] = useState(false);
+  const [alertDismissed, setAlertDismissed] = useState(false);
+  const trust = state?.trust ?? null;
 
   const sendFiles = useCallback(
     (files: File[]) => {
@@ -165,11 +169,22 @@ export function Conversation({
         <div className="conversation-title">
           <h2 ref={headingRef} tabIndex={-1} className="conversation-name">
             {name}
+            <TrustBadge trust={trust} />
           </h2>
           <p className="conversation-sub">
             <LockIcon /> End-to-end encrypted
           </p>
         </div>
+        {peer && trust?.presented ? (
+          <button
+            type="button"
+            className="button small ghost"
+            data-testid="verify-button"
+            onClick={() => setVerifying(true)}
+          >
+            {trust.state === 'verified' ? 'Safety number' : 'Verify safety number'}
+          </button>
+        ) : null}
         {peer ? (
           <ConversationMenu
             name={peer.username}
@@ -185,6 +200,7 @@ export function Conversation({
         ) : null}
       </header>
       {banner}
+      <KeyChangeBanner trust={trust} onReview={() => setVerifying(true)} />
 
       <MessageList session={session} roomId={roomId} state={state} me={me} peerName={name} connection={connection} />
 
@@ -194,7 +210,7 @@ export function Conversation({
         roomId={roomId}
         peerName={name}
         drafts={drafts}
-        disabled={!state}
+        disabled={!state || state.sendBlocked !== null}
         onFiles={sendFiles}
         fileError={fileError}
       />
@@ -223,6 +239,24 @@ export function Conversation({
           <p key={a.id}>{a.text}</p>
         ))}
       </div>
+
+      {peer ? (
+        <SafetyNumberDialog
+          open={verifying}
+          session={session}
+          userId={peer.id}
+          trust={trust}
+          onClose={() => setVerifying(false)}
+        />
+      ) : null}
+      <VerifiedChangeAlert
+        trust={alertDismissed || verifying ? null : trust}
+        onDismiss={() => setAlertDismissed(true)}
+        onReview={() => {
+          setAlertDismissed(true);
+          setVerifying(true);
+        }}
+      />
 
       <ConfirmDialog
         open={confirming !== null}

@@ -1,6 +1,16 @@
 'use client';
 
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  Fragment,
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
 import type { User } from '../../lib/api';
 import type { ChatSession, RoomState } from '../../lib/chat';
 import { formatDay, formatFull, formatTime, sameDay, toIso } from '../../lib/format';
@@ -290,16 +300,24 @@ export function MessageList({ session, roomId, state, peerName, connection }: Me
                 <time dateTime={toIso(row.time)}>{row.label}</time>
               </li>
             ) : (
-              <MessageRow
-                key={row.key}
-                session={session}
-                item={row.item}
-                first={row.first}
-                last={row.last}
-                senderName={row.item.mine ? 'You' : peerName}
-                offline={connection !== 'connected'}
-                onRetry={() => session.retry(roomId, row.item.messageId ?? '')}
-              />
+              <Fragment key={row.key}>
+                {state?.notices.get(row.item.key) ? (
+                  <li className="sequence-notice" role="note" data-testid="sequence-notice">
+                    <span aria-hidden="true">⚠ </span>
+                    {state.notices.get(row.item.key)}
+                  </li>
+                ) : null}
+                <MessageRow
+                  key={row.key}
+                  session={session}
+                  item={row.item}
+                  first={row.first}
+                  last={row.last}
+                  senderName={row.item.mine ? 'You' : peerName}
+                  offline={connection !== 'connected'}
+                  onRetry={() => session.retry(roomId, row.item.messageId ?? '')}
+                />
+              </Fragment>
             ),
           )}
         </ol>

@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+// Connections benchmark: the server's resident memory per idle WebSocket connection and
+// per active one (a member sending a message every PACE_MS, fanned out to its room),
+// against a plain socket.io server (no accounts, database or checks) given the same
+// clients and the same sealed messages in the same run.
+//
+// Usage (after `npm run build`): node bench/connections.mjs [--idle 1000] [--pairs 50] [--seconds 10] [--json]
+import { fork } from 'node:child_process';
+import { machine } from './lib/machine.mjs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { io } from 'socket.io-client';
+import { BenchClient, befriend, protocol } from './lib/client.mjs';
+import { freePort, memoryOf, startService } from './lib/service.mjs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const IDLE = option('--idle', 1000);
+const PAIRS = option('--pairs', 50);
+const SECONDS = option('--seconds', 10);
+const JSON_OUT = args.includes('--json');
+const PACE_MS = 500;
+const SOCKETS_PER_USER = 20; // the service's default per-user connection limit
+const KIB = 1024;
+const MIB = 1024 * 1024;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function connect(origin, { cookie, room } = {}) {
+  const socket = io(origin, {
+    path: '/api/socket',
+    transports: ['websocket'],
+    reconnection: false,
+    extraHeaders: cookie ? { cookie } : {},
+    query: room ? { room } : {},
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+/** Median resident memory of `pid` over `ms`, so one garbage collection does not decide it. */
+async function settledRss(pid, ms) {
+  const samples = [];
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(100)) samples.push(memoryOf(pid).rss);
+  return median(samples);
+}
+
+/** A message sealed the way the browser seals it, as the send event's payload. */
+function sealed(roomId, roomKey, sender) {
+  const messageId = protocol.newUuid();
+  const envelope = protocol.sealMessage(
+    { roomId, epoch: 1, senderId: sender.id, messageId, sentAt: Date.now() },
+    { type: 'text', text: `message ${messageId.slice(0, 8)} from the connections benchmark` },
+    roomKey,
+    sender.identity,
+  );
+  return { roomId, clientId: messageId, envelope: protocol.toBase64(envelope) };
+}
+
+async function connectAll(origin, specs) {
+  const sockets = [];
+  for (let i = 0; i < specs.length; i += SOCKETS_PER_USER) {
+    sockets.push(...(await Promise.all(specs.slice(i, i + SOCKETS_PER_USER).map((s) => connect(origin, s)))));
+  }
+  return sockets;
+}
+
+/**
+ * The same steps against either server: memory alone, with the idle clients, and with
+ * the active pairs sending (median over the run after one warm-up second).
+ */
+async function measure({ origin, pid, idleSpecs, pairs }) {
+  const alone = await settledRss(pid, 2000);
+  const idleSockets = await connectAll(origin, idleSpecs);
+  const withIdle = await settledRss(pid, 3000);
+  const members = pairs.flatMap((p) => p.members);
+  const activeSockets = await connectAll(
+    origin,
+    members.map((m) => m.spec),
+  );
+  let acked = 0;
+  let refused = 0;
+  let stop = false;
+  const loops = members.map(async (member, i) => {
+    const socket = activeSockets[i];
+    while (!stop) {
+      const ack = await socket.timeout(15_000).emitWithAck('message:send', member.payload());
+      if (ack.ok) acked++;
+      else refused++;
+      await sleep(PACE_MS);
+    }
+  });
+  await sleep(1000);
+  const withActive = await settledRss(pid, (SECONDS - 1) * 1000);
+  stop = true;
+  await Promise.all(loops);
+  [...idleSockets, ...activeSockets].forEach((s) => s.close());
+  return {
+    rssMiB: { alone: alone / MIB, withIdle: withIdle / MIB, withActive: withActive / MIB },
+    perIdleKiB: (withIdle - alone) / idleSpecs.length / KIB,
+    perActiveKiB: (withActive - withIdle) / members.length / KIB,
+    messagesPerSecond: acked / SECONDS,
+    refused,
+  };
+}
+
+async function onionChat() {
+  const service = await startService({
+    AUTH_HASH_LOG_N: '10',
+    RATE_MESSAGES_PER_MINUTE: '100000',
+    RATE_API_PER_MINUTE: '100000',
+    LOG_LEVEL: 'error',
+  });
+  try {
+    const idleSpecs = [];
+    for (let u = 0; u * SOCKETS_PER_USER < IDLE; u++) {
+      const user = await new BenchClient(service.origin).signUp(`idle_${u}`);
+      const count = Math.min(SOCKETS_PER_USER, IDLE - u * SOCKETS_PER_USER);
+      for (let i = 0; i < count; i++) idleSpecs.push({ cookie: user.cookie });
+    }
+    const pairs = [];
+    for (let p = 0; p < PAIRS; p++) {
+      const a = await new BenchClient(service.origin).signUp(`active_a${p}`);
+      const b = await new BenchClient(service.origin).signUp(`active_b${p}`);
+      const { roomId, roomKey } = await befriend(a, b);
+      const member = (c) => ({
+        spec: { cookie: c.cookie },
+        payload: () => sealed(roomId, roomKey, { id: c.user.id, identity: c.identity }),
+      });
+      pairs.push({ members: [member(a), member(b)] });
+    }
+    return await measure({ origin: service.origin, pid: service.pid, idleSpecs, pairs });
+  } finally {
+    await service.stop();
+  }
+}
+
+async function plainSocketIo() {
+  const port = await freePort();
+  const child = fork(path.join(here, 'lib/plain-socketio-server.mjs'), {
+    env: { ...process.env, PORT: String(port) },
+    stdio: 'ignore',
+  });
+  await new Promise((r) => child.once('message', r));
+  try {
+    const idleSpecs = Array.from({ length: IDLE }, (_, i) => ({ room: `idle_${i}` }));
+    const pairs = Array.from({ length: PAIRS }, () => {
+      const roomId = protocol.newUuid();
+      const roomKey = protocol.newRoomKey();
+      const member = () => {
+        const sender = { id: protocol.newUuid(), identity: protocol.createIdentity('plain') };
+        return { spec: { room: roomId }, payload: () => sealed(roomId, roomKey, sender) };
+      };
+      return { members: [member(), member()] };
+    });
+    return await measure({ origin: `http://127.0.0.1:${port}`, pid: child.pid, idleSpecs, pairs });
+  } finally {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+const ours = await onionChat();
+const plain = await plainSocketIo();
+const result = {
+  machine: machine(),
+  idleConnections: IDLE,
+  activeConnections: PAIRS * 2,
+  paceMs: PACE_MS,
+  seconds: SECONDS,
+  onionchat: ours,
+  plainSocketIo: plain,
+};
+if (JSON_OUT) console.log(JSON.stringify(result, null, 2));
+else {
+  const f = (n, d = 1) => n.toFixed(d).padStart(8);
+  console.log(
+    `Connections: ${IDLE} idle, ${PAIRS * 2} active (one message each every ${PACE_MS} ms, ${SECONDS} s) ` +
+      `(${result.machine.logicalCpus} × ${result.machine.cpu}, node ${result.machine.node})`,
+  );
+  console.log('                   RSS MiB: alone   +idle  +active   KiB/idle  KiB/active   msgs/s');
+  for (const [name, r] of [
+    ['OnionChat        ', ours],
+    ['plain socket.io  ', plain],
+  ]) {
+    console.log(
+      `${name}         ${f(r.rssMiB.alone)}${f(r.rssMiB.withIdle)}${f(r.rssMiB.withActive)}` +
+        `${f(r.perIdleKiB, 0).padStart(11)}${f(r.perActiveKiB, 0).padStart(12)}${f(r.messagesPerSecond).padStart(9)}`,
+    );
+  }
+}
+if (ours.refused || plain.refused) {
+  console.error(`refused sends: OnionChat ${ours.refused}, plain ${plain.refused}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { concatBytes, encodeU32 } from './bytes.js';
+import { CONTACT_PIN_MAX_BYTES, decodeContactPins, encodeContactPins, type ContactPin } from './contact-pins.js';
+import { createIdentity } from './identity.js';
+import { openKeyBundle, sealKeyBundle } from './key-bundle.js';
+import { randomBytes } from './bytes.js';
+import { newUuid, uuidToBytes } from './uuid.js';
+
+function pin(username: string, verified = false): ContactPin {
+  return { userId: newUuid(), username, signPublicKey: randomBytes(32), verified };
+}
+
+const sorted = (pins: ContactPin[]) => [...pins].sort((a, b) => (a.userId < b.userId ? -1 : 1));
+
+describe('contact pins', () => {
+  it('round-trips, sorted by user id, with the verified mark', () => {
+    const pins = [pin('bob'), pin('carol_99', true), pin('dave')];
+    const value = encodeContactPins(pins);
+    expect(value[0]).toBe(1);
+    expect(decodeContactPins(value)).toEqual(sorted(pins));
+    expect(decodeContactPins(encodeContactPins([]))).toEqual([]);
+  });
+
+  it('lays out each pin as documented', () => {
+    const one = pin('bob', true);
+    expect(encodeContactPins([one])).toEqual(
+      concatBytes(
+        Uint8Array.of(1),
+        encodeU32(1),
+        uuidToBytes(one.userId),
+        Uint8Array.of(1),
+        one.signPublicKey,
+        Uint8Array.of(3),
+        new TextEncoder().encode('bob'),
+      ),
+    );
+  });
+
+  it('fits hundreds of contacts with the longest usernames in a 32 KiB key bundle', () => {
+    const pins = Array.from({ length: 390 }, (_, i) => pin(`user_${String(i).padStart(27, '0')}`));
+    const value = encodeContactPins(pins);
+    expect(value.length).toBe(5 + 390 * CONTACT_PIN_MAX_BYTES);
+    const identity = createIdentity('alice');
+    const wrapKey = randomBytes(32);
+    const sealed = sealKeyBundle(identity, wrapKey, [{ type: 1, value }]);
+    expect(sealed.length).toBeLessThanOrEqual(32 * 1024);
+    expect(decodeContactPins(openKeyBundle(sealed, wrapKey, 'alice').extensions[0]!.value)).toEqual(sorted(pins));
+  });
+
+  it('must reject: unknown version, unknown state, truncation, trailing bytes, repeats, bad usernames', () => {
+    const one = pin('bob');
+    const good = encodeContactPins([one]);
+    const reject = (bytes: Uint8Array, code: string) =>
+      expect(() => decodeContactPins(bytes)).toThrow(expect.objectContaining({ code }));
+    reject(concatBytes(Uint8Array.of(2), good.subarray(1)), 'bad-version');
+    const badState = good.slice();
+    badState[5 + 16] = 2;
+    reject(badState, 'bad-encoding');
+    reject(good.subarray(0, good.length - 1), 'bad-length');
+    reject(concatBytes(good, Uint8Array.of(0)), 'bad-length');
+    const twice = concatBytes(Uint8Array.of(1), encodeU32(2), good.subarray(5), good.subarray(5));
+    reject(twice, 'bad-encoding');
+    const upper = good.slice();
+    upper[upper.length - 1] = 'B'.charCodeAt(0);
+    reject(upper, 'bad-encoding');
+    expect(() => encodeContactPins([one, { ...one }])).toThrow(expect.objectContaining({ code: 'bad-encoding' }));
+    expect(() => encodeContactPins([{ ...one, signPublicKey: new Uint8Array(31) }])).toThrow(
+      expect.objectContaining({ code: 'bad-length' }),
+    );
+  });
+});

@@ -1,0 +1,82 @@
+import { ByteReader } from './byte-reader.js';
+import { concatBytes, encodeU32, equalBytes, utf8Encode } from './bytes.js';
+import { ProtocolError, requireLength } from './errors.js';
+import { SIGN_PUBLIC_KEY_BYTES } from './identity.js';
+import { UUID_BYTES, bytesToUuid, uuidToBytes } from './uuid.js';
+import { canonicalUsername, encodeUsernameField } from './username.js';
+
+/** The key bundle extension type that holds contact pins. */
+export const CONTACT_PINS_EXTENSION = 1;
+export const CONTACT_PINS_VERSION = 1;
+/** userId(16) state(1) signPublicKey(32) u8 len(username) username(3..32): at most 82 bytes. */
+export const CONTACT_PIN_MAX_BYTES = UUID_BYTES + 1 + SIGN_PUBLIC_KEY_BYTES + 1 + 32;
+const STATE_PINNED = 0;
+const STATE_VERIFIED = 1;
+const WHAT = 'Contact pins';
+
+/**
+ * The identity key this account first saw for a contact (trust on first use),
+ * and whether the person confirmed it by comparing safety numbers. Only the
+ * Ed25519 key is pinned: it signs the contact's box key, so a box key that
+ * does not verify under the pinned key is refused with it.
+ */
+export interface ContactPin {
+  userId: string;
+  username: string;
+  signPublicKey: Uint8Array;
+  verified: boolean;
+}
+
+/**
+ * value = version(1)=1 || u32 BE count || pin*
+ * pin   = userId(16) || state(1: 0 pinned, 1 verified) || signPublicKey(32)
+ *         || u8 len(username) || username
+ * Pins are written sorted by user id; a user id appears at most once.
+ */
+export function encodeContactPins(pins: readonly ContactPin[]): Uint8Array {
+  const sorted = [...pins].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  const parts: Uint8Array[] = [Uint8Array.of(CONTACT_PINS_VERSION), encodeU32(sorted.length)];
+  let previous: string | null = null;
+  for (const pin of sorted) {
+    if (pin.userId === previous) throw new ProtocolError('bad-encoding', `${WHAT} list ${pin.userId} twice.`);
+    previous = pin.userId;
+    requireLength(pin.signPublicKey, SIGN_PUBLIC_KEY_BYTES, 'Pinned signing public key');
+    parts.push(
+      uuidToBytes(pin.userId),
+      Uint8Array.of(pin.verified ? STATE_VERIFIED : STATE_PINNED),
+      pin.signPublicKey,
+      encodeUsernameField(pin.username),
+    );
+  }
+  return concatBytes(...parts);
+}
+
+/** Refuses an unknown version or state, a bad username, a repeated user id and trailing bytes. */
+export function decodeContactPins(value: Uint8Array): ContactPin[] {
+  const reader = new ByteReader(value, WHAT);
+  const version = reader.u8('version');
+  if (version !== CONTACT_PINS_VERSION) throw new ProtocolError('bad-version', `Unknown ${WHAT} version ${version}.`);
+  const count = reader.u32('count');
+  const pins: ContactPin[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const userId = bytesToUuid(reader.take(UUID_BYTES, `pin ${i} user id`));
+    const state = reader.u8(`pin ${i} state`);
+    if (state !== STATE_PINNED && state !== STATE_VERIFIED) {
+      throw new ProtocolError('bad-encoding', `${WHAT}: pin ${i} has an unknown state ${state}.`);
+    }
+    const signPublicKey = reader.take(SIGN_PUBLIC_KEY_BYTES, `pin ${i} signing key`);
+    const nameBytes = reader.take(reader.u8(`pin ${i} username length`), `pin ${i} username`);
+    const username = new TextDecoder().decode(nameBytes);
+    if (canonicalUsername(username) !== username || !equalBytes(utf8Encode(username), nameBytes)) {
+      throw new ProtocolError('bad-encoding', `${WHAT}: pin ${i} has a non-canonical username.`);
+    }
+    if (seen.has(userId)) throw new ProtocolError('bad-encoding', `${WHAT} list ${userId} twice.`);
+    seen.add(userId);
+    pins.push({ userId, username, signPublicKey, verified: state === STATE_VERIFIED });
+  }
+  if (reader.remaining !== 0) {
+    throw new ProtocolError('bad-length', `${WHAT} has ${reader.remaining} bytes after the last pin.`);
+  }
+  return pins;
+}

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { BUNDLE_DIGEST_BYTES, KEY_BUNDLE_MIN_BYTES, SIGNATURE_BYTES } from '@onionchat/protocol';
+import { base64Bytes } from '../common/schemas.js';
+
+/** A re-sealed key bundle (new contact pins), signed by the account key over the bundle it replaces. */
+export function bundleUpdateRequest(maxBundleBytes: number) {
+  return z.object({
+    keyBundle: base64Bytes(KEY_BUNDLE_MIN_BYTES, maxBundleBytes),
+    replaces: base64Bytes(BUNDLE_DIGEST_BYTES, BUNDLE_DIGEST_BYTES),
+    signature: base64Bytes(SIGNATURE_BYTES, SIGNATURE_BYTES),
+  });
+}
+
+export type BundleUpdateRequest = z.infer<ReturnType<typeof bundleUpdateRequest>>;

@@ -1,0 +1,108 @@
+// A malicious server, played by the test harness: Playwright's request routing sits
+// between the real client and the real server and rewrites what the server answers.
+// Nothing in the server knows about it.
+import { createIdentity, encodePublicKeys, toBase64, type Identity } from '@onionchat/protocol';
+import type { BrowserContext, Route } from 'playwright-core';
+
+/** A JSON answer from the server, to be rewritten in place (return nothing to keep it). */
+export type JsonEdit = (body: Record<string, unknown>, url: URL) => unknown;
+
+/** Rewrites every JSON answer to GET requests whose path matches. */
+export async function tamperJson(context: BrowserContext, path: RegExp, edit: JsonEdit): Promise<void> {
+  await context.route(
+    (url) => path.test(url.pathname),
+    async (route) => {
+      if (route.request().method() !== 'GET') return route.fallback();
+      const response = await route.fetch();
+      const body = (await response.json()) as Record<string, unknown>;
+      const replaced = edit(body, new URL(route.request().url())) ?? body;
+      await fulfill(route, response.status(), response.headers(), Buffer.from(JSON.stringify(replaced)));
+    },
+  );
+}
+
+/** Rewrites the raw bytes of answers whose path matches (file contents). */
+export async function tamperBytes(
+  context: BrowserContext,
+  path: RegExp,
+  edit: (body: Buffer, url: URL) => Buffer,
+): Promise<void> {
+  await context.route(
+    (url) => path.test(url.pathname),
+    async (route) => {
+      const response = await route.fetch();
+      const body = edit(await response.body(), new URL(route.request().url()));
+      await fulfill(route, response.status(), response.headers(), body);
+    },
+  );
+}
+
+async function fulfill(route: Route, status: number, headers: Record<string, string>, body: Buffer): Promise<void> {
+  const { 'content-length': _length, 'content-encoding': _encoding, ...rest } = headers;
+  await route.fulfill({ status, headers: { ...rest, 'content-length': String(body.length) }, body });
+}
+
+/** A key pair the server made up for `username`, with a valid self-signature: what a key swap serves. */
+export function impostor(username: string): { identity: Identity; record: string } {
+  const identity = createIdentity(username);
+  return { identity, record: toBase64(encodePublicKeys(identity)) };
+}
+
+interface Member {
+  id: string;
+  username: string;
+  publicKeys: string;
+}
+
+/** Replaces a user's public keys wherever the rooms or friends lists mention them. */
+export async function swapPublicKeys(context: BrowserContext, username: string, record: string): Promise<void> {
+  const swap = (user: Member | undefined) => {
+    if (user && user.username === username) user.publicKeys = record;
+  };
+  await tamperJson(context, /^\/api\/(rooms|friends)$/, (body) => {
+    for (const room of (body.rooms as { members: Member[] }[] | undefined) ?? []) room.members.forEach(swap);
+    for (const list of ['friends', 'incoming', 'outgoing'] as const) {
+      for (const entry of (body[list] as { user?: Member }[] | undefined) ?? []) swap(entry.user);
+    }
+  });
+}
+
+/** The messages of one room as the server sends them. */
+export interface WireMessage {
+  roomId: string;
+  seq: number;
+  senderId: string;
+  epoch: number;
+  envelope: string;
+  createdAt: string;
+}
+
+/** Rewrites the message pages of every room (history and catch-up alike). */
+export async function tamperMessages(
+  context: BrowserContext,
+  edit: (messages: WireMessage[], roomId: string) => WireMessage[],
+): Promise<void> {
+  await tamperJson(context, /^\/api\/rooms\/[^/]+\/messages$/, (body, url) => {
+    const roomId = url.pathname.split('/')[3]!;
+    return { ...body, messages: edit(body.messages as WireMessage[], roomId) };
+  });
+}
+
+/**
+ * Sits in the WebSocket: every socket.io event the server pushes (an engine.io text
+ * frame `42["event",payload]`) goes through `edit` on its way to the page.
+ */
+export async function tamperSocketEvents(
+  context: BrowserContext,
+  edit: (event: string, payload: Record<string, unknown>) => Record<string, unknown>,
+): Promise<void> {
+  await context.routeWebSocket(/\/api\/socket\//, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((frame) => server.send(frame));
+    server.onMessage((frame) => {
+      if (typeof frame !== 'string' || !frame.startsWith('42[')) return ws.send(frame);
+      const [event, payload] = JSON.parse(frame.slice(2)) as [string, Record<string, unknown>];
+      ws.send(`42${JSON.stringify([event, edit(event, payload)])}`);
+    });
+  });
+}

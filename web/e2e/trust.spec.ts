@@ -1,0 +1,442 @@
+// The server turns malicious: a test harness between the real client and the real
+// server swaps keys, forges a room key, moves, re-attributes, replays and withholds
+// messages, and swaps file chunks. For each attack the client shows the expected
+// warning, and forged content is never displayed as authentic.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  FILE_CHUNK_CIPHER_BYTES,
+  FILE_HEADER_BYTES,
+  decodePublicKeys,
+  fromBase64,
+  newRoomKey,
+  newUuid,
+  sealMessage,
+  toBase64,
+  wrapRoomKey,
+} from '@onionchat/protocol';
+import { launchBrowser } from './support/browser.js';
+import { startServer, type ServerProcess } from './support/server.js';
+import { fillAndSubmit, signUpAt } from './support/pages.js';
+import { rememberText } from './support/secrets.js';
+import {
+  acceptRequest,
+  expectConversation,
+  messageTexts,
+  openConversation,
+  requestFriend,
+  sendText,
+} from './support/chat-steps.js';
+import { fileCard, sendFile } from './support/file-steps.js';
+import {
+  impostor,
+  swapPublicKeys,
+  tamperBytes,
+  tamperJson,
+  tamperMessages,
+  tamperSocketEvents,
+  type WireMessage,
+} from './support/tamper.js';
+
+const PASS = {
+  alice: 'she compares numbers in person',
+  bob: 'he reads digits over the phone',
+  carol: 'scanning codes at the cafe',
+};
+type Name = keyof typeof PASS;
+
+let server: ServerProcess;
+let browser: Browser;
+const first: Partial<Record<Name, Page>> = {};
+/** What the honest server sent, recorded in the first sessions: the raw material for forgeries. */
+const wire = new Map<string, WireMessage[]>();
+const members = new Map<string, { id: string; username: string; publicKeys: string }>();
+const roomOf = new Map<string, string>();
+
+beforeAll(async () => {
+  server = await startServer({ REGISTRATION: 'open' });
+  browser = await launchBrowser();
+  for (const name of ['alice', 'bob', 'carol'] as const) {
+    const context = await browser.newContext();
+    await record(context);
+    first[name] = await context.newPage();
+    await signUpAt(first[name], `${server.origin}/signup/`, name, PASS[name]);
+  }
+  const { alice, bob, carol } = first as Record<Name, Page>;
+  await requestFriend(alice, 'bob');
+  await acceptRequest(bob, 'alice');
+  await requestFriend(alice, 'carol');
+  await acceptRequest(carol, 'alice');
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Passive: remembers rooms and members as the honest server lists them. */
+async function record(context: BrowserContext): Promise<void> {
+  await tamperJson(context, /^\/api\/rooms$/, (body) => {
+    for (const room of body.rooms as {
+      id: string;
+      members: { id: string; username: string; publicKeys: string }[];
+    }[]) {
+      for (const member of room.members) members.set(member.username, member);
+      roomOf.set(
+        room.members
+          .map((m) => m.username)
+          .sort()
+          .join('+'),
+        room.id,
+      );
+    }
+  });
+}
+
+/** A fresh browser profile (like Tor Browser after a restart) logged in as `name`, with the attack installed first. */
+async function restart(name: Name, attack: (context: BrowserContext) => Promise<void>): Promise<Page> {
+  const context = await browser.newContext({ acceptDownloads: true });
+  await attack(context);
+  const page = await context.newPage();
+  await page.goto(`${server.origin}/login/`);
+  await fillAndSubmit(page, { '#username': name, '#passphrase': PASS[name] });
+  await page.waitForURL(/\/chat\/(#.*)?$/, { timeout: 30_000 });
+  return page;
+}
+
+const room = (a: Name, b: Name) => roomOf.get([a, b].sort().join('+'))!;
+const idOf = (name: Name) => members.get(name)!.id;
+const sentBy = (name: Name, roomId: string) => wire.get(roomId)!.filter((m) => m.senderId === idOf(name));
+
+/** Keeps a room's messages exactly as the server stores them (fetched with alice's session). */
+async function capture(roomId: string): Promise<void> {
+  const page = await first.alice!.evaluate(
+    async (url) => (await fetch(url)).json() as Promise<{ messages: WireMessage[] }>,
+    `/api/rooms/${roomId}/messages?after=0&limit=100`,
+  );
+  wire.set(roomId, page.messages);
+}
+
+/** Typing is allowed, but nothing goes out: no pending message, attach and send stay off. */
+async function expectSendingBlocked(page: Page): Promise<void> {
+  await sendText(page, 'this must never be sent');
+  expect(await page.locator('.attach-button').isDisabled()).toBe(true);
+  expect(await page.locator('.send-button').isDisabled()).toBe(true);
+  expect(await page.locator('[data-testid=message][data-mine=true]', { hasText: 'never be sent' }).count()).toBe(0);
+  expect(await page.locator('[data-testid=message][data-state=pending]').count()).toBe(0);
+}
+const unverified = (page: Page) => page.locator('[data-testid=message][data-state=unverified]');
+const warning = (page: Page) => page.getByTestId('key-change-warning');
+
+async function safetyDigits(page: Page): Promise<string> {
+  await page.getByTestId('verify-button').click();
+  const digits = page.getByTestId('safety-number');
+  await digits.waitFor({ timeout: 30_000 });
+  return (await digits.getAttribute('aria-label'))!;
+}
+
+async function closeDialog(page: Page): Promise<void> {
+  await page.getByTestId('safety-number-dialog').getByRole('button', { name: 'Close' }).click();
+}
+
+describe('a malicious server, against the real client', () => {
+  it('first, the honest way: two conversations with a few messages', async () => {
+    const { alice, bob, carol } = first as Record<Name, Page>;
+    await openConversation(alice, 'bob');
+    await openConversation(bob, 'alice');
+    for (const text of ['bob one', 'bob two', 'bob three']) await sendText(bob, text);
+    await expectConversation(alice, ['bob one', 'bob two', 'bob three']);
+    await sendText(alice, 'alice to bob');
+    await expectConversation(bob, ['bob one', 'bob two', 'bob three', 'alice to bob']);
+    await openConversation(carol, 'alice');
+    await sendText(carol, 'carol says hello');
+    await openConversation(alice, 'carol');
+    await expectConversation(alice, ['carol says hello']);
+    await capture(room('alice', 'bob'));
+    await capture(room('alice', 'carol'));
+    expect(wire.get(room('alice', 'bob'))).toHaveLength(4);
+  });
+
+  it('shows both people the same safety number and QR code; "verified" survives a browser restart', async () => {
+    const { alice, bob } = first as Record<Name, Page>;
+    await openConversation(alice, 'bob');
+    const forAlice = await safetyDigits(alice);
+    expect(forAlice).toMatch(/^(\d{5} ){11}\d{5}$/);
+    await expect.poll(() => alice.getByTestId('safety-qr').locator('path').getAttribute('d')).toMatch(/^M/);
+    expect(await safetyDigits(bob)).toBe(forAlice);
+    await closeDialog(bob);
+    await alice.getByRole('button', { name: 'Mark as verified' }).click();
+    await alice.getByTestId('verified-badge').waitFor();
+
+    const again = await restart('alice', async () => {});
+    await openConversation(again, 'bob');
+    await again.getByTestId('verified-badge').waitFor({ timeout: 30_000 });
+    await expectConversation(again, ['bob one', 'bob two', 'bob three', 'alice to bob']);
+    await again.context().close();
+  });
+
+  it('a verified friend’s key swapped on first contact after a restart: a red blocking alert, nothing sent, nothing shown', async () => {
+    const fake = impostor('bob');
+    const page = await restart('alice', (context) => swapPublicKeys(context, 'bob', fake.record));
+    const alert = page.getByTestId('verified-key-change');
+    await openConversation(page, 'bob');
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.getAttribute('role')).toBe('alertdialog');
+    expect(await alert.textContent()).toContain('bob’s verified safety number changed');
+    await alert.getByRole('button', { name: 'Not now' }).click();
+    expect(await warning(page).getAttribute('class')).toContain('key-warning-loud');
+    // bob wrapped this conversation's key, so even alice's own messages can't be opened with trust now.
+    await expect.poll(() => unverified(page).count(), { timeout: 30_000 }).toBe(4);
+    await expectSendingBlocked(page);
+    expect(await messageTexts(page)).toEqual([]);
+    expect(await unverified(page).first().textContent()).toContain("bob's verified safety number changed");
+    expect(await page.getByTestId('verified-badge').count()).toBe(0);
+    // The new number differs from the one both people compared.
+    const honest = await safetyDigits(first.bob!);
+    await closeDialog(first.bob!);
+    expect(await safetyDigits(page)).not.toBe(honest);
+    expect(await messageTexts(first.bob!)).not.toContain('this must never be sent');
+    await page.context().close();
+  });
+
+  it('an unverified friend’s key swapped later: a warning, sending blocked until the person accepts the new key', async () => {
+    const fake = impostor('carol');
+    const page = await restart('alice', (context) => swapPublicKeys(context, 'carol', fake.record));
+    await openConversation(page, 'carol');
+    await warning(page).waitFor({ timeout: 30_000 });
+    expect(await warning(page).textContent()).toContain('carol’s safety number has changed');
+    expect(await page.getByTestId('verified-key-change').isVisible()).toBe(false);
+    await expect.poll(() => unverified(page).count(), { timeout: 30_000 }).toBe(1);
+    await expectSendingBlocked(page);
+    expect(await messageTexts(page)).toEqual([]);
+    await warning(page).getByRole('button', { name: 'Review safety number' }).click();
+    await page.getByTestId('safety-number').waitFor();
+    await page.getByRole('button', { name: 'Accept new key without verifying' }).click();
+    await expect.poll(() => warning(page).count()).toBe(0);
+    expect(await page.locator('.attach-button').isDisabled()).toBe(false);
+    await page.context().close();
+  });
+
+  it('a re-signed wrapped room key: refused, and the conversation’s messages stay hidden', async () => {
+    const roomId = room('alice', 'bob');
+    const bobKeys = decodePublicKeys(fromBase64(members.get('bob')!.publicKeys), 'bob');
+    const server_ = impostor('alice').identity;
+    const page = await restart('bob', (context) =>
+      tamperJson(context, /^\/api\/rooms\/[^/]+\/keys$/, (body) => ({
+        keys: (body.keys as { epoch: number; wrapperId: string; record: string }[]).map((key) => ({
+          ...key,
+          // The server's own room key, "wrapped by alice" but signed with a key of the server's.
+          wrapperId: idOf('alice'),
+          record: toBase64(
+            wrapRoomKey(
+              newRoomKey(),
+              { roomId, epoch: key.epoch, memberId: idOf('bob'), wrapperId: idOf('alice') },
+              server_,
+              bobKeys.boxPublicKey,
+            ),
+          ),
+        })),
+      })),
+    );
+    await openConversation(page, 'alice');
+    await expect.poll(() => unverified(page).count(), { timeout: 30_000 }).toBe(4);
+    expect(await messageTexts(page)).toEqual([]);
+    expect(await unverified(page).first().textContent()).toContain('its conversation key failed a check');
+    await page.context().close();
+  });
+
+  it('a message moved to another conversation, a changed sender and a replay: each refused with its reason', async () => {
+    const bobRoom = room('alice', 'bob');
+    const carolRoom = room('alice', 'carol');
+    const [bobOne, bobTwo] = sentBy('bob', bobRoom);
+    const page = await restart('alice', (context) =>
+      tamperMessages(context, (messages, roomId) =>
+        messages.map((m) => {
+          // bob's message served as carol's, in carol's conversation.
+          if (roomId === carolRoom) return { ...m, envelope: bobOne!.envelope };
+          // bob's second message attributed to alice, and alice's message replaced by a replay of bob's first.
+          if (m.seq === bobTwo!.seq) return { ...m, senderId: idOf('alice') };
+          if (m.senderId === idOf('alice')) return { ...m, senderId: idOf('bob'), envelope: bobOne!.envelope };
+          return m;
+        }),
+      ),
+    );
+    await openConversation(page, 'carol');
+    await expect.poll(() => unverified(page).count(), { timeout: 30_000 }).toBe(1);
+    expect(await unverified(page).textContent()).toContain('it was delivered for another conversation or sender');
+    expect(await messageTexts(page)).toEqual([]);
+
+    await openConversation(page, 'bob');
+    await expect.poll(() => unverified(page).count(), { timeout: 30_000 }).toBe(2);
+    const reasons = await unverified(page).allTextContents();
+    expect(reasons.some((text) => text.includes('it was delivered for another conversation or sender'))).toBe(true);
+    expect(reasons.some((text) => text.includes('it repeats a message already received'))).toBe(true);
+    // Each genuine message is shown once, where it belongs, and "bob two" is not passed off as alice's.
+    expect((await messageTexts(page)).sort()).toEqual(['bob one', 'bob three']);
+    expect(await page.locator('[data-testid=message][data-mine=true][data-state=sent]').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('a message withheld from history: a notice in the conversation says one is missing', async () => {
+    const bobRoom = room('alice', 'bob');
+    const bobTwo = sentBy('bob', bobRoom)[1]!;
+    const page = await restart('alice', (context) =>
+      tamperMessages(context, (messages, roomId) =>
+        roomId === bobRoom ? messages.filter((m) => m.seq !== bobTwo.seq) : messages,
+      ),
+    );
+    await openConversation(page, 'bob');
+    await expectConversation(page, ['bob one', 'bob three', 'alice to bob']);
+    const notice = page.getByTestId('sequence-notice');
+    await expect
+      .poll(() => notice.allTextContents())
+      .toEqual(['⚠ 1 message from bob is missing here: the server withheld it.']);
+    await page.context().close();
+  });
+
+  it('messages reordered: the notice says so', async () => {
+    const bobRoom = room('alice', 'bob');
+    const [one, two] = sentBy('bob', bobRoom);
+    const page = await restart('alice', (context) =>
+      tamperMessages(context, (messages, roomId) =>
+        roomId !== bobRoom
+          ? messages
+          : messages.map((m) =>
+              m.seq === one!.seq
+                ? { ...m, envelope: two!.envelope }
+                : m.seq === two!.seq
+                  ? { ...m, envelope: one!.envelope }
+                  : m,
+            ),
+      ),
+    );
+    await openConversation(page, 'bob');
+    await expectConversation(page, ['bob two', 'bob one', 'bob three', 'alice to bob']);
+    const notices = await page.getByTestId('sequence-notice').allTextContents();
+    expect(notices.join(' ')).toContain('1 message from bob is missing here');
+    expect(notices.join(' ')).toContain('out of order or a repeat');
+    await page.context().close();
+  });
+
+  it('a live message re-attributed to someone else over the WebSocket: refused as it arrives, its text never shown', async () => {
+    const page = await restart('alice', (context) =>
+      tamperSocketEvents(context, (event, payload) =>
+        event === 'message:new' && payload.senderId === idOf('bob') ? { ...payload, senderId: idOf('carol') } : payload,
+      ),
+    );
+    await openConversation(page, 'bob');
+    await expectConversation(page, ['bob one', 'bob two', 'bob three', 'alice to bob']);
+    await sendText(first.bob!, 'live words from bob');
+    await expect.poll(() => unverified(page).count(), { timeout: 30_000 }).toBe(1);
+    expect(await unverified(page).textContent()).toContain('its sender is not in this conversation');
+    expect(await messageTexts(page)).not.toContain('live words from bob');
+    await page.context().close();
+  });
+
+  it('a file chunk swapped: the download is refused as tampered and nothing is saved', async () => {
+    const { alice } = first as Record<Name, Page>;
+    await openConversation(alice, 'bob');
+    await sendFile(alice, 'chunks.bin', 'application/octet-stream', randomBytes(3 * 65536 + 100));
+    const page = await restart('bob', (context) =>
+      tamperBytes(context, /^\/api\/files\/[^/]+\/content$/, (body) => {
+        if (body.length < FILE_HEADER_BYTES + 2 * FILE_CHUNK_CIPHER_BYTES) return body;
+        const out = Buffer.from(body);
+        const a = FILE_HEADER_BYTES;
+        const b = a + FILE_CHUNK_CIPHER_BYTES;
+        body.copy(out, a, b, b + FILE_CHUNK_CIPHER_BYTES);
+        body.copy(out, b, a, b);
+        return out;
+      }),
+    );
+    let downloads = 0;
+    page.on('download', () => (downloads += 1));
+    await openConversation(page, 'alice');
+    const card = fileCard(page, 'chunks.bin');
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: 30_000 }).toMatch(/^(ready|sent)$/);
+    await card.getByRole('button', { name: 'Download' }).click();
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: 30_000 }).toBe('tampered');
+    expect(await card.textContent()).toContain('tampered with or damaged');
+    expect(downloads).toBe(0);
+    await page.context().close();
+  });
+  it('messages hidden while a changed key was not trusted are checked again once it is accepted: genuine ones show, forged ones never', async () => {
+    const { carol } = first as Record<Name, Page>;
+    const carolRoom = room('alice', 'carol');
+    await openConversation(carol, 'alice');
+    for (const text of ['carol two', 'carol three', 'carol four']) await sendText(carol, text);
+    const stored = async () => {
+      await capture(carolRoom);
+      return wire.get(carolRoom)!.length;
+    };
+    await expect.poll(stored, { timeout: 30_000 }).toBe(4);
+    const [, two, three, four] = wire.get(carolRoom)!;
+
+    // carol's "new key": the server hands out another key for her, a room key she wrapped
+    // with it (epoch 2), and a message she wrote with it; then a message signed by yet
+    // another key in her name, and a replay of the new one.
+    const renewed = impostor('carol');
+    const forger = impostor('carol');
+    const aliceBox = decodePublicKeys(fromBase64(members.get('alice')!.publicKeys), 'alice').boxPublicKey;
+    const epochTwoKey = newRoomKey();
+    const wrapped = wrapRoomKey(
+      epochTwoKey,
+      { roomId: carolRoom, epoch: 2, memberId: idOf('alice'), wrapperId: idOf('carol') },
+      renewed.identity,
+      aliceBox,
+    );
+    const GENUINE = 'carol writes under her new key';
+    const FORGED = 'words carol never wrote';
+    rememberText('message', GENUINE);
+    rememberText('message', FORGED);
+    const seal = (text: string, signer: typeof renewed) =>
+      toBase64(
+        sealMessage(
+          { roomId: carolRoom, epoch: 2, senderId: idOf('carol'), messageId: newUuid(), sentAt: Date.now() },
+          { type: 'text', text, chain: newUuid(), n: 1 },
+          epochTwoKey,
+          signer.identity,
+        ),
+      );
+    const genuine = seal(GENUINE, renewed);
+    const replaced = new Map([
+      [two!.seq, genuine],
+      [three!.seq, seal(FORGED, forger)],
+      [four!.seq, genuine],
+    ]);
+    const page = await restart('alice', async (context) => {
+      await swapPublicKeys(context, 'carol', renewed.record);
+      await tamperJson(context, /^\/api\/rooms\/[^/]+\/keys$/, (body, url) =>
+        url.pathname.includes(carolRoom)
+          ? { keys: [...(body.keys as unknown[]), { epoch: 2, wrapperId: idOf('carol'), record: toBase64(wrapped) }] }
+          : body,
+      );
+      await tamperMessages(context, (messages, roomId) =>
+        roomId !== carolRoom
+          ? messages
+          : messages.map((m) => (replaced.has(m.seq) ? { ...m, epoch: 2, envelope: replaced.get(m.seq)! } : m)),
+      );
+    });
+
+    await openConversation(page, 'carol');
+    await warning(page).waitFor({ timeout: 30_000 });
+    await expect.poll(() => unverified(page).count(), { timeout: 30_000 }).toBe(4);
+    expect(await messageTexts(page)).toEqual([]);
+    expect(await unverified(page).first().textContent()).toContain("carol's safety number changed");
+
+    await warning(page).getByRole('button', { name: 'Review safety number' }).click();
+    await page.getByTestId('safety-number').waitFor();
+    await page.getByRole('button', { name: 'Accept new key without verifying' }).click();
+    await expect.poll(() => warning(page).count()).toBe(0);
+    // Only the message written with the accepted key shows; the old key's message, the
+    // forgery and the replay are refused, each for what is actually wrong with it.
+    await expectConversation(page, [GENUINE]);
+    await expect.poll(() => unverified(page).count(), { timeout: 30_000 }).toBe(3);
+    const reasons = await unverified(page).allTextContents();
+    expect(reasons.filter((text) => text.includes('its signature does not match the sender'))).toHaveLength(2);
+    expect(reasons.filter((text) => text.includes('it repeats a message already received'))).toHaveLength(1);
+    expect(await page.content()).not.toContain(FORGED);
+    expect(await page.content()).not.toContain('carol two');
+    await page.context().close();
+  });
+});

@@ -1,0 +1,241 @@
+'use client';
+
+// Key verification: the safety number of a conversation (digits and a QR code), the
+// verified badge, and the warnings shown when the server presents a new key.
+
+import type { SafetyNumber as Number_ } from '@onionchat/protocol';
+import QRCode from 'qrcode';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { chatErrorMessage, type ChatSession } from '../../lib/chat';
+import type { PeerTrust } from '../../lib/keys';
+import { ErrorAlert } from '../ui';
+
+export function TrustBadge({ trust }: { trust: PeerTrust | null }) {
+  if (trust?.state !== 'verified') return null;
+  return (
+    <span className="trust-badge" data-testid="verified-badge" title="You compared safety numbers with this person">
+      <svg width="12" height="12" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+        <path d="M3 8.5 6.5 12 13 4.5" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
+      </svg>
+      Verified
+    </span>
+  );
+}
+
+/** Sending is blocked until the person reviews the new key. */
+export function KeyChangeBanner({ trust, onReview }: { trust: PeerTrust | null; onReview: () => void }) {
+  if (!trust || (trust.state !== 'changed' && trust.state !== 'changed-verified' && trust.state !== 'invalid')) {
+    return null;
+  }
+  const loud = trust.state === 'changed-verified';
+  return (
+    <div
+      className={loud ? 'key-warning key-warning-loud' : 'key-warning'}
+      role="alert"
+      data-testid="key-change-warning"
+    >
+      <p>
+        <strong>
+          {trust.state === 'invalid'
+            ? `${trust.username}’s keys do not check out.`
+            : `${trust.username}’s safety number has changed.`}
+        </strong>{' '}
+        {trust.state === 'invalid'
+          ? 'The server sent keys that are not validly signed. Nothing can be sent to this conversation.'
+          : 'They may have set up a new account, or the server may be trying to listen in. Sending is paused until you compare the new safety number with them in person or over another channel.'}
+      </p>
+      {trust.state === 'invalid' ? null : (
+        <button type="button" className="button small" onClick={onReview}>
+          Review safety number
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** A verified contact's key changed: a blocking alert, shown once per conversation visit. */
+export function VerifiedChangeAlert({
+  trust,
+  onReview,
+  onDismiss,
+}: {
+  trust: PeerTrust | null;
+  onReview: () => void;
+  onDismiss: () => void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const bodyId = useId();
+  const open = trust?.state === 'changed-verified';
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) {
+      dialog.showModal();
+      dialog.querySelector<HTMLButtonElement>('[data-review]')?.focus();
+    } else if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      className="confirm-dialog key-alert"
+      role="alertdialog"
+      aria-labelledby={titleId}
+      aria-describedby={bodyId}
+      data-testid="verified-key-change"
+      onCancel={(event) => {
+        event.preventDefault();
+        onDismiss();
+      }}
+    >
+      <h2 id={titleId}>
+        <span aria-hidden="true">⚠ </span>
+        {trust?.username}’s verified safety number changed
+      </h2>
+      <div id={bodyId} className="confirm-body">
+        <p>
+          You had verified {trust?.username}, but the server now presents a different key for them. Unless they told you
+          they set up their account again, someone (possibly the server) may be impersonating them.
+        </p>
+        <p>Nothing will be sent to this conversation, and their new messages stay hidden, until you review it.</p>
+      </div>
+      <div className="confirm-actions">
+        <button type="button" className="button" onClick={onDismiss}>
+          Not now
+        </button>
+        <button type="button" className="button danger-solid" data-review onClick={onReview}>
+          Review safety number
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+interface SafetyNumberDialogProps {
+  open: boolean;
+  session: ChatSession;
+  userId: string;
+  trust: PeerTrust | null;
+  onClose: () => void;
+}
+
+export function SafetyNumberDialog({ open, session, userId, trust, onClose }: SafetyNumberDialogProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const [number, setNumber] = useState<Number_ | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const presented = trust?.presented ?? null;
+  const changed = trust?.state === 'changed' || trust?.state === 'changed-verified';
+  const name = trust?.username ?? 'this person';
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    else if (!open && dialog.open) dialog.close();
+  }, [open]);
+
+  useEffect(() => {
+    if (!open || !presented) return;
+    let cancelled = false;
+    setNumber(null);
+    setError(null);
+    session.safetyNumberWith(userId).then(
+      (computed) => !cancelled && setNumber(computed),
+      (caught: unknown) => !cancelled && setError(chatErrorMessage(caught)),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [open, session, userId, presented]);
+
+  function decide(verified: boolean) {
+    try {
+      session.setTrust(userId, verified);
+      onClose();
+    } catch (caught) {
+      setError(chatErrorMessage(caught));
+    }
+  }
+
+  return (
+    <dialog
+      ref={ref}
+      className="confirm-dialog safety-dialog"
+      aria-labelledby={titleId}
+      data-testid="safety-number-dialog"
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+    >
+      <h2 id={titleId}>{changed ? `${name}’s new safety number` : `Verify safety number with ${name}`}</h2>
+      <div className="confirm-body">
+        <p>
+          Compare these numbers with {name} in person, or scan each other’s code. If they match on both devices, nobody
+          (not even the server) is in the middle of your conversation.
+        </p>
+      </div>
+      {number ? (
+        <div className="safety-number">
+          <QrCode bytes={number.qr} label={`Safety number code for you and ${name}`} />
+          <p className="safety-digits" data-testid="safety-number" aria-label={number.groups.join(' ')}>
+            {number.groups.map((group, i) => (
+              <span key={i}>{group}</span>
+            ))}
+          </p>
+        </div>
+      ) : error ? null : (
+        <p className="safety-computing" role="status">
+          Computing…
+        </p>
+      )}
+      {error ? <ErrorAlert message={error} /> : null}
+      <div className="confirm-actions">
+        <button type="button" className="button" onClick={onClose}>
+          Close
+        </button>
+        {changed ? (
+          <button type="button" className="button" onClick={() => decide(false)} disabled={!number}>
+            Accept new key without verifying
+          </button>
+        ) : null}
+        {trust?.state === 'verified' ? (
+          <button type="button" className="button" onClick={() => decide(false)}>
+            Clear verification
+          </button>
+        ) : (
+          <button type="button" className="button primary" onClick={() => decide(true)} disabled={!number}>
+            Mark as verified
+          </button>
+        )}
+      </div>
+    </dialog>
+  );
+}
+
+/** The QR code drawn as one SVG path (qrcode's pure-JS encoder; nothing leaves the page). */
+function QrCode({ bytes, label }: { bytes: Uint8Array; label: string }) {
+  const { size, path } = useMemo(() => {
+    const code = QRCode.create([{ data: bytes, mode: 'byte' }], { errorCorrectionLevel: 'M' });
+    const { size: n } = code.modules;
+    let d = '';
+    for (let row = 0; row < n; row++) {
+      for (let col = 0; col < n; col++) if (code.modules.get(row, col)) d += `M${col + 4} ${row + 4}h1v1h-1z`;
+    }
+    return { size: n + 8, path: d };
+  }, [bytes]);
+  return (
+    <svg
+      className="safety-qr"
+      data-testid="safety-qr"
+      viewBox={`0 0 ${size} ${size}`}
+      role="img"
+      aria-label={label}
+      shapeRendering="crispEdges"
+    >
+      <rect width={size} height={size} fill="#fff" />
+      <path d={path} fill="#000" />
+    </svg>
+  );
+}

@@ -13,9 +13,9 @@ export default defineConfig({
       'scripts/**/*.spec.ts',
     ],
     globalSetup: ['server/test-support/global-setup.ts'],
+    setupFiles: ['web/e2e/support/report-failures.setup.ts'],
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 180_000,
-    reporters: process.env.CI ? ['default'] : ['default'],
   },
 });

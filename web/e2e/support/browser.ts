@@ -1,6 +1,7 @@
 // Debian's Chromium driven by playwright-core; each context is a brand-new profile,
 // like Tor Browser after a restart.
 import { chromium, type Browser } from 'playwright-core';
+import { watchBrowser } from './failure-report.js';
 import { rememberText } from './secrets.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,6 +28,7 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
       ...extraArgs,
     ],
   });
+  watchBrowser(browser);
   // Tests close the browser before stopping the server, so the tokens are known in time.
   const close = browser.close.bind(browser);
   browser.close = async (options) => {

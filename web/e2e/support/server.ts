@@ -7,6 +7,7 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import { freshDatabase } from '../../../server/test-support/database.js';
 import { freePort, spawnServer } from '../../../server/test-support/server-process.js';
+import { watchServer } from './failure-report.js';
 import { findSecrets, linesWithAddresses, placesToScan } from './privacy-scan.js';
 import { rememberedSecrets } from './secrets.js';
 
@@ -48,6 +49,7 @@ export async function startServer(
   };
   try {
     const server = await spawnServer({ dbUrl: db.url, env: { FILES_DIR: filesDir, ...env }, ...options });
+    const unwatch = watchServer(server.output);
     return {
       origin: server.origin,
       dbUrl: db.url,
@@ -55,6 +57,7 @@ export async function startServer(
       output: server.output,
       stop: async () => {
         await server.kill('SIGTERM');
+        unwatch();
         const problems = await privacyProblems(db.url, filesDir, server.output()).finally(cleanUp);
         if (problems.length > 0) throw new Error(`privacy scan failed:\n- ${problems.join('\n- ')}`);
       },

@@ -26,11 +26,12 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs: numbe
 /** The built server with settings for load: open sign-up, cheap password hashing, no send limits. */
 export function startServer(
   dbUrl: string,
-  options: { port?: number; filesDir?: string; env?: Record<string, string> } = {},
+  options: { port?: number; filesDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ) {
   const spawnOptions: SpawnOptions = {
     dbUrl,
     port: options.port,
+    nodeArgs: options.nodeArgs,
     env: {
       REGISTRATION: 'open',
       LOG_LEVEL: 'warn',
@@ -58,6 +59,8 @@ type Ack = { ok: true; message: MessageView; duplicate: boolean } | { ok: false;
 
 export interface SendOptions {
   count: number;
+  /** The index of the first message of the plan to send (for sending in rounds). */
+  from?: number;
   maxAttempts?: number;
   paceMs?: number;
   stop?: () => boolean;
@@ -84,11 +87,12 @@ export class Member {
   ) {}
 
   /**
-   * Sends `count` messages in order, each until acknowledged (giving up after
-   * `maxAttempts`), `paceMs` apart, stopping early once `stop` says so.
+   * Sends `count` messages in order (from the plan's `from`th), each until
+   * acknowledged (giving up after `maxAttempts`), `paceMs` apart, stopping early once
+   * `stop` says so.
    */
-  async sendAll({ count, maxAttempts = 200, paceMs = 0, stop = () => false }: SendOptions): Promise<void> {
-    for (let i = 0; i < count && !stop(); i++) {
+  async sendAll({ count, from = 0, maxAttempts = 200, paceMs = 0, stop = () => false }: SendOptions): Promise<void> {
+    for (let i = from; i < from + count && !stop(); i++) {
       if (paceMs) await sleep(paceMs);
       const message = this.seal(i);
       for (let attempt = 1; !this.acked.has(message.clientId); attempt++) {

@@ -26,6 +26,8 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   port?: number;
   healthTimeoutMs?: number;
+  /** Flags for node itself, before the server's entry point. */
+  nodeArgs?: string[];
 }
 
 export interface RunningServer {
@@ -59,7 +61,7 @@ export async function spawnServer(options: SpawnOptions): Promise<RunningServer>
   const port = options.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   let log = '';
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_ENTRY], {
     env: { ...process.env, DATABASE_URL: options.dbUrl, PORT: String(port), HOST: '127.0.0.1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,11 +1,13 @@
-// A bounded soak: hundreds of idle WebSocket clients plus pairs of friends sending
-// steadily, with the server process's resident memory sampled throughout. It reports
-// the memory per connection and fails on a sustained climb while the load is steady
-// (a leak per message or per event), not on the noise of garbage collection.
+// A bounded soak: hundreds of idle WebSocket clients plus pairs of friends sending in
+// rounds. Resident memory gives the cost per connection. Growth over time is judged on
+// the heap that survives a full garbage collection (read through the inspector) after
+// each round, when no message is in flight: a leak per message or per event shows as
+// a climb round after round, and the collector's rhythm does not.
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { TestClient } from '../../test-support/app.js';
 import { freshDatabase } from '../../test-support/database.js';
+import { HeapProbe, INSPECT_ARG } from '../../test-support/heap-probe.js';
 import type { RunningServer } from '../../test-support/server-process.js';
 import { connectSocket, newUser } from '../../test-support/social.js';
 import { makeRooms, residentBytes, sleep, startServer, type Room } from '../../test-support/load.js';
@@ -13,28 +15,34 @@ import { makeRooms, residentBytes, sleep, startServer, type Room } from '../../t
 const IDLE_USERS = 20;
 const SOCKETS_PER_IDLE_USER = 15; // below the per-user connection limit
 const ACTIVE_ROOMS = 15; // two active members each
-const PACE_MS = 400; // between one member's sends
+const PACE_MS = 300; // between one member's sends
+const PER_ROUND = 10; // messages per active member and round
+// The first rounds fill what the load touches (caches, buffers, compiled code); the
+// rest are compared.
+const WARM_UP_ROUNDS = 2;
+const ROUNDS = 6;
+// A leak climbs in every compared round; it fails the test once the climb is more
+// than this in all (noise between rounds was within a few hundred KiB here).
+const CLIMB_TOLERANCE = 1024 * 1024;
 const SAMPLE_MS = 250;
-// Long enough for V8 to grow its heap to what this load needs before windows are compared.
-const WARM_UP_MS = 12_000;
-const WINDOWS = 4;
-const WINDOW_MS = 5000;
-const PLANNED = 1000; // per active member: more than the windows take at this pace (sealed as sent)
 const MIB = 1024 * 1024;
 
 let db: { url: string; drop: () => Promise<void> };
 let server: RunningServer;
+let heap: HeapProbe;
 const sockets: Socket[] = [];
 let rooms: Room[] = [];
 
 beforeAll(async () => {
   db = await freshDatabase(inject('adminDbUrl'));
-  server = await startServer(db.url);
+  server = await startServer(db.url, { nodeArgs: [INSPECT_ARG] });
+  heap = await HeapProbe.attach(server.output);
 });
 
 afterAll(async () => {
   sockets.forEach((s) => s.close());
   rooms.flatMap((r) => r.members).forEach((m) => m.close());
+  heap?.close();
   await server?.kill('SIGTERM');
   await db?.drop();
 });
@@ -48,7 +56,7 @@ async function settledRss(ms: number): Promise<number> {
   return median(samples);
 }
 
-it('holds idle and active connections without growing while the load is steady', async () => {
+it('holds idle and active connections without growing round after round', async () => {
   const app = { client: () => new TestClient(server.origin) };
   const idleUsers = [];
   for (let i = 0; i < IDLE_USERS; i++) idleUsers.push(await newUser(app, `soak_idle${i}`));
@@ -62,38 +70,42 @@ it('holds idle and active connections without growing while the load is steady',
   const idle = sockets.length;
   const withIdle = await settledRss(3000);
 
-  let stopped = false;
   const active = rooms.flatMap((r) => r.members);
-  const sending = Promise.all(active.map((m) => m.sendAll({ count: PLANNED, paceMs: PACE_MS, stop: () => stopped })));
-  sending.catch(() => {});
-  const warmUp = await settledRss(WARM_UP_MS);
-  const windows: number[] = [];
-  for (let w = 0; w < WINDOWS; w++) windows.push(await settledRss(WINDOW_MS));
-  stopped = true;
-  await sending;
-  const sent = active.reduce((n, m) => n + m.acked.size, 0);
+  const acked = () => active.reduce((n, m) => n + m.acked.size, 0);
+  let withActive = 0;
+  const rounds: { heap: number; acked: number }[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const sending = active.map((m) => m.sendAll({ from: round * PER_ROUND, count: PER_ROUND, paceMs: PACE_MS }));
+    // Resident memory while the traffic flows, before any forced collection shrinks it.
+    if (round === 0) withActive = await settledRss(PER_ROUND * PACE_MS * 0.6);
+    await Promise.all(sending);
+    rounds.push({ heap: await heap.usedAfterCollection(), acked: acked() });
+  }
 
+  const compared = rounds.slice(WARM_UP_ROUNDS);
+  const heaps = compared.map((r) => r.heap);
+  const climb = heaps[heaps.length - 1]! - heaps[0]!;
+  const messages = compared[compared.length - 1]!.acked - compared[0]!.acked;
   const perIdleKiB = (withIdle - before) / idle / 1024;
-  const perActiveKiB = (windows[0]! - withIdle) / active.length / 1024;
-  const mib = (b: number) => (b / MIB).toFixed(1);
+  const perActiveKiB = (withActive - withIdle) / active.length / 1024;
+  const mib = (b: number) => (b / MIB).toFixed(2);
   console.log(
     [
-      `soak: ${idle} idle + ${active.length} active WebSocket clients, ${sent} messages acknowledged`,
+      `soak: ${idle} idle + ${active.length} active WebSocket clients, ${acked()} messages in ${ROUNDS} rounds`,
       `  resident memory: ${mib(before)} MiB before, ${mib(withIdle)} MiB with the idle clients, ` +
-        `${mib(warmUp)} MiB warming up, windows of ${WINDOW_MS / 1000} s: ${windows.map(mib).join(', ')} MiB`,
+        `${mib(withActive)} MiB with the active ones sending`,
       `  about ${perIdleKiB.toFixed(0)} KiB per idle connection, ${perActiveKiB.toFixed(0)} KiB per active one (with its traffic)`,
+      `  heap after a full collection, after each round: ${rounds.map((r) => mib(r.heap)).join(', ')} MiB; ` +
+        `${(climb / 1024).toFixed(0)} KiB over the last ${messages} messages`,
     ].join('\n'),
   );
 
   expect(sockets.every((s) => s.connected)).toBe(true);
-  expect(active.every((m) => m.acked.size > 0 && m.acked.size < PLANNED)).toBe(true);
+  expect(acked()).toBe(active.length * PER_ROUND * ROUNDS);
   expect(active.flatMap((m) => [...m.refusals, ...m.failures])).toEqual([]);
-  // A leak grows in every window; noise does not. Fail only on a climb in each window
-  // that also adds up to more than 64 MiB (or what the idle clients occupy): resident
-  // memory also rises while V8 settles its heap under load (up to about 50 MiB seen here
-  // over these windows), which is not a leak.
-  const steps = windows.slice(1).map((rss, i) => rss - windows[i]!);
-  const climb = windows[WINDOWS - 1]! - windows[0]!;
-  const tolerance = Math.max(64 * MIB, withIdle - before);
-  expect(steps.every((s) => s > 0) && climb > tolerance, `climb of ${mib(climb)} MiB`).toBe(false);
+  const steps = heaps.slice(1).map((h, i) => h - heaps[i]!);
+  expect(
+    steps.every((step) => step > 0) && climb > CLIMB_TOLERANCE,
+    `the heap grew in every round, ${mib(climb)} MiB in all`,
+  ).toBe(false);
 });

@@ -189,13 +189,19 @@ describe.skipIf((!torBinary || !binaries) && !process.env.CI)('Onionbalance on t
   }
 
   it('reaches both instances through the one frontend address, and keeps answering when one goes away', async () => {
+    // Each phase's time, printed: on a loaded machine the private network's timing varies a lot.
+    const started = Date.now();
+    const phase = (what: string) =>
+      console.log(`onionbalance: ${what} after ${Math.round((Date.now() - started) / 1000)} s`);
     await addRelays();
+    phase('extra relays are HSDirs');
     const keys = path.join(root, 'frontend');
     await mkdir(keys, { mode: 0o700 });
     const { keyFile, address: frontend } = await createFrontendKey(binaries!, keys);
     const instances = [await startInstance(0, frontend), await startInstance(1, frontend)];
     expect(new Set([frontend, ...instances]).size).toBe(3);
     const controlPort = await startManagementTor();
+    phase('instances published, management tor bootstrapped');
     const configFile = path.join(keys, 'config.yaml');
     await writeOnionbalanceConfig(configFile, keyFile, instances);
     balancer = await launchOnionbalance({
@@ -218,13 +224,16 @@ describe.skipIf((!torBinary || !binaries) && !process.env.CI)('Onionbalance on t
       timeoutMessage: () =>
         `onionbalance published no descriptor with both instances (saw ${seenInstances.size}):\n${balancer?.tail().join('\n')}`,
     });
+    phase('a frontend descriptor listing both instances uploaded');
     // The upload (HSPOST) is logged when tor is asked to make it, not when HSDirs have it.
     await sleep(5000);
     const first = await reach(frontend, (body) => body.startsWith('instance-'), 'first contact');
+    phase(`first contact (${first})`);
     // Take the instance that answered off the network: the frontend must lead to the other.
     const answered = Number(first.slice('instance-'.length)) - 1;
     await instanceTors[answered]!.stop();
     const other = await reach(frontend, (body) => body.startsWith('instance-') && body !== first, 'after failover');
+    phase(`failover (${other})`);
     expect([first, other].sort()).toEqual(['instance-1', 'instance-2']);
   }, 540_000);
 });

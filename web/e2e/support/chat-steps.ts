@@ -14,8 +14,10 @@ export async function acceptRequest(page: Page, from: string, timeout = 30_000):
   await request.getByRole('button', { name: 'Accept' }).click();
 }
 
+/** Opens the conversation with `friend` and waits until it is the one on screen. */
 export async function openConversation(page: Page, friend: string, timeout = 30_000): Promise<void> {
   await page.locator('[data-testid=friend]', { hasText: friend }).click({ timeout });
+  await page.locator('.conversation-name', { hasText: friend }).waitFor({ timeout });
   await page.waitForSelector('#composer', { timeout });
 }
 

@@ -17,5 +17,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // expect.poll's own default (1 s) is too short for a page or a server under load.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

@@ -7,6 +7,7 @@ import { launchBrowser } from './support/browser.js';
 import { startServer, type ServerProcess } from './support/server.js';
 import { fillAndSubmit, logInAt, openAccount, signUpAt, storageContents } from './support/pages.js';
 import { dumpDatabase } from '../../server/test-support/database.js';
+import { WAIT_MS } from './support/wait.js';
 
 const PASSPHRASE = 'violet harbour lantern 7 quietly';
 const NEW_PASSPHRASE = 'another long passphrase for the cat 2';
@@ -40,7 +41,7 @@ async function logIn(page: Page, username: string, passphrase: string): Promise<
 
 async function logInToAccount(page: Page, username: string, passphrase: string): Promise<void> {
   await logIn(page, username, passphrase);
-  await page.waitForURL(/\/chat\/(#.*)?$/, { timeout: 30_000 });
+  await page.waitForURL(/\/chat\/(#.*)?$/, { timeout: WAIT_MS });
   await openAccount(page);
 }
 
@@ -76,7 +77,7 @@ describe('accounts in the browser', () => {
     const { context, page } = await newPage();
     await logIn(page, 'alice', 'not the right passphrase at all');
     await expect
-      .poll(() => page.textContent('[role=alert]'), { timeout: 30_000 })
+      .poll(() => page.textContent('[role=alert]'), { timeout: WAIT_MS })
       .toContain('Wrong username or passphrase');
     expect(await page.inputValue('#username')).toBe('alice');
     await context.close();
@@ -101,13 +102,13 @@ describe('accounts in the browser', () => {
       '#new-passphrase': NEW_PASSPHRASE,
       '#new-passphrase-confirm': NEW_PASSPHRASE,
     });
-    await expect.poll(() => page.textContent('[role=status]'), { timeout: 30_000 }).toMatch(/changed/i);
+    await expect.poll(() => page.textContent('[role=status]'), { timeout: WAIT_MS }).toMatch(/changed/i);
     await context.close();
 
     const old = await newPage();
     await logIn(old.page, 'alice', PASSPHRASE);
     await expect
-      .poll(() => old.page.textContent('[role=alert]'), { timeout: 30_000 })
+      .poll(() => old.page.textContent('[role=alert]'), { timeout: WAIT_MS })
       .toContain('Wrong username or passphrase');
     await old.context.close();
 

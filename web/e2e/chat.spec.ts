@@ -8,6 +8,7 @@ import { startServer, type ServerProcess } from './support/server.js';
 import { fillAndSubmit, signUpAt } from './support/pages.js';
 import { connectionState as connection, expectConversation, openConversation, sendText } from './support/chat-steps.js';
 import { dumpDatabase } from '../../server/test-support/database.js';
+import { WAIT_MS } from './support/wait.js';
 
 const ALICE_PASS = 'alpine meadow sunrise 42 quietly';
 const BOB_PASS = 'copper kettle whistles at noon';
@@ -72,7 +73,7 @@ describe('chatting in the browser', () => {
 
   it('delivers what was sent while one side was off the network, in order, once', async () => {
     await bob.context.setOffline(true);
-    await expect.poll(() => connection(bob.page), { timeout: 30_000 }).not.toBe('connected');
+    await expect.poll(() => connection(bob.page), { timeout: WAIT_MS }).not.toBe('connected');
     for (const n of [1, 2, 3]) await send(alice.page, `while you were offline ${n}`);
     await expect
       .poll(() => alice.page.locator('[data-testid=message][data-mine=true][data-state=sent]').count(), {
@@ -86,7 +87,7 @@ describe('chatting in the browser', () => {
 
   it('queues what is typed while offline and sends it on return', async () => {
     await bob.context.setOffline(true);
-    await expect.poll(() => connection(bob.page), { timeout: 30_000 }).not.toBe('connected');
+    await expect.poll(() => connection(bob.page), { timeout: WAIT_MS }).not.toBe('connected');
     await send(bob.page, 'typed while offline');
     await bob.context.setOffline(false);
     await expectConversation(alice.page, sentTexts);
@@ -104,7 +105,7 @@ describe('chatting in the browser', () => {
     await bob.page.goto(`${server.origin}/chat/`);
     await bob.page.waitForSelector('#passphrase', { timeout: 15_000 });
     await fillAndSubmit(bob.page, { '#passphrase': BOB_PASS });
-    await bob.page.waitForURL(/\/chat\//, { timeout: 30_000 });
+    await bob.page.waitForURL(/\/chat\//, { timeout: WAIT_MS });
     await openConversation(bob.page, 'alice');
     await expectConversation(bob.page, sentTexts);
     const seqs = await bob.page

@@ -7,6 +7,7 @@ import { launchBrowser } from './support/browser.js';
 import { startServer, type ServerProcess } from './support/server.js';
 import { fillAndSubmit, signUpAt } from './support/pages.js';
 import { connectionState } from './support/chat-steps.js';
+import { WAIT_MS } from './support/wait.js';
 
 const PASS = 'one tab too many is one too many';
 let server: ServerProcess;
@@ -27,19 +28,19 @@ describe('live connections per account', () => {
     const context = await browser.newContext();
     const first = await context.newPage();
     await signUpAt(first, `${server.origin}/signup/`, 'tabby', PASS);
-    await expect.poll(() => connectionState(first), { timeout: 30_000 }).toBe('connected');
+    await expect.poll(() => connectionState(first), { timeout: WAIT_MS }).toBe('connected');
 
     const second = await context.newPage();
     await second.goto(`${server.origin}/chat/`);
     await second.waitForSelector('#passphrase', { timeout: 15_000 });
     await fillAndSubmit(second, { '#passphrase': PASS });
     const refusal = second.locator('[data-testid=connection-refusal]');
-    await expect.poll(() => refusal.textContent(), { timeout: 30_000 }).toMatch(/already has 1 live connection/);
+    await expect.poll(() => refusal.textContent(), { timeout: WAIT_MS }).toMatch(/already has 1 live connection/);
     expect(await connectionState(second)).toBe('offline');
 
     await first.close();
     await second.getByRole('button', { name: 'Try now' }).click();
-    await expect.poll(() => connectionState(second), { timeout: 30_000 }).toBe('connected');
+    await expect.poll(() => connectionState(second), { timeout: WAIT_MS }).toBe('connected');
     expect(await refusal.count()).toBe(0);
   });
 });

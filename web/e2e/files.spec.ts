@@ -14,6 +14,7 @@ import { signUpAt } from './support/pages.js';
 import { acceptRequest, openConversation, requestFriend } from './support/chat-steps.js';
 import { downloadFile as download, fileCard as card, sendFile } from './support/file-steps.js';
 import { dumpDatabase } from '../../server/test-support/database.js';
+import { WAIT_MS } from './support/wait.js';
 
 const MIB = 1024 * 1024;
 const MARKER = randomBytes(48);
@@ -95,7 +96,7 @@ describe('encrypted files in the browser', () => {
     await sendFile(alice, 'tiny.png', 'image/png', png);
     const preview = card(bob, 'tiny.png').locator('img[data-testid=file-preview]');
     await expect
-      .poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 30_000 })
+      .poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: WAIT_MS })
       .toBe(2);
     expect(await preview.getAttribute('src')).toMatch(/^blob:/);
   });

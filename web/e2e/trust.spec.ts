@@ -38,6 +38,7 @@ import {
   tamperSocketEvents,
   type WireMessage,
 } from './support/tamper.js';
+import { WAIT_MS } from './support/wait.js';
 
 const PASS = {
   alice: 'she compares numbers in person',
@@ -68,7 +69,7 @@ beforeAll(async () => {
   await acceptRequest(bob, 'alice');
   await requestFriend(alice, 'carol');
   await acceptRequest(carol, 'alice');
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -101,7 +102,7 @@ async function restart(name: Name, attack: (context: BrowserContext) => Promise<
   const page = await context.newPage();
   await page.goto(`${server.origin}/login/`);
   await fillAndSubmit(page, { '#username': name, '#passphrase': PASS[name] });
-  await page.waitForURL(/\/chat\/(#.*)?$/, { timeout: 30_000 });
+  await page.waitForURL(/\/chat\/(#.*)?$/, { timeout: WAIT_MS });
   return page;
 }
 
@@ -132,7 +133,7 @@ const warning = (page: Page) => page.getByTestId('key-change-warning');
 async function safetyDigits(page: Page): Promise<string> {
   await page.getByTestId('verify-button').click();
   const digits = page.getByTestId('safety-number');
-  await digits.waitFor({ timeout: 30_000 });
+  await digits.waitFor({ timeout: WAIT_MS });
   return (await digits.getAttribute('aria-label'))!;
 }
 
@@ -171,7 +172,7 @@ describe('a malicious server, against the real client', () => {
 
     const again = await restart('alice', async () => {});
     await openConversation(again, 'bob');
-    await again.getByTestId('verified-badge').waitFor({ timeout: 30_000 });
+    await again.getByTestId('verified-badge').waitFor({ timeout: WAIT_MS });
     await expectConversation(again, ['bob one', 'bob two', 'bob three', 'alice to bob']);
     await again.context().close();
   });
@@ -181,13 +182,13 @@ describe('a malicious server, against the real client', () => {
     const page = await restart('alice', (context) => swapPublicKeys(context, 'bob', fake.record));
     const alert = page.getByTestId('verified-key-change');
     await openConversation(page, 'bob');
-    await alert.waitFor({ timeout: 30_000 });
+    await alert.waitFor({ timeout: WAIT_MS });
     expect(await alert.getAttribute('role')).toBe('alertdialog');
     expect(await alert.textContent()).toContain('bob’s verified safety number changed');
     await alert.getByRole('button', { name: 'Not now' }).click();
     expect(await warning(page).getAttribute('class')).toContain('key-warning-loud');
     // bob wrapped this conversation's key, so even alice's own messages can't be opened with trust now.
-    await expect.poll(() => unverified(page).count(), { timeout: 30_000 }).toBe(4);
+    await expect.poll(() => unverified(page).count(), { timeout: WAIT_MS }).toBe(4);
     await expectSendingBlocked(page);
     expect(await messageTexts(page)).toEqual([]);
     expect(await unverified(page).first().textContent()).toContain("bob's verified safety number changed");
@@ -204,10 +205,10 @@ describe('a malicious server, against the real client', () => {
     const fake = impostor('carol');
     const page = await restart('alice', (context) => swapPublicKeys(context, 'carol', fake.record));
     await openConversation(page, 'carol');
-    await warning(page).waitFor({ timeout: 30_000 });
+    await warning(page).waitFor({ timeout: WAIT_MS });
     expect(await warning(page).textContent()).toContain('carol’s safety number has changed');
     expect(await page.getByTestId('verified-key-change').isVisible()).toBe(false);
-    await expect.poll(() => unverified(page).count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => unverified(page).count(), { timeout: WAIT_MS }).toBe(1);
     await expectSendingBlocked(page);
     expect(await messageTexts(page)).toEqual([]);
     await warning(page).getByRole('button', { name: 'Review safety number' }).click();
@@ -240,7 +241,7 @@ describe('a malicious server, against the real client', () => {
       })),
     );
     await openConversation(page, 'alice');
-    await expect.poll(() => unverified(page).count(), { timeout: 30_000 }).toBe(4);
+    await expect.poll(() => unverified(page).count(), { timeout: WAIT_MS }).toBe(4);
     expect(await messageTexts(page)).toEqual([]);
     expect(await unverified(page).first().textContent()).toContain('its conversation key failed a check');
     await page.context().close();
@@ -263,12 +264,12 @@ describe('a malicious server, against the real client', () => {
       ),
     );
     await openConversation(page, 'carol');
-    await expect.poll(() => unverified(page).count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => unverified(page).count(), { timeout: WAIT_MS }).toBe(1);
     expect(await unverified(page).textContent()).toContain('it was delivered for another conversation or sender');
     expect(await messageTexts(page)).toEqual([]);
 
     await openConversation(page, 'bob');
-    await expect.poll(() => unverified(page).count(), { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => unverified(page).count(), { timeout: WAIT_MS }).toBe(2);
     const reasons = await unverified(page).allTextContents();
     expect(reasons.some((text) => text.includes('it was delivered for another conversation or sender'))).toBe(true);
     expect(reasons.some((text) => text.includes('it repeats a message already received'))).toBe(true);
@@ -328,7 +329,7 @@ describe('a malicious server, against the real client', () => {
     await openConversation(page, 'bob');
     await expectConversation(page, ['bob one', 'bob two', 'bob three', 'alice to bob']);
     await sendText(first.bob!, 'live words from bob');
-    await expect.poll(() => unverified(page).count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => unverified(page).count(), { timeout: WAIT_MS }).toBe(1);
     expect(await unverified(page).textContent()).toContain('its sender is not in this conversation');
     expect(await messageTexts(page)).not.toContain('live words from bob');
     await page.context().close();
@@ -353,9 +354,9 @@ describe('a malicious server, against the real client', () => {
     page.on('download', () => (downloads += 1));
     await openConversation(page, 'alice');
     const card = fileCard(page, 'chunks.bin');
-    await expect.poll(() => card.getAttribute('data-state'), { timeout: 30_000 }).toMatch(/^(ready|sent)$/);
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: WAIT_MS }).toMatch(/^(ready|sent)$/);
     await card.getByRole('button', { name: 'Download' }).click();
-    await expect.poll(() => card.getAttribute('data-state'), { timeout: 30_000 }).toBe('tampered');
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: WAIT_MS }).toBe('tampered');
     expect(await card.textContent()).toContain('tampered with or damaged');
     expect(downloads).toBe(0);
     await page.context().close();
@@ -369,7 +370,7 @@ describe('a malicious server, against the real client', () => {
       await capture(carolRoom);
       return wire.get(carolRoom)!.length;
     };
-    await expect.poll(stored, { timeout: 30_000 }).toBe(4);
+    await expect.poll(stored, { timeout: WAIT_MS }).toBe(4);
     const [, two, three, four] = wire.get(carolRoom)!;
 
     // carol's "new key": the server hands out another key for her, a room key she wrapped
@@ -419,8 +420,8 @@ describe('a malicious server, against the real client', () => {
     });
 
     await openConversation(page, 'carol');
-    await warning(page).waitFor({ timeout: 30_000 });
-    await expect.poll(() => unverified(page).count(), { timeout: 30_000 }).toBe(4);
+    await warning(page).waitFor({ timeout: WAIT_MS });
+    await expect.poll(() => unverified(page).count(), { timeout: WAIT_MS }).toBe(4);
     expect(await messageTexts(page)).toEqual([]);
     expect(await unverified(page).first().textContent()).toContain("carol's safety number changed");
 
@@ -431,7 +432,7 @@ describe('a malicious server, against the real client', () => {
     // Only the message written with the accepted key shows; the old key's message, the
     // forgery and the replay are refused, each for what is actually wrong with it.
     await expectConversation(page, [GENUINE]);
-    await expect.poll(() => unverified(page).count(), { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => unverified(page).count(), { timeout: WAIT_MS }).toBe(3);
     const reasons = await unverified(page).allTextContents();
     expect(reasons.filter((text) => text.includes('its signature does not match the sender'))).toHaveLength(2);
     expect(reasons.filter((text) => text.includes('it repeats a message already received'))).toHaveLength(1);

@@ -1,8 +1,9 @@
 // Debian's Chromium driven by playwright-core; each context is a brand-new profile,
 // like Tor Browser after a restart.
 import { chromium, type Browser } from 'playwright-core';
-import { watchBrowser } from './failure-report.js';
+import { watchBrowser, watchContext } from './failure-report.js';
 import { rememberText } from './secrets.js';
+import { WAIT_MS } from './wait.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -29,6 +30,13 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
     ],
   });
   watchBrowser(browser);
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(WAIT_MS);
+    watchContext(context);
+    return context;
+  };
   // Tests close the browser before stopping the server, so the tokens are known in time.
   const close = browser.close.bind(browser);
   browser.close = async (options) => {

@@ -2,20 +2,21 @@
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { rememberText } from './secrets.js';
+import { WAIT_MS } from './wait.js';
 
 export async function requestFriend(page: Page, username: string): Promise<void> {
   await page.fill('#friend-username', username);
   await page.locator('[data-testid=add-friend-form] button[type=submit]').click();
 }
 
-export async function acceptRequest(page: Page, from: string, timeout = 30_000): Promise<void> {
+export async function acceptRequest(page: Page, from: string, timeout = WAIT_MS): Promise<void> {
   const request = page.locator('[data-testid=incoming-request]', { hasText: from });
   await request.waitFor({ timeout });
   await request.getByRole('button', { name: 'Accept' }).click();
 }
 
 /** Opens the conversation with `friend` and waits until it is the one on screen. */
-export async function openConversation(page: Page, friend: string, timeout = 30_000): Promise<void> {
+export async function openConversation(page: Page, friend: string, timeout = WAIT_MS): Promise<void> {
   await page.locator('[data-testid=friend]', { hasText: friend }).click({ timeout });
   await page.locator('.conversation-name', { hasText: friend }).waitFor({ timeout });
   await page.waitForSelector('#composer', { timeout });
@@ -30,7 +31,7 @@ export async function sendText(page: Page, text: string): Promise<void> {
 export const messageTexts = (page: Page) =>
   page.locator('[data-testid=message] [data-testid=message-text]').allTextContents();
 
-export async function expectConversation(page: Page, expected: string[], timeout = 30_000): Promise<void> {
+export async function expectConversation(page: Page, expected: string[], timeout = WAIT_MS): Promise<void> {
   await expect.poll(() => messageTexts(page), { timeout }).toEqual(expected);
 }
 

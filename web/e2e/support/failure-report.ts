@@ -1,7 +1,7 @@
 // What a failed browser test leaves behind, printed beside the failure: each open page's
 // address, visible text and last console lines, and the server's last output lines. A
 // timeout in CI says little on its own; this says what the person would have seen.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 const KEEP_LINES = 25;
 const TEXT_CHARS = 1500;
@@ -25,12 +25,10 @@ function watchPage(page: Page): void {
 export function watchBrowser(browser: Browser): void {
   browsers.add(browser);
   browser.on('disconnected', () => browsers.delete(browser));
-  const newContext = browser.newContext.bind(browser);
-  browser.newContext = async (options) => {
-    const context = await newContext(options);
-    context.on('page', watchPage);
-    return context;
-  };
+}
+
+export function watchContext(context: BrowserContext): void {
+  context.on('page', watchPage);
 }
 
 /** Returns a function that stops watching (when the server has stopped). */

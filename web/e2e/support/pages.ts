@@ -1,6 +1,7 @@
 // Steps a person takes, shared by the browser tests.
 import type { Page } from 'playwright-core';
 import { rememberText } from './secrets.js';
+import { WAIT_MS } from './wait.js';
 
 export async function fillAndSubmit(page: Page, fields: Record<string, string>): Promise<void> {
   for (const [selector, value] of Object.entries(fields)) {
@@ -13,7 +14,7 @@ export async function fillAndSubmit(page: Page, fields: Record<string, string>):
 export async function signUpAt(page: Page, url: string, username: string, passphrase: string): Promise<void> {
   await page.goto(url);
   await fillAndSubmit(page, { '#username': username, '#passphrase': passphrase, '#passphrase-confirm': passphrase });
-  await page.waitForURL(/\/chat\/(#.*)?$/, { timeout: 30_000 });
+  await page.waitForURL(/\/chat\/(#.*)?$/, { timeout: WAIT_MS });
 }
 
 export async function logInAt(page: Page, origin: string, username: string, passphrase: string): Promise<void> {

@@ -1,0 +1,122 @@
+// Small pieces for file transfers: sizes, speeds and times in words, what kind of file
+// something is (for its icon), which images get a preview, and a name that is safe to
+// save under.
+
+/** Images shown as a preview (decoded by the browser from a blob: URL). Never SVG. */
+const PREVIEW_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+/** Larger images are not previewed at all (it would mean downloading them). */
+export const PREVIEW_MAX_BYTES = 10 * 1024 * 1024;
+/** Images up to this size are previewed without asking, once on screen. */
+export const AUTO_PREVIEW_MAX_BYTES = 1024 * 1024;
+
+export function previewable(mime: string, size: number): boolean {
+  return PREVIEW_TYPES.has(mime) && size <= PREVIEW_MAX_BYTES;
+}
+
+export type FileKind = 'image' | 'video' | 'audio' | 'pdf' | 'archive' | 'text' | 'document' | 'other';
+
+const ARCHIVES = /(zip|x-7z|x-rar|vnd\.rar|x-tar|gzip|x-bzip2|x-xz|zstd|compressed)/;
+const DOCUMENTS = /(msword|wordprocessing|spreadsheet|ms-excel|presentation|ms-powerpoint|opendocument|rtf|epub)/;
+
+export function fileKind(mime: string, name: string): FileKind {
+  if (mime.startsWith('image/')) return 'image';
+  if (mime.startsWith('video/')) return 'video';
+  if (mime.startsWith('audio/')) return 'audio';
+  if (mime === 'application/pdf') return 'pdf';
+  if (ARCHIVES.test(mime)) return 'archive';
+  if (DOCUMENTS.test(mime)) return 'document';
+  if (mime.startsWith('text/') || mime === 'application/json') return 'text';
+  const extension = /\.([a-z0-9]{1,8})$/i.exec(name)?.[1]?.toLowerCase() ?? '';
+  if (['zip', '7z', 'rar', 'tar', 'gz', 'tgz', 'bz2', 'xz', 'zst'].includes(extension)) return 'archive';
+  if (['pdf'].includes(extension)) return 'pdf';
+  if (['txt', 'md', 'csv', 'log', 'json'].includes(extension)) return 'text';
+  if (['doc', 'docx', 'odt', 'xls', 'xlsx', 'ods', 'ppt', 'pptx', 'odp', 'rtf', 'epub'].includes(extension))
+    return 'document';
+  return 'other';
+}
+
+const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+
+/** "532 bytes", "48 KB", "5.2 MB" (powers of 1024, as file managers count). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '';
+  if (bytes < 1024) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const digits = value < 10 ? 1 : 0;
+  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+
+export function formatSpeed(bytesPerSecond: number): string {
+  return `${formatBytes(Math.round(bytesPerSecond))}/s`;
+}
+
+/** "about 3 min left", "about 20 s left", "a few seconds left". */
+export function formatTimeLeft(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '';
+  if (seconds < 5) return 'a few seconds left';
+  if (seconds < 90) return `about ${Math.round(seconds / 5) * 5} s left`;
+  if (seconds < 90 * 60) return `about ${Math.round(seconds / 60)} min left`;
+  const hours = seconds / 3600;
+  return `about ${hours < 10 ? hours.toFixed(1) : Math.round(hours)} h left`;
+}
+
+/** Names Windows refuses, whatever the extension. */
+const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+
+/**
+ * The name to save a received file under. The protocol has already replaced path
+ * separators, control and bidirectional characters (readFileMessageBody); this also
+ * removes what file systems or the save dialog trip over: characters Windows forbids,
+ * leading dots (hidden files), trailing dots and spaces, reserved device names.
+ */
+export function downloadName(name: string): string {
+  let safe = name
+    .replace(/[<>:"/\\|?*]/g, '_')
+    .replace(/\p{Cc}/gu, '_')
+    .replace(/^[\s.]+/, '')
+    .replace(/[\s.]+$/, '')
+    .trim();
+  if (RESERVED.test(safe)) safe = `_${safe}`;
+  return safe.length > 0 ? safe : 'file';
+}
+
+/** Speed over the last few seconds, and the time left at that speed. */
+export class SpeedMeter {
+  private samples: { time: number; bytes: number }[] = [];
+
+  constructor(private readonly windowMs = 8_000) {}
+
+  /** `bytes`: the total done so far. Going back (a failed request) starts over. */
+  add(bytes: number, time = performance.now()): void {
+    const last = this.samples[this.samples.length - 1];
+    if (last && bytes < last.bytes) this.samples = [];
+    this.samples.push({ time, bytes });
+    while (this.samples.length > 2 && time - this.samples[0]!.time > this.windowMs) this.samples.shift();
+  }
+
+  reset(): void {
+    this.samples = [];
+  }
+
+  /** Bytes per second, or null while there is too little to tell. */
+  speed(now = performance.now()): number | null {
+    const first = this.samples[0];
+    const last = this.samples[this.samples.length - 1];
+    if (!first || !last || last === first) return null;
+    // Stalled since the last sample: the speed drops.
+    const span = Math.max(last.time, now) - first.time;
+    if (span < 750) return null;
+    return ((last.bytes - first.bytes) * 1000) / span;
+  }
+
+  secondsLeft(remaining: number, now = performance.now()): number | null {
+    const speed = this.speed(now);
+    if (speed === null || speed <= 0) return null;
+    return remaining / speed;
+  }
+}

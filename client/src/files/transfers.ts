@@ -1,0 +1,165 @@
+// File uploads and downloads for one chat session (docs/API.md, "Files").
+//
+// Uploads are encrypted in a worker and PUT one batch at a time, resuming from what the
+// server says it has; downloads are streamed into the worker, checked and decrypted,
+// resuming with a Range request; nothing reaches the person unless every check passed.
+//
+// Keys live in memory only: a reload loses them, so a transfer can resume after a
+// dropped connection but not after the page itself is reloaded.
+//
+// The parts live in ./transfers/: uploads (upload, its batches and requests),
+// downloads (download, its stream, saving), the retry policy, and the shared state
+// and views. This facade is what the chat session and the file cards use.
+
+import { api } from './api';
+import { Downloads } from './transfers/download';
+import { TransferStore } from './transfers/state';
+import type { DownloadView, FileSource, RemoteStatus, TransferHooks, UploadView } from './transfers/types';
+import { Uploads } from './transfers/upload';
+
+export { MAX_FAILURES } from './transfers/retry-policy';
+export type {
+  DownloadPhase,
+  DownloadView,
+  FileSource,
+  Progress,
+  RemoteStatus,
+  TransferHooks,
+  UploadPhase,
+  UploadView,
+} from './transfers/types';
+
+const ROOM_FILES_FRESH_MS = 60_000;
+
+export class FileTransfers {
+  private readonly store = new TransferStore();
+  private readonly uploads: Uploads;
+  private readonly downloads: Downloads;
+  private readonly roomFetches = new Map<string, { at: number; running: boolean }>();
+
+  constructor(hooks: TransferHooks) {
+    this.uploads = new Uploads(this.store, hooks);
+    this.downloads = new Downloads(this.store);
+  }
+
+  // ---------------------------------------------------------------- store (for React)
+
+  subscribe = (listener: () => void): (() => void) => this.store.subscribe(listener);
+
+  upload(clientId: string): UploadView | null {
+    return this.uploads.view(clientId);
+  }
+
+  download(key: string): DownloadView | null {
+    return this.downloads.view(key);
+  }
+
+  remoteStatus(fileId: string): RemoteStatus {
+    return this.store.remote.get(fileId) ?? 'unknown';
+  }
+
+  /** Uploads or downloads under way (leaving the page would lose them). */
+  get busy(): boolean {
+    return this.uploads.busy || this.downloads.busy;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  stop(): void {
+    if (this.store.stopped) return;
+    this.uploads.stop();
+    this.downloads.stop();
+    this.store.stop();
+  }
+
+  /** The connection is back (or the browser is online again): retry what was waiting. */
+  online(): void {
+    this.uploads.online();
+    this.downloads.online();
+    // What was uploading may have finished meanwhile.
+    for (const [roomId, fetch] of this.roomFetches) if (!fetch.running) this.roomFetches.delete(roomId);
+  }
+
+  /** The conversation is gone. */
+  dropRoom(roomId: string): void {
+    this.uploads.dropRoom(roomId);
+    this.downloads.dropRoom(roomId);
+    this.roomFetches.delete(roomId);
+    this.store.changed();
+  }
+
+  // ---------------------------------------------------------------- what the server says
+
+  /** Learns which of a room's files are still uploading (by default once a minute at most). */
+  watchRoom(roomId: string, maxAgeMs = ROOM_FILES_FRESH_MS): void {
+    if (this.store.stopped) return;
+    const known = this.roomFetches.get(roomId);
+    if (known && (known.running || Date.now() - known.at < maxAgeMs)) return;
+    const fetch = { at: Date.now(), running: true };
+    this.roomFetches.set(roomId, fetch);
+    api
+      .roomFiles(roomId)
+      .then(({ files }) => {
+        if (this.store.stopped || !Array.isArray(files)) return;
+        for (const file of files) {
+          if (typeof file?.id !== 'string') continue;
+          const status: RemoteStatus = file.status === 'ready' ? 'ready' : 'uploading';
+          // A file seen ready stays ready (a stale answer can't take it back).
+          if (this.store.remote.get(file.id) !== 'ready') this.store.remote.set(file.id, status);
+        }
+        this.store.changed();
+      })
+      .catch(() => {
+        // Not important enough to retry now: downloads find out for themselves.
+        fetch.at = 0;
+      })
+      .finally(() => {
+        fetch.running = false;
+      });
+  }
+
+  /** file:ready: the file can be downloaded now. */
+  markReady(fileId: string): void {
+    this.store.remote.set(fileId, 'ready');
+    this.downloads.markReady(fileId);
+    this.store.changed();
+  }
+
+  // ---------------------------------------------------------------- uploading
+
+  /** Starts (or queues) an upload; `clientId` is also the id of the file message to come. */
+  startFile(roomId: string, clientId: string, file: File, name: string, mime: string): void {
+    this.uploads.startFile(roomId, clientId, file, name, mime);
+  }
+
+  /** Retry after repeated failures: continues where the server stopped. */
+  retryUpload(clientId: string): void {
+    this.uploads.retryUpload(clientId);
+  }
+
+  /** Stops an upload and deletes what the server has of it. */
+  cancelUpload(clientId: string): void {
+    this.uploads.cancelUpload(clientId);
+  }
+
+  // ---------------------------------------------------------------- downloading
+
+  /** Download and save (or save at once, when an image preview already holds the file). */
+  save(key: string, roomId: string, source: FileSource): void {
+    this.downloads.save(key, roomId, source);
+  }
+
+  /** Fetch and show an image. `auto`: because it came into view (a few at a time). */
+  preview(key: string, roomId: string, source: FileSource, auto: boolean): void {
+    this.downloads.preview(key, roomId, source, auto);
+  }
+
+  retryDownload(key: string): void {
+    this.downloads.retryDownload(key);
+  }
+
+  /** Stops a download and forgets everything of it. */
+  cancelDownload(key: string): void {
+    this.downloads.cancelDownload(key);
+  }
+}

@@ -1,0 +1,146 @@
+// What a transfer is: the views the file cards read, and the state kept per upload
+// and download while it runs.
+
+import type { FileMessage } from '@onionchat/protocol';
+import type { SpeedMeter } from '../files';
+
+export interface Progress {
+  /** Plaintext bytes (estimated from the ciphertext moved). */
+  done: number;
+  total: number;
+  /** Bytes per second, or null while unknown. */
+  speed: number | null;
+  secondsLeft: number | null;
+}
+
+export type UploadPhase =
+  | 'queued'
+  | 'encrypting'
+  | 'uploading'
+  /** A request failed: trying again after a pause (`note` says why). */
+  | 'waiting'
+  /** Uploaded; the file message is on its way (the outbox). */
+  | 'done'
+  | 'failed';
+
+export interface UploadView {
+  phase: UploadPhase;
+  progress: Progress;
+  note: string | null;
+  /** Failed for a reason that may pass (the connection): Retry continues where it stopped. */
+  resumable: boolean;
+  /** A blob: URL of the picked image itself. */
+  previewUrl: string | null;
+}
+
+export type DownloadPhase =
+  | 'queued'
+  | 'downloading'
+  | 'waiting'
+  /** The server says the file is still being uploaded. */
+  | 'not-ready'
+  | 'verifying'
+  | 'done'
+  | 'failed'
+  | 'tampered';
+
+export interface DownloadView {
+  phase: DownloadPhase;
+  progress: Progress;
+  note: string | null;
+  /** The person asked to save it (not just to see a preview). */
+  save: boolean;
+  /** Saved at least once. */
+  saved: boolean;
+  /** A blob: URL of the verified, decrypted image. */
+  previewUrl: string | null;
+}
+
+/** What the server says about a file: known only after asking (or a file:ready event). */
+export type RemoteStatus = 'uploading' | 'ready' | 'gone' | 'unknown';
+
+/** A file to fetch: the decoded content of a file message. */
+export type FileSource = Pick<FileMessage, 'fileId' | 'key' | 'digest' | 'name' | 'mime' | 'size'>;
+
+export interface TransferHooks {
+  /** The last byte is on the server: send the file message. */
+  uploaded(roomId: string, clientId: string, file: FileSource): void;
+  /** The person cancelled an upload before its message went out. */
+  cancelled(roomId: string, clientId: string): void;
+}
+
+export interface Batch {
+  /** Ciphertext offset of the first byte, and one past the last. */
+  start: number;
+  end: number;
+  /** Chunks [from, to). */
+  from: number;
+  to: number;
+  bytes: Uint8Array;
+}
+
+export interface Upload {
+  id: string;
+  roomId: string;
+  file: File;
+  name: string;
+  mime: string;
+  size: number;
+  key: Uint8Array;
+  encryptedSize: number;
+  job: number | null;
+  header: Uint8Array | null;
+  noncePrefix: Uint8Array | null;
+  chunks: number;
+  fileId: string | null;
+  maxRequestBytes: number;
+  /** Ciphertext bytes the server has. */
+  received: number;
+  /** Ask the server how much it has before the next request. */
+  resync: boolean;
+  batch: Batch | null;
+  prefetch: { from: number; promise: Promise<Batch> } | null;
+  batchChunks: number;
+  xhr: XMLHttpRequest | null;
+  /** Bytes of the request in flight that have left so far. */
+  inflight: number;
+  failures: number;
+  restarts: number;
+  phase: UploadPhase;
+  note: string | null;
+  resumable: boolean;
+  timer: ReturnType<typeof setTimeout> | null;
+  meter: SpeedMeter;
+  /** Bumped on cancel and on every new run: older runs notice and stop. */
+  run: number;
+  previewUrl: string | null;
+  lastPaint: number;
+  view: UploadView | null;
+}
+
+export interface Download {
+  key: string;
+  roomId: string;
+  source: FileSource;
+  encryptedSize: number;
+  job: number | null;
+  /** Ciphertext bytes received (and handed to the worker). */
+  have: number;
+  save: boolean;
+  preview: boolean;
+  /** Started without being asked (an image coming into view). */
+  auto: boolean;
+  saved: boolean;
+  phase: DownloadPhase;
+  note: string | null;
+  failures: number;
+  controller: AbortController | null;
+  timer: ReturnType<typeof setTimeout> | null;
+  meter: SpeedMeter;
+  run: number;
+  /** The verified plaintext, kept for an image preview only. */
+  blob: Blob | null;
+  previewUrl: string | null;
+  lastPaint: number;
+  view: DownloadView | null;
+}

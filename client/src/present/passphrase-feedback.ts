@@ -1,0 +1,15 @@
+// What the sign-up and change-passphrase forms say under a new passphrase and its
+// confirmation while it is being typed.
+import type { Feedback } from '../components/ui';
+
+export function newPassphraseFeedback(value: string, problem: string | null, touched: boolean): Feedback | null {
+  if (value.length === 0) return null;
+  if (problem) return { text: problem, tone: touched ? 'bad' : 'warn' };
+  return { text: 'Good: this passphrase meets the requirements.', tone: 'good' };
+}
+
+export function confirmationFeedback(confirm: string, value: string, touched: boolean): Feedback | null {
+  if (confirm.length === 0) return null;
+  if (confirm !== value) return { text: "The passphrases don't match yet.", tone: touched ? 'bad' : 'warn' };
+  return { text: 'The passphrases match.', tone: 'good' };
+}

@@ -1,0 +1,117 @@
+// The OnionChat HTTP API (docs/API.md), typed by the wire contract. Every answer is
+// decoded with the contract's schemas before anything else sees it: the server is
+// untrusted, and an answer that does not fit is an error, never a guess.
+
+import {
+  answers,
+  type AcceptFriendBody,
+  type Answer,
+  type BundleUpdateBody,
+  type ChangePassphraseBody,
+  type SignupBody,
+} from '@onionchat/contract';
+import { z } from 'zod';
+import { errorFromResponse, meansSessionLost, parseJson, unreadableAnswer } from './api-error.js';
+import type { HttpTransport } from './http.js';
+
+// zod would otherwise try `new Function` (refused by the page's script policy, and
+// no faster without a JIT).
+z.config({ jitless: true });
+
+const enc = encodeURIComponent;
+
+export function fileContentPath(fileId: string): string {
+  return `/api/files/${enc(fileId)}/content`;
+}
+
+export class Api {
+  private readonly sessionLostListeners = new Set<() => void>();
+
+  constructor(readonly http: HttpTransport) {}
+
+  /** Be told when an authenticated request finds the session gone (expired, ended elsewhere). */
+  onSessionLost(listener: () => void): () => void {
+    this.sessionLostListeners.add(listener);
+    return () => this.sessionLostListeners.delete(listener);
+  }
+
+  /** The ApiError for a failed answer; tells the listeners when it means the session is gone. */
+  failure(status: number, data: unknown, retryAfter: string | null): Error {
+    const error = errorFromResponse(status, data, retryAfter);
+    if (meansSessionLost(error)) for (const listener of this.sessionLostListeners) listener();
+    return error;
+  }
+
+  config = () => this.call('config', 'GET', '/api/config');
+
+  kdf = (username: string) => this.call('kdf', 'POST', '/api/auth/kdf', { username });
+  signup = (body: SignupBody) => this.call('signup', 'POST', '/api/auth/signup', body);
+  login = (username: string, authKey: string) => this.call('login', 'POST', '/api/auth/login', { username, authKey });
+  logout = () => this.none('POST', '/api/auth/logout');
+  logoutAll = () => this.none('POST', '/api/auth/logout-all');
+
+  account = () => this.call('account', 'GET', '/api/account');
+  bundle = () => this.call('bundle', 'GET', '/api/account/bundle');
+  changePassphrase = (body: ChangePassphraseBody) =>
+    this.call('changePassphrase', 'POST', '/api/account/passphrase', body);
+  replaceBundle = (body: BundleUpdateBody) => this.none('POST', '/api/account/bundle', body);
+
+  sessions = () => this.call('sessions', 'GET', '/api/account/sessions');
+  endSession = (id: string) => this.none('DELETE', `/api/account/sessions/${enc(id)}`);
+
+  invites = () => this.call('invites', 'GET', '/api/invites');
+  createInvite = () => this.call('createInvite', 'POST', '/api/invites');
+  revokeInvite = (id: string) => this.none('DELETE', `/api/invites/${enc(id)}`);
+
+  friends = () => this.call('friends', 'GET', '/api/friends');
+  requestFriend = (username: string) => this.call('requestFriend', 'POST', '/api/friends/requests', { username });
+  acceptFriend = (requestId: string, body: AcceptFriendBody) =>
+    this.call('acceptFriend', 'POST', `/api/friends/requests/${enc(requestId)}/accept`, body);
+  deleteFriendRequest = (requestId: string) => this.none('DELETE', `/api/friends/requests/${enc(requestId)}`);
+  removeFriend = (userId: string) => this.none('DELETE', `/api/friends/${enc(userId)}`);
+  block = (username: string) => this.none('POST', '/api/blocks', { username });
+  unblock = (userId: string) => this.none('DELETE', `/api/blocks/${enc(userId)}`);
+
+  rooms = () => this.call('rooms', 'GET', '/api/rooms');
+  roomKeys = (roomId: string) => this.call('roomKeys', 'GET', `/api/rooms/${enc(roomId)}/keys`);
+  messagesAfter = (roomId: string, after: number, limit: number) =>
+    this.call('messagePage', 'GET', `/api/rooms/${enc(roomId)}/messages?after=${after}&limit=${limit}`);
+  messagesBefore = (roomId: string, before: number, limit: number) =>
+    this.call('messagePage', 'GET', `/api/rooms/${enc(roomId)}/messages?before=${before}&limit=${limit}`);
+  markRead = (roomId: string, seq: number) => this.call('markRead', 'POST', `/api/rooms/${enc(roomId)}/read`, { seq });
+
+  // File contents travel as raw bytes through `http` (files/transfers).
+  createFile = (roomId: string, size: number) => this.call('createFile', 'POST', `/api/rooms/${enc(roomId)}/files`, { size });
+  roomFiles = (roomId: string) => this.call('roomFiles', 'GET', `/api/rooms/${enc(roomId)}/files`);
+  fileInfo = (fileId: string) => this.call('fileInfo', 'GET', `/api/files/${enc(fileId)}`);
+  deleteFile = (fileId: string) => this.none('DELETE', `/api/files/${enc(fileId)}`);
+
+  /** Decodes an answer body (also for file uploads, which do not go through call()). */
+  decode<K extends keyof typeof answers>(kind: K, status: number, data: unknown): Answer<K> {
+    const parsed = answers[kind].safeParse(data);
+    if (!parsed.success) throw unreadableAnswer(status);
+    return parsed.data as Answer<K>;
+  }
+
+  private async call<K extends keyof typeof answers>(
+    kind: K,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<Answer<K>> {
+    const { status, data } = await this.send(method, path, body);
+    return this.decode(kind, status, data);
+  }
+
+  /** For calls whose success has nothing to say (204, or a 201 without a body). */
+  private async none(method: string, path: string, body?: unknown): Promise<void> {
+    await this.send(method, path, body);
+  }
+
+  private async send(method: string, path: string, body?: unknown): Promise<{ status: number; data: unknown }> {
+    const answer = await this.http.json(method, path, body);
+    const data = parseJson(answer.text);
+    if (answer.status < 200 || answer.status >= 300) throw this.failure(answer.status, data, answer.retryAfter);
+    return { status: answer.status, data };
+  }
+}

@@ -1,0 +1,110 @@
+// Contact pins: the identity key first seen for each contact (trust on first use)
+// and whether the person verified it by comparing safety numbers. Held in memory,
+// saved into the sealed key bundle, so every session of the account shares them.
+
+import { equalBytes, type ContactPin } from '@onionchat/protocol';
+import type { BundleVault } from './vault';
+
+/** What the pins say about the key the server presents for a contact. */
+export type PinVerdict =
+  /** Never seen: now pinned. */
+  | 'new'
+  /** The pinned key. */
+  | 'same'
+  /** Not the pinned key: refused until the person reviews it. */
+  | 'changed';
+
+const SAVE_DELAY_MS = 300;
+const SAVE_RETRY_MS = 15_000;
+
+export class ContactPins {
+  private readonly pins = new Map<string, ContactPin>();
+  /** Contacts whose pin this session changed (they win when merging with another session's save). */
+  private readonly touched = new Set<string>();
+  private readonly listeners = new Set<() => void>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private saving: Promise<void> | null = null;
+  private stopped = false;
+  /** Why the last save failed (shown to the person), or null. */
+  saveProblem: string | null = null;
+
+  constructor(private readonly vault: BundleVault | null) {
+    for (const pin of vault?.pins() ?? []) this.pins.set(pin.userId, pin);
+    this.saveProblem = vault?.unreadable ?? null;
+  }
+
+  get(userId: string): ContactPin | null {
+    return this.pins.get(userId) ?? null;
+  }
+
+  /** Compares a contact's (already self-signature-checked) identity key with the pin; pins a first sighting. */
+  check(userId: string, username: string, signPublicKey: Uint8Array): PinVerdict {
+    const pin = this.pins.get(userId);
+    if (!pin) {
+      this.set({ userId, username, signPublicKey: signPublicKey.slice(), verified: false });
+      return 'new';
+    }
+    return pin.username === username && equalBytes(pin.signPublicKey, signPublicKey) ? 'same' : 'changed';
+  }
+
+  /** The person compared safety numbers (or accepted a new key): this key is the contact's from now on. */
+  trust(userId: string, username: string, signPublicKey: Uint8Array, verified: boolean): void {
+    this.set({ userId, username, signPublicKey: signPublicKey.slice(), verified });
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Waits for pending saves (tests and log-out flows). */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.saving = this.save();
+    }
+    await this.saving;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.listeners.clear();
+  }
+
+  private set(pin: ContactPin): void {
+    this.pins.set(pin.userId, pin);
+    this.touched.add(pin.userId);
+    for (const listener of this.listeners) listener();
+    this.scheduleSave(SAVE_DELAY_MS);
+  }
+
+  private scheduleSave(delay: number): void {
+    if (!this.vault || this.stopped || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.saving = this.save();
+    }, delay);
+  }
+
+  private async save(): Promise<void> {
+    if (!this.vault || this.stopped) return;
+    await this.saving?.catch(() => undefined);
+    try {
+      await this.vault.savePins([...this.pins.values()], (stored) => this.merge(stored));
+      this.saveProblem = null;
+    } catch (error) {
+      this.saveProblem = `Safety numbers could not be saved to your account yet (${(error as Error).message}).`;
+      // Unreadable stored pins stay untouched for good; anything else is worth another try.
+      if (!this.vault.unreadable) this.scheduleSave(SAVE_RETRY_MS);
+    }
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Another session saved meanwhile: keep its pins, except for contacts this session decided about. */
+  private merge(stored: ContactPin[]): ContactPin[] {
+    for (const pin of stored) if (!this.touched.has(pin.userId)) this.pins.set(pin.userId, pin);
+    return [...this.pins.values()];
+  }
+}

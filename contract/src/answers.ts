@@ -1,0 +1,72 @@
+// Every JSON answer of the HTTP API, one schema per endpoint (docs/API.md lists the
+// routes). Items of a list that the client can do without (a room, a message) are
+// checked one by one by the client, so one bad item does not hide the rest: their
+// lists are `unknown[]` here.
+
+import { z } from 'zod';
+import {
+  friendRequest,
+  friendsList,
+  invite,
+  serverConfig,
+  serverFile,
+  session,
+  user,
+  wrappedKeyRecord,
+} from './views.js';
+
+const items = z.array(z.unknown());
+
+export const answers = {
+  config: serverConfig,
+  kdf: z.object({ kdfParams: z.string() }),
+  signup: z.object({ user }),
+  login: z.object({ user, keyBundle: z.string() }),
+  account: z.object({ user }),
+  bundle: z.object({ kdfParams: z.string(), keyBundle: z.string() }),
+  changePassphrase: z.object({ user }),
+  sessions: z.object({ sessions: z.array(session) }),
+  invites: z.object({ invites: z.array(invite) }),
+  createInvite: z.object({ invite: invite.omit({ usedAt: true }), token: z.string().min(1) }),
+  friends: friendsList,
+  requestFriend: z.object({ request: friendRequest }),
+  acceptFriend: z.object({ roomId: z.string() }),
+  rooms: z.object({ rooms: items }),
+  roomKeys: z.object({ keys: z.array(wrappedKeyRecord) }),
+  messagePage: z.object({ messages: items, hasMore: z.boolean() }),
+  markRead: z.object({ lastReadSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+  createFile: z.object({ file: serverFile, maxRequestBytes: z.number().int().min(1) }),
+  roomFiles: z.object({ files: z.array(serverFile) }),
+  fileInfo: z.object({ file: serverFile }),
+  /** The error body every failed request carries. */
+  error: z.object({ statusCode: z.number().optional(), error: z.string().optional(), code: z.string(), message: z.string() }),
+} as const;
+
+export type Answer<K extends keyof typeof answers> = z.infer<(typeof answers)[K]>;
+
+export interface SignupBody {
+  username: string;
+  inviteToken?: string;
+  kdfParams: string;
+  authKey: string;
+  publicKeys: string;
+  keyBundle: string;
+}
+
+export interface ChangePassphraseBody {
+  currentAuthKey: string;
+  kdfParams: string;
+  authKey: string;
+  keyBundle: string;
+}
+
+export interface BundleUpdateBody {
+  keyBundle: string;
+  replaces: string;
+  signature: string;
+}
+
+export interface AcceptFriendBody {
+  roomId: string;
+  wrappedKeys: { memberId: string; record: string }[];
+}

@@ -1,0 +1,5 @@
+// Limits both ends must agree on. The server's are configurable (README "Settings");
+// these are its defaults, which the client stays within.
+
+/** Largest page of messages the server hands out (`MESSAGES_PAGE_MAX`). */
+export const MESSAGES_PAGE_MAX = 200;

@@ -1,0 +1,58 @@
+// The live connection: socket.io at SOCKET_PATH on the same origin, and the events
+// each side may send, for socket.io's typed generics on both ends.
+
+import { z } from 'zod';
+import { serverMessage, type ServerMessage } from './views.js';
+
+export const SOCKET_PATH = '/api/socket';
+
+/** Handshake refusals (connect_error messages) that mean the session is gone. */
+export const SESSION_LOST_CODES: readonly string[] = ['not_logged_in', 'session_expired'];
+
+export interface SendMessagePayload {
+  roomId: string;
+  clientId: string;
+  /** base64 of the sealed envelope */
+  envelope: string;
+}
+
+export type SendMessageAck =
+  | { ok: true; message: ServerMessage; duplicate: boolean }
+  | { ok: false; status: number; code: string; message: string };
+
+export interface RoomReadEvent {
+  roomId: string;
+  lastReadSeq: number;
+}
+
+export interface FileReadyEvent {
+  fileId: string;
+  roomId: string;
+}
+
+export interface ServerToClientEvents {
+  'message:new': (message: ServerMessage) => void;
+  'friends:changed': (payload: Record<string, never>) => void;
+  'room:read': (payload: RoomReadEvent) => void;
+  'file:ready': (payload: FileReadyEvent) => void;
+}
+
+export interface ClientToServerEvents {
+  'message:send': (payload: SendMessagePayload, ack: (answer: SendMessageAck) => void) => void;
+}
+
+/** What the client accepts of each server event (the server is untrusted). */
+export const events = {
+  messageNew: serverMessage,
+  roomRead: z.object({ roomId: z.string(), lastReadSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+  fileReady: z.object({ fileId: z.string(), roomId: z.string().optional() }),
+  sendAck: z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), message: z.unknown(), duplicate: z.boolean().optional() }),
+    z.object({
+      ok: z.literal(false),
+      status: z.number().optional(),
+      code: z.string().optional(),
+      message: z.string().optional(),
+    }),
+  ]),
+} as const;

@@ -1,0 +1,117 @@
+// What the HTTP API answers, as zod schemas: the server's views are typed by them and
+// the client decodes every answer with them (answers from the server are untrusted
+// input). Unknown fields are dropped; a missing or mistyped field fails the decode.
+
+import { z } from 'zod';
+
+const id = z.string().min(1).max(200);
+const isoTime = z.string().min(1).max(64);
+const base64 = z.string();
+const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const serverConfig = z.object({
+  registration: z.enum(['open', 'invite']),
+  minKdfIterations: count,
+});
+
+/** The caller's own account. */
+export const user = z.object({
+  id,
+  username: z.string(),
+  /** base64 of the self-signed public-keys record */
+  publicKeys: base64,
+  createdAt: isoTime,
+});
+
+/** Another user as the friends and rooms endpoints describe them. */
+export const publicUser = z.object({
+  id,
+  username: z.string(),
+  /** base64 of the self-signed public-keys record */
+  publicKeys: base64,
+});
+
+export const session = z.object({
+  id,
+  createdAt: isoTime,
+  lastSeenAt: isoTime,
+  expiresAt: isoTime,
+  current: z.boolean(),
+});
+
+export const invite = z.object({
+  id,
+  createdAt: isoTime,
+  expiresAt: isoTime,
+  usedAt: isoTime.nullish(),
+});
+
+export const friend = z.object({ user: publicUser, roomId: id, since: isoTime });
+
+export const friendRequest = z.object({ id, user: publicUser, createdAt: isoTime });
+
+export const blockedUser = z.object({
+  user: z.object({ id, username: z.string() }),
+  since: isoTime,
+});
+
+export const friendsList = z.object({
+  friends: z.array(friend),
+  incoming: z.array(friendRequest),
+  outgoing: z.array(friendRequest),
+  blocked: z.array(blockedUser),
+});
+
+export const room = z.object({
+  id,
+  kind: z.string(),
+  epoch: z.number().int().min(1),
+  lastSeq: seq,
+  lastReadSeq: seq,
+  unread: count,
+  members: z.array(publicUser),
+});
+
+export const wrappedKeyRecord = z.object({
+  epoch: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  wrapperId: id,
+  record: base64,
+});
+
+/** A message as the server stores it: everything but the envelope is clear-text metadata. */
+export const serverMessage = z.object({
+  id,
+  roomId: id,
+  seq: seq.min(1),
+  senderId: id,
+  epoch: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  envelope: base64,
+  createdAt: isoTime,
+});
+
+/** An encrypted file as the server keeps it (sizes count ciphertext bytes). */
+export const serverFile = z.object({
+  id,
+  roomId: id,
+  uploaderId: id,
+  size: count,
+  received: count,
+  status: z.enum(['uploading', 'ready']),
+  createdAt: isoTime,
+  expiresAt: isoTime.nullable(),
+});
+
+export type ServerConfig = z.infer<typeof serverConfig>;
+export type User = z.infer<typeof user>;
+export type PublicUser = z.infer<typeof publicUser>;
+export type Session = z.infer<typeof session>;
+export type Invite = z.infer<typeof invite>;
+export type Friend = z.infer<typeof friend>;
+export type FriendRequest = z.infer<typeof friendRequest>;
+export type BlockedUser = z.infer<typeof blockedUser>;
+export type FriendsList = z.infer<typeof friendsList>;
+export type Room = z.infer<typeof room>;
+export type WrappedKeyRecord = z.infer<typeof wrappedKeyRecord>;
+export type ServerMessage = z.infer<typeof serverMessage>;
+export type ServerFile = z.infer<typeof serverFile>;

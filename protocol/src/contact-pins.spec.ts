@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { code } from '../test-support/error-code.js';
 import { concatBytes, encodeU32 } from './bytes.js';
-import { CONTACT_PIN_MAX_BYTES, decodeContactPins, encodeContactPins, type ContactPin } from './contact-pins.js';
+import {
+  CONTACT_PIN_MAX_BYTES,
+  comparePin,
+  decodeContactPins,
+  encodeContactPins,
+  type ContactPin,
+} from './contact-pins.js';
 import { createIdentity } from './identity.js';
 import { openKeyBundle, sealKeyBundle } from './key-bundle.js';
 import { randomBytes } from './bytes.js';
@@ -67,5 +74,37 @@ describe('contact pins', () => {
     expect(() => encodeContactPins([{ ...one, signPublicKey: new Uint8Array(31) }])).toThrow(
       expect.objectContaining({ code: 'bad-length' }),
     );
+  });
+});
+
+describe('comparePin', () => {
+  const bob = pin('bob');
+
+  it('is new without a pin, same for the pinned key and name, changed otherwise', () => {
+    expect(comparePin(null, 'bob', bob.signPublicKey)).toBe('new');
+    expect(comparePin(bob, 'bob', bob.signPublicKey.slice())).toBe('same');
+    expect(comparePin({ ...bob, verified: true }, 'bob', bob.signPublicKey)).toBe('same');
+    expect(comparePin(bob, 'bob', randomBytes(32))).toBe('changed');
+    expect(comparePin(bob, 'robert', bob.signPublicKey)).toBe('changed');
+  });
+
+  it('sees a change in any bit of the key', () => {
+    for (let bit = 0; bit < 256; bit++) {
+      const other = bob.signPublicKey.slice();
+      other[bit >> 3]! ^= 1 << (bit & 7);
+      expect(comparePin(bob, 'bob', other)).toBe('changed');
+    }
+  });
+
+  it('compares usernames in canonical form, on both sides', () => {
+    expect(comparePin(bob, '  BOB ', bob.signPublicKey)).toBe('same');
+    expect(comparePin({ ...bob, username: 'Bob' }, 'bob', bob.signPublicKey)).toBe('same');
+  });
+
+  it('must reject a malformed key or username, even before anything is pinned', () => {
+    expect(code(() => comparePin(null, 'bob', new Uint8Array(31)))).toBe('bad-length');
+    expect(code(() => comparePin(bob, 'bob', new Uint8Array(33)))).toBe('bad-length');
+    expect(code(() => comparePin(null, 'b', bob.signPublicKey))).toBe('bad-encoding');
+    expect(code(() => comparePin(bob, '1bob', bob.signPublicKey))).toBe('bad-encoding');
   });
 });

@@ -3,7 +3,7 @@ import { concatBytes, encodeU32, equalBytes, utf8Encode } from './bytes.js';
 import { ProtocolError, requireLength } from './errors.js';
 import { SIGN_PUBLIC_KEY_BYTES } from './identity.js';
 import { UUID_BYTES, bytesToUuid, uuidToBytes } from './uuid.js';
-import { canonicalUsername, encodeUsernameField } from './username.js';
+import { canonicalUsername, encodeUsernameField, normalizeUsername } from './username.js';
 
 /** The key bundle extension type that holds contact pins. */
 export const CONTACT_PINS_EXTENSION = 1;
@@ -79,4 +79,30 @@ export function decodeContactPins(value: Uint8Array): ContactPin[] {
     throw new ProtocolError('bad-length', `${WHAT} has ${reader.remaining} bytes after the last pin.`);
   }
   return pins;
+}
+
+/** What a contact's pin says about the identity key the server presents for them now. */
+export type PinVerdict =
+  /** No pin: first contact; the client pins this key. */
+  | 'new'
+  /** The pinned key under the pinned username. */
+  | 'same'
+  /** Another key or username: refused until the person reviews the new safety number. */
+  | 'changed';
+
+/**
+ * Section 16. `signPublicKey` comes from a public keys record that already
+ * passed section 4 for `username`. The username counts too: the safety number
+ * binds it, so the same key under another name is a change to review. Names
+ * compare in canonical form (both sides), as everywhere in the protocol; keys
+ * compare in constant time. Throws 'bad-length' for a key that is not 32
+ * bytes and 'bad-encoding' for an invalid username, even without a pin, so a
+ * malformed key is never pinned.
+ */
+export function comparePin(pin: ContactPin | null, username: string, signPublicKey: Uint8Array): PinVerdict {
+  requireLength(signPublicKey, SIGN_PUBLIC_KEY_BYTES, 'Presented signing public key');
+  const canonical = canonicalUsername(username);
+  if (pin === null) return 'new';
+  const sameName = normalizeUsername(pin.username) === canonical;
+  return sameName && equalBytes(pin.signPublicKey, signPublicKey) ? 'same' : 'changed';
 }

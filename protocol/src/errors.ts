@@ -19,7 +19,10 @@ export type ProtocolErrorCode =
   | 'bad-padding'
   | 'bad-content'
   | 'too-large'
-  | 'replay';
+  | 'replay'
+  | 'not-a-member'
+  | 'bad-room'
+  | 'not-entitled';
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;

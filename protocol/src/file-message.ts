@@ -2,8 +2,10 @@ import { fromBase64, toBase64 } from './base64.js';
 import { ProtocolError } from './errors.js';
 import { FILE_DIGEST_BYTES } from './file-digest.js';
 import { FILE_KEY_BYTES, FILE_MAX_BYTES } from './file-layout.js';
-import type { MessageBody } from './message-body.js';
 import { uuidToBytes } from './uuid.js';
+
+/** message-body.ts's MessageBody, restated: that module reads file bodies through this one. */
+type AnyMessageBody = { type: string } & Record<string, unknown>;
 
 export const FILE_MESSAGE_TYPE = 'file';
 /** In UTF-16 code units, like MAX_TEXT_CHARS. */
@@ -95,7 +97,7 @@ export function fileMessageBody(file: {
  * members are ignored. Unsafe characters in the name are not an error: they
  * are replaced with '_' for display.
  */
-export function readFileMessageBody(body: MessageBody): FileMessage {
+export function readFileMessageBody(body: AnyMessageBody): FileMessage {
   if (typeof body !== 'object' || body === null || body.type !== FILE_MESSAGE_TYPE) {
     throw badFile(`it is not a message of type "${FILE_MESSAGE_TYPE}"`);
   }

@@ -66,6 +66,7 @@ export {
   wrapRoomKey,
   type RoomKeyContext,
 } from './room-key.js';
+export { DIRECT_ROOM_KIND, entitledWrapper, type EntitledWrapper, type RoomMembers } from './entitled-wrapper.js';
 export { MESSAGE_MAX_PADDED_BYTES, MESSAGE_MIN_PADDED_BYTES } from './padding.js';
 export { MAX_TEXT_CHARS, readSenderCounter, type MessageBody, type SenderCounter } from './message-body.js';
 export {
@@ -79,6 +80,7 @@ export {
   type MessageHeader,
 } from './message.js';
 export { MessageLedger } from './message-ledger.js';
+export { walkSenderCounters, type CountedMessage, type SenderCounterFinding } from './sender-counter-walk.js';
 export {
   SAFETY_NUMBER_HALF_DIGITS,
   SAFETY_NUMBER_ITERATIONS,
@@ -93,9 +95,11 @@ export {
   CONTACT_PINS_EXTENSION,
   CONTACT_PINS_VERSION,
   CONTACT_PIN_MAX_BYTES,
+  comparePin,
   decodeContactPins,
   encodeContactPins,
   type ContactPin,
+  type PinVerdict,
 } from './contact-pins.js';
 export { BUNDLE_DIGEST_BYTES, bundleDigest, signBundleUpdate, verifyBundleUpdate } from './bundle-update.js';
 export {

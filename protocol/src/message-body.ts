@@ -95,6 +95,11 @@ export interface SenderCounter {
 export function readSenderCounter(body: MessageBody): SenderCounter | null {
   const { chain, n } = body;
   if (chain === undefined && n === undefined) return null;
+  return requireSenderCounter(chain, n);
+}
+
+/** Throws 'bad-content' unless `chain` is a canonical UUID and `n` a whole number from 1 to 2^53 - 1. */
+export function requireSenderCounter(chain: unknown, n: unknown): SenderCounter {
   if (typeof chain !== 'string' || typeof n !== 'number') {
     throw badContent('its sender counter needs both a string "chain" and a number "n"');
   }

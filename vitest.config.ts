@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: [
       'protocol/src/**/*.spec.ts',
+      'client/src/**/*.spec.ts',
       'tor/src/**/*.spec.ts',
       'server/src/**/*.spec.ts',
       'web/e2e/**/*.spec.ts',

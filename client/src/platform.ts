@@ -40,6 +40,6 @@ export function nodePlatform(): Platform {
     offline: () => false,
     on: () => () => {},
     monotonic: () => performance.now(),
-    breathe: () => new Promise((resolve) => setImmediate(resolve)),
+    breathe: () => new Promise((resolve) => setTimeout(resolve, 0)),
   };
 }

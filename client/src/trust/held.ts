@@ -4,7 +4,7 @@
 // every check again under it: those that pass are shown, and anything forged,
 // moved or replayed fails again on its own account. In memory only.
 
-import type { ServerMessage } from '../api';
+import type { ServerMessage } from '@onionchat/contract';
 
 export class HeldMessages {
   /** Room id → seq → the message and whose key it waits for. */

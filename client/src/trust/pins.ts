@@ -2,17 +2,11 @@
 // and whether the person verified it by comparing safety numbers. Held in memory,
 // saved into the sealed key bundle, so every session of the account shares them.
 
-import { equalBytes, type ContactPin } from '@onionchat/protocol';
-import type { BundleVault } from './vault';
+import { comparePin, type ContactPin, type PinVerdict } from '@onionchat/protocol';
+import type { BundleVault } from './vault.js';
 
-/** What the pins say about the key the server presents for a contact. */
-export type PinVerdict =
-  /** Never seen: now pinned. */
-  | 'new'
-  /** The pinned key. */
-  | 'same'
-  /** Not the pinned key: refused until the person reviews it. */
-  | 'changed';
+/** What the pins say about the key the server presents for a contact: 'new' (now pinned), 'same' or 'changed'. */
+export type { PinVerdict };
 
 const SAVE_DELAY_MS = 300;
 const SAVE_RETRY_MS = 15_000;
@@ -37,14 +31,15 @@ export class ContactPins {
     return this.pins.get(userId) ?? null;
   }
 
-  /** Compares a contact's (already self-signature-checked) identity key with the pin; pins a first sighting. */
+  /**
+   * Compares a contact's (already self-signature-checked) identity key with the pin
+   * (PROTOCOL.md §16); pins a first sighting. Throws ProtocolError for a malformed key
+   * or username, which is never pinned.
+   */
   check(userId: string, username: string, signPublicKey: Uint8Array): PinVerdict {
-    const pin = this.pins.get(userId);
-    if (!pin) {
-      this.set({ userId, username, signPublicKey: signPublicKey.slice(), verified: false });
-      return 'new';
-    }
-    return pin.username === username && equalBytes(pin.signPublicKey, signPublicKey) ? 'same' : 'changed';
+    const verdict = comparePin(this.get(userId), username, signPublicKey);
+    if (verdict === 'new') this.set({ userId, username, signPublicKey: signPublicKey.slice(), verified: false });
+    return verdict;
   }
 
   /** The person compared safety numbers (or accepted a new key): this key is the contact's from now on. */
@@ -70,6 +65,7 @@ export class ContactPins {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.listeners.clear();
   }
 

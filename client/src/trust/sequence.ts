@@ -1,42 +1,64 @@
 // Gaps, repeats and reordering in what the server delivers, told from the sender
 // counters inside each message's signed content (chain id + count from 1).
 
-import type { ChatItem } from '../messages';
+import { readSenderCounter, walkSenderCounters, type CountedMessage, type SenderCounter } from '@onionchat/protocol';
+
+/** What the notices need of a conversation item (the chat's ChatItem has all of it). */
+export interface SequencedItem {
+  /** Names the item the notice goes before. */
+  key: string;
+  /** null until the server has stored it. */
+  seq: number | null;
+  senderId: string;
+  mine: boolean;
+  /** Only 'sent' (verified) items are checked. */
+  state: string;
+  /** Where a verified message stands in its sender's sequence (null: none). */
+  counter?: SenderCounter | null;
+}
 
 /**
  * Notices to show before items (by item key). `complete`: the whole history is
  * held, so a chain's first message must be its number 1. Only others' verified
  * messages are checked; a seq missing from the list is no excuse, since the
- * counters say how many messages the sender actually wrote.
+ * counters say how many messages the sender actually wrote (PROTOCOL.md §18).
  */
 export function sequenceNotices(
-  items: readonly ChatItem[],
+  items: readonly SequencedItem[],
   complete: boolean,
   nameOf: (userId: string) => string,
 ): Map<string, string> {
-  const notices = new Map<string, string>();
-  const last = new Map<string, number>();
+  const counted: CountedMessage[] = [];
   for (const item of items) {
     if (item.seq === null || item.mine || item.state !== 'sent' || !item.counter) continue;
-    const chain = `${item.senderId} ${item.counter.chain}`;
-    const n = item.counter.n;
-    const before = last.get(chain);
-    const name = nameOf(item.senderId);
-    if (before === undefined) {
-      if (complete && n > 1) notices.set(item.key, missing(n - 1, name));
-    } else if (n === before + 1) {
-      // In order.
-    } else if (n > before + 1) {
-      notices.set(item.key, missing(n - before - 1, name));
-    } else {
-      notices.set(
-        item.key,
-        `The next message from ${name} is out of order or a repeat: the server reordered or replayed it.`,
-      );
-    }
-    last.set(chain, Math.max(n, before ?? 0));
+    if (!wellFormed(item.counter)) continue;
+    counted.push({ key: item.key, senderId: item.senderId, counter: item.counter });
+  }
+  const notices = new Map<string, string>();
+  for (const finding of walkSenderCounters(counted, complete)) {
+    const name = nameOf(finding.senderId);
+    notices.set(
+      finding.at,
+      finding.kind === 'missing'
+        ? missing(finding.count, name)
+        : `The next message from ${name} is out of order or a repeat: the server reordered or replayed it.`,
+    );
   }
   return notices;
+}
+
+/**
+ * Counters come from readSenderCounter when a message is opened, so they are well
+ * formed; one that is not (it would make the walk throw) is left out rather than
+ * losing every notice.
+ */
+function wellFormed(counter: SenderCounter): boolean {
+  try {
+    readSenderCounter({ type: 'counter', chain: counter.chain, n: counter.n });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function missing(count: number, name: string): string {

@@ -1,6 +1,6 @@
 // The sealed key bundle, kept open in memory so contact pins can be written back
-// to it. The wrap key stays here (never in browser storage) for as long as the
-// keys do, and is wiped with them.
+// to it. The wrap key stays here (never in any storage) for as long as the keys
+// do, and is wiped with them.
 
 import {
   CONTACT_PINS_EXTENSION,
@@ -17,7 +17,8 @@ import {
   type ContactPin,
   type Identity,
 } from '@onionchat/protocol';
-import { ApiError, api } from '../api';
+import { ApiError } from '../transport/api-error.js';
+import type { Api } from '../transport/api.js';
 
 /** A stored bundle changed under us this many times in a row: give up for now. */
 const SAVE_ATTEMPTS = 3;
@@ -26,10 +27,10 @@ export class BundleVault {
   private sealed: Uint8Array;
   private extensions: BundleExtension[];
   private wiped = false;
-  /** Set when the stored pins could not be read: saving them would destroy them. */
-  readonly unreadable: string | null;
+  private pinsUnreadable: string | null;
 
   constructor(
+    private readonly api: Api,
     private readonly userId: string,
     private readonly identity: Identity,
     private readonly wrapKey: Uint8Array,
@@ -38,12 +39,20 @@ export class BundleVault {
   ) {
     this.sealed = sealed;
     this.extensions = extensions;
-    this.unreadable = pinsProblem(extensions);
+    this.pinsUnreadable = pinsProblem(extensions);
   }
 
-  /** The pins stored in the bundle when it was opened (or last saved). */
+  /**
+   * Set when the stored pins could not be read (those of a newer client, say): saving
+   * ours would destroy them, so they are left alone for good.
+   */
+  get unreadable(): string | null {
+    return this.pinsUnreadable;
+  }
+
+  /** The pins stored in the bundle when it was opened (or last saved); none when they could not be read. */
   pins(): ContactPin[] {
-    return readPins(this.extensions);
+    return this.unreadable ? [] : readPins(this.extensions);
   }
 
   /**
@@ -52,9 +61,9 @@ export class BundleVault {
    * and the save is tried again.
    */
   async savePins(pins: ContactPin[], merge: (stored: ContactPin[]) => ContactPin[]): Promise<void> {
-    if (this.unreadable) throw new Error(this.unreadable);
     let wanted = pins;
     for (let attempt = 1; ; attempt++) {
+      if (this.pinsUnreadable) throw new Error(this.pinsUnreadable);
       // Logged out meanwhile: the keys are zeroed, and sealing with them would destroy the bundle.
       if (this.wiped) throw new Error('the keys were locked');
       const extensions = [
@@ -63,7 +72,7 @@ export class BundleVault {
       ];
       const next = sealKeyBundle(this.identity, this.wrapKey, extensions);
       try {
-        await api.replaceBundle({
+        await this.api.replaceBundle({
           keyBundle: toBase64(next),
           replaces: toBase64(bundleDigest(this.sealed)),
           signature: toBase64(signBundleUpdate(this.identity, this.userId, this.sealed, next)),
@@ -75,7 +84,7 @@ export class BundleVault {
         if (!(error instanceof ApiError && error.code === 'bundle_changed') || attempt >= SAVE_ATTEMPTS) throw error;
       }
       await this.reload();
-      wanted = merge(this.pins());
+      if (!this.pinsUnreadable) wanted = merge(readPins(this.extensions));
     }
   }
 
@@ -85,7 +94,7 @@ export class BundleVault {
   }
 
   private async reload(): Promise<void> {
-    const { keyBundle } = await api.bundle();
+    const { keyBundle } = await this.api.bundle();
     if (this.wiped) throw new Error('the keys were locked');
     const sealed = fromBase64(keyBundle);
     const opened = openKeyBundle(sealed, this.wrapKey, this.identity.username, {
@@ -94,6 +103,7 @@ export class BundleVault {
     });
     this.sealed = sealed;
     this.extensions = opened.extensions;
+    this.pinsUnreadable = pinsProblem(opened.extensions);
   }
 }
 

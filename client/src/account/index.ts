@@ -1,0 +1,18 @@
+// Account: sign-up, log-in, unlock, passphrase change, sessions and invites.
+
+export {
+  AccountError,
+  AccountFlows,
+  TAMPERED_MESSAGE,
+  UNSAFE_KDF_MESSAGE,
+  WRONG_CREDENTIALS_MESSAGE,
+  afterLoginPath,
+  canonicalUsername,
+  identityFingerprint,
+  inviteLink,
+  parseInviteToken,
+  wipeIdentity,
+  type FormField,
+  type ProgressFn,
+  type Unlocked,
+} from './account.js';

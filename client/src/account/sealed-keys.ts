@@ -1,0 +1,90 @@
+// What every account flow does with the server's answers before trusting them:
+// KDF parameters are checked before a passphrase is used with them, published keys
+// must carry a valid self-signature, and a sealed bundle must open to exactly the
+// published identity.
+
+import {
+  ProtocolError,
+  decodeKdfParams,
+  decodePublicKeys,
+  fromBase64,
+  openKeyBundle,
+  type Identity,
+  type KdfParams,
+  type OpenedBundle,
+  type PublicKeys,
+} from '@onionchat/protocol';
+import type { User } from '@onionchat/contract';
+import { ApiError } from '../transport/api-error.js';
+import type { BundleVault } from '../trust/vault.js';
+import { AccountError, type FormField } from './account-error.js';
+
+export type ProgressFn = (step: string) => void;
+
+/** An unlocked account: what the chat needs to start. */
+export interface Unlocked {
+  user: User;
+  identity: Identity;
+  /** The open key bundle, for saving contact pins back to it. */
+  vault: BundleVault;
+}
+
+export const UNSAFE_KDF_MESSAGE = 'The server offered unsafe key-derivation parameters; not sending anything.';
+export const UNREADABLE_KDF_MESSAGE =
+  "The server sent key-derivation parameters this page doesn't accept; not sending anything.";
+export const TAMPERED_MESSAGE =
+  "The server sent account keys that don't match your account. They may have been damaged or tampered with, so they were not used.";
+
+/** Lets a page paint a progress message before synchronous crypto work. */
+export function pause(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** The server's KDF parameters, refused (before the passphrase is used) when weak or unknown. */
+export function decodeServerKdfParams(base64: string): KdfParams {
+  try {
+    return decodeKdfParams(fromBase64(base64));
+  } catch (error) {
+    if (error instanceof ProtocolError && error.code === 'weak-kdf') throw new AccountError(UNSAFE_KDF_MESSAGE);
+    throw new AccountError(UNREADABLE_KDF_MESSAGE);
+  }
+}
+
+/** A user's published keys, checked against their self-signature for `username`. */
+export function publishedKeys(user: User, username: string): PublicKeys {
+  try {
+    return decodePublicKeys(fromBase64(user.publicKeys), username);
+  } catch {
+    throw new AccountError(TAMPERED_MESSAGE);
+  }
+}
+
+/** Opens a sealed key bundle; `decryptFailed` explains a wrong wrap key in context. */
+export function openBundle(
+  keyBundle: string,
+  wrapKey: Uint8Array,
+  username: string,
+  expected: PublicKeys,
+  decryptFailed: AccountError,
+): OpenedBundle & { sealed: Uint8Array } {
+  let sealed: Uint8Array;
+  try {
+    sealed = fromBase64(keyBundle);
+  } catch {
+    throw new AccountError(TAMPERED_MESSAGE);
+  }
+  try {
+    return { ...openKeyBundle(sealed, wrapKey, username, expected), sealed };
+  } catch (error) {
+    if (error instanceof ProtocolError && error.code === 'decrypt-failed') throw decryptFailed;
+    throw new AccountError(TAMPERED_MESSAGE);
+  }
+}
+
+/** The server refused the credentials: say so in the flow's own words; anything else is rethrown. */
+export function rethrowCredentials(error: unknown, message: string, field: FormField | null): never {
+  if (error instanceof ApiError && error.status === 401 && error.code === 'wrong_credentials') {
+    throw new AccountError(message, field);
+  }
+  throw error;
+}

@@ -1,0 +1,181 @@
+// Sign up, log in, unlock. Passphrases and derived keys stay in these functions'
+// locals; only the auth key, the public-keys record and the sealed key bundle are
+// sent to the server.
+
+import {
+  createIdentity,
+  deriveAccountKeys,
+  encodeKdfParams,
+  encodePublicKeys,
+  equalBytes,
+  newKdfParams,
+  passphraseProblem,
+  sealKeyBundle,
+  toBase64,
+  usernameProblem,
+} from '@onionchat/protocol';
+import type { SignupBody, User } from '@onionchat/contract';
+import type { Api } from '../transport/api.js';
+import { BundleVault } from '../trust/vault.js';
+import { AccountError, WRONG_CREDENTIALS_MESSAGE } from './account-error.js';
+import { canonicalUsername, wipe, wipeIdentity } from './identity.js';
+import {
+  TAMPERED_MESSAGE,
+  decodeServerKdfParams,
+  openBundle,
+  pause,
+  publishedKeys,
+  rethrowCredentials,
+  type ProgressFn,
+  type Unlocked,
+} from './sealed-keys.js';
+
+export async function signUp(
+  api: Api,
+  usernameInput: string,
+  passphrase: string,
+  inviteToken: string | null,
+  onProgress: ProgressFn = () => {},
+): Promise<Unlocked> {
+  const username = canonicalUsername(usernameInput);
+  const nameProblem = usernameProblem(username);
+  if (nameProblem) throw new AccountError(nameProblem, 'username');
+  const phraseProblem = passphraseProblem(passphrase, username);
+  if (phraseProblem) throw new AccountError(phraseProblem, 'passphrase');
+
+  onProgress('Generating keys…');
+  await pause();
+  const identity = createIdentity(username);
+  // The KDF parameters of a new account are ours, never the server's.
+  const params = newKdfParams();
+
+  onProgress('Deriving keys from your passphrase (this takes a moment)…');
+  await pause();
+  const { authKey, wrapKey } = await deriveAccountKeys(passphrase, username, params);
+  const sealed = sealKeyBundle(identity, wrapKey);
+  let body: SignupBody;
+  try {
+    body = {
+      username,
+      ...(inviteToken ? { inviteToken } : {}),
+      kdfParams: toBase64(encodeKdfParams(params)),
+      authKey: toBase64(authKey),
+      publicKeys: toBase64(encodePublicKeys(identity)),
+      keyBundle: toBase64(sealed),
+    };
+  } finally {
+    wipe(authKey);
+  }
+
+  onProgress('Creating your account…');
+  try {
+    const { user } = await api.signup(body);
+    // The account the server created must be the one asked for, with these keys.
+    const keys = user.username === username ? publishedKeys(user, username) : null;
+    if (
+      !keys ||
+      !equalBytes(keys.signPublicKey, identity.signPublicKey) ||
+      !equalBytes(keys.boxPublicKey, identity.boxPublicKey)
+    ) {
+      throw new AccountError(TAMPERED_MESSAGE);
+    }
+    return { user, identity, vault: new BundleVault(api, user.id, identity, wrapKey, sealed, []) };
+  } catch (error) {
+    wipeIdentity(identity);
+    wipe(wrapKey);
+    throw error;
+  }
+}
+
+export async function logIn(
+  api: Api,
+  usernameInput: string,
+  passphrase: string,
+  onProgress: ProgressFn = () => {},
+): Promise<Unlocked> {
+  const username = canonicalUsername(usernameInput);
+  if (username.length === 0) throw new AccountError('Enter your username.', 'username');
+  const nameProblem = usernameProblem(username);
+  if (nameProblem) throw new AccountError(nameProblem, 'username');
+  if (passphrase.length === 0) throw new AccountError('Enter your passphrase.', 'passphrase');
+
+  onProgress('Contacting the server…');
+  const { kdfParams } = await api.kdf(username);
+  const params = decodeServerKdfParams(kdfParams);
+
+  onProgress('Deriving keys (this takes a moment)…');
+  await pause();
+  const { authKey, wrapKey } = await deriveAccountKeys(passphrase, username, params);
+  try {
+    onProgress('Logging in…');
+    let result;
+    try {
+      result = await api.login(username, toBase64(authKey));
+    } catch (error) {
+      rethrowCredentials(error, WRONG_CREDENTIALS_MESSAGE, null);
+    }
+    if (result.user.username !== username) throw new AccountError(TAMPERED_MESSAGE);
+
+    onProgress('Unlocking your keys…');
+    await pause();
+    const opened = openBundle(
+      result.keyBundle,
+      wrapKey,
+      username,
+      publishedKeys(result.user, username),
+      new AccountError(
+        "The server accepted your passphrase, but your keys wouldn't decrypt. They may have been damaged or tampered with.",
+      ),
+    );
+    const vault = new BundleVault(
+      api,
+      result.user.id,
+      opened.identity,
+      wrapKey.slice(),
+      opened.sealed,
+      opened.extensions,
+    );
+    return { user: result.user, identity: opened.identity, vault };
+  } finally {
+    wipe(authKey, wrapKey);
+  }
+}
+
+/**
+ * Unlock after a reload: the HttpOnly session is still valid but the keys were only
+ * ever in memory. Fetches the sealed bundle with the session and opens it locally,
+ * so no new session is created. `user`: who the session belongs to (whoAmI).
+ */
+export async function unlock(
+  api: Api,
+  user: User,
+  passphrase: string,
+  onProgress: ProgressFn = () => {},
+): Promise<Unlocked> {
+  if (passphrase.length === 0) throw new AccountError('Enter your passphrase.', 'passphrase');
+  const username = user.username;
+
+  onProgress('Fetching your sealed keys…');
+  const { kdfParams, keyBundle } = await api.bundle();
+  const params = decodeServerKdfParams(kdfParams);
+  const expected = publishedKeys(user, username);
+
+  onProgress('Deriving keys (this takes a moment)…');
+  await pause();
+  const { authKey, wrapKey } = await deriveAccountKeys(passphrase, username, params);
+  try {
+    onProgress('Unlocking your keys…');
+    await pause();
+    const opened = openBundle(
+      keyBundle,
+      wrapKey,
+      username,
+      expected,
+      new AccountError('Wrong passphrase', 'passphrase'),
+    );
+    const vault = new BundleVault(api, user.id, opened.identity, wrapKey.slice(), opened.sealed, opened.extensions);
+    return { user, identity: opened.identity, vault };
+  } finally {
+    wipe(authKey, wrapKey);
+  }
+}

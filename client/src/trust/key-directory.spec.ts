@@ -1,0 +1,166 @@
+// Contacts' keys: first sight pins, the same key passes, a changed key is refused
+// until the person accepts it, and a record that does not check out is never used.
+
+import type { PublicUser } from '@onionchat/contract';
+import {
+  createIdentity,
+  encodePublicKeys,
+  equalBytes,
+  fromBase64,
+  newUuid,
+  toBase64,
+  type Identity,
+} from '@onionchat/protocol';
+import { describe, expect, it } from 'vitest';
+import { KeyDirectory } from './key-directory.js';
+import { ContactPins } from './pins.js';
+import { UntrustedKeyError, VerifyError } from './verify-error.js';
+
+function person(username: string, id = newUuid()): { user: PublicUser; identity: Identity } {
+  const identity = createIdentity(username);
+  return { user: { id, username, publicKeys: toBase64(encodePublicKeys(identity)) }, identity };
+}
+
+/** The same account, presenting a new identity key. */
+function rekeyed(user: PublicUser): { user: PublicUser; identity: Identity } {
+  return person(user.username, user.id);
+}
+
+function setup() {
+  const me = person('alice');
+  const pins = new ContactPins(null);
+  return { me, pins, directory: new KeyDirectory(me.user.id, me.identity, pins) };
+}
+
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return expect.fail('expected a refusal');
+}
+
+describe('KeyDirectory', () => {
+  it('pins a contact’s key on first sight and trusts it, unverified', () => {
+    const { directory, pins } = setup();
+    const bob = person('bob');
+    const keys = directory.learn(bob.user);
+    expect(equalBytes(keys.signPublicKey, bob.identity.signPublicKey)).toBe(true);
+    expect(equalBytes(keys.boxPublicKey, bob.identity.boxPublicKey)).toBe(true);
+    expect(pins.get(bob.user.id)).toMatchObject({ userId: bob.user.id, username: 'bob', verified: false });
+    expect(directory.trusts(bob.user.id)).toBe(true);
+    expect(directory.trust(bob.user.id)).toMatchObject({ state: 'unverified', username: 'bob' });
+  });
+
+  it('knows nothing of a contact it has not seen', () => {
+    const { directory } = setup();
+    expect(directory.trust(newUuid())).toBeNull();
+    expect(directory.trusts(newUuid())).toBe(false);
+  });
+
+  it('accepts the pinned key again, also in another session sharing the pins', () => {
+    const { directory, pins, me } = setup();
+    const bob = person('bob');
+    directory.learn(bob.user);
+    expect(directory.learn({ ...bob.user }).signPublicKey).toEqual(bob.identity.signPublicKey);
+    const later = new KeyDirectory(me.user.id, me.identity, pins);
+    expect(later.learn(bob.user).signPublicKey).toEqual(bob.identity.signPublicKey);
+    expect(later.trust(bob.user.id)?.state).toBe('unverified');
+  });
+
+  it('refuses a changed key (UntrustedKeyError) until the person accepts it', () => {
+    const { directory, pins } = setup();
+    const bob = person('bob');
+    directory.learn(bob.user);
+    const { user: changed, identity: newIdentity } = rekeyed(bob.user);
+
+    const error = thrown(() => directory.learn(changed));
+    expect(error).toBeInstanceOf(UntrustedKeyError);
+    expect(error).toMatchObject({ userId: bob.user.id, message: "bob's safety number changed" });
+    expect(directory.trusts(bob.user.id)).toBe(false);
+    const trust = directory.trust(bob.user.id)!;
+    expect(trust.state).toBe('changed');
+    expect(trust.presented!.signPublicKey).toEqual(newIdentity.signPublicKey);
+    expect(trust.presented!.boxPublicKey).toEqual(newIdentity.boxPublicKey);
+    // The pin still holds the old key.
+    expect(pins.get(bob.user.id)!.signPublicKey).toEqual(bob.identity.signPublicKey);
+
+    directory.accept(bob.user.id, false);
+    expect(directory.learn(changed).signPublicKey).toEqual(trust.presented!.signPublicKey);
+    expect(pins.get(bob.user.id)!.signPublicKey).toEqual(trust.presented!.signPublicKey);
+    expect(directory.trust(bob.user.id)?.state).toBe('unverified');
+    // And the old key is now the changed one.
+    expect(thrown(() => directory.learn(bob.user))).toBeInstanceOf(UntrustedKeyError);
+  });
+
+  it('treats the same key under another username as a change', () => {
+    const { directory } = setup();
+    const bob = person('bob');
+    directory.learn(bob.user);
+    const renamed = {
+      ...bob.user,
+      username: 'robert',
+      publicKeys: toBase64(encodePublicKeys({ ...bob.identity, username: 'robert' })),
+    };
+    expect(thrown(() => directory.learn(renamed))).toBeInstanceOf(UntrustedKeyError);
+  });
+
+  it('marks a contact verified, and says so when a verified key changes', () => {
+    const { directory, pins } = setup();
+    const bob = person('bob');
+    directory.learn(bob.user);
+    directory.accept(bob.user.id, true);
+    expect(pins.get(bob.user.id)?.verified).toBe(true);
+    expect(directory.trust(bob.user.id)?.state).toBe('verified');
+
+    const error = thrown(() => directory.learn(rekeyed(bob.user).user));
+    expect(error).toBeInstanceOf(UntrustedKeyError);
+    expect((error as Error).message).toBe("bob's verified safety number changed");
+    expect(directory.trust(bob.user.id)?.state).toBe('changed-verified');
+  });
+
+  it('refuses a record whose self-signature does not verify, and never pins it', () => {
+    const { directory, pins } = setup();
+    const bob = person('bob');
+    const bytes = fromBase64(bob.user.publicKeys);
+    bytes[bytes.length - 1]! ^= 0x01;
+    const forged = { ...bob.user, publicKeys: toBase64(bytes) };
+
+    const error = thrown(() => directory.learn(forged));
+    expect(error).toBeInstanceOf(VerifyError);
+    expect(error).not.toBeInstanceOf(UntrustedKeyError);
+    expect((error as Error).message).toBe("bob's public keys are not validly signed");
+    expect(pins.get(bob.user.id)).toBeNull();
+    expect(directory.trust(bob.user.id)).toEqual({ state: 'invalid', username: 'bob', presented: null });
+    expect(() => directory.accept(bob.user.id, true)).toThrow(VerifyError);
+  });
+
+  it('refuses a record signed for another username (the server passing Alice’s keys off as Bob’s)', () => {
+    const { directory } = setup();
+    const carol = person('carol');
+    const error = thrown(() => directory.learn({ ...carol.user, username: 'bob' }));
+    expect((error as Error).message).toBe("bob's public keys are not validly signed");
+  });
+
+  it('refuses a malformed record', () => {
+    const { directory } = setup();
+    const error = thrown(() => directory.learn({ id: newUuid(), username: 'bob', publicKeys: 'AAAA' }));
+    expect((error as Error).message).toBe("bob's public keys are malformed");
+  });
+
+  it('checks a record again when the server presents another one, and trusts a fixed one', () => {
+    const { directory } = setup();
+    const bob = person('bob');
+    expect(() => directory.learn({ ...bob.user, publicKeys: 'AAAA' })).toThrow(VerifyError);
+    expect(directory.learn(bob.user).signPublicKey).toEqual(bob.identity.signPublicKey);
+  });
+
+  it('takes this account’s own keys from the identity, never from the server', () => {
+    const { directory, me, pins } = setup();
+    const impostor = { ...person('alice').user, id: me.user.id };
+    expect(directory.learn(impostor).signPublicKey).toEqual(me.identity.signPublicKey);
+    expect(directory.mine().boxPublicKey).toEqual(me.identity.boxPublicKey);
+    expect(pins.get(me.user.id)).toBeNull();
+  });
+});

@@ -1,0 +1,132 @@
+// Contacts' public keys, checked before use: against their self-signature and against
+// the contact's pin. Held in memory only and forgotten with the session.
+
+import { ProtocolError, decodePublicKeys, fromBase64, type Identity, type PublicKeys } from '@onionchat/protocol';
+import type { PublicUser } from '@onionchat/contract';
+import type { ContactPins, PinVerdict } from './pins.js';
+import { UntrustedKeyError, VerifyError } from './verify-error.js';
+
+/** How far this client trusts a contact's keys. */
+export type TrustState =
+  /** Pinned on first sight, not compared out of band. */
+  | 'unverified'
+  /** The person compared safety numbers and marked the contact verified. */
+  | 'verified'
+  /** The server now presents another key than the pinned one. */
+  | 'changed'
+  /** ...and the pinned key had been verified. */
+  | 'changed-verified'
+  /** The server's record does not even check out. */
+  | 'invalid';
+
+export interface PeerTrust {
+  state: TrustState;
+  username: string;
+  /** The keys the server presents now (self-signature checked), when they are well formed. */
+  presented: PublicKeys | null;
+}
+
+interface Seen {
+  username: string;
+  record: string;
+  /** Usable keys: well formed and matching the pin. */
+  keys: PublicKeys | null;
+  presented: PublicKeys | null;
+  problem: string | null;
+}
+
+/**
+ * Public keys by user id, checked against their self-signature (which binds the
+ * username) and against the contact's pin: the identity key first seen for them,
+ * kept in the sealed key bundle so it outlives this session. If the server presents a
+ * different key later, that contact's keys stop being trusted until the person
+ * reviews the new safety number.
+ */
+export class KeyDirectory {
+  private readonly seen = new Map<string, Seen>();
+
+  constructor(
+    private readonly meId: string,
+    private readonly identity: Identity,
+    private readonly pins: ContactPins,
+  ) {}
+
+  /** Verifies (and pins, on first sight) a user's keys as the server presents them. Throws VerifyError. */
+  learn(user: PublicUser): PublicKeys {
+    if (user.id === this.meId) return this.mine();
+    let entry = this.seen.get(user.id);
+    if (!entry || entry.username !== user.username || entry.record !== user.publicKeys) {
+      entry = this.check(user);
+      this.seen.set(user.id, entry);
+    }
+    if (entry.keys) return entry.keys;
+    const problem = entry.problem ?? 'the sender’s keys could not be checked';
+    // Well-formed keys that only differ from the pin become usable when the person accepts them.
+    throw entry.presented ? new UntrustedKeyError(user.id, problem) : new VerifyError(problem);
+  }
+
+  /** The contact's keys as presented now may be used (they match the pin, or the person accepted them). */
+  trusts(userId: string): boolean {
+    return Boolean(this.seen.get(userId)?.keys);
+  }
+
+  /** What this client makes of a contact's keys (null: not seen yet). */
+  trust(userId: string): PeerTrust | null {
+    const entry = this.seen.get(userId);
+    if (!entry) return null;
+    const pin = this.pins.get(userId);
+    let state: TrustState;
+    if (!entry.presented) state = 'invalid';
+    else if (!entry.keys) state = pin?.verified ? 'changed-verified' : 'changed';
+    else state = pin?.verified ? 'verified' : 'unverified';
+    return { state, username: entry.username, presented: entry.presented };
+  }
+
+  /**
+   * The person reviewed the keys presented now: pin them (as verified, or not) and
+   * use them from now on.
+   */
+  accept(userId: string, verified: boolean): void {
+    const entry = this.seen.get(userId);
+    if (!entry?.presented) throw new VerifyError('there are no valid keys to accept for this person');
+    this.pins.trust(userId, entry.username, entry.presented.signPublicKey, verified);
+    entry.keys = entry.presented;
+    entry.problem = null;
+  }
+
+  /** This account's own keys come from the unlocked identity, never from the server. */
+  mine(): PublicKeys {
+    return { signPublicKey: this.identity.signPublicKey, boxPublicKey: this.identity.boxPublicKey };
+  }
+
+  private check(user: PublicUser): Seen {
+    const entry: Seen = {
+      username: user.username,
+      record: user.publicKeys,
+      keys: null,
+      presented: null,
+      problem: null,
+    };
+    let presented: PublicKeys;
+    let verdict: PinVerdict;
+    try {
+      presented = decodePublicKeys(fromBase64(user.publicKeys), user.username);
+      verdict = this.pins.check(user.id, user.username, presented.signPublicKey);
+    } catch (error) {
+      entry.problem =
+        error instanceof ProtocolError && error.code === 'bad-signature'
+          ? `${user.username}'s public keys are not validly signed`
+          : `${user.username}'s public keys are malformed`;
+      return entry;
+    }
+    entry.presented = presented;
+    if (verdict === 'changed') {
+      entry.problem = this.pins.get(user.id)?.verified
+        ? `${user.username}'s verified safety number changed`
+        : `${user.username}'s safety number changed`;
+      return entry;
+    }
+    entry.keys = presented;
+    return entry;
+  }
+}

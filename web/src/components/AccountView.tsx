@@ -14,9 +14,11 @@ import {
   revokeInvite,
 } from '../lib/account';
 import type { Invite, Session } from '../lib/api';
-import { formatDate, formatDateTime, formatRelative, isPast } from '../lib/format';
 import { useKeystore } from '../lib/keystore';
-import { ErrorAlert, Loading } from './ui';
+import { InvitesCard } from './account/InvitesCard';
+import { ProfileCard } from './account/ProfileCard';
+import { SessionsCard } from './account/SessionsCard';
+import { Loading } from './ui';
 
 type Section = 'sessions' | 'invites';
 
@@ -165,180 +167,26 @@ export function AccountView() {
           <span aria-hidden="true">← </span>Back to your conversations
         </Link>
       </p>
-      <section className="card profile-card" aria-labelledby="profile-title">
-        <h1 id="profile-title" className="visually-hidden">
-          Your account
-        </h1>
-        <div className="profile">
-          <span className="avatar avatar-lg" aria-hidden="true">
-            {user.username.slice(0, 1).toUpperCase()}
-          </span>
-          <div className="profile-text">
-            <p className="eyebrow">Your account</p>
-            <p className="profile-name" data-testid="account-username">
-              {user.username}
-            </p>
-            <p className="muted small">
-              Member since <time dateTime={user.createdAt}>{formatDate(user.createdAt)}</time>
-            </p>
-          </div>
-          <Link href="/account/passphrase/" className="button profile-action">
-            Change passphrase
-          </Link>
-        </div>
-
-        <div className="fingerprint-block">
-          <h2 className="h3">Public key fingerprint</h2>
-          <code className="fingerprint" data-testid="fingerprint">
-            {fingerprint}
-          </code>
-          <p className="hint">
-            Compare this with what your contacts see for you, in person or over another channel. If it matches, nobody
-            is sitting in the middle.
-          </p>
-        </div>
-      </section>
-
-      <section className="card" aria-labelledby="sessions-title">
-        <h2 id="sessions-title">Sessions</h2>
-        <p className="muted">
-          Browsers where you are logged in. Changing your passphrase ends all of them except this one.
-        </p>
-        {sortedSessions === null ? (
-          error?.section === 'sessions' ? null : (
-            <Loading label="Loading sessions…" />
-          )
-        ) : (
-          <ul className="list">
-            {sortedSessions.map((session) => (
-              <li key={session.id} className="list-item">
-                <div className="list-text">
-                  <p className="list-title">
-                    {session.current ? (
-                      <span className="badge badge-good">This device</span>
-                    ) : (
-                      <span className="badge">Other browser</span>
-                    )}
-                    <span>
-                      Logged in <time dateTime={session.createdAt}>{formatDateTime(session.createdAt)}</time>
-                    </span>
-                  </p>
-                  <p className="muted small">
-                    Last active {formatRelative(session.lastSeenAt)} · expires {formatRelative(session.expiresAt)}
-                  </p>
-                </div>
-                {session.current ? null : (
-                  <button
-                    type="button"
-                    className="button small"
-                    onClick={() => onEndSession(session)}
-                    disabled={busy !== null}
-                    aria-label={`End session from ${formatDateTime(session.createdAt)}`}
-                  >
-                    {busy === `end:${session.id}` ? 'Ending…' : 'End'}
-                  </button>
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
-        {error?.section === 'sessions' ? <ErrorAlert message={error.message} className="section-alert" /> : null}
-        <div className="actions-row">
-          <button type="button" className="button" onClick={onLogOut} disabled={busy !== null}>
-            Log out
-          </button>
-          <button type="button" className="button danger" onClick={onLogOutEverywhere} disabled={busy !== null}>
-            Log out everywhere
-          </button>
-        </div>
-        <p className="hint">
-          Logging out removes your keys from this tab. “Log out everywhere” also ends every other session, on every
-          device.
-        </p>
-      </section>
-
-      <section className="card" aria-labelledby="invites-title">
-        <div className="section-head">
-          <h2 id="invites-title">Invites</h2>
-          <button type="button" className="button primary" onClick={onCreateInvite} disabled={busy !== null}>
-            Create invite link
-          </button>
-        </div>
-        <p className="muted">
-          Invite someone you trust. Each link works once and expires after a while. Send it over a private channel:
-          anyone holding it can use it.
-        </p>
-
-        {created ? (
-          <div className="invite-created">
-            <p className="invite-created-title">New invite link</p>
-            <div className="copy-row">
-              <code className="invite-link" data-testid="invite-link" ref={linkRef}>
-                {created.link}
-              </code>
-              <button type="button" className="button small" onClick={onCopy}>
-                Copy link
-              </button>
-            </div>
-            <p className="muted small" aria-live="polite">
-              {copyNote || `Expires ${formatRelative(created.expiresAt)}. It is only shown once.`}
-            </p>
-          </div>
-        ) : null}
-
-        {error?.section === 'invites' ? <ErrorAlert message={error.message} className="section-alert" /> : null}
-
-        {sortedInvites === null ? (
-          error?.section === 'invites' ? null : (
-            <Loading label="Loading invites…" />
-          )
-        ) : sortedInvites.length === 0 ? (
-          <p className="empty">You haven&apos;t created any invites yet.</p>
-        ) : (
-          <ul className="list">
-            {sortedInvites.map((invite) => {
-              const used = Boolean(invite.usedAt);
-              const expired = !used && isPast(invite.expiresAt);
-              return (
-                <li key={invite.id} className="list-item">
-                  <div className="list-text">
-                    <p className="list-title">
-                      {used ? (
-                        <span className="badge badge-good">Used</span>
-                      ) : expired ? (
-                        <span className="badge badge-muted">Expired</span>
-                      ) : (
-                        <span className="badge badge-accent">Waiting</span>
-                      )}
-                      <span>
-                        Created <time dateTime={invite.createdAt}>{formatDateTime(invite.createdAt)}</time>
-                      </span>
-                    </p>
-                    <p className="muted small">
-                      {used && invite.usedAt
-                        ? `Used ${formatDateTime(invite.usedAt)}`
-                        : expired
-                          ? `Expired ${formatRelative(invite.expiresAt)}`
-                          : `Expires ${formatRelative(invite.expiresAt)}`}
-                    </p>
-                  </div>
-                  {used || expired ? null : (
-                    <button
-                      type="button"
-                      className="button small"
-                      onClick={() => onRevoke(invite)}
-                      disabled={busy !== null}
-                      aria-label={`Revoke invite created ${formatDateTime(invite.createdAt)}`}
-                    >
-                      {busy === `revoke:${invite.id}` ? 'Revoking…' : 'Revoke'}
-                    </button>
-                  )}
-                </li>
-              );
-            })}
-          </ul>
-        )}
-      </section>
+      <ProfileCard user={user} fingerprint={fingerprint} />
+      <SessionsCard
+        sessions={sortedSessions}
+        error={error?.section === 'sessions' ? error.message : null}
+        busy={busy}
+        onEnd={onEndSession}
+        onLogOut={onLogOut}
+        onLogOutEverywhere={onLogOutEverywhere}
+      />
+      <InvitesCard
+        invites={sortedInvites}
+        created={created}
+        copyNote={copyNote}
+        linkRef={linkRef}
+        error={error?.section === 'invites' ? error.message : null}
+        busy={busy}
+        onCreate={onCreateInvite}
+        onCopy={onCopy}
+        onRevoke={onRevoke}
+      />
     </div>
   );
 }

@@ -6,7 +6,8 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import { changePassphrase, errorField, errorMessage, type FormField } from '../lib/account';
 import { useKeystore } from '../lib/keystore';
-import { ErrorAlert, Field, Loading, ShowPassphrase, StatusMessage, useFocusOnError, VERBATIM_INPUT } from './ui';
+import { PassphraseField, ShowPassphrase } from './PassphraseField';
+import { ErrorAlert, Loading, StatusMessage, useFocusOnError } from './ui';
 import { confirmationFeedback, newPassphraseFeedback } from '../lib/passphrase-feedback';
 
 export function ChangePassphraseForm() {
@@ -87,8 +88,6 @@ export function ChangePassphraseForm() {
     }
   }
 
-  const inputType = show ? 'text' : 'password';
-
   return (
     <div className="card js-only">
       <p className="back-link">
@@ -105,40 +104,37 @@ export function ChangePassphraseForm() {
       <form className="form" onSubmit={onSubmit} noValidate>
         {/* Lets password managers know which account this is for. */}
         <input type="text" name="username" autoComplete="username" value={account.username} readOnly hidden />
-        <Field
+        <PassphraseField
           id="current-passphrase"
           label="Current passphrase"
-          type={inputType}
           autoComplete="current-password"
-          {...VERBATIM_INPUT}
+          visible={show}
           value={current}
           readOnly={busy}
-          onChange={(event) => setCurrent(event.target.value)}
+          onChange={setCurrent}
           invalid={errorAt === 'current-passphrase'}
         />
-        <Field
+        <PassphraseField
           id="new-passphrase"
           label="New passphrase"
           hint="At least 12 characters. A few unrelated words work well."
-          type={inputType}
           autoComplete="new-password"
-          {...VERBATIM_INPUT}
+          visible={show}
           value={next}
           readOnly={busy}
-          onChange={(event) => setNext(event.target.value)}
+          onChange={setNext}
           onBlur={() => setTouched((t) => ({ ...t, next: true }))}
           invalid={(touched.next && problem !== null) || errorAt === 'new-passphrase'}
           feedback={nextFeedback}
         />
-        <Field
+        <PassphraseField
           id="new-passphrase-confirm"
           label="Confirm new passphrase"
-          type={inputType}
           autoComplete="new-password"
-          {...VERBATIM_INPUT}
+          visible={show}
           value={confirm}
           readOnly={busy}
-          onChange={(event) => setConfirm(event.target.value)}
+          onChange={setConfirm}
           onBlur={() => setTouched((t) => ({ ...t, confirm: true }))}
           invalid={(touched.confirm && mismatch) || errorAt === 'new-passphrase-confirm'}
           feedback={confirmFeedback}

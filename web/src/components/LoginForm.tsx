@@ -5,7 +5,8 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import { afterLoginPath, errorField, errorMessage, logIn, logOut, unlock, type FormField } from '../lib/account';
 import { useKeystore, useNotice } from '../lib/keystore';
-import { ErrorAlert, Field, Loading, ShowPassphrase, StatusMessage, useFocusOnError, VERBATIM_INPUT } from './ui';
+import { PassphraseField, ShowPassphrase } from './PassphraseField';
+import { ErrorAlert, Field, Loading, StatusMessage, useFocusOnError } from './ui';
 
 export function LoginForm() {
   const keystore = useKeystore();
@@ -118,15 +119,14 @@ export function LoginForm() {
             invalid={errorAt === 'username'}
           />
         )}
-        <Field
+        <PassphraseField
           id="passphrase"
           label="Passphrase"
-          type={show ? 'text' : 'password'}
           autoComplete="current-password"
-          {...VERBATIM_INPUT}
+          visible={show}
           value={passphrase}
           readOnly={busy}
-          onChange={(event) => setPassphrase(event.target.value)}
+          onChange={setPassphrase}
           invalid={errorAt === 'passphrase'}
         />
         <ShowPassphrase checked={show} onChange={setShow} />

@@ -1,14 +1,16 @@
 'use client';
 
 import { passphraseProblem, usernameProblem } from '@onionchat/protocol';
-import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import { canonicalUsername, errorField, errorMessage, parseInviteToken, signUp, type FormField } from '../lib/account';
 import { api, type ServerConfig } from '../lib/api';
 import { useKeystore } from '../lib/keystore';
 import { confirmationFeedback, newPassphraseFeedback } from '../lib/passphrase-feedback';
-import { ErrorAlert, Field, ShowPassphrase, StatusMessage, useFocusOnError, type Feedback, VERBATIM_INPUT } from './ui';
+import { CheckingRegistration } from './signup/CheckingRegistration';
+import { InviteNeeded } from './signup/InviteNeeded';
+import { NewAccountForm } from './signup/NewAccountForm';
+import { useFocusOnError, type Feedback } from './ui';
 
 type Registration = ServerConfig['registration'] | 'unknown';
 
@@ -126,137 +128,35 @@ export function SignupForm() {
   }
 
   // With an invite in hand there is nothing to wait for: invites work in either mode.
-  if (registration === null && !inviteToken) {
-    return (
-      <div className="card js-only" aria-busy="true">
-        <h1>Create your account</h1>
-        <p className="muted">Checking how sign-up works on this server…</p>
-      </div>
-    );
-  }
+  if (registration === null && !inviteToken) return <CheckingRegistration />;
 
   if (registration === 'invite' && !inviteToken) {
     return (
-      <div className="card js-only">
-        <h1>Invite needed</h1>
-        <p>
-          Registration on this OnionChat server is <strong>invite-only</strong>. Ask someone who already has an account
-          to create an invite link for you on their account page, then open that link in Tor Browser.
-        </p>
-        <form className="form compact" onSubmit={onInviteSubmit} noValidate>
-          <Field
-            id="invite"
-            label="Already have an invite link? Paste it here"
-            type="text"
-            autoComplete="off"
-            autoCapitalize="none"
-            autoCorrect="off"
-            spellCheck={false}
-            value={inviteInput}
-            onChange={(event) => setInviteInput(event.target.value)}
-            invalid={inviteInputError !== null}
-          />
-          <ErrorAlert message={inviteInputError} />
-          <div className="form-actions">
-            <button type="submit" className="button">
-              Use invite
-            </button>
-          </div>
-        </form>
-        <p className="form-footer">
-          Already have an account? <Link href="/login/">Log in</Link>
-        </p>
-      </div>
+      <InviteNeeded value={inviteInput} error={inviteInputError} onChange={setInviteInput} onSubmit={onInviteSubmit} />
     );
   }
 
-  const inputType = show ? 'text' : 'password';
+  const setters = { username: setUsername, passphrase: setPassphrase, confirm: setConfirm };
 
   return (
-    <div className="card js-only">
-      <h1>Create your account</h1>
-      {inviteToken ? (
-        <p className="badge-line">
-          <span className="badge badge-good">Invite link</span>
-          <span className="muted">You were invited: this link can be used once.</span>
-        </p>
-      ) : null}
-      {keystore.user && keystore.status !== 'loading' && !busy && !done ? (
-        <p className="muted small">
-          This browser is logged in as <strong>{keystore.user.username}</strong>. Creating a new account logs you in as
-          the new account instead.
-        </p>
-      ) : null}
-
-      <form className="form" onSubmit={onSubmit} noValidate aria-describedby="signup-warning">
-        <Field
-          id="username"
-          label="Username"
-          hint="3 to 32 characters: letters, digits and _; start with a letter. Others find you by it."
-          type="text"
-          autoComplete="username"
-          autoCapitalize="none"
-          autoCorrect="off"
-          spellCheck={false}
-          maxLength={64}
-          required
-          value={username}
-          readOnly={busy}
-          onChange={(event) => setUsername(event.target.value)}
-          onBlur={() => setTouched((t) => ({ ...t, username: true }))}
-          invalid={(touched.username && nameProblem !== null) || errorAt === 'username'}
-          feedback={usernameFeedback}
-        />
-        <Field
-          id="passphrase"
-          label="Passphrase"
-          hint="At least 12 characters. A few unrelated words are easy to remember and hard to guess."
-          type={inputType}
-          autoComplete="new-password"
-          {...VERBATIM_INPUT}
-          value={passphrase}
-          readOnly={busy}
-          onChange={(event) => setPassphrase(event.target.value)}
-          onBlur={() => setTouched((t) => ({ ...t, passphrase: true }))}
-          invalid={(touched.passphrase && phraseProblem !== null) || errorAt === 'passphrase'}
-          feedback={passphraseFeedback}
-        />
-        <Field
-          id="passphrase-confirm"
-          label="Confirm passphrase"
-          type={inputType}
-          autoComplete="new-password"
-          {...VERBATIM_INPUT}
-          value={confirm}
-          readOnly={busy}
-          onChange={(event) => setConfirm(event.target.value)}
-          onBlur={() => setTouched((t) => ({ ...t, confirm: true }))}
-          invalid={(touched.confirm && mismatch) || errorAt === 'passphrase-confirm'}
-          feedback={confirmFeedback}
-        />
-        <ShowPassphrase checked={show} onChange={setShow} />
-
-        <div className="callout callout-warn" id="signup-warning">
-          <h2>Your passphrase cannot be recovered</h2>
-          <p>
-            There is no “forgot passphrase” button. Your passphrase never leaves this browser, so the server never has
-            it and nobody can reset it for you. If you lose it, the account and its keys are gone for good. Write it
-            down somewhere safe.
-          </p>
-        </div>
-
-        <ErrorAlert message={error} />
-        <StatusMessage message={progress} />
-
-        <div className="form-actions">
-          <button type="submit" className="button primary wide" disabled={busy}>
-            {busy ? 'Creating account…' : 'Create account'}
-          </button>
-        </div>
-      </form>
-      <p className="form-footer">
-        Already have an account? <Link href="/login/">Log in</Link>
-      </p>
-    </div>
+    <NewAccountForm
+      invited={Boolean(inviteToken)}
+      loggedInAs={keystore.user && keystore.status !== 'loading' && !busy && !done ? keystore.user.username : null}
+      values={{ username, passphrase, confirm }}
+      invalid={{
+        username: (touched.username && nameProblem !== null) || errorAt === 'username',
+        passphrase: (touched.passphrase && phraseProblem !== null) || errorAt === 'passphrase',
+        confirm: (touched.confirm && mismatch) || errorAt === 'passphrase-confirm',
+      }}
+      feedback={{ username: usernameFeedback, passphrase: passphraseFeedback, confirm: confirmFeedback }}
+      show={show}
+      busy={busy}
+      error={error}
+      progress={progress}
+      onChange={(input, value) => setters[input](value)}
+      onBlur={(input) => setTouched((t) => ({ ...t, [input]: true }))}
+      onShow={setShow}
+      onSubmit={onSubmit}
+    />
   );
 }

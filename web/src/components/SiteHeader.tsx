@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useKeystore } from '../lib/keystore';
+import { LockIcon } from './icons';
 import { Logo } from './Logo';
 
 export function SiteHeader() {
@@ -32,7 +33,7 @@ export function SiteHeader() {
             </>
           ) : status === 'locked' && user ? (
             <Link href="/login/" className="nav-link">
-              <LockIcon />
+              <LockIcon size={16} strokeWidth={1.5} />
               Unlock
             </Link>
           ) : status === 'anonymous' ? (
@@ -48,14 +49,5 @@ export function SiteHeader() {
         </nav>
       </div>
     </header>
-  );
-}
-
-function LockIcon() {
-  return (
-    <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-      <rect x="3" y="7" width="10" height="7" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
-      <path d="M5.5 7V5a2.5 2.5 0 0 1 5 0v2" fill="none" stroke="currentColor" strokeWidth="1.5" />
-    </svg>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState, type InputHTMLAttributes, type ReactNode, type Ref } from 'react';
+import { AlertIcon, SuccessIcon } from './icons';
 
 export type FeedbackTone = 'neutral' | 'good' | 'warn' | 'bad';
 
@@ -19,14 +20,6 @@ interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 
 }
 
 /** A labelled input with an optional hint and a polite live feedback line. */
-/** For names and passphrases: typed exactly, never capitalized, corrected or spell-checked. */
-export const VERBATIM_INPUT = {
-  autoCapitalize: 'none',
-  autoCorrect: 'off',
-  spellCheck: false,
-  required: true,
-} as const;
-
 export function Field({ id, label, hint, feedback, invalid, inputRef, ...input }: FieldProps) {
   const describedBy = [hint ? `${id}-hint` : null, `${id}-feedback`].filter(Boolean).join(' ');
   return (
@@ -52,29 +45,6 @@ export function Field({ id, label, hint, feedback, invalid, inputRef, ...input }
   );
 }
 
-/** Shows or hides every passphrase field of a form. */
-export function ShowPassphrase({
-  checked,
-  onChange,
-  label = 'Show passphrase',
-}: {
-  checked: boolean;
-  onChange: (checked: boolean) => void;
-  label?: string;
-}) {
-  return (
-    <label className="check">
-      <input
-        type="checkbox"
-        id="show-passphrase"
-        checked={checked}
-        onChange={(event) => onChange(event.target.checked)}
-      />
-      <span>{label}</span>
-    </label>
-  );
-}
-
 /**
  * The page's single error region. Always in the DOM (so screen readers track it);
  * it only takes up room when it has something to say.
@@ -84,17 +54,7 @@ export function ErrorAlert({ message, className }: { message: string | null; cla
     <div role="alert" className={className ? `alert ${className}` : 'alert'}>
       {message ? (
         <>
-          <svg className="alert-icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
-            <path
-              d="M10 2.5 18.5 17h-17L10 2.5Z"
-              fill="none"
-              stroke="currentColor"
-              strokeWidth="1.6"
-              strokeLinejoin="round"
-            />
-            <path d="M10 8v4" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
-            <circle cx="10" cy="14.6" r="1" fill="currentColor" />
-          </svg>
+          <AlertIcon />
           <span>{message}</span>
         </>
       ) : null}
@@ -115,19 +75,7 @@ export function StatusMessage({
       {message ? (
         <>
           {tone === 'progress' ? <span className="spinner" aria-hidden="true" /> : null}
-          {tone === 'success' ? (
-            <svg className="status-icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
-              <circle cx="10" cy="10" r="8" fill="none" stroke="currentColor" strokeWidth="1.6" />
-              <path
-                d="m6.5 10.2 2.4 2.4 4.6-4.9"
-                fill="none"
-                stroke="currentColor"
-                strokeWidth="1.8"
-                strokeLinecap="round"
-                strokeLinejoin="round"
-              />
-            </svg>
-          ) : null}
+          {tone === 'success' ? <SuccessIcon /> : null}
           <span>{message}</span>
         </>
       ) : null}

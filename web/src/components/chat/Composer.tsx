@@ -3,6 +3,7 @@
 import { MAX_TEXT_CHARS } from '@onionchat/protocol';
 import { useLayoutEffect, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { chatErrorMessage, type ChatSession } from '../../lib/chat';
+import { AttachIcon, SendIcon } from '../icons';
 import { ErrorAlert } from '../ui';
 
 /** Show the character counter from this many characters before the limit. */
@@ -106,16 +107,7 @@ export function Composer({ session, roomId, peerName, drafts, disabled, onFiles,
           title="Attach files (encrypted on this device before they are uploaded)"
           onClick={() => fileInput.current?.click()}
         >
-          <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">
-            <path
-              d="m16.5 9.5-6.6 6.6a4.2 4.2 0 0 1-6-6l7-7a2.8 2.8 0 0 1 4 4l-7 7a1.4 1.4 0 0 1-2-2l6.5-6.5"
-              fill="none"
-              stroke="currentColor"
-              strokeWidth="1.7"
-              strokeLinecap="round"
-              strokeLinejoin="round"
-            />
-          </svg>
+          <AttachIcon />
         </button>
         <label htmlFor="composer" className="visually-hidden">
           Message to {peerName}
@@ -141,9 +133,7 @@ export function Composer({ session, roomId, peerName, drafts, disabled, onFiles,
           aria-label="Send"
           title="Send (Enter)"
         >
-          <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">
-            <path d="M3 10 17 3.5 12.5 17l-2.3-5.2L3 10Z" fill="currentColor" />
-          </svg>
+          <SendIcon />
         </button>
       </div>
       <div className="composer-foot">

@@ -2,17 +2,14 @@
 
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { ChatSession } from '../../lib/chat';
-import {
-  AUTO_PREVIEW_MAX_BYTES,
-  fileKind,
-  formatBytes,
-  formatSpeed,
-  formatTimeLeft,
-  previewable,
-  type FileKind,
-} from '../../lib/files';
+import { AUTO_PREVIEW_MAX_BYTES, fileKind, formatBytes, previewable, type FileKind } from '../../lib/files';
 import type { ChatItem, FileMeta } from '../../lib/messages';
-import type { DownloadView, Progress, RemoteStatus, UploadView } from '../../lib/transfers';
+import type { DownloadView, RemoteStatus, UploadView } from '../../lib/transfers';
+import { FileActions } from './file-card/FileActions';
+import { FilePreview } from './file-card/FilePreview';
+import { FileProgress } from './file-card/FileProgress';
+import { FileRow } from './file-card/FileRow';
+import { FileStatus } from './file-card/FileStatus';
 
 /** What the card shows, and what the end-to-end tests read from data-state. */
 export type FileCardState = 'uploading' | 'sent' | 'ready' | 'downloading' | 'downloaded' | 'failed' | 'tampered';
@@ -74,17 +71,6 @@ export function FileCard({ session, item, file }: FileCardProps) {
     return () => clearInterval(timer);
   }, [files, stored, file.fileId, item.roomId, remote]);
 
-  /** After an action its button may be gone: keep focus in the card. */
-  const keepFocus = () =>
-    requestAnimationFrame(() => {
-      const el = root.current;
-      const active = document.activeElement;
-      if (!el || (active && active !== document.body)) return;
-      (
-        el.querySelector<HTMLElement>('.file-actions button') ?? el.closest<HTMLElement>('[data-testid=message]')
-      )?.focus();
-    });
-
   // Small images: preview once the card is on screen.
   useEffect(() => {
     const el = root.current;
@@ -102,35 +88,6 @@ export function FileCard({ session, item, file }: FileCardProps) {
     observer.observe(el);
     return () => observer.disconnect();
   }, [autoPreview, session, item]);
-
-  const onDownload = () => {
-    session.saveFile(item);
-    keepFocus();
-  };
-  const onPreview = () => {
-    session.previewFile(item, false);
-    keepFocus();
-  };
-  const onCancelDownload = () => {
-    files.cancelDownload(item.key);
-    keepFocus();
-  };
-  const onRetryDownload = () => {
-    files.retryDownload(item.key);
-    keepFocus();
-  };
-  const onCancelUpload = () => {
-    if (!clientId) return;
-    files.cancelUpload(clientId);
-    // The card goes away: keep focus somewhere useful.
-    document.getElementById('composer')?.focus();
-  };
-  const onRetryUpload = () => {
-    if (!clientId) return;
-    if (upload && upload.phase === 'failed') files.retryUpload(clientId);
-    else session.retry(item.roomId, clientId);
-    keepFocus();
-  };
 
   const uploading = upload !== null && upload.phase !== 'done' && !stored;
   const saving = download !== null && download.save && isRunning(download);
@@ -151,116 +108,47 @@ export function FileCard({ session, item, file }: FileCardProps) {
       role="group"
       aria-label={`${KIND_LABEL[kind]}: ${name}, ${formatBytes(file.size)}`}
     >
-      {previewUrl && !imageBroken && !tampered ? (
-        <div className="file-preview">
-          <img
-            src={previewUrl}
-            alt={`Preview of ${name}`}
-            data-testid="file-preview"
-            decoding="async"
-            onError={() => setImageBroken(true)}
-          />
-        </div>
-      ) : canPreview && previewing ? (
-        <div className="file-preview file-preview-loading" aria-hidden="true">
-          <span className="spinner" />
-          <span>
-            Decrypting preview…{' '}
-            {download ? `${Math.floor((download.progress.done / Math.max(1, download.progress.total)) * 100)}%` : ''}
-          </span>
-        </div>
-      ) : null}
+      <FilePreview
+        name={name}
+        previewUrl={previewUrl}
+        imageBroken={imageBroken}
+        tampered={tampered}
+        canPreview={canPreview}
+        previewing={previewing}
+        download={download}
+        onBroken={() => setImageBroken(true)}
+      />
 
-      <div className="file-row">
-        <FileIcon kind={kind} extension={shortExtension(name)} />
-        <div className="file-info">
-          <p className="file-name" data-testid="file-name" title={name}>
-            {name}
-          </p>
-          <p className="file-sub">
-            {formatBytes(file.size)} · {KIND_LABEL[kind]}
-            {imageBroken ? ' · can’t be shown' : ''}
-          </p>
-        </div>
-        <div className="file-actions">
-          {uploading ? (
-            <button type="button" className="button small ghost" onClick={onCancelUpload}>
-              Cancel
-            </button>
-          ) : null}
-          {saving || previewing || downloadFailed ? (
-            <button type="button" className="button small ghost" onClick={onCancelDownload}>
-              Cancel
-            </button>
-          ) : null}
-          {state === 'failed' && (upload?.phase === 'failed' || (item.mine && item.state === 'failed')) ? (
-            <button type="button" className="button small" onClick={onRetryUpload}>
-              Retry
-            </button>
-          ) : null}
-          {downloadFailed || tampered ? (
-            <button type="button" className="button small" onClick={onRetryDownload}>
-              Retry
-            </button>
-          ) : null}
-          {downloadable && !saving && !downloadFailed && !tampered ? (
-            <>
-              {canPreview && !previewUrl && !previewing && file.size > AUTO_PREVIEW_MAX_BYTES ? (
-                <button type="button" className="button small ghost" onClick={onPreview}>
-                  Show preview
-                </button>
-              ) : null}
-              <button type="button" className="button small file-download" onClick={onDownload}>
-                <DownloadIcon />
-                Download
-              </button>
-            </>
-          ) : null}
-        </div>
-      </div>
-
-      {uploading && upload && !(upload.phase === 'failed' && upload.progress.done === 0) ? (
-        <ProgressLine
-          testId="upload-progress"
-          label={`Upload of ${name}`}
-          progress={upload.progress}
-          indeterminate={upload.phase === 'queued'}
-        />
-      ) : null}
-      {saving && download ? (
-        <ProgressLine
-          testId="download-progress"
-          label={`Download of ${name}`}
-          progress={download.progress}
-          indeterminate={download.phase === 'verifying'}
-        />
-      ) : null}
-
-      <p
-        className={state === 'tampered' || state === 'failed' ? 'file-status file-status-bad' : 'file-status'}
-        role="status"
+      <FileRow
+        kind={kind}
+        kindLabel={KIND_LABEL[kind]}
+        extension={shortExtension(name)}
+        name={name}
+        size={file.size}
+        imageBroken={imageBroken}
       >
-        {state === 'tampered' || state === 'failed' ? (
-          <svg
-            className="file-status-icon"
-            viewBox="0 0 20 20"
-            width="15"
-            height="15"
-            aria-hidden="true"
-            focusable="false"
-          >
-            <path
-              d="M10 2.5 18.5 17h-17L10 2.5Z"
-              fill="none"
-              stroke="currentColor"
-              strokeWidth="1.6"
-              strokeLinejoin="round"
-            />
-            <path d="M10 8v4.2M10 14.6v.1" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
-          </svg>
-        ) : null}
-        {status}
-      </p>
+        <FileActions
+          session={session}
+          item={item}
+          clientId={clientId}
+          upload={upload}
+          cardRef={root}
+          flags={{
+            uploading,
+            saving,
+            previewing,
+            downloadFailed,
+            tampered,
+            downloadable,
+            uploadFailed: state === 'failed' && (upload?.phase === 'failed' || (item.mine && item.state === 'failed')),
+            offerPreview: canPreview && !previewUrl && !previewing && file.size > AUTO_PREVIEW_MAX_BYTES,
+          }}
+        />
+      </FileRow>
+
+      <FileProgress name={name} uploading={uploading} upload={upload} saving={saving} download={download} />
+
+      <FileStatus bad={state === 'tampered' || state === 'failed'} text={status} />
     </div>
   );
 }
@@ -346,84 +234,4 @@ function statusText(
       if (remote === 'gone') return 'This file is no longer on the server.';
       return 'Something went wrong.';
   }
-}
-
-function ProgressLine({
-  testId,
-  label,
-  progress,
-  indeterminate,
-}: {
-  testId: string;
-  label: string;
-  progress: Progress;
-  indeterminate: boolean;
-}) {
-  const { done, total, speed, secondsLeft } = progress;
-  const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
-  const parts = [`${formatBytes(done)} of ${formatBytes(total)}`];
-  if (speed !== null && speed > 0 && done < total) parts.push(formatSpeed(speed));
-  if (secondsLeft !== null && done < total) parts.push(formatTimeLeft(secondsLeft));
-  return (
-    <div className="file-progress">
-      <progress
-        data-testid={testId}
-        aria-label={label}
-        max={indeterminate ? undefined : Math.max(1, total)}
-        value={indeterminate ? undefined : done}
-        aria-valuetext={indeterminate ? undefined : `${percent}%`}
-      />
-      <p className="file-progress-text">
-        <span className="file-percent">{indeterminate ? '' : `${percent}%`}</span> {parts.join(' · ')}
-      </p>
-    </div>
-  );
-}
-
-function DownloadIcon() {
-  return (
-    <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true" focusable="false">
-      <path
-        d="M10 3v9m0 0-3.5-3.5M10 12l3.5-3.5M4 15.5h12"
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="1.8"
-        strokeLinecap="round"
-        strokeLinejoin="round"
-      />
-    </svg>
-  );
-}
-
-function FileIcon({ kind, extension }: { kind: FileKind; extension: string | null }) {
-  return (
-    <span className={`file-icon file-icon-${kind}`} aria-hidden="true">
-      <svg viewBox="0 0 32 40" width="32" height="40" focusable="false">
-        <path d="M4 2h16l8 8v26a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2Z" className="file-icon-sheet" />
-        <path d="M20 2v6a2 2 0 0 0 2 2h6" className="file-icon-fold" />
-        {kind === 'image' ? (
-          <>
-            <circle cx="11" cy="18" r="2.5" className="file-icon-mark" />
-            <path d="m6 31 6-7 4 4 3-3 7 6Z" className="file-icon-mark" />
-          </>
-        ) : kind === 'video' ? (
-          <path d="M12 18v12l10-6Z" className="file-icon-mark" />
-        ) : kind === 'audio' ? (
-          <path d="M13 29a3 3 0 1 1-2-2.8V17l10-2v11a3 3 0 1 1-2-2.8V18l-6 1.2Z" className="file-icon-mark" />
-        ) : kind === 'archive' ? (
-          <path d="M13 14h3v3h-3Zm3 3h3v3h-3Zm-3 3h3v3h-3Zm3 3h3v3h-3Zm-3 3h6v5h-6Z" className="file-icon-mark" />
-        ) : kind === 'pdf' ? (
-          <text x="16" y="30" textAnchor="middle" className="file-icon-label">
-            PDF
-          </text>
-        ) : kind === 'text' || kind === 'document' ? (
-          <path d="M8 17h16M8 22h16M8 27h16M8 32h10" className="file-icon-lines" />
-        ) : extension ? (
-          <text x="16" y="30" textAnchor="middle" className="file-icon-label">
-            {extension}
-          </text>
-        ) : null}
-      </svg>
-    </span>
-  );
 }

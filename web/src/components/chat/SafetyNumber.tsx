@@ -8,15 +8,14 @@ import QRCode from 'qrcode';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { chatErrorMessage, type ChatSession } from '../../lib/chat';
 import type { PeerTrust } from '../../lib/keys';
+import { VerifiedIcon } from '../icons';
 import { ErrorAlert } from '../ui';
 
 export function TrustBadge({ trust }: { trust: PeerTrust | null }) {
   if (trust?.state !== 'verified') return null;
   return (
     <span className="trust-badge" data-testid="verified-badge" title="You compared safety numbers with this person">
-      <svg width="12" height="12" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-        <path d="M3 8.5 6.5 12 13 4.5" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
-      </svg>
+      <VerifiedIcon />
       Verified
     </span>
   );

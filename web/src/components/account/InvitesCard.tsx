@@ -1,0 +1,72 @@
+import type { Ref } from 'react';
+import type { Invite } from '../../lib/api';
+import { ErrorAlert, Loading } from '../ui';
+import { CreatedInvite } from './CreatedInvite';
+import { InviteItem } from './InviteItem';
+
+interface InvitesCardProps {
+  /** In the order to show them; null while loading. */
+  invites: Invite[] | null;
+  /** The link created in this visit, shown once. */
+  created: { link: string; expiresAt: string } | null;
+  copyNote: string;
+  linkRef: Ref<HTMLElement>;
+  /** What went wrong in this section. */
+  error: string | null;
+  /** The action under way, if any (one at a time). */
+  busy: string | null;
+  onCreate: () => void;
+  onCopy: () => void;
+  onRevoke: (invite: Invite) => void;
+}
+
+/** The invites section: create a link, and the invites made so far. */
+export function InvitesCard(props: InvitesCardProps) {
+  const { invites, created, error, busy, onRevoke } = props;
+  return (
+    <section className="card" aria-labelledby="invites-title">
+      <div className="section-head">
+        <h2 id="invites-title">Invites</h2>
+        <button type="button" className="button primary" onClick={props.onCreate} disabled={busy !== null}>
+          Create invite link
+        </button>
+      </div>
+      <p className="muted">
+        Invite someone you trust. Each link works once and expires after a while. Send it over a private channel: anyone
+        holding it can use it.
+      </p>
+
+      {created ? (
+        <CreatedInvite
+          link={created.link}
+          expiresAt={created.expiresAt}
+          copyNote={props.copyNote}
+          linkRef={props.linkRef}
+          onCopy={props.onCopy}
+        />
+      ) : null}
+
+      {error !== null ? <ErrorAlert message={error} className="section-alert" /> : null}
+
+      {invites === null ? (
+        error !== null ? null : (
+          <Loading label="Loading invites…" />
+        )
+      ) : invites.length === 0 ? (
+        <p className="empty">You haven&apos;t created any invites yet.</p>
+      ) : (
+        <ul className="list">
+          {invites.map((invite) => (
+            <InviteItem
+              key={invite.id}
+              invite={invite}
+              revoking={busy === `revoke:${invite.id}`}
+              disabled={busy !== null}
+              onRevoke={() => onRevoke(invite)}
+            />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

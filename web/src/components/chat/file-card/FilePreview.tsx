@@ -1,0 +1,43 @@
+import type { DownloadView } from '../../../lib/transfers';
+
+interface FilePreviewProps {
+  name: string;
+  previewUrl: string | null;
+  imageBroken: boolean;
+  tampered: boolean;
+  /** The file is an image that can be previewed. */
+  canPreview: boolean;
+  /** Its preview is being fetched and decrypted. */
+  previewing: boolean;
+  download: DownloadView | null;
+  /** The browser could not show the image. */
+  onBroken: () => void;
+}
+
+/** The picture on top of an image's card, or how far its decryption got. */
+export function FilePreview(props: FilePreviewProps) {
+  const { name, previewUrl, download } = props;
+  if (previewUrl && !props.imageBroken && !props.tampered) {
+    return (
+      <div className="file-preview">
+        <img
+          src={previewUrl}
+          alt={`Preview of ${name}`}
+          data-testid="file-preview"
+          decoding="async"
+          onError={props.onBroken}
+        />
+      </div>
+    );
+  }
+  if (!(props.canPreview && props.previewing)) return null;
+  return (
+    <div className="file-preview file-preview-loading" aria-hidden="true">
+      <span className="spinner" />
+      <span>
+        Decrypting preview…{' '}
+        {download ? `${Math.floor((download.progress.done / Math.max(1, download.progress.total)) * 100)}%` : ''}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+import type { RoomState } from '../../../lib/chat';
+import { LockIcon } from '../../icons';
+
+interface HistorySlotProps {
+  state: RoomState | undefined;
+  /** No message is held yet. */
+  empty: boolean;
+  peerName: string;
+  onLoadOlder: () => void;
+}
+
+/** The top of the list: older messages loading, a button to load them, or the very beginning. */
+export function HistorySlot({ state, empty, peerName, onLoadOlder }: HistorySlotProps) {
+  return (
+    <div className="history-slot">
+      {!state || (!state.loaded && empty) ? null : state.loadingOlder || state.partial ? (
+        <span className="history-loading">
+          <span className="spinner" aria-hidden="true" />
+          Loading older messages…
+        </span>
+      ) : state.hasOlder ? (
+        <button type="button" className="button small ghost" onClick={onLoadOlder}>
+          Load older messages
+        </button>
+      ) : (
+        <p className="history-start">
+          <LockIcon /> This is the beginning of your conversation with {peerName}. Messages are end-to-end encrypted:
+          only the two of you can read them.
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+'use client';
+
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
+import type { ChatItem } from '../../../lib/messages';
+import { MessageScroller } from './MessageScroller';
+
+/** "At the bottom" within this many pixels. */
+const BOTTOM_SLACK_PX = 48;
+
+/** The first message at least partly on screen, and how far its top is from the list's top. */
+interface Anchor {
+  key: string;
+  offset: number;
+}
+
+interface MessageAreaProps {
+  /** The scrolling box, also measured by the list (what is read, when to load more). */
+  scrollerRef: RefObject<HTMLDivElement | null>;
+  items: readonly ChatItem[];
+  peerName: string;
+  /** After the reader scrolled. */
+  onScrolled: () => void;
+  children: ReactNode;
+}
+
+/**
+ * The messages of a conversation as they scroll: the view stays where the reader
+ * expects it, and "New messages" is offered when they arrive out of sight.
+ */
+export function MessageArea({ scrollerRef: scroller, items, peerName, onScrolled, children }: MessageAreaProps) {
+  const atBottom = useRef(true);
+  const previous = useRef<{ last: string | null; anchor: Anchor | null } | null>(null);
+  const [pill, setPill] = useState(false);
+
+  // Keep the view where the reader expects it as messages come and go: at the bottom
+  // if it was there, else with the same message at the same place (older messages
+  // arrive above it in several steps).
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const lastItem = items[items.length - 1];
+    const last = lastItem?.key ?? null;
+    const before = previous.current;
+    if (!before || atBottom.current) {
+      el.scrollTop = el.scrollHeight;
+      atBottom.current = true;
+    } else {
+      if (before.anchor) {
+        const node = el.querySelector<HTMLElement>(`[data-key="${CSS.escape(before.anchor.key)}"]`);
+        if (node)
+          el.scrollTop += node.getBoundingClientRect().top - el.getBoundingClientRect().top - before.anchor.offset;
+      }
+      if (last !== before.last && lastItem) {
+        if (lastItem.mine && lastItem.state === 'pending') {
+          el.scrollTop = el.scrollHeight;
+          atBottom.current = true;
+        } else if (!lastItem.mine) {
+          setPill(true);
+        }
+      }
+    }
+    if (atBottom.current) setPill(false);
+    previous.current = { last, anchor: findAnchor(el) };
+  }, [items]);
+
+  // Stay at the bottom when the list's box changes (composer grows, window resizes) or
+  // its content does without a new message (an image preview appears, a file card grows).
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current) el.scrollTop = el.scrollHeight;
+      if (previous.current) previous.current = { ...previous.current, anchor: findAnchor(el) };
+    });
+    observer.observe(el);
+    const list = el.querySelector('.messages');
+    if (list) observer.observe(list);
+    return () => observer.disconnect();
+  }, []);
+
+  function onScroll() {
+    const el = scroller.current;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK_PX;
+    if (atBottom.current && pill) setPill(false);
+    if (previous.current) previous.current = { ...previous.current, anchor: findAnchor(el) };
+    onScrolled();
+  }
+
+  function scrollToBottom() {
+    const el = scroller.current;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    atBottom.current = true;
+    setPill(false);
+    const messages = el.querySelectorAll<HTMLElement>('[data-testid="message"]');
+    messages[messages.length - 1]?.focus({ preventScroll: true });
+  }
+
+  return (
+    <div className="message-area">
+      <MessageScroller scrollerRef={scroller} peerName={peerName} onScroll={onScroll}>
+        {children}
+      </MessageScroller>
+      {pill ? (
+        <button type="button" className="new-pill" onClick={scrollToBottom}>
+          New messages <span aria-hidden="true">↓</span>
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function findAnchor(el: HTMLElement): Anchor | null {
+  const top = el.getBoundingClientRect().top;
+  const nodes = el.querySelectorAll<HTMLElement>('[data-testid="message"]');
+  let low = 0;
+  let high = nodes.length - 1;
+  let found: HTMLElement | null = null;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const node = nodes[middle]!;
+    if (node.getBoundingClientRect().bottom > top) {
+      found = node;
+      high = middle - 1;
+    } else {
+      low = middle + 1;
+    }
+  }
+  if (!found?.dataset.key) return null;
+  return { key: found.dataset.key, offset: found.getBoundingClientRect().top - top };
+}

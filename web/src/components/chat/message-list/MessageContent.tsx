@@ -1,0 +1,36 @@
+import type { ChatSession } from '../../../lib/chat';
+import type { ChatItem, FileMeta } from '../../../lib/messages';
+import { FileCard } from '../FileCard';
+
+interface MessageContentProps {
+  session: ChatSession;
+  item: ChatItem;
+  /** The file it carries (none for an unverified message). */
+  file: FileMeta | null;
+}
+
+/** What a bubble holds: the text, a file card, or why it can't be shown. */
+export function MessageContent({ session, item, file }: MessageContentProps) {
+  if (item.state === 'unverified') {
+    return (
+      <p className="msg-unverified-text">
+        <span aria-hidden="true">⚠</span> This message could not be verified and is hidden.
+        {item.note ? <span className="msg-reason"> Reason: {item.note}.</span> : null}
+      </p>
+    );
+  }
+  if (file) return <FileCard session={session} item={item} file={file} />;
+  if (item.text !== null) {
+    return (
+      <p className="msg-text" data-testid="message-text">
+        {item.text}
+      </p>
+    );
+  }
+  return (
+    <p className="msg-unsupported">
+      This message is of a kind this version of OnionChat can’t show
+      {item.unsupportedType ? ` (“${item.unsupportedType.slice(0, 40)}”)` : ''}.
+    </p>
+  );
+}

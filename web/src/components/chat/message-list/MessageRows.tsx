@@ -1,0 +1,54 @@
+import { Fragment } from 'react';
+import type { ChatSession } from '../../../lib/chat';
+import { toIso } from '../../../lib/format';
+import type { ChatItem } from '../../../lib/messages';
+import { MessageRow } from './MessageRow';
+
+/** A line of the list: a day's heading, or a message (first and/or last of a group). */
+export type Row =
+  | { kind: 'day'; key: string; label: string; time: number }
+  | { kind: 'message'; key: string; item: ChatItem; first: boolean; last: boolean };
+
+interface MessageRowsProps {
+  session: ChatSession;
+  rows: Row[];
+  /** Gaps and repeats noticed in the sender's counter, by the key of the message they precede. */
+  notices: ReadonlyMap<string, string> | undefined;
+  peerName: string;
+  offline: boolean;
+  onRetry: (item: ChatItem) => void;
+}
+
+/** The messages, with a divider at the start of each day. */
+export function MessageRows({ session, rows, notices, peerName, offline, onRetry }: MessageRowsProps) {
+  return (
+    <ol className="messages">
+      {rows.map((row) =>
+        row.kind === 'day' ? (
+          <li key={row.key} className="day-divider">
+            <time dateTime={toIso(row.time)}>{row.label}</time>
+          </li>
+        ) : (
+          <Fragment key={row.key}>
+            {notices?.get(row.item.key) ? (
+              <li className="sequence-notice" role="note" data-testid="sequence-notice">
+                <span aria-hidden="true">⚠ </span>
+                {notices.get(row.item.key)}
+              </li>
+            ) : null}
+            <MessageRow
+              key={row.key}
+              session={session}
+              item={row.item}
+              first={row.first}
+              last={row.last}
+              senderName={row.item.mine ? 'You' : peerName}
+              offline={offline}
+              onRetry={() => onRetry(row.item)}
+            />
+          </Fragment>
+        ),
+      )}
+    </ol>
+  );
+}

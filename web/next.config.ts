@@ -9,7 +9,7 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   productionBrowserSourceMaps: false,
   reactStrictMode: true,
-  transpilePackages: ['@onionchat/protocol'],
+  transpilePackages: ['@onionchat/protocol', '@onionchat/contract', '@onionchat/client'],
 };
 
 export default nextConfig;

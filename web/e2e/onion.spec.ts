@@ -17,8 +17,8 @@ import { freePort, startServer, type ServerProcess } from './support/server.js';
 import { signUpAt } from './support/pages.js';
 import { acceptRequest, expectConversation, openConversation, requestFriend, sendText } from './support/chat-steps.js';
 import { downloadFile, sendFile } from './support/file-steps.js';
-import { loadGatewayConfig } from '../../server/src/gateway/gateway.config.js';
-import { startGateway, type Gateway } from '../../server/src/gateway/gateway.js';
+import { loadGatewayConfig } from '../../server/src/local-gateway/gateway.config.js';
+import { startGateway, type Gateway } from '../../server/src/local-gateway/gateway.js';
 
 const TOR_TIMEOUT = 120_000;
 

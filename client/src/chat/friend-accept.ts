@@ -3,7 +3,7 @@
 // (docs/API.md, "Accepting a request"; docs/PROTOCOL.md section 8).
 
 import { newRoomKey, newUuid, toBase64, wrapRoomKey, type Identity, type PublicKeys } from '@onionchat/protocol';
-import type { FriendRequest, User } from './api';
+import type { FriendRequest, User } from '@onionchat/contract';
 
 export class FriendError extends Error {
   constructor(message: string) {

@@ -2,74 +2,84 @@
 // room, its id and key chosen here), removing and blocking; each change is shown at
 // once, and a failed refresh is retried by the next sync.
 
-import { api, type FriendRequest } from '../api';
-import { FriendError, prepareAccept } from '../friends';
-import type { ChatCore } from './core';
-import type { RoomSync } from './sync';
+import type { FriendRequest, User } from '@onionchat/contract';
+import type { Identity } from '@onionchat/protocol';
+import type { Api } from '../transport/api.js';
+import type { KeyDirectory, RoomKeyring } from '../trust/index.js';
+import { FIRST_EPOCH, FriendError, prepareAccept } from './friend-accept.js';
+import type { RoomSync } from './sync.js';
+
+export interface FriendParts {
+  api: Pick<Api, 'requestFriend' | 'acceptFriend' | 'deleteFriendRequest' | 'removeFriend' | 'block' | 'unblock'>;
+  me: User;
+  identity: Identity;
+  directory: Pick<KeyDirectory, 'learn'>;
+  keyring: Pick<RoomKeyring, 'put'>;
+  sync: Pick<RoomSync, 'refreshLists' | 'syncRooms' | 'scheduleSync'>;
+}
 
 export class FriendActions {
-  constructor(
-    private readonly core: ChatCore,
-    private readonly sync: RoomSync,
-  ) {}
+  constructor(private readonly parts: FriendParts) {}
 
   async requestFriend(username: string): Promise<FriendRequest> {
-    const { request } = await api.requestFriend(username);
+    const { request } = await this.parts.api.requestFriend(username);
     await this.refreshAfterChange();
     return request;
   }
 
   /** Creates the direct room (this client picks its id and key) and returns its id. */
   async accept(request: FriendRequest): Promise<string> {
+    const { api, me, identity, directory, keyring } = this.parts;
     let requesterKeys;
     try {
-      requesterKeys = this.core.directory.learn(request.user);
+      requesterKeys = directory.learn(request.user);
     } catch {
       throw new FriendError(
         `The server sent public keys for ${request.user.username} that don't check out, so the request was not accepted.`,
       );
     }
-    const prepared = prepareAccept(request, this.core.me, this.core.identity, requesterKeys);
+    const prepared = prepareAccept(request, me, identity, requesterKeys);
     try {
-      await api.acceptFriend(request.id, prepared.roomId, prepared.wrappedKeys);
+      await api.acceptFriend(request.id, { roomId: prepared.roomId, wrappedKeys: prepared.wrappedKeys });
     } catch (error) {
       prepared.roomKey.fill(0);
       throw error;
     }
-    this.core.keyring.put(prepared.roomId, 1, prepared.roomKey);
+    keyring.put(prepared.roomId, FIRST_EPOCH, prepared.roomKey);
     await this.refreshAfterChange();
     return prepared.roomId;
   }
 
   async dismissRequest(request: FriendRequest): Promise<void> {
-    await api.deleteFriendRequest(request.id);
+    await this.parts.api.deleteFriendRequest(request.id);
     await this.refreshAfterChange();
   }
 
   async removeFriend(userId: string): Promise<void> {
-    await api.removeFriend(userId);
+    await this.parts.api.removeFriend(userId);
     await this.refreshAfterChange();
   }
 
   async block(username: string): Promise<void> {
-    await api.block(username);
+    await this.parts.api.block(username);
     await this.refreshAfterChange();
   }
 
   async unblock(userId: string): Promise<void> {
-    await api.unblock(userId);
+    await this.parts.api.unblock(userId);
     await this.refreshAfterChange();
   }
 
   /** After a change made here: show it at once; a failed refresh is retried by the next sync. */
   private async refreshAfterChange(): Promise<void> {
+    const { sync } = this.parts;
     try {
-      await this.sync.refreshLists();
+      await sync.refreshLists();
     } catch {
-      this.sync.scheduleSync();
+      sync.scheduleSync();
       return;
     }
     // Load a new conversation's messages; no need to fetch the lists again.
-    void this.sync.syncRooms().catch(() => this.sync.scheduleSync());
+    void sync.syncRooms().catch(() => sync.scheduleSync());
   }
 }

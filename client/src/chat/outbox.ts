@@ -1,12 +1,15 @@
-// Messages on their way to the server. One at a time and in order: a message written
-// while offline waits, and goes out after the ones written before it once the socket is
-// back. A retry sends the same envelope with the same client id, which the server
-// recognises (it is idempotent on clientId), so a lost acknowledgement never doubles a
-// message. After a few failed attempts a message is marked failed and waits for the
-// person to press Retry.
+// Messages on their way to the server, as a queue with explicit results: the sender
+// asks what is due next, tries it, and tells the outbox how it went; the outbox
+// answers what that means (sent, wait and try again, failed). It calls nobody.
+//
+// One at a time and in order: a message written while offline waits, and goes out
+// after the ones written before it once the socket is back. A retry sends the same
+// envelope with the same client id, which the server recognises (it is idempotent
+// on clientId), so a lost acknowledgement never doubles a message. After a few
+// failed attempts a message is marked failed and waits for the person to press Retry.
 
+import type { ServerMessage } from '@onionchat/contract';
 import type { MessageBody } from '@onionchat/protocol';
-import type { ServerMessage } from './api';
 
 export interface OutboxEntry {
   roomId: string;
@@ -29,38 +32,40 @@ export function newOutboxEntry(roomId: string, clientId: string, body: MessageBo
   return { roomId, clientId, body, envelope: null, epoch: null, sentAt: null, attempts: 0, throttled: 0, notBefore: 0 };
 }
 
+/** How one attempt went. */
 export type SendOutcome =
   | { kind: 'sent'; message: ServerMessage }
-  /** Try again later. `counts`: whether this was a real failure (timeouts, server errors) or just bad luck (disconnected). */
+  /** Try again later. `counts`: a real failure (timeouts, server errors), or just bad luck (disconnected). */
   | { kind: 'retry'; counts: boolean; note: string | null; delayMs?: number }
   | { kind: 'failed'; note: string };
 
-export interface OutboxHooks {
-  canSend(): boolean;
-  /** Seals the entry (fills envelope, epoch, sentAt) if it isn't yet. */
-  seal(entry: OutboxEntry): Promise<void>;
-  transmit(entry: OutboxEntry): Promise<SendOutcome>;
-  sent(entry: OutboxEntry, message: ServerMessage): void;
-  /** The entry is still pending (with a note) or has failed. */
-  problem(entry: OutboxEntry, state: 'pending' | 'failed', note: string | null): void;
-  /** Sealing failed in a way that is not worth retrying automatically. */
-  classifySealError(error: unknown): SendOutcome;
-}
+/** What the outbox made of it. */
+export type Settlement =
+  | { kind: 'sent'; message: ServerMessage }
+  /** Still queued: tried again after `retryInMs`. */
+  | { kind: 'pending'; note: string | null; retryInMs: number }
+  /** Out of the queue until the person presses Retry. */
+  | { kind: 'failed'; note: string }
+  /** No longer queued (delivered meanwhile, or its room is gone): nothing to do. */
+  | { kind: 'gone' };
+
+/** What to do now. */
+export type Due = { kind: 'send'; entry: OutboxEntry } | { kind: 'wait'; ms: number } | { kind: 'idle' };
 
 /** Attempts before a message is marked failed. */
 export const MAX_ATTEMPTS = 4;
-const BACKOFF_MS = [2_000, 5_000, 10_000, 20_000];
+export const BACKOFF_MS = [2_000, 5_000, 10_000, 20_000];
+/** A try after a mere disconnection. */
+export const RECONNECT_RETRY_MS = 1_000;
 export const RATE_LIMIT_BACKOFF_MS = 15_000;
-const RATE_LIMIT_BACKOFF_MAX_MS = 60_000;
+export const RATE_LIMIT_BACKOFF_MAX_MS = 60_000;
 
 export class Outbox {
   private queue: OutboxEntry[] = [];
   private readonly failed = new Map<string, OutboxEntry>();
-  private running = false;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private stopped = false;
 
-  constructor(private readonly hooks: OutboxHooks) {}
+  /** `random`: for the jitter (a test passes a fixed one). */
+  constructor(private readonly random: () => number = Math.random) {}
 
   get size(): number {
     return this.queue.length;
@@ -68,7 +73,6 @@ export class Outbox {
 
   add(entry: OutboxEntry): void {
     this.queue.push(entry);
-    this.kick();
   }
 
   /** Puts a failed message back in line (at the end), with a fresh set of attempts. */
@@ -80,7 +84,6 @@ export class Outbox {
     entry.throttled = 0;
     entry.notBefore = 0;
     this.queue.push(entry);
-    this.kick();
     return true;
   }
 
@@ -96,65 +99,30 @@ export class Outbox {
     for (const [id, entry] of this.failed) if (entry.roomId === roomId) this.failed.delete(id);
   }
 
-  /** Call when sending may have become possible (connected, or a timer fired). */
-  kick(): void {
-    if (this.stopped || this.running) return;
-    void this.pump();
-  }
-
-  stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+  clear(): void {
     this.queue = [];
     this.failed.clear();
   }
 
-  private async pump(): Promise<void> {
-    this.running = true;
-    try {
-      while (!this.stopped && this.queue.length > 0 && this.hooks.canSend()) {
-        const head = this.queue[0]!;
-        const wait = head.notBefore - Date.now();
-        if (wait > 0) {
-          this.wakeIn(wait);
-          return;
-        }
-        let outcome: SendOutcome;
-        try {
-          await this.hooks.seal(head);
-          outcome = await this.hooks.transmit(head);
-        } catch (error) {
-          outcome = this.hooks.classifySealError(error);
-        }
-        // Dropped meanwhile (room removed, or delivered via a catch-up)?
-        if (this.queue[0] !== head) continue;
-        this.settle(head, outcome);
-      }
-    } finally {
-      this.running = false;
-    }
+  /** The message to send now, or how long until the first one is due. */
+  next(now: number): Due {
+    const head = this.queue[0];
+    if (!head) return { kind: 'idle' };
+    const wait = head.notBefore - now;
+    return wait > 0 ? { kind: 'wait', ms: wait } : { kind: 'send', entry: head };
   }
 
-  private settle(entry: OutboxEntry, outcome: SendOutcome): void {
+  /** How the attempt at `entry` went. */
+  settle(entry: OutboxEntry, outcome: SendOutcome, now: number): Settlement {
+    if (this.queue[0] !== entry) return { kind: 'gone' };
     if (outcome.kind === 'sent') {
       this.queue.shift();
-      this.hooks.sent(entry, outcome.message);
-      return;
+      return { kind: 'sent', message: outcome.message };
     }
-    if (outcome.kind === 'failed') {
-      this.queue.shift();
-      this.failed.set(entry.clientId, entry);
-      this.hooks.problem(entry, 'failed', outcome.note);
-      return;
-    }
+    if (outcome.kind === 'failed') return this.fail(entry, outcome.note);
     if (outcome.counts) {
       entry.attempts += 1;
-      if (entry.attempts >= MAX_ATTEMPTS) {
-        this.queue.shift();
-        this.failed.set(entry.clientId, entry);
-        this.hooks.problem(entry, 'failed', outcome.note ?? 'Not sent.');
-        return;
-      }
+      if (entry.attempts >= MAX_ATTEMPTS) return this.fail(entry, outcome.note ?? 'Not sent.');
     }
     let delay: number;
     if (outcome.delayMs !== undefined) {
@@ -163,17 +131,16 @@ export class Outbox {
     } else if (outcome.counts) {
       delay = BACKOFF_MS[entry.attempts - 1] ?? BACKOFF_MS[BACKOFF_MS.length - 1]!;
     } else {
-      delay = 1_000;
+      delay = RECONNECT_RETRY_MS;
     }
-    entry.notBefore = Date.now() + delay * (0.75 + Math.random() / 2);
-    this.hooks.problem(entry, 'pending', outcome.note);
+    const retryInMs = Math.round(delay * (0.75 + this.random() / 2));
+    entry.notBefore = now + retryInMs;
+    return { kind: 'pending', note: outcome.note, retryInMs };
   }
 
-  private wakeIn(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.kick();
-    }, ms);
+  private fail(entry: OutboxEntry, note: string): Settlement {
+    this.queue.shift();
+    this.failed.set(entry.clientId, entry);
+    return { kind: 'failed', note };
   }
 }

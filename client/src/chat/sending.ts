@@ -1,26 +1,56 @@
 // Sending: a message is shown at once as pending, sealed (with this session's sender
-// counter) as soon as the room key is at hand, and goes out through the outbox in
-// order; the server's acknowledgement files it under its seq.
+// counter) as soon as the room key is at hand, and handed to the server in order by
+// the pump below, which asks the outbox what is due and tells it how each attempt
+// went. The server's acknowledgement files the message under its seq.
 
-import { MAX_TEXT_CHARS, newUuid, sealMessage, toBase64 } from '@onionchat/protocol';
-import type { ServerMessage } from '../api';
-import { VerifyError } from '../keys';
-import { newOutboxEntry, type Outbox, type OutboxEntry } from '../outbox';
-import type { ChatCore } from './core';
-import type { RoomHistory } from './history';
-import type { ChatTrust } from './trust';
+import {
+  MAX_TEXT_CHARS,
+  newUuid,
+  sealMessage,
+  toBase64,
+  type Identity,
+  type MessageBody,
+  type MessageLedger,
+} from '@onionchat/protocol';
+import type { Room, ServerMessage } from '@onionchat/contract';
+import type { LiveConnection } from '../transport/realtime.js';
+import { VerifyError, type RoomKeyring } from '../trust/index.js';
+import type { RoomHistory } from './history.js';
+import { pendingItem, type FileMeta } from './items.js';
+import type { KeyedQueue } from './keyed-queue.js';
+import { newOutboxEntry, type Outbox, type OutboxEntry, type Settlement } from './outbox.js';
+import type { RoomStore } from './room-store.js';
+import { SEND_TIMEOUT_MS, ackOutcome, sealFailure, transportOutcome } from './send-outcome.js';
+
+export interface SenderParts {
+  meId: string;
+  identity: Identity;
+  keyring: Pick<RoomKeyring, 'peek' | 'get'>;
+  ledger: MessageLedger;
+  store: RoomStore;
+  queue: KeyedQueue;
+  outbox: Outbox;
+  live: LiveConnection;
+  history: Pick<RoomHistory, 'catchUpNow'>;
+  /** Why nothing may be sent to a room now, or null. */
+  rules: { sendBlock(room: Room): string | null };
+  /** The server said this session is gone. */
+  onSessionLost: () => void;
+}
 
 export class MessageSender {
   /** This session's sender counter per room: a fresh chain each time the chat opens. */
   private readonly chains = new Map<string, { chain: string; n: number }>();
+  private running = false;
+  private stopped = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(
-    private readonly core: ChatCore,
-    private readonly outbox: Outbox,
-    private readonly history: RoomHistory,
-    private readonly trust: ChatTrust,
-    private readonly scheduleSync: () => void,
-  ) {}
+  constructor(private readonly parts: SenderParts) {}
+
+  /** Messages waiting to go out. */
+  get queued(): number {
+    return this.parts.outbox.size;
+  }
 
   /** Queues a text message. Shown at once as pending; goes out in order when connected. */
   send(roomId: string, input: string): void {
@@ -29,44 +59,121 @@ export class MessageSender {
     if (text.length > MAX_TEXT_CHARS) {
       throw new Error(`A message can have at most ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters.`);
     }
-    const entry = this.core.entries.get(roomId);
-    if (!entry) throw new Error('This conversation does not exist any more.');
-    const blocked = this.trust.sendBlock(entry.room);
-    if (blocked) throw new Error(blocked);
+    const room = this.sendableRoom(roomId);
     const clientId = newUuid();
-    const now = Date.now();
-    const outgoing = newOutboxEntry(roomId, clientId, { type: 'text', text });
-    // Seal right away when the key is at hand (the signed time is when it was written).
-    const key = this.core.keyring.peek(roomId, entry.room.epoch);
-    if (key) this.sealWith(outgoing, entry.room.epoch, key);
-    entry.timeline.addPending({
-      key: `id:${clientId}`,
+    this.parts.store.addPending(
       roomId,
-      seq: null,
-      senderId: this.core.me.id,
-      mine: true,
-      state: 'pending',
-      text,
-      file: null,
-      unsupportedType: null,
-      note: null,
-      time: now,
-      messageId: clientId,
-    });
-    this.outbox.add(outgoing);
-    this.core.changed(entry);
+      pendingItem(roomId, this.parts.meId, clientId, { text, file: null }, Date.now()),
+    );
+    this.enqueue(room, clientId, { type: 'text', text });
+  }
+
+  /** The room to send to, or a sentence why there is none. */
+  sendableRoom(roomId: string): Room {
+    const room = this.parts.store.get(roomId)?.room;
+    if (!room) throw new Error('This conversation does not exist any more.');
+    const blocked = this.parts.rules.sendBlock(room);
+    if (blocked) throw new Error(blocked);
+    return room;
+  }
+
+  /** A file message whose upload finished: its card is pending already; the message goes in line. */
+  sendFile(roomId: string, clientId: string, body: MessageBody, file: FileMeta): void {
+    const room = this.parts.store.get(roomId)?.room;
+    if (!room) return;
+    this.parts.store.updatePending(roomId, clientId, { file });
+    this.enqueue(room, clientId, body);
   }
 
   /** A failed message goes back in line, same id and envelope. */
   retry(roomId: string, clientId: string): void {
-    const entry = this.core.entries.get(roomId);
-    if (!entry) return;
-    if (!this.outbox.retry(clientId)) return;
-    entry.timeline.requeuePending(clientId, { state: 'pending', note: null, time: Date.now() });
-    this.core.changed(entry);
+    if (!this.parts.store.has(roomId) || !this.parts.outbox.retry(clientId)) return;
+    this.parts.store.requeuePending(roomId, clientId, { state: 'pending', note: null, time: Date.now() });
+    this.kick();
   }
 
-  sealWith(entry: OutboxEntry, epoch: number, roomKey: Uint8Array): void {
+  /** Sending may have become possible (connected, a timer fired, something queued). */
+  kick(): void {
+    if (this.stopped || this.running) return;
+    void this.pump();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.parts.outbox.clear();
+  }
+
+  private enqueue(room: Room, clientId: string, body: MessageBody): void {
+    const entry = newOutboxEntry(room.id, clientId, body);
+    // Seal right away when the key is at hand (the signed time is when it was written).
+    const key = this.parts.keyring.peek(room.id, room.epoch);
+    if (key) this.sealWith(entry, room.epoch, key);
+    this.parts.outbox.add(entry);
+    this.kick();
+  }
+
+  private async pump(): Promise<void> {
+    this.running = true;
+    const { outbox, live } = this.parts;
+    try {
+      while (!this.stopped && live.connected) {
+        const due = outbox.next(Date.now());
+        if (due.kind === 'idle') return;
+        if (due.kind === 'wait') {
+          this.wakeIn(due.ms);
+          return;
+        }
+        const entry = due.entry;
+        let outcome;
+        try {
+          await this.seal(entry);
+        } catch (error) {
+          outcome = sealFailure(error);
+        }
+        if (!outcome) {
+          try {
+            const payload = { roomId: entry.roomId, clientId: entry.clientId, envelope: entry.envelope! };
+            outcome = ackOutcome(await live.sendMessage(payload, SEND_TIMEOUT_MS), entry.roomId);
+          } catch (error) {
+            outcome = transportOutcome(error);
+          }
+        }
+        if (this.stopped) return;
+        if ('sessionLost' in outcome && outcome.sessionLost) this.parts.onSessionLost();
+        this.settled(entry, outbox.settle(entry, outcome, Date.now()));
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private settled(entry: OutboxEntry, settlement: Settlement): void {
+    const { store } = this.parts;
+    switch (settlement.kind) {
+      case 'sent':
+        void this.fileSent(entry, settlement.message);
+        return;
+      case 'pending':
+        store.updatePending(entry.roomId, entry.clientId, { state: 'pending', note: settlement.note });
+        return;
+      case 'failed':
+        store.updatePending(entry.roomId, entry.clientId, { state: 'failed', note: settlement.note });
+        return;
+      case 'gone':
+        return;
+    }
+  }
+
+  private wakeIn(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.kick();
+    }, ms);
+  }
+
+  private sealWith(entry: OutboxEntry, epoch: number, roomKey: Uint8Array): void {
     const sentAt = Date.now();
     let counter = this.chains.get(entry.roomId);
     if (!counter) {
@@ -74,10 +181,10 @@ export class MessageSender {
       this.chains.set(entry.roomId, counter);
     }
     const envelope = sealMessage(
-      { roomId: entry.roomId, epoch, senderId: this.core.me.id, messageId: entry.clientId, sentAt },
+      { roomId: entry.roomId, epoch, senderId: this.parts.meId, messageId: entry.clientId, sentAt },
       { ...entry.body, chain: counter.chain, n: counter.n + 1 },
       roomKey,
-      this.core.identity,
+      this.parts.identity,
     );
     counter.n += 1;
     entry.envelope = toBase64(envelope);
@@ -85,52 +192,43 @@ export class MessageSender {
     entry.sentAt = sentAt;
   }
 
-  async seal(entry: OutboxEntry): Promise<void> {
+  private async seal(entry: OutboxEntry): Promise<void> {
     if (entry.envelope) return;
-    const room = this.core.entries.get(entry.roomId)?.room;
-    if (!room) throw new VerifyError('This conversation does not exist any more.');
-    const blocked = this.trust.sendBlock(room);
+    const room = this.parts.store.get(entry.roomId)?.room;
+    if (!room) throw new VerifyError('this conversation does not exist any more');
+    const blocked = this.parts.rules.sendBlock(room);
     if (blocked) throw new VerifyError(blocked);
-    const key = await this.core.keyring.get(room, room.epoch);
-    this.sealWith(entry, room.epoch, key);
+    const key = await this.parts.keyring.get(room, room.epoch);
+    if (!entry.envelope) this.sealWith(entry, room.epoch, key);
   }
 
-  async onSent(outgoing: OutboxEntry, message: ServerMessage): Promise<void> {
-    await this.core.queue.run(outgoing.roomId, async () => {
-      const entry = this.core.entries.get(outgoing.roomId);
-      if (!entry) return;
-      if (entry.timeline.has(message.seq)) {
-        // Already filed (it came over the socket first): nothing pending should remain.
-        entry.timeline.confirmPending(outgoing.clientId, message.seq, Date.now());
-        this.core.changed(entry);
-        return;
+  /** The server stored our message as `message.seq`: file it there (in the room's order). */
+  private async fileSent(outgoing: OutboxEntry, message: ServerMessage): Promise<void> {
+    const { store, queue, ledger, history } = this.parts;
+    const roomId = outgoing.roomId;
+    await queue.run(roomId, async () => {
+      const conversation = store.get(roomId);
+      if (!conversation) return;
+      if (!conversation.timeline.has(message.seq)) {
+        try {
+          ledger.accept({
+            roomId,
+            epoch: outgoing.epoch ?? conversation.room.epoch,
+            senderId: this.parts.meId,
+            messageId: outgoing.clientId,
+            sentAt: outgoing.sentAt ?? Date.now(),
+          });
+        } catch {
+          // Already in the ledger: it was filed under another seq. Keep the first.
+        }
       }
-      try {
-        this.core.ledger.accept({
-          roomId: outgoing.roomId,
-          epoch: outgoing.epoch ?? entry.room.epoch,
-          senderId: this.core.me.id,
-          messageId: outgoing.clientId,
-          sentAt: outgoing.sentAt ?? Date.now(),
-        });
-      } catch {
-        // Already in the ledger: it was filed under another seq. Keep the first.
-      }
+      // Already filed (it came over the socket first): this drops what is pending.
       const time = Date.parse(message.createdAt);
-      entry.timeline.confirmPending(outgoing.clientId, message.seq, Number.isFinite(time) ? time : Date.now());
-      if (message.seq > entry.room.lastSeq) entry.room = { ...entry.room, lastSeq: message.seq };
-      this.core.changed(entry);
-      if (entry.loaded && message.seq > entry.timeline.syncedUpTo) {
-        // Others wrote in between and we haven't seen it yet.
-        await this.history.catchUpNow(entry).catch(() => this.scheduleSync());
+      store.confirmSent(roomId, outgoing.clientId, message.seq, Number.isFinite(time) ? time : Date.now());
+      if (conversation.loaded && message.seq > conversation.timeline.syncedUpTo) {
+        // Others wrote in between and we haven't seen it yet (the next sync will, if this fails).
+        await history.catchUpNow(roomId).catch(() => undefined);
       }
     });
-  }
-
-  onSendProblem(outgoing: OutboxEntry, state: 'pending' | 'failed', note: string | null): void {
-    const entry = this.core.entries.get(outgoing.roomId);
-    if (!entry) return;
-    entry.timeline.updatePending(outgoing.clientId, { state, note });
-    this.core.changed(entry);
   }
 }

@@ -1,166 +1,229 @@
 // The chat session: friends, rooms, messages, unread counts and the outbox, kept in
-// memory for as long as the chat page is open, and published as immutable snapshots
-// (for React's useSyncExternalStore; no React in here).
+// memory for as long as the chat is open, and published as immutable snapshots (for
+// React's useSyncExternalStore, or a terminal view; no React in here).
 //
 // Sources of truth: the REST API for lists and history, the socket for what happens
 // now. After every (re)connection the session catches up over REST, so nothing sent
 // while it was away is missed; messages are deduplicated by seq.
 //
-// The parts live in ./chat/: the room list and its sync, history and catch-up,
-// sending (and its transmission, and file messages), unread counts and read
-// receipts, trust, friend actions, and the snapshots. This facade wires them
-// together and is what the page uses.
+// Everything it needs comes in through its options: the API, the live connection,
+// the platform (visibility, connectivity, clocks) and the file transfers. It holds
+// no `window` or `document`. The parts live beside it: the room store (the only
+// holder of conversations and unread counts), sync, history, read marks, the
+// sender and its outbox, file messages, friend actions and the snapshots.
 
-import type { Identity, SafetyNumber } from '@onionchat/protocol';
-import type { FriendRequest, User } from './api';
-import type { ChatItem } from './messages';
-import { Outbox } from './outbox';
-import { Realtime, type ConnectionState } from './realtime';
-import { FileTransfers } from './transfers';
-import type { BundleVault } from './trust/vault';
-import { ChatCore } from './chat/core';
-import { FileMessages } from './chat/file-messages';
-import { FriendActions } from './chat/friend-actions';
-import { RoomHistory } from './chat/history';
-import type { RoomEntry } from './chat/room-entry';
-import { MessageSender } from './chat/sending';
-import { roomView, type ChatSnapshot, type IncomingListener, type RoomState } from './chat/snapshot';
-import { RoomSync } from './chat/sync';
-import { classifySealError, transmit } from './chat/transmit';
-import { ChatTrust } from './chat/trust';
-import { ReadReceipts } from './chat/unread';
+import type { FriendRequest, User } from '@onionchat/contract';
+import { MessageLedger, type Identity, type SafetyNumber } from '@onionchat/protocol';
+import type { FileSource, FileTransfers } from '../files/index.js';
+import type { Platform } from '../platform.js';
+import type { Api } from '../transport/api.js';
+import type { ConnectionState, LiveConnection } from '../transport/realtime.js';
+import { ContactPins, HeldMessages, KeyDirectory, RoomKeyring, type BundleVault } from '../trust/index.js';
+import { decodeFileReady } from './decode.js';
+import { FileMessages } from './file-messages.js';
+import { FriendActions } from './friend-actions.js';
+import { RoomHistory } from './history.js';
+import { IncomingFeed, type IncomingListener } from './incoming.js';
+import type { ChatItem } from './items.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { Outbox } from './outbox.js';
+import { ReadMarks } from './read-marks.js';
+import { RoomStore } from './room-store.js';
+import { RoomTrust } from './room-trust.js';
+import { MessageSender } from './sending.js';
+import { RoomViews, type ChatSnapshot } from './snapshot.js';
+import { RoomSync } from './sync.js';
 
-export { chatErrorMessage } from './chat/errors';
-export { MAX_FILES_AT_ONCE } from './chat/file-messages';
-export { PAGE_SIZE } from './chat/history';
-export type { ChatSnapshot, IncomingListener, RoomState } from './chat/snapshot';
-export { SEND_TIMEOUT_MS } from './chat/transmit';
+/** What the file transfers tell the chat about uploads (the hooks FileTransfers is made with). */
+export interface FileUploadEvents {
+  /** The last byte is on the server: send the file message. */
+  uploaded(roomId: string, clientId: string, file: FileSource): void;
+  /** The person cancelled an upload before its message went out. */
+  cancelled(roomId: string, clientId: string): void;
+}
 
 export interface ChatSessionOptions {
+  api: Api;
+  live: LiveConnection;
+  platform: Platform;
+  /**
+   * The file transfers: made here from the upload events (a factory), or made
+   * elsewhere and given, in which case their hooks must call `session.fileEvents`.
+   */
+  files: FileTransfers | ((hooks: FileUploadEvents) => FileTransfers);
   user: User;
   identity: Identity;
-  /** The open key bundle, where contact pins are saved (null: they last only as long as this page). */
+  /** The open key bundle, where contact pins are saved (null: they last only as long as this session). */
   vault: BundleVault | null;
   onSessionLost: () => void;
 }
 
 export class ChatSession {
   readonly me: User;
-  private readonly options: ChatSessionOptions;
-  private readonly core: ChatCore;
-  private readonly realtime: Realtime;
-  private readonly outbox: Outbox;
-  /** File uploads and downloads (their progress has its own store, for the file cards). */
+  /** File uploads and downloads (their progress has its own store, for the file cards). `busy`: leaving loses them. */
   readonly files: FileTransfers;
+  /** Where the file transfers report finished and cancelled uploads. */
+  readonly fileEvents: FileUploadEvents = {
+    uploaded: (roomId, clientId, file) => this.fileMessages.uploaded(roomId, clientId, file),
+    cancelled: (roomId, clientId) => this.fileMessages.cancelled(roomId, clientId),
+  };
+
+  private readonly options: ChatSessionOptions;
+  private readonly live: LiveConnection;
+  private readonly pins: ContactPins;
+  private readonly directory: KeyDirectory;
+  private readonly keyring: RoomKeyring;
+  /** Message ids seen per room (replays are refused): shared by opening and by our own sends. */
+  private readonly ledger = new MessageLedger();
+  private readonly held = new HeldMessages();
+  private readonly store: RoomStore;
+  private readonly queue = new KeyedQueue();
+  private readonly outbox = new Outbox();
+  private readonly incoming = new IncomingFeed();
+  private readonly trust: RoomTrust;
   private readonly history: RoomHistory;
-  private readonly trust: ChatTrust;
   private readonly sync: RoomSync;
-  private readonly reads: ReadReceipts;
+  private readonly reads: ReadMarks;
   private readonly sender: MessageSender;
   private readonly fileMessages: FileMessages;
   private readonly friendActions: FriendActions;
+  private readonly views: RoomViews;
+
   private connection: ConnectionState = 'connecting';
   private refusal: string | null = null;
   private connectedOnce = false;
-
   private snapshot: ChatSnapshot;
   private dirty = false;
   private readonly listeners = new Set<() => void>();
   private started = false;
+  private stopped = false;
   private readonly cleanups: (() => void)[] = [];
 
   constructor(options: ChatSessionOptions) {
+    const { api, live, platform, user, identity } = options;
     this.options = options;
-    this.me = options.user;
-    this.core = new ChatCore(options.user, options.identity, options.vault, (entry) => this.changed(entry));
-    this.realtime = new Realtime({ onSessionLost: () => this.sessionLost() });
-    // The parts call each other through these arrows, so the order they are made in doesn't matter.
-    this.outbox = new Outbox({
-      canSend: () => this.realtime.connected,
-      seal: (entry) => this.sender.seal(entry),
-      transmit: (entry) => transmit(this.realtime, entry, () => this.sessionLost()),
-      sent: (entry, message) => void this.sender.onSent(entry, message),
-      problem: (entry, state, note) => this.sender.onSendProblem(entry, state, note),
-      classifySealError: (error) => classifySealError(error),
+    this.me = user;
+    this.live = live;
+    this.pins = new ContactPins(options.vault);
+    this.directory = new KeyDirectory(user.id, identity, this.pins);
+    this.keyring = new RoomKeyring(api, user.id, identity, this.directory);
+    this.store = new RoomStore(user.id, platform);
+    this.trust = new RoomTrust(user, identity, this.directory);
+    this.history = new RoomHistory({
+      api,
+      store: this.store,
+      queue: this.queue,
+      open: {
+        meId: user.id,
+        identity,
+        directory: this.directory,
+        keyring: this.keyring,
+        ledger: this.ledger,
+      },
+      held: this.held,
+      outbox: this.outbox,
+      platform,
+      incoming: this.incoming,
     });
-    this.files = new FileTransfers({
-      uploaded: (roomId, clientId, file) => this.fileMessages.onFileUploaded(roomId, clientId, file),
-      cancelled: (roomId, clientId) => this.fileMessages.onFileCancelled(roomId, clientId),
+    this.sync = new RoomSync({
+      api,
+      store: this.store,
+      queue: this.queue,
+      history: this.history,
+      trust: this.trust,
     });
-    const scheduleSync = () => this.sync.scheduleSync();
-    this.history = new RoomHistory(this.core, this.outbox);
-    this.trust = new ChatTrust(this.core, this.history, scheduleSync);
-    this.sync = new RoomSync(this.core, this.history, this.trust, (roomId) => {
-      this.outbox.dropRoom(roomId);
-      this.files.dropRoom(roomId);
+    this.reads = new ReadMarks(api, this.store);
+    this.sender = new MessageSender({
+      meId: user.id,
+      identity,
+      keyring: this.keyring,
+      ledger: this.ledger,
+      store: this.store,
+      queue: this.queue,
+      outbox: this.outbox,
+      live,
+      history: this.history,
+      rules: this.trust,
+      onSessionLost: () => this.sessionLost(),
     });
-    this.reads = new ReadReceipts(this.core);
-    this.sender = new MessageSender(this.core, this.outbox, this.history, this.trust, scheduleSync);
-    this.fileMessages = new FileMessages(this.core, this.files, this.outbox, this.sender, this.trust);
-    this.friendActions = new FriendActions(this.core, this.sync);
+    this.files = typeof options.files === 'function' ? options.files(this.fileEvents) : options.files;
+    this.fileMessages = new FileMessages(user.id, this.store, this.sender, this.files);
+    this.friendActions = new FriendActions({
+      api,
+      me: user,
+      identity,
+      directory: this.directory,
+      keyring: this.keyring,
+      sync: this.sync,
+    });
+    this.views = new RoomViews(user.id, this.trust);
     this.snapshot = this.build();
   }
 
   // ---------------------------------------------------------------- lifecycle
 
   start(): void {
-    if (this.started || this.core.stopped) return;
+    if (this.started || this.stopped) return;
     this.started = true;
+    const { live, platform, api } = this.options;
     this.cleanups.push(
-      this.realtime.onStatus((state) => {
+      this.store.subscribe(() => this.changed()),
+      this.store.onRemoved((roomId) => this.forgetRoom(roomId)),
+      live.onStatus((state) => {
         this.connection = state;
-        this.refusal = this.realtime.refusal;
+        this.refusal = live.refusal;
         if (state === 'connected') this.connectedOnce = true;
         this.changed();
       }),
-      this.realtime.onConnect(() => {
+      live.onConnect(() => {
         this.sync.requestSync();
-        this.outbox.kick();
+        this.sender.kick();
         this.files.online();
       }),
-      this.realtime.on('message:new', (payload) => this.sync.onMessageNew(payload)),
-      this.realtime.on('friends:changed', () => this.sync.friendsChanged()),
-      this.realtime.on('room:read', (payload) => this.reads.onRoomRead(payload)),
-      this.realtime.on('file:ready', (payload) => this.onFileReady(payload)),
-      this.core.pins.subscribe(() => this.trustChanged()),
+      live.on('message:new', (payload) => this.sync.onMessageNew(payload)),
+      live.on('friends:changed', () => this.sync.friendsChanged()),
+      live.on('room:read', (payload) => this.reads.onRoomRead(payload)),
+      live.on('file:ready', (payload) => this.onFileReady(payload)),
+      api.onSessionLost(() => this.sessionLost()),
+      this.pins.subscribe(() => this.store.invalidate(null)),
+      platform.on('visibility', () => this.changed()),
+      platform.on('online', () => this.files.online()),
     );
-    const onVisibility = () => this.changed();
-    document.addEventListener('visibilitychange', onVisibility);
-    this.cleanups.push(() => document.removeEventListener('visibilitychange', onVisibility));
-    const onOnline = () => this.files.online();
-    window.addEventListener('online', onOnline);
-    this.cleanups.push(() => window.removeEventListener('online', onOnline));
-    // File keys live in this page only: leaving it mid-transfer loses the transfer.
-    const onBeforeUnload = (event: BeforeUnloadEvent) => {
-      if (!this.files.busy) return;
-      event.preventDefault();
-      event.returnValue = '';
-    };
-    window.addEventListener('beforeunload', onBeforeUnload);
-    this.cleanups.push(() => window.removeEventListener('beforeunload', onBeforeUnload));
-    this.realtime.start();
+    this.connection = live.status;
+    if (live.connected) this.connectedOnce = true;
+    live.start();
     this.sync.requestSync();
   }
 
   stop(): void {
-    if (this.core.stopped) return;
-    this.core.stopped = true;
+    if (this.stopped) return;
+    this.stopped = true;
     for (const cleanup of this.cleanups.splice(0)) cleanup();
-    this.realtime.stop();
-    this.outbox.stop();
+    this.live.stop();
+    this.sender.stop();
     this.files.stop();
-    void this.core.pins.flush().finally(() => this.core.pins.stop());
+    void this.pins.flush().finally(() => this.pins.stop());
     this.sync.stop();
-    for (const entry of this.core.entries.values()) if (entry.readTimer) clearTimeout(entry.readTimer);
-    this.core.keyring.wipe();
-    this.core.held.clear();
+    this.reads.stop();
+    this.keyring.wipe();
+    this.held.clear();
+    this.store.clear();
     this.listeners.clear();
-    this.core.incomingListeners.clear();
+    this.incoming.clear();
   }
 
   private sessionLost(): void {
-    if (this.core.stopped) return;
+    if (this.stopped) return;
     this.options.onSessionLost();
+  }
+
+  /** A conversation is gone: drop everything kept for it. */
+  private forgetRoom(roomId: string): void {
+    this.keyring.forget(roomId);
+    this.held.forgetRoom(roomId);
+    this.outbox.dropRoom(roomId);
+    this.reads.forget(roomId);
+    this.files.dropRoom(roomId);
   }
 
   // ---------------------------------------------------------------- snapshots
@@ -172,65 +235,52 @@ export class ChatSession {
 
   getSnapshot = (): ChatSnapshot => this.snapshot;
 
+  /** New messages from others, as they arrive (for the live region and the "New messages" pill). */
   onIncoming(listener: IncomingListener): () => void {
-    this.core.incomingListeners.add(listener);
-    return () => this.core.incomingListeners.delete(listener);
+    return this.incoming.listen(listener);
   }
 
   /** Coalesces changes into one new snapshot per microtask. */
-  private changed(entry?: RoomEntry): void {
-    if (entry) entry.view = null;
-    if (this.dirty || this.core.stopped) return;
+  private changed(): void {
+    if (this.dirty || this.stopped) return;
     this.dirty = true;
     queueMicrotask(() => {
       this.dirty = false;
-      if (this.core.stopped) return;
+      if (this.stopped) return;
       this.snapshot = this.build();
       for (const listener of this.listeners) listener();
     });
   }
 
   private build(): ChatSnapshot {
-    const rooms = new Map<string, RoomState>();
-    let totalUnread = 0;
-    for (const [id, entry] of this.core.entries) {
-      if (!entry.view) entry.view = roomView(entry, this.core, this.trust);
-      rooms.set(id, entry.view);
-      totalUnread += entry.room.unread;
-    }
     return {
       connection: this.connection,
       refusal: this.refusal,
       connectedOnce: this.connectedOnce,
-      friends: this.core.friends,
-      rooms,
-      error: this.core.error,
-      totalUnread,
-      queued: this.outbox.size,
-      trustSaveProblem: this.core.pins.saveProblem,
+      friends: this.store.friends,
+      rooms: this.views.build(this.store.conversations()),
+      error: this.store.listError,
+      totalUnread: this.store.totalUnread,
+      queued: this.sender.queued,
+      trustSaveProblem: this.pins.saveProblem,
     };
   }
 
-  private trustChanged(): void {
-    for (const entry of this.core.entries.values()) entry.view = null;
-    this.changed();
-  }
+  // ---------------------------------------------------------------- what the app tells us
 
-  // ---------------------------------------------------------------- what the page tells us
-
-  /** The conversation on screen (or none). Messages there don't count as unread while the page is visible. */
+  /** The conversation on screen (or none). Messages there don't count as unread while it is visible. */
   setActiveRoom(roomId: string | null): void {
-    if (this.core.activeRoomId === roomId) return;
-    this.core.activeRoomId = roomId;
-    if (roomId) {
-      const entry = this.core.entries.get(roomId);
-      if (entry && (!entry.loaded || entry.partial)) void this.sync.syncRoom(roomId);
+    if (this.store.activeRoomId === roomId) return;
+    this.store.setActive(roomId);
+    const conversation = roomId ? this.store.get(roomId) : undefined;
+    if (roomId && conversation && (!conversation.loaded || conversation.partial)) {
+      void this.sync.syncRoom(roomId).catch(() => this.sync.scheduleSync());
     }
   }
 
   reconnectNow(): void {
-    this.realtime.reconnectNow();
-    if (!this.core.friends) this.sync.requestSync();
+    this.live.reconnectNow();
+    if (!this.store.friends) this.sync.requestSync();
   }
 
   /** Refreshes friends and rooms, then catches every room up. */
@@ -239,9 +289,8 @@ export class ChatSession {
   }
 
   private onFileReady(payload: unknown): void {
-    if (typeof payload !== 'object' || payload === null) return;
-    const { fileId } = payload as { fileId?: unknown };
-    if (typeof fileId === 'string') this.files.markReady(fileId);
+    const ready = decodeFileReady(payload);
+    if (ready) this.files.markReady(ready.fileId);
   }
 
   // ---------------------------------------------------------------- conversations
@@ -255,7 +304,7 @@ export class ChatSession {
     this.reads.markRead(roomId, seq);
   }
 
-  /** Queues a text message. Shown at once as pending; goes out in order when connected. */
+  /** Queues a text message. Shown at once as pending; goes out in order when connected. Throws a sentence when it can't. */
   send(roomId: string, input: string): void {
     this.sender.send(roomId, input);
   }
@@ -265,7 +314,7 @@ export class ChatSession {
     this.sender.retry(roomId, clientId);
   }
 
-  /** Encrypts and uploads files, each shown at once as a pending card. */
+  /** Encrypts and uploads files, each shown at once as a pending card. Throws a sentence when it can't. */
   sendFiles(roomId: string, files: readonly File[]): void {
     this.fileMessages.sendFiles(roomId, files);
   }
@@ -287,9 +336,21 @@ export class ChatSession {
     return this.trust.safetyNumberWith(userId);
   }
 
-  /** The person verified (or accepted) a contact's key as presented now. */
+  /**
+   * The person compared the safety number (verified) or accepts the key as it is
+   * now: it is pinned, saved to the account, the contact's conversations are
+   * unblocked and their keys fetched again, and their messages refused only for
+   * that key are checked again.
+   */
   setTrust(userId: string, verified: boolean): void {
-    this.trust.setTrust(userId, verified);
+    this.directory.accept(userId, verified);
+    for (const conversation of [...this.store.conversations()]) {
+      if (!conversation.room.members.some((member) => member.id === userId)) continue;
+      const roomId = conversation.room.id;
+      this.keyring.forget(roomId);
+      this.store.invalidate(roomId);
+      void this.queue.run(roomId, () => this.history.recheckHeld(roomId)).catch(() => this.sync.scheduleSync());
+    }
   }
 
   // ---------------------------------------------------------------- friends

@@ -1,14 +1,13 @@
-// What the page sees: immutable snapshots of the session (for React's
-// useSyncExternalStore), one view per conversation.
+// What the app sees: immutable snapshots of the session (for React's
+// useSyncExternalStore, or any other view), one view per conversation, rebuilt
+// only for conversations that changed.
 
-import type { FriendsList, PublicUser, Room } from '../api';
-import type { PeerTrust } from '../keys';
-import type { ChatItem } from '../messages';
-import type { ConnectionState } from '../realtime';
-import { sequenceNotices } from '../trust/sequence';
-import type { ChatCore } from './core';
-import type { RoomEntry } from './room-entry';
-import type { ChatTrust } from './trust';
+import type { FriendsList, PublicUser, Room } from '@onionchat/contract';
+import type { ConnectionState } from '../transport/realtime.js';
+import { sequenceNotices, type PeerTrust } from '../trust/index.js';
+import type { ChatItem } from './items.js';
+import type { Conversation } from './room-store.js';
+import type { RoomTrust } from './room-trust.js';
 
 export interface RoomState {
   room: Room;
@@ -47,33 +46,68 @@ export interface ChatSnapshot {
   totalUnread: number;
   /** Messages waiting to go out. */
   queued: number;
-  /** Saving safety numbers to the account failed (they stay in effect in this tab). */
+  /** Saving safety numbers to the account failed (they stay in effect in this session). */
   trustSaveProblem: string | null;
 }
 
-/** New messages from others, as they arrive (for the live region and the "New messages" pill). */
-export type IncomingListener = (roomId: string, items: ChatItem[]) => void;
+/** Before anything is known. */
+export const EMPTY_SNAPSHOT: ChatSnapshot = Object.freeze({
+  connection: 'connecting',
+  refusal: null,
+  connectedOnce: false,
+  friends: null,
+  rooms: new Map<string, RoomState>(),
+  error: null,
+  totalUnread: 0,
+  queued: 0,
+  trustSaveProblem: null,
+});
 
-/** A conversation as the page shows it. */
-export function roomView(entry: RoomEntry, core: ChatCore, trust: ChatTrust): RoomState {
-  const items = entry.timeline.items;
-  const last = items[items.length - 1] ?? null;
-  const peer = entry.room.members.find((member) => member.id !== core.me.id) ?? null;
-  const complete = entry.loaded && !entry.partial && !entry.hasOlder;
-  const nameOf = (id: string) => entry.room.members.find((member) => member.id === id)?.username ?? 'someone';
-  return {
-    room: entry.room,
-    peer,
-    trust: peer ? core.directory.trust(peer.id) : null,
-    sendBlocked: trust.sendBlock(entry.room),
-    notices: sequenceNotices(items, complete, nameOf),
-    items,
-    loaded: entry.loaded,
-    partial: entry.partial,
-    hasOlder: entry.hasOlder,
-    loadingOlder: entry.loadingOlder,
-    error: entry.error,
-    lastActivity: last?.time ?? null,
-    last,
-  };
+/** Builds each conversation's view, again only when it changed. */
+export class RoomViews {
+  private readonly cache = new Map<string, { revision: number; view: RoomState }>();
+
+  constructor(
+    private readonly meId: string,
+    private readonly trust: Pick<RoomTrust, 'peer' | 'sendBlock'>,
+  ) {}
+
+  build(conversations: Iterable<Conversation>): Map<string, RoomState> {
+    const rooms = new Map<string, RoomState>();
+    for (const conversation of conversations) {
+      const id = conversation.room.id;
+      let cached = this.cache.get(id);
+      if (!cached || cached.revision !== conversation.revision) {
+        cached = { revision: conversation.revision, view: this.view(conversation) };
+        this.cache.set(id, cached);
+      }
+      rooms.set(id, cached.view);
+    }
+    for (const id of [...this.cache.keys()]) if (!rooms.has(id)) this.cache.delete(id);
+    return rooms;
+  }
+
+  private view(conversation: Conversation): RoomState {
+    const { room, timeline } = conversation;
+    const items = timeline.items;
+    const last = items[items.length - 1] ?? null;
+    const peer = room.members.find((member) => member.id !== this.meId) ?? null;
+    const complete = conversation.loaded && !conversation.partial && !conversation.hasOlder;
+    const nameOf = (id: string) => room.members.find((member) => member.id === id)?.username ?? 'someone';
+    return {
+      room,
+      peer,
+      trust: peer ? this.trust.peer(peer.id) : null,
+      sendBlocked: this.trust.sendBlock(room),
+      notices: sequenceNotices(items, complete, nameOf),
+      items,
+      loaded: conversation.loaded,
+      partial: conversation.partial,
+      hasOlder: conversation.hasOlder,
+      loadingOlder: conversation.loadingOlder,
+      error: conversation.error,
+      lastActivity: last?.time ?? null,
+      last,
+    };
+  }
 }

@@ -2,41 +2,45 @@
 // each (re)connection (a few at a time), and new messages as the socket announces
 // them. Coalesced: a sync asked for while one runs runs once more afterwards.
 
-import { errorMessage } from '../account';
-import { api, type Room } from '../api';
-import { isServerMessage } from '../messages';
-import type { ChatCore } from './core';
-import type { RoomHistory } from './history';
-import { isRoom, newEntry, normalizeFriends } from './room-entry';
-import type { ChatTrust } from './trust';
-import { countOthers } from './unread';
+import { describeError } from '../describe-error.js';
+import type { Api } from '../transport/api.js';
+import { decodeMessageNew, decodeRooms } from './decode.js';
+import type { RoomHistory } from './history.js';
+import type { KeyedQueue } from './keyed-queue.js';
+import type { RoomStore } from './room-store.js';
+import type { RoomTrust } from './room-trust.js';
 
 /** Conversations loaded at the same time (Tor circuits are slow; don't flood them). */
 const PARALLEL_ROOMS = 3;
-const SYNC_RETRY_MS = 10_000;
+export const SYNC_RETRY_MS = 10_000;
 const FRIENDS_DEBOUNCE_MS = 250;
+
+export interface SyncParts {
+  api: Pick<Api, 'friends' | 'rooms'>;
+  store: RoomStore;
+  queue: KeyedQueue;
+  history: RoomHistory;
+  trust: Pick<RoomTrust, 'checkMembers'>;
+}
 
 export class RoomSync {
   private syncWanted = false;
   private syncRunning = false;
   private syncTimer: ReturnType<typeof setTimeout> | null = null;
   private friendsTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
 
-  constructor(
-    private readonly core: ChatCore,
-    private readonly history: RoomHistory,
-    private readonly trust: ChatTrust,
-    /** A conversation is gone: drop what is queued for it. */
-    private readonly dropRoom: (roomId: string) => void,
-  ) {}
+  constructor(private readonly parts: SyncParts) {}
 
   stop(): void {
+    this.stopped = true;
     if (this.syncTimer) clearTimeout(this.syncTimer);
     if (this.friendsTimer) clearTimeout(this.friendsTimer);
   }
 
   /** Refreshes friends and rooms, then catches every room up. Coalesced: runs again if asked while running. */
   requestSync(): void {
+    if (this.stopped) return;
     this.syncWanted = true;
     if (this.syncTimer) {
       clearTimeout(this.syncTimer);
@@ -48,22 +52,16 @@ export class RoomSync {
   private async runSync(): Promise<void> {
     this.syncRunning = true;
     try {
-      while (this.syncWanted && !this.core.stopped) {
+      while (this.syncWanted && !this.stopped) {
         this.syncWanted = false;
         try {
           await this.refreshLists();
           await this.syncRooms();
         } catch (error) {
-          if (this.core.stopped) return;
-          if (!this.core.friends) this.core.error = errorMessage(error);
-          this.core.changed();
+          if (this.stopped) return;
+          this.parts.store.setListError(describeError(error));
           // Try again later; a reconnection asks sooner.
-          if (!this.syncTimer) {
-            this.syncTimer = setTimeout(() => {
-              this.syncTimer = null;
-              this.requestSync();
-            }, SYNC_RETRY_MS);
-          }
+          this.scheduleSync();
         }
       }
     } finally {
@@ -72,57 +70,22 @@ export class RoomSync {
   }
 
   async refreshLists(): Promise<void> {
-    const [friends, { rooms }] = await Promise.all([api.friends(), api.rooms()]);
-    if (this.core.stopped) return;
-    this.core.friends = normalizeFriends(friends);
-    this.core.error = null;
-    this.applyRooms(Array.isArray(rooms) ? rooms : []);
-    this.core.changed();
-  }
-
-  private applyRooms(rooms: Room[]): void {
-    const seen = new Set<string>();
-    for (const raw of rooms) {
-      if (!isRoom(raw)) continue;
-      seen.add(raw.id);
-      this.trust.checkMembers(raw);
-      const entry = this.core.entries.get(raw.id);
-      if (!entry) {
-        this.core.entries.set(raw.id, newEntry(raw));
-        continue;
-      }
-      const local = entry.room;
-      const lastSeq = Math.max(local.lastSeq, raw.lastSeq);
-      const lastReadSeq = Math.max(local.lastReadSeq, raw.lastReadSeq);
-      let unread = raw.unread;
-      // Messages that arrived over the socket after the server counted.
-      if (local.lastSeq > raw.lastSeq) {
-        unread += countOthers(entry, Math.max(raw.lastSeq, lastReadSeq), local.lastSeq);
-      }
-      if (lastReadSeq >= lastSeq) unread = 0;
-      entry.room = { ...raw, lastSeq, lastReadSeq, unread };
-      this.core.changed(entry);
-    }
-    for (const id of [...this.core.entries.keys()]) {
-      if (seen.has(id)) continue;
-      const entry = this.core.entries.get(id)!;
-      if (entry.readTimer) clearTimeout(entry.readTimer);
-      this.core.entries.delete(id);
-      this.core.keyring.forget(id);
-      this.core.held.forgetRoom(id);
-      this.dropRoom(id);
-    }
-    this.core.changed();
+    const [friends, { rooms }] = await Promise.all([this.parts.api.friends(), this.parts.api.rooms()]);
+    if (this.stopped) return;
+    const decoded = decodeRooms(rooms);
+    for (const room of decoded) this.parts.trust.checkMembers(room);
+    this.parts.store.setFriends(friends);
+    this.parts.store.applyServerRooms(decoded);
   }
 
   async syncRooms(): Promise<void> {
-    const ids = [...this.core.entries.keys()].sort(
-      (a, b) => Number(b === this.core.activeRoomId) - Number(a === this.core.activeRoomId),
-    );
+    const { store } = this.parts;
+    const active = store.activeRoomId;
+    const ids = store.ids().sort((a, b) => Number(b === active) - Number(a === active));
     let failure: unknown = null;
     let next = 0;
     const worker = async () => {
-      while (next < ids.length && !this.core.stopped) {
+      while (next < ids.length && !this.stopped) {
         const id = ids[next++]!;
         try {
           await this.syncRoom(id);
@@ -137,50 +100,44 @@ export class RoomSync {
 
   /** Loads a room for the first time, or catches it up. Serialized per room. */
   syncRoom(roomId: string): Promise<void> {
-    return this.core.queue.run(roomId, async () => {
-      const entry = this.core.entries.get(roomId);
-      if (!entry || this.core.stopped) return;
+    const { store, queue, history } = this.parts;
+    return queue.run(roomId, async () => {
+      if (!store.has(roomId) || this.stopped) return;
       try {
-        await this.history.syncRoomNow(entry);
-        entry.error = null;
+        await history.syncRoomNow(roomId);
+        store.setFlags(roomId, { error: null });
       } catch (error) {
-        entry.error = errorMessage(error);
+        store.setFlags(roomId, { error: describeError(error) });
         throw error;
-      } finally {
-        this.core.changed(entry);
       }
     });
   }
 
+  /** message:new. */
   onMessageNew(payload: unknown): void {
-    if (!isServerMessage(payload)) return;
-    const entry = this.core.entries.get(payload.roomId);
-    if (!entry) {
+    const message = decodeMessageNew(payload);
+    if (!message || this.stopped) return;
+    const { store, queue, history } = this.parts;
+    const conversation = store.get(message.roomId);
+    if (!conversation) {
       // A room we don't know yet (a friendship just made): the lists will tell.
       this.requestSync();
       return;
     }
-    void this.core.queue
-      .run(payload.roomId, async () => {
-        if (this.core.entries.get(payload.roomId) !== entry || entry.timeline.has(payload.seq)) return;
-        if (!entry.loaded) {
+    void queue
+      .run(message.roomId, async () => {
+        if (store.get(message.roomId) !== conversation || conversation.timeline.has(message.seq)) return;
+        if (!conversation.loaded) {
           // Not loaded yet: count it; the load fetches it with the rest.
-          if (payload.seq > entry.room.lastSeq) {
-            const mine = payload.senderId === this.core.me.id;
-            const unread =
-              entry.room.unread +
-              (!mine && payload.seq > entry.room.lastReadSeq && !this.core.watching(entry.room.id) ? 1 : 0);
-            entry.room = { ...entry.room, lastSeq: payload.seq, unread };
-            this.core.changed(entry);
-          }
+          store.noteUnloaded(message.roomId, message.seq, message.senderId);
           return;
         }
-        if (payload.seq > entry.timeline.syncedUpTo + 1) {
+        if (message.seq > conversation.timeline.syncedUpTo + 1) {
           // Something is missing before it: catch up (which fetches this one too).
-          await this.history.catchUpNow(entry, true);
+          await history.catchUpNow(message.roomId, true);
           return;
         }
-        await this.history.ingest(entry, [payload], true);
+        await history.ingest(message.roomId, [message], true);
       })
       .catch(() => {
         // Couldn't fetch what was missing: the next sync will.
@@ -190,7 +147,7 @@ export class RoomSync {
 
   /** Several changes often come at once (an accept notifies both sides): refetch once. */
   friendsChanged(): void {
-    if (this.friendsTimer) return;
+    if (this.friendsTimer || this.stopped) return;
     this.friendsTimer = setTimeout(() => {
       this.friendsTimer = null;
       this.requestSync();
@@ -198,7 +155,7 @@ export class RoomSync {
   }
 
   scheduleSync(): void {
-    if (this.syncTimer || this.core.stopped) return;
+    if (this.syncTimer || this.stopped) return;
     this.syncTimer = setTimeout(() => {
       this.syncTimer = null;
       this.requestSync();

@@ -1,77 +1,56 @@
-// Unread counts and read receipts: a badge cleared at once, the server told shortly
-// after (debounced), and other sessions' reads applied as they are announced.
+// The one unread rule. Every unread count in the client comes from these pure
+// functions: a new message counted, the server's room list merged with what the
+// socket told us since, and a read mark (ours or another session's) applied.
+//
+// A message counts as unread when it is someone else's, newer than the read mark,
+// and arrived while the person was not looking at its room. When every message
+// after the read mark is held, the count is exact; otherwise it is the best
+// estimate at hand (the server's count), never more than the messages there are.
 
-import { api } from '../api';
-import type { ChatCore } from './core';
-import type { RoomEntry } from './room-entry';
+import type { Room } from '@onionchat/contract';
 
-const READ_DEBOUNCE_MS = 600;
-
-/** Messages from others held in (from, to]. */
-export function countOthers(entry: RoomEntry, from: number, to: number): number {
-  let count = 0;
-  for (const item of entry.timeline.items) {
-    if (item.seq !== null && item.seq > from && item.seq <= to && !item.mine) count += 1;
-  }
-  return count;
+/** What a room's held messages can say (its timeline). */
+export interface HeldMessagesView {
+  /** Every seq in [from, to] is held. */
+  covers(from: number, to: number): boolean;
+  /** Messages from others held in (from, to]. */
+  othersBetween(from: number, to: number): number;
 }
 
-export class ReadReceipts {
-  constructor(private readonly core: ChatCore) {}
+/** Unread messages after `lastReadSeq` up to `lastSeq`: exact when held, else `estimate` within bounds. */
+export function unreadAfter(lastReadSeq: number, lastSeq: number, estimate: number, held: HeldMessagesView): number {
+  if (lastReadSeq >= lastSeq) return 0;
+  if (held.covers(lastReadSeq + 1, lastSeq)) return held.othersBetween(lastReadSeq, lastSeq);
+  return Math.max(0, Math.min(estimate, lastSeq - lastReadSeq));
+}
 
-  onRoomRead(payload: unknown): void {
-    if (typeof payload !== 'object' || payload === null) return;
-    const { roomId, lastReadSeq } = payload as { roomId?: unknown; lastReadSeq?: unknown };
-    if (typeof roomId !== 'string' || typeof lastReadSeq !== 'number' || !Number.isSafeInteger(lastReadSeq)) return;
-    const entry = this.core.entries.get(roomId);
-    if (!entry) return;
-    this.applyRead(entry, lastReadSeq);
-  }
+/**
+ * A message newly known of (live, caught up, or announced for a room not loaded
+ * yet): the room with it counted. `watching`: the person is looking at this room.
+ */
+export function countNew(room: Room, seq: number, mine: boolean, watching: boolean): Room {
+  if (seq <= room.lastSeq) return room;
+  const unread = !mine && seq > room.lastReadSeq && !watching ? room.unread + 1 : room.unread;
+  return { ...room, lastSeq: seq, unread };
+}
 
-  private applyRead(entry: RoomEntry, seq: number): void {
-    const room = entry.room;
-    if (seq <= room.lastReadSeq) return;
-    const lastReadSeq = seq;
-    let unread: number;
-    if (lastReadSeq >= room.lastSeq) {
-      unread = 0;
-    } else {
-      const lowest = entry.timeline.lowest;
-      const covered = lowest !== null && lowest <= lastReadSeq + 1 && entry.timeline.syncedUpTo >= room.lastSeq;
-      unread = covered
-        ? countOthers(entry, lastReadSeq, room.lastSeq)
-        : Math.min(room.unread, room.lastSeq - lastReadSeq);
-    }
-    entry.room = { ...room, lastReadSeq, unread };
-    this.core.changed(entry);
+/**
+ * The server's view of a room merged with ours: neither side's newest message or
+ * read mark is taken back, and messages the socket brought after the server
+ * counted are added to its count.
+ */
+export function mergeServerRoom(local: Room, server: Room, held: HeldMessagesView): Room {
+  const lastSeq = Math.max(local.lastSeq, server.lastSeq);
+  const lastReadSeq = Math.max(local.lastReadSeq, server.lastReadSeq);
+  let estimate = server.unread;
+  if (local.lastSeq > server.lastSeq) {
+    estimate += held.othersBetween(Math.max(server.lastSeq, lastReadSeq), local.lastSeq);
   }
+  return { ...server, lastSeq, lastReadSeq, unread: unreadAfter(lastReadSeq, lastSeq, estimate, held) };
+}
 
-  /** The person has seen the room up to `seq`: clear its badge now, tell the server shortly. */
-  markRead(roomId: string, seq: number): void {
-    const entry = this.core.entries.get(roomId);
-    if (!entry || !Number.isSafeInteger(seq) || seq < 1) return;
-    this.applyRead(entry, seq);
-    if (seq <= entry.readSent || seq <= entry.readWanted) return;
-    entry.readWanted = seq;
-    if (entry.readTimer) return;
-    entry.readTimer = setTimeout(() => {
-      entry.readTimer = null;
-      void this.flushRead(entry);
-    }, READ_DEBOUNCE_MS);
-  }
-
-  private async flushRead(entry: RoomEntry): Promise<void> {
-    const seq = entry.readWanted;
-    if (seq <= entry.readSent || this.core.stopped) return;
-    const before = entry.readSent;
-    entry.readSent = seq;
-    try {
-      const { lastReadSeq } = await api.markRead(entry.room.id, seq);
-      if (typeof lastReadSeq === 'number') this.applyRead(entry, lastReadSeq);
-    } catch {
-      // Try again with the next read (or the next visit).
-      if (entry.readSent === seq) entry.readSent = before;
-      entry.readWanted = before;
-    }
-  }
+/** A read mark (this session's or another's): the room after it, or the same room when it is not newer. */
+export function applyReadMark(room: Room, seq: number, held: HeldMessagesView): Room {
+  if (seq <= room.lastReadSeq) return room;
+  return { ...room, lastReadSeq: seq, unread: unreadAfter(seq, room.lastSeq, room.unread, held) };
 }

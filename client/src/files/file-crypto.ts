@@ -1,27 +1,50 @@
-// Where file encryption runs: in a dedicated worker (workers/file-crypto.worker.ts), so
-// the page stays responsive while megabytes go through tweetnacl (slow without a JIT).
+// Where file encryption runs. In a page: in a dedicated worker the app creates (its
+// entry calls serveFileEngine, ./file-engine-worker.ts), so the page stays responsive
+// while megabytes go through tweetnacl (slow without a JIT). A worker runs under the
+// policy of its own script response, so the server sends scripts with script-src
+// 'self' (the bundle loads its chunks with importScripts).
 //
-// The worker is started on first use. A worker runs under the policy of its own script
-// response, so the server sends scripts with script-src 'self' (the bundle loads its
-// chunks with importScripts). Where no worker can start, the work runs on the page in
-// small slices: slower, but the file still goes out encrypted.
+// Without a worker (Node, unit tests, or a page where none could start) the engine
+// runs in-process in small slices, letting the platform breathe between them: slower
+// in a page, but the file still goes out encrypted.
 
-import { EngineError, FileEngine, type EngineRequest, type EngineResult } from './file-engine';
+import type { Platform } from '../platform.js';
+import { EngineError, FileEngine, type EngineRequest, type EngineResult } from './file-engine.js';
+import type { EngineAnswer } from './file-engine-worker.js';
 
-export type CryptoMode = 'worker' | 'page';
+export type CryptoMode = 'worker' | 'in-process';
+
+/**
+ * What FileCrypto needs of a Worker (a DOM `Worker` fits). Its script must call
+ * serveFileEngine.
+ */
+export interface FileWorker {
+  postMessage(message: unknown, transfer: Transferable[]): void;
+  addEventListener(type: 'message' | 'error', listener: (event: Event) => void): void;
+  removeEventListener(type: 'message' | 'error', listener: (event: Event) => void): void;
+  terminate(): void;
+}
+
+export interface FileCryptoOptions {
+  /**
+   * Starts the file worker: in a page, the app's own
+   * `() => new Worker(new URL('<its worker entry>', import.meta.url))`. Left out (Node,
+   * tests): the engine runs in-process.
+   */
+  createWorker?: () => FileWorker;
+  platform: Platform;
+}
 
 /** Loading the worker's scripts over a slow circuit can take a while. */
-const BOOT_TIMEOUT_MS = 45_000;
-/** On the page: work this long, then let it repaint. */
-const PAGE_SLICE_MS = 12;
-
-type Answer =
-  { id: number; ok: true; result: EngineResult } | { id: number; ok: false; error: { kind: string; message: string } };
+export const BOOT_TIMEOUT_MS = 45_000;
+/** In-process: work this long, then let the platform breathe (a page repaints). */
+const SLICE_MS = 12;
 
 interface Port {
   readonly mode: CryptoMode;
   call(request: EngineRequest, transfer: Transferable[]): Promise<EngineResult>;
   close(): void;
+  onDeath: (() => void) | null;
 }
 
 export class FileCrypto {
@@ -30,12 +53,14 @@ export class FileCrypto {
   private stopped = false;
   private current: Port | null = null;
 
+  constructor(private readonly options: FileCryptoOptions) {}
+
   /** A fresh job id (one upload or download). */
   job(): number {
     return this.nextJob++;
   }
 
-  /** How the engine runs, once started (for the record; null before). */
+  /** How the engine runs, once started (null before). */
   get mode(): CryptoMode | null {
     return this.current?.mode ?? null;
   }
@@ -44,7 +69,7 @@ export class FileCrypto {
     request: EngineRequest & { op: Op },
     transfer: Transferable[] = [],
   ): Promise<Extract<EngineResult, { op: Op }>> {
-    if (this.stopped) throw new EngineError('internal', 'The page is closing.');
+    if (this.stopped) throw new EngineError('internal', 'File transfers have stopped.');
     const port = await this.start();
     const result = await port.call(request, transfer);
     return result as Extract<EngineResult, { op: Op }>;
@@ -56,6 +81,7 @@ export class FileCrypto {
     this.current.call({ op: 'close', job }, []).catch(() => undefined);
   }
 
+  /** Ends the worker (or wipes the in-process jobs); calls after this fail. */
   stop(): void {
     this.stopped = true;
     this.current?.close();
@@ -64,56 +90,49 @@ export class FileCrypto {
 
   private start(): Promise<Port> {
     if (!this.port) {
-      this.port = boot().then((port) => {
-        if (this.stopped) port.close();
+      const booting = boot(this.options).then((port) => {
+        if (this.stopped) {
+          port.close();
+          throw new EngineError('internal', 'File transfers have stopped.');
+        }
         this.current = port;
         port.onDeath = () => {
           // Crashed: the next call starts a new one (jobs in it are gone; their owners reopen them).
-          if (this.current === port) {
-            this.current = null;
-            this.port = null;
-          }
+          if (this.current === port) this.current = null;
+          if (this.port === booting) this.port = null;
         };
         return port;
       });
+      this.port = booting;
     }
     return this.port;
   }
 }
 
-interface BootedPort extends Port {
-  onDeath: (() => void) | null;
-}
-
-async function boot(): Promise<BootedPort> {
-  if (typeof Worker !== 'undefined') {
+async function boot(options: FileCryptoOptions): Promise<Port> {
+  if (options.createWorker) {
     try {
-      // Turbopack bundles the worker only for this exact form: the global Worker and a
-      // new URL of a literal path.
-      return new WorkerPort(
-        await startWorker(() => new Worker(new URL('../workers/file-crypto.worker.ts', import.meta.url))),
-        'worker',
-      );
+      return new WorkerPort(await startWorker(options.createWorker));
     } catch {
-      // No worker here (refused or failed to load): run on the page.
+      // No worker here (refused or failed to load): run in-process.
     }
   }
-  return new PagePort();
+  return new InProcessPort(options.platform);
 }
 
 /** Starts a worker and waits for its "ready" (it has loaded everything it needs). */
-function startWorker(create: () => Worker): Promise<Worker> {
+function startWorker(create: () => FileWorker): Promise<FileWorker> {
   return new Promise((resolve, reject) => {
-    let worker: Worker;
+    let worker: FileWorker;
     try {
       worker = create();
     } catch (error) {
-      reject(error);
+      reject(error instanceof Error ? error : new Error(String(error)));
       return;
     }
     const timer = setTimeout(() => fail(new Error('The file worker did not start in time.')), BOOT_TIMEOUT_MS);
-    const onMessage = (event: MessageEvent) => {
-      if ((event.data as { ready?: unknown } | null)?.ready !== true) return;
+    const onMessage = (event: Event) => {
+      if (((event as MessageEvent).data as { ready?: unknown } | null)?.ready !== true) return;
       cleanup();
       resolve(worker);
     };
@@ -136,17 +155,15 @@ function startWorker(create: () => Worker): Promise<Worker> {
   });
 }
 
-class WorkerPort implements BootedPort {
+class WorkerPort implements Port {
+  readonly mode = 'worker' as const;
   onDeath: (() => void) | null = null;
   private readonly pending = new Map<number, { resolve: (r: EngineResult) => void; reject: (e: unknown) => void }>();
   private nextId = 1;
   private dead = false;
 
-  constructor(
-    private readonly worker: Worker,
-    readonly mode: CryptoMode,
-  ) {
-    worker.addEventListener('message', (event: MessageEvent) => this.onMessage(event.data as Answer));
+  constructor(private readonly worker: FileWorker) {
+    worker.addEventListener('message', (event) => this.onMessage((event as MessageEvent).data as EngineAnswer));
     worker.addEventListener('error', (event) => {
       event.preventDefault();
       this.die('The file worker stopped unexpectedly.');
@@ -168,10 +185,10 @@ class WorkerPort implements BootedPort {
   }
 
   close(): void {
-    this.die('The page is closing.');
+    this.die('File transfers have stopped.');
   }
 
-  private onMessage(answer: Answer): void {
+  private onMessage(answer: EngineAnswer): void {
     if (!answer || typeof answer.id !== 'number') return;
     const waiting = this.pending.get(answer.id);
     if (!waiting) return;
@@ -190,23 +207,31 @@ class WorkerPort implements BootedPort {
   }
 }
 
-class PagePort implements BootedPort {
-  readonly mode = 'page' as const;
+/** The engine in this thread, working in slices of SLICE_MS between breaths. */
+class InProcessPort implements Port {
+  readonly mode = 'in-process' as const;
   onDeath: (() => void) | null = null;
-  private sliceStart = performance.now();
-  private readonly engine = new FileEngine({
-    breathe: async () => {
-      if (performance.now() - this.sliceStart < PAGE_SLICE_MS) return;
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      this.sliceStart = performance.now();
-    },
-  });
+  private sliceStart: number;
+  private readonly engine: FileEngine;
+
+  constructor(platform: Platform) {
+    this.sliceStart = platform.monotonic();
+    this.engine = new FileEngine({
+      breathe: async () => {
+        if (platform.monotonic() - this.sliceStart < SLICE_MS) return;
+        await platform.breathe();
+        this.sliceStart = platform.monotonic();
+      },
+    });
+  }
 
   call(request: EngineRequest): Promise<EngineResult> {
     return this.engine.handle(request);
   }
 
-  close(): void {}
+  close(): void {
+    this.engine.closeAll();
+  }
 }
 
 function engineKind(kind: string): EngineError['kind'] {

@@ -1,9 +1,10 @@
-// The file crypto engine: encrypts a File chunk by chunk for upload and decrypts a
-// download as its bytes arrive, computing the ciphertext digest on the way. No DOM and
-// no network: it runs in the file-crypto worker (workers/file-crypto.worker.ts), and on
-// the page itself only if no worker can be started (lib/file-crypto.ts).
+// The file crypto engine: encrypts a file (a Blob) chunk by chunk for upload and
+// decrypts a download as its bytes arrive, computing the ciphertext digest on the way.
+// No DOM and no network: in a page it runs in the app's file worker (whose entry calls
+// serveFileEngine, ./file-engine-worker.ts); without a worker (Node, tests, a page
+// where none can start) it runs in-process in small slices (./file-crypto.ts).
 //
-// Never holds a whole file: an upload reads one slice of the File per batch; a download
+// Never holds a whole file: an upload reads one slice of the Blob per batch; a download
 // turns its plaintext into Blob parts (which browsers may keep on disk) as it goes.
 
 import {
@@ -56,8 +57,8 @@ export type EngineResult =
 
 /**
  * Why the engine refused. `tampered`: the ciphertext failed a check (a chunk, the
- * length, the end, the digest). `unreadable`: the browser can no longer read the File
- * (moved, changed, permission). `internal`: anything else.
+ * length, the end, the digest). `unreadable`: the file being uploaded can no longer be
+ * read (moved, changed, permission). `internal`: anything else.
  */
 export type EngineErrorKind = 'tampered' | 'unreadable' | 'internal';
 
@@ -124,7 +125,7 @@ interface DecryptJob {
 type Job = EncryptJob | DecryptJob;
 
 export interface EngineOptions {
-  /** Called between chunks: lets the page breathe when the engine runs on it. */
+  /** Called between chunks: lets the page (or the event loop) breathe when the engine runs in-process. */
   breathe?: () => Promise<void>;
 }
 
@@ -348,6 +349,11 @@ export class FileEngine {
   }
 
   // ---------------------------------------------------------------- jobs
+
+  /** Forgets every job (their keys are wiped). */
+  closeAll(): void {
+    for (const id of [...this.jobs.keys()]) this.close(id);
+  }
 
   close(id: number): void {
     const job = this.jobs.get(id);

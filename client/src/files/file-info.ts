@@ -1,8 +1,8 @@
 // Small pieces for file transfers: sizes, speeds and times in words, what kind of file
 // something is (for its icon), which images get a preview, and a name that is safe to
-// save under.
+// save under. No DOM and no network: pages and the terminal client use them alike.
 
-/** Images shown as a preview (decoded by the browser from a blob: URL). Never SVG. */
+/** Images shown as a preview (in a page, decoded by the browser from a blob: URL). Never SVG. */
 const PREVIEW_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 /** Larger images are not previewed at all (it would mean downloading them). */
 export const PREVIEW_MAX_BYTES = 10 * 1024 * 1024;
@@ -85,14 +85,22 @@ export function downloadName(name: string): string {
   return safe.length > 0 ? safe : 'file';
 }
 
+/** A monotonic clock in ms (Platform.monotonic). */
+export type Clock = () => number;
+
+const defaultClock: Clock = () => performance.now();
+
 /** Speed over the last few seconds, and the time left at that speed. */
 export class SpeedMeter {
   private samples: { time: number; bytes: number }[] = [];
 
-  constructor(private readonly windowMs = 8_000) {}
+  constructor(
+    private readonly windowMs = 8_000,
+    private readonly clock: Clock = defaultClock,
+  ) {}
 
   /** `bytes`: the total done so far. Going back (a failed request) starts over. */
-  add(bytes: number, time = performance.now()): void {
+  add(bytes: number, time = this.clock()): void {
     const last = this.samples[this.samples.length - 1];
     if (last && bytes < last.bytes) this.samples = [];
     this.samples.push({ time, bytes });
@@ -104,7 +112,7 @@ export class SpeedMeter {
   }
 
   /** Bytes per second, or null while there is too little to tell. */
-  speed(now = performance.now()): number | null {
+  speed(now = this.clock()): number | null {
     const first = this.samples[0];
     const last = this.samples[this.samples.length - 1];
     if (!first || !last || last === first) return null;
@@ -114,7 +122,7 @@ export class SpeedMeter {
     return ((last.bytes - first.bytes) * 1000) / span;
   }
 
-  secondsLeft(remaining: number, now = performance.now()): number | null {
+  secondsLeft(remaining: number, now = this.clock()): number | null {
     const speed = this.speed(now);
     if (speed === null || speed <= 0) return null;
     return remaining / speed;

@@ -1,23 +1,29 @@
 // File uploads and downloads for one chat session (docs/API.md, "Files").
 //
-// Uploads are encrypted in a worker and PUT one batch at a time, resuming from what the
-// server says it has; downloads are streamed into the worker, checked and decrypted,
-// resuming with a Range request; nothing reaches the person unless every check passed.
+// Uploads are encrypted by the file engine (in the app's worker, or in-process) and PUT
+// one batch at a time, resuming from what the server says it has; downloads are
+// streamed into the engine, checked and decrypted, resuming with a Range request;
+// nothing reaches the sink unless every check passed.
 //
 // Keys live in memory only: a reload loses them, so a transfer can resume after a
-// dropped connection but not after the page itself is reloaded.
+// dropped connection but not after the page (or the process) itself is restarted.
 //
 // The parts live in ./transfers/: uploads (upload, its batches and requests),
-// downloads (download, its stream, saving), the retry policy, and the shared state
-// and views. This facade is what the chat session and the file cards use.
+// downloads (download, its stream), the retry policy, and the shared state and
+// views. This facade is what the chat session and the file cards use. It reaches the
+// server only through `api` (JSON calls) and `api.http` (file contents), and the
+// person only through `sink`.
 
-import { api } from './api';
-import { Downloads } from './transfers/download';
-import { TransferStore } from './transfers/state';
-import type { DownloadView, FileSource, RemoteStatus, TransferHooks, UploadView } from './transfers/types';
-import { Uploads } from './transfers/upload';
+import type { Platform } from '../platform.js';
+import type { Api } from '../transport/api.js';
+import { FileCrypto, type CryptoMode } from './file-crypto.js';
+import type { FileSink } from './sink.js';
+import { Downloads } from './transfers/download.js';
+import { TransferStore } from './transfers/state.js';
+import type { DownloadView, FileSource, RemoteStatus, TransferHooks, UploadView } from './transfers/types.js';
+import { Uploads } from './transfers/upload.js';
 
-export { MAX_FAILURES } from './transfers/retry-policy';
+export { MAX_FAILURES } from './transfers/retry-policy.js';
 export type {
   DownloadPhase,
   DownloadView,
@@ -27,22 +33,39 @@ export type {
   TransferHooks,
   UploadPhase,
   UploadView,
-} from './transfers/types';
+} from './transfers/types.js';
+
+export interface FileTransfersOptions {
+  /** JSON calls (create, resume, list, delete); file contents go through `api.http`. */
+  api: Api;
+  platform: Platform;
+  /**
+   * The file engine. FileTransfers owns it: stop() stops it (ends its worker). Left
+   * out: `new FileCrypto({ platform })`, which runs in-process (Node, tests).
+   */
+  crypto?: FileCrypto;
+  /** Where verified files (and image previews) go: browserFileSink() in a page. */
+  sink: FileSink;
+  hooks: TransferHooks;
+}
 
 const ROOM_FILES_FRESH_MS = 60_000;
 
 export class FileTransfers {
-  private readonly store = new TransferStore();
+  private readonly store: TransferStore;
   private readonly uploads: Uploads;
   private readonly downloads: Downloads;
   private readonly roomFetches = new Map<string, { at: number; running: boolean }>();
 
-  constructor(hooks: TransferHooks) {
+  constructor(options: FileTransfersOptions) {
+    const { api, platform, sink, hooks } = options;
+    const crypto = options.crypto ?? new FileCrypto({ platform });
+    this.store = new TransferStore(api, platform, crypto, sink);
     this.uploads = new Uploads(this.store, hooks);
     this.downloads = new Downloads(this.store);
   }
 
-  // ---------------------------------------------------------------- store (for React)
+  // ---------------------------------------------------------------- store (for the UI)
 
   subscribe = (listener: () => void): (() => void) => this.store.subscribe(listener);
 
@@ -56,6 +79,11 @@ export class FileTransfers {
 
   remoteStatus(fileId: string): RemoteStatus {
     return this.store.remote.get(fileId) ?? 'unknown';
+  }
+
+  /** How the file engine runs, once started (null before). */
+  get cryptoMode(): CryptoMode | null {
+    return this.store.crypto.mode;
   }
 
   /** Uploads or downloads under way (leaving the page would lose them). */
@@ -72,7 +100,7 @@ export class FileTransfers {
     this.store.stop();
   }
 
-  /** The connection is back (or the browser is online again): retry what was waiting. */
+  /** The connection is back (or the device is online again): retry what was waiting. */
   online(): void {
     this.uploads.online();
     this.downloads.online();
@@ -93,16 +121,16 @@ export class FileTransfers {
   /** Learns which of a room's files are still uploading (by default once a minute at most). */
   watchRoom(roomId: string, maxAgeMs = ROOM_FILES_FRESH_MS): void {
     if (this.store.stopped) return;
+    const now = this.store.platform.monotonic();
     const known = this.roomFetches.get(roomId);
-    if (known && (known.running || Date.now() - known.at < maxAgeMs)) return;
-    const fetch = { at: Date.now(), running: true };
+    if (known && (known.running || now - known.at < maxAgeMs)) return;
+    const fetch = { at: now, running: true };
     this.roomFetches.set(roomId, fetch);
-    api
+    this.store.api
       .roomFiles(roomId)
       .then(({ files }) => {
-        if (this.store.stopped || !Array.isArray(files)) return;
+        if (this.store.stopped) return;
         for (const file of files) {
-          if (typeof file?.id !== 'string') continue;
           const status: RemoteStatus = file.status === 'ready' ? 'ready' : 'uploading';
           // A file seen ready stays ready (a stale answer can't take it back).
           if (this.store.remote.get(file.id) !== 'ready') this.store.remote.set(file.id, status);
@@ -111,7 +139,7 @@ export class FileTransfers {
       })
       .catch(() => {
         // Not important enough to retry now: downloads find out for themselves.
-        fetch.at = 0;
+        fetch.at = Number.NEGATIVE_INFINITY;
       })
       .finally(() => {
         fetch.running = false;
@@ -127,8 +155,11 @@ export class FileTransfers {
 
   // ---------------------------------------------------------------- uploading
 
-  /** Starts (or queues) an upload; `clientId` is also the id of the file message to come. */
-  startFile(roomId: string, clientId: string, file: File, name: string, mime: string): void {
+  /**
+   * Starts (or queues) an upload; `clientId` is also the id of the file message to
+   * come. `file`: a File in a page (any Blob will do).
+   */
+  startFile(roomId: string, clientId: string, file: Blob, name: string, mime: string): void {
     this.uploads.startFile(roomId, clientId, file, name, mime);
   }
 

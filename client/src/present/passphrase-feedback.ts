@@ -1,6 +1,13 @@
 // What the sign-up and change-passphrase forms say under a new passphrase and its
 // confirmation while it is being typed.
-import type { Feedback } from '../components/ui';
+
+export type FeedbackTone = 'neutral' | 'good' | 'warn' | 'bad';
+
+/** A line under a form field, and how it reads. */
+export interface Feedback {
+  text: string;
+  tone: FeedbackTone;
+}
 
 export function newPassphraseFeedback(value: string, problem: string | null, touched: boolean): Feedback | null {
   if (value.length === 0) return null;

@@ -2,8 +2,8 @@ import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { RouteAnnouncerFix } from '../components/RouteAnnouncerFix';
 import { SiteHeader } from '../components/SiteHeader';
-import { KeystoreProvider } from '../lib/keystore';
 import './globals.css';
+import { KeystoreProvider } from '../hooks/keystore';
 
 export const metadata: Metadata = {
   title: { default: 'OnionChat', template: '%s · OnionChat' },

@@ -3,22 +3,13 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import {
-  createInvite,
-  endSession,
-  errorMessage,
-  listInvites,
-  listSessions,
-  logOut,
-  logOutEverywhere,
-  revokeInvite,
-} from '../lib/account';
-import type { Invite, Session } from '../lib/api';
-import { useKeystore } from '../lib/keystore';
 import { InvitesCard } from './account/InvitesCard';
 import { ProfileCard } from './account/ProfileCard';
 import { SessionsCard } from './account/SessionsCard';
 import { Loading } from './ui';
+import { describeError, type Invite, type Session } from '@onionchat/client';
+import { useKeystore } from '../hooks/keystore';
+import { pageClient } from '../hooks/client';
 
 type Section = 'sessions' | 'invites';
 
@@ -51,17 +42,17 @@ export function AccountView() {
 
   const loadSessions = useCallback(async () => {
     try {
-      setSessions(await listSessions());
+      setSessions(await pageClient().account.listSessions());
     } catch (caught) {
-      setError({ section: 'sessions', message: errorMessage(caught) });
+      setError({ section: 'sessions', message: describeError(caught) });
     }
   }, []);
 
   const loadInvites = useCallback(async () => {
     try {
-      setInvites(await listInvites());
+      setInvites(await pageClient().account.listInvites());
     } catch (caught) {
-      setError({ section: 'invites', message: errorMessage(caught) });
+      setError({ section: 'invites', message: describeError(caught) });
     }
   }, []);
 
@@ -88,7 +79,7 @@ export function AccountView() {
       await action();
     } catch (caught) {
       leaving.current = false;
-      setError({ section, message: errorMessage(caught) });
+      setError({ section, message: describeError(caught) });
     } finally {
       setBusy(null);
     }
@@ -97,7 +88,7 @@ export function AccountView() {
   const onLogOut = () =>
     run('logout', 'sessions', async () => {
       leaving.current = true;
-      await logOut();
+      await pageClient().account.logOut();
       keystore.clear('You have been logged out. Your keys were removed from this tab.');
       router.replace('/');
     });
@@ -105,7 +96,7 @@ export function AccountView() {
   const onLogOutEverywhere = () =>
     run('logout-all', 'sessions', async () => {
       leaving.current = true;
-      const done = await logOutEverywhere();
+      const done = await pageClient().account.logOutEverywhere();
       keystore.clear(
         done
           ? 'You have been logged out on every device.'
@@ -116,13 +107,13 @@ export function AccountView() {
 
   const onEndSession = (session: Session) =>
     run(`end:${session.id}`, 'sessions', async () => {
-      await endSession(session.id);
+      await pageClient().account.endSession(session.id);
       await loadSessions();
     });
 
   const onCreateInvite = () =>
     run('invite', 'invites', async () => {
-      const result = await createInvite();
+      const result = await pageClient().account.createInvite();
       setCopyNote('');
       setCreated({ id: result.invite.id, link: result.link, expiresAt: result.invite.expiresAt });
       await loadInvites();
@@ -130,7 +121,7 @@ export function AccountView() {
 
   const onRevoke = (invite: Invite) =>
     run(`revoke:${invite.id}`, 'invites', async () => {
-      await revokeInvite(invite.id);
+      await pageClient().account.revokeInvite(invite.id);
       if (created?.id === invite.id) setCreated(null);
       await loadInvites();
     });

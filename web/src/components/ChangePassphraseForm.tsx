@@ -1,14 +1,13 @@
 'use client';
 
-import { passphraseProblem } from '@onionchat/protocol';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
-import { changePassphrase, errorField, errorMessage, type FormField } from '../lib/account';
-import { useKeystore } from '../lib/keystore';
 import { PassphraseField, ShowPassphrase } from './PassphraseField';
 import { ErrorAlert, Loading, StatusMessage, useFocusOnError } from './ui';
-import { confirmationFeedback, newPassphraseFeedback } from '../lib/passphrase-feedback';
+import { passphraseProblem, errorField, describeError, type FormField, confirmationFeedback, newPassphraseFeedback } from '@onionchat/client';
+import { useKeystore } from '../hooks/keystore';
+import { pageClient } from '../hooks/client';
 
 export function ChangePassphraseForm() {
   const keystore = useKeystore();
@@ -69,7 +68,7 @@ export function ChangePassphraseForm() {
     setError(null);
     setErrorAt(null);
     try {
-      const result = await changePassphrase(account, identity, current, next, (text) =>
+      const result = await pageClient().account.changePassphrase(account, identity, current, next, (text) =>
         setStatus({ text, tone: 'progress' }),
       );
       keystore.unlocked(result.user, result.identity, result.vault);
@@ -82,7 +81,7 @@ export function ChangePassphraseForm() {
         tone: 'success',
       });
     } catch (caught) {
-      fail(errorMessage(caught), errorField(caught));
+      fail(describeError(caught), errorField(caught));
     } finally {
       setBusy(false);
     }

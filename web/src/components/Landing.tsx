@@ -3,9 +3,9 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
-import { useKeystore, useNotice } from '../lib/keystore';
 import { PointIcon } from './icons';
 import { Logo } from './Logo';
+import { useKeystore, useNotice } from '../hooks/keystore';
 
 export function Landing() {
   const { status, user } = useKeystore();

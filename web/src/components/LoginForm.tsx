@@ -3,10 +3,11 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
-import { afterLoginPath, errorField, errorMessage, logIn, logOut, unlock, type FormField } from '../lib/account';
-import { useKeystore, useNotice } from '../lib/keystore';
 import { PassphraseField, ShowPassphrase } from './PassphraseField';
 import { ErrorAlert, Field, Loading, StatusMessage, useFocusOnError } from './ui';
+import { afterLoginPath, errorField, describeError, type FormField } from '@onionchat/client';
+import { useKeystore, useNotice } from '../hooks/keystore';
+import { pageClient } from '../hooks/client';
 
 export function LoginForm() {
   const keystore = useKeystore();
@@ -50,13 +51,13 @@ export function LoginForm() {
     try {
       const result =
         unlocking && user
-          ? await unlock(user, passphrase, setProgress)
-          : await logIn(username, passphrase, setProgress);
+          ? await pageClient().account.unlock(user, passphrase, setProgress)
+          : await pageClient().account.logIn(username, passphrase, setProgress);
       setProgress('Unlocked. Opening your conversations…');
       keystore.unlocked(result.user, result.identity, result.vault);
     } catch (caught) {
       setProgress(null);
-      setError(errorMessage(caught));
+      setError(describeError(caught));
       setErrorAt(errorField(caught) ?? 'passphrase');
       setBusy(false);
     }
@@ -68,13 +69,13 @@ export function LoginForm() {
     setError(null);
     setProgress('Logging out…');
     try {
-      await logOut();
+      await pageClient().account.logOut();
       keystore.clear();
       setPassphrase('');
       setProgress(null);
     } catch (caught) {
       setProgress(null);
-      setError(errorMessage(caught));
+      setError(describeError(caught));
     } finally {
       setBusy(false);
     }

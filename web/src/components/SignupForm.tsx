@@ -1,16 +1,14 @@
 'use client';
 
-import { passphraseProblem, usernameProblem } from '@onionchat/protocol';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
-import { canonicalUsername, errorField, errorMessage, parseInviteToken, signUp, type FormField } from '../lib/account';
-import { api, type ServerConfig } from '../lib/api';
-import { useKeystore } from '../lib/keystore';
-import { confirmationFeedback, newPassphraseFeedback } from '../lib/passphrase-feedback';
 import { CheckingRegistration } from './signup/CheckingRegistration';
 import { InviteNeeded } from './signup/InviteNeeded';
 import { NewAccountForm } from './signup/NewAccountForm';
 import { useFocusOnError, type Feedback } from './ui';
+import { passphraseProblem, usernameProblem, canonicalUsername, errorField, describeError, parseInviteToken, type FormField, type ServerConfig, confirmationFeedback, newPassphraseFeedback } from '@onionchat/client';
+import { useKeystore } from '../hooks/keystore';
+import { pageClient } from '../hooks/client';
 
 type Registration = ServerConfig['registration'] | 'unknown';
 
@@ -50,7 +48,7 @@ export function SignupForm() {
 
   useEffect(() => {
     let cancelled = false;
-    api.config().then(
+    pageClient().api.config().then(
       (config) => {
         if (!cancelled) setRegistration(config.registration);
       },
@@ -105,13 +103,13 @@ export function SignupForm() {
     setError(null);
     setErrorAt(null);
     try {
-      const { user, identity, vault } = await signUp(username, passphrase, inviteToken, setProgress);
+      const { user, identity, vault } = await pageClient().account.signUp(username, passphrase, inviteToken, setProgress);
       keystore.unlocked(user, identity, vault);
       setProgress('Account created. Opening your conversations…');
       setDone(true);
     } catch (caught) {
       setProgress(null);
-      fail(errorMessage(caught), errorField(caught));
+      fail(describeError(caught), errorField(caught));
       setBusy(false);
     }
   }

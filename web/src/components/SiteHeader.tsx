@@ -2,9 +2,9 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { useKeystore } from '../lib/keystore';
 import { LockIcon } from './icons';
 import { Logo } from './Logo';
+import { useKeystore } from '../hooks/keystore';
 
 export function SiteHeader() {
   const { status, user } = useKeystore();

@@ -1,7 +1,7 @@
+import { type FileKind } from '@onionchat/client';
 // Every inline icon of the app, drawn as it always was (no requests, no icon font).
 // Decorative icons carry aria-hidden and focusable="false"; their text sits beside them.
 
-import type { FileKind } from '../lib/files';
 
 /** The warning triangle of an error alert. */
 export function AlertIcon() {

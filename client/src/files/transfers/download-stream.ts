@@ -1,48 +1,43 @@
 // One download request: a GET of the ciphertext from what is held on (a Range request
-// when resuming), checked to be the part asked for of a file of the right size, and
-// streamed into the worker with at most MAX_UNDECRYPTED_BYTES waiting there.
+// when resuming) through the HTTP transport, checked to be the part asked for of a file
+// of the right size, and streamed into the file engine with at most
+// MAX_UNDECRYPTED_BYTES waiting there. Aborted when nothing moves for STALL_MS.
 
-import { ApiError, NETWORK_ERROR_MESSAGE, errorFromResponse, fileContentPath } from '../api';
-import type { FileCrypto } from '../file-crypto';
-import { EngineError } from '../file-engine';
-import { STALL_MS } from './retry-policy';
-import { parseJson } from './server-answers';
-import type { Download } from './types';
+import { ApiError, networkError, parseJson } from '../../transport/api-error.js';
+import { fileContentPath } from '../../transport/api.js';
+import { EngineError } from '../file-engine.js';
+import { STALL_CHECK_MS, STALL_MS } from './retry-policy.js';
+import type { TransferStore } from './state.js';
+import type { Download } from './types.js';
+import { untilAborted } from './upload-request.js';
 
-/** Ciphertext handed to the worker but not yet decrypted. */
+/** Ciphertext handed to the engine but not yet decrypted. */
 const MAX_UNDECRYPTED_BYTES = 8 * 1024 * 1024;
 
 /** One GET from `have` on; returns when the body ends. */
 export async function streamDownload(
+  store: TransferStore,
   download: Download,
-  crypto: FileCrypto,
   stale: () => boolean,
   progressed: (done: number) => void,
 ): Promise<void> {
+  const { api, platform, crypto } = store;
   const controller = new AbortController();
   download.controller = controller;
   const headers: Record<string, string> = { Accept: 'application/octet-stream' };
   if (download.have > 0) headers.Range = `bytes=${download.have}-`;
-  let lastMove = performance.now();
+  let lastMove = platform.monotonic();
   const watchdog = setInterval(() => {
-    if (performance.now() - lastMove > STALL_MS) controller.abort();
-  }, 5_000);
+    if (platform.monotonic() - lastMove > STALL_MS) controller.abort();
+  }, STALL_CHECK_MS);
   const writes: { promise: Promise<unknown>; bytes: number }[] = [];
   let pendingBytes = 0;
   let writeFailure: unknown = null;
   try {
-    let response: Response;
-    try {
-      response = await fetch(fileContentPath(download.source.fileId), {
-        headers,
-        credentials: 'same-origin',
-        cache: 'no-store',
-        referrerPolicy: 'no-referrer',
-        signal: controller.signal,
-      });
-    } catch {
-      throw new ApiError(0, 'network', NETWORK_ERROR_MESSAGE);
-    }
+    const response = await untilAborted(
+      api.http.stream(fileContentPath(download.source.fileId), headers, controller.signal),
+      controller.signal,
+    );
     if (!response.ok) {
       let data: unknown;
       try {
@@ -50,11 +45,14 @@ export async function streamDownload(
       } catch {
         data = undefined;
       }
-      throw errorFromResponse(response.status, data, response.headers.get('Retry-After'));
+      throw api.failure(response.status, data, response.headers.get('Retry-After'));
     }
     let skip = checkResponse(download, response);
-    if (!response.body) throw new ApiError(0, 'network', NETWORK_ERROR_MESSAGE);
+    if (!response.body) throw networkError();
     const reader = response.body.getReader();
+    // Whatever the transport does with the signal, an abort ends the reading here.
+    const onAbort = () => void reader.cancel().catch(() => undefined);
+    controller.signal.addEventListener('abort', onAbort, { once: true });
     try {
       for (;;) {
         let chunk: ReadableStreamReadResult<Uint8Array>;
@@ -63,8 +61,9 @@ export async function streamDownload(
         } catch {
           throw new ApiError(0, 'network', 'The connection dropped.');
         }
+        if (controller.signal.aborted && !writeFailure) throw new ApiError(0, 'network', 'The connection stalled.');
         if (chunk.done || stale()) break;
-        lastMove = performance.now();
+        lastMove = platform.monotonic();
         let bytes = chunk.value;
         if (skip > 0) {
           const dropped = Math.min(skip, bytes.length);
@@ -96,10 +95,11 @@ export async function streamDownload(
         if (writeFailure) throw writeFailure;
       }
     } finally {
+      controller.signal.removeEventListener('abort', onAbort);
       reader.cancel().catch(() => undefined);
     }
   } catch (error) {
-    // A failed check in the worker explains the abort better than the abort itself.
+    // A failed check in the engine explains the abort better than the abort itself.
     await Promise.allSettled(writes.map((write) => write.promise));
     throw writeFailure ?? error;
   } finally {

@@ -1,17 +1,17 @@
-// Downloads: the ciphertext is streamed into the worker, which checks and decrypts each
-// chunk and the digest at the end; a dropped connection resumes with a Range request.
-// Nothing reaches the person unless every check passed. Asked-for downloads start at
-// once; previews of images coming into view a few at a time.
+// Downloads: the ciphertext is streamed into the file engine (in its worker, or
+// in-process), which checks and decrypts each chunk and the digest at the end; a
+// dropped connection resumes with a Range request. Nothing reaches the sink unless
+// every check passed. Asked-for downloads start at once; previews of images coming
+// into view a few at a time.
 
 import { encryptedFileSize } from '@onionchat/protocol';
-import { ApiError } from '../api';
-import { EngineError } from '../file-engine';
-import { SpeedMeter, previewable } from '../files';
-import { sizeMismatch, streamDownload } from './download-stream';
-import { BACKOFF_MS, MAX_FAILURES, RATE_LIMIT_WAIT_MS, jitter, lowerFirst, offline } from './retry-policy';
-import { saveBlob } from './save-file';
-import { downloadView, type TransferStore } from './state';
-import type { Download, DownloadPhase, DownloadView, FileSource } from './types';
+import { ApiError } from '../../transport/api-error.js';
+import { EngineError } from '../file-engine.js';
+import { downloadName, previewable } from '../file-info.js';
+import { sizeMismatch, streamDownload } from './download-stream.js';
+import { BACKOFF_MS, MAX_FAILURES, RATE_LIMIT_WAIT_MS, jitter, lowerFirst } from './retry-policy.js';
+import { downloadView, type TransferStore } from './state.js';
+import type { Download, DownloadPhase, DownloadView, FileSource } from './types.js';
 
 /** Previews fetched at once without being asked. */
 const PARALLEL_AUTO_PREVIEWS = 2;
@@ -60,8 +60,11 @@ export class Downloads {
   }
 
   stop(): void {
-    for (const download of this.downloads.values()) this.store.halt(download);
-    for (const download of this.downloads.values()) if (download.previewUrl) URL.revokeObjectURL(download.previewUrl);
+    for (const download of this.downloads.values()) {
+      this.store.halt(download);
+      this.store.revokePreviewUrl(download.previewUrl);
+      download.blob = null;
+    }
     this.downloads.clear();
   }
 
@@ -70,10 +73,13 @@ export class Downloads {
     if (this.store.stopped) return;
     const existing = this.downloads.get(key);
     if (existing?.blob && existing.phase === 'done') {
-      saveBlob(existing.blob, existing.source.name);
-      existing.saved = true;
       existing.save = true;
       this.store.changed(existing);
+      void this.hand(existing, existing.blob).then((problem) => {
+        if (this.downloads.get(key) !== existing) return;
+        existing.note = problem;
+        this.store.changed(existing);
+      });
       return;
     }
     if (existing && existing.phase !== 'done' && existing.phase !== 'tampered' && existing.phase !== 'failed') {
@@ -127,6 +133,7 @@ export class Downloads {
 
   private newDownload(key: string, roomId: string, source: FileSource): Download {
     const download: Download = {
+      kind: 'download',
       key,
       roomId,
       source,
@@ -142,7 +149,7 @@ export class Downloads {
       failures: 0,
       controller: null,
       timer: null,
-      meter: new SpeedMeter(),
+      meter: this.store.meter(),
       run: 0,
       blob: null,
       previewUrl: null,
@@ -216,7 +223,7 @@ export class Downloads {
       while (!stale() && download.have < download.encryptedSize) {
         const before = download.have;
         try {
-          await streamDownload(download, this.store.crypto, stale, (done) => this.store.progressed(download, done));
+          await streamDownload(this.store, download, stale, (done) => this.store.progressed(download, done));
         } catch (error) {
           // Progress made before a drop doesn't count as a failure.
           if (download.have > before) download.failures = 0;
@@ -234,7 +241,7 @@ export class Downloads {
       const { blob } = await this.store.crypto.call({ op: 'decrypt-finish', job: download.job! });
       if (stale()) return;
       download.job = null;
-      this.finishDownload(download, blob);
+      await this.finishDownload(download, blob, stale);
     } catch (error) {
       if (stale()) return;
       download.controller = null;
@@ -242,22 +249,36 @@ export class Downloads {
     }
   }
 
-  private finishDownload(download: Download, blob: Blob): void {
+  /** Every check passed: the file goes to the sink (when asked to save) and the preview. */
+  private async finishDownload(download: Download, blob: Blob, stale: () => boolean): Promise<void> {
     const { source } = download;
     if (download.save) {
-      saveBlob(blob, source.name);
-      download.saved = true;
+      const problem = await this.hand(download, blob);
+      if (stale()) return;
+      if (problem) return this.failDownload(download, problem);
     }
     if (previewable(source.mime, source.size)) {
       // Kept for the preview (and to save again without fetching it again).
       download.blob = blob;
-      if (download.preview || download.save) download.previewUrl ??= URL.createObjectURL(blob);
+      if (download.preview || download.save) download.previewUrl ??= this.store.previewUrl(blob);
     }
     download.phase = 'done';
     download.auto = false;
     download.note = null;
     this.store.changed(download);
     this.pumpDownloads();
+  }
+
+  /** Hands a verified file to the sink; what went wrong, if it refused. */
+  private async hand(download: Download, blob: Blob): Promise<string | null> {
+    try {
+      await this.store.sink.save(blob, downloadName(download.source.name));
+      download.saved = true;
+      return null;
+    } catch (error) {
+      const reason = error instanceof Error && error.message ? ` (${lowerFirst(error.message)})` : '';
+      return `The file could not be saved${reason}.`;
+    }
   }
 
   private downloadProblem(download: Download, error: unknown): void {
@@ -279,7 +300,7 @@ export class Downloads {
     }
     if (!(error instanceof ApiError)) return this.retryDownloadLater(download, true, null);
     const { status, code } = error;
-    if (status === 0 || status >= 500) {
+    if (status === 0 || status >= 500 || code === 'bad_response') {
       return this.retryDownloadLater(download, true, status === 0 ? 'The connection dropped.' : error.message);
     }
     if (status === 429) {
@@ -317,7 +338,7 @@ export class Downloads {
   }
 
   private retryDownloadLater(download: Download, counts: boolean, note: string | null, delayMs?: number): void {
-    if (counts && !offline()) download.failures += 1;
+    if (counts && !this.store.platform.offline()) download.failures += 1;
     if (download.failures >= MAX_FAILURES) {
       return this.failDownload(download, `The download keeps failing${note ? ` (${lowerFirst(note)})` : ''}.`);
     }
@@ -343,7 +364,8 @@ export class Downloads {
 
   private discardDownload(download: Download): void {
     this.store.halt(download);
-    if (download.previewUrl) URL.revokeObjectURL(download.previewUrl);
+    this.store.revokePreviewUrl(download.previewUrl);
+    download.previewUrl = null;
     download.blob = null;
     this.downloads.delete(download.key);
   }

@@ -6,10 +6,8 @@ export const BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 export const RATE_LIMIT_WAIT_MS = 15_000;
 /** Nothing moved for this long: the connection is dead, start again. */
 export const STALL_MS = 60_000;
-
-export function offline(): boolean {
-  return typeof navigator !== 'undefined' && navigator.onLine === false;
-}
+/** How often the stall watchdogs look. */
+export const STALL_CHECK_MS = 5_000;
 
 /** "The connection dropped." → "the connection dropped", to go in parentheses. */
 export function lowerFirst(sentence: string): string {

@@ -1,25 +1,40 @@
-// The transfers' shared state and the store React reads it from: one change
+// The transfers' shared state and the store the UI reads it from: one change
 // notification per microtask, progress repainted at most every PROGRESS_MS, and the
-// views (plaintext progress, speed, time left) built from each transfer.
+// views (plaintext progress, speed, time left) built from each transfer. It also holds
+// what every part works through: the API, the platform, the crypto engine, the sink.
 
-import { FileCrypto } from '../file-crypto';
-import type { Download, Progress, RemoteStatus, Upload, DownloadView, UploadView } from './types';
+import type { Platform } from '../../platform.js';
+import type { Api } from '../../transport/api.js';
+import type { FileCrypto } from '../file-crypto.js';
+import { SpeedMeter } from '../file-info.js';
+import type { FileSink } from '../sink.js';
+import type { Download, DownloadView, Progress, RemoteStatus, Upload, UploadView } from './types.js';
 
 /** Repaint progress at most this often. */
 const PROGRESS_MS = 250;
 
 export class TransferStore {
-  readonly crypto = new FileCrypto();
   /** What the server said about each file (by file id). */
   readonly remote = new Map<string, RemoteStatus>();
   private readonly listeners = new Set<() => void>();
   private notifying = false;
   stopped = false;
 
+  constructor(
+    readonly api: Api,
+    readonly platform: Platform,
+    readonly crypto: FileCrypto,
+    readonly sink: FileSink,
+  ) {}
+
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
+
+  meter(): SpeedMeter {
+    return new SpeedMeter(undefined, () => this.platform.monotonic());
+  }
 
   changed(transfer?: Upload | Download): void {
     if (transfer) transfer.view = null;
@@ -34,11 +49,29 @@ export class TransferStore {
 
   /** Progress: repainted at most every PROGRESS_MS. */
   progressed(transfer: Upload | Download, done: number): void {
-    const now = performance.now();
+    const now = this.platform.monotonic();
     transfer.meter.add(done, now);
     if (now - transfer.lastPaint < PROGRESS_MS) return;
     transfer.lastPaint = now;
     this.changed(transfer);
+  }
+
+  /** A preview URL for a verified (or picked) image, when the sink makes them. */
+  previewUrl(blob: Blob): string | null {
+    try {
+      return this.sink.previewUrl?.(blob) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  revokePreviewUrl(url: string | null): void {
+    if (url === null) return;
+    try {
+      this.sink.revokePreviewUrl?.(url);
+    } catch {
+      // Nothing more to free.
+    }
   }
 
   /** Stops whatever a transfer is doing right now (it can be started again). */
@@ -48,20 +81,17 @@ export class TransferStore {
       clearTimeout(transfer.timer);
       transfer.timer = null;
     }
-    if ('xhr' in transfer) {
-      transfer.xhr?.abort();
-      transfer.xhr = null;
+    transfer.controller?.abort();
+    transfer.controller = null;
+    if (transfer.kind === 'upload') {
       transfer.prefetch = null;
       transfer.batch = null;
-    } else {
-      transfer.controller?.abort();
-      transfer.controller = null;
     }
     if (transfer.job !== null) this.crypto.close(transfer.job);
     transfer.job = null;
   }
 
-  /** After the transfers stopped: the worker goes, and nothing is announced any more. */
+  /** After the transfers stopped: the engine goes, and nothing is announced any more. */
   stop(): void {
     this.crypto.stop();
     this.stopped = true;
@@ -75,7 +105,7 @@ function plainDone(done: number, encryptedSize: number, size: number): number {
 }
 
 function progressOf(transfer: Upload | Download, done: number): Progress {
-  const size = 'xhr' in transfer ? transfer.size : transfer.source.size;
+  const size = transfer.kind === 'upload' ? transfer.size : transfer.source.size;
   const speed = transfer.meter.speed();
   const seconds = transfer.meter.secondsLeft(transfer.encryptedSize - done);
   const ratio = transfer.encryptedSize > 0 ? size / transfer.encryptedSize : 0;

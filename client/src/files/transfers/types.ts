@@ -2,7 +2,7 @@
 // and download while it runs.
 
 import type { FileMessage } from '@onionchat/protocol';
-import type { SpeedMeter } from '../files';
+import type { SpeedMeter } from '../file-info.js';
 
 export interface Progress {
   /** Plaintext bytes (estimated from the ciphertext moved). */
@@ -29,7 +29,7 @@ export interface UploadView {
   note: string | null;
   /** Failed for a reason that may pass (the connection): Retry continues where it stopped. */
   resumable: boolean;
-  /** A blob: URL of the picked image itself. */
+  /** A URL (the sink's previewUrl; a blob: URL in a page) of the picked image itself. */
   previewUrl: string | null;
 }
 
@@ -52,7 +52,7 @@ export interface DownloadView {
   save: boolean;
   /** Saved at least once. */
   saved: boolean;
-  /** A blob: URL of the verified, decrypted image. */
+  /** A URL (the sink's previewUrl; a blob: URL in a page) of the verified, decrypted image. */
   previewUrl: string | null;
 }
 
@@ -80,9 +80,11 @@ export interface Batch {
 }
 
 export interface Upload {
+  kind: 'upload';
   id: string;
   roomId: string;
-  file: File;
+  /** The picked file (a File in a page; any Blob will do). */
+  file: Blob;
   name: string;
   mime: string;
   size: number;
@@ -101,7 +103,8 @@ export interface Upload {
   batch: Batch | null;
   prefetch: { from: number; promise: Promise<Batch> } | null;
   batchChunks: number;
-  xhr: XMLHttpRequest | null;
+  /** Aborts the request in flight. */
+  controller: AbortController | null;
   /** Bytes of the request in flight that have left so far. */
   inflight: number;
   failures: number;
@@ -119,6 +122,7 @@ export interface Upload {
 }
 
 export interface Download {
+  kind: 'download';
   key: string;
   roomId: string;
   source: FileSource;

@@ -1,11 +1,11 @@
-// The ciphertext of an upload, one batch of whole chunks at a time: encrypted in the
-// worker, the next batch prepared while the current one goes up, and batches sized
+// The ciphertext of an upload, one batch of whole chunks at a time: encrypted by the
+// file engine (in its worker, or in-process), the next batch prepared while the current one goes up, and batches sized
 // so one request takes about TARGET_REQUEST_MS over the circuit.
 
 import { FILE_CHUNK_CIPHER_BYTES, FILE_HEADER_BYTES } from '@onionchat/protocol';
-import type { FileCrypto } from '../file-crypto';
-import type { TransferStore } from './state';
-import type { Batch, Upload } from './types';
+import type { FileCrypto } from '../file-crypto.js';
+import type { TransferStore } from './state.js';
+import type { Batch, Upload } from './types.js';
 
 /** How long one upload request should take (smaller batches lose less when a circuit drops). */
 const TARGET_REQUEST_MS = 8_000;

@@ -1,19 +1,19 @@
-// Uploads: the file is encrypted in the file-crypto worker one batch of whole chunks at
-// a time and PUT at the server's offset. A request that fails is resumed from what the
+// Uploads: the file is encrypted by the file engine (in its worker, or in-process) one
+// batch of whole chunks at a time and PUT at the server's offset. A request that fails is resumed from what the
 // server says it has (GET /api/files/:id); the batch stays in memory until the server
 // has it, and any older part is encrypted again (deterministic for the same key and
 // nonce prefix). When the last byte is stored, the hooks send the file message.
 
 import { encryptedFileSize, newFileKey } from '@onionchat/protocol';
-import { ApiError, api } from '../api';
-import { EngineError } from '../file-engine';
-import { SpeedMeter, previewable } from '../files';
-import { BACKOFF_MS, MAX_FAILURES, RATE_LIMIT_WAIT_MS, jitter, lowerFirst, offline } from './retry-policy';
-import { isServerFile } from './server-answers';
-import { uploadView, type TransferStore } from './state';
-import type { TransferHooks, Upload, UploadView } from './types';
-import { START_BATCH_CHUNKS, adaptBatch, batchAt } from './upload-batches';
-import { putContent } from './upload-request';
+import { ApiError, unreadableAnswer } from '../../transport/api-error.js';
+import type { Api } from '../../transport/api.js';
+import { EngineError } from '../file-engine.js';
+import { previewable } from '../file-info.js';
+import { BACKOFF_MS, MAX_FAILURES, RATE_LIMIT_WAIT_MS, jitter, lowerFirst } from './retry-policy.js';
+import { uploadView, type TransferStore } from './state.js';
+import type { TransferHooks, Upload, UploadView } from './types.js';
+import { START_BATCH_CHUNKS, adaptBatch, batchAt } from './upload-batches.js';
+import { putContent } from './upload-request.js';
 
 /** A server upload that expired (404 while resuming) is started again this many times. */
 const MAX_RESTARTS = 2;
@@ -54,7 +54,7 @@ export class Uploads {
       if (upload.roomId !== roomId) continue;
       this.store.halt(upload);
       upload.key.fill(0);
-      if (upload.previewUrl) URL.revokeObjectURL(upload.previewUrl);
+      this.store.revokePreviewUrl(upload.previewUrl);
       this.uploads.delete(upload.id);
     }
     this.pumpUploads();
@@ -64,15 +64,16 @@ export class Uploads {
     for (const upload of this.uploads.values()) {
       this.store.halt(upload);
       upload.key.fill(0);
-      if (upload.previewUrl) URL.revokeObjectURL(upload.previewUrl);
+      this.store.revokePreviewUrl(upload.previewUrl);
     }
     this.uploads.clear();
   }
 
   /** Starts (or queues) an upload; `clientId` is also the id of the file message to come. */
-  startFile(roomId: string, clientId: string, file: File, name: string, mime: string): void {
-    if (this.store.stopped) return;
+  startFile(roomId: string, clientId: string, file: Blob, name: string, mime: string): void {
+    if (this.store.stopped || this.uploads.has(clientId)) return;
     const upload: Upload = {
+      kind: 'upload',
       id: clientId,
       roomId,
       file,
@@ -92,7 +93,7 @@ export class Uploads {
       batch: null,
       prefetch: null,
       batchChunks: START_BATCH_CHUNKS,
-      xhr: null,
+      controller: null,
       inflight: 0,
       failures: 0,
       restarts: 0,
@@ -100,9 +101,9 @@ export class Uploads {
       note: null,
       resumable: true,
       timer: null,
-      meter: new SpeedMeter(),
+      meter: this.store.meter(),
       run: 0,
-      previewUrl: previewable(mime, file.size) ? URL.createObjectURL(file) : null,
+      previewUrl: previewable(mime, file.size) ? this.store.previewUrl(file) : null,
       lastPaint: 0,
       view: null,
     };
@@ -128,9 +129,9 @@ export class Uploads {
     if (!upload || upload.phase === 'done') return;
     this.store.halt(upload);
     upload.key.fill(0);
-    if (upload.previewUrl) URL.revokeObjectURL(upload.previewUrl);
+    this.store.revokePreviewUrl(upload.previewUrl);
     this.uploads.delete(clientId);
-    if (upload.fileId) void deleteQuietly(upload.fileId);
+    if (upload.fileId) void deleteQuietly(this.store.api, upload.fileId);
     this.hooks.cancelled(upload.roomId, upload.id);
     this.store.changed();
     this.pumpUploads();
@@ -172,8 +173,10 @@ export class Uploads {
         upload.phase = 'uploading';
         upload.note = null;
         this.store.changed(upload);
-        const started = performance.now();
-        const file = await putContent(upload, body, upload.received, (done) => this.store.progressed(upload, done));
+        const started = this.store.platform.monotonic();
+        const file = await putContent(this.store, upload, body, upload.received, (done) =>
+          this.store.progressed(upload, done),
+        );
         if (stale()) return;
         upload.inflight = 0;
         const expected = upload.received + body.length;
@@ -181,7 +184,7 @@ export class Uploads {
           file.status === 'ready' ? upload.encryptedSize : Math.min(file.received, upload.encryptedSize);
         if (upload.received !== expected) upload.resync = true;
         upload.failures = 0;
-        adaptBatch(upload, body.length, performance.now() - started);
+        adaptBatch(upload, body.length, this.store.platform.monotonic() - started);
         if (upload.received >= batch.end) upload.batch = null;
         this.store.progressed(upload, upload.received);
       }
@@ -191,7 +194,7 @@ export class Uploads {
       this.finishUpload(upload, digest);
     } catch (error) {
       if (stale()) return;
-      upload.xhr = null;
+      upload.controller = null;
       upload.inflight = 0;
       this.uploadProblem(upload, error);
     }
@@ -219,20 +222,20 @@ export class Uploads {
       upload.encryptedSize = opened.encryptedSize;
       upload.prefetch = null;
     }
+    const { api } = this.store;
     if (upload.fileId === null) {
+      // Decoded with the contract's schema (a file, and a whole maxRequestBytes >= 1).
       const created = await api.createFile(upload.roomId, upload.encryptedSize);
       if (stale()) return;
-      if (!isServerFile(created?.file) || created.file.size !== upload.encryptedSize) {
-        throw new ApiError(0, 'bad_response', "The server sent a reply this page can't read.");
-      }
+      if (created.file.size !== upload.encryptedSize) throw unreadableAnswer(201);
       upload.fileId = created.file.id;
-      upload.maxRequestBytes = Math.max(1, Math.floor(Number(created.maxRequestBytes) || 4 * 1024 * 1024));
+      upload.maxRequestBytes = created.maxRequestBytes;
       upload.received = 0;
       upload.resync = false;
     } else if (upload.resync) {
       const { file } = await api.fileInfo(upload.fileId);
       if (stale()) return;
-      if (!isServerFile(file)) throw new ApiError(0, 'bad_response', "The server sent a reply this page can't read.");
+      if (file.id !== upload.fileId || file.size !== upload.encryptedSize) throw unreadableAnswer(200);
       upload.received = file.status === 'ready' ? upload.encryptedSize : Math.min(file.received, upload.encryptedSize);
       upload.resync = false;
       this.store.progressed(upload, upload.received);
@@ -274,7 +277,7 @@ export class Uploads {
     }
     if (!(error instanceof ApiError)) return this.retryUploadLater(upload, true, null);
     const { status, code } = error;
-    if (status === 0 || status >= 500) {
+    if (status === 0 || status >= 500 || code === 'bad_response') {
       return this.retryUploadLater(upload, true, status === 0 ? 'The connection dropped.' : error.message);
     }
     if (status === 429) {
@@ -295,8 +298,8 @@ export class Uploads {
   }
 
   private retryUploadLater(upload: Upload, counts: boolean, note: string | null, delayMs?: number): void {
-    // While the browser knows it is offline, waiting is not failing (online() resumes).
-    if (counts && !offline()) upload.failures += 1;
+    // While the device knows it is offline, waiting is not failing (online() resumes).
+    if (counts && !this.store.platform.offline()) upload.failures += 1;
     if (upload.failures >= MAX_FAILURES) {
       return this.failUpload(upload, `The upload keeps failing${note ? ` (${lowerFirst(note)})` : ''}.`, true);
     }
@@ -322,7 +325,7 @@ export class Uploads {
 }
 
 /** Cancelled uploads: the server would delete them after a while anyway, so a few tries are enough. */
-async function deleteQuietly(fileId: string): Promise<void> {
+async function deleteQuietly(api: Api, fileId: string): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     try {
       await api.deleteFile(fileId);

@@ -1,5 +1,5 @@
 import type { Ref } from 'react';
-import { formatRelative } from '../../lib/format';
+import { formatRelative } from '@onionchat/client';
 
 interface CreatedInviteProps {
   link: string;

@@ -1,5 +1,4 @@
-import type { Invite } from '../../lib/api';
-import { formatDateTime, formatRelative, isPast } from '../../lib/format';
+import { type Invite, formatDateTime, formatRelative, isPast } from '@onionchat/client';
 
 interface InviteItemProps {
   invite: Invite;

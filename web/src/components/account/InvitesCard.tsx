@@ -1,8 +1,8 @@
 import type { Ref } from 'react';
-import type { Invite } from '../../lib/api';
 import { ErrorAlert, Loading } from '../ui';
 import { CreatedInvite } from './CreatedInvite';
 import { InviteItem } from './InviteItem';
+import { type Invite } from '@onionchat/client';
 
 interface InvitesCardProps {
   /** In the order to show them; null while loading. */

@@ -1,6 +1,5 @@
 import Link from 'next/link';
-import type { User } from '../../lib/api';
-import { formatDate } from '../../lib/format';
+import { type User, formatDate } from '@onionchat/client';
 
 /** Who is logged in, since when, and the public key fingerprint to compare. */
 export function ProfileCard({ user, fingerprint }: { user: User; fingerprint: string }) {

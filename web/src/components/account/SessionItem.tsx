@@ -1,5 +1,4 @@
-import type { Session } from '../../lib/api';
-import { formatDateTime, formatRelative } from '../../lib/format';
+import { type Session, formatDateTime, formatRelative } from '@onionchat/client';
 
 interface SessionItemProps {
   session: Session;

@@ -1,6 +1,6 @@
-import type { Session } from '../../lib/api';
 import { ErrorAlert, Loading } from '../ui';
 import { SessionItem } from './SessionItem';
+import { type Session } from '@onionchat/client';
 
 interface SessionsCardProps {
   /** In the order to show them; null while loading. */

@@ -1,17 +1,14 @@
 'use client';
 
-import type { Identity } from '@onionchat/protocol';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
-import type { Friend, User } from '../../lib/api';
-import type { RoomState } from '../../lib/chat';
-import { useKeystore } from '../../lib/keystore';
-import type { BundleVault } from '../../lib/trust/vault';
-import { useChatSession, useChatSnapshot, useHashRoom, useMediaQuery } from '../../lib/useChat';
 import { Loading } from '../ui';
 import { ConnectionBanner, ConnectionIndicator } from './Connection';
 import { Conversation } from './Conversation';
 import { Sidebar } from './Sidebar';
+import { type Identity, type Friend, type User, type RoomState, type BundleVault } from '@onionchat/client';
+import { useKeystore } from '../../hooks/keystore';
+import { useChatSession, useChatSnapshot, useHashRoom, useMediaQuery } from '../../hooks/use-chat';
 
 /** Where a conversation was opened from decides where focus goes. */
 export type FocusIntent = 'composer' | 'heading' | null;

@@ -1,10 +1,9 @@
 'use client';
 
-import { MAX_TEXT_CHARS } from '@onionchat/protocol';
 import { useLayoutEffect, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
-import { chatErrorMessage, type ChatSession } from '../../lib/chat';
 import { AttachIcon, SendIcon } from '../icons';
 import { ErrorAlert } from '../ui';
+import { MAX_TEXT_CHARS, describeError, type ChatSession } from '@onionchat/client';
 
 /** Show the character counter from this many characters before the limit. */
 const COUNTER_FROM = MAX_TEXT_CHARS - 500;
@@ -48,7 +47,7 @@ export function Composer({ session, roomId, peerName, drafts, disabled, onFiles,
       session.send(roomId, text);
       update('');
     } catch (caught) {
-      setError(chatErrorMessage(caught));
+      setError(describeError(caught));
     }
   }
 

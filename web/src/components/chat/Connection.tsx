@@ -1,7 +1,6 @@
+import { type ChatSnapshot, type ConnectionState } from '@onionchat/client';
 'use client';
 
-import type { ChatSnapshot } from '../../lib/chat';
-import type { ConnectionState } from '../../lib/realtime';
 
 const LABELS: Record<ConnectionState, string> = {
   connected: 'Connected',

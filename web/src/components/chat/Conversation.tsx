@@ -1,11 +1,6 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState, type MutableRefObject, type ReactNode } from 'react';
-import type { Friend, User } from '../../lib/api';
-import { chatErrorMessage, type ChatSession, type RoomState } from '../../lib/chat';
-import { formatBytes } from '../../lib/files';
-import type { ChatItem } from '../../lib/messages';
-import type { ConnectionState } from '../../lib/realtime';
 import type { FocusIntent } from './ChatApp';
 import { Composer } from './Composer';
 import { Announcements } from './conversation/Announcements';
@@ -15,6 +10,7 @@ import { FileDropArea } from './conversation/FileDropArea';
 import { LeaveDialog, type Confirming } from './conversation/LeaveDialog';
 import { MessageList } from './MessageList';
 import { KeyChangeBanner, SafetyNumberDialog, VerifiedChangeAlert } from './SafetyNumber';
+import { type Friend, type User, describeError, type ChatSession, type RoomState, formatBytes, type ChatItem, type ConnectionState } from '@onionchat/client';
 
 interface ConversationProps {
   session: ChatSession;
@@ -66,7 +62,7 @@ export function Conversation({
         session.sendFiles(roomId, files);
         setFileError(null);
       } catch (caught) {
-        setFileError(chatErrorMessage(caught));
+        setFileError(describeError(caught));
       }
     },
     [session, roomId, state],
@@ -101,7 +97,7 @@ export function Conversation({
       setConfirming(null);
       onLeft();
     } catch (caught) {
-      setConfirmError(chatErrorMessage(caught));
+      setConfirmError(describeError(caught));
     } finally {
       setConfirmBusy(false);
     }

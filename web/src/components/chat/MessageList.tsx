@@ -1,17 +1,13 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useRef } from 'react';
-import type { User } from '../../lib/api';
-import type { ChatSession, RoomState } from '../../lib/chat';
-import { formatDay, sameDay } from '../../lib/format';
-import type { ChatItem } from '../../lib/messages';
-import type { ConnectionState } from '../../lib/realtime';
-import { usePageVisible } from '../../lib/useChat';
 import { HistorySlot } from './message-list/HistorySlot';
 import { ListPlaceholder } from './message-list/ListPlaceholder';
 import { LoadError } from './message-list/LoadError';
 import { MessageArea } from './message-list/MessageArea';
 import { MessageRows, type Row } from './message-list/MessageRows';
+import { type User, type ChatSession, type RoomState, formatDay, sameDay, type ChatItem, type ConnectionState } from '@onionchat/client';
+import { usePageVisible } from '../../hooks/use-chat';
 
 /** Consecutive messages from one sender within this time form a group. */
 const GROUP_MS = 5 * 60_000;

@@ -3,13 +3,11 @@
 // Key verification: the safety number of a conversation (digits and a QR code), the
 // verified badge, and the warnings shown when the server presents a new key.
 
-import type { SafetyNumber as Number_ } from '@onionchat/protocol';
 import QRCode from 'qrcode';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { chatErrorMessage, type ChatSession } from '../../lib/chat';
-import type { PeerTrust } from '../../lib/keys';
 import { VerifiedIcon } from '../icons';
 import { ErrorAlert } from '../ui';
+import { type SafetyNumber as Number_, describeError, type ChatSession, type PeerTrust } from '@onionchat/client';
 
 export function TrustBadge({ trust }: { trust: PeerTrust | null }) {
   if (trust?.state !== 'verified') return null;
@@ -141,7 +139,7 @@ export function SafetyNumberDialog({ open, session, userId, trust, onClose }: Sa
     setError(null);
     session.safetyNumberWith(userId).then(
       (computed) => !cancelled && setNumber(computed),
-      (caught: unknown) => !cancelled && setError(chatErrorMessage(caught)),
+      (caught: unknown) => !cancelled && setError(describeError(caught)),
     );
     return () => {
       cancelled = true;
@@ -153,7 +151,7 @@ export function SafetyNumberDialog({ open, session, userId, trust, onClose }: Sa
       session.setTrust(userId, verified);
       onClose();
     } catch (caught) {
-      setError(chatErrorMessage(caught));
+      setError(describeError(caught));
     }
   }
 

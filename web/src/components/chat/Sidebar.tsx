@@ -1,17 +1,13 @@
 'use client';
 
-import { usernameProblem } from '@onionchat/protocol';
 import Link from 'next/link';
 import { useEffect, useState, type FormEvent, type MouseEvent } from 'react';
-import { canonicalUsername } from '../../lib/account';
-import type { BlockedUser, FriendRequest, User } from '../../lib/api';
-import { chatErrorMessage, type ChatSession, type ChatSnapshot } from '../../lib/chat';
-import { formatActivity, formatFull } from '../../lib/format';
-import { roomHref } from '../../lib/useChat';
 import { Logo } from '../Logo';
 import { ErrorAlert, Loading, StatusMessage, useNow } from '../ui';
 import { Avatar } from './Avatar';
 import type { ConversationEntry } from './ChatApp';
+import { usernameProblem, canonicalUsername, type BlockedUser, type FriendRequest, type User, describeError, type ChatSession, type ChatSnapshot, formatActivity, formatFull } from '@onionchat/client';
+import { roomHref } from '../../hooks/use-chat';
 
 interface SidebarProps {
   session: ChatSession | null;
@@ -133,7 +129,7 @@ function AddFriendForm({ session, me }: { session: ChatSession | null; me: User 
       setUsername('');
       setDone(`Friend request sent to ${name}.`);
     } catch (caught) {
-      setError(chatErrorMessage(caught));
+      setError(describeError(caught));
       document.getElementById('friend-username')?.focus();
     } finally {
       setBusy(false);
@@ -199,7 +195,7 @@ function Requests({
     try {
       await action();
     } catch (caught) {
-      setError(chatErrorMessage(caught));
+      setError(describeError(caught));
     } finally {
       setBusy(null);
     }
@@ -360,7 +356,7 @@ function Blocked({ session, blocked }: { session: ChatSession | null; blocked: B
     try {
       await session.unblock(entry.user.id);
     } catch (caught) {
-      setError(chatErrorMessage(caught));
+      setError(describeError(caught));
     } finally {
       setBusy(null);
     }

@@ -1,9 +1,9 @@
 import type { Ref } from 'react';
-import type { PeerTrust } from '../../../lib/keys';
 import { BackIcon, LockIcon } from '../../icons';
 import { Avatar } from '../Avatar';
 import { TrustBadge } from '../SafetyNumber';
 import { ConversationMenu } from './ConversationMenu';
+import { type PeerTrust } from '@onionchat/client';
 
 interface ConversationHeaderProps {
   name: string;

@@ -1,8 +1,6 @@
 import type { RefObject } from 'react';
-import type { ChatSession } from '../../../lib/chat';
-import type { ChatItem } from '../../../lib/messages';
-import type { UploadView } from '../../../lib/transfers';
 import { DownloadIcon } from '../../icons';
+import { type ChatSession, type ChatItem, type UploadView } from '@onionchat/client';
 
 /** Which buttons the card offers. */
 export interface FileActionFlags {

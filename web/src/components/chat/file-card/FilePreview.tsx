@@ -1,4 +1,4 @@
-import type { DownloadView } from '../../../lib/transfers';
+import { type DownloadView } from '@onionchat/client';
 
 interface FilePreviewProps {
   name: string;

@@ -1,5 +1,5 @@
-import type { DownloadView, UploadView } from '../../../lib/transfers';
 import { ProgressLine } from './ProgressLine';
+import { type DownloadView, type UploadView } from '@onionchat/client';
 
 interface FileProgressProps {
   name: string;

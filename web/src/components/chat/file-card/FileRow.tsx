@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { formatBytes, type FileKind } from '../../../lib/files';
 import { FileKindIcon } from '../../icons';
+import { formatBytes, type FileKind } from '@onionchat/client';
 
 interface FileRowProps {
   kind: FileKind;

@@ -1,5 +1,4 @@
-import { formatBytes, formatSpeed, formatTimeLeft } from '../../../lib/files';
-import type { Progress } from '../../../lib/transfers';
+import { formatBytes, formatSpeed, formatTimeLeft, type Progress } from '@onionchat/client';
 
 /** A transfer's progress bar, with bytes done, speed and time left. */
 export function ProgressLine({

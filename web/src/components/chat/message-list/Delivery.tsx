@@ -1,5 +1,5 @@
-import type { ChatItem } from '../../../lib/messages';
 import { PendingIcon, SentIcon } from '../../icons';
+import { type ChatItem } from '@onionchat/client';
 
 interface DeliveryProps {
   item: ChatItem;

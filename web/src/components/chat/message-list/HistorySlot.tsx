@@ -1,5 +1,5 @@
-import type { RoomState } from '../../../lib/chat';
 import { LockIcon } from '../../icons';
+import { type RoomState } from '@onionchat/client';
 
 interface HistorySlotProps {
   state: RoomState | undefined;

@@ -1,5 +1,5 @@
-import type { RoomState } from '../../../lib/chat';
 import { Loading } from '../../ui';
+import { type RoomState } from '@onionchat/client';
 
 interface ListPlaceholderProps {
   state: RoomState | undefined;

@@ -1,8 +1,8 @@
 'use client';
 
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
-import type { ChatItem } from '../../../lib/messages';
 import { MessageScroller } from './MessageScroller';
+import { type ChatItem } from '@onionchat/client';
 
 /** "At the bottom" within this many pixels. */
 const BOTTOM_SLACK_PX = 48;

@@ -1,6 +1,5 @@
-import type { ChatSession } from '../../../lib/chat';
-import type { ChatItem, FileMeta } from '../../../lib/messages';
 import { FileCard } from '../FileCard';
+import { type ChatSession, type ChatItem, type FileMeta } from '@onionchat/client';
 
 interface MessageContentProps {
   session: ChatSession;

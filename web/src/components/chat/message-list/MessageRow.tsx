@@ -1,9 +1,7 @@
 import { memo } from 'react';
-import type { ChatSession } from '../../../lib/chat';
-import { formatFull, formatTime, toIso } from '../../../lib/format';
-import type { ChatItem } from '../../../lib/messages';
 import { Delivery } from './Delivery';
 import { MessageContent } from './MessageContent';
+import { type ChatSession, formatFull, formatTime, toIso, type ChatItem } from '@onionchat/client';
 
 interface MessageRowProps {
   session: ChatSession;

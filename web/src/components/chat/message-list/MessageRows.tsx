@@ -1,8 +1,6 @@
 import { Fragment } from 'react';
-import type { ChatSession } from '../../../lib/chat';
-import { toIso } from '../../../lib/format';
-import type { ChatItem } from '../../../lib/messages';
 import { MessageRow } from './MessageRow';
+import { type ChatSession, toIso, type ChatItem } from '@onionchat/client';
 
 /** A line of the list: a day's heading, or a message (first and/or last of a group). */
 export type Row =

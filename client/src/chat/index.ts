@@ -1,0 +1,11 @@
+// The chat session and what the app reads of it.
+
+export { ChatSession, type ChatSessionOptions, type FileUploadEvents } from './session.js';
+export { EMPTY_SNAPSHOT, type ChatSnapshot, type RoomState } from './snapshot.js';
+export type { ChatItem, FileMeta, ItemState } from './items.js';
+export type { IncomingListener } from './incoming.js';
+export { PAGE_SIZE } from './history.js';
+export { MAX_FILES_AT_ONCE } from './file-messages.js';
+export { SEND_TIMEOUT_MS } from './send-outcome.js';
+export { MAX_ATTEMPTS } from './outbox.js';
+export { FriendError } from './friend-accept.js';

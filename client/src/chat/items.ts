@@ -1,0 +1,70 @@
+// What a conversation shows: one item per message (stored, or this client's own on
+// its way). Plain data, shared by every part of the chat; it imports nothing of them.
+
+import type { SenderCounter } from '@onionchat/protocol';
+
+export type ItemState = 'pending' | 'sent' | 'failed' | 'unverified';
+
+/** A file message (or this client's file on its way up: no id, key or digest yet). */
+export interface FileMeta {
+  /** Safe to display (the protocol replaced separators, control and bidirectional characters). */
+  name: string;
+  mime: string;
+  /** Plaintext bytes. */
+  size: number;
+  fileId: string | null;
+  key: Uint8Array | null;
+  /** Of the ciphertext, as the sender computed it. */
+  digest: Uint8Array | null;
+}
+
+export interface ChatItem {
+  /** Stable across state changes (React key): the message id for this client's sends, else the seq. */
+  key: string;
+  roomId: string;
+  /** Server sequence number; null until the server has stored it. */
+  seq: number | null;
+  senderId: string;
+  mine: boolean;
+  state: ItemState;
+  /** The text of a verified text message (or of this client's own send). */
+  text: string | null;
+  /** A verified file message (or this client's own file). */
+  file: FileMeta | null;
+  /** A verified message of a type this client can't show yet. */
+  unsupportedType: string | null;
+  /** Unverified: why. Pending or failed: the latest problem, if any. */
+  note: string | null;
+  /** When the server stored it (ms); for a send not yet stored, when it was written. */
+  time: number;
+  /** The sender's message id, when known (verified, or our own). */
+  messageId: string | null;
+  /** Where a verified message stands in its sender's sequence (null: none, or not verified). */
+  counter?: SenderCounter | null;
+  /** Unverified only because this user's key is not trusted now: checked again once it is accepted. */
+  untrustedKey?: string | null;
+}
+
+/** This client's own message, shown at once while it is on its way. */
+export function pendingItem(
+  roomId: string,
+  senderId: string,
+  clientId: string,
+  content: { text: string | null; file: FileMeta | null },
+  time: number,
+): ChatItem {
+  return {
+    key: `id:${clientId}`,
+    roomId,
+    seq: null,
+    senderId,
+    mine: true,
+    state: 'pending',
+    text: content.text,
+    file: content.file,
+    unsupportedType: null,
+    note: null,
+    time,
+    messageId: clientId,
+  };
+}

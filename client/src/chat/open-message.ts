@@ -1,0 +1,111 @@
+// Opening what the server delivers. A message that fails any check becomes an
+// "unverified" item with a short reason: it is never shown as content, and no check
+// failure throws out of here.
+
+import {
+  FILE_MESSAGE_TYPE,
+  ProtocolError,
+  fromBase64,
+  openMessage,
+  readFileMessageBody,
+  readSenderCounter,
+  type Identity,
+  type MessageLedger,
+  type PublicKeys,
+} from '@onionchat/protocol';
+import type { Room, ServerMessage } from '@onionchat/contract';
+import { UntrustedKeyError, VerifyError, protocolReason, type KeyDirectory, type RoomKeyring } from '../trust/index.js';
+import type { ChatItem } from './items.js';
+
+/** Every check a message goes through, for one session. */
+export interface OpenContext {
+  meId: string;
+  identity: Identity;
+  directory: KeyDirectory;
+  keyring: RoomKeyring;
+  ledger: MessageLedger;
+}
+
+function serverTime(message: ServerMessage): number | null {
+  const time = Date.parse(message.createdAt);
+  return Number.isFinite(time) ? time : null;
+}
+
+function unverified(
+  message: ServerMessage,
+  meId: string,
+  reason: string,
+  untrustedKey: string | null = null,
+): ChatItem {
+  return {
+    key: `seq:${message.seq}`,
+    roomId: message.roomId,
+    seq: message.seq,
+    senderId: message.senderId,
+    mine: message.senderId === meId,
+    state: 'unverified',
+    text: null,
+    file: null,
+    unsupportedType: null,
+    note: reason,
+    time: serverTime(message) ?? Date.now(),
+    messageId: null,
+    untrustedKey,
+  };
+}
+
+/**
+ * Decrypts and checks one message of `room`: the sender must be a member, the key
+ * for its epoch must open, the envelope must open and verify for this room, epoch
+ * and sender, and its id must be new to the ledger. Returns an unverified item on
+ * any failure; rejects only when a key could not be fetched (network), so the
+ * caller can try again later.
+ */
+export async function openServerMessage(message: ServerMessage, room: Room, ctx: OpenContext): Promise<ChatItem> {
+  if (message.roomId !== room.id) return unverified(message, ctx.meId, 'it was delivered to the wrong conversation');
+  try {
+    let senderKeys: PublicKeys;
+    if (message.senderId === ctx.meId) {
+      senderKeys = ctx.directory.mine();
+    } else {
+      const sender = room.members.find((member) => member.id === message.senderId);
+      if (!sender) throw new VerifyError('its sender is not in this conversation');
+      senderKeys = ctx.directory.learn(sender);
+    }
+    const roomKey = await ctx.keyring.get(room, message.epoch);
+    const { header, body } = openMessage(
+      fromBase64(message.envelope),
+      { roomId: room.id, epoch: message.epoch, senderId: message.senderId },
+      roomKey,
+      senderKeys,
+    );
+    const isText = body.type === 'text' && typeof body.text === 'string';
+    // Checked when opened already; read again here for the decoded key and digest.
+    const file = body.type === FILE_MESSAGE_TYPE ? readFileMessageBody(body) : null;
+    const counter = readSenderCounter(body);
+    ctx.ledger.accept(header);
+    const mine = message.senderId === ctx.meId;
+    return {
+      key: mine ? `id:${header.messageId}` : `seq:${message.seq}`,
+      roomId: room.id,
+      seq: message.seq,
+      senderId: message.senderId,
+      mine,
+      state: 'sent',
+      text: isText ? (body.text as string) : null,
+      file: file
+        ? { name: file.name, mime: file.mime, size: file.size, fileId: file.fileId, key: file.key, digest: file.digest }
+        : null,
+      unsupportedType: isText || file ? null : body.type,
+      note: null,
+      time: serverTime(message) ?? header.sentAt,
+      messageId: header.messageId,
+      counter,
+    };
+  } catch (error) {
+    if (error instanceof UntrustedKeyError) return unverified(message, ctx.meId, error.message, error.userId);
+    if (error instanceof VerifyError) return unverified(message, ctx.meId, error.message);
+    if (error instanceof ProtocolError) return unverified(message, ctx.meId, protocolReason(error));
+    throw error;
+  }
+}

@@ -1,0 +1,65 @@
+// What the server's answer to a send (or a failure to seal it) means for the outbox:
+// sent, try again, or failed for good. Pure: the sender acts on the result.
+
+import { ProtocolError } from '@onionchat/protocol';
+import { describeError } from '../describe-error.js';
+import { ApiError } from '../transport/api-error.js';
+import { RealtimeError } from '../transport/realtime.js';
+import { VerifyError } from '../trust/index.js';
+import { decodeSendAck } from './decode.js';
+import { RATE_LIMIT_BACKOFF_MS, type SendOutcome } from './outbox.js';
+
+/** How long to wait for the server to acknowledge a message. */
+export const SEND_TIMEOUT_MS = 15_000;
+
+const UNREADABLE = 'The server sent an answer this app cannot read.';
+
+/** The socket could not deliver the message or bring back an answer. */
+export function transportOutcome(error: unknown): SendOutcome {
+  if (error instanceof RealtimeError && error.reason === 'timeout') {
+    return { kind: 'retry', counts: true, note: 'The server did not answer in time.' };
+  }
+  return { kind: 'retry', counts: false, note: null };
+}
+
+/** The acknowledgement (untrusted) for a message to `roomId`. `sessionLost`: the server says the session is gone. */
+export function ackOutcome(answer: unknown, roomId: string): SendOutcome & { sessionLost?: boolean } {
+  const ack = decodeSendAck(answer);
+  if (!ack) return { kind: 'retry', counts: true, note: UNREADABLE };
+  if (ack.ok) {
+    if (ack.message && ack.message.roomId === roomId) return { kind: 'sent', message: ack.message };
+    return { kind: 'retry', counts: true, note: UNREADABLE };
+  }
+  const { status, code, message: text } = ack;
+  if (code === 'session_expired' || code === 'not_logged_in') {
+    return { kind: 'retry', counts: false, note: null, sessionLost: true };
+  }
+  if (status === 429 || code === 'rate_limited') {
+    return {
+      kind: 'retry',
+      counts: false,
+      note: text ?? 'You are sending messages too fast. It will go out in a moment.',
+      delayMs: RATE_LIMIT_BACKOFF_MS,
+    };
+  }
+  if (status >= 500 || status === 0) return { kind: 'retry', counts: true, note: text ?? 'The server had a problem.' };
+  if (status === 413 || code === 'too_large')
+    return { kind: 'failed', note: text ?? 'This message is too large to send.' };
+  return { kind: 'failed', note: text ?? `The server refused this message (${code || status}).` };
+}
+
+/** Sealing failed (no key, a key that does not check out, the server unreachable). */
+export function sealFailure(error: unknown): SendOutcome {
+  if (error instanceof ApiError) {
+    if (error.status === 0) return { kind: 'retry', counts: false, note: null };
+    if (error.status >= 500) return { kind: 'retry', counts: true, note: describeError(error) };
+    return { kind: 'failed', note: describeError(error) };
+  }
+  if (error instanceof VerifyError) {
+    return { kind: 'failed', note: `Not sent: this conversation's key can't be used (${error.message}).` };
+  }
+  if (error instanceof ProtocolError && error.code === 'too-large') {
+    return { kind: 'failed', note: 'This message is too large to send.' };
+  }
+  return { kind: 'failed', note: `Not sent: ${describeError(error)}` };
+}

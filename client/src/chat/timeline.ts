@@ -1,0 +1,130 @@
+// One room's messages in order: stored ones sorted by seq (deduplicated by seq),
+// then this client's sends the server has not stored yet, in the order written.
+
+import type { ChatItem } from './items.js';
+
+/**
+ * One room's messages: stored ones sorted by seq (deduplicated by seq), then this
+ * client's sends that the server has not stored yet, in the order they were written.
+ * `items` is a new array after every change (for React); items are never mutated.
+ */
+export class Timeline {
+  private confirmed: ChatItem[] = [];
+  private readonly seqs = new Set<number>();
+  private pending: ChatItem[] = [];
+  private cache: readonly ChatItem[] | null = [];
+  /** Every seq from the lowest held up to this one is held (seqs have no gaps on the server). */
+  private contiguous = 0;
+
+  get items(): readonly ChatItem[] {
+    if (!this.cache) this.cache = [...this.confirmed, ...this.pending];
+    return this.cache;
+  }
+
+  get size(): number {
+    return this.confirmed.length;
+  }
+
+  has(seq: number): boolean {
+    return this.seqs.has(seq);
+  }
+
+  /** The lowest seq held, or null. */
+  get lowest(): number | null {
+    return this.confirmed[0]?.seq ?? null;
+  }
+
+  /** The highest seq held, or 0. */
+  get highest(): number {
+    return this.confirmed[this.confirmed.length - 1]?.seq ?? 0;
+  }
+
+  /** Every seq in [from, to] is held (nothing of that range is missing here). */
+  covers(from: number, to: number): boolean {
+    if (from > to) return true;
+    const lowest = this.lowest;
+    return lowest !== null && lowest <= from && this.contiguous >= to;
+  }
+
+  /** Messages from others held in (from, to]. */
+  othersBetween(from: number, to: number): number {
+    let count = 0;
+    for (const item of this.confirmed) {
+      if (item.seq !== null && item.seq > from && item.seq <= to && !item.mine) count += 1;
+    }
+    return count;
+  }
+
+  /** Where a catch-up has to start: after the last seq with nothing missing below it. */
+  get syncedUpTo(): number {
+    return this.contiguous;
+  }
+
+  /**
+   * Where this timeline starts: everything up to `seq` is either held or older
+   * history (loaded on demand). Set once, by the first load of the latest messages.
+   */
+  start(seq: number): void {
+    if (seq > this.contiguous) this.contiguous = seq;
+    while (this.seqs.has(this.contiguous + 1)) this.contiguous += 1;
+  }
+
+  insert(item: ChatItem): void {
+    const seq = item.seq;
+    if (seq === null || this.seqs.has(seq)) return;
+    let index = this.confirmed.length;
+    while (index > 0 && (this.confirmed[index - 1]!.seq as number) > seq) index -= 1;
+    this.confirmed.splice(index, 0, item);
+    this.seqs.add(seq);
+    while (this.seqs.has(this.contiguous + 1)) this.contiguous += 1;
+    this.cache = null;
+  }
+
+  addPending(item: ChatItem): void {
+    this.pending.push(item);
+    this.cache = null;
+  }
+
+  findPending(messageId: string): ChatItem | null {
+    return this.pending.find((item) => item.messageId === messageId) ?? null;
+  }
+
+  updatePending(messageId: string, patch: Partial<ChatItem>): void {
+    this.pending = this.pending.map((item) => (item.messageId === messageId ? { ...item, ...patch } : item));
+    this.cache = null;
+  }
+
+  /** A send that will never go out (a file upload cancelled before its message). */
+  removePending(messageId: string): void {
+    const before = this.pending.length;
+    this.pending = this.pending.filter((item) => item.messageId !== messageId);
+    if (this.pending.length !== before) this.cache = null;
+  }
+
+  /** Moves a send to the end of the not-yet-stored ones (a manual retry goes out after the rest). */
+  requeuePending(messageId: string, patch: Partial<ChatItem>): void {
+    const item = this.findPending(messageId);
+    if (!item) return;
+    this.pending = [...this.pending.filter((other) => other !== item), { ...item, ...patch }];
+    this.cache = null;
+  }
+
+  /** A stored message checked again (its sender's key was accepted): it takes the old one's place. */
+  replace(item: ChatItem): void {
+    const index = this.confirmed.findIndex((other) => other.seq === item.seq);
+    if (index < 0) return;
+    const confirmed = [...this.confirmed];
+    confirmed[index] = item;
+    this.confirmed = confirmed;
+    this.cache = null;
+  }
+
+  /** The server stored this client's send as `seq`: it joins the stored messages. */
+  confirmPending(messageId: string, seq: number, time: number): void {
+    const item = this.findPending(messageId);
+    if (!item) return;
+    this.pending = this.pending.filter((other) => other !== item);
+    this.cache = null;
+    this.insert({ ...item, seq, time, state: 'sent', note: null });
+  }
+}

@@ -1,0 +1,41 @@
+// @onionchat/client: everything the OnionChat client knows that is not a view. The
+// web app and the terminal client are two faces on it.
+
+export type {
+  BlockedUser,
+  Friend,
+  FriendRequest,
+  FriendsList,
+  Invite,
+  PublicUser,
+  Room,
+  ServerConfig,
+  Session,
+  User,
+} from '@onionchat/contract';
+
+// What the views need of the protocol: limits and form checks, never key material.
+export { MAX_TEXT_CHARS, passphraseProblem, usernameProblem, type Identity, type SafetyNumber } from '@onionchat/protocol';
+
+export { OnionChatClient, type ChatStart, type ClientOptions } from './client.js';
+export { browserPlatform, nodePlatform, type Platform, type PlatformEvent } from './platform.js';
+export { describeError, errorField } from './describe-error.js';
+
+export { Api, fileContentPath } from './transport/api.js';
+export { ApiError, NETWORK_ERROR_MESSAGE } from './transport/api-error.js';
+export { fetchHttp, type FetchHttpOptions, type HttpAnswer, type HttpTransport } from './transport/http.js';
+export {
+  Realtime,
+  RealtimeError,
+  type ConnectionState,
+  type LiveConnection,
+  type RealtimeOptions,
+} from './transport/realtime.js';
+
+export * from './account/index.js';
+export * from './trust/index.js';
+export * from './chat/index.js';
+export * from './files/index.js';
+
+export * from './present/format.js';
+export * from './present/passphrase-feedback.js';

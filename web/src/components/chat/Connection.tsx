@@ -1,5 +1,6 @@
-import { type ChatSnapshot, type ConnectionState } from '@onionchat/client';
 'use client';
+
+import { type ChatSnapshot, type ConnectionState } from '@onionchat/client';
 
 
 const LABELS: Record<ConnectionState, string> = {

@@ -15,7 +15,13 @@ export type {
 } from '@onionchat/contract';
 
 // What the views need of the protocol: limits and form checks, never key material.
-export { MAX_TEXT_CHARS, passphraseProblem, usernameProblem, type Identity, type SafetyNumber } from '@onionchat/protocol';
+export {
+  MAX_TEXT_CHARS,
+  passphraseProblem,
+  usernameProblem,
+  type Identity,
+  type SafetyNumber,
+} from '@onionchat/protocol';
 
 export { OnionChatClient, type ChatStart, type ClientOptions } from './client.js';
 export { browserPlatform, nodePlatform, type Platform, type PlatformEvent } from './platform.js';

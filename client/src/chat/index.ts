@@ -9,3 +9,4 @@ export { MAX_FILES_AT_ONCE } from './file-messages.js';
 export { SEND_TIMEOUT_MS } from './send-outcome.js';
 export { MAX_ATTEMPTS } from './outbox.js';
 export { FriendError } from './friend-accept.js';
+export { conversationList, type ConversationEntry } from './conversation-list.js';

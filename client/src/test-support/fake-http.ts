@@ -40,7 +40,12 @@ export class FakeHttp implements HttpTransport {
     const call = { method, path, body };
     this.calls.push(call);
     const match = this.routes.find((r) => r.method === method && r.pattern.test(path));
-    if (!match) return { status: 404, text: JSON.stringify({ code: 'not_found', message: `No fake route for ${method} ${path}.` }), retryAfter: null };
+    if (!match)
+      return {
+        status: 404,
+        text: JSON.stringify({ code: 'not_found', message: `No fake route for ${method} ${path}.` }),
+        retryAfter: null,
+      };
     return toAnswer(await match.route(call));
   }
 
@@ -48,12 +53,19 @@ export class FakeHttp implements HttpTransport {
     this.calls.push({ method: 'GET', path, body: undefined });
     if (signal.aborted) throw networkError();
     const handler = this.streams.get(path.split('?')[0]!);
-    const response = handler ? handler(headers) : new Response('{"code":"not_found","message":"No such file."}', { status: 404 });
+    const response = handler
+      ? handler(headers)
+      : new Response('{"code":"not_found","message":"No such file."}', { status: 404 });
     if (response === 'drop') throw networkError();
     return response;
   }
 
-  async put(path: string, body: Uint8Array, progress: (sent: number) => void, signal: AbortSignal): Promise<HttpAnswer> {
+  async put(
+    path: string,
+    body: Uint8Array,
+    progress: (sent: number) => void,
+    signal: AbortSignal,
+  ): Promise<HttpAnswer> {
     this.calls.push({ method: 'PUT', path, body });
     if (signal.aborted || !this.putHandler) throw networkError();
     const reply = this.putHandler(path, body);

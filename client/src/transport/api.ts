@@ -81,7 +81,8 @@ export class Api {
   markRead = (roomId: string, seq: number) => this.call('markRead', 'POST', `/api/rooms/${enc(roomId)}/read`, { seq });
 
   // File contents travel as raw bytes through `http` (files/transfers).
-  createFile = (roomId: string, size: number) => this.call('createFile', 'POST', `/api/rooms/${enc(roomId)}/files`, { size });
+  createFile = (roomId: string, size: number) =>
+    this.call('createFile', 'POST', `/api/rooms/${enc(roomId)}/files`, { size });
   roomFiles = (roomId: string) => this.call('roomFiles', 'GET', `/api/rooms/${enc(roomId)}/files`);
   fileInfo = (fileId: string) => this.call('fileInfo', 'GET', `/api/files/${enc(fileId)}`);
   deleteFile = (fileId: string) => this.none('DELETE', `/api/files/${enc(fileId)}`);

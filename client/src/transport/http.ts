@@ -72,7 +72,8 @@ export function fetchHttp(options: FetchHttpOptions = {}): HttpTransport {
       return send(path, { method: 'GET', headers, signal });
     },
     async put(path, body, progress, signal) {
-      if (typeof XMLHttpRequest !== 'undefined' && !options.fetch) return xhrPut(`${origin}${path}`, body, progress, signal);
+      if (typeof XMLHttpRequest !== 'undefined' && !options.fetch)
+        return xhrPut(`${origin}${path}`, body, progress, signal);
       const response = await send(path, {
         method: 'PUT',
         headers: { 'Content-Type': 'application/octet-stream', Accept: 'application/json' },
@@ -85,7 +86,12 @@ export function fetchHttp(options: FetchHttpOptions = {}): HttpTransport {
   };
 }
 
-function xhrPut(url: string, body: Uint8Array, progress: (sent: number) => void, signal: AbortSignal): Promise<HttpAnswer> {
+function xhrPut(
+  url: string,
+  body: Uint8Array,
+  progress: (sent: number) => void,
+  signal: AbortSignal,
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     const onAbort = () => xhr.abort();

@@ -5,7 +5,14 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import { PassphraseField, ShowPassphrase } from './PassphraseField';
 import { ErrorAlert, Loading, StatusMessage, useFocusOnError } from './ui';
-import { passphraseProblem, errorField, describeError, type FormField, confirmationFeedback, newPassphraseFeedback } from '@onionchat/client';
+import {
+  passphraseProblem,
+  errorField,
+  describeError,
+  type FormField,
+  confirmationFeedback,
+  newPassphraseFeedback,
+} from '@onionchat/client';
 import { useKeystore } from '../hooks/keystore';
 import { pageClient } from '../hooks/client';
 

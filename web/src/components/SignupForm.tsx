@@ -6,7 +6,18 @@ import { CheckingRegistration } from './signup/CheckingRegistration';
 import { InviteNeeded } from './signup/InviteNeeded';
 import { NewAccountForm } from './signup/NewAccountForm';
 import { useFocusOnError, type Feedback } from './ui';
-import { passphraseProblem, usernameProblem, canonicalUsername, errorField, describeError, parseInviteToken, type FormField, type ServerConfig, confirmationFeedback, newPassphraseFeedback } from '@onionchat/client';
+import {
+  passphraseProblem,
+  usernameProblem,
+  canonicalUsername,
+  errorField,
+  describeError,
+  parseInviteToken,
+  type FormField,
+  type ServerConfig,
+  confirmationFeedback,
+  newPassphraseFeedback,
+} from '@onionchat/client';
 import { useKeystore } from '../hooks/keystore';
 import { pageClient } from '../hooks/client';
 
@@ -48,15 +59,17 @@ export function SignupForm() {
 
   useEffect(() => {
     let cancelled = false;
-    pageClient().api.config().then(
-      (config) => {
-        if (!cancelled) setRegistration(config.registration);
-      },
-      () => {
-        // Can't tell: show the form and let the server decide.
-        if (!cancelled) setRegistration('unknown');
-      },
-    );
+    pageClient()
+      .api.config()
+      .then(
+        (config) => {
+          if (!cancelled) setRegistration(config.registration);
+        },
+        () => {
+          // Can't tell: show the form and let the server decide.
+          if (!cancelled) setRegistration('unknown');
+        },
+      );
     return () => {
       cancelled = true;
     };
@@ -103,7 +116,12 @@ export function SignupForm() {
     setError(null);
     setErrorAt(null);
     try {
-      const { user, identity, vault } = await pageClient().account.signUp(username, passphrase, inviteToken, setProgress);
+      const { user, identity, vault } = await pageClient().account.signUp(
+        username,
+        passphrase,
+        inviteToken,
+        setProgress,
+      );
       keystore.unlocked(user, identity, vault);
       setProgress('Account created. Opening your conversations…');
       setDone(true);

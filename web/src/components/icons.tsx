@@ -2,7 +2,6 @@ import { type FileKind } from '@onionchat/client';
 // Every inline icon of the app, drawn as it always was (no requests, no icon font).
 // Decorative icons carry aria-hidden and focusable="false"; their text sits beside them.
 
-
 /** The warning triangle of an error alert. */
 export function AlertIcon() {
   return (

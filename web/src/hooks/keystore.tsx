@@ -6,7 +6,7 @@
 // may survive, in which case the app knows *who* is logged in ("locked") and
 // asks for the passphrase again to unlock.
 
-import type { Identity } from '@onionchat/protocol';
+import type { Identity } from '@onionchat/client';
 import {
   ApiError,
   NETWORK_ERROR_MESSAGE,
@@ -104,19 +104,21 @@ export function KeystoreProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     const startedAt = generation.current;
     let cancelled = false;
-    pageClient().account.whoAmI().then(
-      (user) => {
-        if (cancelled || generation.current !== startedAt) return;
-        commit({ status: 'locked', user, identity: null, vault: null });
-      },
-      (error: unknown) => {
-        if (cancelled || generation.current !== startedAt) return;
-        commit({ status: 'anonymous', user: null, identity: null, vault: null });
-        if (error instanceof ApiError && error.status !== 401) {
-          setNotice(error.code === 'network' ? NETWORK_ERROR_MESSAGE : error.message);
-        }
-      },
-    );
+    pageClient()
+      .account.whoAmI()
+      .then(
+        (user) => {
+          if (cancelled || generation.current !== startedAt) return;
+          commit({ status: 'locked', user, identity: null, vault: null });
+        },
+        (error: unknown) => {
+          if (cancelled || generation.current !== startedAt) return;
+          commit({ status: 'anonymous', user: null, identity: null, vault: null });
+          if (error instanceof ApiError && error.status !== 401) {
+            setNotice(error.code === 'network' ? NETWORK_ERROR_MESSAGE : error.message);
+          }
+        },
+      );
     return () => {
       cancelled = true;
     };

@@ -4,7 +4,7 @@
 // open conversation (#room=<id>: the site is a static export, so no dynamic routes,
 // and a fragment never reaches the server).
 
-import type { Identity } from '@onionchat/protocol';
+import type { Identity } from '@onionchat/client';
 import { EMPTY_SNAPSHOT, type BundleVault, type ChatSession, type ChatSnapshot, type User } from '@onionchat/client';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { pageClient } from './client';

@@ -4,21 +4,11 @@ import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { Loading } from '../ui';
 import { ConnectionBanner, ConnectionIndicator } from './Connection';
-import { Conversation } from './Conversation';
+import { Conversation, type FocusIntent } from './Conversation';
 import { Sidebar } from './Sidebar';
-import { type Identity, type Friend, type User, type RoomState, type BundleVault } from '@onionchat/client';
+import { conversationList, type BundleVault, type Identity, type User } from '@onionchat/client';
 import { useKeystore } from '../../hooks/keystore';
 import { useChatSession, useChatSnapshot, useHashRoom, useMediaQuery } from '../../hooks/use-chat';
-
-/** Where a conversation was opened from decides where focus goes. */
-export type FocusIntent = 'composer' | 'heading' | null;
-
-export interface ConversationEntry {
-  friend: Friend;
-  state: RoomState | undefined;
-  /** For sorting: the newest message, else when the friendship began. */
-  activity: number;
-}
 
 export const NARROW_QUERY = '(max-width: 47.99rem)';
 
@@ -77,16 +67,7 @@ function Chat({ user, identity, vault }: { user: User; identity: Identity; vault
     return () => observer.disconnect();
   }, [snapshot.totalUnread]);
 
-  const conversations = useMemo<ConversationEntry[]>(() => {
-    const friends = snapshot.friends?.friends ?? [];
-    return friends
-      .map((friend) => {
-        const state = snapshot.rooms.get(friend.roomId);
-        const since = Date.parse(friend.since);
-        return { friend, state, activity: state?.lastActivity ?? (Number.isFinite(since) ? since : 0) };
-      })
-      .sort((a, b) => b.activity - a.activity || a.friend.user.username.localeCompare(b.friend.user.username));
-  }, [snapshot.friends, snapshot.rooms]);
+  const conversations = useMemo(() => conversationList(snapshot), [snapshot]);
 
   const open = useCallback(
     (id: string | null, intent: FocusIntent, replace = false) => {

@@ -2,7 +2,6 @@
 
 import { type ChatSnapshot, type ConnectionState } from '@onionchat/client';
 
-
 const LABELS: Record<ConnectionState, string> = {
   connected: 'Connected',
   connecting: 'Connecting…',

@@ -1,7 +1,6 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState, type MutableRefObject, type ReactNode } from 'react';
-import type { FocusIntent } from './ChatApp';
 import { Composer } from './Composer';
 import { Announcements } from './conversation/Announcements';
 import { ConversationHeader } from './conversation/ConversationHeader';
@@ -10,7 +9,19 @@ import { FileDropArea } from './conversation/FileDropArea';
 import { LeaveDialog, type Confirming } from './conversation/LeaveDialog';
 import { MessageList } from './MessageList';
 import { KeyChangeBanner, SafetyNumberDialog, VerifiedChangeAlert } from './SafetyNumber';
-import { type Friend, type User, describeError, type ChatSession, type RoomState, formatBytes, type ChatItem, type ConnectionState } from '@onionchat/client';
+import {
+  type Friend,
+  type User,
+  describeError,
+  type ChatSession,
+  type RoomState,
+  formatBytes,
+  type ChatItem,
+  type ConnectionState,
+} from '@onionchat/client';
+
+/** Where a conversation was opened from decides where focus goes. */
+export type FocusIntent = 'composer' | 'heading' | null;
 
 interface ConversationProps {
   session: ChatSession;

@@ -6,7 +6,19 @@ import { FilePreview } from './file-card/FilePreview';
 import { FileProgress } from './file-card/FileProgress';
 import { FileRow } from './file-card/FileRow';
 import { FileStatus } from './file-card/FileStatus';
-import { type ChatSession, AUTO_PREVIEW_MAX_BYTES, fileKind, formatBytes, previewable, type FileKind, type ChatItem, type FileMeta, type DownloadView, type RemoteStatus, type UploadView } from '@onionchat/client';
+import {
+  type ChatSession,
+  AUTO_PREVIEW_MAX_BYTES,
+  fileKind,
+  formatBytes,
+  previewable,
+  type FileKind,
+  type ChatItem,
+  type FileMeta,
+  type DownloadView,
+  type RemoteStatus,
+  type UploadView,
+} from '@onionchat/client';
 
 /** What the card shows, and what the end-to-end tests read from data-state. */
 export type FileCardState = 'uploading' | 'sent' | 'ready' | 'downloading' | 'downloaded' | 'failed' | 'tampered';

@@ -6,7 +6,15 @@ import { ListPlaceholder } from './message-list/ListPlaceholder';
 import { LoadError } from './message-list/LoadError';
 import { MessageArea } from './message-list/MessageArea';
 import { MessageRows, type Row } from './message-list/MessageRows';
-import { type User, type ChatSession, type RoomState, formatDay, sameDay, type ChatItem, type ConnectionState } from '@onionchat/client';
+import {
+  type User,
+  type ChatSession,
+  type RoomState,
+  formatDay,
+  sameDay,
+  type ChatItem,
+  type ConnectionState,
+} from '@onionchat/client';
 import { usePageVisible } from '../../hooks/use-chat';
 
 /** Consecutive messages from one sender within this time form a group. */

@@ -5,8 +5,19 @@ import { useEffect, useState, type FormEvent, type MouseEvent } from 'react';
 import { Logo } from '../Logo';
 import { ErrorAlert, Loading, StatusMessage, useNow } from '../ui';
 import { Avatar } from './Avatar';
-import type { ConversationEntry } from './ChatApp';
-import { usernameProblem, canonicalUsername, type BlockedUser, type FriendRequest, type User, describeError, type ChatSession, type ChatSnapshot, formatActivity, formatFull } from '@onionchat/client';
+import {
+  type ConversationEntry,
+  usernameProblem,
+  canonicalUsername,
+  type BlockedUser,
+  type FriendRequest,
+  type User,
+  describeError,
+  type ChatSession,
+  type ChatSnapshot,
+  formatActivity,
+  formatFull,
+} from '@onionchat/client';
 import { roomHref } from '../../hooks/use-chat';
 
 interface SidebarProps {

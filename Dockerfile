@@ -5,6 +5,8 @@ WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1 CI=true
 COPY package.json package-lock.json ./
 COPY protocol/package.json protocol/
+COPY contract/package.json contract/
+COPY client/package.json client/
 COPY prisma/package.json prisma/
 COPY tor/package.json tor/
 COPY server/package.json server/

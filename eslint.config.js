@@ -46,4 +46,24 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'crypto'] }],
     },
   },
+  {
+    // The client core runs in a page, a worker and Node: what it needs from its host
+    // comes through Platform and HttpTransport. Only the page's own implementations of
+    // those may touch the DOM, and nothing secret ever goes to storage.
+    files: ['client/src/**/*.ts'],
+    ignores: ['client/src/**/*.spec.ts', 'client/src/platform.ts', 'client/src/files/browser-sink.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        'window',
+        'document',
+        'navigator',
+        'localStorage',
+        'sessionStorage',
+        'indexedDB',
+        'location',
+      ],
+      'no-restricted-imports': ['error', { patterns: ['react', 'react-dom', 'next', 'next/*'] }],
+    },
+  },
 );

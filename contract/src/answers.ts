@@ -10,6 +10,7 @@ import {
   invite,
   serverConfig,
   serverFile,
+  serverMessage,
   session,
   user,
   wrappedKeyRecord,
@@ -18,6 +19,7 @@ import {
 const items = z.array(z.unknown());
 
 export const answers = {
+  health: z.object({ status: z.literal('ok') }),
   config: serverConfig,
   kdf: z.object({ kdfParams: z.string() }),
   signup: z.object({ user }),
@@ -34,12 +36,21 @@ export const answers = {
   rooms: z.object({ rooms: items }),
   roomKeys: z.object({ keys: z.array(wrappedKeyRecord) }),
   messagePage: z.object({ messages: items, hasMore: z.boolean() }),
+  /** `POST /api/rooms/:id/messages`: the stored message; `duplicate` when the clientId was already sent. */
+  sendMessage: z.object({ message: serverMessage, duplicate: z.boolean() }),
   markRead: z.object({ lastReadSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
   createFile: z.object({ file: serverFile, maxRequestBytes: z.number().int().min(1) }),
   roomFiles: z.object({ files: z.array(serverFile) }),
   fileInfo: z.object({ file: serverFile }),
+  /** `PUT /api/files/:fileId/content`: the file with what the server now has of it. */
+  uploadFile: z.object({ file: serverFile }),
   /** The error body every failed request carries. */
-  error: z.object({ statusCode: z.number().optional(), error: z.string().optional(), code: z.string(), message: z.string() }),
+  error: z.object({
+    statusCode: z.number().optional(),
+    error: z.string().optional(),
+    code: z.string(),
+    message: z.string(),
+  }),
 } as const;
 
 export type Answer<K extends keyof typeof answers> = z.infer<(typeof answers)[K]>;

@@ -44,7 +44,8 @@ export const invite = z.object({
   id,
   createdAt: isoTime,
   expiresAt: isoTime,
-  usedAt: isoTime.nullish(),
+  /** null while the invite is unused */
+  usedAt: isoTime.nullable(),
 });
 
 export const friend = z.object({ user: publicUser, roomId: id, since: isoTime });

@@ -1,5 +1,6 @@
 // Builds what is out of date: the TypeScript packages (incremental, so cheap when
-// nothing changed), the Prisma client, and the static web client.
+// nothing changed: protocol, the wire contract, the client core, tor, the server), the
+// Prisma client, and the static web client.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { npm, run } from './run.mjs';
@@ -20,16 +21,22 @@ function newestMtime(dir) {
 function webIsStale() {
   const built = path.join(repoRoot, 'web', 'out', 'index.html');
   if (!existsSync(built)) return true;
+  // The web export bundles the client core and what it imports (protocol, contract).
   const sources = Math.max(
     newestMtime(path.join(repoRoot, 'web')),
     newestMtime(path.join(repoRoot, 'protocol', 'src')),
+    newestMtime(path.join(repoRoot, 'contract', 'src')),
+    newestMtime(path.join(repoRoot, 'client', 'src')),
   );
   return sources > statSync(built).mtimeMs;
 }
 
 export async function build({ web = true } = {}) {
   const opts = { cwd: repoRoot };
+  // In dependency order: protocol, contract, client, prisma, tor, server, then web.
   await run(npm, ['run', '--silent', 'build', '-w', 'protocol'], opts);
+  await run(npm, ['run', '--silent', 'build', '-w', 'contract'], opts);
+  await run(npm, ['run', '--silent', 'build', '-w', 'client'], opts);
   await run(npm, ['run', '--silent', 'build', '-w', 'prisma'], {
     ...opts,
     env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1' },

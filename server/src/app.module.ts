@@ -23,6 +23,7 @@ import { Transactions } from './db/transactions.js';
 import { AccessPolicy } from './access/access.policy.js';
 import { RateLimiter } from './common/rate-limiter.js';
 import { RealtimeService } from './realtime/realtime.service.js';
+import { RealtimeGateway } from './realtime/realtime.gateway.js';
 import { FriendsController } from './friends/friends.controller.js';
 import { FriendsService } from './friends/friends.service.js';
 import { FriendRequestsRepository } from './friends/friend-requests.repository.js';
@@ -90,6 +91,7 @@ export class AppModule {
         AccessPolicy,
         RateLimiter,
         RealtimeService,
+        RealtimeGateway,
         FriendRequestsRepository,
         BlocksRepository,
         FriendsService,

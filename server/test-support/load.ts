@@ -10,7 +10,7 @@ import { fromBase64, openMessage } from '@onionchat/protocol';
 import { TestClient } from './app.js';
 import { spawnServer, type SpawnOptions } from './server-process.js';
 import { befriend, connectSocket, envelopeFor, newUser, type Friendship, type User } from './social.js';
-import type { MessageView } from '../src/messages/message.view.js';
+import type { ServerMessage } from '@onionchat/contract';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -55,7 +55,7 @@ export interface Planned {
   text: string;
 }
 
-type Ack = { ok: true; message: MessageView; duplicate: boolean } | { ok: false; status: number; code: string };
+type Ack = { ok: true; message: ServerMessage; duplicate: boolean } | { ok: false; status: number; code: string };
 
 export interface SendOptions {
   count: number;
@@ -72,7 +72,7 @@ export class Member {
   readonly plan: Planned[] = [];
   readonly acked = new Map<string, number>();
   readonly failures: string[] = [];
-  readonly seen = new Map<number, MessageView>();
+  readonly seen = new Map<number, ServerMessage>();
   /** Error acknowledgements received, as "status code". */
   readonly refusals: string[] = [];
   /** Retries the server answered from what it had already stored. */
@@ -131,7 +131,7 @@ export class Member {
     this.socket?.close();
     this.socket = undefined;
     const socket = await connectSocket(this.origin, this.user.client);
-    socket.on('message:new', (m: MessageView) => {
+    socket.on('message:new', (m: ServerMessage) => {
       if (m.roomId === this.room.roomId) this.seen.set(m.seq, m);
     });
     this.socket = socket;
@@ -141,7 +141,7 @@ export class Member {
   /** Fetches everything after the last message seen without a gap, as the browser does on reconnection. */
   async catchUp(): Promise<void> {
     for (;;) {
-      const res = await this.user.client.get<{ messages: MessageView[]; hasMore: boolean }>(
+      const res = await this.user.client.get<{ messages: ServerMessage[]; hasMore: boolean }>(
         `/api/rooms/${this.room.roomId}/messages?after=${this.contiguous()}&limit=200`,
       );
       if (res.status !== 200) throw new Error(`catch-up failed: ${res.status} ${JSON.stringify(res.body)}`);

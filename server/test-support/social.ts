@@ -1,5 +1,6 @@
 // Friends and messages made the way the browser makes them, with the real protocol.
 import { io, type Socket } from 'socket.io-client';
+import { SOCKET_PATH } from '@onionchat/contract';
 import { newRoomKey, newUuid, sealMessage, toBase64, wrapRoomKey, type MessageBody } from '@onionchat/protocol';
 import type { TestClient } from './app.js';
 import { signUp, type TestAccount } from './accounts.js';
@@ -70,7 +71,7 @@ export async function connectSocket(
   headers: Record<string, string> = {},
 ): Promise<Socket> {
   const socket = io(baseUrl, {
-    path: '/api/socket',
+    path: SOCKET_PATH,
     transports: ['websocket'],
     reconnection: false,
     extraHeaders: { ...(client.cookie ? { cookie: client.cookie } : {}), ...headers },

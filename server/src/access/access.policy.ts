@@ -1,13 +1,19 @@
 // Who may touch what. Every service method that reads or changes a room, a friend
-// request or a friendship starts with one of these checks, so the rules live here only.
-// Something the caller may not see answers exactly like something that does not exist.
+// request, a friendship or a file starts with one of these checks, so the rules live
+// here only. Something the caller may not see answers exactly like something that does
+// not exist.
 import { Injectable } from '@nestjs/common';
-import { notFound } from '../common/api-error.js';
+import { forbidden, notFound } from '../common/api-error.js';
 import { BlocksRepository } from '../friends/blocks.repository.js';
 import { FriendRequestsRepository } from '../friends/friend-requests.repository.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { FilesRepository } from '../files/files.repository.js';
 import type { Actor } from './actor.js';
+
+const NOT_YOURS = {
+  upload: 'Only the person uploading a file can add to it.',
+  delete: 'Only the person who uploaded a file can delete it.',
+} as const;
 
 @Injectable()
 export class AccessPolicy {
@@ -45,6 +51,16 @@ export class AccessPolicy {
   async requireFileAccess(actor: Actor, fileId: string) {
     const file = await this.files.findById(fileId);
     if (!file || !(await this.rooms.findMember(file.roomId, actor.userId))) throw notFound('No such file.');
+    return file;
+  }
+
+  /**
+   * The caller uploaded the file: only they may add to it or delete it. A member who
+   * is not the uploader sees the file, so they get 403; anyone else 404.
+   */
+  async requireUploader(actor: Actor, fileId: string, action: 'upload' | 'delete') {
+    const file = await this.requireFileAccess(actor, fileId);
+    if (file.uploaderId !== actor.userId) throw forbidden('not_yours', NOT_YOURS[action]);
     return file;
   }
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import type { Answer } from '@onionchat/contract';
 import { toBase64 } from '@onionchat/protocol';
 import { CurrentActor, type Actor } from '../access/actor.js';
 import { clearSessionCookie } from '../access/session-cookie.js';
@@ -21,12 +22,12 @@ export class AccountController {
   }
 
   @Get()
-  async me(@CurrentActor() actor: Actor) {
+  async me(@CurrentActor() actor: Actor): Promise<Answer<'account'>> {
     return { user: userView(await this.account.me(actor)) };
   }
 
   @Get('bundle')
-  async bundle(@CurrentActor() actor: Actor) {
+  async bundle(@CurrentActor() actor: Actor): Promise<Answer<'bundle'>> {
     const user = await this.account.me(actor);
     return { kdfParams: toBase64(user.kdfParams), keyBundle: toBase64(user.keyBundle) };
   }
@@ -39,13 +40,13 @@ export class AccountController {
 
   @Post('passphrase')
   @HttpCode(200)
-  async changePassphrase(@CurrentActor() actor: Actor, @Body() raw: unknown) {
+  async changePassphrase(@CurrentActor() actor: Actor, @Body() raw: unknown): Promise<Answer<'changePassphrase'>> {
     const body = this.changeBody.transform(raw) as PassphraseChangeRequest;
     return { user: userView(await this.account.changePassphrase(actor, body)) };
   }
 
   @Get('sessions')
-  async sessions(@CurrentActor() actor: Actor) {
+  async sessions(@CurrentActor() actor: Actor): Promise<Answer<'sessions'>> {
     return { sessions: await this.account.sessionsOf(actor) };
   }
 

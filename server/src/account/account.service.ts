@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Session } from '@onionchat/contract';
 import { CONFIG, type Config } from '../config/config.js';
 import type { Actor } from '../access/actor.js';
 import { decodePublicKeys, equalBytes, bundleDigest, verifyBundleUpdate } from '@onionchat/protocol';
@@ -61,9 +62,15 @@ export class AccountService {
     if (!(await this.users.replaceBundle(user.id, current, body.keyBundle))) throw bundleChanged();
   }
 
-  async sessionsOf(actor: Actor) {
+  async sessionsOf(actor: Actor): Promise<Session[]> {
     const sessions = await this.sessions.list(actor);
-    return sessions.map((s) => ({ ...s, current: s.id === actor.sessionId }));
+    return sessions.map((s) => ({
+      id: s.id,
+      createdAt: s.createdAt.toISOString(),
+      lastSeenAt: s.lastSeenAt.toISOString(),
+      expiresAt: s.expiresAt.toISOString(),
+      current: s.id === actor.sessionId,
+    }));
   }
 
   async endSession(actor: Actor, id: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import type { Answer } from '@onionchat/contract';
 import { toBase64 } from '@onionchat/protocol';
 import { CONFIG, type Config } from '../config/config.js';
 import { CurrentActor, Public, type Actor } from '../access/actor.js';
@@ -30,14 +31,14 @@ export class AuthController {
   @Post('kdf')
   @HttpCode(200)
   @RateLimited('auth')
-  async kdf(@Body(new ZodBody(kdfRequest)) body: z.infer<typeof kdfRequest>) {
+  async kdf(@Body(new ZodBody(kdfRequest)) body: z.infer<typeof kdfRequest>): Promise<Answer<'kdf'>> {
     return { kdfParams: toBase64(await this.auth.kdfParams(body.username)) };
   }
 
   @Public()
   @Post('signup')
   @RateLimited('auth', 'signup')
-  async signup(@Body() raw: unknown, @Res({ passthrough: true }) res: Response) {
+  async signup(@Body() raw: unknown, @Res({ passthrough: true }) res: Response): Promise<Answer<'signup'>> {
     const { user, session } = await this.auth.signUp(this.signupBody.transform(raw) as Signup);
     setSessionCookie(res, session.token, this.sessions.maxAgeMs);
     return { user: userView(user) };
@@ -50,7 +51,7 @@ export class AuthController {
   async login(
     @Body(new ZodBody(loginRequest)) body: z.infer<typeof loginRequest>,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<Answer<'login'>> {
     const { user, session } = await this.auth.logIn(body.username, body.authKey);
     setSessionCookie(res, session.token, this.sessions.maxAgeMs);
     return { user: userView(user), keyBundle: toBase64(user.keyBundle) };

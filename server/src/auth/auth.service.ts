@@ -3,13 +3,13 @@
 // passphrases (same message, same work), so neither reveals who has an account.
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { Prisma } from '@onionchat/db';
 import { CONFIG, type Config } from '../config/config.js';
 import { conflict, forbidden, unauthorized } from '../common/api-error.js';
 import { ServerSecretsRepository } from '../secrets/server-secrets.repository.js';
 import { InvitesService } from '../invites/invites.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { Transactions } from '../db/transactions.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
 import { hashAuthKey, needsRehash, verifyAuthKey, type HashParams } from './auth-hash.js';
 import { decoyKdfParams } from './decoy-kdf.js';
 import { checkKdfParams, checkPublicKeys } from './records.js';
@@ -84,8 +84,8 @@ export class AuthService implements OnModuleInit {
   ) {
     try {
       return await this.transactions.run(async (tx) => {
-        const user = await this.users.create(tx, data);
-        if (inviteToken !== undefined && !(await this.invites.consume(tx, inviteToken, user.id))) {
+        const user = await this.users.create(data, tx);
+        if (inviteToken !== undefined && !(await this.invites.consume(inviteToken, user.id, tx))) {
           throw forbidden(
             'invalid_invite',
             'This invite link is not valid: it was already used, revoked or has expired.',
@@ -94,7 +94,7 @@ export class AuthService implements OnModuleInit {
         return user;
       });
     } catch (err) {
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+      if (isUniqueViolation(err)) {
         throw conflict('username_taken', `The username "${data.username}" is taken. Choose another.`);
       }
       throw err;

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64 } from '@onionchat/protocol';
 import { startTestApp, type TestApp } from '../../test-support/app.js';
 import { makeAccount, signUp } from '../../test-support/accounts.js';
+import { loadConfig } from '../config/config.js';
+import { rateBudget, type BudgetName } from './rate-limit.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -47,6 +49,27 @@ describe('rate limits', () => {
       expect(login.status).toBe(401);
     } finally {
       await own.close();
+    }
+  });
+});
+
+describe('the table of budgets', () => {
+  it('gives every named budget its limit from its setting and its window', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgresql://127.0.0.1/unused', RATE_MESSAGES_PER_MINUTE: '7' });
+    const minute = 60_000;
+    const expected: Record<BudgetName, [number, number]> = {
+      api: [600, minute],
+      auth: [60, minute],
+      login: [10, 15 * minute],
+      signup: [20, 60 * minute],
+      'friend-requests': [30, 60 * minute],
+      messages: [7, minute],
+      uploads: [300, minute],
+      'new-files': [300, 60 * minute],
+      'ws-events': [600, minute],
+    };
+    for (const [name, [limit, window]] of Object.entries(expected)) {
+      expect(rateBudget(config, name as BudgetName), name).toMatchObject({ name, limit, window });
     }
   });
 });

@@ -4,7 +4,10 @@ import { DB } from './db.module.js';
 
 export type DbTx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
-/** Runs repository calls that must succeed or fail together. */
+/**
+ * Runs repository calls that must succeed or fail together. A repository method that can
+ * take part takes the transaction as its last, optional argument (without it, it runs alone).
+ */
 @Injectable()
 export class Transactions {
   constructor(@Inject(DB) private readonly db: Db) {}

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { Answer } from '@onionchat/contract';
 import { z } from 'zod';
 import { CurrentActor, type Actor } from '../access/actor.js';
 import { ZodBody } from '../common/zod-body.pipe.js';
@@ -25,17 +26,17 @@ export class FilesController {
     @CurrentActor() actor: Actor,
     @Param('id', id) roomId: string,
     @Body(new ZodBody(createBody)) body: z.infer<typeof createBody>,
-  ) {
+  ): Promise<Answer<'createFile'>> {
     return this.files.create(actor, roomId, body.size);
   }
 
   @Get('rooms/:id/files')
-  async list(@CurrentActor() actor: Actor, @Param('id', id) roomId: string) {
+  async list(@CurrentActor() actor: Actor, @Param('id', id) roomId: string): Promise<Answer<'roomFiles'>> {
     return { files: await this.files.list(actor, roomId) };
   }
 
   @Get('files/:fileId')
-  async info(@CurrentActor() actor: Actor, @Param('fileId', id) fileId: string) {
+  async info(@CurrentActor() actor: Actor, @Param('fileId', id) fileId: string): Promise<Answer<'fileInfo'>> {
     return { file: await this.files.info(actor, fileId) };
   }
 
@@ -45,7 +46,7 @@ export class FilesController {
     @Param('fileId', id) fileId: string,
     @Query(new ZodBody(offsetQuery)) query: z.infer<typeof offsetQuery>,
     @Req() req: Request,
-  ) {
+  ): Promise<Answer<'uploadFile'>> {
     return { file: await this.files.upload(actor, fileId, query.offset, req) };
   }
 

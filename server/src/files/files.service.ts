@@ -3,13 +3,14 @@
 // nothing holds a whole file in memory.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { Answer, ServerFile } from '@onionchat/contract';
 import { once } from 'node:events';
 import { pipeline as pipelineCallback, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CONFIG, type Config } from '../config/config.js';
 import type { Actor } from '../access/actor.js';
 import { AccessPolicy } from '../access/access.policy.js';
-import { ApiError, badRequest, conflict, forbidden, notFound } from '../common/api-error.js';
+import { ApiError, badRequest, conflict, notFound } from '../common/api-error.js';
 import { RateLimiter } from '../common/rate-limiter.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
@@ -34,7 +35,7 @@ export class FilesService {
     private readonly limiter: RateLimiter,
   ) {}
 
-  async create(actor: Actor, roomId: string, size: number) {
+  async create(actor: Actor, roomId: string, size: number): Promise<Answer<'createFile'>> {
     await this.access.requireMember(actor, roomId);
     if (size > this.config.FILE_MAX_BYTES) {
       throw new ApiError(413, 'too_large', `Files can be at most ${mib(this.config.FILE_MAX_BYTES)} (encrypted).`);
@@ -48,39 +49,25 @@ export class FilesService {
       );
     }
     // The quota bounds bytes; this bounds rows (many tiny files) and churn (create, delete, repeat).
-    await this.limiter.consume(
-      'new-files',
-      actor.userId,
-      this.config.RATE_NEW_FILES_PER_HOUR,
-      60 * MINUTE,
-      'You are starting too many file uploads',
-    );
+    await this.limiter.consume('new-files', actor.userId);
     const file = await this.files.create(roomId, actor.userId, BigInt(size), this.expiry());
     return { file: fileView(file), maxRequestBytes: this.config.UPLOAD_REQUEST_MAX_BYTES };
   }
 
-  async list(actor: Actor, roomId: string) {
+  async list(actor: Actor, roomId: string): Promise<ServerFile[]> {
     await this.access.requireMember(actor, roomId);
     return (await this.files.listForRoom(roomId)).map(fileView);
   }
 
-  async info(actor: Actor, fileId: string) {
+  async info(actor: Actor, fileId: string): Promise<ServerFile> {
     return fileView(await this.access.requireFileAccess(actor, fileId));
   }
 
-  async upload(actor: Actor, fileId: string, offset: number, req: Request) {
-    const file = await this.access.requireFileAccess(actor, fileId);
-    if (file.uploaderId !== actor.userId)
-      throw forbidden('not_yours', 'Only the person uploading a file can add to it.');
+  async upload(actor: Actor, fileId: string, offset: number, req: Request): Promise<ServerFile> {
+    const file = await this.access.requireUploader(actor, fileId, 'upload');
     if (file.status !== 'uploading') throw conflict('already_complete', 'This file is already complete.');
     // Each request carries at most UPLOAD_REQUEST_MAX_BYTES, so this also bounds bytes per minute.
-    await this.limiter.consume(
-      'uploads',
-      actor.userId,
-      this.config.RATE_UPLOAD_REQUESTS_PER_MINUTE,
-      MINUTE,
-      'You are uploading too fast',
-    );
+    await this.limiter.consume('uploads', actor.userId);
     // Held across instances; the conditional update in record() still refuses a stale offset.
     const release = await this.locks.tryAcquire(fileId);
     if (!release) throw conflict('busy', 'Another upload request for this file is still running.');
@@ -117,9 +104,7 @@ export class FilesService {
   }
 
   async remove(actor: Actor, fileId: string): Promise<void> {
-    const file = await this.access.requireFileAccess(actor, fileId);
-    if (file.uploaderId !== actor.userId)
-      throw forbidden('not_yours', 'Only the person who uploaded a file can delete it.');
+    const file = await this.access.requireUploader(actor, fileId, 'delete');
     await this.files.delete(file.id);
     // Once the record is gone the file is gone for everyone; the sweeper removes the bytes later.
     await this.storage.delete(file.id).catch((err: unknown) => {
@@ -156,7 +141,7 @@ export class FilesService {
     }
   }
 
-  private async record(file: FileRow, offset: number, written: number) {
+  private async record(file: FileRow, offset: number, written: number): Promise<ServerFile> {
     const to = BigInt(offset + written);
     const done = to === file.size;
     const updated = await this.files.advance(file.id, file.received, to, done, this.expiry());

@@ -7,8 +7,8 @@ import type { DbTx } from '../db/transactions.js';
 export class BlocksRepository {
   constructor(@Inject(DB) private readonly db: Db) {}
 
-  create(tx: DbTx, blockerId: string, blockedId: string) {
-    return tx.block.createMany({ data: [{ blockerId, blockedId }], skipDuplicates: true });
+  create(blockerId: string, blockedId: string, tx?: DbTx) {
+    return (tx ?? this.db).block.createMany({ data: [{ blockerId, blockedId }], skipDuplicates: true });
   }
 
   delete(blockerId: string, blockedId: string) {

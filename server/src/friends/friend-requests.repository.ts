@@ -42,8 +42,8 @@ export class FriendRequestsRepository {
     return (tx ?? this.db).friendRequest.deleteMany({ where: { id } });
   }
 
-  deleteBetween(tx: DbTx, a: string, b: string) {
-    return tx.friendRequest.deleteMany({
+  deleteBetween(a: string, b: string, tx?: DbTx) {
+    return (tx ?? this.db).friendRequest.deleteMany({
       where: {
         OR: [
           { fromId: a, toId: b },

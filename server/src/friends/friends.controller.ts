@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import type { z } from 'zod';
+import type { Answer, FriendsList } from '@onionchat/contract';
 import { CurrentActor, type Actor } from '../access/actor.js';
 import { ZodBody } from '../common/zod-body.pipe.js';
 import { uuid } from '../common/schemas.js';
@@ -14,12 +15,15 @@ export class FriendsController {
   constructor(private readonly friends: FriendsService) {}
 
   @Get('friends')
-  overview(@CurrentActor() actor: Actor) {
+  overview(@CurrentActor() actor: Actor): Promise<FriendsList> {
     return this.friends.overview(actor);
   }
 
   @Post('friends/requests')
-  request(@CurrentActor() actor: Actor, @Body(new ZodBody(usernameBody)) body: UsernameBody) {
+  request(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodBody(usernameBody)) body: UsernameBody,
+  ): Promise<Answer<'requestFriend'>> {
     return this.friends.request(actor, body.username);
   }
 
@@ -28,7 +32,7 @@ export class FriendsController {
     @CurrentActor() actor: Actor,
     @Param('id', id) requestId: string,
     @Body(new ZodBody(acceptBody)) body: AcceptBody,
-  ) {
+  ): Promise<Answer<'acceptFriend'>> {
     return this.friends.accept(actor, requestId, body);
   }
 

@@ -1,28 +1,25 @@
 // Friend requests, friendships and blocks. A friendship is a direct room: accepting a
 // request stores the room and the two wrapped room keys the accepter's client made.
-import { Inject, Injectable } from '@nestjs/common';
-import { Prisma } from '@onionchat/db';
+import { Injectable } from '@nestjs/common';
+import type { Answer, FriendsList } from '@onionchat/contract';
 import { readRoomKeyContext, ProtocolError } from '@onionchat/protocol';
-import { CONFIG, type Config } from '../config/config.js';
 import type { Actor } from '../access/actor.js';
 import { AccessPolicy } from '../access/access.policy.js';
 import { ApiError, badRequest, conflict, notFound } from '../common/api-error.js';
 import { RateLimiter } from '../common/rate-limiter.js';
 import { Transactions } from '../db/transactions.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { publicUserView } from '../users/user.view.js';
 import { BlocksRepository } from './blocks.repository.js';
 import { FriendRequestsRepository } from './friend-requests.repository.js';
 import type { AcceptBody } from './friends.schemas.js';
-
-const HOUR = 3_600_000;
+import { blockedUserView, friendRequestView, friendView } from './friends.view.js';
 
 @Injectable()
 export class FriendsService {
   constructor(
-    @Inject(CONFIG) private readonly config: Config,
     private readonly access: AccessPolicy,
     private readonly users: UsersRepository,
     private readonly requests: FriendRequestsRepository,
@@ -33,7 +30,7 @@ export class FriendsService {
     private readonly realtime: RealtimeService,
   ) {}
 
-  async overview(actor: Actor) {
+  async overview(actor: Actor): Promise<FriendsList> {
     const [rooms, incoming, outgoing, blocked] = await Promise.all([
       this.rooms.listForUser(actor.userId),
       this.requests.listIncoming(actor.userId),
@@ -43,24 +40,18 @@ export class FriendsService {
     const friends = rooms
       .filter((room) => room.kind === 'direct')
       .flatMap((room) => room.members.filter((m) => m.userId !== actor.userId).map((m) => ({ room, member: m })))
-      .map(({ room, member }) => ({ user: publicUserView(member.user), roomId: room.id, since: room.createdAt }));
+      .map(({ room, member }) => friendView(member.user, room));
     return {
       friends,
-      incoming: incoming.map((r) => ({ id: r.id, user: publicUserView(r.from), createdAt: r.createdAt })),
-      outgoing: outgoing.map((r) => ({ id: r.id, user: publicUserView(r.to), createdAt: r.createdAt })),
-      blocked: blocked.map((b) => ({ user: b.blocked, since: b.createdAt })),
+      incoming: incoming.map((r) => friendRequestView(r, r.from)),
+      outgoing: outgoing.map((r) => friendRequestView(r, r.to)),
+      blocked: blocked.map(blockedUserView),
     };
   }
 
-  async request(actor: Actor, username: string) {
+  async request(actor: Actor, username: string): Promise<Answer<'requestFriend'>> {
     // Every attempt counts, so the budget also bounds probing for who has an account.
-    await this.limiter.consume(
-      'friend-requests',
-      actor.userId,
-      this.config.RATE_FRIEND_REQUESTS_PER_HOUR,
-      HOUR,
-      'Too many friend requests',
-    );
+    await this.limiter.consume('friend-requests', actor.userId);
     const target = await this.findUser(username);
     if (target.id === actor.userId) throw badRequest("You can't send a friend request to yourself.", 'invalid_target');
     if (await this.blocks.exists(actor.userId, target.id)) {
@@ -75,20 +66,20 @@ export class FriendsService {
     const request = await this.createRequest(actor.userId, target.id, target.username);
     // Someone who blocked the sender never hears of the request.
     if (!(await this.blocks.exists(target.id, actor.userId))) this.notifyFriends([target.id]);
-    return { request: { id: request.id, user: publicUserView(target), createdAt: request.createdAt } };
+    return { request: friendRequestView(request, target) };
   }
 
-  async accept(actor: Actor, requestId: string, body: AcceptBody) {
+  async accept(actor: Actor, requestId: string, body: AcceptBody): Promise<Answer<'acceptFriend'>> {
     const request = await this.access.requireRequestRecipient(actor, requestId);
     checkWrappedKeys(body, actor.userId, [request.fromId, request.toId]);
     try {
       await this.transactions.run(async (tx) => {
         const { count } = await this.requests.delete(request.id, tx);
         if (count === 0) throw notFound('No such friend request.');
-        await this.rooms.createDirect(tx, body.roomId, actor.userId, [request.fromId, request.toId], body.wrappedKeys);
+        await this.rooms.createDirect(body.roomId, actor.userId, [request.fromId, request.toId], body.wrappedKeys, tx);
       });
     } catch (err) {
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+      if (isUniqueViolation(err)) {
         throw conflict('already_friends', 'You are already friends, or that conversation id is taken.');
       }
       throw err;
@@ -116,8 +107,8 @@ export class FriendsService {
     const target = await this.findUser(username);
     if (target.id === actor.userId) throw badRequest("You can't block yourself.", 'invalid_target');
     await this.transactions.run(async (tx) => {
-      await this.blocks.create(tx, actor.userId, target.id);
-      await this.requests.deleteBetween(tx, actor.userId, target.id);
+      await this.blocks.create(actor.userId, target.id, tx);
+      await this.requests.deleteBetween(actor.userId, target.id, tx);
       await this.rooms.deleteDirect(actor.userId, target.id, tx);
     });
     this.notifyFriends([actor.userId, target.id]);
@@ -139,7 +130,7 @@ export class FriendsService {
     try {
       return await this.requests.create(fromId, toId);
     } catch (err) {
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+      if (isUniqueViolation(err)) {
         throw conflict('already_requested', `You already sent ${toName} a friend request.`);
       }
       throw err;

@@ -2,6 +2,7 @@
 // host name, addresses or counts. Health includes the database, so a load balancer or
 // an operator sees 503 while it is unreachable rather than a service that only looks up.
 import { Controller, Get, Inject } from '@nestjs/common';
+import type { Answer, ServerConfig } from '@onionchat/contract';
 import { KDF_MIN_ITERATIONS } from '@onionchat/protocol';
 import { CONFIG, type Config } from '../config/config.js';
 import { Public } from '../access/actor.js';
@@ -17,14 +18,14 @@ export class HealthController {
 
   @Public()
   @Get('health')
-  async health() {
+  async health(): Promise<Answer<'health'>> {
     if (!(await this.database.answers())) throw databaseUnavailable();
     return { status: 'ok' };
   }
 
   @Public()
   @Get('config')
-  publicConfig() {
+  publicConfig(): ServerConfig {
     return { registration: this.config.REGISTRATION, minKdfIterations: KDF_MIN_ITERATIONS };
   }
 }

@@ -1,4 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import type { Answer } from '@onionchat/contract';
 import { CurrentActor, type Actor } from '../access/actor.js';
 import { ZodBody } from '../common/zod-body.pipe.js';
 import { uuid } from '../common/schemas.js';
@@ -9,12 +10,12 @@ export class InvitesController {
   constructor(private readonly invites: InvitesService) {}
 
   @Get()
-  async list(@CurrentActor() actor: Actor) {
+  async list(@CurrentActor() actor: Actor): Promise<Answer<'invites'>> {
     return { invites: await this.invites.list(actor) };
   }
 
   @Post()
-  create(@CurrentActor() actor: Actor) {
+  create(@CurrentActor() actor: Actor): Promise<Answer<'createInvite'>> {
     return this.invites.create(actor);
   }
 

@@ -34,8 +34,8 @@ export class InvitesRepository {
   }
 
   /** Marks the invite used by `userId` if it is still open; false when it was not. */
-  async consume(tx: DbTx, tokenHash: Uint8Array, userId: string, now: Date): Promise<boolean> {
-    const { count } = await tx.invite.updateMany({
+  async consume(tokenHash: Uint8Array, userId: string, now: Date, tx?: DbTx): Promise<boolean> {
+    const { count } = await (tx ?? this.db).invite.updateMany({
       where: { tokenHash: dbBytes(tokenHash), usedAt: null, expiresAt: { gt: now } },
       data: { usedAt: now, usedById: userId },
     });

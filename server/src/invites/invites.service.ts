@@ -1,6 +1,7 @@
 // Single-use invite links. The token is random, shown once, and only its hash is kept;
 // it travels in the link's #fragment so it never reaches a log or a Referer header.
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Answer, Invite } from '@onionchat/contract';
 import { CONFIG, type Config } from '../config/config.js';
 import type { Actor } from '../access/actor.js';
 import { ApiError, notFound } from '../common/api-error.js';
@@ -21,7 +22,7 @@ export class InvitesService {
     private readonly users: UsersRepository,
   ) {}
 
-  async create(actor: Actor) {
+  async create(actor: Actor): Promise<Answer<'createInvite'>> {
     const open = await this.invites.countOpenForUser(actor.userId, new Date());
     if (open >= this.config.MAX_OPEN_INVITES_PER_USER) {
       throw new ApiError(
@@ -31,11 +32,20 @@ export class InvitesService {
       );
     }
     const { token, invite } = await this.mint('member', actor.userId);
-    return { token, invite: { id: invite.id, createdAt: invite.createdAt, expiresAt: invite.expiresAt } };
+    return {
+      token,
+      invite: { id: invite.id, createdAt: invite.createdAt.toISOString(), expiresAt: invite.expiresAt.toISOString() },
+    };
   }
 
-  list(actor: Actor) {
-    return this.invites.listForUser(actor.userId);
+  async list(actor: Actor): Promise<Invite[]> {
+    const invites = await this.invites.listForUser(actor.userId);
+    return invites.map((i) => ({
+      id: i.id,
+      createdAt: i.createdAt.toISOString(),
+      expiresAt: i.expiresAt.toISOString(),
+      usedAt: i.usedAt?.toISOString() ?? null,
+    }));
   }
 
   async revoke(actor: Actor, id: string): Promise<void> {
@@ -59,9 +69,9 @@ export class InvitesService {
   }
 
   /** Inside the sign-up transaction: true when the token was open and is now used. */
-  consume(tx: DbTx, token: string, userId: string): Promise<boolean> {
+  consume(token: string, userId: string, tx?: DbTx): Promise<boolean> {
     if (!isToken(token)) return Promise.resolve(false);
-    return this.invites.consume(tx, hashToken(token), userId, new Date());
+    return this.invites.consume(hashToken(token), userId, new Date(), tx);
   }
 
   private async mint(kind: InviteKind, createdById: string | null) {

@@ -1,3 +1,4 @@
+import type { ServerMessage } from '@onionchat/contract';
 import { toBase64 } from '@onionchat/protocol';
 
 export interface StoredMessage {
@@ -10,7 +11,7 @@ export interface StoredMessage {
   createdAt: Date;
 }
 
-export function messageView(m: StoredMessage) {
+export function messageView(m: StoredMessage): ServerMessage {
   return {
     id: m.id,
     roomId: m.roomId,
@@ -21,5 +22,3 @@ export function messageView(m: StoredMessage) {
     createdAt: m.createdAt.toISOString(),
   };
 }
-
-export type MessageView = ReturnType<typeof messageView>;

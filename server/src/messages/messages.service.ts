@@ -2,20 +2,20 @@
 // envelope is filed where its (signed) header says, stores it under the room's next
 // sequence number, acknowledges only after the commit, then fans it out.
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma } from '@onionchat/db';
+import type { Answer, ServerMessage } from '@onionchat/contract';
 import { fromBase64, ProtocolError, readMessageHeader, type MessageHeader } from '@onionchat/protocol';
 import { CONFIG, type Config } from '../config/config.js';
 import type { Actor } from '../access/actor.js';
 import { AccessPolicy } from '../access/access.policy.js';
 import { ApiError, badRequest, conflict } from '../common/api-error.js';
 import { RateLimiter } from '../common/rate-limiter.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { MessagesRepository } from './messages.repository.js';
-import { messageView, type MessageView } from './message.view.js';
+import { messageView, type StoredMessage } from './message.view.js';
 import type { PageQuery, SendBody } from './messages.schemas.js';
 
-const MINUTE = 60_000;
 const DEFAULT_PAGE = 100;
 
 @Injectable()
@@ -29,18 +29,12 @@ export class MessagesService {
     private readonly realtime: RealtimeService,
   ) {}
 
-  async send(actor: Actor, roomId: string, body: SendBody): Promise<{ message: MessageView; duplicate: boolean }> {
+  async send(actor: Actor, roomId: string, body: SendBody): Promise<Answer<'sendMessage'>> {
     await this.access.requireMember(actor, roomId);
     const envelope = this.decodeEnvelope(body.envelope);
     const previous = await this.messages.findBySenderClientId(actor.userId, body.clientId);
     if (previous) return { message: this.sameAsBefore(previous, roomId, envelope), duplicate: true };
-    await this.limiter.consume(
-      'messages',
-      actor.userId,
-      this.config.RATE_MESSAGES_PER_MINUTE,
-      MINUTE,
-      'You are sending messages too fast',
-    );
+    await this.limiter.consume('messages', actor.userId);
     const { epoch } = await this.checkHeader(envelope, roomId, actor.userId, body.clientId);
     const stored = await this.store(actor, roomId, body.clientId, envelope, epoch);
     if (stored.duplicate) return stored;
@@ -48,7 +42,7 @@ export class MessagesService {
     return stored;
   }
 
-  async page(actor: Actor, roomId: string, query: PageQuery) {
+  async page(actor: Actor, roomId: string, query: PageQuery): Promise<{ messages: ServerMessage[]; hasMore: boolean }> {
     await this.access.requireMember(actor, roomId);
     const limit = Math.min(query.limit ?? DEFAULT_PAGE, this.config.MESSAGES_PAGE_MAX);
     // One extra row tells whether more pages follow.
@@ -107,7 +101,13 @@ export class MessagesService {
     return header;
   }
 
-  private async store(actor: Actor, roomId: string, clientId: string, envelope: Uint8Array, epoch: number) {
+  private async store(
+    actor: Actor,
+    roomId: string,
+    clientId: string,
+    envelope: Uint8Array,
+    epoch: number,
+  ): Promise<Answer<'sendMessage'>> {
     try {
       const message = await this.messages.append({
         roomId,
@@ -119,7 +119,7 @@ export class MessagesService {
       return { message: messageView(message), duplicate: false };
     } catch (err) {
       // A concurrent retry of the same send won the race: answer with its result.
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+      if (isUniqueViolation(err)) {
         const winner = await this.messages.findBySenderClientId(actor.userId, clientId);
         if (winner) return { message: this.sameAsBefore(winner, roomId, envelope), duplicate: true };
       }
@@ -127,7 +127,7 @@ export class MessagesService {
     }
   }
 
-  private sameAsBefore(previous: Parameters<typeof messageView>[0], roomId: string, envelope: Uint8Array): MessageView {
+  private sameAsBefore(previous: StoredMessage, roomId: string, envelope: Uint8Array): ServerMessage {
     const same = previous.roomId === roomId && Buffer.from(previous.envelope).equals(Buffer.from(envelope));
     if (!same) throw conflict('duplicate_id', 'This clientId was already used for a different message.');
     return messageView(previous);

@@ -13,7 +13,7 @@ import {
   type Friendship,
   type User,
 } from '../../test-support/social.js';
-import type { MessageView } from './message.view.js';
+import type { ServerMessage } from '@onionchat/contract';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -26,7 +26,7 @@ async function pair(a: string, b: string): Promise<[User, User, Friendship]> {
   return [ua, ub, await befriend(ua, ub)];
 }
 
-type Ack = { ok: boolean; message: MessageView; duplicate: boolean; status?: number; code?: string };
+type Ack = { ok: boolean; message: ServerMessage; duplicate: boolean; status?: number; code?: string };
 const keysOf = (u: User): PublicKeys => ({
   signPublicKey: u.account.identity.signPublicKey,
   boxPublicKey: u.account.identity.boxPublicKey,
@@ -40,9 +40,9 @@ describe('sending and live delivery', () => {
     const boSecondClient = t.client();
     await logIn(boSecondClient, bo.account);
     const boSecond = await connectSocket(t.baseUrl, boSecondClient);
-    const toAmy = collect<MessageView>(amySocket, 'message:new');
-    const toBo = collect<MessageView>(boSocket, 'message:new');
-    const toBoSecond = collect<MessageView>(boSecond, 'message:new');
+    const toAmy = collect<ServerMessage>(amySocket, 'message:new');
+    const toBo = collect<ServerMessage>(boSocket, 'message:new');
+    const toBoSecond = collect<ServerMessage>(boSecond, 'message:new');
 
     const sent = envelopeFor(amy.account, room, { type: 'text', text: 'hello bo' });
     const ack = await emitWithAck<Ack>(amySocket, 'message:send', { roomId: room.roomId, ...sent });
@@ -51,7 +51,7 @@ describe('sending and live delivery', () => {
       duplicate: false,
       message: { seq: 1, senderId: amy.account.id, roomId: room.roomId },
     });
-    const stored = await bo.client.get<{ messages: MessageView[] }>(`/api/rooms/${room.roomId}/messages`);
+    const stored = await bo.client.get<{ messages: ServerMessage[] }>(`/api/rooms/${room.roomId}/messages`);
     expect(stored.body.messages.map((m) => m.envelope)).toEqual([sent.envelope]);
 
     await until(() => toAmy.length === 1 && toBo.length === 1 && toBoSecond.length === 1);
@@ -81,7 +81,7 @@ describe('sending and live delivery', () => {
       ...envelopeFor(cy.account, room, { type: 'text', text: 'other' }, sent.clientId),
     });
     expect(clash).toMatchObject({ ok: false, status: 409, code: 'duplicate_id' });
-    const all = await di.client.get<{ messages: MessageView[] }>(`/api/rooms/${room.roomId}/messages`);
+    const all = await di.client.get<{ messages: ServerMessage[] }>(`/api/rooms/${room.roomId}/messages`);
     expect(all.body.messages).toHaveLength(1);
     socket.close();
   });
@@ -124,7 +124,7 @@ describe('sending and live delivery', () => {
     const [ivy, jo, room] = await pair('ivy', 'joe');
     const sends = Array.from({ length: 30 }, (_, i) => {
       const u = i % 2 ? ivy : jo;
-      return u.client.post<{ message: MessageView }>(
+      return u.client.post<{ message: ServerMessage }>(
         `/api/rooms/${room.roomId}/messages`,
         envelopeFor(u.account, room),
       );
@@ -140,7 +140,7 @@ describe('catching up and reading', () => {
     for (let i = 0; i < 5; i++)
       await kai.client.post(`/api/rooms/${room.roomId}/messages`, envelopeFor(kai.account, room));
     const seqs = async (q: string) => {
-      const r = await lu.client.get<{ messages: MessageView[]; hasMore: boolean }>(
+      const r = await lu.client.get<{ messages: ServerMessage[]; hasMore: boolean }>(
         `/api/rooms/${room.roomId}/messages?${q}`,
       );
       return [r.body.messages.map((m) => m.seq), r.body.hasMore];
@@ -188,7 +188,7 @@ describe('catching up and reading', () => {
     try {
       const client = second.client();
       await logIn(client, pia.account);
-      const page = await client.get<{ messages: MessageView[] }>(`/api/rooms/${room.roomId}/messages`);
+      const page = await client.get<{ messages: ServerMessage[] }>(`/api/rooms/${room.roomId}/messages`);
       expect(page.body.messages.map((m) => m.id)).toEqual(acks.map((a) => a.message.id));
     } finally {
       await second.closeAppOnly();

@@ -1,17 +1,17 @@
-// socket.io settings that depend on configuration: path under /api, frame size limit,
+// socket.io settings that depend on configuration: the contract's path under /api, frame size limit,
 // no client script served, no cross-origin handshakes, and with Redis configured the
 // official Redis adapter, so a room emit reaches sockets on every instance.
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
+import { SOCKET_PATH } from '@onionchat/contract';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import type { Server, ServerOptions } from 'socket.io';
+import type { ServerOptions } from 'socket.io';
 import type { Config } from '../config/config.js';
 import type { RedisConnections } from '../redis/redis-connections.js';
 import { allowedHostnames, hostnameOf } from '../security/host-check.js';
 import { isSameOrigin } from '../security/same-origin.js';
-
-export const SOCKET_PATH = '/api/socket';
+import type { AppServer } from './socket.js';
 
 /** The handshake bypasses Express, so it repeats the host and origin checks. */
 function acceptable(req: IncomingMessage, hosts: Set<string>): boolean {
@@ -30,7 +30,7 @@ export class ConfiguredIoAdapter extends IoAdapter {
     this.hosts = allowedHostnames(config.PUBLIC_ORIGIN, config.ALLOWED_HOSTS);
   }
 
-  override createIOServer(port: number, options?: ServerOptions): Server {
+  override createIOServer(port: number, options?: ServerOptions): AppServer {
     const server = super.createIOServer(port, {
       ...(options as ServerOptions),
       path: SOCKET_PATH,
@@ -40,7 +40,7 @@ export class ConfiguredIoAdapter extends IoAdapter {
         const ok = acceptable(req, this.hosts);
         callback(ok ? null : 'refused', ok);
       },
-    }) as Server;
+    }) as AppServer;
     if (this.redis) {
       // Answers to cross-instance requests (the connection count) go only to the asking instance.
       const options = { key: `${this.redis.prefix}socket.io`, publishOnSpecificResponseChannel: true };

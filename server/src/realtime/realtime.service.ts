@@ -3,22 +3,28 @@
 // close exactly its sockets. Everything here addresses channels, never socket objects,
 // so with the Redis adapter it reaches sockets on every instance.
 import { Injectable } from '@nestjs/common';
-import type { Server } from 'socket.io';
+import type { ServerToClientEvents } from '@onionchat/contract';
+import type { AppServer } from './socket.js';
 
 export const userChannel = (userId: string) => `user:${userId}`;
 export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
 
 @Injectable()
 export class RealtimeService {
-  private server: Server | null = null;
+  private server: AppServer | null = null;
 
-  attach(server: Server): void {
+  attach(server: AppServer): void {
     this.server = server;
   }
 
-  toUsers(userIds: string[], event: string, payload: unknown): void {
+  /** Sends the contract's `event` with its payload to every session of the users. */
+  toUsers<E extends keyof ServerToClientEvents>(
+    userIds: string[],
+    event: E,
+    ...payload: Parameters<ServerToClientEvents[E]>
+  ): void {
     if (!this.server || userIds.length === 0) return;
-    this.server.to(userIds.map(userChannel)).emit(event, payload);
+    this.server.to(userIds.map(userChannel)).emit(event, ...payload);
   }
 
   disconnectSession(sessionId: string): void {

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import type { z } from 'zod';
+import type { Answer, Room, ServerMessage } from '@onionchat/contract';
 import { CurrentActor, type Actor } from '../access/actor.js';
 import { ZodBody } from '../common/zod-body.pipe.js';
 import { uuid } from '../common/schemas.js';
@@ -17,22 +18,30 @@ export class RoomsController {
   ) {}
 
   @Get()
-  async list(@CurrentActor() actor: Actor) {
+  async list(@CurrentActor() actor: Actor): Promise<{ rooms: Room[] }> {
     return { rooms: await this.rooms.list(actor) };
   }
 
   @Get(':id/keys')
-  async keys(@CurrentActor() actor: Actor, @Param('id', id) roomId: string) {
+  async keys(@CurrentActor() actor: Actor, @Param('id', id) roomId: string): Promise<Answer<'roomKeys'>> {
     return { keys: await this.rooms.keys(actor, roomId) };
   }
 
   @Get(':id/messages')
-  page(@CurrentActor() actor: Actor, @Param('id', id) roomId: string, @Query(new ZodBody(pageQuery)) query: PageQuery) {
+  page(
+    @CurrentActor() actor: Actor,
+    @Param('id', id) roomId: string,
+    @Query(new ZodBody(pageQuery)) query: PageQuery,
+  ): Promise<{ messages: ServerMessage[]; hasMore: boolean }> {
     return this.messages.page(actor, roomId, query);
   }
 
   @Post(':id/messages')
-  send(@CurrentActor() actor: Actor, @Param('id', id) roomId: string, @Body(new ZodBody(sendBody)) body: SendBody) {
+  send(
+    @CurrentActor() actor: Actor,
+    @Param('id', id) roomId: string,
+    @Body(new ZodBody(sendBody)) body: SendBody,
+  ): Promise<Answer<'sendMessage'>> {
     return this.messages.send(actor, roomId, body);
   }
 
@@ -42,7 +51,7 @@ export class RoomsController {
     @CurrentActor() actor: Actor,
     @Param('id', id) roomId: string,
     @Body(new ZodBody(readBody)) body: z.infer<typeof readBody>,
-  ) {
+  ): Promise<Answer<'markRead'>> {
     return this.rooms.markRead(actor, roomId, body.seq);
   }
 }

@@ -17,8 +17,8 @@ const PUBLIC_USER = { select: { id: true, username: true, publicKeys: true } } a
 export class RoomsRepository {
   constructor(@Inject(DB) private readonly db: Db) {}
 
-  createDirect(tx: DbTx, roomId: string, wrapperId: string, members: [string, string], keys: WrappedKey[]) {
-    return tx.room.create({
+  createDirect(roomId: string, wrapperId: string, members: [string, string], keys: WrappedKey[], tx?: DbTx) {
+    return (tx ?? this.db).room.create({
       data: {
         id: roomId,
         kind: 'direct',

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Answer, Room, WrappedKeyRecord } from '@onionchat/contract';
 import { toBase64 } from '@onionchat/protocol';
 import type { Actor } from '../access/actor.js';
 import { AccessPolicy } from '../access/access.policy.js';
@@ -15,7 +16,7 @@ export class RoomsService {
   ) {}
 
   /** The caller's rooms: listing is scoped to the caller, so it needs no further check. */
-  async list(actor: Actor) {
+  async list(actor: Actor): Promise<Room[]> {
     const [rooms, unread] = await Promise.all([
       this.rooms.listForUser(actor.userId),
       this.rooms.unreadCounts(actor.userId),
@@ -31,13 +32,13 @@ export class RoomsService {
     }));
   }
 
-  async keys(actor: Actor, roomId: string) {
+  async keys(actor: Actor, roomId: string): Promise<WrappedKeyRecord[]> {
     await this.access.requireMember(actor, roomId);
     const keys = await this.rooms.keysFor(roomId, actor.userId);
     return keys.map((k) => ({ epoch: k.epoch, wrapperId: k.wrapperId, record: toBase64(k.record) }));
   }
 
-  async markRead(actor: Actor, roomId: string, seq: number) {
+  async markRead(actor: Actor, roomId: string, seq: number): Promise<Answer<'markRead'>> {
     await this.access.requireMember(actor, roomId);
     const lastReadSeq = Number(await this.rooms.markRead(roomId, actor.userId, BigInt(seq)));
     this.realtime.toUsers([actor.userId], 'room:read', { roomId, lastReadSeq });

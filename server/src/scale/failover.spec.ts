@@ -16,14 +16,14 @@ import {
   type Friendship,
   type User,
 } from '../../test-support/social.js';
-import type { MessageView } from '../messages/message.view.js';
+import type { ServerMessage } from '@onionchat/contract';
 
 const reachable = await redisReachable();
 const MESSAGES = 60;
 const KILL_AFTER = 20;
 const ATTEMPTS = 20;
 
-type Ack = { ok: boolean; duplicate?: boolean; message?: MessageView };
+type Ack = { ok: boolean; duplicate?: boolean; message?: ServerMessage };
 
 /** The first live instance that accepts a socket for `client`, in order of `origins`. */
 async function connectAny(origins: () => string[], client: TestClient): Promise<Socket> {
@@ -42,7 +42,7 @@ async function connectAny(origins: () => string[], client: TestClient): Promise<
 
 /** A receiver as the web client does it: live events, gap and reconnect catch-up by sequence. */
 class Receiver {
-  readonly messages: MessageView[] = [];
+  readonly messages: ServerMessage[] = [];
   readonly live: number[] = [];
   readonly instances: string[] = [];
   private socket: Socket | null = null;
@@ -59,7 +59,7 @@ class Receiver {
     const socket = await connectAny(this.origins, this.user.client);
     this.socket = socket;
     this.instances.push(socket.io.opts.hostname + ':' + socket.io.opts.port);
-    socket.on('message:new', (m: MessageView) => {
+    socket.on('message:new', (m: ServerMessage) => {
       if (m.roomId !== this.room.roomId) return;
       this.live.push(m.seq);
       if (m.seq === this.lastSeq() + 1) this.messages.push(m);
@@ -83,7 +83,7 @@ class Receiver {
       const origin = this.origins()[0]!;
       const client = Object.assign(new TestClient(origin), { cookie: this.user.client.cookie });
       const page = await client
-        .get<{ messages: MessageView[] }>(`/api/rooms/${this.room.roomId}/messages?after=${this.lastSeq()}&limit=200`)
+        .get<{ messages: ServerMessage[] }>(`/api/rooms/${this.room.roomId}/messages?after=${this.lastSeq()}&limit=200`)
         .catch(() => null); // that instance just died: the next catch-up asks another
       for (const m of page?.body.messages ?? []) if (m.seq === this.lastSeq() + 1) this.messages.push(m);
     });
@@ -98,7 +98,7 @@ class Receiver {
 
 /** Sends `count` messages one after another, retrying each (same clientId) until acknowledged. */
 async function sendAll(sender: User, room: Friendship, origins: () => string[], onAck: (n: number) => void) {
-  const acked: MessageView[] = [];
+  const acked: ServerMessage[] = [];
   let socket = await connectAny(origins, sender.client);
   let retries = 0;
   for (let i = 0; i < MESSAGES; i++) {

@@ -14,7 +14,7 @@ import { freshDatabase } from '../../test-support/database.js';
 import { eventually } from '../../test-support/cluster.js';
 import { freePort, spawnServer, type RunningServer } from '../../test-support/server-process.js';
 import { befriend, collect, connectSocket, emitWithAck, envelopeFor, type User } from '../../test-support/social.js';
-import type { MessageView } from '../messages/message.view.js';
+import type { ServerMessage } from '@onionchat/contract';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 const PASSWORD = randomBytes(12).toString('hex');
@@ -101,7 +101,7 @@ describe.skipIf(!existsSync(REDIS_SERVER) && !process.env.CI)(
       const room = await befriend(amy, bo);
       const amyOnA = await connectSocket(a, amy.client);
       const boOnB = await connectSocket(b, bo.client);
-      const toBo = collect<MessageView>(boOnB, 'message:new');
+      const toBo = collect<ServerMessage>(boOnB, 'message:new');
       const send = () =>
         emitWithAck<Ack>(amyOnA, 'message:send', { roomId: room.roomId, ...envelopeFor(amy.account, room) });
       expect((await send()).ok).toBe(true);

@@ -14,13 +14,13 @@ import { logIn, signUp } from '../../test-support/accounts.js';
 import { freshDatabase } from '../../test-support/database.js';
 import { TEST_REDIS_URL, eventually, redisReachable, startCluster, type Cluster } from '../../test-support/cluster.js';
 import { befriend, collect, connectSocket, emitWithAck, envelopeFor, type User } from '../../test-support/social.js';
-import type { MessageView } from '../messages/message.view.js';
+import type { ServerMessage } from '@onionchat/contract';
 
 const reachable = await redisReachable();
 const MESSAGES_PER_MINUTE = 60;
 const LOGINS_PER_ACCOUNT = 4;
 
-type Ack = { ok: boolean; status?: number; code?: string; message?: MessageView };
+type Ack = { ok: boolean; status?: number; code?: string; message?: ServerMessage };
 
 // CI has Redis: there a missing Redis fails the run instead of skipping.
 describe.skipIf(!reachable && !process.env.CI)(
@@ -70,8 +70,8 @@ describe.skipIf(!reachable && !process.env.CI)(
       const amyOnA = await connectSocket(a, amy.client);
       const boOnB = await connectSocket(b, bo.client);
       const boOnA = await connectSocket(a, via(a, bo));
-      const toAmy = collect<MessageView>(amyOnA, 'message:new');
-      const toBoOnA = collect<MessageView>(boOnA, 'message:new');
+      const toAmy = collect<ServerMessage>(amyOnA, 'message:new');
+      const toBoOnA = collect<ServerMessage>(boOnA, 'message:new');
       const sent: string[] = [];
       for (let i = 0; i < 30; i++) {
         const message = envelopeFor(bo.account, room, { type: 'text', text: `number ${i}` });

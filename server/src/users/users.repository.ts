@@ -27,8 +27,8 @@ export class UsersRepository {
     return this.db.user.count();
   }
 
-  create(tx: DbTx, user: NewUser) {
-    return tx.user.create({
+  create(user: NewUser, tx?: DbTx) {
+    return (tx ?? this.db).user.create({
       data: {
         ...user,
         kdfParams: dbBytes(user.kdfParams),

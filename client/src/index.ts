@@ -45,3 +45,5 @@ export * from './files/index.js';
 
 export * from './present/format.js';
 export * from './present/passphrase-feedback.js';
+export * from './present/message-rows.js';
+export * from './present/account-lists.js';

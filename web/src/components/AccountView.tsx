@@ -7,7 +7,7 @@ import { InvitesCard } from './account/InvitesCard';
 import { ProfileCard } from './account/ProfileCard';
 import { SessionsCard } from './account/SessionsCard';
 import { Loading } from './ui';
-import { describeError, type Invite, type Session } from '@onionchat/client';
+import { describeError, type Invite, type Session, invitesInOrder, sessionsInOrder } from '@onionchat/client';
 import { useKeystore } from '../hooks/keystore';
 import { pageClient } from '../hooks/client';
 
@@ -144,12 +144,8 @@ export function AccountView() {
     }
   }
 
-  const sortedSessions = sessions
-    ? [...sessions].sort(
-        (a, b) => Number(b.current) - Number(a.current) || Date.parse(b.lastSeenAt) - Date.parse(a.lastSeenAt),
-      )
-    : null;
-  const sortedInvites = invites ? [...invites].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt)) : null;
+  const sortedSessions = sessions ? sessionsInOrder(sessions) : null;
+  const sortedInvites = invites ? invitesInOrder(invites) : null;
 
   return (
     <div className="stack js-only">

@@ -5,52 +5,12 @@ import { HistorySlot } from './message-list/HistorySlot';
 import { ListPlaceholder } from './message-list/ListPlaceholder';
 import { LoadError } from './message-list/LoadError';
 import { MessageArea } from './message-list/MessageArea';
-import { MessageRows, type Row } from './message-list/MessageRows';
-import {
-  type User,
-  type ChatSession,
-  type RoomState,
-  formatDay,
-  sameDay,
-  type ChatItem,
-  type ConnectionState,
-} from '@onionchat/client';
+import { MessageRows } from './message-list/MessageRows';
+import { type User, type ChatSession, type RoomState, messageRows, type ConnectionState } from '@onionchat/client';
 import { usePageVisible } from '../../hooks/use-chat';
 
-/** Consecutive messages from one sender within this time form a group. */
-const GROUP_MS = 5 * 60_000;
 /** Start fetching older messages this close to the top. */
 const LOAD_OLDER_PX = 400;
-
-function groupable(a: ChatItem, b: ChatItem): boolean {
-  return (
-    a.senderId === b.senderId &&
-    a.state !== 'unverified' &&
-    b.state !== 'unverified' &&
-    Math.abs(b.time - a.time) <= GROUP_MS &&
-    sameDay(a.time, b.time)
-  );
-}
-
-function buildRows(items: readonly ChatItem[]): Row[] {
-  const rows: Row[] = [];
-  for (let i = 0; i < items.length; i += 1) {
-    const item = items[i]!;
-    const previous = items[i - 1];
-    const next = items[i + 1];
-    if (!previous || !sameDay(previous.time, item.time)) {
-      rows.push({ kind: 'day', key: `day:${item.key}`, label: formatDay(item.time), time: item.time });
-    }
-    rows.push({
-      kind: 'message',
-      key: item.key,
-      item,
-      first: !previous || !groupable(previous, item),
-      last: !next || !groupable(item, next),
-    });
-  }
-  return rows;
-}
 
 interface MessageListProps {
   session: ChatSession;
@@ -63,7 +23,7 @@ interface MessageListProps {
 
 export function MessageList({ session, roomId, state, peerName, connection }: MessageListProps) {
   const items = useMemo(() => state?.items ?? [], [state?.items]);
-  const rows = useMemo(() => buildRows(items), [items]);
+  const rows = useMemo(() => messageRows(items), [items]);
   const scroller = useRef<HTMLDivElement>(null);
   const visible = usePageVisible();
   const stateRef = useRef(state);

@@ -1,11 +1,6 @@
 import { Fragment } from 'react';
 import { MessageRow } from './MessageRow';
-import { type ChatSession, toIso, type ChatItem } from '@onionchat/client';
-
-/** A line of the list: a day's heading, or a message (first and/or last of a group). */
-export type Row =
-  | { kind: 'day'; key: string; label: string; time: number }
-  | { kind: 'message'; key: string; item: ChatItem; first: boolean; last: boolean };
+import { type ChatItem, type ChatSession, toIso, type Row } from '@onionchat/client';
 
 interface MessageRowsProps {
   session: ChatSession;

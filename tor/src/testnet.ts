@@ -94,7 +94,8 @@ export async function startTestnet(options: TestnetOptions): Promise<Testnet> {
   };
 
   try {
-    const ports = await findFreePorts(1 + RELAYS.length + 2 * AUTHORITIES.length);
+    // The app may not be listening yet (it starts alongside): never hand out its port.
+    const ports = await findFreePorts(1 + RELAYS.length + 2 * AUTHORITIES.length, [options.appPort]);
     const socksPort = ports.pop() as number;
     const relayPorts = ports.splice(0, RELAYS.length);
     // What remains: an ORPort and a DirPort per authority.

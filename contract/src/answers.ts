@@ -3,7 +3,7 @@
 // checked one by one by the client, so one bad item does not hide the rest: their
 // lists are `unknown[]` here.
 
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import {
   friendRequest,
   friendsList,
@@ -29,7 +29,7 @@ export const answers = {
   changePassphrase: z.object({ user }),
   sessions: z.object({ sessions: z.array(session) }),
   invites: z.object({ invites: z.array(invite) }),
-  createInvite: z.object({ invite: invite.omit({ usedAt: true }), token: z.string().min(1) }),
+  createInvite: z.object({ invite: z.omit(invite, { usedAt: true }), token: z.string().check(z.minLength(1)) }),
   friends: friendsList,
   requestFriend: z.object({ request: friendRequest }),
   acceptFriend: z.object({ roomId: z.string() }),
@@ -38,16 +38,16 @@ export const answers = {
   messagePage: z.object({ messages: items, hasMore: z.boolean() }),
   /** `POST /api/rooms/:id/messages`: the stored message; `duplicate` when the clientId was already sent. */
   sendMessage: z.object({ message: serverMessage, duplicate: z.boolean() }),
-  markRead: z.object({ lastReadSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
-  createFile: z.object({ file: serverFile, maxRequestBytes: z.number().int().min(1) }),
+  markRead: z.object({ lastReadSeq: z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)) }),
+  createFile: z.object({ file: serverFile, maxRequestBytes: z.int().check(z.gte(1)) }),
   roomFiles: z.object({ files: z.array(serverFile) }),
   fileInfo: z.object({ file: serverFile }),
   /** `PUT /api/files/:fileId/content`: the file with what the server now has of it. */
   uploadFile: z.object({ file: serverFile }),
   /** The error body every failed request carries. */
   error: z.object({
-    statusCode: z.number().optional(),
-    error: z.string().optional(),
+    statusCode: z.optional(z.number()),
+    error: z.optional(z.string()),
     code: z.string(),
     message: z.string(),
   }),

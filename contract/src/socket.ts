@@ -1,7 +1,7 @@
 // The live connection: socket.io at SOCKET_PATH on the same origin, and the events
 // each side may send, for socket.io's typed generics on both ends.
 
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { serverMessage, type ServerMessage } from './views.js';
 
 export const SOCKET_PATH = '/api/socket';
@@ -44,15 +44,15 @@ export interface ClientToServerEvents {
 /** What the client accepts of each server event (the server is untrusted). */
 export const events = {
   messageNew: serverMessage,
-  roomRead: z.object({ roomId: z.string(), lastReadSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
-  fileReady: z.object({ fileId: z.string(), roomId: z.string().optional() }),
+  roomRead: z.object({ roomId: z.string(), lastReadSeq: z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)) }),
+  fileReady: z.object({ fileId: z.string(), roomId: z.optional(z.string()) }),
   sendAck: z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), message: z.unknown(), duplicate: z.boolean().optional() }),
+    z.object({ ok: z.literal(true), message: z.unknown(), duplicate: z.optional(z.boolean()) }),
     z.object({
       ok: z.literal(false),
-      status: z.number().optional(),
-      code: z.string().optional(),
-      message: z.string().optional(),
+      status: z.optional(z.number()),
+      code: z.optional(z.string()),
+      message: z.optional(z.string()),
     }),
   ]),
 } as const;

@@ -2,13 +2,13 @@
 // the client decodes every answer with them (answers from the server are untrusted
 // input). Unknown fields are dropped; a missing or mistyped field fails the decode.
 
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
-const id = z.string().min(1).max(200);
-const isoTime = z.string().min(1).max(64);
+const id = z.string().check(z.minLength(1), z.maxLength(200));
+const isoTime = z.string().check(z.minLength(1), z.maxLength(64));
 const base64 = z.string();
-const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const seq = z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
+const count = z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
 
 export const serverConfig = z.object({
   registration: z.enum(['open', 'invite']),
@@ -45,7 +45,7 @@ export const invite = z.object({
   createdAt: isoTime,
   expiresAt: isoTime,
   /** null while the invite is unused */
-  usedAt: isoTime.nullable(),
+  usedAt: z.nullable(isoTime),
 });
 
 export const friend = z.object({ user: publicUser, roomId: id, since: isoTime });
@@ -67,7 +67,7 @@ export const friendsList = z.object({
 export const room = z.object({
   id,
   kind: z.string(),
-  epoch: z.number().int().min(1),
+  epoch: z.int().check(z.gte(1)),
   lastSeq: seq,
   lastReadSeq: seq,
   unread: count,
@@ -75,7 +75,7 @@ export const room = z.object({
 });
 
 export const wrappedKeyRecord = z.object({
-  epoch: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  epoch: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
   wrapperId: id,
   record: base64,
 });
@@ -84,9 +84,9 @@ export const wrappedKeyRecord = z.object({
 export const serverMessage = z.object({
   id,
   roomId: id,
-  seq: seq.min(1),
+  seq: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
   senderId: id,
-  epoch: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  epoch: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
   envelope: base64,
   createdAt: isoTime,
 });
@@ -100,7 +100,7 @@ export const serverFile = z.object({
   received: count,
   status: z.enum(['uploading', 'ready']),
   createdAt: isoTime,
-  expiresAt: isoTime.nullable(),
+  expiresAt: z.nullable(isoTime),
 });
 
 export type ServerConfig = z.infer<typeof serverConfig>;

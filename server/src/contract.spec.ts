@@ -3,7 +3,7 @@
 // loses nothing in the decode (no field the contract does not name, none missing).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import {
   SESSION_LOST_CODES,
   answers,
@@ -43,7 +43,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** The body decodes with `schema`, and the decoded value is all of it (zod drops unknown keys). */
-function exactly<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {
+function exactly<S extends z.ZodMiniType>(schema: S, body: unknown, what: string): z.infer<S> {
   const decoded = schema.safeParse(body);
   expect(decoded.error, `${what}: ${JSON.stringify(body)}`).toBeUndefined();
   expect(decoded.data, `${what} carries fields the contract does not name`).toEqual(body);

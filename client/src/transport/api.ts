@@ -10,7 +10,7 @@ import {
   type ChangePassphraseBody,
   type SignupBody,
 } from '@onionchat/contract';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { errorFromResponse, meansSessionLost, parseJson, unreadableAnswer } from './api-error.js';
 import type { HttpTransport } from './http.js';
 

@@ -14,7 +14,7 @@ import {
 } from '@onionchat/protocol';
 import type { Room, ServerMessage } from '@onionchat/contract';
 import type { LiveConnection } from '../transport/realtime.js';
-import { VerifyError, type RoomKeyring } from '../trust/index.js';
+import type { RoomKeyring } from '../trust/index.js';
 import type { RoomHistory } from './history.js';
 import { pendingItem, type FileMeta } from './items.js';
 import type { KeyedQueue } from './keyed-queue.js';
@@ -192,12 +192,16 @@ export class MessageSender {
     entry.sentAt = sentAt;
   }
 
+  /**
+   * Checked before every attempt, sealed or not: a message written (or a file uploaded)
+   * before a contact's key changed must not go out until the person has reviewed it.
+   */
   private async seal(entry: OutboxEntry): Promise<void> {
-    if (entry.envelope) return;
     const room = this.parts.store.get(entry.roomId)?.room;
-    if (!room) throw new VerifyError('this conversation does not exist any more');
+    if (!room) throw new Error('This conversation does not exist any more.');
     const blocked = this.parts.rules.sendBlock(room);
-    if (blocked) throw new VerifyError(blocked);
+    if (blocked) throw new Error(blocked);
+    if (entry.envelope) return;
     const key = await this.parts.keyring.get(room, room.epoch);
     if (!entry.envelope) this.sealWith(entry, room.epoch, key);
   }

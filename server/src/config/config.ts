@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { MESSAGES_PAGE_MAX } from '@onionchat/contract';
 import { MESSAGE_MAX_ENVELOPE_BYTES } from '@onionchat/protocol';
 
 export const CONFIG = Symbol('CONFIG');
@@ -50,7 +51,7 @@ const schema = z.object({
   RATE_NEW_FILES_PER_HOUR: int(300, 1),
   WS_CONNECTIONS_PER_USER: int(20, 1),
   MESSAGE_MAX_BYTES: int(MESSAGE_MAX_ENVELOPE_BYTES, 256).pipe(z.number().max(MESSAGE_MAX_ENVELOPE_BYTES)),
-  MESSAGES_PAGE_MAX: int(200, 1),
+  MESSAGES_PAGE_MAX: int(MESSAGES_PAGE_MAX, 1),
   WS_MAX_FRAME_BYTES: int(256 * 1024, 1024),
   FILES_DIR: z.string().default(path.join(repoRoot, '.data', 'files')),
   FILE_MAX_BYTES: int(1024 ** 3, 1),

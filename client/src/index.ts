@@ -47,3 +47,7 @@ export * from './present/format.js';
 export * from './present/passphrase-feedback.js';
 export * from './present/message-rows.js';
 export * from './present/account-lists.js';
+export * from './present/file-card.js';
+export * from './present/conversation-preview.js';
+export * from './present/friend-form.js';
+export * from './present/character-counter.js';

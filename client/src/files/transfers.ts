@@ -9,16 +9,17 @@
 // dropped connection but not after the page (or the process) itself is restarted.
 //
 // The parts live in ./transfers/: uploads (upload, its batches and requests),
-// downloads (download, its stream), the retry policy, and the shared state and
-// views. This facade is what the chat session and the file cards use. It reaches the
-// server only through `api` (JSON calls) and `api.http` (file contents), and the
-// person only through `sink`.
+// downloads (download, its stream), the retry policy, the files the views watch, and
+// the shared state and views. This facade is what the chat session and the file
+// cards use. It reaches the server only through `api` (JSON calls) and `api.http`
+// (file contents), and the person only through `sink`.
 
 import type { Platform } from '../platform.js';
 import type { Api } from '../transport/api.js';
 import { FileCrypto, type CryptoMode } from './file-crypto.js';
 import type { FileSink } from './sink.js';
 import { Downloads } from './transfers/download.js';
+import { FileWatch } from './transfers/file-watch.js';
 import { TransferStore } from './transfers/state.js';
 import type { DownloadView, FileSource, RemoteStatus, TransferHooks, UploadView } from './transfers/types.js';
 import { Uploads } from './transfers/upload.js';
@@ -55,6 +56,7 @@ export class FileTransfers {
   private readonly store: TransferStore;
   private readonly uploads: Uploads;
   private readonly downloads: Downloads;
+  private readonly fileWatch: FileWatch;
   private readonly roomFetches = new Map<string, { at: number; running: boolean }>();
 
   constructor(options: FileTransfersOptions) {
@@ -63,6 +65,9 @@ export class FileTransfers {
     this.store = new TransferStore(api, platform, crypto, sink);
     this.uploads = new Uploads(this.store, hooks);
     this.downloads = new Downloads(this.store);
+    this.fileWatch = new FileWatch(this.store, (roomId, maxAgeMs) => this.watchRoom(roomId, maxAgeMs));
+    // What the server says of a file changed: start or stop looking again.
+    this.store.subscribe(() => this.fileWatch.updateAll());
   }
 
   // ---------------------------------------------------------------- store (for the UI)
@@ -95,6 +100,7 @@ export class FileTransfers {
 
   stop(): void {
     if (this.store.stopped) return;
+    this.fileWatch.stop();
     this.uploads.stop();
     this.downloads.stop();
     this.store.stop();
@@ -113,6 +119,7 @@ export class FileTransfers {
     this.uploads.dropRoom(roomId);
     this.downloads.dropRoom(roomId);
     this.roomFetches.delete(roomId);
+    this.fileWatch.dropRoom(roomId);
     this.store.changed();
   }
 
@@ -144,6 +151,17 @@ export class FileTransfers {
       .finally(() => {
         fetch.running = false;
       });
+  }
+
+  /**
+   * A view shows this file (of a message the server stored): learns whether it is still
+   * uploading (with the room's other files, as watchRoom does) and, while any watched
+   * file of the room is, looks again every RECHECK_MS. Returns the function that stops
+   * watching it.
+   */
+  watchFile(roomId: string, fileId: string): () => void {
+    this.watchRoom(roomId);
+    return this.fileWatch.watch(roomId, fileId);
   }
 
   /** file:ready: the file can be downloaded now. */

@@ -3,10 +3,7 @@
 import { useLayoutEffect, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { AttachIcon, SendIcon } from '../icons';
 import { ErrorAlert } from '../ui';
-import { MAX_TEXT_CHARS, describeError, type ChatSession } from '@onionchat/client';
-
-/** Show the character counter from this many characters before the limit. */
-const COUNTER_FROM = MAX_TEXT_CHARS - 500;
+import { MAX_TEXT_CHARS, characterCounter, describeError, type ChatSession } from '@onionchat/client';
 
 interface ComposerProps {
   session: ChatSession;
@@ -76,9 +73,7 @@ export function Composer({ session, roomId, peerName, drafts, disabled, onFiles,
     send();
   }
 
-  const length = text.length;
-  const remaining = MAX_TEXT_CHARS - length;
-  const showCounter = length >= COUNTER_FROM;
+  const counter = characterCounter(text.length);
 
   return (
     <form className="composer" onSubmit={onSubmit} noValidate>
@@ -141,10 +136,10 @@ export function Composer({ session, roomId, peerName, drafts, disabled, onFiles,
         </p>
         <p
           id="composer-counter"
-          className={remaining <= 100 ? 'composer-counter composer-counter-warn' : 'composer-counter'}
-          hidden={!showCounter}
+          className={counter.warn ? 'composer-counter composer-counter-warn' : 'composer-counter'}
+          hidden={!counter.show}
         >
-          {showCounter ? `${remaining.toLocaleString('en-US')} character${remaining === 1 ? '' : 's'} left` : ''}
+          {counter.text}
         </p>
       </div>
     </form>

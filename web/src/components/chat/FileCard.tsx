@@ -9,34 +9,18 @@ import { FileStatus } from './file-card/FileStatus';
 import {
   type ChatSession,
   AUTO_PREVIEW_MAX_BYTES,
+  KIND_LABEL,
+  cardState,
   fileKind,
   formatBytes,
+  isRunning,
   previewable,
-  type FileKind,
+  shortExtension,
+  statusText,
   type ChatItem,
   type FileMeta,
-  type DownloadView,
   type RemoteStatus,
-  type UploadView,
 } from '@onionchat/client';
-
-/** What the card shows, and what the end-to-end tests read from data-state. */
-export type FileCardState = 'uploading' | 'sent' | 'ready' | 'downloading' | 'downloaded' | 'failed' | 'tampered';
-
-export const TAMPERED_TEXT = 'This file was tampered with or damaged; it was not saved.';
-/** While a file is still uploading on the server: look again this often. */
-const RECHECK_MS = 20_000;
-
-const KIND_LABEL: Record<FileKind, string> = {
-  image: 'Image',
-  video: 'Video',
-  audio: 'Audio',
-  pdf: 'PDF',
-  archive: 'Archive',
-  text: 'Text',
-  document: 'Document',
-  other: 'File',
-};
 
 const noUpload = () => null;
 const noDownload = () => null;
@@ -70,15 +54,10 @@ export function FileCard({ session, item, file }: FileCardProps) {
   const autoPreview =
     canPreview && file.size <= AUTO_PREVIEW_MAX_BYTES && downloadable && !previewUrl && download === null;
 
-  // Which of the room's files are still uploading (one request per conversation), and
-  // again now and then while this one is (in case its file:ready event was missed).
-  useEffect(() => {
-    if (!stored || !file.fileId) return;
-    files.watchRoom(item.roomId);
-    if (remote !== 'uploading') return;
-    const timer = setInterval(() => files.watchRoom(item.roomId, RECHECK_MS), RECHECK_MS);
-    return () => clearInterval(timer);
-  }, [files, stored, file.fileId, item.roomId, remote]);
+  // Whether the file is still uploading on the server (the client looks again now and
+  // then while it is), as long as the card is on screen.
+  const watchedId = stored ? file.fileId : null;
+  useEffect(() => (watchedId ? files.watchFile(item.roomId, watchedId) : undefined), [files, item.roomId, watchedId]);
 
   // Small images: preview once the card is on screen.
   useEffect(() => {
@@ -160,87 +139,4 @@ export function FileCard({ session, item, file }: FileCardProps) {
       <FileStatus bad={state === 'tampered' || state === 'failed'} text={status} />
     </div>
   );
-}
-
-/** "BIN" for "random.bin": up to four letters or digits, for the generic icon. */
-function shortExtension(name: string): string | null {
-  return /\.([a-z0-9]{1,4})$/i.exec(name)?.[1]?.toUpperCase() ?? null;
-}
-
-function isRunning(download: DownloadView): boolean {
-  return ['queued', 'downloading', 'waiting', 'not-ready', 'verifying'].includes(download.phase);
-}
-
-function cardState(
-  item: ChatItem,
-  stored: boolean,
-  upload: UploadView | null,
-  download: DownloadView | null,
-  remote: RemoteStatus,
-): FileCardState {
-  if (item.mine && !stored) {
-    if (item.state === 'failed' || upload?.phase === 'failed') return 'failed';
-    return 'uploading';
-  }
-  if (download) {
-    if (download.phase === 'tampered') return 'tampered';
-    if (download.phase === 'failed') return 'failed';
-    if (download.phase === 'not-ready') return 'uploading';
-    if (download.save && isRunning(download)) return 'downloading';
-    if (download.saved) return 'downloaded';
-  }
-  if (remote === 'gone') return 'failed';
-  if (remote === 'uploading') return 'uploading';
-  return item.mine ? 'sent' : 'ready';
-}
-
-function statusText(
-  state: FileCardState,
-  item: ChatItem,
-  upload: UploadView | null,
-  download: DownloadView | null,
-  remote: RemoteStatus,
-): string {
-  switch (state) {
-    case 'uploading':
-      if (!item.mine || item.seq !== null) return 'Uploading… It can be downloaded once it has arrived.';
-      if (!upload) return 'Sending…';
-      switch (upload.phase) {
-        case 'queued':
-          return 'Waiting to upload…';
-        case 'encrypting':
-          return upload.progress.done > 0 ? 'Uploading…' : 'Encrypting…';
-        case 'uploading':
-          return 'Uploading…';
-        case 'waiting':
-          return `${upload.note ? `${upload.note.replace(/\.$/, '')}. ` : ''}Trying again in a moment…`;
-        default:
-          return item.note ? `Sending the message (${item.note.replace(/\.$/, '')})…` : 'Sending the message…';
-      }
-    case 'sent':
-      return 'End-to-end encrypted.';
-    case 'ready':
-      return 'End-to-end encrypted.';
-    case 'downloading':
-      if (download?.phase === 'verifying') return 'Checking the file…';
-      if (download?.phase === 'waiting')
-        return `${download.note ? `${download.note.replace(/\.$/, '')}. ` : ''}Trying again in a moment…`;
-      return 'Downloading and decrypting…';
-    case 'downloaded':
-      return 'Downloaded and verified.';
-    case 'tampered':
-      return TAMPERED_TEXT;
-    case 'failed':
-      if (item.mine && item.seq === null) {
-        if (upload?.phase === 'failed') {
-          const note = `Not sent${upload.note ? `: ${upload.note}` : '.'}`;
-          // Keys live in this page only: a reload can't pick the upload up again.
-          return upload.resumable ? `${note} Retry continues where it stopped, as long as this page stays open.` : note;
-        }
-        return `Not sent${item.note ? `: ${item.note}` : '.'}`;
-      }
-      if (download?.phase === 'failed') return `Download failed${download.note ? `: ${download.note}` : '.'}`;
-      if (remote === 'gone') return 'This file is no longer on the server.';
-      return 'Something went wrong.';
-  }
 }

@@ -7,8 +7,8 @@ import { ErrorAlert, Loading, StatusMessage, useNow } from '../ui';
 import { Avatar } from './Avatar';
 import {
   type ConversationEntry,
-  usernameProblem,
-  canonicalUsername,
+  checkFriendName,
+  conversationPreview,
   type BlockedUser,
   type FriendRequest,
   type User,
@@ -117,22 +117,13 @@ function AddFriendForm({ session, me }: { session: ChatSession | null; me: User 
     event.preventDefault();
     if (busy || !session) return;
     setDone(null);
-    const name = canonicalUsername(username);
-    if (name.length === 0) {
-      setError('Enter the username of the person you want to add.');
-      document.getElementById('friend-username')?.focus();
+    const check = checkFriendName(username, me.username);
+    if (!check.ok) {
+      setError(check.error);
+      if (check.focusField) document.getElementById('friend-username')?.focus();
       return;
     }
-    const problem = usernameProblem(name);
-    if (problem) {
-      setError(problem);
-      document.getElementById('friend-username')?.focus();
-      return;
-    }
-    if (name === me.username) {
-      setError('That’s you. Add someone else by their username.');
-      return;
-    }
+    const { name } = check;
     setBusy(true);
     setError(null);
     try {
@@ -298,18 +289,7 @@ function FriendItem({
   useNow(60_000);
   const { friend, state } = entry;
   const unread = state?.room.unread ?? 0;
-  const last = state?.last ?? null;
-  const preview = !last
-    ? state?.loaded
-      ? 'No messages yet'
-      : ''
-    : last.state === 'unverified'
-      ? '⚠ Unverified message'
-      : last.text !== null
-        ? `${last.senderId === meId ? 'You: ' : ''}${last.text.replace(/\s+/g, ' ').slice(0, 120)}`
-        : last.file !== null
-          ? `${last.senderId === meId ? 'You sent' : 'Sent'} a file: ${last.file.name.slice(0, 120)}`
-          : 'Unsupported message';
+  const preview = conversationPreview(state, meId);
 
   function onClick(event: MouseEvent<HTMLAnchorElement>) {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;

@@ -1,4 +1,4 @@
-import { type DownloadView } from '@onionchat/client';
+import { percentDone, type DownloadView } from '@onionchat/client';
 
 interface FilePreviewProps {
   name: string;
@@ -34,10 +34,7 @@ export function FilePreview(props: FilePreviewProps) {
   return (
     <div className="file-preview file-preview-loading" aria-hidden="true">
       <span className="spinner" />
-      <span>
-        Decrypting preview…{' '}
-        {download ? `${Math.floor((download.progress.done / Math.max(1, download.progress.total)) * 100)}%` : ''}
-      </span>
+      <span>Decrypting preview… {download ? percentDone(download.progress) : ''}</span>
     </div>
   );
 }

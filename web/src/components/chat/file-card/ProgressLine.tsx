@@ -1,4 +1,4 @@
-import { formatBytes, formatSpeed, formatTimeLeft, type Progress } from '@onionchat/client';
+import { percentDone, progressDetail, type Progress } from '@onionchat/client';
 
 /** A transfer's progress bar, with bytes done, speed and time left. */
 export function ProgressLine({
@@ -12,11 +12,8 @@ export function ProgressLine({
   progress: Progress;
   indeterminate: boolean;
 }) {
-  const { done, total, speed, secondsLeft } = progress;
-  const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
-  const parts = [`${formatBytes(done)} of ${formatBytes(total)}`];
-  if (speed !== null && speed > 0 && done < total) parts.push(formatSpeed(speed));
-  if (secondsLeft !== null && done < total) parts.push(formatTimeLeft(secondsLeft));
+  const { done, total } = progress;
+  const percent = percentDone(progress);
   return (
     <div className="file-progress">
       <progress
@@ -24,10 +21,10 @@ export function ProgressLine({
         aria-label={label}
         max={indeterminate ? undefined : Math.max(1, total)}
         value={indeterminate ? undefined : done}
-        aria-valuetext={indeterminate ? undefined : `${percent}%`}
+        aria-valuetext={indeterminate ? undefined : percent}
       />
       <p className="file-progress-text">
-        <span className="file-percent">{indeterminate ? '' : `${percent}%`}</span> {parts.join(' · ')}
+        <span className="file-percent">{indeterminate ? '' : percent}</span> {progressDetail(progress)}
       </p>
     </div>
   );

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatItem } from '../chat/index.js';
+import { PREVIEW_CHARS, conversationPreview } from './conversation-preview.js';
+
+const ME = 'me';
+
+function last(fields: Partial<ChatItem>): ChatItem {
+  return {
+    key: 'k',
+    roomId: 'r',
+    seq: 1,
+    senderId: 'bob',
+    mine: false,
+    state: 'sent',
+    text: null,
+    file: null,
+    unsupportedType: null,
+    note: null,
+    time: 0,
+    messageId: 'm',
+    ...fields,
+  };
+}
+
+const preview = (item: ChatItem | null, loaded = true) => conversationPreview({ last: item, loaded }, ME);
+
+describe('conversationPreview', () => {
+  it('nothing while the conversation is not loaded; "No messages yet" once it is and is empty', () => {
+    expect(conversationPreview(undefined, ME)).toBe('');
+    expect(preview(null, false)).toBe('');
+    expect(preview(null, true)).toBe('No messages yet');
+  });
+
+  it('an unverified message shows only that it is one', () => {
+    expect(preview(last({ state: 'unverified', text: 'forged words' }))).toBe('⚠ Unverified message');
+    expect(preview(last({ state: 'unverified', senderId: ME }))).toBe('⚠ Unverified message');
+  });
+
+  it('a text: "You: " before mine, whitespace collapsed, cut at 120 characters', () => {
+    expect(preview(last({ text: 'see you\n\n at   8' }))).toBe('see you at 8');
+    expect(preview(last({ text: 'on my way', senderId: ME, mine: true }))).toBe('You: on my way');
+    expect(PREVIEW_CHARS).toBe(120);
+    const long = 'x'.repeat(200);
+    expect(preview(last({ text: long }))).toBe('x'.repeat(120));
+    expect(preview(last({ text: long, senderId: ME }))).toBe(`You: ${'x'.repeat(120)}`);
+    // Collapsed first, then cut.
+    expect(preview(last({ text: `${' '.repeat(50)}${'y'.repeat(150)}` }))).toBe(` ${'y'.repeat(119)}`);
+    // An empty text is still a text.
+    expect(preview(last({ text: '' }))).toBe('');
+  });
+
+  it('a file: who sent it and its name, cut at 120 characters', () => {
+    const file = (name: string) => ({ name, mime: 'image/png', size: 1, fileId: 'f', key: null, digest: null });
+    expect(preview(last({ file: file('photo.png') }))).toBe('Sent a file: photo.png');
+    expect(preview(last({ file: file('photo.png'), senderId: ME }))).toBe('You sent a file: photo.png');
+    expect(preview(last({ file: file(`${'n'.repeat(130)}.png`) }))).toBe(`Sent a file: ${'n'.repeat(120)}`);
+  });
+
+  it('anything else: "Unsupported message"', () => {
+    expect(preview(last({ unsupportedType: 'poll' }))).toBe('Unsupported message');
+  });
+});

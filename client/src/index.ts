@@ -23,7 +23,8 @@ export {
   type SafetyNumber,
 } from '@onionchat/protocol';
 
-export { OnionChatClient, type ChatStart, type ClientOptions } from './client.js';
+export { OnionChatClient, type ClientOptions } from './client.js';
+export { startChat, type ChatStart } from './chat-start.js';
 export { browserPlatform, nodePlatform, type Platform, type PlatformEvent } from './platform.js';
 export { describeError, errorField } from './describe-error.js';
 

@@ -5,7 +5,14 @@
 // and a fragment never reaches the server).
 
 import type { Identity } from '@onionchat/client';
-import { EMPTY_SNAPSHOT, type BundleVault, type ChatSession, type ChatSnapshot, type User } from '@onionchat/client';
+import {
+  EMPTY_SNAPSHOT,
+  startChat,
+  type BundleVault,
+  type ChatSession,
+  type ChatSnapshot,
+  type User,
+} from '@onionchat/client';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { pageClient } from './client';
 
@@ -30,7 +37,7 @@ export function useChatSession(
   useEffect(() => {
     const current = userRef.current;
     if (!userId || !identity || !current) return;
-    const created = pageClient().startChat({ user: current, identity, vault, onSessionLost: () => lost.current() });
+    const created = startChat(pageClient(), { user: current, identity, vault, onSessionLost: () => lost.current() });
     setSession(created);
     created.start();
     // File keys live in this page only: leaving it mid-transfer loses the transfer.

@@ -1,8 +1,8 @@
 // Writes protocol/testdata/rules.json: vectors for the rules that judge several
 // records together (who may hand out a room key, the sender counter walk, the
-// pin comparison). Unlike vectors.json, every expected result here is written
-// by hand from docs/PROTOCOL.md; the built package (protocol/dist) must agree
-// with each one, or nothing is written. Ids and keys are the fixed ones of
+// pin comparison, by user id and by username). Unlike vectors.json, every
+// expected result here is written by hand from docs/PROTOCOL.md; the built
+// package (protocol/dist) must agree with each one, or nothing is written. Ids and keys are the fixed ones of
 // vectors.json, so running this twice gives an identical file.
 // Run with: npm run vectors -w protocol   (builds first)
 import { writeFileSync } from 'node:fs';
@@ -324,6 +324,185 @@ const pinInvalid = [
 const hexPin = (pin) => (pin === null ? null : { ...pin, signPublicKey: hex(pin.signPublicKey) });
 const pinCase = ({ key, pin, ...rest }) => ({ ...rest, pin: hexPin(pin), signPublicKey: hex(key) });
 
+// ---------------------------------------------------------------- section 16: pins by id and by username
+
+// The server presents a known person under an id it made up (with its own keys, or
+// even the pinned ones), or a known id under another name: both are key changes.
+const newBobId = fixedUuid('user bob, as the server presents him under a new id');
+const carolPin = { userId: carol.id, username: 'carol_99', signPublicKey: carol.signPublicKey, verified: false };
+const staleBob = { ...bobPin, userId: fixedUuid('user bob, an older id') };
+const pinned = [bobPin, carolPin];
+const pinnedVerified = [bobVerified, carolPin];
+
+const amongVerdicts = [
+  { name: 'no pins at all: first contact', pins: [], id: newBobId, username: 'bob', key: bobKey, verdict: 'new' },
+  {
+    name: 'pins for other contacts only: first contact',
+    pins: [carolPin],
+    id: bob.id,
+    username: 'bob',
+    key: bobKey,
+    verdict: 'new',
+  },
+  {
+    name: 'the pin for this id: pinned key and name',
+    pins: pinned,
+    id: bob.id,
+    username: 'bob',
+    key: bobKey,
+    verdict: 'same',
+  },
+  {
+    name: 'the pin for this id: another key',
+    pins: pinned,
+    id: bob.id,
+    username: 'bob',
+    key: mallory.signPublicKey,
+    verdict: 'changed',
+  },
+  {
+    name: 'known id with a new name (the pinned key)',
+    pins: pinned,
+    id: bob.id,
+    username: 'robert',
+    key: bobKey,
+    verdict: 'changed',
+  },
+  {
+    name: 'known id with the name of another pinned contact',
+    pins: pinned,
+    id: bob.id,
+    username: 'carol_99',
+    key: carol.signPublicKey,
+    verdict: 'changed',
+  },
+  {
+    name: 'known name under a new id, the pinned key',
+    pins: pinned,
+    id: newBobId,
+    username: 'bob',
+    key: bobKey,
+    verdict: 'changed',
+  },
+  {
+    name: 'known name under a new id, another key',
+    pins: pinned,
+    id: newBobId,
+    username: 'bob',
+    key: mallory.signPublicKey,
+    verdict: 'changed',
+  },
+  {
+    name: 'known verified name under a new id, another key',
+    pins: pinnedVerified,
+    id: newBobId,
+    username: 'bob',
+    key: mallory.signPublicKey,
+    verdict: 'changed',
+  },
+  {
+    name: 'known name in another spelling under a new id',
+    pins: pinned,
+    id: newBobId,
+    username: ' BOB ',
+    key: mallory.signPublicKey,
+    verdict: 'changed',
+  },
+  {
+    name: 'known name under the id of another pinned contact',
+    pins: pinned,
+    id: carol.id,
+    username: 'bob',
+    key: bobKey,
+    verdict: 'changed',
+  },
+  {
+    name: 'a longer name is another name: first contact',
+    pins: pinned,
+    id: newBobId,
+    username: 'bobby',
+    key: mallory.signPublicKey,
+    verdict: 'new',
+  },
+  {
+    name: 'the pin for this id wins over an older id pinned for the same name',
+    pins: [staleBob, { ...bobPin, userId: newBobId }],
+    id: newBobId,
+    username: 'bob',
+    key: bobKey,
+    verdict: 'same',
+  },
+];
+
+const amongInvalid = [
+  {
+    name: 'key one byte short, known name under a new id',
+    pins: pinned,
+    id: newBobId,
+    username: 'bob',
+    key: bobKey.subarray(0, 31),
+    error: 'bad-length',
+  },
+  {
+    name: 'key one byte too long, no pins',
+    pins: [],
+    id: bob.id,
+    username: 'bob',
+    key: new Uint8Array(33),
+    error: 'bad-length',
+  },
+  {
+    name: 'invalid username, known id',
+    pins: pinned,
+    id: bob.id,
+    username: '1bob',
+    key: bobKey,
+    error: 'bad-encoding',
+  },
+  { name: 'empty username, no pins', pins: [], id: newBobId, username: '', key: bobKey, error: 'bad-encoding' },
+];
+
+const pinForResults = [
+  { name: 'no pins', pins: [], id: bob.id, username: 'bob', result: null },
+  { name: 'by id', pins: pinned, id: bob.id, username: 'bob', result: bobPin },
+  { name: 'by id, under a new name', pins: pinned, id: bob.id, username: 'robert', result: bobPin },
+  {
+    name: 'by id, under the name of another pinned contact',
+    pins: pinned,
+    id: bob.id,
+    username: 'carol_99',
+    result: bobPin,
+  },
+  { name: 'by name under a new id', pins: pinnedVerified, id: newBobId, username: 'bob', result: bobVerified },
+  { name: 'by name in another spelling under a new id', pins: pinned, id: newBobId, username: ' Bob', result: bobPin },
+  {
+    name: 'by name, a verified pin first when the name is pinned under several ids',
+    pins: [staleBob, bobVerified, carolPin],
+    id: newBobId,
+    username: 'bob',
+    result: bobVerified,
+  },
+  { name: 'neither id nor name pinned', pins: pinned, id: newBobId, username: 'bobby', result: null },
+];
+
+const pinForInvalid = [
+  { name: 'invalid username', pins: pinned, id: bob.id, username: '1bob', error: 'bad-encoding' },
+  { name: 'username too short, no pins', pins: [], id: bob.id, username: 'bo', error: 'bad-encoding' },
+];
+
+const amongCase = ({ key, pins, id, ...rest }) => ({
+  ...rest,
+  pins: pins.map(hexPin),
+  userId: id,
+  signPublicKey: hex(key),
+});
+const pinForCase = ({ pins, id, result, ...rest }) => ({
+  ...rest,
+  pins: pins.map(hexPin),
+  userId: id,
+  ...(result === undefined ? {} : { result: hexPin(result) }),
+});
+
 // ---------------------------------------------------------------- self-check
 
 /** Fails loudly if the package does not do what a case says. */
@@ -352,6 +531,12 @@ for (const c of walks) expectResult(c.name, c.findings, p.walkSenderCounters(c.m
 for (const c of walkInvalid) expectError(c.name, c.error, () => p.walkSenderCounters(c.messages, c.complete));
 for (const c of pinVerdicts) expectResult(c.name, c.verdict, p.comparePin(c.pin, c.username, c.key));
 for (const c of pinInvalid) expectError(c.name, c.error, () => p.comparePin(c.pin, c.username, c.key));
+for (const c of amongVerdicts) expectResult(c.name, c.verdict, p.comparePinAmong(c.pins, c.id, c.username, c.key));
+for (const c of amongInvalid) {
+  expectError(c.name, c.error, () => p.comparePinAmong(c.pins, c.id, c.username, c.key));
+}
+for (const c of pinForResults) expectResult(c.name, hexPin(c.result), hexPin(p.pinFor(c.pins, c.id, c.username)));
+for (const c of pinForInvalid) expectError(c.name, c.error, () => p.pinFor(c.pins, c.id, c.username));
 
 // ---------------------------------------------------------------- output
 
@@ -363,11 +548,15 @@ const rules = {
     'entitledWrapper: valid cases give { kind: "me" } or { kind: "member", memberId } (the first member record with that id); invalid cases name the ProtocolError code.',
     'senderCounters: each walk lists its findings in order (none: accepted); invalid walks name the ProtocolError code.',
     'comparePin: verdicts are "new", "same" or "changed" ("changed" is refused until the person reviews the key); invalid cases name the ProtocolError code.',
+    'comparePinAmong: the same verdicts over a list of pins, indexed by user id and by username: a known name under a new id, or a known id with a new name, is "changed".',
+    'pinFor: the pin for the user id, else one for the same username under another id (a verified one first), else null.',
   ],
   users,
   entitledWrapper: { valid: wrapperValid, invalid: wrapperInvalid },
   senderCounters: { walks, invalid: walkInvalid },
   comparePin: { verdicts: pinVerdicts.map(pinCase), invalid: pinInvalid.map(pinCase) },
+  comparePinAmong: { verdicts: amongVerdicts.map(amongCase), invalid: amongInvalid.map(amongCase) },
+  pinFor: { results: pinForResults.map(pinForCase), invalid: pinForInvalid.map(pinForCase) },
 };
 
 writeFileSync(OUTPUT, `${JSON.stringify(rules, null, 2)}\n`);

@@ -4,8 +4,10 @@ import { concatBytes, encodeU32 } from './bytes.js';
 import {
   CONTACT_PIN_MAX_BYTES,
   comparePin,
+  comparePinAmong,
   decodeContactPins,
   encodeContactPins,
+  pinFor,
   type ContactPin,
 } from './contact-pins.js';
 import { createIdentity } from './identity.js';
@@ -106,5 +108,62 @@ describe('comparePin', () => {
     expect(code(() => comparePin(bob, 'bob', new Uint8Array(33)))).toBe('bad-length');
     expect(code(() => comparePin(null, 'b', bob.signPublicKey))).toBe('bad-encoding');
     expect(code(() => comparePin(bob, '1bob', bob.signPublicKey))).toBe('bad-encoding');
+  });
+});
+
+describe('pins by user id and by username', () => {
+  const bob = pin('bob');
+  const carol = pin('carol_99', true);
+  const pins = [bob, carol];
+  const newId = newUuid();
+
+  it('pinFor finds the pin by id, else by canonical username, else nothing', () => {
+    expect(pinFor(pins, bob.userId, 'bob')).toBe(bob);
+    expect(pinFor(pins, bob.userId, 'robert')).toBe(bob);
+    expect(pinFor(pins, newId, 'carol_99')).toBe(carol);
+    expect(pinFor(pins, newId, ' Carol_99 ')).toBe(carol);
+    expect(pinFor(pins, newId, 'carol')).toBeNull();
+    expect(pinFor([], bob.userId, 'bob')).toBeNull();
+    // The id wins over the name; among several pins for the name, a verified one.
+    const stale = { ...pin('bob'), signPublicKey: bob.signPublicKey };
+    expect(pinFor([stale, bob], bob.userId, 'bob')).toBe(bob);
+    const verified = { ...bob, userId: newUuid(), verified: true };
+    expect(pinFor([stale, verified, bob], newId, 'bob')).toBe(verified);
+    // Any iterable, read once.
+    expect(pinFor(new Map(pins.map((p) => [p.userId, p])).values(), newId, 'bob')).toBe(bob);
+  });
+
+  it('comparePinAmong compares with the id’s pin, as comparePin does', () => {
+    expect(comparePinAmong(pins, bob.userId, 'bob', bob.signPublicKey.slice())).toBe('same');
+    expect(comparePinAmong(pins, bob.userId, 'BOB', bob.signPublicKey)).toBe('same');
+    expect(comparePinAmong(pins, bob.userId, 'bob', randomBytes(32))).toBe('changed');
+    expect(comparePinAmong([], bob.userId, 'bob', bob.signPublicKey)).toBe('new');
+    expect(comparePinAmong(pins, newId, 'dave', randomBytes(32))).toBe('new');
+  });
+
+  it('a known name under a new id is a change, with the pinned key or another', () => {
+    expect(comparePinAmong(pins, newId, 'bob', bob.signPublicKey)).toBe('changed');
+    expect(comparePinAmong(pins, newId, 'bob', randomBytes(32))).toBe('changed');
+    expect(comparePinAmong(pins, newId, ' Carol_99', carol.signPublicKey)).toBe('changed');
+    // Another name is another contact, even a longer one.
+    expect(comparePinAmong(pins, newId, 'bobby', bob.signPublicKey)).toBe('new');
+  });
+
+  it('a known id with a new name is a change, also the name of another pinned contact', () => {
+    expect(comparePinAmong(pins, bob.userId, 'robert', bob.signPublicKey)).toBe('changed');
+    expect(comparePinAmong(pins, bob.userId, 'carol_99', carol.signPublicKey)).toBe('changed');
+  });
+
+  it('the pin for the id wins over an older id pinned for the same name', () => {
+    const stale = { ...pin('bob'), signPublicKey: randomBytes(32) };
+    expect(comparePinAmong([stale, bob], bob.userId, 'bob', bob.signPublicKey)).toBe('same');
+  });
+
+  it('must reject a malformed key or username, whatever is pinned', () => {
+    expect(code(() => comparePinAmong([], newId, 'bob', new Uint8Array(31)))).toBe('bad-length');
+    expect(code(() => comparePinAmong(pins, newId, 'bob', new Uint8Array(33)))).toBe('bad-length');
+    expect(code(() => comparePinAmong(pins, bob.userId, '1bob', bob.signPublicKey))).toBe('bad-encoding');
+    expect(code(() => comparePinAmong([], newId, '', bob.signPublicKey))).toBe('bad-encoding');
+    expect(code(() => pinFor(pins, bob.userId, 'b'))).toBe('bad-encoding');
   });
 });

@@ -106,3 +106,42 @@ export function comparePin(pin: ContactPin | null, username: string, signPublicK
   const sameName = normalizeUsername(pin.username) === canonical;
   return sameName && equalBytes(pin.signPublicKey, signPublicKey) ? 'same' : 'changed';
 }
+
+/**
+ * Section 16. The pin a contact presented now is judged by: the pin for `userId`
+ * if there is one, else a pin under another id for the same username (in canonical
+ * form, both sides; a verified one first if several), else null. The client reads
+ * from it whether the contact being replaced was verified. Throws 'bad-encoding'
+ * for an invalid username.
+ */
+export function pinFor(pins: Iterable<ContactPin>, userId: string, username: string): ContactPin | null {
+  const canonical = canonicalUsername(username);
+  let byName: ContactPin | null = null;
+  for (const pin of pins) {
+    if (pin.userId === userId) return pin;
+    if (normalizeUsername(pin.username) === canonical && (byName === null || (!byName.verified && pin.verified))) {
+      byName = pin;
+    }
+  }
+  return byName;
+}
+
+/**
+ * Section 16. Judges a contact against all the pins, which are indexed by username as
+ * well as by user id: the pin for `userId` is compared with `comparePin`; without one,
+ * a pin for the same canonical username under another id makes it 'changed' (the
+ * server presenting a known person under a new id, whatever the key); else 'new'.
+ * Throws as `comparePin` does, even without a pin: 'bad-length' for a key that is not
+ * 32 bytes, 'bad-encoding' for an invalid username.
+ */
+export function comparePinAmong(
+  pins: Iterable<ContactPin>,
+  userId: string,
+  username: string,
+  signPublicKey: Uint8Array,
+): PinVerdict {
+  requireLength(signPublicKey, SIGN_PUBLIC_KEY_BYTES, 'Presented signing public key');
+  const pin = pinFor(pins, userId, username);
+  if (pin !== null && pin.userId !== userId) return 'changed';
+  return comparePin(pin, username, signPublicKey);
+}

@@ -96,8 +96,10 @@ export {
   CONTACT_PINS_VERSION,
   CONTACT_PIN_MAX_BYTES,
   comparePin,
+  comparePinAmong,
   decodeContactPins,
   encodeContactPins,
+  pinFor,
   type ContactPin,
   type PinVerdict,
 } from './contact-pins.js';

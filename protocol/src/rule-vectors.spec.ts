@@ -1,13 +1,16 @@
 // Replays protocol/testdata/rules.json (who may hand out a room key, the sender
-// counter walk, the pin comparison): see docs/PROTOCOL.md sections 8, 16 and 18.
+// counter walk, the pin comparison by user id and by username): see docs/PROTOCOL.md sections 8, 16 and 18.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { code } from '../test-support/error-code.js';
 import {
   comparePin,
+  comparePinAmong,
   entitledWrapper,
   fromHex,
+  pinFor,
   walkSenderCounters,
+  type ContactPin,
   type CountedMessage,
   type PinVerdict,
   type ProtocolErrorCode,
@@ -37,6 +40,12 @@ interface PinCase {
   username: string;
   signPublicKey: string;
 }
+interface PinsCase {
+  name: string;
+  pins: HexPin[];
+  userId: string;
+  username: string;
+}
 interface WalkCase {
   name: string;
   complete: boolean;
@@ -56,6 +65,14 @@ interface RuleVectors {
     verdicts: (PinCase & { verdict: PinVerdict })[];
     invalid: (PinCase & { error: ProtocolErrorCode })[];
   };
+  comparePinAmong: {
+    verdicts: (PinsCase & { signPublicKey: string; verdict: PinVerdict })[];
+    invalid: (PinsCase & { signPublicKey: string; error: ProtocolErrorCode })[];
+  };
+  pinFor: {
+    results: (PinsCase & { result: HexPin | null })[];
+    invalid: (PinsCase & { error: ProtocolErrorCode })[];
+  };
 }
 
 const read = (name: string): unknown =>
@@ -63,12 +80,12 @@ const read = (name: string): unknown =>
 const rules = read('rules.json') as RuleVectors;
 const { users } = read('vectors.json') as { users: RuleVectors['users'] };
 
+const pinOf = (pin: HexPin): ContactPin => ({ ...pin, signPublicKey: fromHex(pin.signPublicKey) });
 const comparePinOf = (v: PinCase) =>
-  comparePin(
-    v.pin === null ? null : { ...v.pin, signPublicKey: fromHex(v.pin.signPublicKey) },
-    v.username,
-    fromHex(v.signPublicKey),
-  );
+  comparePin(v.pin === null ? null : pinOf(v.pin), v.username, fromHex(v.signPublicKey));
+const comparePinAmongOf = (v: PinsCase & { signPublicKey: string }) =>
+  comparePinAmong(v.pins.map(pinOf), v.userId, v.username, fromHex(v.signPublicKey));
+const pinForOf = (v: PinsCase) => pinFor(v.pins.map(pinOf), v.userId, v.username);
 
 describe('rule vectors', () => {
   it('use the users of vectors.json', () => {
@@ -112,5 +129,27 @@ describe('pin comparison vectors', () => {
 
   it.each(rules.comparePin.invalid)('rejects $name with $error', (v) => {
     expect(code(() => comparePinOf(v))).toBe(v.error);
+  });
+});
+
+describe('pins by user id and by username vectors', () => {
+  it.each(rules.comparePinAmong.verdicts)('comparePinAmong, $name: $verdict', (v) => {
+    expect(comparePinAmongOf(v)).toBe(v.verdict);
+  });
+
+  it.each(rules.comparePinAmong.invalid)('comparePinAmong rejects $name with $error', (v) => {
+    expect(code(() => comparePinAmongOf(v))).toBe(v.error);
+  });
+
+  it.each(rules.pinFor.results)('pinFor, $name', (v) => {
+    const pins = v.pins.map(pinOf);
+    const found = pinFor(pins, v.userId, v.username);
+    expect(found).toEqual(v.result === null ? null : pinOf(v.result));
+    // One of the pins given, itself: the client reads its verified mark.
+    if (found !== null) expect(pins).toContain(found);
+  });
+
+  it.each(rules.pinFor.invalid)('pinFor rejects $name with $error', (v) => {
+    expect(code(() => pinForOf(v))).toBe(v.error);
   });
 });

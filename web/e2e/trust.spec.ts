@@ -31,6 +31,7 @@ import {
 import { fileCard, sendFile } from './support/file-steps.js';
 import {
   impostor,
+  swapIdAndPublicKeys,
   swapPublicKeys,
   tamperBytes,
   tamperJson,
@@ -110,13 +111,18 @@ const room = (a: Name, b: Name) => roomOf.get([a, b].sort().join('+'))!;
 const idOf = (name: Name) => members.get(name)!.id;
 const sentBy = (name: Name, roomId: string) => wire.get(roomId)!.filter((m) => m.senderId === idOf(name));
 
-/** Keeps a room's messages exactly as the server stores them (fetched with alice's session). */
-async function capture(roomId: string): Promise<void> {
+/** A room's messages exactly as the server stores them (fetched with alice's session). */
+async function stored(roomId: string): Promise<WireMessage[]> {
   const page = await first.alice!.evaluate(
     async (url) => (await fetch(url)).json() as Promise<{ messages: WireMessage[] }>,
     `/api/rooms/${roomId}/messages?after=0&limit=100`,
   );
-  wire.set(roomId, page.messages);
+  return page.messages;
+}
+
+/** Keeps a room's messages exactly as the server stores them. */
+async function capture(roomId: string): Promise<void> {
+  wire.set(roomId, await stored(roomId));
 }
 
 /** Typing is allowed, but nothing goes out: no pending message, attach and send stay off. */
@@ -198,6 +204,48 @@ describe('a malicious server, against the real client', () => {
     await closeDialog(first.bob!);
     expect(await safetyDigits(page)).not.toBe(honest);
     expect(await messageTexts(first.bob!)).not.toContain('this must never be sent');
+    await page.context().close();
+  });
+
+  it('a verified friend presented under a new id with the server’s keys: the same red blocking alert, nothing sent, nothing shown', async () => {
+    const bobRoom = room('alice', 'bob');
+    const before = (await stored(bobRoom)).length;
+    const fake = impostor('bob');
+    const page = await restart('alice', async (context) => {
+      await swapIdAndPublicKeys(context, 'bob', fake.record);
+    });
+    const alert = page.getByTestId('verified-key-change');
+    await openConversation(page, 'bob');
+    await alert.waitFor({ timeout: WAIT_MS });
+    expect(await alert.getAttribute('role')).toBe('alertdialog');
+    expect(await alert.textContent()).toContain('bob’s verified safety number changed');
+    await alert.getByRole('button', { name: 'Not now' }).click();
+    expect(await warning(page).getAttribute('class')).toContain('key-warning-loud');
+    await expect.poll(() => unverified(page).count(), { timeout: WAIT_MS }).toBe(4);
+    await expectSendingBlocked(page);
+    expect(await messageTexts(page)).toEqual([]);
+    expect(await page.getByTestId('verified-badge').count()).toBe(0);
+    expect(await messageTexts(first.bob!)).not.toContain('this must never be sent');
+    expect(await stored(bobRoom)).toHaveLength(before);
+    await page.context().close();
+  });
+
+  it('an unverified friend presented under a new id with the server’s keys: a warning, sending blocked, nothing shown', async () => {
+    const carolRoom = room('alice', 'carol');
+    const before = (await stored(carolRoom)).length;
+    const fake = impostor('carol');
+    const page = await restart('alice', async (context) => {
+      await swapIdAndPublicKeys(context, 'carol', fake.record);
+    });
+    await openConversation(page, 'carol');
+    await warning(page).waitFor({ timeout: WAIT_MS });
+    expect(await warning(page).textContent()).toContain('carol’s safety number has changed');
+    expect(await page.getByTestId('verified-key-change').isVisible()).toBe(false);
+    await expect.poll(() => unverified(page).count(), { timeout: WAIT_MS }).toBe(1);
+    await expectSendingBlocked(page);
+    expect(await messageTexts(page)).toEqual([]);
+    expect(await messageTexts(first.carol!)).not.toContain('this must never be sent');
+    expect(await stored(carolRoom)).toHaveLength(before);
     await page.context().close();
   });
 

@@ -120,6 +120,71 @@ describe('KeyDirectory', () => {
     expect(directory.trust(bob.user.id)?.state).toBe('changed-verified');
   });
 
+  it('treats a verified contact’s name under a new id as a change: changed-verified, refused until accepted', () => {
+    const { directory, pins } = setup();
+    const bob = person('bob');
+    directory.learn(bob.user);
+    directory.accept(bob.user.id, true);
+    // The server presents "bob" under an id of its own, with keys of its own.
+    const moved = person('bob');
+
+    const error = thrown(() => directory.learn(moved.user));
+    expect(error).toBeInstanceOf(UntrustedKeyError);
+    expect(error).toMatchObject({ userId: moved.user.id, message: "bob's verified safety number changed" });
+    expect(directory.trusts(moved.user.id)).toBe(false);
+    const trust = directory.trust(moved.user.id)!;
+    expect(trust.state).toBe('changed-verified');
+    expect(trust.presented!.signPublicKey).toEqual(moved.identity.signPublicKey);
+    // Nothing pinned for the new id; asking again refuses again.
+    expect(pins.get(moved.user.id)).toBeNull();
+    expect(thrown(() => directory.learn(moved.user))).toBeInstanceOf(UntrustedKeyError);
+    // The known id still checks out.
+    expect(directory.trust(bob.user.id)?.state).toBe('verified');
+
+    directory.accept(moved.user.id, false);
+    expect(directory.learn(moved.user).signPublicKey).toEqual(moved.identity.signPublicKey);
+    expect(directory.trust(moved.user.id)?.state).toBe('unverified');
+    expect(pins.get(moved.user.id)).toMatchObject({ username: 'bob', verified: false });
+    // The old id's pin is gone, and the old id under that name is a change now.
+    expect(pins.get(bob.user.id)).toBeNull();
+    expect(directory.trusts(bob.user.id)).toBe(false);
+    expect(directory.trust(bob.user.id)?.state).toBe('changed');
+    expect(thrown(() => directory.learn(bob.user))).toBeInstanceOf(UntrustedKeyError);
+  });
+
+  it('treats an unverified contact’s name under a new id as a change, even with the pinned key', () => {
+    const { directory, pins } = setup();
+    const bob = person('bob');
+    directory.learn(bob.user);
+    const moved = { ...bob.user, id: newUuid() };
+
+    const error = thrown(() => directory.learn(moved));
+    expect(error).toMatchObject({ userId: moved.id, message: "bob's safety number changed" });
+    expect(directory.trust(moved.id)?.state).toBe('changed');
+    expect(pins.get(moved.id)).toBeNull();
+    // The name compares in canonical form.
+    const shouted = person('BOB ');
+    expect(thrown(() => directory.learn(shouted.user))).toBeInstanceOf(UntrustedKeyError);
+    expect(directory.trust(shouted.user.id)?.state).toBe('changed');
+    // Another name is another contact.
+    expect(directory.learn(person('bobby').user)).toBeTruthy();
+  });
+
+  it('treats a known id under a new name as a change: changed-verified for a verified contact', () => {
+    const { directory, pins } = setup();
+    const bob = person('bob');
+    directory.learn(bob.user);
+    directory.accept(bob.user.id, true);
+    const renamed = person('robert', bob.user.id);
+
+    const error = thrown(() => directory.learn(renamed.user));
+    expect(error).toMatchObject({ userId: bob.user.id, message: "robert's verified safety number changed" });
+    expect(directory.trust(bob.user.id)).toMatchObject({ state: 'changed-verified', username: 'robert' });
+    directory.accept(bob.user.id, false);
+    expect(pins.get(bob.user.id)).toMatchObject({ username: 'robert', verified: false });
+    expect(directory.trust(bob.user.id)?.state).toBe('unverified');
+  });
+
   it('refuses a record whose self-signature does not verify, and never pins it', () => {
     const { directory, pins } = setup();
     const bob = person('bob');

@@ -1,7 +1,14 @@
 // Contacts' public keys, checked before use: against their self-signature and against
 // the contact's pin. Held in memory only and forgotten with the session.
 
-import { ProtocolError, decodePublicKeys, fromBase64, type Identity, type PublicKeys } from '@onionchat/protocol';
+import {
+  ProtocolError,
+  decodePublicKeys,
+  fromBase64,
+  normalizeUsername,
+  type Identity,
+  type PublicKeys,
+} from '@onionchat/protocol';
 import type { PublicUser } from '@onionchat/contract';
 import type { ContactPins, PinVerdict } from './pins.js';
 import { UntrustedKeyError, VerifyError } from './verify-error.js';
@@ -39,8 +46,9 @@ interface Seen {
  * Public keys by user id, checked against their self-signature (which binds the
  * username) and against the contact's pin: the identity key first seen for them,
  * kept in the sealed key bundle so it outlives this session. If the server presents a
- * different key later, that contact's keys stop being trusted until the person
- * reviews the new safety number.
+ * different key later, or a known username under a new id, or a known id under a new
+ * username, that contact's keys stop being trusted until the person reviews the new
+ * safety number.
  */
 export class KeyDirectory {
   private readonly seen = new Map<string, Seen>();
@@ -74,11 +82,14 @@ export class KeyDirectory {
   trust(userId: string): PeerTrust | null {
     const entry = this.seen.get(userId);
     if (!entry) return null;
-    const pin = this.pins.get(userId);
     let state: TrustState;
     if (!entry.presented) state = 'invalid';
-    else if (!entry.keys) state = pin?.verified ? 'changed-verified' : 'changed';
-    else state = pin?.verified ? 'verified' : 'unverified';
+    else {
+      // The id's pin, or the one of the same name under another id: the contact these keys replace.
+      const verified = this.pins.pinFor(userId, entry.username)?.verified ?? false;
+      if (!entry.keys) state = verified ? 'changed-verified' : 'changed';
+      else state = verified ? 'verified' : 'unverified';
+    }
     return { state, username: entry.username, presented: entry.presented };
   }
 
@@ -92,6 +103,12 @@ export class KeyDirectory {
     this.pins.trust(userId, entry.username, entry.presented.signPublicKey, verified);
     entry.keys = entry.presented;
     entry.problem = null;
+    // That name's pins under other ids are gone: what those ids presented is a change now.
+    const name = normalizeUsername(entry.username);
+    for (const [otherId, other] of this.seen) {
+      if (otherId === userId || normalizeUsername(other.username) !== name) continue;
+      this.seen.set(otherId, this.check({ id: otherId, username: other.username, publicKeys: other.record }));
+    }
   }
 
   /** This account's own keys come from the unlocked identity, never from the server. */
@@ -121,7 +138,7 @@ export class KeyDirectory {
     }
     entry.presented = presented;
     if (verdict === 'changed') {
-      entry.problem = this.pins.get(user.id)?.verified
+      entry.problem = this.pins.pinFor(user.id, user.username)?.verified
         ? `${user.username}'s verified safety number changed`
         : `${user.username}'s safety number changed`;
       return entry;

@@ -131,6 +131,37 @@ describe('ContactPins', () => {
     expect(pins.get(bobId)!.signPublicKey).toEqual(bobKey);
   });
 
+  it('indexes pins by username too: a known name under a new id, or a known id with a new name, is a change', () => {
+    const pins = pinsOf(null);
+    pins.check(bobId, 'bob', bobKey);
+    const newId = newUuid();
+    expect(pins.check(newId, 'bob', bobKey)).toBe('changed');
+    expect(pins.check(newId, ' Bob', createIdentity('bob').signPublicKey)).toBe('changed');
+    expect(pins.check(bobId, 'robert', bobKey)).toBe('changed');
+    // Nothing pinned for the new id; the pin it would replace is bob's.
+    expect(pins.get(newId)).toBeNull();
+    expect(pins.pinFor(newId, 'bob')).toEqual(pins.get(bobId));
+    expect(pins.pinFor(bobId, 'robert')).toEqual(pins.get(bobId));
+    expect(pins.pinFor(newId, 'robert')).toBeNull();
+    expect(pins.check(newId, 'robert', bobKey)).toBe('new');
+  });
+
+  it('accepting a known name under a new id re-pins it there and drops the old id’s pin', () => {
+    const pins = pinsOf(null);
+    pins.check(bobId, 'bob', bobKey);
+    const carol = pin('carol');
+    pins.check(carol.userId, 'carol', carol.signPublicKey);
+    const newId = newUuid();
+    const newKey = createIdentity('bob').signPublicKey;
+    pins.trust(newId, 'Bob', newKey, false);
+    expect(pins.get(bobId)).toBeNull();
+    expect(pins.get(newId)).toMatchObject({ signPublicKey: newKey, verified: false });
+    expect(pins.check(newId, 'bob', newKey)).toBe('same');
+    // The old id under that name is now the change; other contacts are untouched.
+    expect(pins.check(bobId, 'bob', bobKey)).toBe('changed');
+    expect(pins.get(carol.userId)).not.toBeNull();
+  });
+
   it('keeps its own copy of a pinned key', () => {
     const pins = pinsOf(null);
     const key = bobKey.slice();
@@ -220,6 +251,35 @@ describe('saving pins to the vault', () => {
     );
     // Carol's pin is known here now too.
     expect(pins.get(carol.userId)).toEqual(carol);
+  });
+
+  it('keeps the old id’s pin gone after accepting a name under a new id, also when merging a save', async () => {
+    const carol = pin('carol');
+    const oldBob: ContactPin = { userId: bobId, username: 'bob', signPublicKey: bobKey, verified: true };
+    const server = new BundleServer([pinsExtension([oldBob, carol])]);
+    const pins = pinsOf(server.vault());
+    const newId = newUuid();
+    const newKey = createIdentity('bob').signPublicKey;
+    expect(pins.check(newId, 'bob', newKey)).toBe('changed');
+    expect(pins.pinFor(newId, 'bob')?.verified).toBe(true);
+    pins.trust(newId, 'bob', newKey, false);
+
+    // Meanwhile another session saved, still with the old id's pin (and a new one for dave).
+    const dave = pin('dave');
+    server.racers.push(() => server.storeElsewhere([oldBob, carol, dave]));
+    await pins.flush();
+
+    expect(server.posts()).toBe(2);
+    expect(pins.saveProblem).toBeNull();
+    const newBob: ContactPin = { userId: newId, username: 'bob', signPublicKey: newKey, verified: false };
+    expect(server.storedPins()).toEqual(sortPins([newBob, carol, dave]));
+    expect(pins.get(bobId)).toBeNull();
+    expect(pins.check(bobId, 'bob', bobKey)).toBe('changed');
+
+    // A later session of the account starts without it too.
+    const later = pinsOf(server.vault());
+    expect(later.get(bobId)).toBeNull();
+    expect(later.check(newId, 'bob', newKey)).toBe('same');
   });
 
   it('gives up after repeated conflicts and says why', async () => {

@@ -2,7 +2,7 @@
 // and whether the person verified it by comparing safety numbers. Held in memory,
 // saved into the sealed key bundle, so every session of the account shares them.
 
-import { comparePin, type ContactPin, type PinVerdict } from '@onionchat/protocol';
+import { comparePinAmong, normalizeUsername, pinFor, type ContactPin, type PinVerdict } from '@onionchat/protocol';
 import type { BundleVault } from './vault.js';
 
 /** What the pins say about the key the server presents for a contact: 'new' (now pinned), 'same' or 'changed'. */
@@ -32,18 +32,38 @@ export class ContactPins {
   }
 
   /**
-   * Compares a contact's (already self-signature-checked) identity key with the pin
-   * (PROTOCOL.md §16); pins a first sighting. Throws ProtocolError for a malformed key
-   * or username, which is never pinned.
+   * The pin a contact presented as `userId` and `username` is judged by: the id's pin,
+   * else the pin of the same username under another id (PROTOCOL.md §16), else null.
+   */
+  pinFor(userId: string, username: string): ContactPin | null {
+    return pinFor(this.pins.values(), userId, username);
+  }
+
+  /**
+   * Compares a contact's (already self-signature-checked) identity key with the pins,
+   * by user id and by username (PROTOCOL.md §16): a known name under a new id, or a known
+   * id under a new name, is a change. Pins a first sighting. Throws ProtocolError for a
+   * malformed key or username, which is never pinned.
    */
   check(userId: string, username: string, signPublicKey: Uint8Array): PinVerdict {
-    const verdict = comparePin(this.get(userId), username, signPublicKey);
+    const verdict = comparePinAmong(this.pins.values(), userId, username, signPublicKey);
     if (verdict === 'new') this.set({ userId, username, signPublicKey: signPublicKey.slice(), verified: false });
     return verdict;
   }
 
-  /** The person compared safety numbers (or accepted a new key): this key is the contact's from now on. */
+  /**
+   * The person compared safety numbers (or accepted a new key): this key is the contact's
+   * from now on, under this id. Pins of the same username under other ids go (the server
+   * moved the contact to a new id); they stay gone when merging with another session's save.
+   */
   trust(userId: string, username: string, signPublicKey: Uint8Array, verified: boolean): void {
+    const name = normalizeUsername(username);
+    for (const pin of [...this.pins.values()]) {
+      if (pin.userId !== userId && normalizeUsername(pin.username) === name) {
+        this.pins.delete(pin.userId);
+        this.touched.add(pin.userId);
+      }
+    }
     this.set({ userId, username, signPublicKey: signPublicKey.slice(), verified });
   }
 
@@ -98,7 +118,10 @@ export class ContactPins {
     for (const listener of this.listeners) listener();
   }
 
-  /** Another session saved meanwhile: keep its pins, except for contacts this session decided about. */
+  /**
+   * Another session saved meanwhile: keep its pins, except for contacts this session
+   * decided about (a pin this session removed stays removed).
+   */
   private merge(stored: ContactPin[]): ContactPin[] {
     for (const pin of stored) if (!this.touched.has(pin.userId)) this.pins.set(pin.userId, pin);
     return [...this.pins.values()];

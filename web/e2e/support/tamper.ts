@@ -1,7 +1,7 @@
 // A malicious server, played by the test harness: Playwright's request routing sits
 // between the real client and the real server and rewrites what the server answers.
 // Nothing in the server knows about it.
-import { createIdentity, encodePublicKeys, toBase64, type Identity } from '@onionchat/protocol';
+import { createIdentity, encodePublicKeys, newUuid, toBase64, type Identity } from '@onionchat/protocol';
 import type { BrowserContext, Route } from 'playwright-core';
 
 /** A JSON answer from the server, to be rewritten in place (return nothing to keep it). */
@@ -54,17 +54,38 @@ interface Member {
   publicKeys: string;
 }
 
-/** Replaces a user's public keys wherever the rooms or friends lists mention them. */
-export async function swapPublicKeys(context: BrowserContext, username: string, record: string): Promise<void> {
-  const swap = (user: Member | undefined) => {
-    if (user && user.username === username) user.publicKeys = record;
+/** Rewrites a user wherever the rooms or friends lists mention them. */
+async function rewriteMember(context: BrowserContext, username: string, edit: (user: Member) => void): Promise<void> {
+  const rewrite = (user: Member | undefined) => {
+    if (user && user.username === username) edit(user);
   };
   await tamperJson(context, /^\/api\/(rooms|friends)$/, (body) => {
-    for (const room of (body.rooms as { members: Member[] }[] | undefined) ?? []) room.members.forEach(swap);
+    for (const room of (body.rooms as { members: Member[] }[] | undefined) ?? []) room.members.forEach(rewrite);
     for (const list of ['friends', 'incoming', 'outgoing'] as const) {
-      for (const entry of (body[list] as { user?: Member }[] | undefined) ?? []) swap(entry.user);
+      for (const entry of (body[list] as { user?: Member }[] | undefined) ?? []) rewrite(entry.user);
     }
   });
+}
+
+/** Replaces a user's public keys wherever the rooms or friends lists mention them. */
+export async function swapPublicKeys(context: BrowserContext, username: string, record: string): Promise<void> {
+  await rewriteMember(context, username, (user) => {
+    user.publicKeys = record;
+  });
+}
+
+/**
+ * Presents a user under a new id (one fresh uuid, the same in every answer) with another
+ * public keys record, wherever the rooms or friends lists mention them: a known name under
+ * an id the client has never seen. Returns the new id.
+ */
+export async function swapIdAndPublicKeys(context: BrowserContext, username: string, record: string): Promise<string> {
+  const id = newUuid();
+  await rewriteMember(context, username, (user) => {
+    user.id = id;
+    user.publicKeys = record;
+  });
+  return id;
 }
 
 /** The messages of one room as the server sends them. */

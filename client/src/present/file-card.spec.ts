@@ -5,6 +5,7 @@ import {
   KIND_LABEL,
   TAMPERED_TEXT,
   cardState,
+  fileCardView,
   isRunning,
   percentDone,
   progressDetail,
@@ -224,5 +225,67 @@ describe('progress', () => {
     expect(progressDetail(progress(MB, 5 * MB, 1536, null))).toBe('1.0 MB of 5.0 MB · 1.5 KB/s');
     // Done: no speed or time left.
     expect(progressDetail(progress(5 * MB, 5 * MB, 800 * 1024, 0))).toBe('5.0 MB of 5.0 MB');
+  });
+});
+
+describe('fileCardView', () => {
+  const image = (size: number) => ({
+    name: 'photo.jpg',
+    mime: 'image/jpeg',
+    size,
+    fileId: 'f',
+    key: new Uint8Array(32),
+    digest: new Uint8Array(32),
+  });
+
+  it('a small image received: previewed once on screen, watched while the server may still have it coming', () => {
+    const view = fileCardView(theirs(), image(2_000), null, null, 'ready');
+    expect(view).toMatchObject({
+      state: 'ready',
+      kind: 'image',
+      label: 'Image: photo.jpg, 2.0 KB',
+      watchedFileId: 'f',
+      autoPreview: true,
+      offerPreview: false,
+      downloadable: true,
+    });
+    // Still uploading on the sender's side: nothing to download or preview yet.
+    expect(fileCardView(theirs(), image(2_000), null, null, 'uploading')).toMatchObject({
+      state: 'uploading',
+      autoPreview: false,
+      downloadable: false,
+    });
+  });
+
+  it('a large image is offered, never fetched unasked; a preview under way is not offered again', () => {
+    const large = image(5 * 1024 * 1024);
+    expect(fileCardView(theirs(), large, null, null, 'ready')).toMatchObject({
+      autoPreview: false,
+      offerPreview: true,
+    });
+    const previewing = download('downloading', { save: false });
+    expect(fileCardView(theirs(), large, null, previewing, 'ready')).toMatchObject({
+      previewing: true,
+      offerPreview: false,
+      saving: false,
+    });
+  });
+
+  it('my upload: its bar shows while it runs, not when it failed before a byte left; a failed one offers retry', () => {
+    const file = { ...image(2_000), fileId: null, key: null, digest: null };
+    expect(fileCardView(item(), file, upload('uploading'), null, 'unknown')).toMatchObject({
+      uploading: true,
+      showUploadProgress: true,
+      watchedFileId: null,
+    });
+    const failedEarly = fileCardView(item(), file, upload('failed'), null, 'unknown');
+    expect(failedEarly).toMatchObject({ state: 'failed', showUploadProgress: false, uploadFailed: true });
+    const failedLate = fileCardView(item(), file, upload('failed', { progress: progress(500) }), null, 'unknown');
+    expect(failedLate.showUploadProgress).toBe(true);
+  });
+
+  it('a tampered download is said so, and nothing is offered to preview from it', () => {
+    const view = fileCardView(theirs(), image(2_000), null, download('tampered'), 'ready');
+    expect(view).toMatchObject({ state: 'tampered', tampered: true, status: TAMPERED_TEXT, autoPreview: false });
   });
 });

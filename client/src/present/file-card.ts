@@ -1,8 +1,16 @@
 // What a file card says: its state (which the end-to-end tests read from data-state),
 // its status line, the kind of file in words, and how far a transfer got.
 
-import type { ChatItem } from '../chat/index.js';
-import { formatBytes, formatSpeed, formatTimeLeft, type FileKind } from '../files/file-info.js';
+import type { ChatItem, FileMeta } from '../chat/index.js';
+import {
+  AUTO_PREVIEW_MAX_BYTES,
+  fileKind,
+  formatBytes,
+  formatSpeed,
+  formatTimeLeft,
+  previewable,
+  type FileKind,
+} from '../files/file-info.js';
 import type { DownloadView, Progress, RemoteStatus, UploadView } from '../files/transfers.js';
 
 /** What the card shows, and what the end-to-end tests read from data-state. */
@@ -125,4 +133,71 @@ export function progressDetail({ done, total, speed, secondsLeft }: Progress): s
   if (speed !== null && speed > 0 && done < total) parts.push(formatSpeed(speed));
   if (secondsLeft !== null && done < total) parts.push(formatTimeLeft(secondsLeft));
   return parts.join(' · ');
+}
+
+/** Everything a file card renders from, worked out in one place. */
+export interface FileCardView {
+  state: FileCardState;
+  kind: FileKind;
+  /** "Image: photo.jpg, 1.2 MB" (the card's accessible name). */
+  label: string;
+  kindLabel: string;
+  extension: string | null;
+  status: string;
+  canPreview: boolean;
+  previewUrl: string | null;
+  /** The file id to keep an eye on while the server may still be receiving it (null: none). */
+  watchedFileId: string | null;
+  /** A small image, not shown yet: preview it once the card is on screen. */
+  autoPreview: boolean;
+  downloadable: boolean;
+  uploading: boolean;
+  /** Being downloaded to be saved (not just for a preview). */
+  saving: boolean;
+  previewing: boolean;
+  downloadFailed: boolean;
+  tampered: boolean;
+  uploadFailed: boolean;
+  /** A larger image: offer to show it rather than downloading it unasked. */
+  offerPreview: boolean;
+  /** The upload's progress bar (hidden when it failed before a byte left). */
+  showUploadProgress: boolean;
+}
+
+export function fileCardView(
+  item: ChatItem,
+  file: FileMeta,
+  upload: UploadView | null,
+  download: DownloadView | null,
+  remote: RemoteStatus,
+): FileCardView {
+  const stored = item.seq !== null && item.state === 'sent';
+  const state = cardState(item, stored, upload, download, remote);
+  const kind = fileKind(file.mime, file.name);
+  const canPreview = previewable(file.mime, file.size);
+  const previewUrl = upload?.previewUrl ?? download?.previewUrl ?? null;
+  const downloadable = stored && file.fileId !== null && remote !== 'uploading' && remote !== 'gone';
+  const uploading = upload !== null && upload.phase !== 'done' && !stored;
+  const previewing = download !== null && !download.save && isRunning(download);
+  return {
+    state,
+    kind,
+    label: `${KIND_LABEL[kind]}: ${file.name}, ${formatBytes(file.size)}`,
+    kindLabel: KIND_LABEL[kind],
+    extension: shortExtension(file.name),
+    status: statusText(state, item, upload, download, remote),
+    canPreview,
+    previewUrl,
+    watchedFileId: stored ? file.fileId : null,
+    autoPreview: canPreview && file.size <= AUTO_PREVIEW_MAX_BYTES && downloadable && !previewUrl && download === null,
+    downloadable,
+    uploading,
+    saving: download !== null && download.save && isRunning(download),
+    previewing,
+    downloadFailed: download !== null && download.phase === 'failed',
+    tampered: download !== null && download.phase === 'tampered',
+    uploadFailed: state === 'failed' && (upload?.phase === 'failed' || (item.mine && item.state === 'failed')),
+    offerPreview: canPreview && !previewUrl && !previewing && file.size > AUTO_PREVIEW_MAX_BYTES,
+    showUploadProgress: uploading && upload !== null && !(upload.phase === 'failed' && upload.progress.done === 0),
+  };
 }

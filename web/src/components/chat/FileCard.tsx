@@ -6,21 +6,7 @@ import { FilePreview } from './file-card/FilePreview';
 import { FileProgress } from './file-card/FileProgress';
 import { FileRow } from './file-card/FileRow';
 import { FileStatus } from './file-card/FileStatus';
-import {
-  type ChatSession,
-  AUTO_PREVIEW_MAX_BYTES,
-  KIND_LABEL,
-  cardState,
-  fileKind,
-  formatBytes,
-  isRunning,
-  previewable,
-  shortExtension,
-  statusText,
-  type ChatItem,
-  type FileMeta,
-  type RemoteStatus,
-} from '@onionchat/client';
+import { fileCardView, type ChatItem, type ChatSession, type FileMeta, type RemoteStatus } from '@onionchat/client';
 
 const noUpload = () => null;
 const noDownload = () => null;
@@ -45,18 +31,11 @@ export function FileCard({ session, item, file }: FileCardProps) {
   const root = useRef<HTMLDivElement>(null);
   const [imageBroken, setImageBroken] = useState(false);
 
-  const stored = item.seq !== null && item.state === 'sent';
-  const state = cardState(item, stored, upload, download, remote);
-  const kind = fileKind(file.mime, file.name);
-  const canPreview = previewable(file.mime, file.size);
-  const previewUrl = upload?.previewUrl ?? download?.previewUrl ?? null;
-  const downloadable = stored && file.fileId !== null && remote !== 'uploading' && remote !== 'gone';
-  const autoPreview =
-    canPreview && file.size <= AUTO_PREVIEW_MAX_BYTES && downloadable && !previewUrl && download === null;
+  const view = fileCardView(item, file, upload, download, remote);
+  const { autoPreview, watchedFileId: watchedId } = view;
 
   // Whether the file is still uploading on the server (the client looks again now and
   // then while it is), as long as the card is on screen.
-  const watchedId = stored ? file.fileId : null;
   useEffect(() => (watchedId ? files.watchFile(item.roomId, watchedId) : undefined), [files, item.roomId, watchedId]);
 
   // Small images: preview once the card is on screen.
@@ -77,40 +56,33 @@ export function FileCard({ session, item, file }: FileCardProps) {
     return () => observer.disconnect();
   }, [autoPreview, session, item]);
 
-  const uploading = upload !== null && upload.phase !== 'done' && !stored;
-  const saving = download !== null && download.save && isRunning(download);
-  const previewing = download !== null && !download.save && isRunning(download);
-  const downloadFailed = download !== null && download.phase === 'failed';
-  const tampered = download !== null && download.phase === 'tampered';
-
-  const status = statusText(state, item, upload, download, remote);
   const name = file.name;
 
   return (
     <div
       ref={root}
-      className={`file-card file-card-${state}`}
+      className={`file-card file-card-${view.state}`}
       data-testid="file-card"
-      data-state={state}
+      data-state={view.state}
       data-mine={item.mine ? 'true' : 'false'}
       role="group"
-      aria-label={`${KIND_LABEL[kind]}: ${name}, ${formatBytes(file.size)}`}
+      aria-label={view.label}
     >
       <FilePreview
         name={name}
-        previewUrl={previewUrl}
+        previewUrl={view.previewUrl}
         imageBroken={imageBroken}
-        tampered={tampered}
-        canPreview={canPreview}
-        previewing={previewing}
+        tampered={view.tampered}
+        canPreview={view.canPreview}
+        previewing={view.previewing}
         download={download}
         onBroken={() => setImageBroken(true)}
       />
 
       <FileRow
-        kind={kind}
-        kindLabel={KIND_LABEL[kind]}
-        extension={shortExtension(name)}
+        kind={view.kind}
+        kindLabel={view.kindLabel}
+        extension={view.extension}
         name={name}
         size={file.size}
         imageBroken={imageBroken}
@@ -122,21 +94,27 @@ export function FileCard({ session, item, file }: FileCardProps) {
           upload={upload}
           cardRef={root}
           flags={{
-            uploading,
-            saving,
-            previewing,
-            downloadFailed,
-            tampered,
-            downloadable,
-            uploadFailed: state === 'failed' && (upload?.phase === 'failed' || (item.mine && item.state === 'failed')),
-            offerPreview: canPreview && !previewUrl && !previewing && file.size > AUTO_PREVIEW_MAX_BYTES,
+            uploading: view.uploading,
+            saving: view.saving,
+            previewing: view.previewing,
+            downloadFailed: view.downloadFailed,
+            tampered: view.tampered,
+            downloadable: view.downloadable,
+            uploadFailed: view.uploadFailed,
+            offerPreview: view.offerPreview,
           }}
         />
       </FileRow>
 
-      <FileProgress name={name} uploading={uploading} upload={upload} saving={saving} download={download} />
+      <FileProgress
+        name={name}
+        showUpload={view.showUploadProgress}
+        upload={upload}
+        saving={view.saving}
+        download={download}
+      />
 
-      <FileStatus bad={state === 'tampered' || state === 'failed'} text={status} />
+      <FileStatus bad={view.state === 'tampered' || view.state === 'failed'} text={view.status} />
     </div>
   );
 }

@@ -3,7 +3,8 @@ import { type DownloadView, type UploadView } from '@onionchat/client';
 
 interface FileProgressProps {
   name: string;
-  uploading: boolean;
+  /** The upload is under way and has something to show. */
+  showUpload: boolean;
   upload: UploadView | null;
   /** Being downloaded to be saved (not just for a preview). */
   saving: boolean;
@@ -11,10 +12,10 @@ interface FileProgressProps {
 }
 
 /** The progress bars of the card's upload and download, while they run. */
-export function FileProgress({ name, uploading, upload, saving, download }: FileProgressProps) {
+export function FileProgress({ name, showUpload, upload, saving, download }: FileProgressProps) {
   return (
     <>
-      {uploading && upload && !(upload.phase === 'failed' && upload.progress.done === 0) ? (
+      {showUpload && upload ? (
         <ProgressLine
           testId="upload-progress"
           label={`Upload of ${name}`}

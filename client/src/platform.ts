@@ -22,9 +22,10 @@ export function browserPlatform(): Platform {
     visible: () => !hasDocument || document.visibilityState === 'visible',
     offline: () => typeof navigator !== 'undefined' && navigator.onLine === false,
     on(event, listener) {
+      // A worker has no document, so its visibility never changes.
+      if (event === 'visibility' && !hasDocument) return () => {};
       const target: EventTarget = event === 'visibility' ? document : globalThis;
       const name = event === 'visibility' ? 'visibilitychange' : event;
-      if (event === 'visibility' && !hasDocument) return () => {};
       target.addEventListener(name, listener);
       return () => target.removeEventListener(name, listener);
     },

@@ -3,7 +3,7 @@
 
 import { ProtocolError } from '@onionchat/protocol';
 import { describeError } from '../describe-error.js';
-import { ApiError } from '../transport/api-error.js';
+import { ApiError, isSessionLostCode } from '../transport/api-error.js';
 import { RealtimeError } from '../transport/realtime.js';
 import { VerifyError } from '../trust/index.js';
 import { decodeSendAck } from './decode.js';
@@ -31,7 +31,7 @@ export function ackOutcome(answer: unknown, roomId: string): SendOutcome & { ses
     return { kind: 'retry', counts: true, note: UNREADABLE };
   }
   const { status, code, message: text } = ack;
-  if (code === 'session_expired' || code === 'not_logged_in') {
+  if (isSessionLostCode(code)) {
     return { kind: 'retry', counts: false, note: null, sessionLost: true };
   }
   if (status === 429 || code === 'rate_limited') {

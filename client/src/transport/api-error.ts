@@ -1,6 +1,8 @@
 // A failed request, as every part of the client sees it: a status, the server's
 // stable code and its sentence (or ours, when the server could not be reached).
 
+import { SESSION_LOST_CODES } from '@onionchat/contract';
+
 export const NETWORK_ERROR_MESSAGE = "Can't reach the server (Tor circuits sometimes drop; try again).";
 
 export class ApiError extends Error {
@@ -28,11 +30,13 @@ export function unreadableAnswer(status: number): ApiError {
   return new ApiError(status, 'bad_response', "The server sent a reply this page can't read. Try again.");
 }
 
-/** Codes meaning "this client no longer has a valid session". */
-const SESSION_LOST_CODES = new Set(['not_logged_in', 'session_expired']);
+/** The server's code says this client no longer has a valid session. */
+export function isSessionLostCode(code: unknown): boolean {
+  return typeof code === 'string' && SESSION_LOST_CODES.includes(code);
+}
 
 export function meansSessionLost(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 401 && SESSION_LOST_CODES.has(error.code);
+  return error instanceof ApiError && error.status === 401 && isSessionLostCode(error.code);
 }
 
 function parseRetryAfter(header: string | null, now: number): number | null {

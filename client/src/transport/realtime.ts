@@ -5,7 +5,6 @@
 // (re)connection so it can catch up on what it missed.
 
 import {
-  SESSION_LOST_CODES,
   SOCKET_PATH,
   type ClientToServerEvents,
   type SendMessagePayload,
@@ -13,11 +12,9 @@ import {
 } from '@onionchat/contract';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import type { Platform } from '../platform.js';
+import { isSessionLostCode } from './api-error.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline';
-
-/** Handshake refusals that mean "this browser has no live session any more". */
-const SESSION_LOST = new Set(SESSION_LOST_CODES);
 
 const RECONNECT_DELAY_MS = 1_000;
 const RECONNECT_DELAY_MAX_MS = 30_000;
@@ -123,7 +120,7 @@ export class Realtime implements LiveConnection {
 
     this.socket.on('connect_error', (error: Error) => {
       const message = error?.message ?? '';
-      if (SESSION_LOST.has(message)) {
+      if (isSessionLostCode(message)) {
         this.stop();
         this.failing = true;
         this.update();

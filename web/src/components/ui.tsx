@@ -1,14 +1,10 @@
 'use client';
 
 import { useEffect, useState, type InputHTMLAttributes, type ReactNode, type Ref } from 'react';
+import type { Feedback } from '@onionchat/client';
 import { AlertIcon, SuccessIcon } from './icons';
 
-export type FeedbackTone = 'neutral' | 'good' | 'warn' | 'bad';
-
-export interface Feedback {
-  text: string;
-  tone: FeedbackTone;
-}
+export type { Feedback, FeedbackTone } from '@onionchat/client';
 
 interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'children'> {
   id: string;

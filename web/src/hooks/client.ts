@@ -20,8 +20,3 @@ export function pageClient(): OnionChatClient {
   });
   return instance;
 }
-
-/** The page's client (the same object on every render). */
-export function useClient(): OnionChatClient {
-  return pageClient();
-}

@@ -80,9 +80,10 @@ function candidates() {
   const identity = protocol.createIdentity(USERNAME);
   const wrapKey = protocol.randomBytes(32);
   const sealed = protocol.sealKeyBundle(identity, wrapKey);
-  const record = protocol.encodePublicKeys(identity);
+  const userId = protocol.newUuid();
+  const record = protocol.encodePublicKeys(identity, userId);
   const openBundle = () => {
-    const keys = protocol.decodePublicKeys(record, USERNAME);
+    const keys = protocol.decodePublicKeys(record, USERNAME, userId);
     return protocol.openKeyBundle(sealed, wrapKey, USERNAME, keys);
   };
   list.push({

@@ -31,11 +31,13 @@ export class BenchClient {
   async signUp(username) {
     const identity = protocol.createIdentity(username);
     const wrapKey = protocol.randomBytes(32);
+    const userId = protocol.newUuid();
     const { user } = await this.json('POST', '/api/auth/signup', {
       username,
+      userId,
       kdfParams: protocol.toBase64(protocol.encodeKdfParams(protocol.newKdfParams())),
       authKey: protocol.toBase64(protocol.randomBytes(32)),
-      publicKeys: protocol.toBase64(protocol.encodePublicKeys(identity)),
+      publicKeys: protocol.toBase64(protocol.encodePublicKeys(identity, userId)),
       keyBundle: protocol.toBase64(protocol.sealKeyBundle(identity, wrapKey)),
     });
     this.user = user;

@@ -26,6 +26,8 @@ export const answers = {
   login: z.object({ user, keyBundle: z.string() }),
   account: z.object({ user }),
   bundle: z.object({ kdfParams: z.string(), keyBundle: z.string() }),
+  /** `POST /api/account/keys`: the account with its newly published public keys. */
+  publishKeys: z.object({ user }),
   changePassphrase: z.object({ user }),
   sessions: z.object({ sessions: z.array(session) }),
   invites: z.object({ invites: z.array(invite) }),
@@ -35,6 +37,8 @@ export const answers = {
   acceptFriend: z.object({ roomId: z.string() }),
   rooms: z.object({ rooms: items }),
   roomKeys: z.object({ keys: z.array(wrappedKeyRecord) }),
+  /** `POST /api/rooms/:id/keys`: the room's new current epoch. */
+  startEpoch: z.object({ epoch: z.int().check(z.gte(2), z.lte(Number.MAX_SAFE_INTEGER)) }),
   messagePage: z.object({ messages: items, hasMore: z.boolean() }),
   /** `POST /api/rooms/:id/messages`: the stored message; `duplicate` when the clientId was already sent. */
   sendMessage: z.object({ message: serverMessage, duplicate: z.boolean() }),
@@ -57,6 +61,8 @@ export type Answer<K extends keyof typeof answers> = z.infer<(typeof answers)[K]
 
 export interface SignupBody {
   username: string;
+  /** Chosen by the client (a canonical UUID), because the v2 public keys record it signs names it. */
+  userId: string;
   inviteToken?: string;
   kdfParams: string;
   authKey: string;
@@ -71,10 +77,21 @@ export interface ChangePassphraseBody {
   keyBundle: string;
 }
 
+/** `POST /api/account/keys`: a v2 public keys record for the same identity keys (the ML-KEM upgrade). */
+export interface PublishKeysBody {
+  publicKeys: string;
+}
+
 export interface BundleUpdateBody {
   keyBundle: string;
   replaces: string;
   signature: string;
+}
+
+/** `POST /api/rooms/:id/keys`: the next epoch's room key, wrapped for each current member. */
+export interface StartEpochBody {
+  epoch: number;
+  keys: { memberId: string; record: string }[];
 }
 
 export interface AcceptFriendBody {

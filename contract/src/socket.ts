@@ -25,6 +25,12 @@ export interface RoomReadEvent {
   lastReadSeq: number;
 }
 
+/** A member started a new key epoch: fetch its wrapped key, and send with it from now on. */
+export interface RoomKeyEvent {
+  roomId: string;
+  epoch: number;
+}
+
 export interface FileReadyEvent {
   fileId: string;
   roomId: string;
@@ -34,6 +40,7 @@ export interface ServerToClientEvents {
   'message:new': (message: ServerMessage) => void;
   'friends:changed': (payload: Record<string, never>) => void;
   'room:read': (payload: RoomReadEvent) => void;
+  'room:key': (payload: RoomKeyEvent) => void;
   'file:ready': (payload: FileReadyEvent) => void;
 }
 
@@ -45,6 +52,7 @@ export interface ClientToServerEvents {
 export const events = {
   messageNew: serverMessage,
   roomRead: z.object({ roomId: z.string(), lastReadSeq: z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)) }),
+  roomKey: z.object({ roomId: z.string(), epoch: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)) }),
   fileReady: z.object({ fileId: z.string(), roomId: z.optional(z.string()) }),
   sendAck: z.discriminatedUnion('ok', [
     z.object({ ok: z.literal(true), message: z.unknown(), duplicate: z.optional(z.boolean()) }),

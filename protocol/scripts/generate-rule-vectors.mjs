@@ -503,6 +503,380 @@ const pinForCase = ({ pins, id, result, ...rest }) => ({
   ...(result === undefined ? {} : { result: hexPin(result) }),
 });
 
+// ---------------------------------------------------------------- section 16: merging pins
+
+// Another session stored pins meanwhile: the merge only adds, and a verified mark is never lost.
+const bobOtherKey = { ...bobPin, signPublicKey: mallory.signPublicKey };
+const bobRenamed = { ...bobVerified, username: 'robert' };
+const carolVerified = { ...carolPin, verified: true };
+const alicePin = { userId: alice.id, username: 'alice', signPublicKey: alice.signPublicKey, verified: false };
+// Pins are listed sorted by user id in every result.
+const byId = (...pins) => [...pins].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+
+const mergeResults = [
+  { name: 'nothing on either side', local: [], stored: [], removed: [], result: [] },
+  { name: 'only local pins', local: [carolPin, bobPin], stored: [], removed: [], result: byId(bobPin, carolPin) },
+  { name: 'only stored pins', local: [], stored: [bobPin, carolPin], removed: [], result: byId(bobPin, carolPin) },
+  {
+    name: 'different contacts on each side: the union',
+    local: [bobPin],
+    stored: [carolPin, alicePin],
+    removed: [],
+    result: byId(alicePin, bobPin, carolPin),
+  },
+  {
+    name: 'the same key, verified only in the stored pins: stays verified',
+    local: [bobPin, carolPin],
+    stored: [bobVerified],
+    removed: [],
+    result: byId(bobVerified, carolPin),
+  },
+  {
+    name: 'the same key, verified only locally: stays verified',
+    local: [bobVerified],
+    stored: [bobPin, carolVerified],
+    removed: [],
+    result: byId(bobVerified, carolVerified),
+  },
+  {
+    name: 'another key for the same id: the local pin wins, unverified',
+    local: [bobOtherKey],
+    stored: [bobVerified],
+    removed: [],
+    result: [bobOtherKey],
+  },
+  {
+    name: 'another key for the same id: the local verified pin wins',
+    local: [{ ...bobOtherKey, verified: true }],
+    stored: [bobPin],
+    removed: [],
+    result: [{ ...bobOtherKey, verified: true }],
+  },
+  {
+    name: 'the same key under another username: the local pin wins, and the stored mark does not carry over',
+    local: [{ ...bobRenamed, verified: false }],
+    stored: [bobVerified],
+    removed: [],
+    result: [{ ...bobRenamed, verified: false }],
+  },
+  {
+    name: 'a pin removed locally stays removed',
+    local: [bobPin],
+    stored: [staleBob, bobPin, carolPin],
+    removed: [staleBob.userId],
+    result: byId(bobPin, carolPin),
+  },
+  {
+    name: 'a removed id that was never stored changes nothing',
+    local: [carolPin],
+    stored: [bobVerified],
+    removed: [staleBob.userId],
+    result: byId(bobVerified, carolPin),
+  },
+];
+
+const mergeInvalid = [
+  {
+    name: 'a local key one byte short',
+    local: [{ ...bobPin, signPublicKey: bobKey.subarray(0, 31) }],
+    stored: [],
+    removed: [],
+    error: 'bad-length',
+  },
+  {
+    name: 'a stored key one byte too long',
+    local: [],
+    stored: [{ ...carolPin, signPublicKey: new Uint8Array(33) }],
+    removed: [],
+    error: 'bad-length',
+  },
+];
+
+const mergeCase = ({ local, stored, result, ...rest }) => ({
+  ...rest,
+  local: local.map(hexPin),
+  stored: stored.map(hexPin),
+  ...(result === undefined ? {} : { result: result.map(hexPin) }),
+});
+
+// ---------------------------------------------------------------- sections 6 and 17: bundle state
+
+// value = version(1)=1 || revision(u64) || kdfFloor(u32), written out by hand.
+const bundleStateValid = [
+  {
+    name: 'revision 1, the default cost',
+    value: '01' + '0000000000000001' + '000f4240',
+    revision: 1,
+    kdfFloor: 1_000_000,
+  },
+  {
+    name: 'revision 0, the minimum cost',
+    value: '01' + '0000000000000000' + '000927c0',
+    revision: 0,
+    kdfFloor: 600_000,
+  },
+  {
+    name: 'revision 2^53 - 1, the maximum cost',
+    value: '01' + '001fffffffffffff' + '00989680',
+    revision: 2 ** 53 - 1,
+    kdfFloor: 10_000_000,
+  },
+  {
+    name: 'revision 2^32 (above 32 bits)',
+    value: '01' + '0000000100000000' + '000f4240',
+    revision: 2 ** 32,
+    kdfFloor: 1_000_000,
+  },
+];
+
+const bundleStateInvalid = [
+  { name: 'empty', value: '', error: 'bad-length' },
+  { name: 'one byte short', value: '01' + '0000000000000001' + '000f42', error: 'bad-length' },
+  { name: 'one byte too long', value: '01' + '0000000000000001' + '000f4240' + '00', error: 'bad-length' },
+  { name: 'version 0', value: '00' + '0000000000000001' + '000f4240', error: 'bad-version' },
+  { name: 'version 2', value: '02' + '0000000000000001' + '000f4240', error: 'bad-version' },
+  { name: 'revision 2^53, above 2^53 - 1', value: '01' + '0020000000000000' + '000f4240', error: 'bad-encoding' },
+  { name: 'KDF floor 0', value: '01' + '0000000000000001' + '00000000', error: 'bad-encoding' },
+  {
+    name: 'KDF floor 599,999, below the minimum',
+    value: '01' + '0000000000000001' + '000927bf',
+    error: 'bad-encoding',
+  },
+  {
+    name: 'KDF floor 10,000,001, above the maximum',
+    value: '01' + '0000000000000001' + '00989681',
+    error: 'bad-encoding',
+  },
+];
+
+const revisionChecks = [
+  { name: 'nothing seen yet, a bundle without a state', seen: 0, got: 0, error: null },
+  { name: 'the revision already seen', seen: 5, got: 5, error: null },
+  { name: 'a newer revision', seen: 5, got: 6, error: null },
+  { name: 'a much newer revision', seen: 5, got: 2 ** 53 - 1, error: null },
+  { name: 'one revision older', seen: 5, got: 4, error: 'rollback' },
+  { name: 'a bundle without a state after one with a state', seen: 1, got: 0, error: 'rollback' },
+  { name: 'a seen revision that is not an integer', seen: 1.5, got: 2, error: 'bad-encoding' },
+  { name: 'a negative revision', seen: 0, got: -1, error: 'bad-encoding' },
+];
+
+const kdfFloorChecks = [
+  { name: 'no floor known', iterations: 600_000, floor: 0, error: null },
+  { name: 'at the floor', iterations: 1_000_000, floor: 1_000_000, error: null },
+  { name: 'above the floor', iterations: 2_000_000, floor: 1_000_000, error: null },
+  { name: 'one iteration below the floor', iterations: 999_999, floor: 1_000_000, error: 'weak-kdf' },
+  { name: 'the minimum, below a floor of the default', iterations: 600_000, floor: 1_000_000, error: 'weak-kdf' },
+  { name: 'a negative floor', iterations: 1_000_000, floor: -1, error: 'bad-encoding' },
+];
+
+const kdfParamsOf = (iterations) => ({ algorithm: p.KDF_PBKDF2_SHA256, iterations, salt: new Uint8Array(16) });
+
+// ---------------------------------------------------------------- section 9: send time
+
+const SENT = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+const MINUTE = 60_000;
+const sendTimes = [
+  {
+    name: 'sent and stored at the same moment',
+    sentAt: SENT,
+    serverTime: SENT,
+    previousSentAt: null,
+    result: { verdict: 'ok' },
+  },
+  {
+    name: 'a sender clock 10 minutes fast (the edge)',
+    sentAt: SENT + 10 * MINUTE,
+    serverTime: SENT,
+    previousSentAt: null,
+    result: { verdict: 'ok' },
+  },
+  {
+    name: 'a sender clock 10 minutes and 1 ms fast',
+    sentAt: SENT + 10 * MINUTE + 1,
+    serverTime: SENT,
+    previousSentAt: null,
+    result: { verdict: 're-timed', reason: 'ahead' },
+  },
+  {
+    name: 'stored 2 hours after it was sealed (an outbox retry, the edge)',
+    sentAt: SENT - 120 * MINUTE,
+    serverTime: SENT,
+    previousSentAt: null,
+    result: { verdict: 'ok' },
+  },
+  {
+    name: 'stored 2 hours and 1 ms after it was sealed (held back or replayed)',
+    sentAt: SENT - 120 * MINUTE - 1,
+    serverTime: SENT,
+    previousSentAt: null,
+    result: { verdict: 're-timed', reason: 'behind' },
+  },
+  {
+    name: 'a message of last year delivered now',
+    sentAt: SENT - 365 * 24 * 60 * MINUTE,
+    serverTime: SENT,
+    previousSentAt: null,
+    result: { verdict: 're-timed', reason: 'behind' },
+  },
+  {
+    name: 'the same millisecond as the previous message of its chain',
+    sentAt: SENT,
+    serverTime: SENT,
+    previousSentAt: SENT,
+    result: { verdict: 'ok' },
+  },
+  {
+    name: '1 ms before the previous message of its chain',
+    sentAt: SENT - 1,
+    serverTime: SENT,
+    previousSentAt: SENT,
+    result: { verdict: 're-timed', reason: 'before-previous' },
+  },
+  {
+    name: 'ahead of the server and before the previous message: ahead is told first',
+    sentAt: SENT + 11 * MINUTE,
+    serverTime: SENT,
+    previousSentAt: SENT + 12 * MINUTE,
+    result: { verdict: 're-timed', reason: 'ahead' },
+  },
+];
+const sendTimeInvalid = [
+  { name: 'a negative send time', sentAt: -1, serverTime: SENT, previousSentAt: null, error: 'bad-encoding' },
+  { name: 'a send time of 2^53', sentAt: 2 ** 53, serverTime: SENT, previousSentAt: null, error: 'bad-encoding' },
+  {
+    name: 'a server time with a fraction',
+    sentAt: SENT,
+    serverTime: SENT + 0.5,
+    previousSentAt: null,
+    error: 'bad-encoding',
+  },
+  { name: 'a negative previous send time', sentAt: SENT, serverTime: SENT, previousSentAt: -5, error: 'bad-encoding' },
+];
+
+// ---------------------------------------------------------------- section 18: chain marks
+
+const bobChain = fixedUuid('bob chain');
+const bobChain2 = fixedUuid('bob chain 2');
+const uuidHex = (id) => id.replaceAll('-', '');
+const u64Hex = (n) => n.toString(16).padStart(16, '0');
+/** roomId(16) senderId(16) chain(16) n(u64) seq(u64), written out by hand. */
+const markHex = (m) => uuidHex(m.roomId) + uuidHex(m.senderId) + uuidHex(m.chain) + u64Hex(m.n) + u64Hex(m.seq);
+const bobMark = { roomId: roomA, senderId: bob.id, chain: bobChain, n: 5, seq: 20 };
+const carolMark = { roomId: roomG, senderId: carol.id, chain: carolChain, n: 1, seq: 3 };
+
+const chainMarksValid = [
+  { name: 'no marks', value: '01', marks: [] },
+  { name: "one mark: bob's chain in room A, n 5 at seq 20", value: '01' + markHex(bobMark), marks: [bobMark] },
+  {
+    name: 'two marks, least recently updated first',
+    value: '01' + markHex(carolMark) + markHex(bobMark),
+    marks: [carolMark, bobMark],
+  },
+  {
+    name: 'n and seq of 2^53 - 1',
+    value: '01' + markHex({ ...bobMark, n: MAX_N, seq: MAX_N }),
+    marks: [{ ...bobMark, n: MAX_N, seq: MAX_N }],
+  },
+  {
+    name: 'the same sender in two rooms',
+    value: '01' + markHex(bobMark) + markHex({ ...bobMark, roomId: roomG }),
+    marks: [bobMark, { ...bobMark, roomId: roomG }],
+  },
+];
+const chainMarksInvalid = [
+  { name: 'empty', value: '', error: 'bad-length' },
+  { name: 'version 0', value: '00' + markHex(bobMark), error: 'bad-version' },
+  { name: 'version 2', value: '02' + markHex(bobMark), error: 'bad-version' },
+  { name: 'one byte short of an entry', value: '01' + markHex(bobMark).slice(0, -2), error: 'bad-length' },
+  { name: 'one byte after the last entry', value: '01' + markHex(bobMark) + '00', error: 'bad-length' },
+  { name: '401 entries (more than CHAIN_MARKS_MAX)', value: '01' + '00'.repeat(401 * 64), error: 'bad-length' },
+  {
+    name: 'two marks for bob in room A',
+    value: '01' + markHex(bobMark) + markHex({ ...bobMark, chain: bobChain2, n: 1, seq: 30 }),
+    error: 'bad-encoding',
+  },
+  { name: 'n 0', value: '01' + markHex({ ...bobMark, n: 0 }), error: 'bad-encoding' },
+  { name: 'seq 0', value: '01' + markHex({ ...bobMark, seq: 0 }), error: 'bad-encoding' },
+  { name: 'n 2^53', value: '01' + markHex({ ...bobMark, n: 2 ** 53 }), error: 'bad-encoding' },
+  { name: 'seq 2^53', value: '01' + markHex({ ...bobMark, seq: 2 ** 53 }), error: 'bad-encoding' },
+];
+
+const atMark = (name, n, seq, result, chain = bobChain) => ({
+  name,
+  mark: bobMark,
+  position: { chain, n, seq },
+  result,
+});
+const markJudgements = [
+  { name: 'no mark yet', mark: null, position: { chain: bobChain, n: 9, seq: 2 }, result: 'ok' },
+  atMark('the marked message itself, read again', 5, 20, 'ok'),
+  atMark('the next message', 6, 21, 'ok'),
+  atMark('a later message after a gap', 9, 40, 'ok'),
+  atMark('an earlier message of the chain, at an earlier seq', 1, 3, 'ok'),
+  atMark('another chain (a later session) at a later seq', 1, 25, 'ok', bobChain2),
+  atMark('another chain at an earlier seq', 7, 2, 'ok', bobChain2),
+  atMark('the marked message again at a later seq (a replayed final message)', 5, 21, 'replayed'),
+  atMark('an older message of the chain at a later seq', 4, 30, 'replayed'),
+  atMark('the marked n at an earlier seq', 5, 19, 'replayed'),
+  atMark('another n at the marked seq', 6, 20, 'replayed'),
+  atMark('a higher n at an earlier seq', 7, 10, 'replayed'),
+];
+
+const update = (mark, position) => ({ ...mark, ...position });
+const markUpdates = [
+  { name: 'first mark for a sender', marks: [], update: bobMark, result: [bobMark] },
+  {
+    name: 'a higher n of the same chain replaces the mark and moves it last',
+    marks: [bobMark, carolMark],
+    update: update(bobMark, { n: 6, seq: 22 }),
+    result: [carolMark, update(bobMark, { n: 6, seq: 22 })],
+  },
+  {
+    name: 'a lower n of the same chain changes nothing',
+    marks: [bobMark, carolMark],
+    update: update(bobMark, { n: 4, seq: 18 }),
+    result: [bobMark, carolMark],
+  },
+  {
+    name: 'a new chain first seen at a later seq replaces the old chain',
+    marks: [bobMark],
+    update: update(bobMark, { chain: bobChain2, n: 1, seq: 21 }),
+    result: [update(bobMark, { chain: bobChain2, n: 1, seq: 21 })],
+  },
+  {
+    name: 'an older chain seen at an earlier seq (history loaded) changes nothing',
+    marks: [bobMark],
+    update: update(bobMark, { chain: bobChain2, n: 8, seq: 12 }),
+    result: [bobMark],
+  },
+];
+const markUpdateInvalid = [
+  { name: 'n 0', marks: [], update: { ...bobMark, n: 0 }, error: 'bad-encoding' },
+  {
+    name: 'a chain that is not a canonical UUID',
+    marks: [],
+    update: { ...bobMark, chain: bobChain.toUpperCase() },
+    error: 'bad-encoding',
+  },
+];
+
+const markMerges = [
+  { name: 'nothing local', local: [], stored: [bobMark, carolMark], result: [bobMark, carolMark] },
+  { name: 'nothing stored', local: [bobMark], stored: [], result: [bobMark] },
+  {
+    name: 'local is newer for bob: it wins and comes last',
+    local: [update(bobMark, { n: 7, seq: 30 })],
+    stored: [bobMark, carolMark],
+    result: [carolMark, update(bobMark, { n: 7, seq: 30 })],
+  },
+  {
+    name: 'stored is newer for bob: it stays where it is',
+    local: [bobMark],
+    stored: [update(bobMark, { chain: bobChain2, n: 2, seq: 40 }), carolMark],
+    result: [update(bobMark, { chain: bobChain2, n: 2, seq: 40 }), carolMark],
+  },
+];
+
 // ---------------------------------------------------------------- self-check
 
 /** Fails loudly if the package does not do what a case says. */
@@ -537,12 +911,52 @@ for (const c of amongInvalid) {
 }
 for (const c of pinForResults) expectResult(c.name, hexPin(c.result), hexPin(p.pinFor(c.pins, c.id, c.username)));
 for (const c of pinForInvalid) expectError(c.name, c.error, () => p.pinFor(c.pins, c.id, c.username));
+for (const c of mergeResults) {
+  expectResult(c.name, c.result.map(hexPin), p.mergeContactPins(c.local, c.stored, c.removed).map(hexPin));
+}
+for (const c of mergeInvalid) expectError(c.name, c.error, () => p.mergeContactPins(c.local, c.stored, c.removed));
+for (const c of bundleStateValid) {
+  expectResult(c.name, { revision: c.revision, kdfFloor: c.kdfFloor }, p.decodeBundleState(p.fromHex(c.value)));
+  expectResult(c.name, c.value, hex(p.encodeBundleState(c)));
+}
+for (const c of bundleStateInvalid) expectError(c.name, c.error, () => p.decodeBundleState(p.fromHex(c.value)));
+for (const c of revisionChecks) {
+  if (c.error === null) p.checkBundleRevision(c.seen, c.got);
+  else expectError(c.name, c.error, () => p.checkBundleRevision(c.seen, c.got));
+}
+for (const c of kdfFloorChecks) {
+  // kdfFloorProblem returns the 'weak-kdf' error, and throws for a malformed floor.
+  const run = () => {
+    const problem = p.kdfFloorProblem(kdfParamsOf(c.iterations), c.floor);
+    if (problem) throw problem;
+  };
+  if (c.error === null) run();
+  else expectError(c.name, c.error, run);
+}
+
+for (const c of sendTimes) {
+  expectResult(
+    c.name,
+    c.result,
+    p.judgeSendTime({ sentAt: c.sentAt, serverTime: c.serverTime, previousSentAt: c.previousSentAt }),
+  );
+}
+for (const c of sendTimeInvalid) expectError(c.name, c.error, () => p.judgeSendTime(c));
+for (const c of chainMarksValid) {
+  expectResult(c.name, c.marks, p.decodeChainMarks(p.fromHex(c.value)));
+  expectResult(c.name, c.value, hex(p.encodeChainMarks(c.marks)));
+}
+for (const c of chainMarksInvalid) expectError(c.name, c.error, () => p.decodeChainMarks(p.fromHex(c.value)));
+for (const c of markJudgements) expectResult(c.name, c.result, p.judgeAgainstMark(c.mark, c.position));
+for (const c of markUpdates) expectResult(c.name, c.result, p.updateChainMarks(c.marks, c.update));
+for (const c of markUpdateInvalid) expectError(c.name, c.error, () => p.updateChainMarks(c.marks, c.update));
+for (const c of markMerges) expectResult(c.name, c.result, p.mergeChainMarks(c.local, c.stored));
 
 // ---------------------------------------------------------------- output
 
 const rules = {
   about: [
-    'OnionChat protocol v1 rule vectors: rules over several records, described in docs/PROTOCOL.md sections 8, 16 and 18.',
+    'OnionChat protocol v1 rule vectors: rules over several records, described in docs/PROTOCOL.md sections 6, 8, 16, 17 and 18.',
     'Expected results are written by hand in protocol/scripts/generate-rule-vectors.mjs, which checks them against the package; do not edit this file by hand.',
     'Ids and keys are those of the users in vectors.json. Byte strings are lower-case hex.',
     'entitledWrapper: valid cases give { kind: "me" } or { kind: "member", memberId } (the first member record with that id); invalid cases name the ProtocolError code.',
@@ -550,6 +964,10 @@ const rules = {
     'comparePin: verdicts are "new", "same" or "changed" ("changed" is refused until the person reviews the key); invalid cases name the ProtocolError code.',
     'comparePinAmong: the same verdicts over a list of pins, indexed by user id and by username: a known name under a new id, or a known id with a new name, is "changed".',
     'pinFor: the pin for the user id, else one for the same username under another id (a verified one first), else null.',
+    'mergeContactPins: local and stored pins combined by adding only (stored pins of removed ids dropped; for an id on both sides the local pin wins, verified if either side verified the same key and username), sorted by user id; invalid cases name the ProtocolError code.',
+    'bundleState: key bundle extension type 2 (sections 6 and 17) as hex, with what it reads as; checkBundleRevision(seen, got) and kdfFloorProblem(params, floor) name the ProtocolError code, or null when accepted.',
+    'sendTime: judgeSendTime({ sentAt, serverTime, previousSentAt }) gives { verdict: "ok" } or { verdict: "re-timed", reason: "ahead" | "behind" | "before-previous" } (section 9); invalid cases name the ProtocolError code.',
+    'chainMarks: key bundle extension type 4 (section 18) as hex, with the marks it reads as; judgeAgainstMark(mark, position) gives "ok" or "replayed"; updateChainMarks and mergeChainMarks give the marks after, least recently updated first.',
   ],
   users,
   entitledWrapper: { valid: wrapperValid, invalid: wrapperInvalid },
@@ -557,6 +975,22 @@ const rules = {
   comparePin: { verdicts: pinVerdicts.map(pinCase), invalid: pinInvalid.map(pinCase) },
   comparePinAmong: { verdicts: amongVerdicts.map(amongCase), invalid: amongInvalid.map(amongCase) },
   pinFor: { results: pinForResults.map(pinForCase), invalid: pinForInvalid.map(pinForCase) },
+  mergeContactPins: { results: mergeResults.map(mergeCase), invalid: mergeInvalid.map(mergeCase) },
+  bundleState: {
+    valid: bundleStateValid,
+    invalid: bundleStateInvalid,
+    revisions: revisionChecks,
+    kdfFloors: kdfFloorChecks,
+  },
+  sendTime: { results: sendTimes, invalid: sendTimeInvalid },
+  chainMarks: {
+    valid: chainMarksValid,
+    invalid: chainMarksInvalid,
+    judgements: markJudgements,
+    updates: markUpdates,
+    updateInvalid: markUpdateInvalid,
+    merges: markMerges,
+  },
 };
 
 writeFileSync(OUTPUT, `${JSON.stringify(rules, null, 2)}\n`);

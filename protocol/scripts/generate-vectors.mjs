@@ -52,17 +52,28 @@ const people = {};
 for (const name of ['alice', 'bob', 'carol_99']) {
   people[name] = p.identityFromSeeds(name, fixed(`${name} box secret key`, 32), fixed(`${name} sign seed`, 32));
 }
+/**
+ * The same person with ML-KEM-768 keys from a fixed 64-byte seed. `people` stay without
+ * them: the room and message vectors use them as accounts that were not upgraded.
+ */
+const upgraded = (who) =>
+  p.identityFromSeeds(who.username, who.boxSecretKey, who.signSeed, fixed(`${who.username} kem seed`, 64));
 const alice = people.alice;
 const bob = people.bob;
 
-const identity = Object.values(people).map((id) => ({
-  username: id.username,
-  boxSecretKey: hex(id.boxSecretKey),
-  signSeed: hex(id.signSeed),
-  boxPublicKey: hex(id.boxPublicKey),
-  signPublicKey: hex(id.signPublicKey),
-  signSecretKey: hex(id.signSecretKey),
-}));
+const identity = Object.values(people)
+  .map(upgraded)
+  .map((id) => ({
+    username: id.username,
+    boxSecretKey: hex(id.boxSecretKey),
+    signSeed: hex(id.signSeed),
+    boxPublicKey: hex(id.boxPublicKey),
+    signPublicKey: hex(id.signPublicKey),
+    signSecretKey: hex(id.signSecretKey),
+    kemSeed: hex(id.kem.seed),
+    kemPublicKey: hex(id.kem.publicKey),
+    kemSecretKeySha256: createHash('sha256').update(id.kem.secretKey).digest('hex'),
+  }));
 
 // ---------------------------------------------------------------- KDF
 
@@ -155,33 +166,40 @@ const aliceWrapKey = p.fromHex(kdfDerivation[0].wrapKey);
 
 // ---------------------------------------------------------------- public keys
 
+/** A v1 record does not carry the account id, so it reads the same under any id. */
+const V1_ANY_USER_ID = '00000000-0000-4000-8000-000000000000';
 const publicKeysValid = Object.values(people).map((id) => {
-  const record = p.encodePublicKeys(id);
+  const record = p.encodePublicKeysV1(id);
   return {
     username: id.username,
     boxSecretKey: hex(id.boxSecretKey),
     signSeed: hex(id.signSeed),
     record: hex(record),
     base64: p.toBase64(record),
-    fingerprint: p.fingerprint(p.decodePublicKeys(record, id.username)),
+    fingerprint: p.fingerprint(p.decodePublicKeys(record, id.username, V1_ANY_USER_ID)),
   };
 });
 
 /** A correctly signed record around any box key, to test the key checks behind the signature. */
-function signedRecord(id, boxPublicKey, version = p.PUBLIC_KEYS_VERSION) {
+function signedRecord(id, boxPublicKey, version = p.PUBLIC_KEYS_V1) {
   const body = concat(Uint8Array.of(version), id.signPublicKey, boxPublicKey);
   const message = concat(utf8('OnionChat v1 public keys\0'), usernameField(id.username), body);
   return concat(body, nacl.sign.detached(message, id.signSecretKey));
 }
 
-const aliceRecord = p.encodePublicKeys(alice);
+const aliceRecord = p.encodePublicKeysV1(alice);
 const smallOrderKey = p.fromHex('e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800');
 const publicKeysInvalid = [
   { name: 'empty', record: new Uint8Array(0), error: 'bad-length' },
   { name: 'one byte short', record: aliceRecord.subarray(0, 128), error: 'bad-length' },
   { name: 'one byte too long', record: concat(aliceRecord, Uint8Array.of(0)), error: 'bad-length' },
   { name: 'version 0', record: withByte(aliceRecord, 0, 0), error: 'bad-version' },
-  { name: 'version 2 (validly signed)', record: signedRecord(alice, alice.boxPublicKey, 2), error: 'bad-version' },
+  {
+    name: 'version 2 at the v1 length (validly signed)',
+    record: signedRecord(alice, alice.boxPublicKey, 2),
+    error: 'bad-length',
+  },
+  { name: 'version 3 (validly signed)', record: signedRecord(alice, alice.boxPublicKey, 3), error: 'bad-version' },
   { name: 'flipped bit in signing key', record: flipBit(aliceRecord, 1), error: 'bad-signature' },
   { name: 'flipped bit in box key', record: flipBit(aliceRecord, 33), error: 'bad-signature' },
   { name: 'flipped bit in signature', record: flipBit(aliceRecord, 65), error: 'bad-signature' },
@@ -450,6 +468,87 @@ const users = Object.values(members).map(({ id, identity: who }) => ({
   signPublicKey: hex(who.signPublicKey),
 }));
 
+// ---------------------------------------------------------------- public keys, v2 (bound to the user id)
+
+const publicKeysV2Valid = [alice, bob, carol].map(upgraded).map((who) => {
+  const record = p.encodePublicKeys(who, userId(who));
+  return { username: who.username, userId: userId(who), record: hex(record), base64: p.toBase64(record) };
+});
+
+/** A correctly signed v2 record around any fields, to test the checks behind the signature. */
+function signedRecordV2(
+  who,
+  { version = 2, id = userId(who), boxPublicKey = who.boxPublicKey, kem = who.kem.publicKey },
+) {
+  const body = concat(Uint8Array.of(version), p.uuidToBytes(id), who.signPublicKey, boxPublicKey, kem);
+  const message = concat(utf8('OnionChat v2 public keys\0'), usernameField(who.username), body);
+  return concat(body, nacl.sign.detached(message, who.signSecretKey));
+}
+/** The first 12-bit coefficient of an ML-KEM public key set to `value` (FIPS 203 packs them little-endian). */
+function withFirstKemCoefficient(key, value) {
+  const out = withByte(key, 0, value & 0xff);
+  out[1] = (out[1] & 0xf0) | (value >> 8);
+  return out;
+}
+const aliceRecordV2 = p.fromHex(publicKeysV2Valid[0].record);
+const aliceV2 = upgraded(alice);
+const publicKeysV2Invalid = [
+  { name: 'one byte short', record: aliceRecordV2.subarray(0, 1328), error: 'bad-length' },
+  { name: 'one byte too long', record: concat(aliceRecordV2, Uint8Array.of(0)), error: 'bad-length' },
+  { name: 'v1 record length with version 2', record: aliceRecordV2.subarray(0, 129), error: 'bad-length' },
+  { name: 'version 3 at the v2 length', record: signedRecordV2(aliceV2, { version: 3 }), error: 'bad-version' },
+  { name: 'flipped bit in user id', record: flipBit(aliceRecordV2, 1), error: 'bad-signature' },
+  { name: 'flipped bit in signing key', record: flipBit(aliceRecordV2, 17), error: 'bad-signature' },
+  { name: 'flipped bit in box key', record: flipBit(aliceRecordV2, 49), error: 'bad-signature' },
+  { name: 'flipped bit in ML-KEM key', record: flipBit(aliceRecordV2, 81), error: 'bad-signature' },
+  { name: 'last signature bit flipped', record: flipBit(aliceRecordV2, 1328, 7), error: 'bad-signature' },
+  { name: 'wrong username', record: aliceRecordV2, username: 'bob', error: 'bad-signature' },
+  { name: "served under bob's id", record: aliceRecordV2, userId: userId(bob), error: 'context-mismatch' },
+  {
+    name: 'signed for another id (the name taken over by a new account)',
+    record: signedRecordV2(aliceV2, { id: fixedUuid('user alice, an older account') }),
+    error: 'context-mismatch',
+  },
+  { name: 'expected id not a canonical UUID', record: aliceRecordV2, userId: 'ALICE', error: 'bad-encoding' },
+  {
+    name: 'small-order box key (validly signed)',
+    record: signedRecordV2(aliceV2, { boxPublicKey: smallOrderKey }),
+    error: 'bad-key',
+  },
+  {
+    name: 'ML-KEM coefficient equal to q = 3329 (validly signed)',
+    record: signedRecordV2(aliceV2, { kem: withFirstKemCoefficient(aliceV2.kem.publicKey, 3329) }),
+    error: 'bad-key',
+  },
+  {
+    name: 'ML-KEM coefficient 4095 (validly signed)',
+    record: signedRecordV2(aliceV2, { kem: withFirstKemCoefficient(aliceV2.kem.publicKey, 4095) }),
+    error: 'bad-key',
+  },
+].map(({ name, record, username = 'alice', userId: id = userId(alice), error }) => ({
+  name,
+  username,
+  userId: id,
+  record: hex(record),
+  error,
+}));
+
+// ---------------------------------------------------------------- ML-KEM seed (key bundle extension type 3)
+
+const kemSeedValid = [alice, bob].map(upgraded).map((who) => ({
+  username: who.username,
+  value: hex(p.encodeKemSeed(who.kem.seed)),
+  kemPublicKey: hex(who.kem.publicKey),
+}));
+const aliceKemSeed = p.fromHex(kemSeedValid[0].value);
+const kemSeedInvalid = [
+  { name: 'empty', value: new Uint8Array(0), error: 'bad-length' },
+  { name: 'one byte short', value: aliceKemSeed.subarray(0, 64), error: 'bad-length' },
+  { name: 'one byte too long', value: concat(aliceKemSeed, Uint8Array.of(0)), error: 'bad-length' },
+  { name: 'version 0', value: withByte(aliceKemSeed, 0, 0), error: 'bad-version' },
+  { name: 'version 2', value: withByte(aliceKemSeed, 0, 2), error: 'bad-version' },
+].map(({ name, value, error }) => ({ name, value: hex(value), error }));
+
 const roomA = fixedUuid('room A');
 const roomB = fixedUuid('room B');
 const keyOf = (room, epoch) => fixed(`room ${room === roomA ? 'A' : 'B'} epoch ${epoch} key`, 32);
@@ -511,7 +610,12 @@ const roomKeyInvalid = [
   { name: 'one byte short', record: aliceToBob.subarray(0, 220), error: 'bad-length' },
   { name: 'one byte too long', record: concat(aliceToBob, Uint8Array.of(0)), error: 'bad-length' },
   { name: 'version 0', record: withByte(aliceToBob, 0, 0), error: 'bad-version' },
-  { name: 'version 2 (validly signed)', record: rawRoomKey({ version: 2 }), error: 'bad-version' },
+  { name: 'version 3 (validly signed)', record: rawRoomKey({ version: 3 }), error: 'bad-version' },
+  {
+    name: 'version 2 byte on a 221-byte record (validly signed)',
+    record: rawRoomKey({ version: 2 }),
+    error: 'bad-length',
+  },
   { name: 'epoch 0 (validly signed)', record: rawRoomKey({ epoch: 0 }), error: 'bad-encoding' },
   { name: 'flipped bit in signature', record: flipBit(aliceToBob, 157), error: 'bad-signature' },
   { name: 'last signature bit flipped', record: flipBit(aliceToBob, 220, 7), error: 'bad-signature' },
@@ -578,6 +682,156 @@ const roomKeyInvalid = [
   record: hex(record),
   expected,
   me,
+  wrapper,
+  error,
+}));
+
+// ---------------------------------------------------------------- hybrid wrapped room keys (version 2)
+
+/** The same people with ML-KEM-768 keys, from fixed 64-byte seeds. */
+const kemSeedOf = (identity) => fixed(`${identity.username} kem seed`, 64);
+const withKem = (identity) =>
+  p.identityFromSeeds(identity.username, identity.boxSecretKey, identity.signSeed, kemSeedOf(identity));
+const hybridPeople = Object.fromEntries([alice, bob, carol, mallory].map((who) => [who.username, withKem(who)]));
+const hybridKeysOf = (username) => ({
+  boxPublicKey: hybridPeople[username].boxPublicKey,
+  kemPublicKey: hybridPeople[username].kem.publicKey,
+});
+const kemKeyDigest = (kemPublicKey) => nacl.hash(kemPublicKey).slice(0, 32);
+
+const hybridCases = [
+  { name: 'alice wraps room A epoch 2 for herself', wrapper: 'alice', member: 'alice', roomId: roomA, epoch: 2 },
+  { name: 'alice wraps room A epoch 2 for bob', wrapper: 'alice', member: 'bob', roomId: roomA, epoch: 2 },
+  { name: 'bob wraps room B epoch 4 for carol_99', wrapper: 'bob', member: 'carol_99', roomId: roomB, epoch: 4 },
+];
+
+const hybridValid = hybridCases.map(({ name, wrapper, member, roomId, epoch }) => {
+  const context = { roomId, epoch, memberId: members[member].id, wrapperId: members[wrapper].id };
+  const roomKey = keyOf(roomId, epoch);
+  const nonce = fixed(`${name} nonce`, 24);
+  const kemSeed = fixed(`${name} ML-KEM encapsulation`, 32);
+  const record = p.wrapRoomKeyHybrid(roomKey, context, hybridPeople[wrapper], hybridKeysOf(member), { nonce, kemSeed });
+  return {
+    name,
+    wrapper,
+    member,
+    context,
+    roomKey: hex(roomKey),
+    nonce: hex(nonce),
+    kemSeed: hex(kemSeed),
+    record: hex(record),
+  };
+});
+
+const hybridAliceToBob = p.fromHex(hybridValid[1].record);
+const HYBRID_SIGNED_BYTES = 1277;
+const signHybrid = (body, signer) =>
+  concat(body, nacl.sign.detached(concat(utf8('OnionChat v2 room key\0'), body), signer.signSecretKey));
+/** A genuine record with bytes replaced from `offset` on, then signed again by alice. */
+function resignedHybrid(record, offset, bytes, signer = alice) {
+  const body = record.slice(0, HYBRID_SIGNED_BYTES);
+  body.set(bytes, offset);
+  return signHybrid(body, signer);
+}
+const HYBRID_KEM_CIPHERTEXT_OFFSET = 117;
+const HYBRID_BOX_OFFSET = 1229;
+const hybridForBob = { roomId: roomA, epoch: 2, memberId: userId(bob) };
+const hybridForCarol = { ...hybridForBob, memberId: userId(carol) };
+/** A record for carol_99 in room A epoch 2, wrapped by alice with the member keys given. */
+const hybridToCarol = (memberKeys, wrapper = hybridPeople.alice) =>
+  p.wrapRoomKeyHybrid(keyOf(roomA, 2), { ...hybridForCarol, wrapperId: userId(alice) }, wrapper, memberKeys, {
+    nonce: fixed('hybrid invalid nonce', 24),
+    kemSeed: fixed('hybrid invalid ML-KEM encapsulation', 32),
+  });
+
+const hybridInvalid = [
+  { name: 'one byte short', record: hybridAliceToBob.subarray(0, 1340), error: 'bad-length' },
+  { name: 'one byte too long', record: concat(hybridAliceToBob, Uint8Array.of(0)), error: 'bad-length' },
+  { name: 'version 1 byte on a 1341-byte record', record: withByte(hybridAliceToBob, 0, 1), error: 'bad-length' },
+  { name: 'version 3', record: withByte(hybridAliceToBob, 0, 3), error: 'bad-version' },
+  {
+    name: 'epoch 0 (validly signed)',
+    record: resignedHybrid(hybridAliceToBob, 17, u32(0)),
+    error: 'bad-encoding',
+  },
+  { name: 'flipped bit in signature', record: flipBit(hybridAliceToBob, 1277), error: 'bad-signature' },
+  { name: 'flipped bit in member ML-KEM key digest', record: flipBit(hybridAliceToBob, 90), error: 'bad-signature' },
+  { name: 'flipped bit in ML-KEM ciphertext', record: flipBit(hybridAliceToBob, 700), error: 'bad-signature' },
+  { name: 'flipped bit in secretbox', record: flipBit(hybridAliceToBob, 1240), error: 'bad-signature' },
+  {
+    name: 'genuine record, but the server says carol_99 wrapped it',
+    record: hybridAliceToBob,
+    wrapper: publicOf(carol),
+    error: 'bad-signature',
+  },
+  {
+    name: 'filed under epoch 3',
+    record: hybridAliceToBob,
+    expected: { ...hybridForBob, epoch: 3 },
+    error: 'context-mismatch',
+  },
+  {
+    name: "record for carol_99 wrapped to bob's box key",
+    record: hybridToCarol({ ...hybridKeysOf('carol_99'), boxPublicKey: bob.boxPublicKey }),
+    me: 'carol_99',
+    expected: hybridForCarol,
+    error: 'key-mismatch',
+  },
+  {
+    name: "record for carol_99 wrapped to bob's ML-KEM key",
+    record: hybridToCarol({ ...hybridKeysOf('carol_99'), kemPublicKey: hybridPeople.bob.kem.publicKey }),
+    me: 'carol_99',
+    expected: hybridForCarol,
+    error: 'key-mismatch',
+  },
+  {
+    name: 'opened by bob without ML-KEM keys (account not upgraded)',
+    record: hybridAliceToBob,
+    meHasKem: false,
+    error: 'key-mismatch',
+  },
+  {
+    name: "signed by alice, X25519 done with mallory's box secret key",
+    record: p.wrapRoomKeyHybrid(
+      keyOf(roomA, 2),
+      { ...hybridForBob, wrapperId: userId(alice) },
+      { ...hybridPeople.alice, boxSecretKey: mallory.boxSecretKey },
+      hybridKeysOf('bob'),
+      { nonce: fixed('hybrid invalid nonce', 24), kemSeed: fixed('hybrid invalid ML-KEM encapsulation', 32) },
+    ),
+    error: 'decrypt-failed',
+  },
+  {
+    name: "encapsulated to carol_99's ML-KEM key, digest of bob's put in, re-signed by alice",
+    record: resignedHybrid(
+      hybridToCarol(hybridKeysOf('carol_99')),
+      1,
+      concat(
+        p.uuidToBytes(roomA),
+        u32(2),
+        p.uuidToBytes(userId(bob)),
+        p.uuidToBytes(userId(alice)),
+        bob.boxPublicKey,
+        kemKeyDigest(hybridPeople.bob.kem.publicKey),
+      ),
+    ),
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'ML-KEM ciphertext altered, then re-signed by alice',
+    record: resignedHybrid(
+      hybridAliceToBob,
+      HYBRID_KEM_CIPHERTEXT_OFFSET,
+      flipBit(hybridAliceToBob.subarray(HYBRID_KEM_CIPHERTEXT_OFFSET, HYBRID_BOX_OFFSET - 24), 500),
+    ),
+    error: 'decrypt-failed',
+  },
+].map(({ name, record, expected = hybridForBob, me = 'bob', meHasKem = true, wrapper = publicOf(alice), error }) => ({
+  name,
+  record: hex(record),
+  expected,
+  me,
+  meHasKem,
   wrapper,
   error,
 }));
@@ -968,30 +1222,52 @@ const messageValid = messageCases.map(({ name, sender, roomId, epoch = 1, body }
   };
 });
 
+/** The same messages as older clients sealed them (version 1, send time in the clear header): still read. */
+const messageV1 = messageValid.map((v) => ({
+  ...v,
+  envelope: hex(
+    p.sealMessageV1(v.header, v.body, p.fromHex(v.roomKey), members[v.sender].identity, p.fromHex(v.nonce)),
+  ),
+}));
+const shortV1 = p.fromHex(messageV1[0].envelope);
+
 const short = p.fromHex(messageValid[0].envelope);
 const long = p.fromHex(messageValid[1].envelope);
 const shortHeader = messageValid[0].header;
 const shortText = messageValid[0].body;
 const messageNonce = fixed('crafted message nonce', 24);
 
-function headerBytes({ version = 1, roomId, epoch, senderId, messageId, sentAt }) {
-  const time = new Uint8Array(8);
-  new DataView(time.buffer).setBigUint64(0, BigInt(sentAt), false);
+function u64Bytes(value) {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(value), false);
+  return out;
+}
+
+/** Version 2 has no send time in the header (53 bytes); version 1 ends with it (61). */
+function headerBytes({ version = 2, roomId, epoch, senderId, messageId, sentAt }) {
   return concat(
     Uint8Array.of(version),
     p.uuidToBytes(roomId),
     u32(epoch),
     p.uuidToBytes(senderId),
     p.uuidToBytes(messageId),
-    time,
+    version === 1 ? u64Bytes(sentAt) : new Uint8Array(0),
   );
 }
 
-/** A correctly signed and encrypted envelope around any header and padded bytes. */
-function rawMessage({ header = shortHeader, padded, roomKey = keyOf(roomA, 1), signer = alice, nonce = messageNonce }) {
+/** A correctly signed and encrypted version 2 envelope around any header, send-time and padded bytes. */
+function rawMessage({
+  header = shortHeader,
+  padded,
+  sentAt = u64Bytes(header.sentAt),
+  roomKey = keyOf(roomA, 1),
+  signer = alice,
+  nonce = messageNonce,
+}) {
   const head = headerBytes(header);
-  const signature = nacl.sign.detached(concat(utf8('OnionChat v1 message\0'), head, padded), signer.signSecretKey);
-  return concat(head, nonce, nacl.secretbox(concat(signature, padded), nonce, roomKey));
+  const signed = concat(utf8('OnionChat v2 message\0'), head, sentAt, padded);
+  const signature = nacl.sign.detached(signed, signer.signSecretKey);
+  return concat(head, nonce, nacl.secretbox(concat(signature, sentAt, padded), nonce, roomKey));
 }
 
 /** Padded bytes with any length prefix, content and size; zero-filled. */
@@ -1008,19 +1284,19 @@ const fromAlice = { roomId: roomA, epoch: 1, senderId: userId(alice) };
 
 const messageInvalid = [
   { name: 'empty', envelope: new Uint8Array(0), error: 'bad-length' },
-  { name: 'header only', envelope: short.subarray(0, 61), error: 'bad-length' },
+  { name: 'header only', envelope: short.subarray(0, 53), error: 'bad-length' },
   { name: 'one byte below the minimum length', envelope: short.subarray(0, 420), error: 'bad-length' },
   { name: 'version 0', envelope: withByte(short, 0, 0), error: 'bad-version' },
-  { name: 'version 2', envelope: withByte(short, 0, 2), error: 'bad-version' },
+  { name: 'version 3', envelope: withByte(short, 0, 3), error: 'bad-version' },
   {
-    name: 'version 2 (validly signed and encrypted)',
-    envelope: rawMessage({ header: { ...shortHeader, version: 2 }, padded: padded(goodContent) }),
+    name: 'version 3 (validly signed and encrypted)',
+    envelope: rawMessage({ header: { ...shortHeader, version: 3 }, padded: padded(goodContent) }),
     error: 'bad-version',
   },
   { name: 'epoch 0 in the header', envelope: replaceAt(short, 17, u32(0)), error: 'bad-encoding' },
   {
-    name: 'sent-at above 2^53 - 1',
-    envelope: replaceAt(short, 53, Uint8Array.of(0x00, 0x20)),
+    name: 'signed sent-at above 2^53 - 1 (inside the box, checked after the signature)',
+    envelope: rawMessage({ padded: padded(goodContent), sentAt: concat(Uint8Array.of(0x00, 0x20), new Uint8Array(6)) }),
     error: 'bad-encoding',
   },
   {
@@ -1083,9 +1359,31 @@ const messageInvalid = [
     error: 'bad-signature',
   },
   { name: 'flipped bit in message id', envelope: flipBit(short, 40), error: 'bad-signature' },
-  { name: 'sent-at changed by one millisecond', envelope: flipBit(short, 60), error: 'bad-signature' },
-  { name: 'flipped bit in nonce', envelope: flipBit(short, 61), error: 'decrypt-failed' },
-  { name: 'flipped bit in MAC', envelope: flipBit(short, 85), error: 'decrypt-failed' },
+  {
+    name: "mallory re-seals alice's message with an earlier send time",
+    envelope: rawMessage({
+      padded: padded(goodContent),
+      sentAt: u64Bytes(shortHeader.sentAt - 3_600_000),
+      signer: mallory,
+    }),
+    error: 'bad-signature',
+  },
+  { name: 'flipped bit in nonce', envelope: flipBit(short, 53), error: 'decrypt-failed' },
+  { name: 'flipped bit in MAC', envelope: flipBit(short, 77), error: 'decrypt-failed' },
+  { name: 'flipped bit in the encrypted send time', envelope: flipBit(short, 93 + 64 + 7), error: 'decrypt-failed' },
+  { name: 'version 1: header only', envelope: shortV1.subarray(0, 61), error: 'bad-length' },
+  { name: 'version 1: sent-at changed by one millisecond', envelope: flipBit(shortV1, 60), error: 'bad-signature' },
+  {
+    name: 'version 1: sent-at above 2^53 - 1',
+    envelope: replaceAt(shortV1, 53, Uint8Array.of(0x00, 0x20)),
+    error: 'bad-encoding',
+  },
+  { name: 'version 1: flipped bit in ciphertext', envelope: flipBit(shortV1, 200), error: 'decrypt-failed' },
+  {
+    name: 'version 1 envelope relabelled as version 2',
+    envelope: withByte(shortV1, 0, 2),
+    error: 'decrypt-failed',
+  },
   { name: 'flipped bit in ciphertext', envelope: flipBit(short, 200), error: 'decrypt-failed' },
   { name: 'last ciphertext bit flipped', envelope: flipBit(short, short.length - 1, 7), error: 'decrypt-failed' },
   {
@@ -1180,9 +1478,9 @@ const messageInvalid = [
 
 /** alice's short text, decrypted and encrypted again under a fresh nonce: new bytes, same message. */
 function reEncrypted(envelope, roomKey) {
-  const inner = nacl.secretbox.open(envelope.subarray(85), envelope.subarray(61, 85), roomKey);
+  const inner = nacl.secretbox.open(envelope.subarray(77), envelope.subarray(53, 77), roomKey);
   const nonce = fixed('replay nonce', 24);
-  return concat(envelope.subarray(0, 61), nonce, nacl.secretbox(inner, nonce, roomKey));
+  return concat(envelope.subarray(0, 53), nonce, nacl.secretbox(inner, nonce, roomKey));
 }
 const sameIdInRoomB = p.sealMessage(
   { ...shortHeader, roomId: roomB },
@@ -1216,7 +1514,7 @@ const messageReplay = [
 
 // ---------------------------------------------------------------- key verification
 
-const party = (who) => ({ username: who.username, signPublicKey: who.signPublicKey });
+const party = (who) => ({ userId: userId(who), username: who.username, signPublicKey: who.signPublicKey });
 const safetyNumbers = [];
 for (const [a, b] of [
   [alice, bob],
@@ -1226,8 +1524,8 @@ for (const [a, b] of [
   const reverse = await p.safetyNumber(party(b), party(a));
   if (reverse.digits !== number.digits) throw new Error('safety numbers differ by side');
   safetyNumbers.push({
-    a: { username: a.username, signPublicKey: hex(a.signPublicKey) },
-    b: { username: b.username, signPublicKey: hex(b.signPublicKey) },
+    a: { userId: userId(a), username: a.username, signPublicKey: hex(a.signPublicKey) },
+    b: { userId: userId(b), username: b.username, signPublicKey: hex(b.signPublicKey) },
     digits: number.digits,
     groups: number.groups,
     qr: hex(number.qr),
@@ -1236,7 +1534,8 @@ for (const [a, b] of [
 const qrOf = p.fromHex(safetyNumbers[0].qr);
 const safetyQrInvalid = [
   { name: 'empty', qr: '', error: 'bad-length' },
-  { name: 'unknown version 2', qr: hex(withByte(qrOf, 0, 2)), error: 'bad-version' },
+  { name: 'old version 1', qr: hex(withByte(qrOf, 0, 1)), error: 'bad-version' },
+  { name: 'unknown version 3', qr: hex(withByte(qrOf, 0, 3)), error: 'bad-version' },
   { name: 'one byte short', qr: hex(qrOf.subarray(0, 60)), error: 'bad-length' },
   { name: 'one byte too many', qr: hex(concat(qrOf, Uint8Array.of(0))), error: 'bad-length' },
 ];
@@ -1325,7 +1624,10 @@ const keysFrom = (keys) => ({
 });
 for (const c of kdfParamsInvalid) expectError(c.name, c.error, () => p.decodeKdfParams(p.fromHex(c.encoded)));
 for (const c of publicKeysInvalid)
-  expectError(c.name, c.error, () => p.decodePublicKeys(p.fromHex(c.record), c.username));
+  expectError(c.name, c.error, () => p.decodePublicKeys(p.fromHex(c.record), c.username, V1_ANY_USER_ID));
+for (const c of publicKeysV2Invalid)
+  expectError(c.name, c.error, () => p.decodePublicKeys(p.fromHex(c.record), c.username, c.userId));
+for (const c of kemSeedInvalid) expectError(c.name, c.error, () => p.decodeKemSeed(p.fromHex(c.value)));
 for (const c of keyBundleInvalid) {
   const expected = c.expected === undefined ? undefined : keysFrom(c.expected);
   expectError(c.name, c.error, () => p.openKeyBundle(p.fromHex(c.sealed), p.fromHex(c.wrapKey), c.username, expected));
@@ -1342,17 +1644,35 @@ for (const v of roomKeyValid) {
     identityOf(v.member),
     wrapperFrom(publicOf(identityOf(v.wrapper))),
   );
-  if (hex(opened) !== v.roomKey) throw new Error(`${v.name}: room key does not open`);
+  if (hex(opened.roomKey) !== v.roomKey || opened.hybrid) throw new Error(`${v.name}: room key does not open`);
+}
+for (const v of hybridValid) {
+  const opened = p.openRoomKey(
+    p.fromHex(v.record),
+    v.context,
+    hybridPeople[v.member],
+    wrapperFrom(publicOf(identityOf(v.wrapper))),
+  );
+  if (hex(opened.roomKey) !== v.roomKey || !opened.hybrid) throw new Error(`${v.name}: hybrid room key does not open`);
+}
+for (const c of hybridInvalid) {
+  const me = c.meHasKem ? hybridPeople[c.me] : identityOf(c.me);
+  expectError(c.name, c.error, () => p.openRoomKey(p.fromHex(c.record), c.expected, me, wrapperFrom(c.wrapper)));
 }
 for (const c of roomKeyInvalid) {
   expectError(c.name, c.error, () =>
     p.openRoomKey(p.fromHex(c.record), c.expected, identityOf(c.me), wrapperFrom(c.wrapper)),
   );
 }
-for (const v of messageValid) {
-  const opened = p.openMessage(p.fromHex(v.envelope), v.header, p.fromHex(v.roomKey), identityOf(v.sender));
-  if (JSON.stringify(opened) !== JSON.stringify({ header: v.header, body: v.body })) {
-    throw new Error(`${v.name}: message does not open`);
+for (const [version, list] of [
+  [2, messageValid],
+  [1, messageV1],
+]) {
+  for (const v of list) {
+    const opened = p.openMessage(p.fromHex(v.envelope), v.header, p.fromHex(v.roomKey), identityOf(v.sender));
+    if (JSON.stringify(opened) !== JSON.stringify({ version, header: v.header, body: v.body })) {
+      throw new Error(`${v.name} (version ${version}): message does not open`);
+    }
   }
 }
 for (const c of messageInvalid) {
@@ -1405,13 +1725,20 @@ const vectors = {
   identity,
   kdf: { params: { valid: kdfParamsValid, invalid: kdfParamsInvalid }, derivation: kdfDerivation },
   publicKeys: { valid: publicKeysValid, invalid: publicKeysInvalid },
+  publicKeysV2: { valid: publicKeysV2Valid, invalid: publicKeysV2Invalid },
+  kemSeed: { valid: kemSeedValid, invalid: kemSeedInvalid },
   keyBundle: { valid: keyBundleValid, invalid: keyBundleInvalid },
   base64: { valid: base64Valid, invalid: base64Invalid },
   usernames,
   uuid: { valid: uuidValid, invalid: uuidInvalid },
   users,
   roomKey: { valid: roomKeyValid, invalid: roomKeyInvalid },
-  message: { valid: messageValid, invalid: messageInvalid, replay: messageReplay },
+  roomKeyHybrid: {
+    kemSeeds: Object.fromEntries(Object.values(hybridPeople).map((who) => [who.username, hex(kemSeedOf(who))])),
+    valid: hybridValid,
+    invalid: hybridInvalid,
+  },
+  message: { valid: messageValid, v1: messageV1, invalid: messageInvalid, replay: messageReplay },
   files: {
     pattern: `plaintext byte i is i mod ${FILE_PATTERN_MODULUS}`,
     valid: fileValid,

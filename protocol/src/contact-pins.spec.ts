@@ -1,18 +1,23 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { code } from '../test-support/error-code.js';
 import { concatBytes, encodeU32 } from './bytes.js';
+import { BUNDLE_STATE_EXTENSION, encodeBundleState } from './bundle-state.js';
 import {
+  CONTACT_PINS_EXTENSION,
   CONTACT_PIN_MAX_BYTES,
   comparePin,
   comparePinAmong,
   decodeContactPins,
   encodeContactPins,
+  mergeContactPins,
   pinFor,
   type ContactPin,
 } from './contact-pins.js';
 import { createIdentity } from './identity.js';
+import { KDF_MAX_ITERATIONS } from './kdf.js';
 import { openKeyBundle, sealKeyBundle } from './key-bundle.js';
-import { randomBytes } from './bytes.js';
+import { fromHex, randomBytes } from './bytes.js';
 import { newUuid, uuidToBytes } from './uuid.js';
 
 function pin(username: string, verified = false): ContactPin {
@@ -45,14 +50,19 @@ describe('contact pins', () => {
     );
   });
 
-  it('fits hundreds of contacts with the longest usernames in a 32 KiB key bundle', () => {
-    const pins = Array.from({ length: 390 }, (_, i) => pin(`user_${String(i).padStart(27, '0')}`));
+  it('fits hundreds of contacts with the longest usernames in a 64 KiB key bundle, beside the other extensions', () => {
+    const pins = Array.from({ length: 750 }, (_, i) => pin(`user_${String(i).padStart(27, '0')}`));
     const value = encodeContactPins(pins);
-    expect(value.length).toBe(5 + 390 * CONTACT_PIN_MAX_BYTES);
+    expect(value.length).toBe(5 + 750 * CONTACT_PIN_MAX_BYTES);
     const identity = createIdentity('alice');
     const wrapKey = randomBytes(32);
-    const sealed = sealKeyBundle(identity, wrapKey, [{ type: 1, value }]);
-    expect(sealed.length).toBeLessThanOrEqual(32 * 1024);
+    const others = [
+      { type: BUNDLE_STATE_EXTENSION, value: encodeBundleState({ revision: 2 ** 40, kdfFloor: KDF_MAX_ITERATIONS }) },
+      // The ML-KEM seed: version(1) || seed(64).
+      { type: 3, value: randomBytes(65) },
+    ];
+    const sealed = sealKeyBundle(identity, wrapKey, [{ type: CONTACT_PINS_EXTENSION, value }, ...others]);
+    expect(sealed.length).toBeLessThanOrEqual(64 * 1024);
     expect(decodeContactPins(openKeyBundle(sealed, wrapKey, 'alice').extensions[0]!.value)).toEqual(sorted(pins));
   });
 
@@ -165,5 +175,60 @@ describe('pins by user id and by username', () => {
     expect(code(() => comparePinAmong(pins, bob.userId, '1bob', bob.signPublicKey))).toBe('bad-encoding');
     expect(code(() => comparePinAmong([], newId, '', bob.signPublicKey))).toBe('bad-encoding');
     expect(code(() => pinFor(pins, bob.userId, 'b'))).toBe('bad-encoding');
+  });
+});
+
+interface HexPin {
+  userId: string;
+  username: string;
+  signPublicKey: string;
+  verified: boolean;
+}
+interface MergeCase {
+  name: string;
+  local: HexPin[];
+  stored: HexPin[];
+  removed: string[];
+}
+const mergeVectors = (
+  JSON.parse(readFileSync(new URL('../testdata/rules.json', import.meta.url), 'utf8')) as {
+    mergeContactPins: { results: (MergeCase & { result: HexPin[] })[]; invalid: (MergeCase & { error: string })[] };
+  }
+).mergeContactPins;
+const pinOf = (hex: HexPin): ContactPin => ({ ...hex, signPublicKey: fromHex(hex.signPublicKey) });
+const mergeOf = (v: MergeCase) => mergeContactPins(v.local.map(pinOf), v.stored.map(pinOf), v.removed);
+
+describe('merging contact pins', () => {
+  it.each(mergeVectors.results)('$name', (v) => {
+    expect(mergeOf(v)).toEqual(v.result.map(pinOf));
+  });
+
+  it.each(mergeVectors.invalid)('rejects $name with $error', (v) => {
+    expect(code(() => mergeOf(v))).toBe(v.error);
+  });
+
+  it('never loses a pin or a verified mark of either side, in any mix', () => {
+    for (let round = 0; round < 50; round++) {
+      const shared = [pin('bob'), pin('carol_99'), pin('dave'), pin('erin')];
+      const local = shared.map((p) => ({ ...p, verified: Math.random() < 0.5 })).concat(pin('frank'));
+      const stored = shared.map((p) => ({ ...p, verified: Math.random() < 0.5 })).concat(pin('grace', true));
+      const merged = mergeContactPins(local, stored, []);
+      expect(merged).toEqual(sorted(merged));
+      expect(merged.map((p) => p.userId).sort()).toEqual(
+        [...shared, local[4]!, stored[4]!].map((p) => p.userId).sort(),
+      );
+      for (const p of merged) {
+        const either = [...local, ...stored].filter((q) => q.userId === p.userId).some((q) => q.verified);
+        expect(p.verified).toBe(either);
+      }
+    }
+  });
+
+  it('writes back what it merged', () => {
+    const local = [pin('bob', true)];
+    const stored = [pin('carol_99')];
+    expect(decodeContactPins(encodeContactPins(mergeContactPins(local, stored, [])))).toEqual(
+      sorted([...local, ...stored]),
+    );
   });
 });

@@ -34,7 +34,7 @@ export interface ContactPin {
  * Pins are written sorted by user id; a user id appears at most once.
  */
 export function encodeContactPins(pins: readonly ContactPin[]): Uint8Array {
-  const sorted = [...pins].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  const sorted = [...pins].sort(byUserId);
   const parts: Uint8Array[] = [Uint8Array.of(CONTACT_PINS_VERSION), encodeU32(sorted.length)];
   let previous: string | null = null;
   for (const pin of sorted) {
@@ -144,4 +144,41 @@ export function comparePinAmong(
   const pin = pinFor(pins, userId, username);
   if (pin !== null && pin.userId !== userId) return 'changed';
   return comparePin(pin, username, signPublicKey);
+}
+
+/**
+ * Section 16. Combines this session's pins (`local`) with those another session
+ * stored meanwhile, by adding only: every pin of either side is kept, except stored
+ * pins whose id is in `removedIds` (pins this session removed stay removed). For an
+ * id on both sides, the local pin wins; when both pin the same key under the same
+ * username it is verified if either side verified it, so a verified mark is never
+ * lost to a merge. Sorted by user id, as stored. Throws 'bad-length' for a key that
+ * is not 32 bytes.
+ */
+export function mergeContactPins(
+  local: Iterable<ContactPin>,
+  stored: Iterable<ContactPin>,
+  removedIds: Iterable<string>,
+): ContactPin[] {
+  const removed = new Set(removedIds);
+  const merged = new Map<string, ContactPin>();
+  for (const pin of stored) {
+    requireLength(pin.signPublicKey, SIGN_PUBLIC_KEY_BYTES, 'Stored pinned signing public key');
+    if (!removed.has(pin.userId)) merged.set(pin.userId, pin);
+  }
+  for (const pin of local) {
+    requireLength(pin.signPublicKey, SIGN_PUBLIC_KEY_BYTES, 'Pinned signing public key');
+    const other = merged.get(pin.userId);
+    const verifiedThere = other !== undefined && other.verified && samePinnedKey(pin, other);
+    merged.set(pin.userId, verifiedThere && !pin.verified ? { ...pin, verified: true } : pin);
+  }
+  return [...merged.values()].sort(byUserId);
+}
+
+function samePinnedKey(a: ContactPin, b: ContactPin): boolean {
+  return a.username === b.username && equalBytes(a.signPublicKey, b.signPublicKey);
+}
+
+function byUserId(a: ContactPin, b: ContactPin): number {
+  return a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0;
 }

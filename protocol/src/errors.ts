@@ -22,7 +22,8 @@ export type ProtocolErrorCode =
   | 'replay'
   | 'not-a-member'
   | 'bad-room'
-  | 'not-entitled';
+  | 'not-entitled'
+  | 'rollback';
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;

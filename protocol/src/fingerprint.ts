@@ -2,7 +2,7 @@ import nacl from 'tweetnacl';
 import { concatBytes, toHex, utf8Encode } from './bytes.js';
 import { requireLength } from './errors.js';
 import { BOX_PUBLIC_KEY_BYTES, SIGN_PUBLIC_KEY_BYTES } from './identity.js';
-import type { PublicKeys } from './public-keys.js';
+import type { IdentityKeys } from './public-keys.js';
 
 const FINGERPRINT_CONTEXT = utf8Encode('OnionChat v1 fingerprint\0');
 /** 160 bits: enough that finding a second key pair with the same fingerprint is infeasible. */
@@ -15,7 +15,7 @@ const GROUP_HEX_CHARS = 4;
  * SHA-512("OnionChat v1 fingerprint\0" || signPublicKey || boxPublicKey),
  * first 20 bytes, upper-case hex in 10 groups of 4.
  */
-export function fingerprint(keys: PublicKeys): string {
+export function fingerprint(keys: IdentityKeys): string {
   requireLength(keys.signPublicKey, SIGN_PUBLIC_KEY_BYTES, 'Signing public key');
   requireLength(keys.boxPublicKey, BOX_PUBLIC_KEY_BYTES, 'Box public key');
   const digest = nacl.hash(concatBytes(FINGERPRINT_CONTEXT, keys.signPublicKey, keys.boxPublicKey));

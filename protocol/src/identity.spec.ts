@@ -1,8 +1,9 @@
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
 import { equalBytes, fromHex } from './bytes.js';
 import { fingerprint } from './fingerprint.js';
-import { createIdentity, identityFromSeeds } from './identity.js';
+import { addKemKeys, createIdentity, identityFromSeeds } from './identity.js';
 
 describe('identities', () => {
   it('creates random, usable key pairs', () => {
@@ -33,11 +34,39 @@ describe('identities', () => {
     expect(a.signSeed).toEqual(fromHex('22'.repeat(32)));
   });
 
+  it('creates an ML-KEM-768 key pair whose secret key opens what is sealed to the public key', () => {
+    const { kem } = createIdentity('alice');
+    expect(kem!.seed).toHaveLength(64);
+    expect(kem!.publicKey).toHaveLength(1184);
+    expect(kem!.secretKey).toHaveLength(2400);
+    const { cipherText, sharedSecret } = ml_kem768.encapsulate(kem!.publicKey);
+    expect(ml_kem768.decapsulate(cipherText, kem!.secretKey)).toEqual(sharedSecret);
+    expect(createIdentity('alice').kem!.seed).not.toEqual(kem!.seed);
+  });
+
+  it('has no ML-KEM keys without a seed, and adding them keeps the classical keys', () => {
+    const box = fromHex('11'.repeat(32));
+    const seed = fromHex('22'.repeat(32));
+    const kemSeed = fromHex('33'.repeat(64));
+    const old = identityFromSeeds('carol', box, seed);
+    expect(old.kem).toBeNull();
+    const upgraded = addKemKeys(old, kemSeed);
+    expect(old.kem).toBeNull();
+    expect(upgraded).toEqual(identityFromSeeds('carol', box, seed, kemSeed));
+    expect(upgraded.kem!.publicKey).toEqual(ml_kem768.keygen(fromHex('33'.repeat(64))).publicKey);
+    kemSeed.fill(0);
+    expect(upgraded.kem!.seed).toEqual(fromHex('33'.repeat(64)));
+    expect(addKemKeys(old).kem!.seed).toHaveLength(64);
+  });
+
   it('rejects wrong-sized secrets and invalid usernames', () => {
     expect(() => identityFromSeeds('carol', new Uint8Array(31), new Uint8Array(32))).toThrow(
       expect.objectContaining({ code: 'bad-length' }),
     );
     expect(() => identityFromSeeds('carol', new Uint8Array(32), new Uint8Array(64))).toThrow(
+      expect.objectContaining({ code: 'bad-length' }),
+    );
+    expect(() => identityFromSeeds('carol', new Uint8Array(32), new Uint8Array(32), new Uint8Array(32))).toThrow(
       expect.objectContaining({ code: 'bad-length' }),
     );
     expect(() => createIdentity('no')).toThrow(expect.objectContaining({ code: 'bad-encoding' }));

@@ -1,3 +1,4 @@
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import nacl from 'tweetnacl';
 import { randomBytes } from './bytes.js';
 import { requireLength } from './errors.js';
@@ -9,11 +10,23 @@ export const SIGN_PUBLIC_KEY_BYTES = 32;
 export const SIGN_SEED_BYTES = 32;
 /** tweetnacl's form: seed(32) || public key(32). */
 export const SIGN_SECRET_KEY_BYTES = 64;
+/** ML-KEM-768 key generation seed: d(32) || z(32) of FIPS 203. */
+export const KEM_SEED_BYTES = 64;
+export const KEM_PUBLIC_KEY_BYTES = 1184;
+export const KEM_SECRET_KEY_BYTES = 2400;
+
+/** An ML-KEM-768 key pair; only the seed is stored, the keys are derived from it. */
+export interface KemKeys {
+  seed: Uint8Array;
+  publicKey: Uint8Array;
+  secretKey: Uint8Array;
+}
 
 /**
- * A user's long-term keys: X25519 for encryption (nacl.box) and Ed25519 for
- * signatures. Only the two 32-byte secrets are stored (in the key bundle);
- * everything else is derived from them.
+ * A user's long-term keys: X25519 for encryption (nacl.box), Ed25519 for
+ * signatures and ML-KEM-768 so room keys stay secret even against a future
+ * quantum computer. Only the secrets (two of 32 bytes, one seed of 64) are
+ * stored in the key bundle; everything else is derived from them.
  */
 export interface Identity {
   /** Canonical (lower-case) username. */
@@ -25,14 +38,26 @@ export interface Identity {
   signSecretKey: Uint8Array;
   /** 32 bytes; the signing key pair is derived from it. */
   signSeed: Uint8Array;
+  /** Null for an account created before ML-KEM keys existed and not upgraded yet. */
+  kem: KemKeys | null;
 }
 
 export function createIdentity(username: string): Identity {
-  return identityFromSeeds(username, randomBytes(BOX_SECRET_KEY_BYTES), randomBytes(SIGN_SEED_BYTES));
+  return identityFromSeeds(
+    username,
+    randomBytes(BOX_SECRET_KEY_BYTES),
+    randomBytes(SIGN_SEED_BYTES),
+    randomBytes(KEM_SEED_BYTES),
+  );
 }
 
 /** Deterministic: the same secrets always give the same identity. */
-export function identityFromSeeds(username: string, boxSecretKey: Uint8Array, signSeed: Uint8Array): Identity {
+export function identityFromSeeds(
+  username: string,
+  boxSecretKey: Uint8Array,
+  signSeed: Uint8Array,
+  kemSeed: Uint8Array | null = null,
+): Identity {
   requireLength(boxSecretKey, BOX_SECRET_KEY_BYTES, 'Box secret key');
   requireLength(signSeed, SIGN_SEED_BYTES, 'Signing seed');
   const box = nacl.box.keyPair.fromSecretKey(boxSecretKey.slice());
@@ -44,5 +69,18 @@ export function identityFromSeeds(username: string, boxSecretKey: Uint8Array, si
     signPublicKey: sign.publicKey,
     signSecretKey: sign.secretKey,
     signSeed: signSeed.slice(),
+    kem: kemSeed === null ? null : kemKeysFromSeed(kemSeed),
   };
+}
+
+/** The same identity with ML-KEM keys from `seed` (a fresh random one by default); the input is left as it is. */
+export function addKemKeys(identity: Identity, seed: Uint8Array = randomBytes(KEM_SEED_BYTES)): Identity {
+  return { ...identity, kem: kemKeysFromSeed(seed) };
+}
+
+function kemKeysFromSeed(seed: Uint8Array): KemKeys {
+  requireLength(seed, KEM_SEED_BYTES, 'ML-KEM seed');
+  const copy = seed.slice();
+  const { publicKey, secretKey } = ml_kem768.keygen(copy.slice());
+  return { seed: copy, publicKey, secretKey };
 }

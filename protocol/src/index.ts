@@ -28,19 +28,39 @@ export {
 export {
   BOX_PUBLIC_KEY_BYTES,
   BOX_SECRET_KEY_BYTES,
+  KEM_PUBLIC_KEY_BYTES,
+  KEM_SECRET_KEY_BYTES,
+  KEM_SEED_BYTES,
   SIGN_PUBLIC_KEY_BYTES,
   SIGN_SECRET_KEY_BYTES,
   SIGN_SEED_BYTES,
+  addKemKeys,
   createIdentity,
   identityFromSeeds,
   type Identity,
+  type KemKeys,
 } from './identity.js';
 export {
+  KEM_SEED_EXTENSION,
+  KEM_SEED_VALUE_BYTES,
+  KEM_SEED_VERSION,
+  decodeKemSeed,
+  encodeKemSeed,
+  kemSeedOf,
+} from './kem-seed.js';
+export {
   PUBLIC_KEYS_BYTES,
+  PUBLIC_KEYS_V1,
+  PUBLIC_KEYS_V1_BYTES,
+  PUBLIC_KEYS_V2,
+  PUBLIC_KEYS_V2_BYTES,
   PUBLIC_KEYS_VERSION,
   SIGNATURE_BYTES,
   decodePublicKeys,
   encodePublicKeys,
+  encodePublicKeysV1,
+  isValidKemPublicKey,
+  type IdentityKeys,
   type PublicKeys,
 } from './public-keys.js';
 export { FINGERPRINT_BYTES, fingerprint } from './fingerprint.js';
@@ -52,6 +72,7 @@ export {
   WRAP_KEY_BYTES,
   openKeyBundle,
   sealKeyBundle,
+  withExtension,
   type BundleExtension,
   type OpenedBundle,
 } from './key-bundle.js';
@@ -59,26 +80,62 @@ export { UUID_BYTES, bytesToUuid, newUuid, uuidToBytes } from './uuid.js';
 export {
   ROOM_KEY_BYTES,
   WRAPPED_ROOM_KEY_BYTES,
+  WRAPPED_ROOM_KEY_HYBRID_VERSION,
+  WRAPPED_ROOM_KEY_V1_BYTES,
+  WRAPPED_ROOM_KEY_V2_BYTES,
   WRAPPED_ROOM_KEY_VERSION,
   newRoomKey,
   openRoomKey,
   readRoomKeyContext,
   wrapRoomKey,
+  wrapRoomKeyHybrid,
+  type HybridMemberKeys,
+  type HybridWrapRandomness,
+  type OpenedRoomKey,
   type RoomKeyContext,
+  type RoomKeyWrapper,
 } from './room-key.js';
 export { DIRECT_ROOM_KIND, entitledWrapper, type EntitledWrapper, type RoomMembers } from './entitled-wrapper.js';
 export { MESSAGE_MAX_PADDED_BYTES, MESSAGE_MIN_PADDED_BYTES } from './padding.js';
 export { MAX_TEXT_CHARS, readSenderCounter, type MessageBody, type SenderCounter } from './message-body.js';
 export {
-  MESSAGE_HEADER_BYTES,
+  MESSAGE_HEADER_V1_BYTES,
+  MESSAGE_HEADER_V2_BYTES,
   MESSAGE_MAX_ENVELOPE_BYTES,
   MESSAGE_MIN_ENVELOPE_BYTES,
   MESSAGE_VERSION,
+  MESSAGE_VERSION_V1,
   openMessage,
   readMessageHeader,
   sealMessage,
+  sealMessageV1,
+  type EnvelopeHeader,
   type MessageHeader,
+  type MessageVersion,
+  type OpenedMessage,
 } from './message.js';
+export {
+  SEND_TIME_MAX_AHEAD_MS,
+  SEND_TIME_MAX_BEHIND_MS,
+  judgeSendTime,
+  type SendTimeFacts,
+  type SendTimeReason,
+  type SendTimeVerdict,
+} from './send-time.js';
+export {
+  CHAIN_MARKS_EXTENSION,
+  CHAIN_MARKS_MAX,
+  CHAIN_MARKS_VERSION,
+  CHAIN_MARK_BYTES,
+  chainMarkFor,
+  decodeChainMarks,
+  encodeChainMarks,
+  judgeAgainstMark,
+  mergeChainMarks,
+  updateChainMarks,
+  type ChainMark,
+  type ChainPosition,
+} from './chain-marks.js';
 export { MessageLedger } from './message-ledger.js';
 export { walkSenderCounters, type CountedMessage, type SenderCounterFinding } from './sender-counter-walk.js';
 export {
@@ -99,11 +156,26 @@ export {
   comparePinAmong,
   decodeContactPins,
   encodeContactPins,
+  mergeContactPins,
   pinFor,
   type ContactPin,
   type PinVerdict,
 } from './contact-pins.js';
 export { BUNDLE_DIGEST_BYTES, bundleDigest, signBundleUpdate, verifyBundleUpdate } from './bundle-update.js';
+export {
+  BUNDLE_REVISION_MAX,
+  BUNDLE_STATE_BYTES,
+  BUNDLE_STATE_EXTENSION,
+  BUNDLE_STATE_VERSION,
+  UNTRACKED_BUNDLE_STATE,
+  checkBundleRevision,
+  decodeBundleState,
+  encodeBundleState,
+  kdfFloorProblem,
+  nextBundleState,
+  readBundleState,
+  type BundleState,
+} from './bundle-state.js';
 export {
   FILE_CHUNK_BYTES,
   FILE_CHUNK_CIPHER_BYTES,

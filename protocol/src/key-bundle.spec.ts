@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from './bytes.js';
 import { createIdentity } from './identity.js';
-import { KEY_BUNDLE_MIN_BYTES, openKeyBundle, sealKeyBundle } from './key-bundle.js';
+import { KEY_BUNDLE_MIN_BYTES, openKeyBundle, sealKeyBundle, withExtension } from './key-bundle.js';
 
 describe('key bundle', () => {
   it('round-trips random identities', () => {
@@ -12,7 +12,8 @@ describe('key bundle', () => {
       expect(sealed[0]).toBe(1);
       expect(sealed.length).toBe(1 + 24 + 16 + 1 + 1 + identity.username.length + 64);
       const opened = openKeyBundle(sealed, wrapKey, identity.username.toUpperCase(), identity);
-      expect(opened).toEqual({ identity, extensions: [] });
+      // The ML-KEM seed travels as an extension (type 3), which the caller adds back.
+      expect(opened).toEqual({ identity: { ...identity, kem: null }, extensions: [] });
     }
   });
 
@@ -55,5 +56,21 @@ describe('key bundle', () => {
     expect(() => openKeyBundle(sealed, randomBytes(32), 'alice')).toThrow(
       expect.objectContaining({ code: 'decrypt-failed' }),
     );
+  });
+});
+
+describe('withExtension', () => {
+  const a = { type: 1, value: Uint8Array.of(1) };
+  const b = { type: 2, value: Uint8Array.of(2) };
+  const c = { type: 200, value: Uint8Array.of(3) };
+
+  it('appends a type the list does not hold', () => {
+    expect(withExtension([a, c], 2, Uint8Array.of(9))).toEqual([a, c, { type: 2, value: Uint8Array.of(9) }]);
+  });
+
+  it('replaces the entry of the type in place, dropping repeats, and leaves the input alone', () => {
+    const list = [a, b, c, { type: 2, value: Uint8Array.of(7) }];
+    expect(withExtension(list, 2, Uint8Array.of(9))).toEqual([a, { type: 2, value: Uint8Array.of(9) }, c]);
+    expect(list).toHaveLength(4);
   });
 });

@@ -3,7 +3,7 @@ import { ByteReader } from './byte-reader.js';
 import { concatBytes, encodeU32, equalBytes, randomBytes } from './bytes.js';
 import { ProtocolError, requireLength } from './errors.js';
 import { BOX_SECRET_KEY_BYTES, SIGN_SEED_BYTES, identityFromSeeds, type Identity } from './identity.js';
-import type { PublicKeys } from './public-keys.js';
+import type { IdentityKeys } from './public-keys.js';
 import { USERNAME_MIN, canonicalUsername, encodeUsernameField } from './username.js';
 
 /** Outer (sealed) format version. */
@@ -20,9 +20,9 @@ const MIN_PLAINTEXT_BYTES = 1 + 1 + USERNAME_MIN + BOX_SECRET_KEY_BYTES + SIGN_S
 export const KEY_BUNDLE_MIN_BYTES = 1 + KEY_BUNDLE_NONCE_BYTES + MAC_BYTES + MIN_PLAINTEXT_BYTES;
 
 /**
- * A type-length-value entry stored after the secrets. None are defined in
- * v1; the slot is reserved for later data that must stay as private as the
- * keys (contact key pins, verification marks). Readers keep entries they do
+ * A type-length-value entry stored after the secrets, for data that must
+ * stay as private as the keys (contact pins, the bundle state, the ML-KEM
+ * seed; PROTOCOL.md section 6 lists the types). Readers keep entries they do
  * not understand so that re-sealing (e.g. on a passphrase change) by an
  * older client does not destroy data written by a newer one.
  */
@@ -75,7 +75,7 @@ export function openKeyBundle(
   sealed: Uint8Array,
   wrapKey: Uint8Array,
   username: string,
-  expected?: PublicKeys,
+  expected?: IdentityKeys,
 ): OpenedBundle {
   requireLength(wrapKey, WRAP_KEY_BYTES, 'Wrap key');
   const canonical = canonicalUsername(username);
@@ -138,7 +138,7 @@ function parsePlaintext(plaintext: Uint8Array, canonical: string): OpenedBundle 
   return { identity, extensions };
 }
 
-function checkExpectedKeys(identity: Identity, expected: PublicKeys): void {
+function checkExpectedKeys(identity: Identity, expected: IdentityKeys): void {
   const sameSign = equalBytes(identity.signPublicKey, expected.signPublicKey);
   const sameBox = equalBytes(identity.boxPublicKey, expected.boxPublicKey);
   if (!sameSign || !sameBox) {
@@ -147,6 +147,23 @@ function checkExpectedKeys(identity: Identity, expected: PublicKeys): void {
       'The keys in this bundle do not match the published public keys for this account.',
     );
   }
+}
+
+/**
+ * `extensions` with `value` as the one entry of `type`: in place of the first such
+ * entry (any others of that type go), else at the end. Other entries keep their order.
+ */
+export function withExtension(
+  extensions: readonly BundleExtension[],
+  type: number,
+  value: Uint8Array,
+): BundleExtension[] {
+  const at = extensions.findIndex((extension) => extension.type === type);
+  if (at < 0) return [...extensions, { type, value }];
+  return extensions.flatMap((extension, i) => {
+    if (i === at) return [{ type, value }];
+    return extension.type === type ? [] : [extension];
+  });
 }
 
 function encodeExtension(extension: BundleExtension): Uint8Array {

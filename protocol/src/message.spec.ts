@@ -5,12 +5,14 @@ import { concatBytes, encodeU32, encodeU64, equalBytes, randomBytes } from './by
 import { createIdentity, type Identity } from './identity.js';
 import { MAX_TEXT_CHARS, decodeMessageBody, encodeMessageBody, readSenderCounter } from './message-body.js';
 import {
-  MESSAGE_HEADER_BYTES,
+  MESSAGE_HEADER_V1_BYTES,
+  MESSAGE_HEADER_V2_BYTES,
   MESSAGE_MAX_ENVELOPE_BYTES,
   MESSAGE_MIN_ENVELOPE_BYTES,
   openMessage,
   readMessageHeader,
   sealMessage,
+  sealMessageV1,
   type MessageHeader,
 } from './message.js';
 import { pad } from './padding.js';
@@ -33,27 +35,35 @@ function setup() {
   return { alice, header, expected, roomKey: newRoomKey() };
 }
 
-/** Builds an envelope around any padded bytes, correctly signed and encrypted. */
-function sealPadded(header: MessageHeader, padded: Uint8Array, roomKey: Uint8Array, sender: Identity): Uint8Array {
+/** Builds a version 2 envelope around any padded bytes and send-time bytes, correctly signed and encrypted. */
+function sealPadded(
+  header: MessageHeader,
+  padded: Uint8Array,
+  roomKey: Uint8Array,
+  sender: Identity,
+  sentAt: Uint8Array = encodeU64(header.sentAt),
+): Uint8Array {
   const headerBytes = readableHeader(header);
   const signature = nacl.sign.detached(
-    concatBytes(utf8('OnionChat v1 message\0'), headerBytes, padded),
+    concatBytes(utf8('OnionChat v2 message\0'), headerBytes, sentAt, padded),
     sender.signSecretKey,
   );
   const nonce = randomBytes(24);
-  return concatBytes(headerBytes, nonce, nacl.secretbox(concatBytes(signature, padded), nonce, roomKey));
+  return concatBytes(headerBytes, nonce, nacl.secretbox(concatBytes(signature, sentAt, padded), nonce, roomKey));
 }
 
-function readableHeader(h: MessageHeader): Uint8Array {
+function readableHeader(h: MessageHeader, version = 2): Uint8Array {
   return concatBytes(
-    Uint8Array.of(1),
+    Uint8Array.of(version),
     uuidToBytes(h.roomId),
     encodeU32(h.epoch),
     uuidToBytes(h.senderId),
     uuidToBytes(h.messageId),
-    encodeU64(h.sentAt),
+    version === 1 ? encodeU64(h.sentAt) : new Uint8Array(0),
   );
 }
+
+const clear = (h: MessageHeader, version: 1 | 2) => ({ ...h, version, sentAt: version === 1 ? h.sentAt : null });
 
 describe('messages', () => {
   it('round-trips random texts', () => {
@@ -62,9 +72,13 @@ describe('messages', () => {
       const length = Math.floor(Math.random() * 2000);
       const text = Array.from({ length }, () => String.fromCodePoint(32 + Math.floor(Math.random() * 0x2000))).join('');
       const envelope = sealMessage(header, { type: 'text', text }, roomKey, alice);
-      expect(envelope[0]).toBe(1);
-      expect(readMessageHeader(envelope)).toEqual(header);
-      expect(openMessage(envelope, expected, roomKey, alice)).toEqual({ header, body: { type: 'text', text } });
+      expect(envelope[0]).toBe(2);
+      expect(readMessageHeader(envelope)).toEqual(clear(header, 2));
+      expect(openMessage(envelope, expected, roomKey, alice)).toEqual({
+        version: 2,
+        header,
+        body: { type: 'text', text },
+      });
     }
   });
 
@@ -87,15 +101,45 @@ describe('messages', () => {
     const body = { type: 'text', text: 'hello' };
     const envelope = sealMessage(header, body, roomKey, alice, nonce);
     const headerBytes = readableHeader(header);
-    expect(headerBytes).toHaveLength(MESSAGE_HEADER_BYTES);
-    expect(envelope.subarray(0, 61)).toEqual(headerBytes);
-    expect(envelope.subarray(61, 85)).toEqual(nonce);
-    const inner = nacl.secretbox.open(envelope.subarray(85), nonce, roomKey)!;
-    const padded = inner.subarray(64);
+    expect(headerBytes).toHaveLength(MESSAGE_HEADER_V2_BYTES);
+    expect(envelope.subarray(0, 53)).toEqual(headerBytes);
+    expect(envelope.subarray(53, 77)).toEqual(nonce);
+    const inner = nacl.secretbox.open(envelope.subarray(77), nonce, roomKey)!;
+    const sentAt = inner.subarray(64, 72);
+    expect(sentAt).toEqual(encodeU64(SENT_AT));
+    const padded = inner.subarray(72);
     expect(padded).toEqual(pad(utf8('{"type":"text","text":"hello"}')));
-    const message = concatBytes(utf8('OnionChat v1 message\0'), headerBytes, padded);
+    const message = concatBytes(utf8('OnionChat v2 message\0'), headerBytes, sentAt, padded);
     expect(nacl.sign.detached.verify(message, inner.subarray(0, 64), alice.signPublicKey)).toBe(true);
     expect(envelope).toHaveLength(MESSAGE_MIN_ENVELOPE_BYTES);
+  });
+
+  it('still reads version 1 (send time in the clear header) and returns its signed send time', () => {
+    const { alice, header, expected, roomKey } = setup();
+    const nonce = randomBytes(24);
+    const body = { type: 'text', text: 'from an older client' };
+    const envelope = sealMessageV1(header, body, roomKey, alice, nonce);
+    const headerBytes = readableHeader(header, 1);
+    expect(headerBytes).toHaveLength(MESSAGE_HEADER_V1_BYTES);
+    expect(envelope.subarray(0, 61)).toEqual(headerBytes);
+    const inner = nacl.secretbox.open(envelope.subarray(85), nonce, roomKey)!;
+    const message = concatBytes(utf8('OnionChat v1 message\0'), headerBytes, inner.subarray(64));
+    expect(nacl.sign.detached.verify(message, inner.subarray(0, 64), alice.signPublicKey)).toBe(true);
+    expect(envelope).toHaveLength(MESSAGE_MIN_ENVELOPE_BYTES);
+    expect(readMessageHeader(envelope)).toEqual(clear(header, 1));
+    expect(openMessage(envelope, expected, roomKey, alice)).toEqual({ version: 1, header, body });
+    // A version 1 send time is bound by the signature over the header.
+    const retimed = envelope.slice();
+    retimed[60]! ^= 0x01;
+    expect(code(() => openMessage(retimed, expected, roomKey, alice))).toBe('bad-signature');
+  });
+
+  it('keeps the send time of version 2 out of what the server can read', () => {
+    const { alice, header, roomKey } = setup();
+    const envelope = sealMessage(header, { type: 'text', text: 'x' }, roomKey, alice);
+    expect(readMessageHeader(envelope).sentAt).toBeNull();
+    const other = sealMessage({ ...header, sentAt: SENT_AT + 3_600_000 }, { type: 'text', text: 'x' }, roomKey, alice);
+    expect(other.subarray(0, 53)).toEqual(envelope.subarray(0, 53));
   });
 
   it('pads to the bucket sizes, at the boundaries', () => {
@@ -173,9 +217,15 @@ describe('messages', () => {
       () =>
         openMessage(e, exp, key, sender);
 
-    const v2 = envelope.slice();
-    v2[0] = 2;
-    expect(code(open(v2))).toBe('bad-version');
+    for (const version of [0, 3, 255]) {
+      const other = envelope.slice();
+      other[0] = version;
+      expect(code(open(other))).toBe('bad-version');
+    }
+    // Relabelled as version 1, the nonce is read as a clear send time and the box no longer opens.
+    const relabelled = envelope.slice();
+    relabelled[0] = 1;
+    expect(['bad-encoding', 'decrypt-failed']).toContain(code(open(relabelled)));
     expect(code(open(new Uint8Array(0)))).toBe('bad-length');
     expect(code(open(envelope.subarray(0, MESSAGE_MIN_ENVELOPE_BYTES - 1)))).toBe('bad-length');
     expect(code(open(concatBytes(envelope, new Uint8Array(MESSAGE_MAX_ENVELOPE_BYTES))))).toBe('bad-length');
@@ -183,13 +233,13 @@ describe('messages', () => {
     expect(code(open(envelope, { ...expected, epoch: 2 }))).toBe('context-mismatch');
     expect(code(open(envelope, { ...expected, senderId: newUuid() }))).toBe('context-mismatch');
     expect(code(open(envelope, expected, newRoomKey()))).toBe('decrypt-failed');
-    for (const index of [61, 84, 85, 100, 101, envelope.length - 1]) {
+    for (const index of [53, 76, 77, 100, 101, envelope.length - 1]) {
       const tampered = envelope.slice();
       tampered[index]! ^= 0x10;
       expect(code(open(tampered))).toBe('decrypt-failed');
     }
     // The header is outside the secretbox: changes there are caught by the signature.
-    for (const index of [37, 52, 57, 60]) {
+    for (const index of [37, 44, 52]) {
       const tampered = envelope.slice();
       tampered[index]! ^= 0x10;
       expect(code(open(tampered))).toBe('bad-signature');
@@ -202,6 +252,10 @@ describe('messages', () => {
     bigPad.set(concatBytes(encodeU32(2), utf8('{}')));
     expect(code(open(sealPadded(header, bigPad, roomKey, alice)))).toBe('bad-padding');
     expect(code(open(sealPadded(header, pad(utf8('[1]')), roomKey, alice)))).toBe('bad-content');
+    // A send time above 2^53 - 1 can only come from a sender that writes it: refused after the signature.
+    const tooLate = Uint8Array.of(0x00, 0x20, 0, 0, 0, 0, 0, 0);
+    expect(code(open(sealPadded(header, pad(utf8('{"type":"x"}')), roomKey, alice, tooLate)))).toBe('bad-encoding');
+    expect(code(open(sealPadded(header, bigPad, roomKey, alice, tooLate)))).toBe('bad-encoding');
   });
 
   it('refuses malformed headers and arguments', () => {
@@ -221,7 +275,7 @@ describe('messages', () => {
     const zeroEpoch = envelope.slice();
     zeroEpoch.set(encodeU32(0), 17);
     expect(code(() => readMessageHeader(zeroEpoch))).toBe('bad-encoding');
-    const hugeTime = envelope.slice();
+    const hugeTime = sealMessageV1(header, { type: 'text', text: 'x' }, roomKey, alice);
     hugeTime.set(Uint8Array.of(0xff), 53);
     expect(code(() => readMessageHeader(hugeTime))).toBe('bad-encoding');
     expect(code(() => openMessage(envelope, { ...expected, senderId: 'bob' }, roomKey, alice))).toBe('bad-encoding');

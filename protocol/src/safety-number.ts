@@ -2,9 +2,10 @@ import { concatBytes, encodeU32, equalBytes, utf8Encode, webCryptoBytes } from '
 import { ProtocolError, requireLength } from './errors.js';
 import { SIGN_PUBLIC_KEY_BYTES } from './identity.js';
 import { encodeUsernameField } from './username.js';
+import { uuidToBytes } from './uuid.js';
 import { subtle } from './web-crypto.js';
 
-export const SAFETY_NUMBER_VERSION = 1;
+export const SAFETY_NUMBER_VERSION = 2;
 /**
  * Signal's figure: each iteration is one SHA-512, so an attacker searching
  * for a key whose half matches a target pays 5200 hashes per guess on top of
@@ -23,8 +24,9 @@ export const SAFETY_NUMBER_QR_BYTES = 1 + 2 * HALF_BYTES;
 const SHA_512 = 'SHA-512';
 const CONTEXT = utf8Encode('OnionChat safety number\0');
 
-/** One side of a conversation: the canonical username and its Ed25519 identity key. */
+/** One side of a conversation: the account id, the canonical username and its Ed25519 identity key. */
 export interface SafetyParty {
+  userId: string;
   username: string;
   signPublicKey: Uint8Array;
 }
@@ -34,18 +36,21 @@ export interface SafetyNumber {
   digits: string;
   /** The digits in 12 groups of 5, for reading aloud. */
   groups: string[];
-  /** What the QR code carries: version(1)=1 || lower half(30) || higher half(30). */
+  /** What the QR code carries: version(1)=2 || lower half(30) || higher half(30). */
   qr: Uint8Array;
 }
 
 /**
  * For each person:
- *   h0 = SHA-512("OnionChat safety number\0" || u32 BE version=1 || u8 len(username) || username || signPublicKey)
+ *   h0 = SHA-512("OnionChat safety number\0" || u32 BE version=2 || userId(16) || u8 len(username) || username
+ *                || signPublicKey)
  *   h(i+1) = SHA-512(h(i) || signPublicKey), 5200 times
  * and the half is the first 30 bytes of the last hash. Each 5-byte chunk, as
  * a big-endian 40-bit number modulo 100000, gives 5 decimal digits (zero
  * padded). The two halves are sorted by their bytes, so both people compute
- * the same 60 digits. SHA-512 runs in WebCrypto: native even without a JIT.
+ * the same 60 digits. The user id makes a name taken over by a new account
+ * (same username, even the same key) give another number. SHA-512 runs in
+ * WebCrypto: native even without a JIT.
  */
 export async function safetyNumber(a: SafetyParty, b: SafetyParty): Promise<SafetyNumber> {
   const [left, right] = await Promise.all([safetyHalf(a), safetyHalf(b)]);
@@ -75,7 +80,13 @@ async function safetyHalf(party: SafetyParty): Promise<Uint8Array> {
   requireLength(party.signPublicKey, SIGN_PUBLIC_KEY_BYTES, 'Signing public key');
   const key = webCryptoBytes(party.signPublicKey);
   let hash = await sha512(
-    concatBytes(CONTEXT, encodeU32(SAFETY_NUMBER_VERSION), encodeUsernameField(party.username), key),
+    concatBytes(
+      CONTEXT,
+      encodeU32(SAFETY_NUMBER_VERSION),
+      uuidToBytes(party.userId),
+      encodeUsernameField(party.username),
+      key,
+    ),
   );
   for (let i = 0; i < SAFETY_NUMBER_ITERATIONS; i++) hash = await sha512(concatBytes(hash, key));
   return hash.slice(0, HALF_BYTES);

@@ -18,6 +18,7 @@ import {
 } from './index.js';
 
 interface HexParty {
+  userId: string;
   username: string;
   signPublicKey: string;
 }
@@ -48,7 +49,7 @@ interface TrustVectors {
 const { trust } = JSON.parse(readFileSync(new URL('../testdata/vectors.json', import.meta.url), 'utf8')) as {
   trust: TrustVectors;
 };
-const party = (p: HexParty) => ({ username: p.username, signPublicKey: fromHex(p.signPublicKey) });
+const party = (p: HexParty) => ({ userId: p.userId, username: p.username, signPublicKey: fromHex(p.signPublicKey) });
 
 function protocolCode(run: () => unknown): ProtocolErrorCode | null {
   try {

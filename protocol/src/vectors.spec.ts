@@ -7,11 +7,14 @@ import {
   bytesToUuid,
   createFileHasher,
   decodeKdfParams,
+  decodeKemSeed,
   decodePublicKeys,
   decryptFile,
   deriveAccountKeys,
   encodeKdfParams,
+  encodeKemSeed,
   encodePublicKeys,
+  encodePublicKeysV1,
   encryptFile,
   encryptedFileSize,
   fileChunkCount,
@@ -32,17 +35,19 @@ import {
   readRoomKeyContext,
   sealKeyBundle,
   sealMessage,
+  sealMessageV1,
   toBase64,
   toHex,
   usernameProblem,
   uuidToBytes,
   wrapRoomKey,
+  wrapRoomKeyHybrid,
   type FileMessageBody,
   type Identity,
   type MessageBody,
   type MessageHeader,
   type ProtocolErrorCode,
-  type PublicKeys,
+  type IdentityKeys,
   type RoomKeyContext,
 } from './index.js';
 
@@ -66,6 +71,9 @@ interface Vectors {
     boxPublicKey: string;
     signPublicKey: string;
     signSecretKey: string;
+    kemSeed: string;
+    kemPublicKey: string;
+    kemSecretKeySha256: string;
   }[];
   kdf: {
     params: {
@@ -92,6 +100,14 @@ interface Vectors {
       fingerprint: string;
     }[];
     invalid: { name: string; username: string; record: string; error: ProtocolErrorCode }[];
+  };
+  publicKeysV2: {
+    valid: { username: string; userId: string; record: string; base64: string }[];
+    invalid: { name: string; username: string; userId: string; record: string; error: ProtocolErrorCode }[];
+  };
+  kemSeed: {
+    valid: { username: string; value: string; kemPublicKey: string }[];
+    invalid: { name: string; value: string; error: ProtocolErrorCode }[];
   };
   keyBundle: {
     valid: {
@@ -149,8 +165,41 @@ interface Vectors {
       error: ProtocolErrorCode;
     }[];
   };
+  roomKeyHybrid: {
+    kemSeeds: Record<string, string>;
+    valid: {
+      name: string;
+      wrapper: string;
+      member: string;
+      context: RoomKeyContext;
+      roomKey: string;
+      nonce: string;
+      kemSeed: string;
+      record: string;
+    }[];
+    invalid: {
+      name: string;
+      record: string;
+      expected: { roomId: string; epoch: number; memberId: string };
+      me: string;
+      meHasKem: boolean;
+      wrapper: HexWrapper;
+      error: ProtocolErrorCode;
+    }[];
+  };
   message: {
     valid: {
+      name: string;
+      sender: string;
+      header: MessageHeader;
+      body: MessageBody;
+      content: string;
+      paddedLength: number;
+      roomKey: string;
+      nonce: string;
+      envelope: string;
+    }[];
+    v1: {
       name: string;
       sender: string;
       header: MessageHeader;
@@ -237,6 +286,8 @@ const vectors = JSON.parse(readFileSync(new URL('../testdata/vectors.json', impo
   FileVectors;
 
 const KDF_TIMEOUT_MS = 60_000;
+/** A v1 record does not carry the account id, so it reads the same under any id. */
+const V1_ANY_USER_ID = '00000000-0000-4000-8000-000000000000';
 
 function expectProtocolError(run: () => unknown, code: ProtocolErrorCode): void {
   let caught: unknown;
@@ -250,7 +301,7 @@ function expectProtocolError(run: () => unknown, code: ProtocolErrorCode): void 
   expect((caught as ProtocolError).message.length).toBeGreaterThan(10);
 }
 
-function keysFromHex(keys: HexKeys): PublicKeys {
+function keysFromHex(keys: HexKeys): IdentityKeys {
   return { signPublicKey: fromHex(keys.signPublicKey), boxPublicKey: fromHex(keys.boxPublicKey) };
 }
 
@@ -261,6 +312,10 @@ describe('identity vectors', () => {
     expect(toHex(identity.boxPublicKey)).toBe(v.boxPublicKey);
     expect(toHex(identity.signPublicKey)).toBe(v.signPublicKey);
     expect(toHex(identity.signSecretKey)).toBe(v.signSecretKey);
+    expect(identity.kem).toBeNull();
+    const withKem = identityFromSeeds(v.username, fromHex(v.boxSecretKey), fromHex(v.signSeed), fromHex(v.kemSeed));
+    expect(toHex(withKem.kem!.publicKey)).toBe(v.kemPublicKey);
+    expect(createHash('sha256').update(withKem.kem!.secretKey).digest('hex')).toBe(v.kemSecretKeySha256);
   });
 });
 
@@ -294,17 +349,59 @@ describe('KDF derivation vectors', () => {
 describe('public keys vectors', () => {
   it.each(vectors.publicKeys.valid)('$username', (v) => {
     const identity = identityFromSeeds(v.username, fromHex(v.boxSecretKey), fromHex(v.signSeed));
-    const record = encodePublicKeys(identity);
+    const record = encodePublicKeysV1(identity);
     expect(toHex(record)).toBe(v.record);
     expect(toBase64(record)).toBe(v.base64);
-    const keys = decodePublicKeys(fromBase64(v.base64), v.username);
+    const keys = decodePublicKeys(fromBase64(v.base64), v.username, V1_ANY_USER_ID);
+    expect(keys.version).toBe(1);
+    expect(keys.kemPublicKey).toBeNull();
     expect(keys.signPublicKey).toEqual(identity.signPublicKey);
     expect(keys.boxPublicKey).toEqual(identity.boxPublicKey);
     expect(fingerprint(keys)).toBe(v.fingerprint);
   });
 
   it.each(vectors.publicKeys.invalid)('rejects $name with $error', (v) => {
-    expectProtocolError(() => decodePublicKeys(fromHex(v.record), v.username), v.error);
+    expectProtocolError(() => decodePublicKeys(fromHex(v.record), v.username, V1_ANY_USER_ID), v.error);
+  });
+});
+
+describe('public keys v2 vectors', () => {
+  it.each(vectors.publicKeysV2.valid)('$username', (v) => {
+    const seeds = vectors.identity.find((i) => i.username === v.username)!;
+    const identity = identityFromSeeds(
+      v.username,
+      fromHex(seeds.boxSecretKey),
+      fromHex(seeds.signSeed),
+      fromHex(seeds.kemSeed),
+    );
+    const record = encodePublicKeys(identity, v.userId);
+    expect(toHex(record)).toBe(v.record);
+    expect(toBase64(record)).toBe(v.base64);
+    expect(decodePublicKeys(fromBase64(v.base64), v.username, v.userId)).toEqual({
+      version: 2,
+      signPublicKey: identity.signPublicKey,
+      boxPublicKey: identity.boxPublicKey,
+      kemPublicKey: identity.kem!.publicKey,
+    });
+  });
+
+  it.each(vectors.publicKeysV2.invalid)('rejects $name with $error', (v) => {
+    expectProtocolError(() => decodePublicKeys(fromHex(v.record), v.username, v.userId), v.error);
+  });
+});
+
+describe('ML-KEM seed vectors', () => {
+  it.each(vectors.kemSeed.valid)('$username', (v) => {
+    const seeds = vectors.identity.find((i) => i.username === v.username)!;
+    expect(toHex(encodeKemSeed(fromHex(seeds.kemSeed)))).toBe(v.value);
+    const seed = decodeKemSeed(fromHex(v.value));
+    expect(
+      toHex(identityFromSeeds(v.username, fromHex(seeds.boxSecretKey), fromHex(seeds.signSeed), seed).kem!.publicKey),
+    ).toBe(v.kemPublicKey);
+  });
+
+  it.each(vectors.kemSeed.invalid)('rejects $name with $error', (v) => {
+    expectProtocolError(() => decodeKemSeed(fromHex(v.value)), v.error);
   });
 });
 
@@ -368,7 +465,7 @@ function user(username: string): { id: string; identity: Identity } {
   return found;
 }
 
-function wrapperFromHex(w: HexWrapper): PublicKeys & { id: string } {
+function wrapperFromHex(w: HexWrapper): IdentityKeys & { id: string } {
   return { id: w.id, ...keysFromHex(w) };
 }
 
@@ -397,11 +494,11 @@ describe('wrapped room key vectors', () => {
     expect(toHex(record)).toBe(v.record);
     expect(readRoomKeyContext(fromHex(v.record))).toEqual(v.context);
     const expected = { roomId: v.context.roomId, epoch: v.context.epoch, memberId: v.context.memberId };
-    const roomKey = openRoomKey(fromHex(v.record), expected, member.identity, {
+    const opened = openRoomKey(fromHex(v.record), expected, member.identity, {
       id: wrapper.id,
       ...wrapper.identity,
     });
-    expect(toHex(roomKey)).toBe(v.roomKey);
+    expect({ roomKey: toHex(opened.roomKey), hybrid: opened.hybrid }).toEqual({ roomKey: v.roomKey, hybrid: false });
   });
 
   it.each(vectors.roomKey.invalid)('rejects $name with $error', (v) => {
@@ -409,6 +506,38 @@ describe('wrapped room key vectors', () => {
       () => openRoomKey(fromHex(v.record), v.expected, user(v.me).identity, wrapperFromHex(v.wrapper)),
       v.error,
     );
+  });
+});
+
+/** A vector user with the ML-KEM key from the hybrid vectors' seeds. */
+function hybridUser(username: string): { id: string; identity: Identity } {
+  const { id, identity } = user(username);
+  const seed = vectors.roomKeyHybrid.kemSeeds[username];
+  if (seed === undefined) throw new Error(`No ML-KEM seed for ${username} in the vectors.`);
+  return { id, identity: identityFromSeeds(username, identity.boxSecretKey, identity.signSeed, fromHex(seed)) };
+}
+
+describe('hybrid wrapped room key vectors', () => {
+  it.each(vectors.roomKeyHybrid.valid)('$name', (v) => {
+    const wrapper = hybridUser(v.wrapper);
+    const member = hybridUser(v.member);
+    const record = wrapRoomKeyHybrid(
+      fromHex(v.roomKey),
+      v.context,
+      wrapper.identity,
+      { boxPublicKey: member.identity.boxPublicKey, kemPublicKey: member.identity.kem!.publicKey },
+      { nonce: fromHex(v.nonce), kemSeed: fromHex(v.kemSeed) },
+    );
+    expect(toHex(record)).toBe(v.record);
+    expect(readRoomKeyContext(record)).toEqual(v.context);
+    const expected = { roomId: v.context.roomId, epoch: v.context.epoch, memberId: v.context.memberId };
+    const opened = openRoomKey(record, expected, member.identity, { id: wrapper.id, ...wrapper.identity });
+    expect({ roomKey: toHex(opened.roomKey), hybrid: opened.hybrid }).toEqual({ roomKey: v.roomKey, hybrid: true });
+  });
+
+  it.each(vectors.roomKeyHybrid.invalid)('rejects $name with $error', (v) => {
+    const me = v.meHasKem ? hybridUser(v.me).identity : user(v.me).identity;
+    expectProtocolError(() => openRoomKey(fromHex(v.record), v.expected, me, wrapperFromHex(v.wrapper)), v.error);
   });
 });
 
@@ -420,9 +549,23 @@ describe('message vectors', () => {
     const envelope = sealMessage(v.header, v.body, fromHex(v.roomKey), sender.identity, fromHex(v.nonce));
     expect(toHex(envelope)).toBe(v.envelope);
     expect(envelope.length).toBe(165 + v.paddedLength);
-    expect(readMessageHeader(fromHex(v.envelope))).toEqual(v.header);
+    expect(readMessageHeader(fromHex(v.envelope))).toEqual({ ...v.header, version: 2, sentAt: null });
     const expected = { roomId: v.header.roomId, epoch: v.header.epoch, senderId: v.header.senderId };
     expect(openMessage(fromHex(v.envelope), expected, fromHex(v.roomKey), sender.identity)).toEqual({
+      version: 2,
+      header: v.header,
+      body: v.body,
+    });
+  });
+
+  it.each(vectors.message.v1)('version 1 still read: $name', (v) => {
+    const sender = user(v.sender);
+    const envelope = sealMessageV1(v.header, v.body, fromHex(v.roomKey), sender.identity, fromHex(v.nonce));
+    expect(toHex(envelope)).toBe(v.envelope);
+    expect(readMessageHeader(envelope)).toEqual({ ...v.header, version: 1 });
+    const expected = { roomId: v.header.roomId, epoch: v.header.epoch, senderId: v.header.senderId };
+    expect(openMessage(envelope, expected, fromHex(v.roomKey), sender.identity)).toEqual({
+      version: 1,
       header: v.header,
       body: v.body,
     });

@@ -13,7 +13,7 @@ import {
   serverMessage,
   type Answer,
 } from '@onionchat/contract';
-import { toBase64 } from '@onionchat/protocol';
+import { newRoomKey, toBase64, wrapRoomKeyHybrid } from '@onionchat/protocol';
 import { startTestApp, type TestApp } from '../test-support/app.js';
 import { makeAccount, signUp } from '../test-support/accounts.js';
 import { rawRequest } from '../test-support/raw-http.js';
@@ -80,6 +80,8 @@ describe('HTTP answers', () => {
     const account = await signUp(client, 'wire_dan');
     await answer('account', client.get('/api/account'), 200);
     await answer('bundle', client.get('/api/account/bundle'), 200);
+    const keys = { publicKeys: account.signupBody['publicKeys'] };
+    await answer('publishKeys', client.post('/api/account/keys', keys), 200);
     const sessions = await answer('sessions', client.get('/api/account/sessions'), 200);
     expect(sessions.sessions.filter((s) => s.current)).toHaveLength(1);
     const change = {
@@ -194,6 +196,36 @@ describe('socket events', () => {
       exactly(events.roomRead, read[0], 'room:read');
       expect(changed[0]).toEqual({});
       exactly(events.fileReady, ready[0], 'file:ready');
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('room:key and the startEpoch answer', async () => {
+    const [gus, hal] = [await newUser(t, 'wire_gus'), await newUser(t, 'wire_hal')];
+    const friendship = await befriend(gus, hal);
+    const socket = await connectSocket(t.baseUrl, hal.client);
+    try {
+      const started = collect(socket, 'room:key');
+      const roomKey = newRoomKey();
+      const keys = [gus.account, hal.account].map((member) => ({
+        memberId: member.id,
+        record: toBase64(
+          wrapRoomKeyHybrid(
+            roomKey,
+            { roomId: friendship.roomId, epoch: 2, memberId: member.id, wrapperId: gus.account.id },
+            gus.account.identity,
+            { boxPublicKey: member.identity.boxPublicKey, kemPublicKey: member.identity.kem!.publicKey },
+          ),
+        ),
+      }));
+      const body = { epoch: 2, keys };
+      await answer('startEpoch', gus.client.post(`/api/rooms/${friendship.roomId}/keys`, body), 201);
+      await until(() => started.length === 1);
+      expect(exactly(events.roomKey, started[0], 'room:key')).toEqual({ roomId: friendship.roomId, epoch: 2 });
+      const taken = await gus.client.post(`/api/rooms/${friendship.roomId}/keys`, body);
+      expect(taken.status).toBe(409);
+      exactly(answers.error, taken.body, 'error');
     } finally {
       socket.close();
     }

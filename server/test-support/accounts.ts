@@ -6,6 +6,7 @@ import {
   encodeKdfParams,
   encodePublicKeys,
   newKdfParams,
+  newUuid,
   randomBytes,
   sealKeyBundle,
   toBase64,
@@ -24,21 +25,23 @@ export interface TestAccount {
 
 export async function makeAccount(username: string, passphrase?: string): Promise<TestAccount> {
   const identity = createIdentity(username);
+  const id = newUuid();
   const params = newKdfParams();
   const { authKey, wrapKey } = passphrase
     ? await deriveAccountKeys(passphrase, username, params)
     : { authKey: randomBytes(32), wrapKey: randomBytes(32) };
   return {
-    id: '',
+    id,
     username,
     identity,
     authKey,
     wrapKey,
     signupBody: {
       username,
+      userId: id,
       kdfParams: toBase64(encodeKdfParams(params)),
       authKey: toBase64(authKey),
-      publicKeys: toBase64(encodePublicKeys(identity)),
+      publicKeys: toBase64(encodePublicKeys(identity, id)),
       keyBundle: toBase64(sealKeyBundle(identity, wrapKey)),
     },
   };

@@ -222,7 +222,7 @@ export function decryptSeen(member: Member, senders: Member[]): string[] {
         fromBase64(m.envelope),
         { roomId: m.roomId, epoch: 1, senderId: m.senderId },
         member.room.roomKey,
-        { signPublicKey: identity.signPublicKey, boxPublicKey: identity.boxPublicKey },
+        { signPublicKey: identity.signPublicKey },
       );
       return String(opened.body['text']);
     });

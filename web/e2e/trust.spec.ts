@@ -269,7 +269,7 @@ describe('a malicious server, against the real client', () => {
 
   it('a re-signed wrapped room key: refused, and the conversation’s messages stay hidden', async () => {
     const roomId = room('alice', 'bob');
-    const bobKeys = decodePublicKeys(fromBase64(members.get('bob')!.publicKeys), 'bob');
+    const bobKeys = decodePublicKeys(fromBase64(members.get('bob')!.publicKeys), 'bob', members.get('bob')!.id);
     const server_ = impostor('alice').identity;
     const page = await restart('bob', (context) =>
       tamperJson(context, /^\/api\/rooms\/[^/]+\/keys$/, (body) => ({
@@ -426,7 +426,8 @@ describe('a malicious server, against the real client', () => {
     // another key in her name, and a replay of the new one.
     const renewed = impostor('carol');
     const forger = impostor('carol');
-    const aliceBox = decodePublicKeys(fromBase64(members.get('alice')!.publicKeys), 'alice').boxPublicKey;
+    const alice = members.get('alice')!;
+    const aliceBox = decodePublicKeys(fromBase64(alice.publicKeys), 'alice', alice.id).boxPublicKey;
     const epochTwoKey = newRoomKey();
     const wrapped = wrapRoomKey(
       epochTwoKey,

@@ -6,6 +6,7 @@ import type { Identity } from '@onionchat/protocol';
 import type { Invite, Session, User } from '@onionchat/contract';
 import { meansSessionLost } from '../transport/api-error.js';
 import type { Api } from '../transport/api.js';
+import type { ContactLink } from '../trust/contact-link.js';
 import { inviteLink } from './links.js';
 import { changePassphrase } from './passphrase-change.js';
 import type { ProgressFn, Unlocked } from './sealed-keys.js';
@@ -13,7 +14,7 @@ import { logIn, signUp, unlock } from './sign-in.js';
 
 export { AccountError, WRONG_CREDENTIALS_MESSAGE, type FormField } from './account-error.js';
 export { canonicalUsername, identityFingerprint, wipeIdentity } from './identity.js';
-export { afterLoginPath, inviteLink, parseInviteToken } from './links.js';
+export { afterLoginPath, afterSignupPath, inviteLink, parseInviteToken, parseInviter, readInviter } from './links.js';
 export { TAMPERED_MESSAGE, UNSAFE_KDF_MESSAGE, type ProgressFn, type Unlocked } from './sealed-keys.js';
 
 export class AccountFlows {
@@ -74,9 +75,10 @@ export class AccountFlows {
     await this.api.endSession(id);
   }
 
-  async createInvite(): Promise<{ invite: Invite; token: string; link: string }> {
+  /** `from`: this account's name and fingerprint, carried by the link (the new member can verify it). */
+  async createInvite(from: ContactLink | null = null): Promise<{ invite: Invite; token: string; link: string }> {
     const { invite, token } = await this.api.createInvite();
-    return { invite: { ...invite, usedAt: null }, token, link: inviteLink(this.origin, token) };
+    return { invite: { ...invite, usedAt: null }, token, link: inviteLink(this.origin, token, from) };
   }
 
   async listInvites(): Promise<Invite[]> {

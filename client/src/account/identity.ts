@@ -15,6 +15,7 @@ export function identityFingerprint(identity: Identity): string {
 export function wipeIdentity(identity: Identity | null): void {
   if (!identity) return;
   wipe(identity.boxSecretKey, identity.signSecretKey, identity.signSeed);
+  if (identity.kem) wipe(identity.kem.seed, identity.kem.secretKey);
 }
 
 export function wipe(...buffers: Uint8Array[]): void {

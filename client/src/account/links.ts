@@ -1,8 +1,20 @@
 // Pure helpers for the links the account pages read and hand out. Only URL
 // fragments are involved: they never reach the server.
 
-/** Pages a log-in may send the person back to (anything else: the chat). */
-const RETURN_PATHS = /^\/(chat\/(#room=[0-9a-f-]{36})?|account\/(passphrase\/)?)$/;
+import {
+  checkedContact,
+  compactFingerprint,
+  contactLink,
+  fragmentParams,
+  type ContactLink,
+} from '../trust/contact-link.js';
+
+/**
+ * Pages a log-in may send the person back to (anything else: the chat): a conversation,
+ * a contact link being added, the account pages.
+ */
+const RETURN_PATHS =
+  /^\/(chat\/(#room=[0-9a-f-]{36}|#add=[a-z0-9_]{1,32}&fp=[0-9A-Fa-f]{40})?|account\/(passphrase\/)?)$/;
 
 /**
  * Where to go after logging in or unlocking: the `next` path in the fragment
@@ -22,9 +34,47 @@ export function afterLoginPath(hash: string): string {
   return '/chat/';
 }
 
-/** The sign-up link for an invite token, on the server at `origin` ("http://….onion"). */
-export function inviteLink(origin: string, token: string): string {
-  return `${origin.replace(/\/+$/, '')}/signup/#invite=${encodeURIComponent(token)}`;
+/**
+ * Where a new account goes: the chat, offering to add the inviter as a verified
+ * contact when the invite link named them.
+ */
+export function afterSignupPath(inviter: ContactLink | null): string {
+  return inviter ? contactLink('', inviter.username, inviter.fingerprint) : '/chat/';
+}
+
+/**
+ * The sign-up link for an invite token, on the server at `origin` ("http://….onion").
+ * `from`: the inviter's username and fingerprint, so the new member can add them as a
+ * verified contact right after signing up.
+ */
+export function inviteLink(origin: string, token: string, from: ContactLink | null = null): string {
+  const link = `${origin.replace(/\/+$/, '')}/signup/#invite=${encodeURIComponent(token)}`;
+  if (!from) return link;
+  return `${link}&from=${encodeURIComponent(from.username)}&fp=${compactFingerprint(from.fingerprint)}`;
+}
+
+/** The inviter an invite link names, for the sign-up page: a damaged one is a note, not a failure. */
+export function readInviter(input: string): { inviter: ContactLink | null; problem: string | null } {
+  try {
+    return { inviter: parseInviter(input), problem: null };
+  } catch (error) {
+    return {
+      inviter: null,
+      problem: `${(error as Error).message} You can still sign up; add them by their username afterwards.`,
+    };
+  }
+}
+
+/**
+ * Who made an invite link, from its fragment or the pasted link: null for a link
+ * without `from` (made before links carried it). Throws ContactLinkError when `from`
+ * or `fp` is malformed; the invite token itself still works.
+ */
+export function parseInviter(input: string): ContactLink | null {
+  const params = fragmentParams(input);
+  const name = params.get('from');
+  if (name === undefined) return null;
+  return checkedContact(name, params.get('fp'), 'The inviter part of this invite link');
 }
 
 /** Reads an invite token from a URL fragment ("#invite=...") or a pasted link or token. */

@@ -3,6 +3,7 @@
 
 import type { ChangePassphraseBody, User } from '@onionchat/contract';
 import {
+  BUNDLE_STATE_EXTENSION,
   CONTACT_PINS_EXTENSION,
   KDF_DEFAULT_ITERATIONS,
   KDF_MIN_ITERATIONS,
@@ -10,6 +11,7 @@ import {
   createIdentity,
   decodeKdfParams,
   deriveAccountKeys,
+  encodeBundleState,
   encodeContactPins,
   encodeKdfParams,
   encodePublicKeys,
@@ -21,6 +23,7 @@ import {
   randomBytes,
   sealKeyBundle,
   toBase64,
+  type BundleExtension,
   type ContactPin,
   type Identity,
 } from '@onionchat/protocol';
@@ -29,7 +32,9 @@ import { describeError, errorField } from '../describe-error.js';
 import { FakeHttp } from '../test-support/fake-http.js';
 import { meansSessionLost } from '../transport/api-error.js';
 import { Api } from '../transport/api.js';
+import { BundleRollbackError, ROLLED_BACK_MESSAGE, bundleHistory } from '../trust/vault.js';
 import { AccountError, AccountFlows, TAMPERED_MESSAGE, UNSAFE_KDF_MESSAGE } from './account.js';
+import { LOWERED_KDF_MESSAGE } from './sealed-keys.js';
 
 const CURRENT = 'violet kettle drums at noon';
 const NEXT = 'seven quiet harbour lamps';
@@ -49,14 +54,15 @@ const pin: ContactPin = {
   verified: true,
 };
 
-/** Alice as the server stores her, with a contact pin in her bundle (smallest accepted KDF cost). */
-async function storedAccount(): Promise<StoredAccount> {
+/** Alice as the server stores her, with a contact pin (and `more`) in her bundle (smallest accepted KDF cost). */
+async function storedAccount(more: BundleExtension[] = []): Promise<StoredAccount> {
   const identity = createIdentity('alice');
   const params = newKdfParams(KDF_MIN_ITERATIONS);
   const { authKey, wrapKey } = await deriveAccountKeys(CURRENT, 'alice', params);
-  const extensions = [{ type: CONTACT_PINS_EXTENSION, value: encodeContactPins([pin]) }];
+  const extensions = [{ type: CONTACT_PINS_EXTENSION, value: encodeContactPins([pin]) }, ...more];
+  const id = newUuid();
   return {
-    user: { id: newUuid(), username: 'alice', publicKeys: toBase64(encodePublicKeys(identity)), createdAt: 'then' },
+    user: { id, username: 'alice', publicKeys: toBase64(encodePublicKeys(identity, id)), createdAt: 'then' },
     identity,
     kdfParams: toBase64(encodeKdfParams(params)),
     authKey: toBase64(authKey),
@@ -115,7 +121,11 @@ describe('changePassphrase', () => {
     expect(body.authKey).toBe(toBase64(derived.authKey));
     const opened = openKeyBundle(fromBase64(body.keyBundle), derived.wrapKey, 'alice', alice.identity);
     expect(equalBytes(opened.identity.signSeed, alice.identity.signSeed)).toBe(true);
-    expect(opened.extensions).toEqual([{ type: CONTACT_PINS_EXTENSION, value: encodeContactPins([pin]) }]);
+    // The next revision of the bundle, whose KDF floor is the new cost.
+    expect(opened.extensions).toEqual([
+      { type: CONTACT_PINS_EXTENSION, value: encodeContactPins([pin]) },
+      { type: BUNDLE_STATE_EXTENSION, value: encodeBundleState({ revision: 1, kdfFloor: KDF_DEFAULT_ITERATIONS }) },
+    ]);
 
     expect(unlocked.user).toEqual(alice.user);
     expect(equalBytes(unlocked.identity.boxPublicKey, alice.identity.boxPublicKey)).toBe(true);
@@ -124,11 +134,12 @@ describe('changePassphrase', () => {
 
   it('prefers the identity already unlocked over the server’s published record', async () => {
     const { flows } = server(alice);
-    const forged = { ...alice.user, publicKeys: toBase64(encodePublicKeys(createIdentity('alice'))) };
+    const forged = { ...alice.user, publicKeys: toBase64(encodePublicKeys(createIdentity('alice'), alice.user.id)) };
     const unlocked = await flows.changePassphrase(forged, alice.identity, CURRENT, NEXT);
     expect(equalBytes(unlocked.identity.signPublicKey, alice.identity.signPublicKey)).toBe(true);
-    // Without it, the forged record does not match the bundle.
-    expect(await refusal(flows.changePassphrase(forged, null, CURRENT, NEXT))).toMatchObject({
+    // Without it (in another page: this one now knows the account uses more iterations),
+    // the forged record does not match the bundle.
+    expect(await refusal(server(alice).flows.changePassphrase(forged, null, CURRENT, NEXT))).toMatchObject({
       message: TAMPERED_MESSAGE,
     });
   });
@@ -183,5 +194,47 @@ describe('changePassphrase', () => {
     });
     const error = await refusal(flows.changePassphrase(alice.user, null, CURRENT, NEXT));
     expect(meansSessionLost(error)).toBe(true);
+  });
+});
+
+describe('changePassphrase against what the page has seen', () => {
+  it('never picks fewer iterations than the floor the bundle carries, and seals the next revision', async () => {
+    const floor = 1_200_000;
+    const state = { type: BUNDLE_STATE_EXTENSION, value: encodeBundleState({ revision: 4, kdfFloor: floor }) };
+    const account = await storedAccount([state]);
+    const { http, api, flows } = server(account);
+    await flows.changePassphrase(account.user, null, CURRENT, NEXT);
+
+    const body = http.callsTo('POST', '/api/account/passphrase')[0]!.body as ChangePassphraseBody;
+    expect(decodeKdfParams(fromBase64(body.kdfParams)).iterations).toBe(floor);
+    expect(bundleHistory(api).of('alice')).toEqual({ revision: 5, kdfFloor: floor });
+  });
+
+  it('refuses lowered KDF parameters in a later change in the same page, before using the passphrase', async () => {
+    const { http, flows } = server(alice);
+    await flows.changePassphrase(alice.user, null, CURRENT, NEXT);
+    // The server hands out the old, cheaper parameters again.
+    const error = await refusal(flows.changePassphrase(alice.user, null, CURRENT, NEXT));
+    expect(error).toBeInstanceOf(AccountError);
+    expect(describeError(error)).toBe(LOWERED_KDF_MESSAGE);
+    expect(http.callsTo('POST', '/api/account/passphrase')).toHaveLength(1);
+  });
+
+  it('refuses an older bundle than one the page has seen, and seals nothing over it', async () => {
+    const { http, api, flows } = server(alice);
+    bundleHistory(api).accept('alice', { revision: 3, kdfFloor: KDF_MIN_ITERATIONS });
+    const error = await refusal(flows.changePassphrase(alice.user, null, CURRENT, NEXT));
+    expect(error).toBeInstanceOf(BundleRollbackError);
+    expect(describeError(error)).toBe(ROLLED_BACK_MESSAGE);
+    expect(http.callsTo('POST', '/api/account/passphrase')).toEqual([]);
+  });
+
+  it('does not re-seal a bundle state written by a newer client', async () => {
+    const newer = { type: BUNDLE_STATE_EXTENSION, value: Uint8Array.of(2, ...new Uint8Array(12)) };
+    const account = await storedAccount([newer]);
+    const { http, flows } = server(account);
+    const error = await refusal(flows.changePassphrase(account.user, null, CURRENT, NEXT));
+    expect((error as AccountError).message).toMatch(/newer version of OnionChat/);
+    expect(http.callsTo('POST', '/api/account/passphrase')).toEqual([]);
   });
 });

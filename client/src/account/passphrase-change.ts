@@ -1,24 +1,34 @@
 // Changing the passphrase: the same identity and bundle extensions, sealed under a
-// key derived from the new passphrase with fresh KDF parameters.
+// key derived from the new passphrase with fresh KDF parameters, as the bundle's next
+// revision, never with fewer iterations than the account already used.
 
 import {
+  BUNDLE_STATE_EXTENSION,
+  KDF_DEFAULT_ITERATIONS,
   deriveAccountKeys,
+  encodeBundleState,
   encodeKdfParams,
   newKdfParams,
+  nextBundleState,
   passphraseProblem,
+  readBundleState,
   sealKeyBundle,
   toBase64,
+  withExtension,
+  type BundleExtension,
+  type BundleState,
   type AccountKeys,
   type Identity,
-  type PublicKeys,
+  type IdentityKeys,
 } from '@onionchat/protocol';
 import type { User } from '@onionchat/contract';
 import type { Api } from '../transport/api.js';
-import { BundleVault } from '../trust/vault.js';
+import { BundleVault, bundleHistory } from '../trust/vault.js';
 import { AccountError } from './account-error.js';
 import { wipe } from './identity.js';
 import {
   decodeServerKdfParams,
+  knownKdfFloor,
   openBundle,
   pause,
   publishedKeys,
@@ -28,6 +38,8 @@ import {
 } from './sealed-keys.js';
 
 const WRONG_CURRENT_MESSAGE = 'Your current passphrase is wrong.';
+const NEWER_BUNDLE_MESSAGE =
+  'Your keys were saved by a newer version of OnionChat, so this page cannot re-seal them. Change your passphrase there.';
 
 /**
  * `knownIdentity`: the keys already unlocked in this session, if any (they were
@@ -56,8 +68,8 @@ export async function changePassphrase(
 
   onProgress('Fetching your sealed keys…');
   const { kdfParams, keyBundle } = await api.bundle();
-  const oldParams = decodeServerKdfParams(kdfParams);
-  const expected: PublicKeys = knownIdentity
+  const oldParams = decodeServerKdfParams(kdfParams, knownKdfFloor(api, username));
+  const expected: IdentityKeys = knownIdentity
     ? { signPublicKey: knownIdentity.signPublicKey, boxPublicKey: knownIdentity.boxPublicKey }
     : publishedKeys(user, username);
 
@@ -74,12 +86,19 @@ export async function changePassphrase(
       new AccountError(WRONG_CURRENT_MESSAGE, 'current-passphrase'),
     );
 
+    // An older copy the server handed out is refused here, before it could be sealed as the newest.
+    const history = bundleHistory(api);
+    history.accept(username, storedState(opened.extensions));
+    history.useIterations(username, oldParams.iterations);
+
     onProgress('Deriving keys from your new passphrase (this takes a moment)…');
     await pause();
-    const newParams = newKdfParams();
+    const newParams = newKdfParams(Math.max(KDF_DEFAULT_ITERATIONS, history.of(username).kdfFloor));
     newKeys = await deriveAccountKeys(next, username, newParams);
-    // Same identity, same extensions: only the wrapping changes.
-    const sealed = sealKeyBundle(opened.identity, newKeys.wrapKey, opened.extensions);
+    // Same identity, same extensions: only the wrapping and the bundle state change.
+    const state = nextBundleState(storedState(opened.extensions), newParams.iterations);
+    const extensions = withExtension(opened.extensions, BUNDLE_STATE_EXTENSION, encodeBundleState(state));
+    const sealed = sealKeyBundle(opened.identity, newKeys.wrapKey, extensions);
 
     onProgress('Saving…');
     try {
@@ -93,10 +112,27 @@ export async function changePassphrase(
       rethrowCredentials(error, WRONG_CURRENT_MESSAGE, 'current-passphrase');
     }
     // The account is the one this session belongs to, whatever the answer echoes.
-    const vault = new BundleVault(api, user.id, opened.identity, newKeys.wrapKey.slice(), sealed, opened.extensions);
+    const vault = new BundleVault(
+      api,
+      user.id,
+      opened.identity,
+      newKeys.wrapKey.slice(),
+      sealed,
+      extensions,
+      newParams.iterations,
+    );
     return { user, identity: opened.identity, vault };
   } finally {
     wipe(oldKeys.authKey, oldKeys.wrapKey);
     if (newKeys) wipe(newKeys.authKey, newKeys.wrapKey);
+  }
+}
+
+/** The opened bundle's state; one this page cannot read (a newer client's) is not sealed over. */
+function storedState(extensions: BundleExtension[]): BundleState {
+  try {
+    return readBundleState(extensions);
+  } catch {
+    throw new AccountError(NEWER_BUNDLE_MESSAGE);
   }
 }

@@ -8,15 +8,18 @@ import {
   decodeKdfParams,
   decodePublicKeys,
   fromBase64,
+  kdfFloorProblem,
   openKeyBundle,
   type Identity,
+  type IdentityKeys,
   type KdfParams,
   type OpenedBundle,
   type PublicKeys,
 } from '@onionchat/protocol';
 import type { User } from '@onionchat/contract';
 import { ApiError } from '../transport/api-error.js';
-import type { BundleVault } from '../trust/vault.js';
+import type { Api } from '../transport/api.js';
+import { bundleHistory, type BundleVault } from '../trust/vault.js';
 import { AccountError, type FormField } from './account-error.js';
 
 export type ProgressFn = (step: string) => void;
@@ -30,6 +33,8 @@ export interface Unlocked {
 }
 
 export const UNSAFE_KDF_MESSAGE = 'The server offered unsafe key-derivation parameters; not sending anything.';
+export const LOWERED_KDF_MESSAGE =
+  'The server offered weaker key-derivation parameters than your account already uses here; not sending anything.';
 export const UNREADABLE_KDF_MESSAGE =
   "The server sent key-derivation parameters this page doesn't accept; not sending anything.";
 export const TAMPERED_MESSAGE =
@@ -40,20 +45,32 @@ export function pause(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 20));
 }
 
-/** The server's KDF parameters, refused (before the passphrase is used) when weak or unknown. */
-export function decodeServerKdfParams(base64: string): KdfParams {
+/**
+ * The server's KDF parameters, refused (before the passphrase is used) when weak or
+ * unknown, or below `floor`: the most iterations this page has seen the account use
+ * (`knownKdfFloor`), which a server lowering them to cheapen a guess would go under.
+ */
+export function decodeServerKdfParams(base64: string, floor: number): KdfParams {
+  let params: KdfParams;
   try {
-    return decodeKdfParams(fromBase64(base64));
+    params = decodeKdfParams(fromBase64(base64));
   } catch (error) {
     if (error instanceof ProtocolError && error.code === 'weak-kdf') throw new AccountError(UNSAFE_KDF_MESSAGE);
     throw new AccountError(UNREADABLE_KDF_MESSAGE);
   }
+  if (kdfFloorProblem(params, floor)) throw new AccountError(LOWERED_KDF_MESSAGE);
+  return params;
 }
 
-/** A user's published keys, checked against their self-signature for `username`. */
+/** The highest KDF iteration count this page has seen `username` (canonical) use; 0 when none. */
+export function knownKdfFloor(api: Api, username: string): number {
+  return bundleHistory(api).of(username).kdfFloor;
+}
+
+/** A user's published keys, checked against their self-signature for `username` and the account's id. */
 export function publishedKeys(user: User, username: string): PublicKeys {
   try {
-    return decodePublicKeys(fromBase64(user.publicKeys), username);
+    return decodePublicKeys(fromBase64(user.publicKeys), username, user.id);
   } catch {
     throw new AccountError(TAMPERED_MESSAGE);
   }
@@ -64,7 +81,7 @@ export function openBundle(
   keyBundle: string,
   wrapKey: Uint8Array,
   username: string,
-  expected: PublicKeys,
+  expected: IdentityKeys,
   decryptFailed: AccountError,
 ): OpenedBundle & { sealed: Uint8Array } {
   let sealed: Uint8Array;

@@ -7,13 +7,19 @@ import {
   KDF_DEFAULT_ITERATIONS,
   KDF_MIN_ITERATIONS,
   KDF_SALT_BYTES,
+  KEM_SEED_EXTENSION,
   createIdentity,
+  decodePublicKeys,
   decodeKdfParams,
   deriveAccountKeys,
   encodeKdfParams,
+  encodeKemSeed,
   encodePublicKeys,
+  encodePublicKeysV1,
   equalBytes,
   fromBase64,
+  identityFromSeeds,
+  kemSeedOf,
   newKdfParams,
   newUuid,
   openKeyBundle,
@@ -48,21 +54,28 @@ interface StoredAccount {
   wrapKey: Uint8Array;
 }
 
-async function storedAccount(username: string, passphrase = PASSPHRASE): Promise<StoredAccount> {
-  const identity = createIdentity(username);
+/**
+ * `legacy`: an account made before ML-KEM keys (a v1 record, no KEM seed in the
+ * bundle); otherwise one made now, whose bundle and v2 record carry its KEM key.
+ */
+async function storedAccount(username: string, passphrase = PASSPHRASE, legacy = false): Promise<StoredAccount> {
+  const made = createIdentity(username);
+  const identity = legacy ? { ...made, kem: null } : made;
+  const id = newUuid();
   const params = newKdfParams(KDF_MIN_ITERATIONS);
   const { authKey, wrapKey } = await deriveAccountKeys(passphrase, username, params);
+  const extensions = legacy ? [] : [{ type: KEM_SEED_EXTENSION, value: encodeKemSeed(made.kem!.seed) }];
   return {
     user: {
-      id: newUuid(),
+      id,
       username,
-      publicKeys: toBase64(encodePublicKeys(identity)),
+      publicKeys: toBase64(legacy ? encodePublicKeysV1(identity) : encodePublicKeys(identity, id)),
       createdAt: '2025-01-01T00:00:00.000Z',
     },
     identity,
     kdfParams: toBase64(encodeKdfParams(params)),
     authKey: toBase64(authKey),
-    keyBundle: toBase64(sealKeyBundle(identity, wrapKey)),
+    keyBundle: toBase64(sealKeyBundle(identity, wrapKey, extensions)),
     wrapKey,
   };
 }
@@ -128,7 +141,7 @@ describe('signUp', () => {
     const http = new FakeHttp();
     http.on('POST', '/api/auth/signup', (call) => {
       const body = call.body as SignupBody;
-      const user: User = { id: newUuid(), username: body.username, publicKeys: body.publicKeys, createdAt: 'now' };
+      const user: User = { id: body.userId, username: body.username, publicKeys: body.publicKeys, createdAt: 'now' };
       return { status: 201, body: answer ? answer(body) : { user } };
     });
     return { http, flows: new AccountFlows(new Api(http), ORIGIN) };
@@ -147,6 +160,7 @@ describe('signUp', () => {
       'kdfParams',
       'keyBundle',
       'publicKeys',
+      'userId',
       'username',
     ]);
     expect(body.username).toBe('alice_2');
@@ -163,6 +177,17 @@ describe('signUp', () => {
     const opened = openKeyBundle(fromBase64(body.keyBundle), derived.wrapKey, 'alice_2');
     expect(sameKeys(opened.identity, unlocked.identity)).toBe(true);
 
+    // A v2 record for the id the client chose, carrying the ML-KEM key whose seed the bundle keeps.
+    expect(body.userId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const record = decodePublicKeys(fromBase64(body.publicKeys), 'alice_2', body.userId);
+    expect(record.version).toBe(2);
+    expect(record.kemPublicKey).toEqual(unlocked.identity.kem!.publicKey);
+    const seed = kemSeedOf(opened.extensions);
+    expect(identityFromSeeds('alice_2', opened.identity.boxSecretKey, opened.identity.signSeed, seed)).toEqual(
+      unlocked.identity,
+    );
+
+    expect(unlocked.user.id).toBe(body.userId);
     expect(unlocked.user.username).toBe('alice_2');
     expect(unlocked.identity.username).toBe('alice_2');
     expect(unlocked.vault.pins()).toEqual([]);
@@ -196,8 +221,30 @@ describe('signUp', () => {
   it('refuses a user record that carries other keys than the ones sent', async () => {
     const other = createIdentity('alice');
     const { flows } = signupServer((body) => ({
-      user: { id: newUuid(), username: body.username, publicKeys: toBase64(encodePublicKeys(other)), createdAt: 'now' },
+      user: {
+        id: body.userId,
+        username: body.username,
+        publicKeys: toBase64(encodePublicKeys(other, body.userId)),
+        createdAt: 'now',
+      },
     }));
+    const error = await refusal(flows.signUp('alice', PASSPHRASE, null));
+    expect((error as AccountError).message).toBe(TAMPERED_MESSAGE);
+  });
+
+  it('refuses an account created under another id than the one chosen', async () => {
+    const { flows } = signupServer((body) => ({
+      user: { id: newUuid(), username: body.username, publicKeys: body.publicKeys, createdAt: 'now' },
+    }));
+    const error = await refusal(flows.signUp('alice', PASSPHRASE, null));
+    expect((error as AccountError).message).toBe(TAMPERED_MESSAGE);
+  });
+
+  it('refuses a record that drops the ML-KEM key it was sent', async () => {
+    const { flows } = signupServer((body) => {
+      const user = { id: body.userId, username: body.username, publicKeys: body.publicKeys, createdAt: 'now' };
+      return { user: { ...user, publicKeys: toBase64(fromBase64(body.publicKeys).subarray(0, 129)) } };
+    });
     const error = await refusal(flows.signUp('alice', PASSPHRASE, null));
     expect((error as AccountError).message).toBe(TAMPERED_MESSAGE);
   });

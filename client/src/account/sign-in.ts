@@ -3,16 +3,21 @@
 // sent to the server.
 
 import {
+  KEM_SEED_EXTENSION,
   createIdentity,
   deriveAccountKeys,
   encodeKdfParams,
+  encodeKemSeed,
   encodePublicKeys,
   equalBytes,
   newKdfParams,
+  newUuid,
   passphraseProblem,
   sealKeyBundle,
   toBase64,
   usernameProblem,
+  type BundleExtension,
+  type Identity,
 } from '@onionchat/protocol';
 import type { SignupBody, User } from '@onionchat/contract';
 import type { Api } from '../transport/api.js';
@@ -22,6 +27,7 @@ import { canonicalUsername, wipe, wipeIdentity } from './identity.js';
 import {
   TAMPERED_MESSAGE,
   decodeServerKdfParams,
+  knownKdfFloor,
   openBundle,
   pause,
   publishedKeys,
@@ -29,6 +35,7 @@ import {
   type ProgressFn,
   type Unlocked,
 } from './sealed-keys.js';
+import { upgradeAccountKeys } from './upgrade-keys.js';
 
 export async function signUp(
   api: Api,
@@ -46,21 +53,25 @@ export async function signUp(
   onProgress('Generating keys…');
   await pause();
   const identity = createIdentity(username);
+  // Chosen here, not by the server: the signed public keys record names the account.
+  const userId = newUuid();
   // The KDF parameters of a new account are ours, never the server's.
   const params = newKdfParams();
 
   onProgress('Deriving keys from your passphrase (this takes a moment)…');
   await pause();
   const { authKey, wrapKey } = await deriveAccountKeys(passphrase, username, params);
-  const sealed = sealKeyBundle(identity, wrapKey);
+  const extensions = [kemSeedExtension(identity)];
+  const sealed = sealKeyBundle(identity, wrapKey, extensions);
   let body: SignupBody;
   try {
     body = {
       username,
+      userId,
       ...(inviteToken ? { inviteToken } : {}),
       kdfParams: toBase64(encodeKdfParams(params)),
       authKey: toBase64(authKey),
-      publicKeys: toBase64(encodePublicKeys(identity)),
+      publicKeys: toBase64(encodePublicKeys(identity, userId)),
       keyBundle: toBase64(sealed),
     };
   } finally {
@@ -71,15 +82,11 @@ export async function signUp(
   try {
     const { user } = await api.signup(body);
     // The account the server created must be the one asked for, with these keys.
-    const keys = user.username === username ? publishedKeys(user, username) : null;
-    if (
-      !keys ||
-      !equalBytes(keys.signPublicKey, identity.signPublicKey) ||
-      !equalBytes(keys.boxPublicKey, identity.boxPublicKey)
-    ) {
+    if (user.username !== username || user.id !== userId || !publishesIdentity(user, identity)) {
       throw new AccountError(TAMPERED_MESSAGE);
     }
-    return { user, identity, vault: new BundleVault(api, user.id, identity, wrapKey, sealed, []) };
+    const vault = new BundleVault(api, user.id, identity, wrapKey, sealed, extensions, params.iterations);
+    return { user, identity, vault };
   } catch (error) {
     wipeIdentity(identity);
     wipe(wrapKey);
@@ -101,7 +108,7 @@ export async function logIn(
 
   onProgress('Contacting the server…');
   const { kdfParams } = await api.kdf(username);
-  const params = decodeServerKdfParams(kdfParams);
+  const params = decodeServerKdfParams(kdfParams, knownKdfFloor(api, username));
 
   onProgress('Deriving keys (this takes a moment)…');
   await pause();
@@ -134,8 +141,9 @@ export async function logIn(
       wrapKey.slice(),
       opened.sealed,
       opened.extensions,
+      params.iterations,
     );
-    return { user: result.user, identity: opened.identity, vault };
+    return await upgraded(api, result.user, opened.identity, vault);
   } finally {
     wipe(authKey, wrapKey);
   }
@@ -157,7 +165,7 @@ export async function unlock(
 
   onProgress('Fetching your sealed keys…');
   const { kdfParams, keyBundle } = await api.bundle();
-  const params = decodeServerKdfParams(kdfParams);
+  const params = decodeServerKdfParams(kdfParams, knownKdfFloor(api, username));
   const expected = publishedKeys(user, username);
 
   onProgress('Deriving keys (this takes a moment)…');
@@ -173,9 +181,44 @@ export async function unlock(
       expected,
       new AccountError('Wrong passphrase', 'passphrase'),
     );
-    const vault = new BundleVault(api, user.id, opened.identity, wrapKey.slice(), opened.sealed, opened.extensions);
-    return { user, identity: opened.identity, vault };
+    const vault = new BundleVault(
+      api,
+      user.id,
+      opened.identity,
+      wrapKey.slice(),
+      opened.sealed,
+      opened.extensions,
+      params.iterations,
+    );
+    return await upgraded(api, user, opened.identity, vault);
   } finally {
     wipe(authKey, wrapKey);
   }
+}
+
+/** The unlocked account after its ML-KEM upgrade; on failure nothing unlocked is left behind. */
+async function upgraded(api: Api, user: User, identity: Identity, vault: BundleVault): Promise<Unlocked> {
+  try {
+    return { ...(await upgradeAccountKeys(api, user, identity, vault)), vault };
+  } catch (error) {
+    vault.wipe();
+    wipeIdentity(identity);
+    throw error;
+  }
+}
+
+/** The bundle entry that keeps the ML-KEM seed of a new identity. */
+function kemSeedExtension(identity: Identity): BundleExtension {
+  return { type: KEM_SEED_EXTENSION, value: encodeKemSeed(identity.kem!.seed) };
+}
+
+/** The server's record for the new account carries exactly this identity's keys, ML-KEM key included. */
+function publishesIdentity(user: User, identity: Identity): boolean {
+  const keys = publishedKeys(user, user.username);
+  return (
+    equalBytes(keys.signPublicKey, identity.signPublicKey) &&
+    equalBytes(keys.boxPublicKey, identity.boxPublicKey) &&
+    keys.kemPublicKey !== null &&
+    equalBytes(keys.kemPublicKey, identity.kem!.publicKey)
+  );
 }

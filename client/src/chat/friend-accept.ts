@@ -1,9 +1,11 @@
 // Friend requests: accepting one creates the direct room between the two of us. This
 // client picks the room id and its first key, and wraps that key for both members
-// (docs/API.md, "Accepting a request"; docs/PROTOCOL.md section 8).
+// (docs/API.md, "Accepting a request"; docs/PROTOCOL.md section 8). When both of us
+// have ML-KEM keys the first epoch is hybrid at once, so the room never needs upgrading.
 
-import { newRoomKey, newUuid, toBase64, wrapRoomKey, type Identity, type PublicKeys } from '@onionchat/protocol';
+import { newRoomKey, newUuid, toBase64, type Identity, type PublicKeys } from '@onionchat/protocol';
 import type { FriendRequest, User } from '@onionchat/contract';
+import { wrapForMember, type MemberKeys } from '../trust/hybrid-upgrade.js';
 
 export class FriendError extends Error {
   constructor(message: string) {
@@ -16,6 +18,8 @@ export interface PreparedAccept {
   roomId: string;
   /** Kept in memory so this client can use the room at once; wipe it if the accept fails. */
   roomKey: Uint8Array;
+  /** Wrapped in version 2 (X25519 and ML-KEM-768) for both members. */
+  hybrid: boolean;
   wrappedKeys: { memberId: string; record: string }[];
 }
 
@@ -32,17 +36,17 @@ export function prepareAccept(
   identity: Identity,
   requesterKeys: PublicKeys,
 ): PreparedAccept {
-  const requesterBoxKey = requesterKeys.boxPublicKey;
   const roomId = newUuid();
   const roomKey = newRoomKey();
-  const wrap = (memberId: string, boxPublicKey: Uint8Array) =>
-    toBase64(wrapRoomKey(roomKey, { roomId, epoch: FIRST_EPOCH, memberId, wrapperId: me.id }, identity, boxPublicKey));
-  return {
-    roomId,
-    roomKey,
-    wrappedKeys: [
-      { memberId: me.id, record: wrap(me.id, identity.boxPublicKey) },
-      { memberId: request.user.id, record: wrap(request.user.id, requesterBoxKey) },
-    ],
-  };
+  const mine: MemberKeys = { boxPublicKey: identity.boxPublicKey, kemPublicKey: identity.kem?.publicKey ?? null };
+  const members: [string, MemberKeys][] = [
+    [me.id, mine],
+    [request.user.id, requesterKeys],
+  ];
+  const hybrid = members.every(([, keys]) => keys.kemPublicKey !== null);
+  const wrappedKeys = members.map(([memberId, keys]) => {
+    const context = { roomId, epoch: FIRST_EPOCH, memberId, wrapperId: me.id };
+    return { memberId, record: toBase64(wrapForMember(roomKey, context, identity, keys, hybrid)) };
+  });
+  return { roomId, roomKey, hybrid, wrappedKeys };
 }

@@ -2,10 +2,12 @@
 // room, its id and key chosen here), removing and blocking; each change is shown at
 // once, and a failed refresh is retried by the next sync.
 
-import type { FriendRequest, User } from '@onionchat/contract';
+import type { FriendRequest, FriendsList, User } from '@onionchat/contract';
 import type { Identity } from '@onionchat/protocol';
 import type { Api } from '../transport/api.js';
+import type { ContactLink } from '../trust/contact-link.js';
 import type { KeyDirectory, RoomKeyring } from '../trust/index.js';
+import { addFromLink, type LinkOutcome } from './add-from-link.js';
 import { FIRST_EPOCH, FriendError, prepareAccept } from './friend-accept.js';
 import type { RoomSync } from './sync.js';
 
@@ -16,6 +18,10 @@ export interface FriendParts {
   directory: Pick<KeyDirectory, 'learn'>;
   keyring: Pick<RoomKeyring, 'put'>;
   sync: Pick<RoomSync, 'refreshLists' | 'syncRooms' | 'scheduleSync'>;
+  /** The friends lists as last loaded (null: not yet). */
+  lists: () => FriendsList | null;
+  /** Pins a contact's keys as presented now, verified, and unblocks their conversations. */
+  verify: (userId: string) => void;
 }
 
 export class FriendActions {
@@ -25,6 +31,27 @@ export class FriendActions {
     const { request } = await this.parts.api.requestFriend(username);
     await this.refreshAfterChange();
     return request;
+  }
+
+  /**
+   * Adds the person a contact link names, pinned as verified when the server's keys for
+   * them match the link's fingerprint. Throws LinkMismatchError (nothing pinned, no
+   * request left standing) when they do not.
+   */
+  addFromLink(link: ContactLink): Promise<LinkOutcome> {
+    const { api, me, directory, lists, verify } = this.parts;
+    return addFromLink(
+      {
+        api,
+        me,
+        directory,
+        lists,
+        verify,
+        refreshLists: () => this.refreshAfterChange(),
+        accept: (request) => this.accept(request),
+      },
+      link,
+    );
   }
 
   /** Creates the direct room (this client picks its id and key) and returns its id. */
@@ -45,7 +72,7 @@ export class FriendActions {
       prepared.roomKey.fill(0);
       throw error;
     }
-    keyring.put(prepared.roomId, FIRST_EPOCH, prepared.roomKey);
+    keyring.put(prepared.roomId, FIRST_EPOCH, prepared.roomKey, prepared.hybrid);
     await this.refreshAfterChange();
     return prepared.roomId;
   }

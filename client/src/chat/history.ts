@@ -10,7 +10,7 @@ import type { Api } from '../transport/api.js';
 import type { HeldMessages } from '../trust/index.js';
 import { decodeMessages } from './decode.js';
 import type { IncomingFeed } from './incoming.js';
-import type { ChatItem } from './items.js';
+import { countsAsNew, type ChatItem } from './items.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import { openServerMessage, type OpenContext } from './open-message.js';
 import type { Outbox } from './outbox.js';
@@ -142,7 +142,8 @@ export class RoomHistory {
       if (item.untrustedKey) this.parts.held.hold(message, item.untrustedKey);
       const filed = store.file(roomId, item);
       if (filed.outcome === 'confirmed' && item.messageId) this.parts.outbox.delivered(item.messageId);
-      if (filed.newest && fresh && !item.mine) incoming.push(item);
+      // A message delivered late or again is shown, flagged, but never announced as new.
+      if (filed.newest && fresh && countsAsNew(item)) incoming.push(item);
       sliceStart = await this.breatheIfDue(sliceStart);
     }
     this.parts.incoming.tell(roomId, incoming);

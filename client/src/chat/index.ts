@@ -2,11 +2,12 @@
 
 export { ChatSession, type ChatSessionOptions, type FileUploadEvents } from './session.js';
 export { EMPTY_SNAPSHOT, type ChatSnapshot, type RoomState } from './snapshot.js';
-export type { ChatItem, FileMeta, ItemState } from './items.js';
+export { countsAsNew, type ChatItem, type DeliveryFlag, type FileMeta, type ItemState } from './items.js';
 export type { IncomingListener } from './incoming.js';
 export { PAGE_SIZE } from './history.js';
 export { MAX_FILES_AT_ONCE } from './file-messages.js';
 export { SEND_TIMEOUT_MS } from './send-outcome.js';
 export { MAX_ATTEMPTS } from './outbox.js';
 export { FriendError } from './friend-accept.js';
+export { LinkMismatchError, type LinkOutcome } from './add-from-link.js';
 export { conversationList, type ConversationEntry } from './conversation-list.js';

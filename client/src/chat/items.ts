@@ -1,9 +1,16 @@
 // What a conversation shows: one item per message (stored, or this client's own on
 // its way). Plain data, shared by every part of the chat; it imports nothing of them.
 
-import type { SenderCounter } from '@onionchat/protocol';
+import type { SendTimeReason, SenderCounter } from '@onionchat/protocol';
 
 export type ItemState = 'pending' | 'sent' | 'failed' | 'unverified';
+
+/**
+ * A verified message the server delivered at the wrong time: long after (or before)
+ * its signed send time, out of step with its sender's earlier messages ('re-timed'),
+ * or again, contradicting what an earlier session accepted ('replayed').
+ */
+export type DeliveryFlag = { kind: 're-timed'; reason: SendTimeReason } | { kind: 'replayed' };
 
 /** A file message (or this client's file on its way up: no id, key or digest yet). */
 export interface FileMeta {
@@ -37,6 +44,10 @@ export interface ChatItem {
   note: string | null;
   /** When the server stored it (ms); for a send not yet stored, when it was written. */
   time: number;
+  /** The send time its sender signed (ms, the sender's clock); null or absent when not verified. */
+  sentAt?: number | null;
+  /** Set when the server delivered it at the wrong time or again: shown with a warning, never as new. */
+  flag?: DeliveryFlag | null;
   /** The sender's message id, when known (verified, or our own). */
   messageId: string | null;
   /** Where a verified message stands in its sender's sequence (null: none, or not verified). */
@@ -67,4 +78,9 @@ export function pendingItem(
     time,
     messageId: clientId,
   };
+}
+
+/** Counts as new (unread, announced): someone else's message that was not delivered suspiciously. */
+export function countsAsNew(item: Pick<ChatItem, 'mine' | 'flag'>): boolean {
+  return !item.mine && !item.flag;
 }

@@ -1,21 +1,34 @@
 // Opening what the server delivers. A message that fails any check becomes an
 // "unverified" item with a short reason: it is never shown as content, and no check
-// failure throws out of here.
+// failure throws out of here. A verified message delivered at the wrong time (its
+// signed send time far from the server's, or out of step with its chain) or again
+// (against the chain marks of earlier sessions) is shown, flagged, never as new.
 
 import {
   FILE_MESSAGE_TYPE,
   ProtocolError,
   fromBase64,
+  judgeSendTime,
   openMessage,
   readFileMessageBody,
   readSenderCounter,
   type Identity,
+  type MessageHeader,
   type MessageLedger,
   type PublicKeys,
+  type SenderCounter,
 } from '@onionchat/protocol';
 import type { Room, ServerMessage } from '@onionchat/contract';
-import { UntrustedKeyError, VerifyError, protocolReason, type KeyDirectory, type RoomKeyring } from '../trust/index.js';
-import type { ChatItem } from './items.js';
+import {
+  UntrustedKeyError,
+  VerifyError,
+  protocolReason,
+  type ChainMarks,
+  type ChainSendTimes,
+  type KeyDirectory,
+  type RoomKeyring,
+} from '../trust/index.js';
+import type { ChatItem, DeliveryFlag } from './items.js';
 
 /** Every check a message goes through, for one session. */
 export interface OpenContext {
@@ -24,6 +37,10 @@ export interface OpenContext {
   directory: KeyDirectory;
   keyring: RoomKeyring;
   ledger: MessageLedger;
+  /** Where each sender's chains got to, in earlier sessions too (replays across sessions). */
+  marks: Pick<ChainMarks, 'judge' | 'accept'>;
+  /** Send times seen per sender chain in this session. */
+  sendTimes: ChainSendTimes;
 }
 
 function serverTime(message: ServerMessage): number | null {
@@ -85,6 +102,7 @@ export async function openServerMessage(message: ServerMessage, room: Room, ctx:
     const counter = readSenderCounter(body);
     ctx.ledger.accept(header);
     const mine = message.senderId === ctx.meId;
+    const flag = mine ? null : judgeDelivery(message, header, counter, ctx);
     return {
       key: mine ? `id:${header.messageId}` : `seq:${message.seq}`,
       roomId: room.id,
@@ -99,6 +117,8 @@ export async function openServerMessage(message: ServerMessage, room: Room, ctx:
       unsupportedType: isText || file ? null : body.type,
       note: null,
       time: serverTime(message) ?? header.sentAt,
+      sentAt: header.sentAt,
+      flag,
       messageId: header.messageId,
       counter,
     };
@@ -108,4 +128,40 @@ export async function openServerMessage(message: ServerMessage, room: Room, ctx:
     if (error instanceof ProtocolError) return unverified(message, ctx.meId, protocolReason(error));
     throw error;
   }
+}
+
+/**
+ * Judges a verified message from someone else: its signed send time against the
+ * server's and its chain's previous message (judgeSendTime), its counter against the
+ * chain marks (judgeAgainstMark). A message that passes moves the marks on.
+ */
+function judgeDelivery(
+  message: ServerMessage,
+  header: MessageHeader,
+  counter: SenderCounter | null,
+  ctx: OpenContext,
+): DeliveryFlag | null {
+  const { roomId, senderId } = header;
+  const timing = judgeTime(message, header, counter, ctx);
+  if (!counter) return timing;
+  const position = { chain: counter.chain, n: counter.n, seq: message.seq };
+  if (ctx.marks.judge(roomId, senderId, position) === 'replayed') return { kind: 'replayed' };
+  if (!timing) ctx.marks.accept(roomId, senderId, position);
+  return timing;
+}
+
+/** 're-timed' when the signed send time is far from the server's or before the chain's previous message. */
+function judgeTime(
+  message: ServerMessage,
+  { roomId, senderId, sentAt }: MessageHeader,
+  counter: SenderCounter | null,
+  ctx: OpenContext,
+): DeliveryFlag | null {
+  const previousSentAt = counter ? ctx.sendTimes.previous(roomId, senderId, counter.chain, counter.n) : null;
+  if (counter) ctx.sendTimes.note(roomId, senderId, counter.chain, counter.n, sentAt);
+  const stored = serverTime(message);
+  if (stored === null) return null;
+  // A time before 1970 is as far off as it gets: judged as 0.
+  const timing = judgeSendTime({ sentAt, serverTime: Math.max(0, stored), previousSentAt });
+  return timing.verdict === 're-timed' ? { kind: 're-timed', reason: timing.reason } : null;
 }

@@ -5,9 +5,9 @@
 
 import type { FriendsList, Room } from '@onionchat/contract';
 import type { Platform } from '../platform.js';
-import type { ChatItem } from './items.js';
+import { countsAsNew, type ChatItem } from './items.js';
 import { Timeline } from './timeline.js';
-import { applyReadMark, countNew, mergeServerRoom } from './unread.js';
+import { applyReadMark, countNew, mergeServerRoom, unreadAfter, type HeldMessagesView } from './unread.js';
 
 /** A timeline as the other parts may read it. */
 export type TimelineView = Pick<
@@ -180,7 +180,9 @@ export class RoomStore {
       entry.timeline.insert(item);
     }
     const newest = seq > entry.room.lastSeq;
-    entry.room = countNew(entry.room, seq, item.mine, this.watching(roomId));
+    entry.room = countNew(entry.room, seq, !countsAsNew(item), this.watching(roomId));
+    // The server counted a message delivered late or again as unread; this client does not.
+    if (!item.mine && item.flag) entry.room = recount(entry.room, entry.timeline);
     this.touch(entry);
     return { outcome, newest };
   }
@@ -241,9 +243,12 @@ export class RoomStore {
     this.touch(entry);
   }
 
-  /** Where the timeline starts (see Timeline.start). */
+  /** Where the timeline starts (see Timeline.start); what it holds now may make the unread count exact. */
   startTimeline(roomId: string, seq: number): void {
-    this.entries.get(roomId)?.timeline.start(seq);
+    const entry = this.entries.get(roomId);
+    if (!entry) return;
+    entry.timeline.start(seq);
+    entry.room = recount(entry.room, entry.timeline);
   }
 
   setFlags(roomId: string, flags: Partial<ConversationFlags>): void {
@@ -300,4 +305,10 @@ export class RoomStore {
   private announce(roomId: string | null): void {
     for (const listener of this.listeners) listener(roomId);
   }
+}
+
+/** The room's unread count again from what is held (exact when everything after the read mark is). */
+function recount(room: Room, held: HeldMessagesView): Room {
+  const unread = unreadAfter(room.lastReadSeq, room.lastSeq, room.unread, held);
+  return unread === room.unread ? room : { ...room, unread };
 }

@@ -47,8 +47,8 @@ export class RoomTrust {
     const trust = this.directory.trust(userId);
     if (!trust?.presented) return Promise.reject(new VerifyError('there are no valid keys for this person'));
     return safetyNumber(
-      { username: this.me.username, signPublicKey: this.identity.signPublicKey },
-      { username: trust.username, signPublicKey: trust.presented.signPublicKey },
+      { userId: this.me.id, username: this.me.username, signPublicKey: this.identity.signPublicKey },
+      { userId, username: trust.username, signPublicKey: trust.presented.signPublicKey },
     );
   }
 }

@@ -190,6 +190,8 @@ export class MessageSender {
     entry.envelope = toBase64(envelope);
     entry.epoch = epoch;
     entry.sentAt = sentAt;
+    // Shown, like everyone's messages, at the time it was signed with.
+    this.parts.store.updatePending(entry.roomId, entry.clientId, { sentAt });
   }
 
   /**

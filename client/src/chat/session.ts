@@ -18,7 +18,18 @@ import type { FileSource, FileTransfers } from '../files/index.js';
 import type { Platform } from '../platform.js';
 import type { Api } from '../transport/api.js';
 import type { ConnectionState, LiveConnection } from '../transport/realtime.js';
-import { ContactPins, HeldMessages, KeyDirectory, RoomKeyring, type BundleVault } from '../trust/index.js';
+import type { ContactLink } from '../trust/contact-link.js';
+import {
+  ChainMarks,
+  ChainSendTimes,
+  ContactPins,
+  HeldMessages,
+  HybridUpgrade,
+  KeyDirectory,
+  RoomKeyring,
+  type BundleVault,
+} from '../trust/index.js';
+import type { LinkOutcome } from './add-from-link.js';
 import { decodeFileReady } from './decode.js';
 import { FileMessages } from './file-messages.js';
 import { FriendActions } from './friend-actions.js';
@@ -73,9 +84,13 @@ export class ChatSession {
   private readonly pins: ContactPins;
   private readonly directory: KeyDirectory;
   private readonly keyring: RoomKeyring;
+  private readonly hybrid: HybridUpgrade;
   /** Message ids seen per room (replays are refused): shared by opening and by our own sends. */
   private readonly ledger = new MessageLedger();
   private readonly held = new HeldMessages();
+  /** Where each contact's sender chains got to, saved to the account so replays are caught later too. */
+  private readonly marks: ChainMarks;
+  private readonly sendTimes = new ChainSendTimes();
   private readonly store: RoomStore;
   private readonly queue = new KeyedQueue();
   private readonly outbox = new Outbox();
@@ -105,8 +120,17 @@ export class ChatSession {
     this.me = user;
     this.live = live;
     this.pins = new ContactPins(options.vault);
+    this.marks = new ChainMarks(options.vault);
     this.directory = new KeyDirectory(user.id, identity, this.pins);
     this.keyring = new RoomKeyring(api, user.id, identity, this.directory);
+    this.hybrid = new HybridUpgrade({
+      api,
+      meId: user.id,
+      identity,
+      directory: this.directory,
+      keyring: this.keyring,
+      onEpochChanged: () => this.sync.friendsChanged(),
+    });
     this.store = new RoomStore(user.id, platform);
     this.trust = new RoomTrust(user, identity, this.directory);
     this.history = new RoomHistory({
@@ -119,6 +143,8 @@ export class ChatSession {
         directory: this.directory,
         keyring: this.keyring,
         ledger: this.ledger,
+        marks: this.marks,
+        sendTimes: this.sendTimes,
       },
       held: this.held,
       outbox: this.outbox,
@@ -130,7 +156,13 @@ export class ChatSession {
       store: this.store,
       queue: this.queue,
       history: this.history,
-      trust: this.trust,
+      // Every room the server lists is also a chance to move it to a hybrid key.
+      trust: {
+        checkMembers: (room) => {
+          this.trust.checkMembers(room);
+          void this.hybrid.consider(room);
+        },
+      },
     });
     this.reads = new ReadMarks(api, this.store);
     this.sender = new MessageSender({
@@ -155,6 +187,8 @@ export class ChatSession {
       directory: this.directory,
       keyring: this.keyring,
       sync: this.sync,
+      lists: () => this.store.friends,
+      verify: (userId) => this.setTrust(userId, true),
     });
     this.views = new RoomViews(user.id, this.trust);
     this.snapshot = this.build();
@@ -183,6 +217,8 @@ export class ChatSession {
       live.on('message:new', (payload) => this.sync.onMessageNew(payload)),
       live.on('friends:changed', () => this.sync.friendsChanged()),
       live.on('room:read', (payload) => this.reads.onRoomRead(payload)),
+      // A member started a new key epoch: read the room list (and so the new epoch) again.
+      live.on('room:key', () => this.sync.friendsChanged()),
       live.on('file:ready', (payload) => this.onFileReady(payload)),
       api.onSessionLost(() => this.sessionLost()),
       this.pins.subscribe(() => this.store.invalidate(null)),
@@ -203,6 +239,7 @@ export class ChatSession {
     this.sender.stop();
     this.files.stop();
     void this.pins.flush().finally(() => this.pins.stop());
+    void this.marks.flush().finally(() => this.marks.stop());
     this.sync.stop();
     this.reads.stop();
     this.keyring.wipe();
@@ -221,6 +258,7 @@ export class ChatSession {
   private forgetRoom(roomId: string): void {
     this.keyring.forget(roomId);
     this.held.forgetRoom(roomId);
+    this.sendTimes.forgetRoom(roomId);
     this.outbox.dropRoom(roomId);
     this.reads.forget(roomId);
     this.files.dropRoom(roomId);
@@ -357,6 +395,14 @@ export class ChatSession {
 
   requestFriend(username: string): Promise<FriendRequest> {
     return this.friendActions.requestFriend(username);
+  }
+
+  /**
+   * Adds the person a contact link names, verified at once when the server's keys for
+   * them match the link; throws LinkMismatchError, having sent nothing, when they do not.
+   */
+  addFromLink(link: ContactLink): Promise<LinkOutcome> {
+    return this.friendActions.addFromLink(link);
   }
 
   /** Creates the direct room (this client picks its id and key) and returns its id. */

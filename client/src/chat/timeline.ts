@@ -1,7 +1,7 @@
 // One room's messages in order: stored ones sorted by seq (deduplicated by seq),
 // then this client's sends the server has not stored yet, in the order written.
 
-import type { ChatItem } from './items.js';
+import { countsAsNew, type ChatItem } from './items.js';
 
 /**
  * One room's messages: stored ones sorted by seq (deduplicated by seq), then this
@@ -46,11 +46,11 @@ export class Timeline {
     return lowest !== null && lowest <= from && this.contiguous >= to;
   }
 
-  /** Messages from others held in (from, to]. */
+  /** Messages from others held in (from, to] that count as new (not delivered late or again). */
   othersBetween(from: number, to: number): number {
     let count = 0;
     for (const item of this.confirmed) {
-      if (item.seq !== null && item.seq > from && item.seq <= to && !item.mine) count += 1;
+      if (item.seq !== null && item.seq > from && item.seq <= to && countsAsNew(item)) count += 1;
     }
     return count;
   }

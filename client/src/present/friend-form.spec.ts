@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFriendName } from './friend-form.js';
+import { checkFriendEntry, checkFriendName, linkConfirmation, linkInFragment, linkOutcomeNote } from './friend-form.js';
 
 describe('checkFriendName', () => {
   it('an empty name asks for one (the field takes focus)', () => {
@@ -35,5 +35,77 @@ describe('checkFriendName', () => {
   it('anyone else: their canonical name', () => {
     expect(checkFriendName('bob', 'alice')).toEqual({ ok: true, name: 'bob' });
     expect(checkFriendName('  Bob_2 ', 'alice')).toEqual({ ok: true, name: 'bob_2' });
+  });
+});
+
+describe('checkFriendEntry', () => {
+  const HEX = 'C6D37A2F326755264337D0AB9A25230BA6746659';
+
+  it('a username is a username', () => {
+    expect(checkFriendEntry(' Bob ', 'alice')).toEqual({ ok: true, kind: 'name', name: 'bob' });
+    expect(checkFriendEntry('', 'alice')).toMatchObject({ ok: false, focusField: true });
+  });
+
+  it('a pasted contact link (or its fragment) is a link to check', () => {
+    const link = { username: 'bob', fingerprint: HEX };
+    expect(checkFriendEntry(`http://abc.onion/chat/#add=bob&fp=${HEX}`, 'alice')).toEqual({
+      ok: true,
+      kind: 'link',
+      link,
+    });
+    expect(checkFriendEntry(`add=Bob&fp=${HEX.toLowerCase()}`, 'alice')).toEqual({ ok: true, kind: 'link', link });
+  });
+
+  it('a damaged link says what is wrong (the field takes focus)', () => {
+    expect(checkFriendEntry(`#add=bob&fp=${HEX.slice(1)}`, 'alice')).toEqual({
+      ok: false,
+      error:
+        'This contact link has a damaged fingerprint (it must be 40 hexadecimal digits): ask bob to copy the whole link again.',
+      focusField: true,
+    });
+  });
+
+  it('my own link is refused', () => {
+    expect(checkFriendEntry(`#add=alice&fp=${HEX}`, 'Alice')).toEqual({
+      ok: false,
+      error: 'That is your own contact link: give it to others so they can add you.',
+      focusField: false,
+    });
+  });
+});
+
+describe('linkInFragment', () => {
+  const HEX = 'C6D37A2F326755264337D0AB9A25230BA6746659';
+
+  it('reads a contact link from the chat page’s fragment, and nothing else', () => {
+    expect(linkInFragment(`#add=bob&fp=${HEX}`, 'alice')).toEqual({
+      ok: true,
+      kind: 'link',
+      link: { username: 'bob', fingerprint: HEX },
+    });
+    expect(linkInFragment('#room=0123abcd-0123-4567-89ab-0123456789ab', 'alice')).toBeNull();
+    expect(linkInFragment('', 'alice')).toBeNull();
+    expect(linkInFragment('#add=bob', 'alice')).toMatchObject({ ok: false });
+  });
+});
+
+describe('linkOutcomeNote', () => {
+  it('says the contact is verified, and what else happened', () => {
+    expect(linkOutcomeNote({ kind: 'requested', username: 'bob' })).toBe(
+      'bob’s keys match the link: they are verified. Friend request sent.',
+    );
+    expect(linkOutcomeNote({ kind: 'accepted', username: 'bob', roomId: 'r' })).toMatch(/request is accepted/);
+    expect(linkOutcomeNote({ kind: 'verified', username: 'bob' })).toBe(
+      'bob’s keys match the link: they are verified.',
+    );
+  });
+});
+
+describe('linkConfirmation', () => {
+  it('names the person and shows the fingerprint as people compare it', () => {
+    const asked = linkConfirmation({ username: 'bob', fingerprint: 'C6D37A2F326755264337D0AB9A25230BA6746659' });
+    expect(asked.title).toBe('Add bob from their contact link?');
+    expect(asked.body).toContain('(C6D3 7A2F 3267 5526 4337 D0AB 9A25 230B A674 6659)');
+    expect(asked.confirmLabel).toBe('Add bob');
   });
 });

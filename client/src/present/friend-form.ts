@@ -2,6 +2,8 @@
 
 import { usernameProblem } from '@onionchat/protocol';
 import { canonicalUsername } from '../account/identity.js';
+import type { LinkOutcome } from '../chat/add-from-link.js';
+import { parseContactLink, type ContactLink } from '../trust/contact-link.js';
 
 /**
  * What was typed, checked: the canonical name to send the request to, or what is
@@ -20,4 +22,67 @@ export function checkFriendName(input: string, myUsername: string): FriendNameCh
   if (name === myUsername)
     return { ok: false, error: 'That’s you. Add someone else by their username.', focusField: false };
   return { ok: true, name };
+}
+
+/**
+ * What was typed or pasted into the add-friend form: a username, or a contact link
+ * (whose fingerprint the server's keys will be checked against).
+ */
+export type FriendEntryCheck =
+  | { ok: true; kind: 'name'; name: string }
+  | { ok: true; kind: 'link'; link: ContactLink }
+  | { ok: false; error: string; focusField: boolean };
+
+/** Checks the add-friend form's input: a contact link (or its fragment), else a username. */
+export function checkFriendEntry(input: string, myUsername: string): FriendEntryCheck {
+  let link: ContactLink | null;
+  try {
+    link = parseContactLink(input);
+  } catch (error) {
+    return { ok: false, error: (error as Error).message, focusField: true };
+  }
+  if (!link) {
+    const check = checkFriendName(input, myUsername);
+    return check.ok ? { ok: true, kind: 'name', name: check.name } : check;
+  }
+  if (link.username === canonicalUsername(myUsername)) {
+    return {
+      ok: false,
+      error: 'That is your own contact link: give it to others so they can add you.',
+      focusField: false,
+    };
+  }
+  return { ok: true, kind: 'link', link };
+}
+
+/** The contact link in a page's fragment ("#add=bob&fp=…"), checked; null when there is none. */
+export function linkInFragment(hash: string, myUsername: string): FriendEntryCheck | null {
+  if (!/(?:^#?|&)add=/.test(hash)) return null;
+  return checkFriendEntry(hash, myUsername);
+}
+
+/** What the form says once adding from a link worked. */
+export function linkOutcomeNote(outcome: LinkOutcome): string {
+  switch (outcome.kind) {
+    case 'requested':
+      return `${outcome.username}’s keys match the link: they are verified. Friend request sent.`;
+    case 'accepted':
+      return `${outcome.username}’s keys match the link: they are verified, and their friend request is accepted.`;
+    case 'verified':
+      return `${outcome.username}’s keys match the link: they are verified.`;
+  }
+}
+
+const FINGERPRINT_GROUP = /.{1,4}/g;
+
+/** What to ask before adding someone from a contact link that arrived in the page's address. */
+export function linkConfirmation(link: ContactLink): { title: string; body: string; confirmLabel: string } {
+  const grouped = (link.fingerprint.match(FINGERPRINT_GROUP) ?? []).join(' ');
+  return {
+    title: `Add ${link.username} from their contact link?`,
+    body:
+      `The keys this server has for ${link.username} are checked against the link’s fingerprint (${grouped}) ` +
+      'before anything is sent. If they match, you send a friend request and they are marked verified; if not, you are warned and nothing is sent. Only go ahead if the link came from them.',
+    confirmLabel: `Add ${link.username}`,
+  };
 }

@@ -34,7 +34,7 @@ export interface Person {
 
 export function person(username: string, id: string = newUuid()): Person {
   const identity = createIdentity(username);
-  return { identity, user: { id, username, publicKeys: toBase64(encodePublicKeys(identity)) } };
+  return { identity, user: { id, username, publicKeys: toBase64(encodePublicKeys(identity, id)) } };
 }
 
 /** Files are not what these tests are about: a transfers object that does nothing. */

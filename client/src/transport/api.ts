@@ -8,7 +8,9 @@ import {
   type Answer,
   type BundleUpdateBody,
   type ChangePassphraseBody,
+  type PublishKeysBody,
   type SignupBody,
+  type StartEpochBody,
 } from '@onionchat/contract';
 import { z } from 'zod/mini';
 import { errorFromResponse, meansSessionLost, parseJson, unreadableAnswer } from './api-error.js';
@@ -55,6 +57,7 @@ export class Api {
   changePassphrase = (body: ChangePassphraseBody) =>
     this.call('changePassphrase', 'POST', '/api/account/passphrase', body);
   replaceBundle = (body: BundleUpdateBody) => this.none('POST', '/api/account/bundle', body);
+  publishKeys = (body: PublishKeysBody) => this.call('publishKeys', 'POST', '/api/account/keys', body);
 
   sessions = () => this.call('sessions', 'GET', '/api/account/sessions');
   endSession = (id: string) => this.none('DELETE', `/api/account/sessions/${enc(id)}`);
@@ -74,6 +77,8 @@ export class Api {
 
   rooms = () => this.call('rooms', 'GET', '/api/rooms');
   roomKeys = (roomId: string) => this.call('roomKeys', 'GET', `/api/rooms/${enc(roomId)}/keys`);
+  startEpoch = (roomId: string, body: StartEpochBody) =>
+    this.call('startEpoch', 'POST', `/api/rooms/${enc(roomId)}/keys`, body);
   messagesAfter = (roomId: string, after: number, limit: number) =>
     this.call('messagePage', 'GET', `/api/rooms/${enc(roomId)}/messages?after=${after}&limit=${limit}`);
   messagesBefore = (roomId: string, before: number, limit: number) =>

@@ -14,7 +14,7 @@ function message(roomId: string, seq: number, senderId: string): ServerMessage {
 }
 
 function person(username: string, id = newUuid()): PublicUser {
-  return { id, username, publicKeys: toBase64(encodePublicKeys(createIdentity(username))) };
+  return { id, username, publicKeys: toBase64(encodePublicKeys(createIdentity(username), id)) };
 }
 
 describe('HeldMessages', () => {

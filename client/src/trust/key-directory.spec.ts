@@ -5,6 +5,7 @@ import type { PublicUser } from '@onionchat/contract';
 import {
   createIdentity,
   encodePublicKeys,
+  encodePublicKeysV1,
   equalBytes,
   fromBase64,
   newUuid,
@@ -18,7 +19,7 @@ import { UntrustedKeyError, VerifyError } from './verify-error.js';
 
 function person(username: string, id = newUuid()): { user: PublicUser; identity: Identity } {
   const identity = createIdentity(username);
-  return { user: { id, username, publicKeys: toBase64(encodePublicKeys(identity)) }, identity };
+  return { user: { id, username, publicKeys: toBase64(encodePublicKeys(identity, id)) }, identity };
 }
 
 /** The same account, presenting a new identity key. */
@@ -51,6 +52,34 @@ describe('KeyDirectory', () => {
     expect(pins.get(bob.user.id)).toMatchObject({ userId: bob.user.id, username: 'bob', verified: false });
     expect(directory.trusts(bob.user.id)).toBe(true);
     expect(directory.trust(bob.user.id)).toMatchObject({ state: 'unverified', username: 'bob' });
+  });
+
+  it('keeps the record version and the ML-KEM key, for hybrid room keys', () => {
+    const { directory, me } = setup();
+    const bob = person('bob');
+    expect(directory.learn(bob.user)).toMatchObject({ version: 2, kemPublicKey: bob.identity.kem!.publicKey });
+    expect(directory.trust(bob.user.id)?.presented?.kemPublicKey).toEqual(bob.identity.kem!.publicKey);
+    expect(directory.mine()).toMatchObject({ version: 2, kemPublicKey: me.identity.kem!.publicKey });
+
+    // A contact who has not upgraded yet: a v1 record, no ML-KEM key, still usable.
+    const carol = person('carol');
+    const old = { ...carol.user, publicKeys: toBase64(encodePublicKeysV1(carol.identity)) };
+    expect(directory.learn(old)).toMatchObject({ version: 1, kemPublicKey: null });
+    expect(directory.trust(carol.user.id)?.state).toBe('unverified');
+  });
+
+  it('refuses a v2 record served under another id than the one it names', () => {
+    const { directory, pins } = setup();
+    const bob = person('bob');
+    // Bob's genuine record, handed out for a new account that took (or claims) the name.
+    const impostor = { ...bob.user, id: newUuid() };
+    expect(thrown(() => directory.learn(impostor))).toBeInstanceOf(VerifyError);
+    expect(thrown(() => directory.learn(impostor))).not.toBeInstanceOf(UntrustedKeyError);
+    expect(directory.trust(impostor.id)).toMatchObject({ state: 'invalid', presented: null });
+    expect(String((thrown(() => directory.learn(impostor)) as Error).message)).toContain('another account');
+    expect(pins.get(impostor.id)).toBeNull();
+    // Bob under his own id is unaffected.
+    expect(directory.learn(bob.user).signPublicKey).toEqual(bob.identity.signPublicKey);
   });
 
   it('knows nothing of a contact it has not seen', () => {
@@ -101,7 +130,7 @@ describe('KeyDirectory', () => {
     const renamed = {
       ...bob.user,
       username: 'robert',
-      publicKeys: toBase64(encodePublicKeys({ ...bob.identity, username: 'robert' })),
+      publicKeys: toBase64(encodePublicKeys({ ...bob.identity, username: 'robert' }, bob.user.id)),
     };
     expect(thrown(() => directory.learn(renamed))).toBeInstanceOf(UntrustedKeyError);
   });
@@ -155,8 +184,10 @@ describe('KeyDirectory', () => {
   it('treats an unverified contact’s name under a new id as a change, even with the pinned key', () => {
     const { directory, pins } = setup();
     const bob = person('bob');
-    directory.learn(bob.user);
-    const moved = { ...bob.user, id: newUuid() };
+    // A v1 record does not name its account (a v2 one under another id is refused outright, above).
+    const v1 = { ...bob.user, publicKeys: toBase64(encodePublicKeysV1(bob.identity)) };
+    directory.learn(v1);
+    const moved = { ...v1, id: newUuid() };
 
     const error = thrown(() => directory.learn(moved));
     expect(error).toMatchObject({ userId: moved.id, message: "bob's safety number changed" });

@@ -2,6 +2,8 @@
 // the contact's pin. Held in memory only and forgotten with the session.
 
 import {
+  PUBLIC_KEYS_V1,
+  PUBLIC_KEYS_V2,
   ProtocolError,
   decodePublicKeys,
   fromBase64,
@@ -113,7 +115,10 @@ export class KeyDirectory {
 
   /** This account's own keys come from the unlocked identity, never from the server. */
   mine(): PublicKeys {
-    return { signPublicKey: this.identity.signPublicKey, boxPublicKey: this.identity.boxPublicKey };
+    const { signPublicKey, boxPublicKey, kem } = this.identity;
+    return kem
+      ? { version: PUBLIC_KEYS_V2, signPublicKey, boxPublicKey, kemPublicKey: kem.publicKey }
+      : { version: PUBLIC_KEYS_V1, signPublicKey, boxPublicKey, kemPublicKey: null };
   }
 
   private check(user: PublicUser): Seen {
@@ -127,13 +132,12 @@ export class KeyDirectory {
     let presented: PublicKeys;
     let verdict: PinVerdict;
     try {
-      presented = decodePublicKeys(fromBase64(user.publicKeys), user.username);
+      // The record must be signed for this name and, from v2 on, name this id: a record
+      // of whoever held the name before (or of another account) does not pass.
+      presented = decodePublicKeys(fromBase64(user.publicKeys), user.username, user.id);
       verdict = this.pins.check(user.id, user.username, presented.signPublicKey);
     } catch (error) {
-      entry.problem =
-        error instanceof ProtocolError && error.code === 'bad-signature'
-          ? `${user.username}'s public keys are not validly signed`
-          : `${user.username}'s public keys are malformed`;
+      entry.problem = recordProblem(user.username, error);
       return entry;
     }
     entry.presented = presented;
@@ -146,4 +150,11 @@ export class KeyDirectory {
     entry.keys = presented;
     return entry;
   }
+}
+
+function recordProblem(username: string, error: unknown): string {
+  const code = error instanceof ProtocolError ? error.code : null;
+  if (code === 'bad-signature') return `${username}'s public keys are not validly signed`;
+  if (code === 'context-mismatch') return `${username}'s public keys belong to another account`;
+  return `${username}'s public keys are malformed`;
 }

@@ -2,108 +2,25 @@
 // passes, another key or name is a change; saves are signed bundle updates, and a 409
 // (another session saved first) is merged, this session's own decisions winning.
 
-import type { BundleUpdateBody } from '@onionchat/contract';
 import {
   CONTACT_PINS_EXTENSION,
-  bundleDigest,
   createIdentity,
-  decodeContactPins,
-  encodeContactPins,
-  fromBase64,
   newUuid,
   openKeyBundle,
-  randomBytes,
   sealKeyBundle,
-  toBase64,
-  verifyBundleUpdate,
   type BundleExtension,
   type ContactPin,
-  type Identity,
 } from '@onionchat/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeHttp } from '../test-support/fake-http.js';
-import { Api } from '../transport/api.js';
+import { BundleServer, pinsExtension, sortPins } from '../test-support/bundle-server.js';
 import { ContactPins } from './pins.js';
-import { BundleVault } from './vault.js';
+import { ROLLED_BACK_MESSAGE, type BundleVault } from './vault.js';
 
 const bobKey = createIdentity('bob').signPublicKey;
 const bobId = newUuid();
 
 function pin(username: string, verified = false, userId = newUuid()): ContactPin {
   return { userId, username, signPublicKey: createIdentity(username).signPublicKey, verified };
-}
-
-function pinsExtension(pins: ContactPin[]): BundleExtension {
-  return { type: CONTACT_PINS_EXTENSION, value: encodeContactPins(pins) };
-}
-
-/**
- * The server's side of the key bundle, as the real one keeps it: an update must name
- * the stored bundle (else 409 bundle_changed) and be signed by the account's key.
- */
-class BundleServer {
-  readonly http = new FakeHttp();
-  readonly userId = newUuid();
-  readonly identity: Identity = createIdentity('alice');
-  readonly wrapKey = randomBytes(32);
-  sealed: Uint8Array;
-  /** Sessions that "save first" on the next update attempts. */
-  readonly racers: (() => void)[] = [];
-
-  constructor(extensions: BundleExtension[] = []) {
-    this.sealed = sealKeyBundle(this.identity, this.wrapKey, extensions);
-    this.http.on('GET', '/api/account/bundle', () => ({
-      body: { kdfParams: 'unused', keyBundle: toBase64(this.sealed) },
-    }));
-    this.http.on('POST', '/api/account/bundle', (call) => {
-      this.racers.shift()?.();
-      const body = call.body as BundleUpdateBody;
-      const next = fromBase64(body.keyBundle);
-      if (body.replaces !== toBase64(bundleDigest(this.sealed))) {
-        return { status: 409, body: { code: 'bundle_changed', message: 'The bundle changed.' } };
-      }
-      const signed = verifyBundleUpdate(
-        this.identity.signPublicKey,
-        this.userId,
-        this.sealed,
-        next,
-        fromBase64(body.signature),
-      );
-      if (!signed) return { status: 403, body: { code: 'bad_signature', message: 'Not signed.' } };
-      this.sealed = next;
-      return { status: 204 };
-    });
-  }
-
-  /** Another session of the account stores these pins. */
-  storeElsewhere(pins: ContactPin[]): void {
-    this.sealed = sealKeyBundle(this.identity, this.wrapKey, [pinsExtension(pins)]);
-  }
-
-  storedPins(): ContactPin[] {
-    const { extensions } = openKeyBundle(this.sealed, this.wrapKey, 'alice', this.identity);
-    const stored = extensions.find((extension) => extension.type === CONTACT_PINS_EXTENSION);
-    return stored ? sortPins(decodeContactPins(stored.value)) : [];
-  }
-
-  vault(extensions = openKeyBundle(this.sealed, this.wrapKey, 'alice').extensions): BundleVault {
-    return new BundleVault(
-      new Api(this.http),
-      this.userId,
-      this.identity,
-      this.wrapKey.slice(),
-      this.sealed,
-      extensions,
-    );
-  }
-
-  posts(): number {
-    return this.http.callsTo('POST', '/api/account/bundle').length;
-  }
-}
-
-function sortPins(pins: Iterable<ContactPin>): ContactPin[] {
-  return [...pins].sort((a, b) => a.userId.localeCompare(b.userId));
 }
 
 let running: ContactPins[] = [];
@@ -251,6 +168,70 @@ describe('saving pins to the vault', () => {
     );
     // Carol's pin is known here now too.
     expect(pins.get(carol.userId)).toEqual(carol);
+  });
+
+  it('keeps a verified mark another session saved when merging after a 409, also for a contact pinned here', async () => {
+    const server = new BundleServer();
+    const pins = pinsOf(server.vault());
+    pins.check(bobId, 'bob', bobKey);
+    await pins.flush();
+    // Another session compared safety numbers with Bob and saved; this one has Bob unverified.
+    const bobVerified: ContactPin = { userId: bobId, username: 'bob', signPublicKey: bobKey, verified: true };
+    server.storeElsewhere([bobVerified]);
+    const carol = pin('carol');
+    pins.check(carol.userId, 'carol', carol.signPublicKey);
+    await pins.flush();
+
+    expect(server.http.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'POST /api/account/bundle',
+      'POST /api/account/bundle',
+      'GET /api/account/bundle',
+      'POST /api/account/bundle',
+    ]);
+    expect(pins.saveProblem).toBeNull();
+    expect(server.storedPins()).toEqual(sortPins([bobVerified, carol]));
+    expect(pins.get(bobId)?.verified).toBe(true);
+  });
+
+  it('takes a key change another session accepted for a contact this session left alone', async () => {
+    const bob: ContactPin = { userId: bobId, username: 'bob', signPublicKey: bobKey, verified: true };
+    const server = new BundleServer([pinsExtension([bob])]);
+    const pins = pinsOf(server.vault());
+    const newBob: ContactPin = { ...bob, signPublicKey: createIdentity('bob').signPublicKey, verified: false };
+    server.storeElsewhere([newBob]);
+    const carol = pin('carol');
+    pins.check(carol.userId, 'carol', carol.signPublicKey);
+    await pins.flush();
+
+    expect(server.storedPins()).toEqual(sortPins([newBob, carol]));
+    expect(pins.get(bobId)).toEqual(newBob);
+  });
+
+  it('refuses an older bundle handed out after a 409, and saves nothing over it', async () => {
+    const server = new BundleServer();
+    const pins = pinsOf(server.vault());
+    pins.check(bobId, 'bob', bobKey);
+    await pins.flush();
+    const older = server.sealed;
+    pins.trust(bobId, 'bob', bobKey, true);
+    await pins.flush();
+    expect(server.storedState().revision).toBe(2);
+
+    // The server serves the copy it was told to replace (Bob not verified yet) again.
+    server.sealed = older;
+    const carol = pin('carol');
+    pins.check(carol.userId, 'carol', carol.signPublicKey);
+    await pins.flush();
+
+    expect(server.http.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'POST /api/account/bundle',
+      'POST /api/account/bundle',
+      'POST /api/account/bundle',
+      'GET /api/account/bundle',
+    ]);
+    expect(server.sealed).toBe(older);
+    expect(pins.saveProblem).toContain(ROLLED_BACK_MESSAGE);
+    expect(pins.get(bobId)?.verified).toBe(true);
   });
 
   it('keeps the old id’s pin gone after accepting a name under a new id, also when merging a save', async () => {

@@ -2,7 +2,14 @@
 // and whether the person verified it by comparing safety numbers. Held in memory,
 // saved into the sealed key bundle, so every session of the account shares them.
 
-import { comparePinAmong, normalizeUsername, pinFor, type ContactPin, type PinVerdict } from '@onionchat/protocol';
+import {
+  comparePinAmong,
+  mergeContactPins,
+  normalizeUsername,
+  pinFor,
+  type ContactPin,
+  type PinVerdict,
+} from '@onionchat/protocol';
 import type { BundleVault } from './vault.js';
 
 /** What the pins say about the key the server presents for a contact: 'new' (now pinned), 'same' or 'changed'. */
@@ -15,6 +22,8 @@ export class ContactPins {
   private readonly pins = new Map<string, ContactPin>();
   /** Contacts whose pin this session changed (they win when merging with another session's save). */
   private readonly touched = new Set<string>();
+  /** Pins this session removed and has not pinned again: another session's save does not bring them back. */
+  private readonly removed = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private saving: Promise<void> | null = null;
@@ -62,6 +71,7 @@ export class ContactPins {
       if (pin.userId !== userId && normalizeUsername(pin.username) === name) {
         this.pins.delete(pin.userId);
         this.touched.add(pin.userId);
+        this.removed.add(pin.userId);
       }
     }
     this.set({ userId, username, signPublicKey: signPublicKey.slice(), verified });
@@ -92,6 +102,7 @@ export class ContactPins {
   private set(pin: ContactPin): void {
     this.pins.set(pin.userId, pin);
     this.touched.add(pin.userId);
+    this.removed.delete(pin.userId);
     for (const listener of this.listeners) listener();
     this.scheduleSave(SAVE_DELAY_MS);
   }
@@ -119,11 +130,17 @@ export class ContactPins {
   }
 
   /**
-   * Another session saved meanwhile: keep its pins, except for contacts this session
-   * decided about (a pin this session removed stays removed).
+   * Another session saved meanwhile. For contacts this session made no decision about,
+   * its pins are taken as they are (it may have accepted a new key); the rest merge by
+   * adding only (PROTOCOL.md §16): a pin this session removed stays removed, this
+   * session's key wins, and a verified mark of either side is kept.
    */
   private merge(stored: ContactPin[]): ContactPin[] {
-    for (const pin of stored) if (!this.touched.has(pin.userId)) this.pins.set(pin.userId, pin);
-    return [...this.pins.values()];
+    const storedIds = new Set(stored.map((pin) => pin.userId));
+    const local = [...this.pins.values()].filter((pin) => this.touched.has(pin.userId) || !storedIds.has(pin.userId));
+    const merged = mergeContactPins(local, stored, this.removed);
+    this.pins.clear();
+    for (const pin of merged) this.pins.set(pin.userId, pin);
+    return merged;
   }
 }

@@ -11,6 +11,7 @@ import {
   newUuid,
   toBase64,
   wrapRoomKey,
+  wrapRoomKeyHybrid,
   type Identity,
 } from '@onionchat/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -29,7 +30,7 @@ interface Person {
 
 function person(username: string, id = newUuid()): Person {
   const identity = createIdentity(username);
-  return { user: { id, username, publicKeys: toBase64(encodePublicKeys(identity)) }, identity };
+  return { user: { id, username, publicKeys: toBase64(encodePublicKeys(identity, id)) }, identity };
 }
 
 const alice = person('alice');
@@ -179,8 +180,9 @@ describe('RoomKeyring', () => {
     const { keyring, serve, fetches } = setup();
     const r = room([alice.user, bob.user]);
     const key = newRoomKey();
-    keyring.put(r.id, 1, key);
+    keyring.put(r.id, 1, key, true);
     expect(await keyring.get(r, 1)).toBe(key);
+    expect(await keyring.currentIsHybrid(r)).toBe(true);
     expect(fetches(r)).toBe(0);
 
     keyring.forget(r.id);
@@ -254,6 +256,66 @@ describe('RoomKeyring', () => {
       keyring.forget(r.id);
       await refusal(keyring.get(r, 1));
       expect(fetches(r)).toBe(2);
+    });
+  });
+
+  describe('hybrid (version 2) records', () => {
+    /** A version 2 record as `wrapper` makes it for Alice, to her ML-KEM key. */
+    function hybridWrapped(roomId: string, epoch: number, key: Uint8Array, wrapper: Person, to = alice.identity) {
+      const record = wrapRoomKeyHybrid(
+        key,
+        { roomId, epoch, memberId: alice.user.id, wrapperId: wrapper.user.id },
+        wrapper.identity,
+        { boxPublicKey: to.boxPublicKey, kemPublicKey: to.kem!.publicKey },
+      );
+      return { epoch, wrapperId: wrapper.user.id, record: toBase64(record) };
+    }
+
+    it('opens version 1 and 2 keys side by side and says which epoch is hybrid', async () => {
+      const { keyring, serve } = setup();
+      const r = room([alice.user, bob.user]);
+      const [classical, hybrid] = [newRoomKey(), newRoomKey()];
+      serve(r, [wrapped(r.id, 1, classical, bob), hybridWrapped(r.id, 2, hybrid, bob)]);
+      expect(await keyring.currentIsHybrid(r)).toBe(false);
+      expect(await keyring.currentIsHybrid({ ...r, epoch: 2 })).toBe(true);
+      expect(await keyring.get(r, 1)).toEqual(classical);
+      expect(await keyring.get(r, 2)).toEqual(hybrid);
+    });
+
+    it('opens a hybrid key from a wrapper who has no ML-KEM key of their own', async () => {
+      const { keyring, serve } = setup();
+      const old = person('old_timer');
+      const classicalWrapper = { ...old, identity: { ...old.identity, kem: null } };
+      const r = room([alice.user, old.user]);
+      const key = newRoomKey();
+      serve(r, [hybridWrapped(r.id, 1, key, classicalWrapper)]);
+      expect(await keyring.get(r, 1)).toEqual(key);
+    });
+
+    it('refuses a hybrid key wrapped to another ML-KEM key, and one this account cannot open yet', async () => {
+      const { keyring, serve } = setup();
+      const r = room([alice.user, bob.user]);
+      serve(r, [hybridWrapped(r.id, 1, newRoomKey(), bob, { ...alice.identity, kem: carol.identity.kem })]);
+      const refused = await refusal(keyring.get(r, 1));
+      expect(refused).toBeInstanceOf(VerifyError);
+      expect((refused as Error).message).toMatch(/conversation key failed a check/);
+
+      const http = new FakeHttp();
+      const notUpgraded = { ...alice.identity, kem: null };
+      const directory = new KeyDirectory(alice.user.id, notUpgraded, new ContactPins(null));
+      const oldKeyring = new RoomKeyring(new Api(http), alice.user.id, notUpgraded, directory);
+      const s = room([alice.user, bob.user]);
+      http.on('GET', `/api/rooms/${s.id}/keys`, { body: { keys: [hybridWrapped(s.id, 1, newRoomKey(), bob)] } });
+      expect(await refusal(oldKeyring.get(s, 1))).toBeInstanceOf(VerifyError);
+    });
+
+    it('forgets which epochs were hybrid with the keys', async () => {
+      const { keyring, serve } = setup();
+      const r = room([alice.user, bob.user]);
+      keyring.put(r.id, 1, newRoomKey(), true);
+      keyring.forget(r.id);
+      serve(r, [wrapped(r.id, 1, newRoomKey(), bob)]);
+      expect(await keyring.currentIsHybrid(r)).toBe(false);
     });
   });
 });

@@ -1,5 +1,7 @@
 // Room keys by (room, epoch), opened from the wrapped copies the server keeps for this
-// account, each checked against the member who wrapped it. In memory only.
+// account, each checked against the member who wrapped it. Records of either version
+// open: version 2 (hybrid, ML-KEM-768) needs this account's own ML-KEM key, not the
+// wrapper's. In memory only.
 
 import {
   ProtocolError,
@@ -7,6 +9,7 @@ import {
   fromBase64,
   openRoomKey,
   type Identity,
+  type OpenedRoomKey,
   type PublicKeys,
 } from '@onionchat/protocol';
 import type { PublicUser, Room } from '@onionchat/contract';
@@ -36,6 +39,8 @@ export function roomMemberIds(room: Room, meId: string): Set<string> | null {
 
 export class RoomKeyring {
   private readonly keys = new Map<string, Uint8Array>();
+  /** The (room, epoch) slots whose key came wrapped in version 2: safe while X25519 or ML-KEM holds. */
+  private readonly hybrid = new Set<string>();
   /** Why a (room, epoch) key was refused (kept as the error, so an untrusted wrapper stays recognisable). */
   private readonly problems = new Map<string, VerifyError>();
   private readonly fetches = new Map<string, Promise<void>>();
@@ -48,9 +53,10 @@ export class RoomKeyring {
     private readonly directory: KeyDirectory,
   ) {}
 
-  /** A key this client made itself (accepting a friend request). */
-  put(roomId: string, epoch: number, key: Uint8Array): void {
+  /** A key this client made itself (accepting a friend request, starting an epoch), and how it was wrapped. */
+  put(roomId: string, epoch: number, key: Uint8Array, hybrid: boolean): void {
     this.keys.set(slot(roomId, epoch), key);
+    this.markHybrid(slot(roomId, epoch), hybrid);
     this.problems.delete(slot(roomId, epoch));
   }
 
@@ -75,12 +81,22 @@ export class RoomKeyring {
     throw this.problems.get(id) ?? new VerifyError('there is no key for it');
   }
 
+  /**
+   * Whether the room's current epoch key was wrapped hybrid (version 2). Loads the key
+   * first; throws like `get` when it cannot be had.
+   */
+  async currentIsHybrid(room: Room): Promise<boolean> {
+    await this.get(room, room.epoch);
+    return this.hybrid.has(slot(room.id, room.epoch));
+  }
+
   /** Forgets a room (friend removed): its keys are wiped. */
   forget(roomId: string): void {
     for (const [id, key] of this.keys) {
       if (id.startsWith(`${roomId}/`)) {
         key.fill(0);
         this.keys.delete(id);
+        this.hybrid.delete(id);
       }
     }
     for (const id of [...this.problems.keys()]) if (id.startsWith(`${roomId}/`)) this.problems.delete(id);
@@ -90,6 +106,7 @@ export class RoomKeyring {
   wipe(): void {
     for (const key of this.keys.values()) key.fill(0);
     this.keys.clear();
+    this.hybrid.clear();
     this.problems.clear();
   }
 
@@ -109,7 +126,9 @@ export class RoomKeyring {
       const id = slot(room.id, wrapped.epoch);
       if (this.keys.has(id)) continue;
       try {
-        this.keys.set(id, this.open(room, wrapped.epoch, wrapped.wrapperId, wrapped.record));
+        const opened = this.open(room, wrapped.epoch, wrapped.wrapperId, wrapped.record);
+        this.keys.set(id, opened.roomKey);
+        this.markHybrid(id, opened.hybrid);
         this.problems.delete(id);
       } catch (error) {
         this.problems.set(id, keyProblem(error));
@@ -117,7 +136,12 @@ export class RoomKeyring {
     }
   }
 
-  private open(room: Room, epoch: number, wrapperId: string, record: string): Uint8Array {
+  private markHybrid(id: string, hybrid: boolean): void {
+    if (hybrid) this.hybrid.add(id);
+    else this.hybrid.delete(id);
+  }
+
+  private open(room: Room, epoch: number, wrapperId: string, record: string): OpenedRoomKey {
     // The server must not be able to have an account of its own "wrap" a key for us.
     const wrapper = this.entitled(room, wrapperId);
     const wrapperKeys: PublicKeys = wrapper === 'me' ? this.directory.mine() : this.directory.learn(wrapper);

@@ -3,7 +3,7 @@
 
 import { newUuid, type SenderCounter } from '@onionchat/protocol';
 import { describe, expect, it } from 'vitest';
-import { sequenceNotices, type SequencedItem } from './sequence.js';
+import { ChainSendTimes, sequenceNotices, type SequencedItem } from './sequence.js';
 
 const chain = newUuid();
 const otherChain = newUuid();
@@ -94,5 +94,24 @@ describe('sequenceNotices', () => {
   it('leaves out a counter the protocol would refuse, rather than losing every notice', () => {
     const items = [item('bob', { chain: 'not-a-uuid', n: 1 }), ...from('bob', 1, 3)];
     expect(notices(items)).toEqual([['#2', '1 message from Bob is missing here: the server withheld it.']]);
+  });
+});
+
+describe('ChainSendTimes', () => {
+  it('gives the send time of the closest earlier message of the same chain, in whatever order they came', () => {
+    const times = new ChainSendTimes();
+    const room = newUuid();
+    times.note(room, 'bob', chain, 5, 5_000);
+    times.note(room, 'bob', chain, 2, 2_000);
+    times.note(room, 'bob', otherChain, 4, 9_000);
+    expect(times.previous(room, 'bob', chain, 1)).toBeNull();
+    expect(times.previous(room, 'bob', chain, 4)).toBe(2_000);
+    expect(times.previous(room, 'bob', chain, 9)).toBe(5_000);
+    expect(times.previous(room, 'carol', chain, 9)).toBeNull();
+    // The first copy of a number counts (a replay does not move it).
+    times.note(room, 'bob', chain, 5, 1);
+    expect(times.previous(room, 'bob', chain, 6)).toBe(5_000);
+    times.forgetRoom(room);
+    expect(times.previous(room, 'bob', chain, 9)).toBeNull();
   });
 });

@@ -66,3 +66,40 @@ function missing(count: number, name: string): string {
     ? `1 message from ${name} is missing here: the server withheld it.`
     : `${count} messages from ${name} are missing here: the server withheld them.`;
 }
+
+/**
+ * The signed send times of the messages seen of each sender chain in this session,
+ * so a message can be judged against the one before it in its chain (judgeSendTime's
+ * previousSentAt), whatever order pages of history arrive in.
+ */
+export class ChainSendTimes {
+  private readonly chains = new Map<string, Map<number, number>>();
+
+  /** The send time of the closest earlier message of the chain seen so far, or null. */
+  previous(roomId: string, senderId: string, chain: string, n: number): number | null {
+    let best: { n: number; sentAt: number } | null = null;
+    for (const [seen, sentAt] of this.chains.get(chainKey(roomId, senderId, chain)) ?? []) {
+      if (seen < n && (best === null || seen > best.n)) best = { n: seen, sentAt };
+    }
+    return best?.sentAt ?? null;
+  }
+
+  note(roomId: string, senderId: string, chain: string, n: number, sentAt: number): void {
+    const key = chainKey(roomId, senderId, chain);
+    let times = this.chains.get(key);
+    if (!times) {
+      times = new Map();
+      this.chains.set(key, times);
+    }
+    if (!times.has(n)) times.set(n, sentAt);
+  }
+
+  forgetRoom(roomId: string): void {
+    for (const key of [...this.chains.keys()]) if (key.startsWith(`${roomId} `)) this.chains.delete(key);
+  }
+}
+
+/** UUIDs contain no spaces, so the triple is unambiguous. */
+function chainKey(roomId: string, senderId: string, chain: string): string {
+  return `${roomId} ${senderId} ${chain}`;
+}

@@ -8,11 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bundleDigest,
   fromBase64,
+  newRoomKey,
   newUuid,
   randomBytes,
   sealKeyBundle,
   signBundleUpdate,
   toBase64,
+  wrapRoomKeyHybrid,
 } from '@onionchat/protocol';
 import { startTestApp, type TestApp, type TestClient } from '../../test-support/app.js';
 import { logIn, makeAccount } from '../../test-support/accounts.js';
@@ -126,6 +128,28 @@ async function ownersOtherSession(): Promise<string> {
   return list.body.sessions.find((s) => s.current)!.id;
 }
 
+/**
+ * Epoch 2 of a new room between `member` and a new friend, wrapped by `wrapper`: a
+ * fresh room each time, so the shared room keeps its epoch for the other routes.
+ */
+async function nextEpochOfFreshRoom(member: User, wrapper: User): Promise<Call> {
+  const pal = await newUser(t, uniq('pal'));
+  const { roomId } = await befriend(member, pal);
+  const roomKey = newRoomKey();
+  const keys = [member, pal].map(({ account }) => ({
+    memberId: account.id,
+    record: toBase64(
+      wrapRoomKeyHybrid(
+        roomKey,
+        { roomId, epoch: 2, memberId: account.id, wrapperId: wrapper.account.id },
+        wrapper.account.identity,
+        { boxPublicKey: account.identity.boxPublicKey, kemPublicKey: account.identity.kem!.publicKey },
+      ),
+    ),
+  }));
+  return post(`/api/rooms/${roomId}/keys`, { epoch: 2, keys });
+}
+
 const OWN = 'each signed-in caller acts on their own account only';
 
 const MATRIX: Record<string, Entry> = {
@@ -166,6 +190,12 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/account/bundle': {
     call: async (_role, caller) => post('/api/account/bundle', await bundleUpdate(caller ?? owner)),
     expect: [401, 204, 204, 204],
+    why: OWN,
+  },
+  'POST /api/account/keys': {
+    call: (_role, caller) =>
+      post('/api/account/keys', { publicKeys: (caller ?? owner).account.signupBody['publicKeys'] }),
+    expect: [401, 200, 200, 200],
     why: OWN,
   },
   'POST /api/account/passphrase': {
@@ -248,6 +278,11 @@ const MATRIX: Record<string, Entry> = {
     call: () => get(`/api/rooms/${room.roomId}/keys`),
     expect: [401, 404, 404, 200],
     coMember: 200,
+  },
+  'POST /api/rooms/:id/keys': {
+    call: (_role, caller) => nextEpochOfFreshRoom(caller === friend ? friend : owner, caller ?? owner),
+    expect: [401, 404, 404, 201],
+    coMember: 201,
   },
   'GET /api/rooms/:id/messages': {
     call: () => get(`/api/rooms/${room.roomId}/messages?after=0`),

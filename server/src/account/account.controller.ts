@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Answer } from '@onionchat/contract';
+import type { z } from 'zod';
 import { toBase64 } from '@onionchat/protocol';
 import { CurrentActor, type Actor } from '../access/actor.js';
 import { clearSessionCookie } from '../access/session-cookie.js';
@@ -9,7 +10,7 @@ import { uuid } from '../common/schemas.js';
 import { passphraseChangeRequest, type PassphraseChangeRequest } from '../auth/auth.schemas.js';
 import { userView } from '../users/user.view.js';
 import { AccountService } from './account.service.js';
-import { bundleUpdateRequest, type BundleUpdateRequest } from './account.schemas.js';
+import { bundleUpdateRequest, publishKeysRequest, type BundleUpdateRequest } from './account.schemas.js';
 
 @Controller('api/account')
 export class AccountController {
@@ -36,6 +37,15 @@ export class AccountController {
   @HttpCode(204)
   async replaceBundle(@CurrentActor() actor: Actor, @Body() raw: unknown) {
     await this.account.replaceBundle(actor, this.bundleBody.transform(raw) as BundleUpdateRequest);
+  }
+
+  @Post('keys')
+  @HttpCode(200)
+  async publishKeys(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodBody(publishKeysRequest)) body: z.infer<typeof publishKeysRequest>,
+  ): Promise<Answer<'publishKeys'>> {
+    return { user: userView(await this.account.publishKeys(actor, body)) };
   }
 
   @Post('passphrase')

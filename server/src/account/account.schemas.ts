@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { BUNDLE_DIGEST_BYTES, KEY_BUNDLE_MIN_BYTES, SIGNATURE_BYTES } from '@onionchat/protocol';
 import { base64Bytes } from '../common/schemas.js';
+import { publicKeys } from '../auth/auth.schemas.js';
+
+/** A new public keys record for the caller's own identity (the ML-KEM upgrade of an older account). */
+export const publishKeysRequest = z.object({ publicKeys });
+
+export type PublishKeysRequest = z.infer<typeof publishKeysRequest>;
 
 /** A re-sealed key bundle (new contact pins), signed by the account key over the bundle it replaces. */
 export function bundleUpdateRequest(maxBundleBytes: number) {

@@ -2,14 +2,21 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Session } from '@onionchat/contract';
 import { CONFIG, type Config } from '../config/config.js';
 import type { Actor } from '../access/actor.js';
-import { decodePublicKeys, equalBytes, bundleDigest, verifyBundleUpdate } from '@onionchat/protocol';
+import {
+  PUBLIC_KEYS_V2,
+  decodePublicKeys,
+  equalBytes,
+  bundleDigest,
+  verifyBundleUpdate,
+  type PublicKeys,
+} from '@onionchat/protocol';
 import { badRequest, conflict, notFound, unauthorized } from '../common/api-error.js';
 import { AuthService } from '../auth/auth.service.js';
 import { hashAuthKey } from '../auth/auth-hash.js';
-import { checkKdfParams } from '../auth/records.js';
+import { checkKdfParams, checkPublicKeys } from '../auth/records.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import type { PassphraseChangeRequest } from '../auth/auth.schemas.js';
-import type { BundleUpdateRequest } from './account.schemas.js';
+import type { BundleUpdateRequest, PublishKeysRequest } from './account.schemas.js';
 import { UsersRepository } from '../users/users.repository.js';
 
 @Injectable()
@@ -55,11 +62,37 @@ export class AccountService {
     const user = await this.me(actor);
     const current = new Uint8Array(user.keyBundle);
     if (!equalBytes(bundleDigest(current), body.replaces)) throw bundleChanged();
-    const { signPublicKey } = decodePublicKeys(new Uint8Array(user.publicKeys), user.username);
+    const { signPublicKey } = decodePublicKeys(new Uint8Array(user.publicKeys), user.username, user.id);
     if (!verifyBundleUpdate(signPublicKey, user.id, current, body.keyBundle, body.signature)) {
       throw badRequest('The key bundle update is not signed by this account’s key.', 'bad_signature');
     }
     if (!(await this.users.replaceBundle(user.id, current, body.keyBundle))) throw bundleChanged();
+  }
+
+  /**
+   * Publishes a v2 public keys record (it adds the ML-KEM key) for an account whose
+   * client upgraded it. Only the record changes, never the identity: a stolen session
+   * could otherwise swap in keys of its own and read what friends send from then on.
+   * The same record again is accepted, so a client that crashed after publishing can
+   * simply repeat the step.
+   */
+  async publishKeys(actor: Actor, body: PublishKeysRequest) {
+    const user = await this.me(actor);
+    const next = checkPublicKeys(body.publicKeys, user.username, user.id);
+    if (next.version !== PUBLIC_KEYS_V2) {
+      throw badRequest(
+        'Only a version 2 public keys record (with an ML-KEM key) can replace the published one.',
+        'invalid_record',
+      );
+    }
+    const current = decodePublicKeys(new Uint8Array(user.publicKeys), user.username, user.id);
+    if (!sameIdentity(current, next)) {
+      throw badRequest(
+        'The new public keys record must keep this account’s identity keys; only the ML-KEM key may be added.',
+        'key_mismatch',
+      );
+    }
+    return this.users.replacePublicKeys(user.id, body.publicKeys);
   }
 
   async sessionsOf(actor: Actor): Promise<Session[]> {
@@ -80,6 +113,10 @@ export class AccountService {
   get maxBundleBytes(): number {
     return this.config.KEY_BUNDLE_MAX_BYTES;
   }
+}
+
+function sameIdentity(a: PublicKeys, b: PublicKeys): boolean {
+  return equalBytes(a.signPublicKey, b.signPublicKey) && equalBytes(a.boxPublicKey, b.boxPublicKey);
 }
 
 function bundleChanged() {

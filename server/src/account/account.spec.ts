@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes, toBase64 } from '@onionchat/protocol';
+import {
+  addKemKeys,
+  createIdentity,
+  encodePublicKeys,
+  encodePublicKeysV1,
+  newUuid,
+  randomBytes,
+  toBase64,
+} from '@onionchat/protocol';
 import pg from 'pg';
 import { startTestApp, type TestApp } from '../../test-support/app.js';
 import { logIn, makeAccount, signUp } from '../../test-support/accounts.js';
@@ -48,6 +56,69 @@ describe('change passphrase', () => {
     expect(login.body['keyBundle']).toBe(body.keyBundle);
     const bundle = await fresh.get('/api/account/bundle');
     expect(bundle.body).toEqual({ kdfParams: body.kdfParams, keyBundle: body.keyBundle });
+  });
+});
+
+describe('publish public keys (the ML-KEM upgrade)', () => {
+  /** An account created before ML-KEM keys: a v1 record and an identity without them. */
+  async function oldAccount(username: string) {
+    const client = t.client();
+    const account = await makeAccount(username);
+    const identity = { ...account.identity, kem: null };
+    const publicKeys = toBase64(encodePublicKeysV1(identity));
+    expect((await client.post('/api/auth/signup', { ...account.signupBody, publicKeys })).status).toBe(201);
+    return { client, account, identity };
+  }
+
+  it('replaces a v1 record with a v2 one for the same identity keys, and accepts it again', async () => {
+    const { client, account, identity } = await oldAccount('una');
+    const publicKeys = toBase64(encodePublicKeys(addKemKeys(identity), account.id));
+    const res = await client.post('/api/account/keys', { publicKeys });
+    expect(res.status).toBe(200);
+    expect(res.body['user']).toMatchObject({ id: account.id, username: 'una', publicKeys });
+    expect((await client.get('/api/account')).body['user']).toMatchObject({ publicKeys });
+    expect((await client.post('/api/account/keys', { publicKeys })).status).toBe(200);
+  });
+
+  it('refuses a v1 record, keeping the published one', async () => {
+    const { client, identity } = await oldAccount('vic');
+    const before = (await client.get('/api/account')).body['user'];
+    const res = await client.post('/api/account/keys', { publicKeys: toBase64(encodePublicKeysV1(identity)) });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'invalid_record', message: expect.stringContaining('version 2') });
+    expect((await client.get('/api/account')).body['user']).toEqual(before);
+  });
+
+  it('refuses other identity keys: a stolen session cannot swap the account key', async () => {
+    const { client, account } = await oldAccount('wes');
+    const publicKeys = toBase64(encodePublicKeys(createIdentity('wes'), account.id));
+    const res = await client.post('/api/account/keys', { publicKeys });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'key_mismatch', message: expect.stringContaining('identity keys') });
+  });
+
+  it('refuses a record for another id or another username', async () => {
+    const { client, account, identity } = await oldAccount('xan');
+    const upgraded = addKemKeys(identity);
+    const otherId = await client.post('/api/account/keys', {
+      publicKeys: toBase64(encodePublicKeys(upgraded, newUuid())),
+    });
+    expect(otherId.status).toBe(400);
+    expect(otherId.body['code']).toBe('invalid_record');
+    const otherName = await client.post('/api/account/keys', {
+      publicKeys: toBase64(encodePublicKeys({ ...upgraded, username: 'xavier' }, account.id)),
+    });
+    expect(otherName.status).toBe(400);
+    expect(otherName.body['code']).toBe('invalid_record');
+  });
+
+  it('refuses malformed bodies and callers without a session', async () => {
+    const { client } = await oldAccount('yul');
+    expect((await client.post('/api/account/keys', { publicKeys: 'not base64!' })).status).toBe(400);
+    expect((await client.post('/api/account/keys', { publicKeys: toBase64(randomBytes(2000)) })).status).toBe(400);
+    expect((await client.post('/api/account/keys', {})).status).toBe(400);
+    const anonymous = await t.client().post('/api/account/keys', { publicKeys: toBase64(randomBytes(1329)) });
+    expect(anonymous.status).toBe(401);
   });
 });
 

@@ -91,7 +91,8 @@ describe('replacing the key bundle', () => {
     const previous = await storedBundle(client);
     const { body } = update(account, previous);
     for (const bad of [
-      { ...body, keyBundle: toBase64(randomBytes(32 * 1024 + 1)) },
+      // One byte over the default KEY_BUNDLE_MAX_BYTES, well within the default body limit.
+      { ...body, keyBundle: toBase64(randomBytes(64 * 1024 + 1)) },
       { ...body, keyBundle: toBase64(randomBytes(10)) },
       { ...body, replaces: toBase64(randomBytes(31)) },
       { ...body, signature: 'not base64!' },

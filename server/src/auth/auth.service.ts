@@ -47,14 +47,14 @@ export class AuthService implements OnModuleInit {
 
   async signUp(body: SignupRequest) {
     checkKdfParams(body.kdfParams);
-    checkPublicKeys(body.publicKeys, body.username);
+    checkPublicKeys(body.publicKeys, body.username, body.userId);
     if (this.config.REGISTRATION === 'invite' && !body.inviteToken) {
       throw forbidden('invite_required', 'This server is invite-only: open the invite link you were given.');
     }
     const authHash = await hashAuthKey(body.authKey, this.hashParams);
-    const { inviteToken, authKey: _authKey, ...record } = body;
+    const { inviteToken, authKey: _authKey, userId, ...record } = body;
     const user = await this.createUser(
-      { ...record, authHash },
+      { ...record, id: userId, authHash },
       this.config.REGISTRATION === 'invite' ? inviteToken : undefined,
     );
     return { user, session: await this.sessions.start(user.id) };
@@ -79,7 +79,7 @@ export class AuthService implements OnModuleInit {
   }
 
   private async createUser(
-    data: Omit<SignupRequest, 'authKey' | 'inviteToken'> & { authHash: string },
+    data: Omit<SignupRequest, 'authKey' | 'inviteToken' | 'userId'> & { id: string; authHash: string },
     inviteToken?: string,
   ) {
     try {
@@ -94,10 +94,19 @@ export class AuthService implements OnModuleInit {
         return user;
       });
     } catch (err) {
-      if (isUniqueViolation(err)) {
-        throw conflict('username_taken', `The username "${data.username}" is taken. Choose another.`);
-      }
+      if (isUniqueViolation(err)) throw await this.takenConflict(data);
       throw err;
     }
+  }
+
+  /** Which unique key the new account collided with: the name (usual) or the id the client drew. */
+  private async takenConflict(data: { id: string; username: string }) {
+    if (!(await this.users.findByUsername(data.username)) && (await this.users.findById(data.id))) {
+      return conflict(
+        'user_id_taken',
+        'The account id your browser chose is already in use. Sign up again: a new one will be drawn.',
+      );
+    }
+    return conflict('username_taken', `The username "${data.username}" is taken. Choose another.`);
   }
 }

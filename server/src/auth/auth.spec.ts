@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeKdfParams, fromBase64, KDF_DEFAULT_ITERATIONS, toBase64 } from '@onionchat/protocol';
+import {
+  decodeKdfParams,
+  encodePublicKeys,
+  encodePublicKeysV1,
+  fromBase64,
+  KDF_DEFAULT_ITERATIONS,
+  newUuid,
+  toBase64,
+} from '@onionchat/protocol';
 import { startTestApp, type TestApp } from '../../test-support/app.js';
 import { logIn, makeAccount, signUp } from '../../test-support/accounts.js';
 
@@ -44,6 +52,50 @@ describe('sign-up', () => {
     expect(res.status).toBe(400);
     expect(res.body['code']).toBe('invalid_record');
     expect(String(res.body['message'])).toMatch(/^publicKeys: /);
+  });
+
+  it('gives the account the id the client chose, the one its public keys record names', async () => {
+    const account = await makeAccount('ida');
+    const res = await t.client().post<{ user: { id: string } }>('/api/auth/signup', account.signupBody);
+    expect(res.status).toBe(201);
+    expect(res.body.user.id).toBe(account.id);
+  });
+
+  it('still accepts a version 1 record (no ML-KEM key, no id)', async () => {
+    const account = await makeAccount('jay');
+    const publicKeys = toBase64(encodePublicKeysV1(account.identity));
+    const res = await t.client().post('/api/auth/signup', { ...account.signupBody, publicKeys });
+    expect(res.status).toBe(201);
+    expect(res.body['user']).toMatchObject({ id: account.id, publicKeys });
+  });
+
+  it('refuses a record that names another id than the one sent', async () => {
+    const account = await makeAccount('kay');
+    const res = await t.client().post('/api/auth/signup', { ...account.signupBody, userId: newUuid() });
+    expect(res.status).toBe(400);
+    expect(res.body['code']).toBe('invalid_record');
+    expect(String(res.body['message'])).toMatch(/^publicKeys: .*published by account/);
+  });
+
+  it('refuses a missing or non-canonical user id with a clear message', async () => {
+    const account = await makeAccount('lee');
+    const upper = await t
+      .client()
+      .post('/api/auth/signup', { ...account.signupBody, userId: account.id.toUpperCase() });
+    expect(upper.status).toBe(400);
+    expect(upper.body['message']).toBe('userId: must be a lower-case UUID (8-4-4-4-12 hex digits)');
+    const { userId: _, ...missing } = account.signupBody;
+    expect((await t.client().post('/api/auth/signup', missing)).status).toBe(400);
+  });
+
+  it('refuses an id that is already taken with 409, and creates nothing', async () => {
+    const first = await signUp(t.client(), 'max');
+    const second = await makeAccount('ned');
+    const publicKeys = toBase64(encodePublicKeys(second.identity, first.id));
+    const res = await t.client().post('/api/auth/signup', { ...second.signupBody, userId: first.id, publicKeys });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'user_id_taken', message: expect.stringContaining('Sign up again') });
+    expect((await logIn(t.client(), second)).status).toBe(401);
   });
 
   it('refuses KDF parameters below the protocol floor', async () => {

@@ -14,5 +14,5 @@ function checked<T>(field: string, decode: () => T): T {
 
 export const checkKdfParams = (bytes: Uint8Array): KdfParams => checked('kdfParams', () => decodeKdfParams(bytes));
 
-export const checkPublicKeys = (bytes: Uint8Array, username: string): PublicKeys =>
-  checked('publicKeys', () => decodePublicKeys(bytes, username));
+export const checkPublicKeys = (bytes: Uint8Array, username: string, userId: string): PublicKeys =>
+  checked('publicKeys', () => decodePublicKeys(bytes, username, userId));

@@ -181,6 +181,19 @@ const ROUTES: Record<string, RouteFuzz> = {
       signature: base64Of(62, 66),
     }),
   },
+  'POST /api/account/keys': {
+    caller: 'owner',
+    // The owner's own record is the only one accepted (and changes nothing); anything else must leave it.
+    body: fc.constant(null).chain(() =>
+      fc.record({
+        publicKeys: fc.oneof(
+          fc.constant(owner.account.signupBody['publicKeys']!),
+          mutatedBase64(fromBase64(owner.account.signupBody['publicKeys']!)),
+          base64Of(0, 1400),
+        ),
+      }),
+    ),
+  },
   'POST /api/account/passphrase': {
     caller: 'owner',
     // Never the owner's real auth key: a success would end the test's other sessions.
@@ -222,6 +235,11 @@ const ROUTES: Record<string, RouteFuzz> = {
   'DELETE /api/blocks/:userId': { caller: 'owner', params: { userId: fc.uuid() } },
   'GET /api/rooms': { caller: 'owner' },
   'GET /api/rooms/:id/keys': { caller: 'owner', params: { id: roomId() } },
+  'POST /api/rooms/:id/keys': {
+    caller: 'owner',
+    params: { id: roomId() },
+    body: fc.record({ epoch: fc.oneof(fc.integer({ min: 0, max: 4 }), edgeNumber), keys: wrappedKeys }),
+  },
   'GET /api/rooms/:id/messages': {
     caller: 'owner',
     params: { id: roomId() },

@@ -39,8 +39,9 @@ const schema = z.object({
   SESSION_MAX_AGE_HOURS: int(720, 1),
   INVITE_TTL_HOURS: int(168, 1),
   MAX_OPEN_INVITES_PER_USER: int(10, 0),
-  BODY_LIMIT_BYTES: int(64 * 1024, 1024),
-  KEY_BUNDLE_MAX_BYTES: int(32 * 1024, 256),
+  /** Holds a full key bundle in base64 (4/3 of KEY_BUNDLE_MAX_BYTES) with the rest of its request. */
+  BODY_LIMIT_BYTES: int(128 * 1024, 1024),
+  KEY_BUNDLE_MAX_BYTES: int(64 * 1024, 256),
   RATE_SIGNUP_PER_HOUR: int(20, 1),
   RATE_LOGIN_PER_ACCOUNT_PER_15_MIN: int(10, 1),
   RATE_AUTH_PER_MINUTE: int(60, 1),

@@ -2,15 +2,15 @@
 // request stores the room and the two wrapped room keys the accepter's client made.
 import { Injectable } from '@nestjs/common';
 import type { Answer, FriendsList } from '@onionchat/contract';
-import { readRoomKeyContext, ProtocolError } from '@onionchat/protocol';
 import type { Actor } from '../access/actor.js';
 import { AccessPolicy } from '../access/access.policy.js';
-import { ApiError, badRequest, conflict, notFound } from '../common/api-error.js';
+import { badRequest, conflict, notFound } from '../common/api-error.js';
 import { RateLimiter } from '../common/rate-limiter.js';
 import { Transactions } from '../db/transactions.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
-import { RoomsRepository } from '../rooms/rooms.repository.js';
+import { FIRST_EPOCH, RoomsRepository } from '../rooms/rooms.repository.js';
+import { checkWrappedKeys } from '../rooms/wrapped-keys.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { BlocksRepository } from './blocks.repository.js';
 import { FriendRequestsRepository } from './friend-requests.repository.js';
@@ -71,7 +71,9 @@ export class FriendsService {
 
   async accept(actor: Actor, requestId: string, body: AcceptBody): Promise<Answer<'acceptFriend'>> {
     const request = await this.access.requireRequestRecipient(actor, requestId);
-    checkWrappedKeys(body, actor.userId, [request.fromId, request.toId]);
+    // Version 1 or 2 records: two accounts that both have ML-KEM keys start hybrid.
+    const filing = { roomId: body.roomId, epoch: FIRST_EPOCH, wrapperId: actor.userId };
+    checkWrappedKeys(body.wrappedKeys, { ...filing, memberIds: [request.fromId, request.toId] }, 'wrappedKeys');
     try {
       await this.transactions.run(async (tx) => {
         const { count } = await this.requests.delete(request.id, tx);
@@ -140,30 +142,4 @@ export class FriendsService {
   private notifyFriends(userIds: string[]): void {
     this.realtime.toUsers(userIds, 'friends:changed', {});
   }
-}
-
-/** One record per member, each filed under this room, epoch 1, that member, and the accepter as wrapper. */
-function checkWrappedKeys(body: AcceptBody, wrapperId: string, memberIds: string[]): void {
-  const covered = new Set<string>();
-  for (const { memberId, record } of body.wrappedKeys) {
-    let ctx;
-    try {
-      ctx = readRoomKeyContext(record);
-    } catch (err) {
-      if (err instanceof ProtocolError) throw badRequest(`wrappedKeys: ${err.message}`, 'invalid_record');
-      throw err;
-    }
-    const fits =
-      ctx.roomId === body.roomId && ctx.epoch === 1 && ctx.memberId === memberId && ctx.wrapperId === wrapperId;
-    if (!fits || !memberIds.includes(memberId)) {
-      throw new ApiError(
-        400,
-        'invalid_record',
-        'wrappedKeys: a record is filed under the wrong room, epoch, member or wrapper.',
-      );
-    }
-    covered.add(memberId);
-  }
-  if (covered.size !== memberIds.length)
-    throw badRequest('wrappedKeys: each member needs exactly one wrapped key.', 'invalid_record');
 }

@@ -3,7 +3,7 @@
 // sequence number, acknowledges only after the commit, then fans it out.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Answer, ServerMessage } from '@onionchat/contract';
-import { fromBase64, ProtocolError, readMessageHeader, type MessageHeader } from '@onionchat/protocol';
+import { fromBase64, ProtocolError, readMessageHeader, type EnvelopeHeader } from '@onionchat/protocol';
 import { CONFIG, type Config } from '../config/config.js';
 import type { Actor } from '../access/actor.js';
 import { AccessPolicy } from '../access/access.policy.js';
@@ -78,7 +78,7 @@ export class MessagesService {
     roomId: string,
     senderId: string,
     clientId: string,
-  ): Promise<MessageHeader> {
+  ): Promise<EnvelopeHeader> {
     let header;
     try {
       header = readMessageHeader(envelope);

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromBase64, newUuid, openMessage, type PublicKeys } from '@onionchat/protocol';
+import {
+  fromBase64,
+  newUuid,
+  openMessage,
+  readMessageHeader,
+  sealMessageV1,
+  toBase64,
+  type IdentityKeys,
+} from '@onionchat/protocol';
 import { startTestApp, type TestApp } from '../../test-support/app.js';
 import { logIn } from '../../test-support/accounts.js';
 import {
@@ -27,7 +35,7 @@ async function pair(a: string, b: string): Promise<[User, User, Friendship]> {
 }
 
 type Ack = { ok: boolean; message: ServerMessage; duplicate: boolean; status?: number; code?: string };
-const keysOf = (u: User): PublicKeys => ({
+const keysOf = (u: User): IdentityKeys => ({
   signPublicKey: u.account.identity.signPublicKey,
   boxPublicKey: u.account.identity.boxPublicKey,
 });
@@ -84,6 +92,44 @@ describe('sending and live delivery', () => {
     const all = await di.client.get<{ messages: ServerMessage[] }>(`/api/rooms/${room.roomId}/messages`);
     expect(all.body.messages).toHaveLength(1);
     socket.close();
+  });
+
+  it('stores version 2 envelopes (signed send time inside) and still takes version 1 from older clients', async () => {
+    const [vera, jon, room] = await pair('vera', 'jon');
+    const post = (body: unknown) => vera.client.post(`/api/rooms/${room.roomId}/messages`, body);
+    const current = envelopeFor(vera.account, room);
+    expect(readMessageHeader(fromBase64(current.envelope))).toMatchObject({ version: 2, sentAt: null });
+    expect((await post(current)).status).toBe(201);
+    const clientId = newUuid();
+    const sentAt = Date.now() - 1000;
+    const old = sealMessageV1(
+      { roomId: room.roomId, epoch: 1, senderId: vera.account.id, messageId: clientId, sentAt },
+      { type: 'text', text: 'from an older client' },
+      room.roomKey,
+      vera.account.identity,
+    );
+    expect((await post({ clientId, envelope: toBase64(old) })).status).toBe(201);
+    const page = await jon.client.get<{ messages: ServerMessage[] }>(`/api/rooms/${room.roomId}/messages`);
+    expect(page.body.messages.map((m) => m.seq)).toEqual([1, 2]);
+    // The server has no send time to offer: the signed one is read by clients from the envelope.
+    for (const message of page.body.messages) expect(message).not.toHaveProperty('sentAt');
+    const opened = openMessage(
+      fromBase64(page.body.messages[1]!.envelope),
+      { roomId: room.roomId, epoch: 1, senderId: vera.account.id },
+      room.roomKey,
+      keysOf(vera),
+    );
+    expect(opened).toMatchObject({ version: 1, header: { sentAt } });
+  });
+
+  it('refuses an envelope of an unknown version with a sentence', async () => {
+    const [kim, , room] = await pair('kim', 'lou');
+    const sent = envelopeFor(kim.account, room);
+    const bytes = fromBase64(sent.envelope);
+    bytes[0] = 3;
+    const res = await kim.client.post(`/api/rooms/${room.roomId}/messages`, { ...sent, envelope: toBase64(bytes) });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'invalid_record', message: expect.stringContaining('version 3') });
   });
 
   it('refuses envelopes filed under another room, sender or id, and oversized ones', async () => {

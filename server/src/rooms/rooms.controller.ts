@@ -6,6 +6,7 @@ import { ZodBody } from '../common/zod-body.pipe.js';
 import { uuid } from '../common/schemas.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { pageQuery, readBody, sendBody, type PageQuery, type SendBody } from '../messages/messages.schemas.js';
+import { startEpochBody, type StartEpochBody } from './rooms.schemas.js';
 import { RoomsService } from './rooms.service.js';
 
 const id = new ZodBody(uuid);
@@ -25,6 +26,15 @@ export class RoomsController {
   @Get(':id/keys')
   async keys(@CurrentActor() actor: Actor, @Param('id', id) roomId: string): Promise<Answer<'roomKeys'>> {
     return { keys: await this.rooms.keys(actor, roomId) };
+  }
+
+  @Post(':id/keys')
+  startEpoch(
+    @CurrentActor() actor: Actor,
+    @Param('id', id) roomId: string,
+    @Body(new ZodBody(startEpochBody)) body: StartEpochBody,
+  ): Promise<Answer<'startEpoch'>> {
+    return this.rooms.startEpoch(actor, roomId, body);
   }
 
   @Get(':id/messages')

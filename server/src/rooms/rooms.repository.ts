@@ -8,6 +8,9 @@ export interface WrappedKey {
   record: Uint8Array;
 }
 
+/** A room is created with its first key epoch. */
+export const FIRST_EPOCH = 1;
+
 /** The unique key of the direct room between two users, whatever the order. */
 export const directKey = (a: string, b: string): string => [a, b].sort().join(':');
 
@@ -24,9 +27,24 @@ export class RoomsRepository {
         kind: 'direct',
         directKey: directKey(...members),
         members: { create: members.map((userId) => ({ userId })) },
-        keys: { create: keys.map((k) => ({ epoch: 1, memberId: k.memberId, wrapperId, record: dbBytes(k.record) })) },
+        keys: {
+          create: keys.map((k) => ({ epoch: FIRST_EPOCH, memberId: k.memberId, wrapperId, record: dbBytes(k.record) })),
+        },
       },
     });
+  }
+
+  /**
+   * Moves the room from `epoch - 1` to `epoch` and files its keys. Returns false, and
+   * changes nothing, when the room is no longer at `epoch - 1` (someone else moved it first).
+   */
+  async startEpoch(roomId: string, epoch: number, wrapperId: string, keys: WrappedKey[], tx: DbTx): Promise<boolean> {
+    const { count } = await tx.room.updateMany({ where: { id: roomId, epoch: epoch - 1 }, data: { epoch } });
+    if (count === 0) return false;
+    await tx.roomKey.createMany({
+      data: keys.map((k) => ({ roomId, epoch, memberId: k.memberId, wrapperId, record: dbBytes(k.record) })),
+    });
+    return true;
   }
 
   findMember(roomId: string, userId: string) {

@@ -3,9 +3,17 @@ import type { Answer, Room, WrappedKeyRecord } from '@onionchat/contract';
 import { toBase64 } from '@onionchat/protocol';
 import type { Actor } from '../access/actor.js';
 import { AccessPolicy } from '../access/access.policy.js';
+import { badRequest, conflict, notFound } from '../common/api-error.js';
+import { RateLimiter } from '../common/rate-limiter.js';
+import { Transactions } from '../db/transactions.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import { publicUserView } from '../users/user.view.js';
 import { RoomsRepository } from './rooms.repository.js';
+import type { StartEpochBody } from './rooms.schemas.js';
+import { checkWrappedKeys } from './wrapped-keys.js';
+
+const EPOCH_TAKEN =
+  'Another member already started a new key for this conversation. Load the conversation again to use it.';
 
 @Injectable()
 export class RoomsService {
@@ -13,6 +21,8 @@ export class RoomsService {
     private readonly access: AccessPolicy,
     private readonly rooms: RoomsRepository,
     private readonly realtime: RealtimeService,
+    private readonly transactions: Transactions,
+    private readonly limiter: RateLimiter,
   ) {}
 
   /** The caller's rooms: listing is scoped to the caller, so it needs no further check. */
@@ -38,10 +48,40 @@ export class RoomsService {
     return keys.map((k) => ({ epoch: k.epoch, wrapperId: k.wrapperId, record: toBase64(k.record) }));
   }
 
+  /**
+   * A member starts the room's next key epoch (for example moving a conversation to a
+   * hybrid key): exactly current + 1, one wrapped key per current member, all or nothing.
+   * From then on messages must be sealed under the new epoch.
+   */
+  async startEpoch(actor: Actor, roomId: string, body: StartEpochBody): Promise<Answer<'startEpoch'>> {
+    await this.access.requireMember(actor, roomId);
+    // Filed under the messages budget: a new epoch stores data in the room like a message does.
+    await this.limiter.consume('messages', actor.userId);
+    const room = await this.rooms.findById(roomId);
+    if (!room) throw notFound('No such conversation.');
+    checkNextEpoch(room.epoch, body.epoch);
+    const memberIds = await this.rooms.memberIds(roomId);
+    checkWrappedKeys(body.keys, { roomId, epoch: body.epoch, wrapperId: actor.userId, memberIds }, 'keys');
+    const started = await this.transactions.run((tx) =>
+      this.rooms.startEpoch(roomId, body.epoch, actor.userId, body.keys, tx),
+    );
+    if (!started) throw conflict('epoch_taken', EPOCH_TAKEN);
+    this.realtime.toUsers(memberIds, 'room:key', { roomId, epoch: body.epoch });
+    return { epoch: body.epoch };
+  }
+
   async markRead(actor: Actor, roomId: string, seq: number): Promise<Answer<'markRead'>> {
     await this.access.requireMember(actor, roomId);
     const lastReadSeq = Number(await this.rooms.markRead(roomId, actor.userId, BigInt(seq)));
     this.realtime.toUsers([actor.userId], 'room:read', { roomId, lastReadSeq });
     return { lastReadSeq };
+  }
+}
+
+/** An epoch that exists already was taken by someone else (409); skipping ahead is a bad request (400). */
+function checkNextEpoch(current: number, requested: number): void {
+  if (requested <= current) throw conflict('epoch_taken', EPOCH_TAKEN);
+  if (requested !== current + 1) {
+    throw badRequest(`epoch: the next key epoch of this conversation is ${current + 1}, not ${requested}.`);
   }
 }

@@ -4,6 +4,8 @@ import { DB } from '../db/db.module.js';
 import type { DbTx } from '../db/transactions.js';
 
 export interface NewUser {
+  /** Chosen by the client: its signed public keys record names it. */
+  id: string;
   username: string;
   kdfParams: Uint8Array;
   authHash: string;
@@ -52,6 +54,11 @@ export class UsersRepository {
       await tx.session.deleteMany({ where: { userId: id, id: { not: keepSessionId } } });
       return user;
     });
+  }
+
+  /** Publishes a new public keys record (the caller checked it belongs to this account and its keys). */
+  replacePublicKeys(id: string, publicKeys: Uint8Array) {
+    return this.db.user.update({ where: { id }, data: { publicKeys: dbBytes(publicKeys) } });
   }
 
   /** Swaps the bundle only if it is still `previous` (so concurrent updates cannot overwrite each other). */

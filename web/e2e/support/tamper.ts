@@ -1,7 +1,7 @@
 // A malicious server, played by the test harness: Playwright's request routing sits
 // between the real client and the real server and rewrites what the server answers.
 // Nothing in the server knows about it.
-import { createIdentity, encodePublicKeys, newUuid, toBase64, type Identity } from '@onionchat/protocol';
+import { createIdentity, encodePublicKeysV1, newUuid, toBase64, type Identity } from '@onionchat/protocol';
 import type { BrowserContext, Route } from 'playwright-core';
 
 /** A JSON answer from the server, to be rewritten in place (return nothing to keep it). */
@@ -42,10 +42,14 @@ async function fulfill(route: Route, status: number, headers: Record<string, str
   await route.fulfill({ status, headers: { ...rest, 'content-length': String(body.length) }, body });
 }
 
-/** A key pair the server made up for `username`, with a valid self-signature: what a key swap serves. */
+/**
+ * A key pair the server made up for `username`, with a valid self-signature: what a key
+ * swap serves. A version 1 record (still read, for accounts not upgraded yet) names no
+ * account, so it fits whatever id it is served under.
+ */
 export function impostor(username: string): { identity: Identity; record: string } {
   const identity = createIdentity(username);
-  return { identity, record: toBase64(encodePublicKeys(identity)) };
+  return { identity, record: toBase64(encodePublicKeysV1(identity)) };
 }
 
 interface Member {

@@ -113,7 +113,7 @@ export function AccountView() {
 
   const onCreateInvite = () =>
     run('invite', 'invites', async () => {
-      const result = await pageClient().account.createInvite();
+      const result = await pageClient().account.createInvite({ username: user.username, fingerprint });
       setCopyNote('');
       setCreated({ id: result.invite.id, link: result.link, expiresAt: result.invite.expiresAt });
       await loadInvites();

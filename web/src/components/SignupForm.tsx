@@ -13,6 +13,9 @@ import {
   errorField,
   describeError,
   parseInviteToken,
+  readInviter,
+  afterSignupPath,
+  type ContactLink,
   type FormField,
   type ServerConfig,
   confirmationFeedback,
@@ -31,6 +34,11 @@ export function SignupForm() {
   const [inviteToken, setInviteToken] = useState<string | null>(null);
   const [inviteInput, setInviteInput] = useState('');
   const [inviteInputError, setInviteInputError] = useState<string | null>(null);
+  // Who made the invite (from=…&fp=…): offered as a verified contact once the account exists.
+  const [inviter, setInviter] = useState<{ inviter: ContactLink | null; problem: string | null }>({
+    inviter: null,
+    problem: null,
+  });
 
   const [username, setUsername] = useState('');
   const [passphrase, setPassphrase] = useState('');
@@ -50,7 +58,10 @@ export function SignupForm() {
   useEffect(() => {
     const read = () => {
       const token = parseInviteToken(window.location.hash);
-      if (token) setInviteToken(token);
+      if (token) {
+        setInviteToken(token);
+        setInviter(readInviter(window.location.hash));
+      }
     };
     read();
     window.addEventListener('hashchange', read);
@@ -77,8 +88,8 @@ export function SignupForm() {
 
   // Once the account exists, start chatting.
   useEffect(() => {
-    if (keystore.status === 'unlocked' && done) router.replace('/chat/');
-  }, [keystore.status, done, router]);
+    if (keystore.status === 'unlocked' && done) router.replace(afterSignupPath(inviter.inviter));
+  }, [keystore.status, done, router, inviter]);
 
   const canonical = canonicalUsername(username);
   const nameProblem = canonical.length > 0 ? usernameProblem(canonical) : null;
@@ -141,6 +152,7 @@ export function SignupForm() {
     }
     setInviteInputError(null);
     setInviteToken(token);
+    setInviter(readInviter(inviteInput));
   }
 
   // With an invite in hand there is nothing to wait for: invites work in either mode.
@@ -157,6 +169,7 @@ export function SignupForm() {
   return (
     <NewAccountForm
       invited={Boolean(inviteToken)}
+      inviter={inviter}
       loggedInAs={keystore.user && keystore.status !== 'loading' && !busy && !done ? keystore.user.username : null}
       values={{ username, passphrase, confirm }}
       invalid={{

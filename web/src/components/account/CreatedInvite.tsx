@@ -26,6 +26,10 @@ export function CreatedInvite({ link, expiresAt, copyNote, linkRef, onCopy }: Cr
       <p className="muted small" aria-live="polite">
         {copyNote || `Expires ${formatRelative(expiresAt)}. It is only shown once.`}
       </p>
+      <p className="muted small">
+        It also carries your username and key fingerprint, so once they have signed up they can add you as a verified
+        contact.
+      </p>
     </div>
   );
 }

@@ -1,7 +1,8 @@
 import Link from 'next/link';
+import { ContactLinkCard } from './ContactLinkCard';
 import { type User, formatDate } from '@onionchat/client';
 
-/** Who is logged in, since when, and the public key fingerprint to compare. */
+/** Who is logged in, since when, the public key fingerprint to compare and the contact link that carries it. */
 export function ProfileCard({ user, fingerprint }: { user: User; fingerprint: string }) {
   return (
     <section className="card profile-card" aria-labelledby="profile-title">
@@ -36,6 +37,8 @@ export function ProfileCard({ user, fingerprint }: { user: User; fingerprint: st
           sitting in the middle.
         </p>
       </div>
+
+      <ContactLinkCard username={user.username} fingerprint={fingerprint} />
     </section>
   );
 }

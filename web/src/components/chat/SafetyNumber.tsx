@@ -169,13 +169,17 @@ export function SafetyNumberDialog({ open, session, userId, trust, onClose }: Sa
       <h2 id={titleId}>{changed ? `${name}’s new safety number` : `Verify safety number with ${name}`}</h2>
       <div className="confirm-body">
         <p>
-          Compare these numbers with {name} in person, or scan each other’s code. If they match on both devices, nobody
-          (not even the server) is in the middle of your conversation.
+          Compare these numbers with {name} in person, or over another channel you trust. If they match on both devices,
+          nobody (not even the server) is in the middle of your conversation.
+        </p>
+        <p className="muted small">
+          Quicker: ask {name} for their contact link (on their account page) and paste it into “Add a friend”. This app
+          checks the keys against it and marks {name} verified if they match.
         </p>
       </div>
       {number ? (
         <div className="safety-number">
-          <QrCode bytes={number.qr} label={`Safety number code for you and ${name}`} />
+          <QrCode data={number.qr} label={`Safety number code for you and ${name}`} testId="safety-qr" />
           <p className="safety-digits" data-testid="safety-number" aria-label={number.groups.join(' ')}>
             {number.groups.map((group, i) => (
               <span key={i}>{group}</span>
@@ -211,9 +215,13 @@ export function SafetyNumberDialog({ open, session, userId, trust, onClose }: Sa
   );
 }
 
-/** The QR code drawn as one SVG path (qrcode's pure-JS encoder; nothing leaves the page). */
-function QrCode({ bytes, label }: { bytes: Uint8Array; label: string }) {
+/**
+ * A QR code (of bytes, or of a link's text) drawn as one SVG path (qrcode's pure-JS
+ * encoder; nothing leaves the page).
+ */
+export function QrCode({ data, label, testId }: { data: Uint8Array | string; label: string; testId: string }) {
   const { size, path } = useMemo(() => {
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
     const code = QRCode.create([{ data: bytes, mode: 'byte' }], { errorCorrectionLevel: 'M' });
     const { size: n } = code.modules;
     let d = '';
@@ -221,11 +229,11 @@ function QrCode({ bytes, label }: { bytes: Uint8Array; label: string }) {
       for (let col = 0; col < n; col++) if (code.modules.get(row, col)) d += `M${col + 4} ${row + 4}h1v1h-1z`;
     }
     return { size: n + 8, path: d };
-  }, [bytes]);
+  }, [data]);
   return (
     <svg
       className="safety-qr"
-      data-testid="safety-qr"
+      data-testid={testId}
       viewBox={`0 0 ${size} ${size}`}
       role="img"
       aria-label={label}

@@ -1,13 +1,13 @@
 'use client';
 
 import Link from 'next/link';
-import { useEffect, useState, type FormEvent, type MouseEvent } from 'react';
+import { useState, type MouseEvent } from 'react';
 import { Logo } from '../Logo';
-import { ErrorAlert, Loading, StatusMessage, useNow } from '../ui';
+import { ErrorAlert, Loading, useNow } from '../ui';
+import { AddFriendForm } from './AddFriendForm';
 import { Avatar } from './Avatar';
 import {
   type ConversationEntry,
-  checkFriendName,
   conversationPreview,
   type BlockedUser,
   type FriendRequest,
@@ -53,7 +53,7 @@ export function Sidebar({ session, snapshot, me, conversations, activeRoomId, on
       </div>
 
       <div className="sidebar-scroll">
-        <AddFriendForm session={session} me={me} />
+        <AddFriendForm session={session} me={me} onAccepted={onAccepted} />
 
         {friends ? (
           <>
@@ -68,7 +68,7 @@ export function Sidebar({ session, snapshot, me, conversations, activeRoomId, on
                 Friends
               </h2>
               {conversations.length === 0 ? (
-                <p className="empty sidebar-empty">No friends yet — add someone by their username.</p>
+                <p className="empty sidebar-empty">No friends yet — add someone by their username or contact link.</p>
               ) : (
                 <ul className="friend-list">
                   {conversations.map((entry) => (
@@ -97,81 +97,6 @@ export function Sidebar({ session, snapshot, me, conversations, activeRoomId, on
         )}
       </div>
     </aside>
-  );
-}
-
-function AddFriendForm({ session, me }: { session: ChatSession | null; me: User }) {
-  const [username, setUsername] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-
-  // The confirmation has said its piece after a while.
-  useEffect(() => {
-    if (!done) return;
-    const timer = setTimeout(() => setDone(null), 8_000);
-    return () => clearTimeout(timer);
-  }, [done]);
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (busy || !session) return;
-    setDone(null);
-    const check = checkFriendName(username, me.username);
-    if (!check.ok) {
-      setError(check.error);
-      if (check.focusField) document.getElementById('friend-username')?.focus();
-      return;
-    }
-    const { name } = check;
-    setBusy(true);
-    setError(null);
-    try {
-      await session.requestFriend(name);
-      setUsername('');
-      setDone(`Friend request sent to ${name}.`);
-    } catch (caught) {
-      setError(describeError(caught));
-      document.getElementById('friend-username')?.focus();
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <form className="add-friend" data-testid="add-friend-form" onSubmit={onSubmit} noValidate>
-      <label htmlFor="friend-username" className="sidebar-title">
-        Add a friend
-      </label>
-      <div className="inline-field">
-        <input
-          id="friend-username"
-          name="friend-username"
-          type="text"
-          placeholder="Their username"
-          autoComplete="off"
-          autoCapitalize="none"
-          autoCorrect="off"
-          spellCheck={false}
-          maxLength={64}
-          value={username}
-          onChange={(event) => {
-            setUsername(event.target.value);
-            if (error) setError(null);
-          }}
-          aria-invalid={error ? true : undefined}
-          aria-describedby="add-friend-error"
-          readOnly={busy}
-        />
-        <button type="submit" className="button primary small" disabled={busy || !session} aria-busy={busy}>
-          {busy ? 'Sending…' : 'Add'}
-        </button>
-      </div>
-      <div id="add-friend-error">
-        <ErrorAlert message={error} className="compact-alert" />
-      </div>
-      {done ? <StatusMessage message={done} tone="success" /> : null}
-    </form>
   );
 }
 

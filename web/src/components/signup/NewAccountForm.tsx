@@ -1,6 +1,8 @@
 import type { FormEvent } from 'react';
+import type { ContactLink } from '@onionchat/client';
 import { PassphraseField, ShowPassphrase } from '../PassphraseField';
 import { ErrorAlert, Field, StatusMessage, type Feedback } from '../ui';
+import { InviterNote } from './InviterNote';
 import { LoginFooter } from './LoginFooter';
 import { RecoveryWarning } from './RecoveryWarning';
 import { SignupNotes } from './SignupNotes';
@@ -10,6 +12,8 @@ export type SignupInput = 'username' | 'passphrase' | 'confirm';
 
 interface NewAccountFormProps {
   invited: boolean;
+  /** Who the invite link says made it (or why that part could not be read). */
+  inviter: { inviter: ContactLink | null; problem: string | null };
   loggedInAs: string | null;
   values: Record<SignupInput, string>;
   invalid: Record<SignupInput, boolean>;
@@ -31,6 +35,7 @@ export function NewAccountForm(props: NewAccountFormProps) {
     <div className="card js-only">
       <h1>Create your account</h1>
       <SignupNotes invited={props.invited} loggedInAs={props.loggedInAs} />
+      <InviterNote inviter={props.inviter.inviter} problem={props.inviter.problem} />
 
       <form className="form" onSubmit={props.onSubmit} noValidate aria-describedby="signup-warning">
         <Field

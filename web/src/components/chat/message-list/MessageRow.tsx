@@ -1,7 +1,15 @@
 import { memo } from 'react';
 import { Delivery } from './Delivery';
 import { MessageContent } from './MessageContent';
-import { type ChatSession, formatFull, formatTime, toIso, type ChatItem } from '@onionchat/client';
+import {
+  type ChatSession,
+  deliveryWarning,
+  formatFull,
+  formatTime,
+  shownTime,
+  toIso,
+  type ChatItem,
+} from '@onionchat/client';
 
 interface MessageRowProps {
   session: ChatSession;
@@ -13,22 +21,28 @@ interface MessageRowProps {
   onRetry: () => void;
 }
 
-/** One message: its bubble, and under the last of a group its time and delivery. */
+/**
+ * One message: its bubble, and under the last of a group its time (the one its sender
+ * signed) and delivery; a message the server delivered late or again says so under it.
+ */
 export const MessageRow = memo(
   function MessageRow({ session, item, first, last, senderName, offline, onRetry }: MessageRowProps) {
-    const time = formatTime(item.time);
+    const at = shownTime(item);
+    const time = formatTime(at);
+    const warning = deliveryWarning(item, senderName);
     const file = item.state === 'unverified' ? null : item.file;
     const classes = [
       'msg',
       item.mine ? 'msg-mine' : 'msg-theirs',
       `msg-${item.state}`,
+      warning ? 'msg-flagged' : '',
       file ? 'msg-file' : '',
       first ? 'msg-first' : '',
       last ? 'msg-last' : '',
     ]
       .filter(Boolean)
       .join(' ');
-    const showMeta = last || item.state === 'pending' || item.state === 'failed' || file !== null;
+    const showMeta = last || item.state === 'pending' || item.state === 'failed' || file !== null || warning !== null;
 
     return (
       <li
@@ -38,6 +52,7 @@ export const MessageRow = memo(
         data-seq={item.seq ?? ''}
         data-state={item.state}
         data-mine={item.mine ? 'true' : 'false'}
+        data-flag={item.flag?.kind ?? ''}
         tabIndex={-1}
       >
         <div className="msg-line">
@@ -48,7 +63,7 @@ export const MessageRow = memo(
             <MessageContent session={session} item={item} file={file} />
           </div>
           {showMeta ? null : (
-            <time className="msg-hover-time" dateTime={toIso(item.time)} title={formatFull(item.time)}>
+            <time className="msg-hover-time" dateTime={toIso(at)} title={formatFull(at)}>
               {time}
             </time>
           )}
@@ -56,7 +71,7 @@ export const MessageRow = memo(
         {showMeta ? (
           <div className="msg-meta">
             {file ? <span className="msg-sender">{senderName}</span> : null}
-            <time dateTime={toIso(item.time)} title={formatFull(item.time)}>
+            <time dateTime={toIso(at)} title={formatFull(at)}>
               {time}
             </time>
             {/* A file card shows its own progress and problems (and its own Retry). */}
@@ -64,6 +79,12 @@ export const MessageRow = memo(
               <Delivery item={item} offline={offline} onRetry={onRetry} />
             ) : null}
           </div>
+        ) : null}
+        {warning ? (
+          <p className="sequence-notice msg-warning" role="note" data-testid="delivery-warning">
+            <span aria-hidden="true">⚠ </span>
+            {warning}
+          </p>
         ) : null}
       </li>
     );

@@ -1,0 +1,84 @@
+import {
+  CHAIN_MARKS_EXTENSION,
+  decodeChainMarks,
+  encodeChainMarks,
+  newUuid,
+  type ChainMark,
+} from '@onionchat/protocol';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CHAIN_MARKS_SAVE_DELAY_MS, ChainMarks, type ExtensionVault } from './chain-marks.js';
+
+/** The bundle's extensions; `concurrent` is what another session saves just before each of ours. */
+function vault(initial: Uint8Array | null = null) {
+  let stored = initial;
+  const state = {
+    saves: 0,
+    concurrent: null as Uint8Array | null,
+    get stored() {
+      return stored;
+    },
+    extension: () => stored?.slice() ?? null,
+    saveExtension: async (_type: number, build: (stored: Uint8Array | null) => Uint8Array) => {
+      if (state.concurrent) stored = state.concurrent;
+      stored = build(stored);
+      state.saves += 1;
+    },
+  };
+  return state satisfies ExtensionVault;
+}
+
+const room = newUuid();
+const bob = newUuid();
+const chain = newUuid();
+const carolMark: ChainMark = { roomId: newUuid(), senderId: newUuid(), chain: newUuid(), n: 2, seq: 9 };
+
+describe('ChainMarks', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('judges against the marks stored by an earlier session', () => {
+    const marks = new ChainMarks(vault(encodeChainMarks([{ roomId: room, senderId: bob, chain, n: 3, seq: 7 }])));
+    expect(marks.judge(room, bob, { chain, n: 3, seq: 7 })).toBe('ok');
+    expect(marks.judge(room, bob, { chain, n: 3, seq: 8 })).toBe('replayed');
+    expect(marks.judge(room, bob, { chain, n: 4, seq: 8 })).toBe('ok');
+    expect(marks.judge(room, newUuid(), { chain, n: 1, seq: 8 })).toBe('ok');
+  });
+
+  it('saves a few seconds after a change, merged with what another session saved meanwhile', async () => {
+    vi.useFakeTimers();
+    const store = vault();
+    const marks = new ChainMarks(store);
+    marks.accept(room, bob, { chain, n: 1, seq: 1 });
+    marks.accept(room, bob, { chain, n: 2, seq: 2 });
+    store.concurrent = encodeChainMarks([carolMark]);
+    await vi.advanceTimersByTimeAsync(CHAIN_MARKS_SAVE_DELAY_MS - 1);
+    expect(store.saves).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(store.saves).toBe(1);
+    expect(decodeChainMarks(store.stored!)).toEqual([carolMark, { roomId: room, senderId: bob, chain, n: 2, seq: 2 }]);
+    // Nothing new: no save.
+    marks.accept(room, bob, { chain, n: 1, seq: 1 });
+    await vi.advanceTimersByTimeAsync(CHAIN_MARKS_SAVE_DELAY_MS);
+    expect(store.saves).toBe(1);
+  });
+
+  it('saves at once on flush (log-out)', async () => {
+    const store = vault();
+    const marks = new ChainMarks(store);
+    marks.accept(room, bob, { chain, n: 5, seq: 11 });
+    await marks.flush();
+    expect(decodeChainMarks(store.stored!)).toEqual([{ roomId: room, senderId: bob, chain, n: 5, seq: 11 }]);
+    marks.stop();
+  });
+
+  it('never overwrites stored marks it cannot read', async () => {
+    const newer = Uint8Array.of(2, 1, 2, 3);
+    const store = vault(newer);
+    const marks = new ChainMarks(store);
+    marks.accept(room, bob, { chain, n: 1, seq: 1 });
+    await marks.flush();
+    expect(store.saves).toBe(0);
+    expect(store.stored).toEqual(newer);
+    expect(marks.markOf(room, bob)).toEqual({ roomId: room, senderId: bob, chain, n: 1, seq: 1 });
+    expect(CHAIN_MARKS_EXTENSION).toBe(4);
+  });
+});

@@ -1,0 +1,249 @@
+'use client';
+
+// The add-friend form: a username, or a pasted contact link (whose keys are checked and
+// marked verified). A contact link opened as /chat/#add=… fills it in and asks first.
+
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { ErrorAlert, StatusMessage } from '../ui';
+import {
+  LinkMismatchError,
+  checkFriendEntry,
+  describeError,
+  linkConfirmation,
+  linkInFragment,
+  linkOutcomeNote,
+  type ChatSession,
+  type ContactLink,
+  type User,
+} from '@onionchat/client';
+
+interface AddFriendFormProps {
+  session: ChatSession | null;
+  me: User;
+  /** Adding from a link accepted their waiting request: open the new conversation. */
+  onAccepted: (roomId: string) => void;
+}
+
+export function AddFriendForm({ session, me, onAccepted }: AddFriendFormProps) {
+  const [entry, setEntry] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  /** A link from the page's address, waiting for the person to confirm. */
+  const [pending, setPending] = useState<ContactLink | null>(null);
+  /** Why the server's keys were refused: a blocking alert. */
+  const [refused, setRefused] = useState<string | null>(null);
+
+  // The confirmation has said its piece after a while.
+  useEffect(() => {
+    if (!done) return;
+    const timer = setTimeout(() => setDone(null), 8_000);
+    return () => clearTimeout(timer);
+  }, [done]);
+
+  useLinkInAddress(me.username, (text, found) => {
+    setEntry(text);
+    if (found.ok && found.kind === 'link') setPending(found.link);
+    else if (!found.ok) setError(found.error);
+  });
+
+  async function addLink(link: ContactLink) {
+    if (!session) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const outcome = await session.addFromLink(link);
+      setEntry('');
+      setDone(linkOutcomeNote(outcome));
+      if (outcome.kind === 'accepted') onAccepted(outcome.roomId);
+    } catch (caught) {
+      if (caught instanceof LinkMismatchError) {
+        setEntry('');
+        setRefused(caught.message);
+      } else {
+        setError(describeError(caught));
+        document.getElementById('friend-username')?.focus();
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (busy || !session) return;
+    setDone(null);
+    const check = checkFriendEntry(entry, me.username);
+    if (!check.ok) {
+      setError(check.error);
+      if (check.focusField) document.getElementById('friend-username')?.focus();
+      return;
+    }
+    if (check.kind === 'link') return addLink(check.link);
+    setBusy(true);
+    setError(null);
+    try {
+      await session.requestFriend(check.name);
+      setEntry('');
+      setDone(`Friend request sent to ${check.name}.`);
+    } catch (caught) {
+      setError(describeError(caught));
+      document.getElementById('friend-username')?.focus();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const asked = pending ? linkConfirmation(pending) : null;
+  return (
+    <form className="add-friend" data-testid="add-friend-form" onSubmit={onSubmit} noValidate>
+      <label htmlFor="friend-username" className="sidebar-title">
+        Add a friend
+      </label>
+      <div className="inline-field">
+        <input
+          id="friend-username"
+          name="friend-username"
+          type="text"
+          placeholder="Username or contact link"
+          autoComplete="off"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          maxLength={400}
+          value={entry}
+          onChange={(event) => {
+            setEntry(event.target.value);
+            if (error) setError(null);
+          }}
+          aria-invalid={error ? true : undefined}
+          aria-describedby="add-friend-error"
+          readOnly={busy}
+        />
+        <button type="submit" className="button primary small" disabled={busy || !session} aria-busy={busy}>
+          {busy ? 'Sending…' : 'Add'}
+        </button>
+      </div>
+      <div id="add-friend-error">
+        <ErrorAlert message={error} className="compact-alert" />
+      </div>
+      {done ? <StatusMessage message={done} tone="success" /> : null}
+
+      <LinkDialog
+        open={asked !== null}
+        title={asked?.title ?? ''}
+        testId="contact-link-confirm"
+        onClose={() => setPending(null)}
+        actions={
+          <>
+            <button type="button" className="button" data-first onClick={() => setPending(null)}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="button primary"
+              disabled={!session}
+              onClick={() => {
+                const link = pending;
+                setPending(null);
+                if (link) void addLink(link);
+              }}
+            >
+              {asked?.confirmLabel}
+            </button>
+          </>
+        }
+      >
+        <p>{asked?.body}</p>
+      </LinkDialog>
+
+      <LinkDialog
+        open={refused !== null}
+        title="These are not the keys the link names"
+        testId="contact-link-refused"
+        alert
+        onClose={() => setRefused(null)}
+        actions={
+          <button type="button" className="button primary" data-first onClick={() => setRefused(null)}>
+            I understand
+          </button>
+        }
+      >
+        <p>{refused}</p>
+      </LinkDialog>
+    </form>
+  );
+}
+
+/**
+ * Reads a contact link from the page's address (now and when it changes), hands it
+ * over once, and takes it out of the address so a reload does not ask again.
+ */
+function useLinkInAddress(
+  myUsername: string,
+  found: (text: string, check: NonNullable<ReturnType<typeof linkInFragment>>) => void,
+) {
+  const latest = useRef(found);
+  latest.current = found;
+  const read = useCallback(() => {
+    const hash = window.location.hash;
+    const check = linkInFragment(hash, myUsername);
+    if (!check) return;
+    window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}`);
+    latest.current(`${window.location.origin}${window.location.pathname}${hash}`, check);
+  }, [myUsername]);
+  useEffect(() => {
+    read();
+    window.addEventListener('hashchange', read);
+    return () => window.removeEventListener('hashchange', read);
+  }, [read]);
+}
+
+interface LinkDialogProps {
+  open: boolean;
+  title: string;
+  testId: string;
+  /** A warning the person must acknowledge (announced as an alert). */
+  alert?: boolean;
+  onClose: () => void;
+  actions: ReactNode;
+  children: ReactNode;
+}
+
+/** A modal dialog; the native <dialog> keeps focus inside and gives it back when it closes. */
+function LinkDialog({ open, title, testId, alert = false, onClose, actions, children }: LinkDialogProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const bodyId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) {
+      dialog.showModal();
+      dialog.querySelector<HTMLButtonElement>('[data-first]')?.focus();
+    } else if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      className={alert ? 'confirm-dialog key-alert' : 'confirm-dialog'}
+      role={alert ? 'alertdialog' : undefined}
+      aria-labelledby={titleId}
+      aria-describedby={bodyId}
+      data-testid={testId}
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+    >
+      <h2 id={titleId}>
+        {alert ? <span aria-hidden="true">⚠ </span> : null}
+        {title}
+      </h2>
+      <div id={bodyId} className="confirm-body">
+        {children}
+      </div>
+      <div className="confirm-actions">{actions}</div>
+    </dialog>
+  );
+}

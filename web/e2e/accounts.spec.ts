@@ -123,7 +123,8 @@ describe('accounts in the browser', () => {
     await logInToAccount(page, 'alice', NEW_PASSPHRASE);
     await page.getByRole('button', { name: 'Create invite link' }).click();
     const link = (await page.locator('[data-testid=invite-link]').first().textContent({ timeout: 15_000 }))!.trim();
-    expect(link).toMatch(new RegExp(`^${server.origin}/signup/#invite=[A-Za-z0-9_-]{43}$`));
+    // The link names the inviter and their key's fingerprint, so the new account can add them verified.
+    expect(link).toMatch(new RegExp(`^${server.origin}/signup/#invite=[A-Za-z0-9_-]{43}&from=alice&fp=[0-9A-F]{40}$`));
     await context.close();
 
     const friend = await newPage();

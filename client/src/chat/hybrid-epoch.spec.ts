@@ -4,6 +4,7 @@
 import {
   fromBase64,
   newRoomKey,
+  openMessage,
   openRoomKey,
   readMessageHeader,
   readRoomKeyContext,
@@ -108,4 +109,44 @@ describe('moving a conversation to a hybrid key', () => {
     w.live.emit('room:key', { roomId: w.roomId, epoch: 5 });
     await vi.waitFor(() => expect(w.http.callsTo('GET', '/api/rooms').length).toBeGreaterThan(before));
   });
+
+  it('seals a message again under the new epoch when the server says it was sealed under an older one', async () => {
+    const { w, setEpoch } = upgradingWorld();
+    world = w;
+    // This client's own upgrade is never accepted: Bob moves the room on, just as Alice sends.
+    w.http.on('POST', `/api/rooms/${w.roomId}/keys`, {
+      status: 409,
+      body: { code: 'epoch_taken', message: 'Another member already started a new key.' },
+    });
+    const epoch2Key = newRoomKey();
+    const ctx = { roomId: w.roomId, epoch: 2, memberId: w.alice.user.id, wrapperId: w.bob.user.id };
+    const mine = { boxPublicKey: w.alice.identity.boxPublicKey, kemPublicKey: w.alice.identity.kem!.publicKey };
+    const epoch2Record = toBase64(wrapRoomKeyHybrid(epoch2Key, ctx, w.bob.identity, mine));
+    w.live.ack = (payload) => {
+      if (readMessageHeader(fromBase64(payload.envelope)).epoch === 1) {
+        setEpoch(2);
+        w.http.on('GET', `/api/rooms/${w.roomId}/keys`, {
+          body: { keys: [{ epoch: 2, wrapperId: w.bob.user.id, record: epoch2Record }] },
+        });
+        return { ok: false, status: 409, code: 'stale_epoch', message: 'Sealed with an earlier key.' };
+      }
+      return { ok: true, message: w.store(w.alice.user.id, payload.envelope), duplicate: false };
+    };
+    w.live.connect();
+    w.start();
+    w.session.setActiveRoom(w.roomId);
+    await vi.waitFor(() => expect(w.http.callsTo('GET', '/api/rooms').length).toBeGreaterThanOrEqual(2));
+    w.session.send(w.roomId, 'sent across the move');
+    await vi.waitFor(() => expect(w.live.sent).toHaveLength(2), { timeout: 10_000 });
+
+    const [first, second] = w.live.sent.map((payload) => fromBase64(payload.envelope));
+    expect(readMessageHeader(first!).epoch).toBe(1);
+    expect(readMessageHeader(second!).epoch).toBe(2);
+    expect(w.live.sent[1]!.clientId).toBe(w.live.sent[0]!.clientId);
+    const context = { roomId: w.roomId, epoch: 2, senderId: w.alice.user.id };
+    const resealed = openMessage(second!, context, epoch2Key, w.alice.identity);
+    expect(resealed.body).toMatchObject({ text: 'sent across the move', n: 1 });
+    expect(resealed.header.messageId).toBe(w.live.sent[0]!.clientId);
+    await vi.waitFor(() => expect(w.view()?.items.map((item) => item.state)).toEqual(['sent']));
+  }, 15_000);
 });

@@ -21,6 +21,8 @@ export interface OutboxEntry {
   envelope: string | null;
   epoch: number | null;
   sentAt: number | null;
+  /** The sender counter it was sealed with: sealing it again (under a newer epoch) keeps it, and its time. */
+  counter: { chain: string; n: number } | null;
   attempts: number;
   /** Rate-limit answers in a row (they don't count as failures, but slow down). */
   throttled: number;
@@ -29,14 +31,25 @@ export interface OutboxEntry {
 
 /** A message not yet sealed or sent. */
 export function newOutboxEntry(roomId: string, clientId: string, body: MessageBody): OutboxEntry {
-  return { roomId, clientId, body, envelope: null, epoch: null, sentAt: null, attempts: 0, throttled: 0, notBefore: 0 };
+  return {
+    roomId,
+    clientId,
+    body,
+    envelope: null,
+    epoch: null,
+    sentAt: null,
+    counter: null,
+    attempts: 0,
+    throttled: 0,
+    notBefore: 0,
+  };
 }
 
 /** How one attempt went. */
 export type SendOutcome =
   | { kind: 'sent'; message: ServerMessage }
   /** Try again later. `counts`: a real failure (timeouts, server errors), or just bad luck (disconnected). */
-  | { kind: 'retry'; counts: boolean; note: string | null; delayMs?: number }
+  | { kind: 'retry'; counts: boolean; note: string | null; delayMs?: number; reseal?: boolean }
   | { kind: 'failed'; note: string };
 
 /** What the outbox made of it. */

@@ -34,6 +34,10 @@ export function ackOutcome(answer: unknown, roomId: string): SendOutcome & { ses
   if (isSessionLostCode(code)) {
     return { kind: 'retry', counts: false, note: null, sessionLost: true };
   }
+  if (code === 'stale_epoch') {
+    // A member moved the conversation to a new key meanwhile: seal it again under that one.
+    return { kind: 'retry', counts: true, note: null, reseal: true };
+  }
   if (status === 429 || code === 'rate_limited') {
     return {
       kind: 'retry',

@@ -36,6 +36,8 @@ export interface SenderParts {
   rules: { sendBlock(room: Room): string | null };
   /** The server said this session is gone. */
   onSessionLost: () => void;
+  /** The server said a room has a newer key epoch than the one a message was sealed under. */
+  onStaleEpoch: (roomId: string) => void;
 }
 
 export class MessageSender {
@@ -141,6 +143,10 @@ export class MessageSender {
         }
         if (this.stopped) return;
         if ('sessionLost' in outcome && outcome.sessionLost) this.parts.onSessionLost();
+        if (outcome.kind === 'retry' && outcome.reseal) {
+          entry.envelope = null;
+          this.parts.onStaleEpoch(entry.roomId);
+        }
         this.settled(entry, outbox.settle(entry, outcome, Date.now()));
       }
     } finally {
@@ -174,24 +180,31 @@ export class MessageSender {
   }
 
   private sealWith(entry: OutboxEntry, epoch: number, roomKey: Uint8Array): void {
-    const sentAt = Date.now();
-    let counter = this.chains.get(entry.roomId);
-    if (!counter) {
-      counter = { chain: newUuid(), n: 0 };
-      this.chains.set(entry.roomId, counter);
-    }
+    // Sealed again under a newer epoch: the same message, so the same counter and time.
+    const sentAt = entry.sentAt ?? Date.now();
+    const counter = entry.counter ?? this.nextCounter(entry.roomId);
     const envelope = sealMessage(
       { roomId: entry.roomId, epoch, senderId: this.parts.meId, messageId: entry.clientId, sentAt },
-      { ...entry.body, chain: counter.chain, n: counter.n + 1 },
+      { ...entry.body, chain: counter.chain, n: counter.n },
       roomKey,
       this.parts.identity,
     );
-    counter.n += 1;
     entry.envelope = toBase64(envelope);
     entry.epoch = epoch;
     entry.sentAt = sentAt;
+    entry.counter = counter;
     // Shown, like everyone's messages, at the time it was signed with.
     this.parts.store.updatePending(entry.roomId, entry.clientId, { sentAt });
+  }
+
+  private nextCounter(roomId: string): { chain: string; n: number } {
+    let chain = this.chains.get(roomId);
+    if (!chain) {
+      chain = { chain: newUuid(), n: 0 };
+      this.chains.set(roomId, chain);
+    }
+    chain.n += 1;
+    return { chain: chain.chain, n: chain.n };
   }
 
   /**

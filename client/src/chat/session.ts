@@ -177,6 +177,7 @@ export class ChatSession {
       history: this.history,
       rules: this.trust,
       onSessionLost: () => this.sessionLost(),
+      onStaleEpoch: () => this.sync.friendsChanged(),
     });
     this.files = typeof options.files === 'function' ? options.files(this.fileEvents) : options.files;
     this.fileMessages = new FileMessages(user.id, this.store, this.sender, this.files);

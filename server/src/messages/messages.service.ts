@@ -87,12 +87,16 @@ export class MessagesService {
       throw err;
     }
     const room = await this.rooms.findById(roomId);
-    const fits =
-      header.roomId === roomId &&
-      header.senderId === senderId &&
-      header.messageId === clientId &&
-      header.epoch === room?.epoch;
-    if (!fits) {
+    const named = header.roomId === roomId && header.senderId === senderId && header.messageId === clientId;
+    if (named && room && header.epoch < room.epoch) {
+      // Sealed just before a member started a new key: the sender seals it again, same message id.
+      throw new ApiError(
+        409,
+        'stale_epoch',
+        'This message was sealed with an earlier key of this conversation; it must be sealed again with the current one.',
+      );
+    }
+    if (!named || header.epoch !== room?.epoch) {
       throw badRequest(
         'envelope: its header does not name this conversation, its current key epoch, you as sender and the clientId.',
         'invalid_record',

@@ -98,9 +98,11 @@ describe('POST /api/rooms/:id/keys', () => {
       [2, ben.account.id],
     ]);
     expect((await keysOf(ann, roomId))[1]!.record).toBe(keys[0]!.record);
+    // Sealed under the old key just before the move: refused with a code that says seal it again.
     const stale = await send(ann, roomId, 1, firstKey);
-    expect(stale.status).toBe(400);
-    expect(stale.body['code']).toBe('invalid_record');
+    expect(stale.status).toBe(409);
+    expect(stale.body['code']).toBe('stale_epoch');
+    expect(stale.body['message']).toMatch(/sealed again with the current one/);
     expect((await send(ann, roomId, 2, roomKey)).status).toBe(201);
   });
 

@@ -79,16 +79,19 @@ function candidates() {
 
   const identity = protocol.createIdentity(USERNAME);
   const wrapKey = protocol.randomBytes(32);
-  const sealed = protocol.sealKeyBundle(identity, wrapKey);
+  const kemSeed = { type: protocol.KEM_SEED_EXTENSION, value: protocol.encodeKemSeed(identity.kem.seed) };
+  const sealed = protocol.sealKeyBundle(identity, wrapKey, [kemSeed]);
   const userId = protocol.newUuid();
   const record = protocol.encodePublicKeys(identity, userId);
+  // As a log-in does since public keys v2: the ML-KEM key pair is rebuilt from the seed kept in the bundle.
   const openBundle = () => {
     const keys = protocol.decodePublicKeys(record, USERNAME, userId);
-    return protocol.openKeyBundle(sealed, wrapKey, USERNAME, keys);
+    const opened = protocol.openKeyBundle(sealed, wrapKey, USERNAME, keys);
+    return protocol.addKemKeys(opened.identity, protocol.kemSeedOf(opened.extensions));
   };
   list.push({
     name: 'bundle-open',
-    what: 'verify public keys record + secretbox-open key bundle + rebuild identity (tweetnacl)',
+    what: 'verify v2 public keys record + secretbox-open key bundle + rebuild identity with its ML-KEM key pair',
     maxRuns: args.runs,
     interleave: true,
     run: openBundle,

@@ -4,7 +4,7 @@
 // warning, and forged content is never displayed as authentic.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import {
   FILE_CHUNK_CIPHER_BYTES,
   FILE_HEADER_BYTES,
@@ -18,7 +18,7 @@ import {
 } from '@onionchat/protocol';
 import { launchBrowser } from './support/browser.js';
 import { startServer, type ServerProcess } from './support/server.js';
-import { fillAndSubmit, signUpAt } from './support/pages.js';
+import { fillAndSubmit, openAccount, signUpAt } from './support/pages.js';
 import { rememberText } from './support/secrets.js';
 import {
   acceptRequest,
@@ -31,21 +31,29 @@ import {
 import { fileCard, sendFile } from './support/file-steps.js';
 import {
   impostor,
+  rewriteHistory,
+  socketInjector,
   swapIdAndPublicKeys,
   swapPublicKeys,
+  tamperBundle,
   tamperBytes,
   tamperJson,
   tamperMessages,
   tamperSocketEvents,
+  withIterations,
   type WireMessage,
 } from './support/tamper.js';
 import { WAIT_MS } from './support/wait.js';
+import { ROLLED_BACK_MESSAGE } from '@onionchat/client';
 
 const PASS = {
   alice: 'she compares numbers in person',
   bob: 'he reads digits over the phone',
   carol: 'scanning codes at the cafe',
+  dave: 'late to every party he joins',
 };
+/** What the page says when the server offers fewer KDF iterations than the account is known to use. */
+const LOWERED_KDF = 'weaker key-derivation parameters than your account already uses here';
 type Name = keyof typeof PASS;
 
 let server: ServerProcess;
@@ -57,7 +65,8 @@ const members = new Map<string, { id: string; username: string; publicKeys: stri
 const roomOf = new Map<string, string>();
 
 beforeAll(async () => {
-  server = await startServer({ REGISTRATION: 'open' });
+  // alice logs in again for nearly every attack, more often than a person would in 15 minutes.
+  server = await startServer({ REGISTRATION: 'open', RATE_LOGIN_PER_ACCOUNT_PER_15_MIN: '100' });
   browser = await launchBrowser();
   for (const name of ['alice', 'bob', 'carol'] as const) {
     const context = await browser.newContext();
@@ -147,6 +156,50 @@ async function closeDialog(page: Page): Promise<void> {
   await page.getByTestId('safety-number-dialog').getByRole('button', { name: 'Close' }).click();
 }
 
+async function markVerified(page: Page, friend: string): Promise<void> {
+  await openConversation(page, friend);
+  await page.getByTestId('verify-button').click();
+  await page.getByTestId('safety-number').waitFor();
+  await page.getByRole('button', { name: 'Mark as verified' }).click();
+  await page.getByTestId('verified-badge').waitFor();
+}
+
+/** Counts the requests a context makes with `method` to paths matching `path`. */
+function countRequests(context: BrowserContext, method: string, path: RegExp): { count: number } {
+  const seen = { count: 0 };
+  context.on('request', (request) => {
+    if (request.method() === method && path.test(new URL(request.url()).pathname)) seen.count += 1;
+  });
+  return seen;
+}
+
+/** A new account that asks alice to be friends. */
+async function newAccountAskingAlice(name: Name): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signUpAt(page, `${server.origin}/signup/`, name, PASS[name]);
+  await requestFriend(page, 'alice');
+  await page.getByTestId('outgoing-request').filter({ hasText: 'alice' }).waitFor();
+  return page;
+}
+
+/** Waits until the page stores its key bundle with a save it starts from now on. */
+async function savedAfterNow(page: Page): Promise<void> {
+  const started = new Set<Request>();
+  const note = (request: Request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/account/bundle') started.add(request);
+  };
+  page.on('request', note);
+  try {
+    await page.waitForResponse((response) => started.has(response.request()) && response.ok(), { timeout: WAIT_MS });
+  } finally {
+    page.off('request', note);
+  }
+}
+
+const friendEntry = (page: Page, name: string) => page.locator('[data-testid=friend]', { hasText: name });
+const messageRow = (page: Page, text: string) =>
+  page.locator('[data-testid=message]', { has: page.getByTestId('message-text').getByText(text, { exact: true }) });
+
 describe('a malicious server, against the real client', () => {
   it('first, the honest way: two conversations with a few messages', async () => {
     const { alice, bob, carol } = first as Record<Name, Page>;
@@ -184,7 +237,8 @@ describe('a malicious server, against the real client', () => {
   });
 
   it('a verified friend’s key swapped on first contact after a restart: a red blocking alert, nothing sent, nothing shown', async () => {
-    const fake = impostor('bob');
+    // A current (v2) record, bound to bob's own id: the id binding does not stop a key the server made.
+    const fake = impostor('bob', idOf('bob'));
     const page = await restart('alice', (context) => swapPublicKeys(context, 'bob', fake.record));
     const alert = page.getByTestId('verified-key-change');
     await openConversation(page, 'bob');
@@ -210,9 +264,11 @@ describe('a malicious server, against the real client', () => {
   it('a verified friend presented under a new id with the server’s keys: the same red blocking alert, nothing sent, nothing shown', async () => {
     const bobRoom = room('alice', 'bob');
     const before = (await stored(bobRoom)).length;
-    const fake = impostor('bob');
+    // A v2 record bound to the new id passes the id binding; only the pin by name catches it.
+    const newId = newUuid();
+    const fake = impostor('bob', newId);
     const page = await restart('alice', async (context) => {
-      await swapIdAndPublicKeys(context, 'bob', fake.record);
+      await swapIdAndPublicKeys(context, 'bob', fake.record, newId);
     });
     const alert = page.getByTestId('verified-key-change');
     await openConversation(page, 'bob');
@@ -233,6 +289,7 @@ describe('a malicious server, against the real client', () => {
   it('an unverified friend presented under a new id with the server’s keys: a warning, sending blocked, nothing shown', async () => {
     const carolRoom = room('alice', 'carol');
     const before = (await stored(carolRoom)).length;
+    // A version 1 record names no account, so it fits the new id too: the older format gets no further.
     const fake = impostor('carol');
     const page = await restart('alice', async (context) => {
       await swapIdAndPublicKeys(context, 'carol', fake.record);
@@ -487,6 +544,233 @@ describe('a malicious server, against the real client', () => {
     expect(reasons.filter((text) => text.includes('it repeats a message already received'))).toHaveLength(1);
     expect(await page.content()).not.toContain(FORGED);
     expect(await page.content()).not.toContain('carol two');
+    await page.context().close();
+  });
+
+  it('a friend request from “bob” under a new id with the server’s keys: the verified-change warning on the request, which cannot be accepted', async () => {
+    const newId = newUuid();
+    const fake = impostor('bob', newId);
+    let accepts = { count: 0 };
+    const page = await restart('alice', async (context) => {
+      accepts = countRequests(context, 'POST', /^\/api\/friends\/requests\/[^/]+\/accept$/);
+      await tamperJson(context, /^\/api\/friends$/, (body) => ({
+        ...body,
+        incoming: [
+          ...(body.incoming as unknown[]),
+          {
+            id: newUuid(),
+            user: { id: newId, username: 'bob', publicKeys: fake.record },
+            createdAt: new Date().toISOString(),
+          },
+        ],
+      }));
+    });
+    const request = page.getByTestId('incoming-request').filter({ hasText: 'bob' });
+    const alert = request.getByTestId('request-key-warning');
+    await alert.waitFor({ timeout: WAIT_MS });
+    expect(await alert.getAttribute('role')).toBe('alert');
+    expect(await alert.getAttribute('class')).toContain('key-warning-loud');
+    expect(await alert.textContent()).toContain('bob’s verified safety number changed');
+    expect(await request.getByRole('button', { name: 'Accept' }).isDisabled()).toBe(true);
+    // The bob alice verified is still there, verified, and the impostor got nothing.
+    await openConversation(page, 'bob');
+    await page.getByTestId('verified-badge').waitFor();
+    expect(accepts.count).toBe(0);
+    await page.context().close();
+  });
+
+  it('a rolled-back key bundle: after a 409 the server serves an older copy; refused with the vault’s message, nothing saved over it, pins kept', async () => {
+    const dave = await newAccountAskingAlice('dave');
+    let bundle!: Awaited<ReturnType<typeof tamperBundle>>;
+    const page = await restart('alice', async (context) => {
+      bundle = await tamperBundle(context);
+    });
+    const loggedIn = bundle.loggedIn!;
+    // Accepting dave pins his key: the bundle is saved again, one revision up.
+    const before = bundle.stored;
+    await acceptRequest(page, 'dave');
+    await expect.poll(() => bundle.stored, { timeout: WAIT_MS }).toBeGreaterThan(before);
+
+    bundle.rollBackTo(loggedIn);
+    const stored = bundle.stored;
+    await markVerified(page, 'dave');
+    const problem = page.getByTestId('trust-save-problem');
+    await problem.waitFor({ timeout: WAIT_MS });
+    expect(await problem.textContent()).toContain(ROLLED_BACK_MESSAGE);
+    expect(bundle.refused).toBeGreaterThan(0);
+    expect(bundle.forged).toBeGreaterThan(0);
+    expect(bundle.stored).toBe(stored);
+    // The page keeps what it knows: dave verified, bob still verified.
+    expect(await page.getByTestId('verified-badge').count()).toBe(1);
+    await openConversation(page, 'bob');
+    await page.getByTestId('verified-badge').waitFor();
+    await page.context().close();
+    await dave.context().close();
+  });
+
+  it('a 409 followed by the bundle from before a verification: the merge keeps the verified mark, also after a restart', async () => {
+    let bundle!: Awaited<ReturnType<typeof tamperBundle>>;
+    const page = await restart('alice', async (context) => {
+      bundle = await tamperBundle(context);
+    });
+    await openConversation(page, 'dave');
+    expect(await page.getByTestId('verified-badge').count()).toBe(0);
+    // The server refuses the save of the verification as "changed meanwhile", then serves
+    // the genuine bundle it holds, which has dave unverified.
+    bundle.conflictNext();
+    const stored = bundle.stored;
+    await markVerified(page, 'dave');
+    await expect.poll(() => bundle.refused, { timeout: WAIT_MS }).toBe(1);
+    await expect.poll(() => bundle.stored, { timeout: WAIT_MS }).toBeGreaterThan(stored);
+    expect(await page.getByTestId('trust-save-problem').count()).toBe(0);
+    await page.context().close();
+
+    const again = await restart('alice', async () => {});
+    await openConversation(again, 'dave');
+    await again.getByTestId('verified-badge').waitFor({ timeout: WAIT_MS });
+    await again.context().close();
+  });
+
+  it('lowered KDF iterations on the passphrase change page, and at the log-in after the session is lost: refused, nothing sent', async () => {
+    let lowered = false;
+    let changes = { count: 0 };
+    let logins = { count: 0 };
+    const lower = (body: Record<string, unknown>) =>
+      lowered && typeof body.kdfParams === 'string'
+        ? { ...body, kdfParams: withIterations(body.kdfParams, 600_000) }
+        : body;
+    const page = await restart('alice', async (context) => {
+      changes = countRequests(context, 'POST', /^\/api\/account\/passphrase$/);
+      logins = countRequests(context, 'POST', /^\/api\/auth\/login$/);
+      await tamperJson(context, /^\/api\/account\/bundle$/, lower);
+      await tamperJson(context, /^\/api\/auth\/kdf$/, lower, 'POST');
+    });
+    // Client-side navigation keeps the page's memory: the iteration count it logged in with.
+    await page.evaluate(() => ((window as unknown as { samePage: boolean }).samePage = true));
+    await openAccount(page);
+    await page.click('a[href="/account/passphrase/"]');
+    await page.waitForURL(/\/account\/passphrase\/$/);
+    lowered = true;
+    const change = () =>
+      fillAndSubmit(page, {
+        '#current-passphrase': PASS.alice,
+        '#new-passphrase': 'a cheaper passphrase to guess',
+        '#new-passphrase-confirm': 'a cheaper passphrase to guess',
+      });
+    await change();
+    await page.getByRole('alert').filter({ hasText: LOWERED_KDF }).waitFor({ timeout: WAIT_MS });
+    expect(changes.count).toBe(0);
+
+    // The session ends behind the page's back; it sends the person to log in again, in the same page.
+    await page.context().clearCookies();
+    await change();
+    await page.waitForURL(/\/login\/$/, { timeout: WAIT_MS });
+    expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
+    await fillAndSubmit(page, { '#username': 'alice', '#passphrase': PASS.alice });
+    await page.getByRole('alert').filter({ hasText: LOWERED_KDF }).waitFor({ timeout: WAIT_MS });
+    expect(logins.count).toBe(1);
+    expect(changes.count).toBe(0);
+    await page.context().close();
+  });
+
+  it('a final message replayed in a new session after the person’s new question: flagged as a replay, not counted or shown as new', async () => {
+    const { alice, bob } = first as Record<Name, Page>;
+    const bobRoom = room('alice', 'bob');
+    await openConversation(alice, 'bob');
+    await openConversation(bob, 'alice');
+    await sendText(bob, 'Yes, do it');
+    await expect.poll(() => messageTexts(alice), { timeout: WAIT_MS }).toContain('Yes, do it');
+    // Where bob's chain got to is saved to alice's account a few seconds after she got it
+    // (a save another session raced is fetched, merged and sent again).
+    await savedAfterNow(alice);
+    const yes = (await stored(bobRoom)).filter((m) => m.senderId === idOf('bob')).at(-1)!;
+
+    let reposted: WireMessage | null = null;
+    let push!: (event: string, payload: unknown) => void;
+    const page = await restart('alice', async (context) => {
+      push = await socketInjector(context);
+      // The server's store without the original, and with the copy once it is posted again.
+      await rewriteHistory(context, bobRoom, (messages) => [
+        ...messages.filter((m) => m.seq !== yes.seq),
+        ...(reposted ? [reposted] : []),
+      ]);
+    });
+    await openConversation(page, 'bob');
+    await expect.poll(() => messageTexts(page), { timeout: WAIT_MS }).toContain('bob three');
+    expect(await messageTexts(page)).not.toContain('Yes, do it');
+    await sendText(page, 'Shall I delete the old backups?');
+    const question = page.locator('[data-testid=message][data-mine=true][data-state=sent]', {
+      hasText: 'Shall I delete the old backups?',
+    });
+    await question.waitFor({ timeout: WAIT_MS });
+    const questionSeq = Number(await question.getAttribute('data-seq'));
+
+    // Away from bob's conversation, the server posts bob's old answer again, as if new.
+    await openConversation(page, 'carol');
+    reposted = { ...yes, seq: questionSeq + 1, createdAt: new Date().toISOString() };
+    push('message:new', reposted);
+    const bobEntry = friendEntry(page, 'bob');
+    await expect
+      .poll(() => bobEntry.locator('.friend-preview').textContent(), { timeout: WAIT_MS })
+      .toBe('⚠ Delivered again: Yes, do it');
+    expect(await bobEntry.getByTestId('unread').count()).toBe(0);
+    expect(await page.title()).toBe('OnionChat');
+
+    await openConversation(page, 'bob');
+    const row = messageRow(page, 'Yes, do it');
+    await row.waitFor({ timeout: WAIT_MS });
+    expect(await row.getAttribute('data-flag')).toBe('replayed');
+    expect(await row.getByTestId('delivery-warning').textContent()).toContain(
+      'the server may have delivered it again (a replay). It is not shown as new.',
+    );
+    const texts = await messageTexts(page);
+    expect(texts.slice(0, 4)).toEqual(['bob one', 'bob two', 'bob three', 'alice to bob']);
+    expect(texts.slice(-2)).toEqual(['Shall I delete the old backups?', 'Yes, do it']);
+    await page.context().close();
+  });
+
+  it('re-timed messages, in history and live: shown with the warning and their signed time, not as new', async () => {
+    const bobRoom = room('alice', 'bob');
+    const bobOne = sentBy('bob', bobRoom)[0]!;
+    const HOURS = 3 * 60 * 60_000;
+    const later = (iso: string) => new Date(Date.parse(iso) + HOURS).toISOString();
+    const page = await restart('alice', async (context) => {
+      await tamperMessages(context, (messages) =>
+        messages.map((m) =>
+          m.seq === bobOne.seq && m.roomId === bobRoom ? { ...m, createdAt: later(m.createdAt) } : m,
+        ),
+      );
+      await tamperSocketEvents(context, (event, payload) =>
+        event === 'message:new' && payload.senderId === idOf('bob')
+          ? { ...payload, createdAt: later(payload.createdAt as string) }
+          : payload,
+      );
+    });
+    await openConversation(page, 'bob');
+    const one = messageRow(page, 'bob one');
+    await one.waitFor({ timeout: WAIT_MS });
+    expect(await one.getAttribute('data-flag')).toBe('re-timed');
+    expect(await one.getByTestId('delivery-warning').textContent()).toContain(
+      'the server may have held it back, replayed or re-timed it',
+    );
+    // The time shown is the one bob signed, not the server's.
+    const shown = Date.parse((await one.locator('.msg-meta time').getAttribute('datetime'))!);
+    expect(Math.abs(shown - Date.parse(bobOne.createdAt))).toBeLessThan(60_000);
+
+    await openConversation(page, 'carol');
+    await sendText(first.bob!, 'held back for hours');
+    const bobEntry = friendEntry(page, 'bob');
+    await expect
+      .poll(() => bobEntry.locator('.friend-preview').textContent(), { timeout: WAIT_MS })
+      .toBe('⚠ Delivered at the wrong time: held back for hours');
+    expect(await bobEntry.getByTestId('unread').count()).toBe(0);
+    await openConversation(page, 'bob');
+    const live = messageRow(page, 'held back for hours');
+    await live.waitFor({ timeout: WAIT_MS });
+    expect(await live.getAttribute('data-flag')).toBe('re-timed');
+    expect(await live.getByTestId('delivery-warning').textContent()).toContain(
+      'the server may have held it back, replayed or re-timed it',
+    );
     await page.context().close();
   });
 });

@@ -7,6 +7,7 @@ import type { Identity } from '@onionchat/protocol';
 import type { Api } from '../transport/api.js';
 import type { ContactLink } from '../trust/contact-link.js';
 import type { KeyDirectory, RoomKeyring } from '../trust/index.js';
+import { UntrustedKeyError } from '../trust/verify-error.js';
 import { addFromLink, type LinkOutcome } from './add-from-link.js';
 import { FIRST_EPOCH, FriendError, prepareAccept } from './friend-accept.js';
 import type { RoomSync } from './sync.js';
@@ -60,9 +61,13 @@ export class FriendActions {
     let requesterKeys;
     try {
       requesterKeys = directory.learn(request.user);
-    } catch {
+    } catch (error) {
+      // A known name under a new id, with other keys: the person must hear that it is a
+      // key change, not that something failed to load.
       throw new FriendError(
-        `The server sent public keys for ${request.user.username} that don't check out, so the request was not accepted.`,
+        error instanceof UntrustedKeyError
+          ? `The request was not accepted: ${error.message}, so it may not come from the ${request.user.username} you know.`
+          : `The server sent public keys for ${request.user.username} that don't check out, so the request was not accepted.`,
       );
     }
     const prepared = prepareAccept(request, me, identity, requesterKeys);

@@ -5,6 +5,7 @@
 
 import type { FriendsList, Room } from '@onionchat/contract';
 import type { Platform } from '../platform.js';
+import { DirectMembers } from './direct-members.js';
 import { countsAsNew, type ChatItem } from './items.js';
 import { Timeline } from './timeline.js';
 import { applyReadMark, countNew, mergeServerRoom, unreadAfter, type HeldMessagesView } from './unread.js';
@@ -67,6 +68,8 @@ export class RoomStore {
   constructor(
     private readonly meId: string,
     private readonly platform: Pick<Platform, 'visible'>,
+    /** Shared with the room trust rules, which see each listing first. */
+    private readonly members: DirectMembers = new DirectMembers(),
   ) {}
 
   // ---------------------------------------------------------------- reading
@@ -144,10 +147,14 @@ export class RoomStore {
   /**
    * The server's room list: new rooms are added, known ones merged with what the
    * socket told us since, and rooms no longer listed removed (their ids returned).
+   * A direct room whose members the server changed keeps the members first seen, so
+   * its messages and keys are never checked against whoever was put in.
    */
   applyServerRooms(rooms: readonly Room[]): string[] {
     const seen = new Set<string>();
-    for (const room of rooms) {
+    for (const listed of rooms) {
+      this.members.note(listed);
+      const room = this.members.admit(listed);
       seen.add(room.id);
       const entry = this.entries.get(room.id);
       if (!entry) {

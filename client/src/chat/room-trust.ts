@@ -4,16 +4,24 @@
 import type { Room, User } from '@onionchat/contract';
 import { safetyNumber, type Identity, type SafetyNumber } from '@onionchat/protocol';
 import { VerifyError, type KeyDirectory, type PeerTrust } from '../trust/index.js';
+import { DirectMembers, MEMBERS_CHANGED_WARNING } from './direct-members.js';
 
 export class RoomTrust {
   constructor(
     private readonly me: User,
     private readonly identity: Identity,
     private readonly directory: KeyDirectory,
+    /** Shared with the room store, which keeps a refused room's first members. */
+    private readonly members: DirectMembers = new DirectMembers(),
   ) {}
 
-  /** Checks (and pins, on first sight) every other member's keys, so a changed key blocks sending at once. */
-  checkMembers(room: Room): void {
+  /**
+   * Checks (and pins, on first sight) every other member's keys, so a changed key
+   * blocks sending at once. False for a direct room whose members the server changed:
+   * nothing of that listing is used, not even to pin whoever was put in.
+   */
+  checkMembers(room: Room): boolean {
+    if (this.members.note(room)) return false;
     for (const member of room.members) {
       if (member.id === this.me.id) continue;
       try {
@@ -22,6 +30,12 @@ export class RoomTrust {
         // Recorded in the directory; shown as the room's trust state.
       }
     }
+    return true;
+  }
+
+  /** The warning for a direct room whose members the server changed, or null. */
+  membersWarning(roomId: string): string | null {
+    return this.members.changed(roomId) ? MEMBERS_CHANGED_WARNING : null;
   }
 
   /** How far a member's keys are trusted (null until they were checked). */
@@ -31,6 +45,8 @@ export class RoomTrust {
 
   /** Why nothing may be sent to `room` now, or null. */
   sendBlock(room: Room): string | null {
+    const changed = this.membersWarning(room.id);
+    if (changed) return changed;
     for (const member of room.members) {
       if (member.id === this.me.id) continue;
       const state = this.directory.trust(member.id)?.state;

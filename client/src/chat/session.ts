@@ -28,9 +28,11 @@ import {
   KeyDirectory,
   RoomKeyring,
   type BundleVault,
+  type TrustState,
 } from '../trust/index.js';
 import type { LinkOutcome } from './add-from-link.js';
 import { decodeFileReady } from './decode.js';
+import { DirectMembers } from './direct-members.js';
 import { FileMessages } from './file-messages.js';
 import { FriendActions } from './friend-actions.js';
 import { RoomHistory } from './history.js';
@@ -131,8 +133,9 @@ export class ChatSession {
       keyring: this.keyring,
       onEpochChanged: () => this.sync.friendsChanged(),
     });
-    this.store = new RoomStore(user.id, platform);
-    this.trust = new RoomTrust(user, identity, this.directory);
+    const members = new DirectMembers();
+    this.store = new RoomStore(user.id, platform, members);
+    this.trust = new RoomTrust(user, identity, this.directory, members);
     this.history = new RoomHistory({
       api,
       store: this.store,
@@ -159,8 +162,10 @@ export class ChatSession {
       // Every room the server lists is also a chance to move it to a hybrid key.
       trust: {
         checkMembers: (room) => {
-          this.trust.checkMembers(room);
-          void this.hybrid.consider(room);
+          // A new key for a room whose members were changed would go to whoever the server put in.
+          const usable = this.trust.checkMembers(room);
+          if (usable) void this.hybrid.consider(room);
+          return usable;
         },
       },
     });
@@ -404,6 +409,15 @@ export class ChatSession {
    */
   addFromLink(link: ContactLink): Promise<LinkOutcome> {
     return this.friendActions.addFromLink(link);
+  }
+
+  /**
+   * What the pins make of the keys a friend request presents, before it is accepted
+   * (nothing is pinned): 'changed' or 'changed-verified' for a known name under a new id
+   * with other keys, which accepting refuses.
+   */
+  requestTrust(request: FriendRequest): TrustState | 'new' {
+    return this.directory.judge(request.user);
   }
 
   /** Creates the direct room (this client picks its id and key) and returns its id. */

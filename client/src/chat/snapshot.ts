@@ -29,6 +29,8 @@ export interface RoomState {
   trust: PeerTrust | null;
   /** Why nothing can be sent here now (the other member's key changed), or null. */
   sendBlocked: string | null;
+  /** The server changed who is in this direct conversation: the warning to show, or null. */
+  membersChanged: string | null;
   /** Gaps, repeats and reordering noticed in the senders' counters, by the key of the item they precede. */
   notices: ReadonlyMap<string, string>;
 }
@@ -69,7 +71,7 @@ export class RoomViews {
 
   constructor(
     private readonly meId: string,
-    private readonly trust: Pick<RoomTrust, 'peer' | 'sendBlock'>,
+    private readonly trust: Pick<RoomTrust, 'peer' | 'sendBlock' | 'membersWarning'>,
   ) {}
 
   build(conversations: Iterable<Conversation>): Map<string, RoomState> {
@@ -99,6 +101,7 @@ export class RoomViews {
       peer,
       trust: peer ? this.trust.peer(peer.id) : null,
       sendBlocked: this.trust.sendBlock(room),
+      membersChanged: this.trust.membersWarning(room.id),
       notices: sequenceNotices(items, complete, nameOf),
       items,
       loaded: conversation.loaded,

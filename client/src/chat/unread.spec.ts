@@ -59,6 +59,11 @@ describe('the unread rule', () => {
     expect(mergeServerRoom(room(), room({ lastSeq: 4, lastReadSeq: 2, unread: 50 }), nothing).unread).toBe(2);
   });
 
+  it('never takes a room back to an older key epoch than one already listed', () => {
+    expect(mergeServerRoom(room({ epoch: 2 }), room({ epoch: 1 }), nothing).epoch).toBe(2);
+    expect(mergeServerRoom(room({ epoch: 2 }), room({ epoch: 3 }), nothing).epoch).toBe(3);
+  });
+
   it('applies a newer read mark, exactly when the messages are held, and ignores an older one', () => {
     const r = room({ lastSeq: 6, lastReadSeq: 1, unread: 5 });
     expect(applyReadMark(r, 6, nothing)).toMatchObject({ lastReadSeq: 6, unread: 0 });

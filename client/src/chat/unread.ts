@@ -35,9 +35,9 @@ export function countNew(room: Room, seq: number, mine: boolean, watching: boole
 }
 
 /**
- * The server's view of a room merged with ours: neither side's newest message or
- * read mark is taken back, and messages the socket brought after the server
- * counted are added to its count.
+ * The server's view of a room merged with ours: neither side's newest message,
+ * read mark or key epoch is taken back, and messages the socket brought after the
+ * server counted are added to its count.
  */
 export function mergeServerRoom(local: Room, server: Room, held: HeldMessagesView): Room {
   const lastSeq = Math.max(local.lastSeq, server.lastSeq);
@@ -46,7 +46,10 @@ export function mergeServerRoom(local: Room, server: Room, held: HeldMessagesVie
   if (local.lastSeq > server.lastSeq) {
     estimate += held.othersBetween(Math.max(server.lastSeq, lastReadSeq), local.lastSeq);
   }
-  return { ...server, lastSeq, lastReadSeq, unread: unreadAfter(lastReadSeq, lastSeq, estimate, held) };
+  // A room's key epoch never goes back: a server listing an older one would have new
+  // messages sealed under an older key (a classical one, after the move to a hybrid key).
+  const epoch = Math.max(local.epoch, server.epoch);
+  return { ...server, epoch, lastSeq, lastReadSeq, unread: unreadAfter(lastReadSeq, lastSeq, estimate, held) };
 }
 
 /** A read mark (this session's or another's): the room after it, or the same room when it is not newer. */

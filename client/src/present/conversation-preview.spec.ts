@@ -56,6 +56,13 @@ describe('conversationPreview', () => {
     expect(preview(last({ file: file(`${'n'.repeat(130)}.png`) }))).toBe(`Sent a file: ${'n'.repeat(120)}`);
   });
 
+  it('a message delivered again or at the wrong time says so before its text', () => {
+    expect(preview(last({ text: 'Yes, do it', flag: { kind: 'replayed' } }))).toBe('⚠ Delivered again: Yes, do it');
+    expect(preview(last({ text: 'ok', flag: { kind: 're-timed', reason: 'behind' } }))).toBe(
+      '⚠ Delivered at the wrong time: ok',
+    );
+  });
+
   it('anything else: "Unsupported message"', () => {
     expect(preview(last({ unsupportedType: 'poll' }))).toBe('Unsupported message');
   });

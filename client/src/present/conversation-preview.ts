@@ -14,6 +14,15 @@ export function conversationPreview(state: Pick<RoomState, 'last' | 'loaded'> | 
   if (!last) return state?.loaded ? 'No messages yet' : '';
   if (last.state === 'unverified') return '⚠ Unverified message';
   const mine = last.senderId === meId;
+  const line = content(last, mine);
+  // A message the server delivered again or at the wrong time is not the newest word from
+  // the sender: the list must not pass it off as an answer just given.
+  if (!mine && last.flag)
+    return `⚠ ${last.flag.kind === 'replayed' ? 'Delivered again' : 'Delivered at the wrong time'}: ${line}`;
+  return line;
+}
+
+function content(last: NonNullable<RoomState['last']>, mine: boolean): string {
   if (last.text !== null) return `${mine ? 'You: ' : ''}${last.text.replace(/\s+/g, ' ').slice(0, PREVIEW_CHARS)}`;
   if (last.file !== null) return `${mine ? 'You sent' : 'Sent'} a file: ${last.file.name.slice(0, PREVIEW_CHARS)}`;
   return 'Unsupported message';

@@ -181,6 +181,26 @@ describe('KeyDirectory', () => {
     expect(thrown(() => directory.learn(bob.user))).toBeInstanceOf(UntrustedKeyError);
   });
 
+  it('judges a friend request’s keys without pinning anything: a known name under a new id is a change', () => {
+    const { directory, pins } = setup();
+    const bob = person('bob');
+    directory.learn(bob.user);
+    directory.accept(bob.user.id, true);
+    const carol = person('carol');
+    directory.learn(carol.user);
+
+    expect(directory.judge(person('bob').user)).toBe('changed-verified');
+    expect(directory.judge(person('carol').user)).toBe('changed');
+    expect(directory.judge(bob.user)).toBe('verified');
+    expect(directory.judge(carol.user)).toBe('unverified');
+    const dave = person('dave');
+    expect(directory.judge(dave.user)).toBe('new');
+    expect(directory.judge({ ...dave.user, publicKeys: person('dave').user.publicKeys })).toBe('invalid');
+    // Judging is not learning: a stranger's request leaves no pin and nothing remembered.
+    expect(pins.get(dave.user.id)).toBeNull();
+    expect(directory.trust(dave.user.id)).toBeNull();
+  });
+
   it('treats an unverified contact’s name under a new id as a change, even with the pinned key', () => {
     const { directory, pins } = setup();
     const bob = person('bob');

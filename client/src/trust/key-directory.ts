@@ -96,6 +96,27 @@ export class KeyDirectory {
   }
 
   /**
+   * What this client would make of a user's keys as presented, without pinning or
+   * remembering anything: a friend request is judged before the person accepts it, so a
+   * known name under a new id with other keys is a change even before any conversation.
+   * 'new' when no pin knows the id or the name.
+   */
+  judge(user: PublicUser): TrustState | 'new' {
+    if (user.id === this.meId) return 'verified';
+    let presented: PublicKeys;
+    try {
+      presented = decodePublicKeys(fromBase64(user.publicKeys), user.username, user.id);
+    } catch {
+      return 'invalid';
+    }
+    const verdict = this.pins.compare(user.id, user.username, presented.signPublicKey);
+    if (verdict === 'new') return 'new';
+    const verified = this.pins.pinFor(user.id, user.username)?.verified ?? false;
+    if (verdict === 'changed') return verified ? 'changed-verified' : 'changed';
+    return verified ? 'verified' : 'unverified';
+  }
+
+  /**
    * The person reviewed the keys presented now: pin them (as verified, or not) and
    * use them from now on.
    */

@@ -60,6 +60,11 @@ export class ContactPins {
     return verdict;
   }
 
+  /** What the pins make of a key, like `check`, but nothing is pinned (a friend request not accepted yet). */
+  compare(userId: string, username: string, signPublicKey: Uint8Array): PinVerdict {
+    return comparePinAmong(this.pins.values(), userId, username, signPublicKey);
+  }
+
   /**
    * The person compared safety numbers (or accepted a new key): this key is the contact's
    * from now on, under this id. Pins of the same username under other ids go (the server

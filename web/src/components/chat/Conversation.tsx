@@ -135,6 +135,13 @@ export function Conversation({
           />
           {banner}
           <KeyChangeBanner trust={trust} onReview={() => setVerifying(true)} />
+          {state?.membersChanged ? (
+            <div className="key-warning key-warning-loud" role="alert" data-testid="members-changed-warning">
+              <p>
+                <strong>{state.membersChanged}</strong>
+              </p>
+            </div>
+          ) : null}
 
           <MessageList
             session={session}

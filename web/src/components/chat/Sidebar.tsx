@@ -140,40 +140,52 @@ function Requests({
         ) : null}
       </h2>
       <ul className="request-list">
-        {incoming.map((request) => (
-          <li key={request.id} className="request request-incoming" data-testid="incoming-request">
-            <Avatar name={request.user.username} />
-            <div className="request-text">
-              <p className="request-name">{request.user.username}</p>
-              <p className="muted small">wants to be friends</p>
-            </div>
-            <div className="request-actions">
-              <button
-                type="button"
-                className="button primary small"
-                disabled={busy !== null}
-                aria-busy={busy === `accept:${request.id}`}
-                onClick={() =>
-                  run(`accept:${request.id}`, async () => {
-                    const roomId = await session!.accept(request);
-                    onAccepted(roomId);
-                  })
-                }
-              >
-                Accept
-              </button>
-              <button
-                type="button"
-                className="button small"
-                disabled={busy !== null}
-                aria-busy={busy === `decline:${request.id}`}
-                onClick={() => run(`decline:${request.id}`, () => session!.dismissRequest(request))}
-              >
-                Decline
-              </button>
-            </div>
-          </li>
-        ))}
+        {incoming.map((request) => {
+          const keyWarning = requestKeyWarning(session, request);
+          return (
+            <li key={request.id} className="request request-incoming" data-testid="incoming-request">
+              <Avatar name={request.user.username} />
+              <div className="request-text">
+                <p className="request-name">{request.user.username}</p>
+                <p className="muted small">wants to be friends</p>
+              </div>
+              {keyWarning ? (
+                <p
+                  className={keyWarning.loud ? 'key-warning key-warning-loud' : 'key-warning'}
+                  role="alert"
+                  data-testid="request-key-warning"
+                >
+                  {keyWarning.text}
+                </p>
+              ) : null}
+              <div className="request-actions">
+                <button
+                  type="button"
+                  className="button primary small"
+                  disabled={busy !== null || keyWarning !== null}
+                  aria-busy={busy === `accept:${request.id}`}
+                  onClick={() =>
+                    run(`accept:${request.id}`, async () => {
+                      const roomId = await session!.accept(request);
+                      onAccepted(roomId);
+                    })
+                  }
+                >
+                  Accept
+                </button>
+                <button
+                  type="button"
+                  className="button small"
+                  disabled={busy !== null}
+                  aria-busy={busy === `decline:${request.id}`}
+                  onClick={() => run(`decline:${request.id}`, () => session!.dismissRequest(request))}
+                >
+                  Decline
+                </button>
+              </div>
+            </li>
+          );
+        })}
         {outgoing.map((request) => (
           <li key={request.id} className="request" data-testid="outgoing-request">
             <Avatar name={request.user.username} />
@@ -259,6 +271,27 @@ function FriendItem({
       </a>
     </li>
   );
+}
+
+/**
+ * A request under a name this account has pinned with other keys (a known name under a
+ * new id): accepting would wrap a room key to keys nobody compared, so it stays off.
+ */
+function requestKeyWarning(
+  session: ChatSession | null,
+  request: FriendRequest,
+): { loud: boolean; text: string } | null {
+  const state = session?.requestTrust(request);
+  const name = request.user.username;
+  if (state === 'invalid') {
+    return { loud: false, text: `${name}’s keys do not check out, so this request cannot be accepted.` };
+  }
+  if (state !== 'changed' && state !== 'changed-verified') return null;
+  const known = state === 'changed-verified' ? `the ${name} you verified` : `the ${name} you know`;
+  return {
+    loud: state === 'changed-verified',
+    text: `⚠ ${name}’s ${state === 'changed-verified' ? 'verified ' : ''}safety number changed: this request comes with other keys than ${known}. It may be a new account of theirs, or the server impersonating them, so it cannot be accepted here. Ask them another way, and decline it if it is not them.`,
+  };
 }
 
 function Blocked({ session, blocked }: { session: ChatSession | null; blocked: BlockedUser[] }) {

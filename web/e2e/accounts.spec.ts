@@ -129,6 +129,12 @@ describe('accounts in the browser', () => {
 
     const friend = await newPage();
     await signUpAt(friend.page, link, 'bob', 'my friend has a fine passphrase');
+    // The new account is offered to add the inviter from the link (contact-link.spec.ts
+    // follows that through); here it is declined, and nothing is sent.
+    const offer = friend.page.getByTestId('contact-link-confirm');
+    await offer.waitFor({ timeout: WAIT_MS });
+    expect(await offer.textContent()).toContain('Add alice from their contact link?');
+    await offer.getByRole('button', { name: 'Cancel' }).click();
     await openAccount(friend.page);
     await expect.poll(() => friend.page.textContent('[data-testid=account-username]')).toContain('bob');
     await friend.page.getByRole('button', { name: 'Log out', exact: true }).click();

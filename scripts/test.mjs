@@ -1,5 +1,5 @@
 // `npm test`: install, build, lint and type-check, then run every test (protocol,
-// server on real PostgreSQL, end-to-end in Chromium) with vitest.
+// server on real PostgreSQL, end-to-end in Chromium and in Firefox ESR) with vitest.
 import { existsSync } from 'node:fs';
 import { ensureInstalled } from './lib/install.mjs';
 import { build } from './lib/build.mjs';
@@ -7,11 +7,17 @@ import { npm, run } from './lib/run.mjs';
 import { repoRoot } from './lib/paths.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
 async function main() {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `the browser tests need Chromium at ${CHROMIUM} (Debian: apt-get install chromium), or set CHROMIUM_PATH`,
+    );
+  }
+  if (!existsSync(FIREFOX)) {
+    throw new Error(
+      `the browser tests need Firefox ESR, Tor Browser's engine, at ${FIREFOX} (Debian: apt-get install firefox-esr), or set FIREFOX_PATH`,
     );
   }
   await ensureInstalled();

@@ -2,15 +2,17 @@
 // address, visible text and last console lines, and the server's last output lines. A
 // timeout in CI says little on its own; this says what the person would have seen.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser as PuppeteerBrowser, Page as PuppeteerPage } from 'puppeteer-core';
 
 const KEEP_LINES = 25;
 const TEXT_CHARS = 1500;
 
 const browsers = new Set<Browser>();
 const servers = new Set<() => string>();
-const consoles = new WeakMap<Page, string[]>();
+const puppeteerBrowsers = new Set<PuppeteerBrowser>();
+const consoles = new WeakMap<Page | PuppeteerPage, string[]>();
 
-function remember(page: Page, line: string): void {
+function remember(page: Page | PuppeteerPage, line: string): void {
   const lines = consoles.get(page) ?? [];
   lines.push(line.slice(0, 300));
   if (lines.length > KEEP_LINES) lines.shift();
@@ -31,14 +33,24 @@ export function watchContext(context: BrowserContext): void {
   context.on('page', watchPage);
 }
 
+/** The Firefox tests drive their browsers with puppeteer rather than playwright. */
+export function watchPuppeteerPage(browser: PuppeteerBrowser, page: PuppeteerPage): void {
+  puppeteerBrowsers.add(browser);
+  browser.once('disconnected', () => puppeteerBrowsers.delete(browser));
+  page.on('console', (message) => remember(page, `console.${message.type()}: ${message.text()}`));
+  page.on('pageerror', (error) =>
+    remember(page, `uncaught: ${error instanceof Error ? error.message : String(error)}`),
+  );
+}
+
 /** Returns a function that stops watching (when the server has stopped). */
 export function watchServer(output: () => string): () => void {
   servers.add(output);
   return () => servers.delete(output);
 }
 
-async function visibleText(page: Page): Promise<string> {
-  const text = page.evaluate(() => document.body?.innerText ?? '');
+async function visibleText(page: Page | PuppeteerPage): Promise<string> {
+  const text = (page as Page).evaluate(() => document.body?.innerText ?? '');
   const late = new Promise<string>((resolve) => setTimeout(() => resolve('(the page did not answer)'), 2_000));
   const shown = await Promise.race([text, late]).catch((err: Error) => `(unreadable: ${err.message})`);
   const flat = shown.replace(/\s*\n\s*/g, ' | ');
@@ -55,6 +67,13 @@ export async function failureReport(): Promise<string> {
         parts.push(`page ${n}: ${page.url()}`, `  text: ${await visibleText(page)}`);
         for (const line of consoles.get(page) ?? []) parts.push(`  ${line}`);
       }
+    }
+  }
+  for (const browser of puppeteerBrowsers) {
+    for (const page of await browser.pages().catch(() => [])) {
+      n += 1;
+      parts.push(`page ${n} (Firefox): ${page.url()}`, `  text: ${await visibleText(page)}`);
+      for (const line of consoles.get(page) ?? []) parts.push(`  ${line}`);
     }
   }
   for (const output of servers) {

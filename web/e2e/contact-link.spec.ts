@@ -10,7 +10,7 @@ import { launchBrowser } from './support/browser.js';
 import { startServer, type ServerProcess } from './support/server.js';
 import { fillAndSubmit, openAccount, signUpAt } from './support/pages.js';
 import { acceptRequest, openConversation } from './support/chat-steps.js';
-import { tamperJson } from './support/tamper.js';
+import { closeTampered, closeTamperedBrowser, tamperJson } from './support/tamper.js';
 import { WAIT_MS } from './support/wait.js';
 
 const PASS = {
@@ -36,7 +36,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await closeTamperedBrowser(browser);
   await server?.stop();
 });
 
@@ -138,7 +138,7 @@ describe('contact links', () => {
     expect((await serverLists(pages.bob!)).incoming.map((r) => r.user.username)).not.toContain('carol');
     await expect.poll(() => carol.locator('[data-testid=outgoing-request]').count()).toBe(0);
     expect(await carol.getByText('Friend request sent').count()).toBe(0);
-    await carol.context().close();
+    await closeTampered(carol.context());
   });
 
   it('an invite link carries the inviter: Dave signs up from Bob’s and adds him, verified, right after', async () => {
@@ -164,6 +164,6 @@ describe('contact links', () => {
     await acceptRequest(bob, 'dave');
     await openConversation(dave, 'bob');
     await dave.getByTestId('verified-badge').waitFor({ timeout: WAIT_MS });
-    await dave.context().close();
+    await closeTampered(dave.context());
   });
 });

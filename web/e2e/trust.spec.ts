@@ -30,6 +30,8 @@ import {
 } from './support/chat-steps.js';
 import { fileCard, sendFile } from './support/file-steps.js';
 import {
+  closeTampered,
+  closeTamperedBrowser,
   impostor,
   rewriteHistory,
   socketInjector,
@@ -82,7 +84,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await closeTamperedBrowser(browser);
   await server?.stop();
 });
 
@@ -233,7 +235,7 @@ describe('a malicious server, against the real client', () => {
     await openConversation(again, 'bob');
     await again.getByTestId('verified-badge').waitFor({ timeout: WAIT_MS });
     await expectConversation(again, ['bob one', 'bob two', 'bob three', 'alice to bob']);
-    await again.context().close();
+    await closeTampered(again.context());
   });
 
   it('a verified friend’s key swapped on first contact after a restart: a red blocking alert, nothing sent, nothing shown', async () => {
@@ -258,7 +260,7 @@ describe('a malicious server, against the real client', () => {
     await closeDialog(first.bob!);
     expect(await safetyDigits(page)).not.toBe(honest);
     expect(await messageTexts(first.bob!)).not.toContain('this must never be sent');
-    await page.context().close();
+    await closeTampered(page.context());
   });
 
   it('a verified friend presented under a new id with the server’s keys: the same red blocking alert, nothing sent, nothing shown', async () => {
@@ -283,7 +285,7 @@ describe('a malicious server, against the real client', () => {
     expect(await page.getByTestId('verified-badge').count()).toBe(0);
     expect(await messageTexts(first.bob!)).not.toContain('this must never be sent');
     expect(await stored(bobRoom)).toHaveLength(before);
-    await page.context().close();
+    await closeTampered(page.context());
   });
 
   it('an unverified friend presented under a new id with the server’s keys: a warning, sending blocked, nothing shown', async () => {
@@ -303,7 +305,7 @@ describe('a malicious server, against the real client', () => {
     expect(await messageTexts(page)).toEqual([]);
     expect(await messageTexts(first.carol!)).not.toContain('this must never be sent');
     expect(await stored(carolRoom)).toHaveLength(before);
-    await page.context().close();
+    await closeTampered(page.context());
   });
 
   it('an unverified friend’s key swapped later: a warning, sending blocked until the person accepts the new key', async () => {
@@ -321,7 +323,7 @@ describe('a malicious server, against the real client', () => {
     await page.getByRole('button', { name: 'Accept new key without verifying' }).click();
     await expect.poll(() => warning(page).count()).toBe(0);
     expect(await page.locator('.attach-button').isDisabled()).toBe(false);
-    await page.context().close();
+    await closeTampered(page.context());
   });
 
   it('a re-signed wrapped room key: refused, and the conversation’s messages stay hidden', async () => {
@@ -349,7 +351,7 @@ describe('a malicious server, against the real client', () => {
     await expect.poll(() => unverified(page).count(), { timeout: WAIT_MS }).toBe(4);
     expect(await messageTexts(page)).toEqual([]);
     expect(await unverified(page).first().textContent()).toContain('its conversation key failed a check');
-    await page.context().close();
+    await closeTampered(page.context());
   });
 
   it('a message moved to another conversation, a changed sender and a replay: each refused with its reason', async () => {
@@ -381,7 +383,7 @@ describe('a malicious server, against the real client', () => {
     // Each genuine message is shown once, where it belongs, and "bob two" is not passed off as alice's.
     expect((await messageTexts(page)).sort()).toEqual(['bob one', 'bob three']);
     expect(await page.locator('[data-testid=message][data-mine=true][data-state=sent]').count()).toBe(0);
-    await page.context().close();
+    await closeTampered(page.context());
   });
 
   it('a message withheld from history: a notice in the conversation says one is missing', async () => {
@@ -398,7 +400,7 @@ describe('a malicious server, against the real client', () => {
     await expect
       .poll(() => notice.allTextContents())
       .toEqual(['⚠ 1 message from bob is missing here: the server withheld it.']);
-    await page.context().close();
+    await closeTampered(page.context());
   });
 
   it('messages reordered: the notice says so', async () => {
@@ -422,7 +424,7 @@ describe('a malicious server, against the real client', () => {
     const notices = await page.getByTestId('sequence-notice').allTextContents();
     expect(notices.join(' ')).toContain('1 message from bob is missing here');
     expect(notices.join(' ')).toContain('out of order or a repeat');
-    await page.context().close();
+    await closeTampered(page.context());
   });
 
   it('a live message re-attributed to someone else over the WebSocket: refused as it arrives, its text never shown', async () => {
@@ -437,7 +439,7 @@ describe('a malicious server, against the real client', () => {
     await expect.poll(() => unverified(page).count(), { timeout: WAIT_MS }).toBe(1);
     expect(await unverified(page).textContent()).toContain('its sender is not in this conversation');
     expect(await messageTexts(page)).not.toContain('live words from bob');
-    await page.context().close();
+    await closeTampered(page.context());
   });
 
   it('a file chunk swapped: the download is refused as tampered and nothing is saved', async () => {
@@ -464,7 +466,7 @@ describe('a malicious server, against the real client', () => {
     await expect.poll(() => card.getAttribute('data-state'), { timeout: WAIT_MS }).toBe('tampered');
     expect(await card.textContent()).toContain('tampered with or damaged');
     expect(downloads).toBe(0);
-    await page.context().close();
+    await closeTampered(page.context());
   });
   it('messages hidden while a changed key was not trusted are checked again once it is accepted: genuine ones show, forged ones never', async () => {
     const { carol } = first as Record<Name, Page>;
@@ -544,7 +546,7 @@ describe('a malicious server, against the real client', () => {
     expect(reasons.filter((text) => text.includes('it repeats a message already received'))).toHaveLength(1);
     expect(await page.content()).not.toContain(FORGED);
     expect(await page.content()).not.toContain('carol two');
-    await page.context().close();
+    await closeTampered(page.context());
   });
 
   it('a friend request from “bob” under a new id with the server’s keys: the verified-change warning on the request, which cannot be accepted', async () => {
@@ -576,7 +578,7 @@ describe('a malicious server, against the real client', () => {
     await openConversation(page, 'bob');
     await page.getByTestId('verified-badge').waitFor();
     expect(accepts.count).toBe(0);
-    await page.context().close();
+    await closeTampered(page.context());
   });
 
   it('a rolled-back key bundle: after a 409 the server serves an older copy; refused with the vault’s message, nothing saved over it, pins kept', async () => {
@@ -604,8 +606,8 @@ describe('a malicious server, against the real client', () => {
     expect(await page.getByTestId('verified-badge').count()).toBe(1);
     await openConversation(page, 'bob');
     await page.getByTestId('verified-badge').waitFor();
-    await page.context().close();
-    await dave.context().close();
+    await closeTampered(page.context());
+    await closeTampered(dave.context());
   });
 
   it('a 409 followed by the bundle from before a verification: the merge keeps the verified mark, also after a restart', async () => {
@@ -623,12 +625,12 @@ describe('a malicious server, against the real client', () => {
     await expect.poll(() => bundle.refused, { timeout: WAIT_MS }).toBe(1);
     await expect.poll(() => bundle.stored, { timeout: WAIT_MS }).toBeGreaterThan(stored);
     expect(await page.getByTestId('trust-save-problem').count()).toBe(0);
-    await page.context().close();
+    await closeTampered(page.context());
 
     const again = await restart('alice', async () => {});
     await openConversation(again, 'dave');
     await again.getByTestId('verified-badge').waitFor({ timeout: WAIT_MS });
-    await again.context().close();
+    await closeTampered(again.context());
   });
 
   it('lowered KDF iterations on the passphrase change page, and at the log-in after the session is lost: refused, nothing sent', async () => {
@@ -670,7 +672,7 @@ describe('a malicious server, against the real client', () => {
     await page.getByRole('alert').filter({ hasText: LOWERED_KDF }).waitFor({ timeout: WAIT_MS });
     expect(logins.count).toBe(1);
     expect(changes.count).toBe(0);
-    await page.context().close();
+    await closeTampered(page.context());
   });
 
   it('a final message replayed in a new session after the person’s new question: flagged as a replay, not counted or shown as new', async () => {
@@ -726,7 +728,7 @@ describe('a malicious server, against the real client', () => {
     const texts = await messageTexts(page);
     expect(texts.slice(0, 4)).toEqual(['bob one', 'bob two', 'bob three', 'alice to bob']);
     expect(texts.slice(-2)).toEqual(['Shall I delete the old backups?', 'Yes, do it']);
-    await page.context().close();
+    await closeTampered(page.context());
   });
 
   it('re-timed messages, in history and live: shown with the warning and their signed time, not as new', async () => {
@@ -771,6 +773,6 @@ describe('a malicious server, against the real client', () => {
     expect(await live.getByTestId('delivery-warning').textContent()).toContain(
       'the server may have held it back, replayed or re-timed it',
     );
-    await page.context().close();
+    await closeTampered(page.context());
   });
 });

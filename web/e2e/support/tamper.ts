@@ -12,10 +12,27 @@ import {
   toBase64,
   type Identity,
 } from '@onionchat/protocol';
-import type { BrowserContext, Route, WebSocketRoute } from 'playwright-core';
+import type { Browser, BrowserContext, Route, WebSocketRoute } from 'playwright-core';
 
 /** A JSON answer from the server, to be rewritten in place (return nothing to keep it). */
 export type JsonEdit = (body: Record<string, unknown>, url: URL) => unknown;
+
+/**
+ * Closes a context the harness tampers with. Its routes are dropped first, waiting for
+ * none in flight: an answer still being rewritten when the page goes away would
+ * otherwise fail after the test, and be blamed on the next one.
+ */
+export async function closeTampered(context: BrowserContext): Promise<void> {
+  await context.unrouteAll({ behavior: 'ignoreErrors' });
+  await context.close();
+}
+
+/** The same for every context of a browser, then the browser. */
+export async function closeTamperedBrowser(browser: Browser | undefined): Promise<void> {
+  if (!browser) return;
+  for (const context of browser.contexts()) await context.unrouteAll({ behavior: 'ignoreErrors' });
+  await browser.close();
+}
 
 /** Rewrites every JSON answer to requests (GET unless said) whose path matches. */
 export async function tamperJson(

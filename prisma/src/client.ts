@@ -2,6 +2,7 @@
 // has to be downloaded.
 import prismaClient from '@prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { poolConfigFromUrl } from './connection.js';
 
 const { PrismaClient } = prismaClient;
@@ -9,7 +10,14 @@ export type Db = InstanceType<typeof PrismaClient>;
 export { Prisma } from '@prisma/client';
 
 export function createDb(databaseUrl: string, poolSize = 10): Db {
-  const adapter = new PrismaPg({ ...poolConfigFromUrl(databaseUrl), max: poolSize });
+  const pool = new pg.Pool({ ...poolConfigFromUrl(databaseUrl), max: poolSize });
+  // When PostgreSQL stops (a restart, a fast shutdown) it tells every connection, and a
+  // connection checked out between two statements then emits an 'error' with no one
+  // listening, which would end the process. The statement in flight fails on its own
+  // (the caller answers 503), and the pool drops the broken connection when it is
+  // released, so the event only needs a listener.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   return new PrismaClient({ adapter });
 }
 

@@ -14,6 +14,7 @@ import {
   type ChainMark,
   type ChainPosition,
 } from '@onionchat/protocol';
+import { BundleSaver } from './bundle-saver.js';
 import type { BundleVault } from './vault.js';
 
 /** Saves wait this long after a change, so a burst of messages is one bundle write. */
@@ -27,9 +28,12 @@ export class ChainMarks {
   private marks: ChainMark[];
   /** Stored marks this client cannot read (a newer client's): never overwritten. */
   private unreadable: boolean;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private saving: Promise<void> | null = null;
-  private stopped = false;
+  private readonly saver = new BundleSaver({
+    save: () => this.save(),
+    // Not saved this time (offline, or the bundle is locked): try again later, unless
+    // the stored marks turned out to be a newer client's, which are never overwritten.
+    retryIn: () => (this.unreadable ? null : SAVE_RETRY_MS),
+  });
 
   constructor(private readonly vault: ExtensionVault | null) {
     const { marks, unreadable } = readStored(vault?.extension(CHAIN_MARKS_EXTENSION) ?? null);
@@ -47,7 +51,7 @@ export class ChainMarks {
     const next = updateChainMarks(this.marks, { roomId, senderId, ...position });
     if (sameMarks(next, this.marks)) return;
     this.marks = next;
-    this.scheduleSave(CHAIN_MARKS_SAVE_DELAY_MS);
+    if (this.vault && !this.unreadable) this.saver.schedule(CHAIN_MARKS_SAVE_DELAY_MS);
   }
 
   /** The mark of a room and sender now (for tests and diagnostics). */
@@ -56,47 +60,25 @@ export class ChainMarks {
   }
 
   /** Saves now what is waiting (log-out). */
-  async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-      this.saving = this.save();
-    }
-    await this.saving;
+  flush(): Promise<void> {
+    return this.saver.flush();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  private scheduleSave(delay: number): void {
-    if (!this.vault || this.unreadable || this.stopped || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.saving = this.save();
-    }, delay);
+    this.saver.stop();
   }
 
   private async save(): Promise<void> {
-    const vault = this.vault;
-    if (!vault || this.stopped) return;
-    await this.saving?.catch(() => undefined);
-    try {
-      await vault.saveExtension(CHAIN_MARKS_EXTENSION, (stored) => {
-        // Another session's marks are kept: each (room, sender) keeps the newer mark.
-        const { marks, unreadable } = readStored(stored);
-        if (unreadable) {
-          this.unreadable = true;
-          throw new Error('the stored chain marks could not be read');
-        }
-        return encodeChainMarks(mergeChainMarks(this.marks, marks));
-      });
-    } catch {
-      // Not saved this time (offline, or the bundle is locked): try again later.
-      if (!this.stopped) this.scheduleSave(SAVE_RETRY_MS);
-    }
+    if (!this.vault || this.unreadable) return;
+    await this.vault.saveExtension(CHAIN_MARKS_EXTENSION, (stored) => {
+      // Another session's marks are kept: each (room, sender) keeps the newer mark.
+      const { marks, unreadable } = readStored(stored);
+      if (unreadable) {
+        this.unreadable = true;
+        throw new Error('the stored chain marks could not be read');
+      }
+      return encodeChainMarks(mergeChainMarks(this.marks, marks));
+    });
   }
 }
 

@@ -10,6 +10,7 @@ import {
   type ContactPin,
   type PinVerdict,
 } from '@onionchat/protocol';
+import { BundleSaver } from './bundle-saver.js';
 import type { BundleVault } from './vault.js';
 
 /** What the pins say about the key the server presents for a contact: 'new' (now pinned), 'same' or 'changed'. */
@@ -25,9 +26,11 @@ export class ContactPins {
   /** Pins this session removed and has not pinned again: another session's save does not bring them back. */
   private readonly removed = new Set<string>();
   private readonly listeners = new Set<() => void>();
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private saving: Promise<void> | null = null;
-  private stopped = false;
+  private readonly saver = new BundleSaver({
+    save: () => this.save(),
+    // Unreadable stored pins stay untouched for good; anything else is worth another try.
+    retryIn: () => (this.vault?.unreadable ? null : SAVE_RETRY_MS),
+  });
   /** Why the last save failed (shown to the person), or null. */
   saveProblem: string | null = null;
 
@@ -88,19 +91,12 @@ export class ContactPins {
   }
 
   /** Waits for pending saves (tests and log-out flows). */
-  async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-      this.saving = this.save();
-    }
-    await this.saving;
+  flush(): Promise<void> {
+    return this.saver.flush();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.saver.stop();
     this.listeners.clear();
   }
 
@@ -109,29 +105,20 @@ export class ContactPins {
     this.touched.add(pin.userId);
     this.removed.delete(pin.userId);
     for (const listener of this.listeners) listener();
-    this.scheduleSave(SAVE_DELAY_MS);
-  }
-
-  private scheduleSave(delay: number): void {
-    if (!this.vault || this.stopped || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.saving = this.save();
-    }, delay);
+    if (this.vault) this.saver.schedule(SAVE_DELAY_MS);
   }
 
   private async save(): Promise<void> {
-    if (!this.vault || this.stopped) return;
-    await this.saving?.catch(() => undefined);
+    if (!this.vault) return;
     try {
       await this.vault.savePins([...this.pins.values()], (stored) => this.merge(stored));
       this.saveProblem = null;
     } catch (error) {
       this.saveProblem = `Safety numbers could not be saved to your account yet (${(error as Error).message}).`;
-      // Unreadable stored pins stay untouched for good; anything else is worth another try.
-      if (!this.vault.unreadable) this.scheduleSave(SAVE_RETRY_MS);
+      throw error;
+    } finally {
+      for (const listener of this.listeners) listener();
     }
-    for (const listener of this.listeners) listener();
   }
 
   /**

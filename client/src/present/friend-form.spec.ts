@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkFriendEntry, checkFriendName, linkConfirmation, linkInFragment, linkOutcomeNote } from './friend-form.js';
+import {
+  checkFriendEntry,
+  checkFriendName,
+  linkConfirmation,
+  linkInFragment,
+  linkOutcomeNote,
+  requestKeyWarning,
+} from './friend-form.js';
 
 describe('checkFriendName', () => {
   it('an empty name asks for one (the field takes focus)', () => {
@@ -107,5 +114,23 @@ describe('linkConfirmation', () => {
     expect(asked.title).toBe('Add bob from their contact link?');
     expect(asked.body).toContain('(C6D3 7A2F 3267 5526 4337 D0AB 9A25 230B A674 6659)');
     expect(asked.confirmLabel).toBe('Add bob');
+  });
+});
+
+describe('what a friend request’s keys say', () => {
+  it('warns loudly for a verified contact’s name under other keys, and says a bad record cannot be accepted', () => {
+    expect(requestKeyWarning('changed-verified', 'bob')).toMatchObject({
+      loud: true,
+      text: expect.stringContaining('bob’s verified safety number changed'),
+    });
+    expect(requestKeyWarning('changed', 'bob')).toMatchObject({
+      loud: false,
+      text: expect.stringContaining('other keys than the bob you know'),
+    });
+    expect(requestKeyWarning('invalid', 'bob')?.text).toBe(
+      'bob’s keys do not check out, so this request cannot be accepted.',
+    );
+    for (const state of ['new', 'unverified', 'verified', undefined] as const)
+      expect(requestKeyWarning(state, 'bob')).toBeNull();
   });
 });

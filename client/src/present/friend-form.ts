@@ -1,9 +1,11 @@
-// The add-friend form's checks, before anything is sent.
+// The add-friend form's checks, before anything is sent, and what a friend request's
+// keys say.
 
 import { usernameProblem } from '@onionchat/protocol';
 import { canonicalUsername } from '../account/identity.js';
 import type { LinkOutcome } from '../chat/add-from-link.js';
 import { parseContactLink, type ContactLink } from '../trust/contact-link.js';
+import type { TrustState } from '../trust/key-directory.js';
 
 /**
  * What was typed, checked: the canonical name to send the request to, or what is
@@ -84,5 +86,27 @@ export function linkConfirmation(link: ContactLink): { title: string; body: stri
       `The keys this server has for ${link.username} are checked against the link’s fingerprint (${grouped}) ` +
       'before anything is sent. If they match, you send a friend request and they are marked verified; if not, you are warned and nothing is sent. Only go ahead if the link came from them.',
     confirmLabel: `Add ${link.username}`,
+  };
+}
+
+/**
+ * What a friend request's keys mean for the person, from `ChatSession.requestTrust`:
+ * a request under a name this account has pinned with other keys (a known name under a
+ * new id) cannot be accepted, since that would wrap a room key to keys nobody compared.
+ * `loud` for a contact who was verified. Null when there is nothing to say.
+ */
+export function requestKeyWarning(
+  state: TrustState | 'new' | undefined,
+  name: string,
+): { loud: boolean; text: string } | null {
+  if (state === 'invalid') {
+    return { loud: false, text: `${name}’s keys do not check out, so this request cannot be accepted.` };
+  }
+  if (state !== 'changed' && state !== 'changed-verified') return null;
+  const verified = state === 'changed-verified';
+  const known = verified ? `the ${name} you verified` : `the ${name} you know`;
+  return {
+    loud: verified,
+    text: `⚠ ${name}’s ${verified ? 'verified ' : ''}safety number changed: this request comes with other keys than ${known}. It may be a new account of theirs, or the server impersonating them, so it cannot be accepted here. Ask them another way, and decline it if it is not them.`,
   };
 }

@@ -199,6 +199,9 @@ describe('KeyDirectory', () => {
     // Judging is not learning: a stranger's request leaves no pin and nothing remembered.
     expect(pins.get(dave.user.id)).toBeNull();
     expect(directory.trust(dave.user.id)).toBeNull();
+    // The record is checked once, but the verdict follows the pins as they change.
+    directory.learn(dave.user);
+    expect(directory.judge(dave.user)).toBe('unverified');
   });
 
   it('treats an unverified contact’s name under a new id as a change, even with the pinned key', () => {

@@ -54,6 +54,8 @@ interface Seen {
  */
 export class KeyDirectory {
   private readonly seen = new Map<string, Seen>();
+  /** Friend requests' records as last judged, by user id: a signature check is too slow to repeat per render. */
+  private readonly judged = new Map<string, { username: string; record: string; keys: PublicKeys | null }>();
 
   constructor(
     private readonly meId: string,
@@ -103,17 +105,27 @@ export class KeyDirectory {
    */
   judge(user: PublicUser): TrustState | 'new' {
     if (user.id === this.meId) return 'verified';
-    let presented: PublicKeys;
-    try {
-      presented = decodePublicKeys(fromBase64(user.publicKeys), user.username, user.id);
-    } catch {
-      return 'invalid';
-    }
+    const presented = this.presentedKeys(user);
+    if (!presented) return 'invalid';
     const verdict = this.pins.compare(user.id, user.username, presented.signPublicKey);
     if (verdict === 'new') return 'new';
     const verified = this.pins.pinFor(user.id, user.username)?.verified ?? false;
     if (verdict === 'changed') return verified ? 'changed-verified' : 'changed';
     return verified ? 'verified' : 'unverified';
+  }
+
+  /** A user's self-signature-checked keys as presented (null when they do not check out), decoded once per record. */
+  private presentedKeys(user: PublicUser): PublicKeys | null {
+    const cached = this.judged.get(user.id);
+    if (cached && cached.username === user.username && cached.record === user.publicKeys) return cached.keys;
+    let keys: PublicKeys | null;
+    try {
+      keys = decodePublicKeys(fromBase64(user.publicKeys), user.username, user.id);
+    } catch {
+      keys = null;
+    }
+    this.judged.set(user.id, { username: user.username, record: user.publicKeys, keys });
+    return keys;
   }
 
   /**

@@ -17,6 +17,7 @@ import {
   type ChatSnapshot,
   formatActivity,
   formatFull,
+  requestKeyWarning,
 } from '@onionchat/client';
 import { roomHref } from '../../hooks/use-chat';
 
@@ -141,7 +142,7 @@ function Requests({
       </h2>
       <ul className="request-list">
         {incoming.map((request) => {
-          const keyWarning = requestKeyWarning(session, request);
+          const keyWarning = requestKeyWarning(session?.requestTrust(request), request.user.username);
           return (
             <li key={request.id} className="request request-incoming" data-testid="incoming-request">
               <Avatar name={request.user.username} />
@@ -271,27 +272,6 @@ function FriendItem({
       </a>
     </li>
   );
-}
-
-/**
- * A request under a name this account has pinned with other keys (a known name under a
- * new id): accepting would wrap a room key to keys nobody compared, so it stays off.
- */
-function requestKeyWarning(
-  session: ChatSession | null,
-  request: FriendRequest,
-): { loud: boolean; text: string } | null {
-  const state = session?.requestTrust(request);
-  const name = request.user.username;
-  if (state === 'invalid') {
-    return { loud: false, text: `${name}’s keys do not check out, so this request cannot be accepted.` };
-  }
-  if (state !== 'changed' && state !== 'changed-verified') return null;
-  const known = state === 'changed-verified' ? `the ${name} you verified` : `the ${name} you know`;
-  return {
-    loud: state === 'changed-verified',
-    text: `⚠ ${name}’s ${state === 'changed-verified' ? 'verified ' : ''}safety number changed: this request comes with other keys than ${known}. It may be a new account of theirs, or the server impersonating them, so it cannot be accepted here. Ask them another way, and decline it if it is not them.`,
-  };
 }
 
 function Blocked({ session, blocked }: { session: ChatSession | null; blocked: BlockedUser[] }) {

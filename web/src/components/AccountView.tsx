@@ -31,8 +31,6 @@ export function AccountView() {
   const [sessions, setSessions] = useState<Session[] | null>(null);
   const [invites, setInvites] = useState<Invite[] | null>(null);
   const [created, setCreated] = useState<{ id: string; link: string; expiresAt: string } | null>(null);
-  const [copyNote, setCopyNote] = useState('');
-  const linkRef = useRef<HTMLElement>(null);
 
   useEffect(() => {
     if (leaving.current) return;
@@ -114,7 +112,6 @@ export function AccountView() {
   const onCreateInvite = () =>
     run('invite', 'invites', async () => {
       const result = await pageClient().account.createInvite({ username: user.username, fingerprint });
-      setCopyNote('');
       setCreated({ id: result.invite.id, link: result.link, expiresAt: result.invite.expiresAt });
       await loadInvites();
     });
@@ -125,24 +122,6 @@ export function AccountView() {
       if (created?.id === invite.id) setCreated(null);
       await loadInvites();
     });
-
-  async function onCopy() {
-    if (!created) return;
-    try {
-      await navigator.clipboard.writeText(created.link);
-      setCopyNote('Copied to the clipboard.');
-    } catch {
-      const element = linkRef.current;
-      const selection = window.getSelection();
-      if (element && selection) {
-        const range = document.createRange();
-        range.selectNodeContents(element);
-        selection.removeAllRanges();
-        selection.addRange(range);
-      }
-      setCopyNote('The link is selected: press Ctrl+C (or ⌘C) to copy it.');
-    }
-  }
 
   const sortedSessions = sessions ? sessionsInOrder(sessions) : null;
   const sortedInvites = invites ? invitesInOrder(invites) : null;
@@ -166,12 +145,9 @@ export function AccountView() {
       <InvitesCard
         invites={sortedInvites}
         created={created}
-        copyNote={copyNote}
-        linkRef={linkRef}
         error={error?.section === 'invites' ? error.message : null}
         busy={busy}
         onCreate={onCreateInvite}
-        onCopy={onCopy}
         onRevoke={onRevoke}
       />
     </div>

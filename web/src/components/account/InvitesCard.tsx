@@ -1,4 +1,3 @@
-import type { Ref } from 'react';
 import { ErrorAlert, Loading } from '../ui';
 import { CreatedInvite } from './CreatedInvite';
 import { InviteItem } from './InviteItem';
@@ -9,14 +8,11 @@ interface InvitesCardProps {
   invites: Invite[] | null;
   /** The link created in this visit, shown once. */
   created: { link: string; expiresAt: string } | null;
-  copyNote: string;
-  linkRef: Ref<HTMLElement>;
   /** What went wrong in this section. */
   error: string | null;
   /** The action under way, if any (one at a time). */
   busy: string | null;
   onCreate: () => void;
-  onCopy: () => void;
   onRevoke: (invite: Invite) => void;
 }
 
@@ -36,15 +32,7 @@ export function InvitesCard(props: InvitesCardProps) {
         holding it can use it.
       </p>
 
-      {created ? (
-        <CreatedInvite
-          link={created.link}
-          expiresAt={created.expiresAt}
-          copyNote={props.copyNote}
-          linkRef={props.linkRef}
-          onCopy={props.onCopy}
-        />
-      ) : null}
+      {created ? <CreatedInvite link={created.link} expiresAt={created.expiresAt} /> : null}
 
       {error !== null ? <ErrorAlert message={error} className="section-alert" /> : null}
 

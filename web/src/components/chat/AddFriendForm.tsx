@@ -3,8 +3,9 @@
 // The add-friend form: a username, or a pasted contact link (whose keys are checked and
 // marked verified). A contact link opened as /chat/#add=… fills it in and asks first.
 
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { ErrorAlert, StatusMessage } from '../ui';
+import { ModalDialog } from './ModalDialog';
 import {
   LinkMismatchError,
   checkFriendEntry,
@@ -129,14 +130,14 @@ export function AddFriendForm({ session, me, onAccepted }: AddFriendFormProps) {
       </div>
       {done ? <StatusMessage message={done} tone="success" /> : null}
 
-      <LinkDialog
+      <ModalDialog
         open={asked !== null}
         title={asked?.title ?? ''}
         testId="contact-link-confirm"
-        onClose={() => setPending(null)}
+        onCancel={() => setPending(null)}
         actions={
           <>
-            <button type="button" className="button" data-first onClick={() => setPending(null)}>
+            <button type="button" className="button" data-autofocus onClick={() => setPending(null)}>
               Cancel
             </button>
             <button
@@ -155,22 +156,22 @@ export function AddFriendForm({ session, me, onAccepted }: AddFriendFormProps) {
         }
       >
         <p>{asked?.body}</p>
-      </LinkDialog>
+      </ModalDialog>
 
-      <LinkDialog
+      <ModalDialog
         open={refused !== null}
         title="These are not the keys the link names"
         testId="contact-link-refused"
         alert
-        onClose={() => setRefused(null)}
+        onCancel={() => setRefused(null)}
         actions={
-          <button type="button" className="button primary" data-first onClick={() => setRefused(null)}>
+          <button type="button" className="button primary" data-autofocus onClick={() => setRefused(null)}>
             I understand
           </button>
         }
       >
         <p>{refused}</p>
-      </LinkDialog>
+      </ModalDialog>
     </form>
   );
 }
@@ -197,53 +198,4 @@ function useLinkInAddress(
     window.addEventListener('hashchange', read);
     return () => window.removeEventListener('hashchange', read);
   }, [read]);
-}
-
-interface LinkDialogProps {
-  open: boolean;
-  title: string;
-  testId: string;
-  /** A warning the person must acknowledge (announced as an alert). */
-  alert?: boolean;
-  onClose: () => void;
-  actions: ReactNode;
-  children: ReactNode;
-}
-
-/** A modal dialog; the native <dialog> keeps focus inside and gives it back when it closes. */
-function LinkDialog({ open, title, testId, alert = false, onClose, actions, children }: LinkDialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const bodyId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) {
-      dialog.showModal();
-      dialog.querySelector<HTMLButtonElement>('[data-first]')?.focus();
-    } else if (!open && dialog.open) dialog.close();
-  }, [open]);
-  return (
-    <dialog
-      ref={ref}
-      className={alert ? 'confirm-dialog key-alert' : 'confirm-dialog'}
-      role={alert ? 'alertdialog' : undefined}
-      aria-labelledby={titleId}
-      aria-describedby={bodyId}
-      data-testid={testId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-    >
-      <h2 id={titleId}>
-        {alert ? <span aria-hidden="true">⚠ </span> : null}
-        {title}
-      </h2>
-      <div id={bodyId} className="confirm-body">
-        {children}
-      </div>
-      <div className="confirm-actions">{actions}</div>
-    </dialog>
-  );
 }

@@ -7,6 +7,7 @@ import QRCode from 'qrcode';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { VerifiedIcon } from '../icons';
 import { ErrorAlert } from '../ui';
+import { ModalDialog } from './ModalDialog';
 import { type SafetyNumber as Number_, describeError, type ChatSession, type PeerTrust } from '@onionchat/client';
 
 export function TrustBadge({ trust }: { trust: PeerTrust | null }) {
@@ -60,51 +61,30 @@ export function VerifiedChangeAlert({
   onReview: () => void;
   onDismiss: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const bodyId = useId();
-  const open = trust?.state === 'changed-verified';
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) {
-      dialog.showModal();
-      dialog.querySelector<HTMLButtonElement>('[data-review]')?.focus();
-    } else if (!open && dialog.open) dialog.close();
-  }, [open]);
   return (
-    <dialog
-      ref={ref}
-      className="confirm-dialog key-alert"
-      role="alertdialog"
-      aria-labelledby={titleId}
-      aria-describedby={bodyId}
-      data-testid="verified-key-change"
-      onCancel={(event) => {
-        event.preventDefault();
-        onDismiss();
-      }}
+    <ModalDialog
+      open={trust?.state === 'changed-verified'}
+      alert
+      title={`${trust?.username}’s verified safety number changed`}
+      testId="verified-key-change"
+      onCancel={onDismiss}
+      actions={
+        <>
+          <button type="button" className="button" onClick={onDismiss}>
+            Not now
+          </button>
+          <button type="button" className="button danger-solid" data-autofocus onClick={onReview}>
+            Review safety number
+          </button>
+        </>
+      }
     >
-      <h2 id={titleId}>
-        <span aria-hidden="true">⚠ </span>
-        {trust?.username}’s verified safety number changed
-      </h2>
-      <div id={bodyId} className="confirm-body">
-        <p>
-          You had verified {trust?.username}, but the server now presents a different key for them. Unless they told you
-          they set up their account again, someone (possibly the server) may be impersonating them.
-        </p>
-        <p>Nothing will be sent to this conversation, and their new messages stay hidden, until you review it.</p>
-      </div>
-      <div className="confirm-actions">
-        <button type="button" className="button" onClick={onDismiss}>
-          Not now
-        </button>
-        <button type="button" className="button danger-solid" data-review onClick={onReview}>
-          Review safety number
-        </button>
-      </div>
-    </dialog>
+      <p>
+        You had verified {trust?.username}, but the server now presents a different key for them. Unless they told you
+        they set up their account again, someone (possibly the server) may be impersonating them.
+      </p>
+      <p>Nothing will be sent to this conversation, and their new messages stay hidden, until you review it.</p>
+    </ModalDialog>
   );
 }
 

@@ -6,14 +6,13 @@
 // At Safest (no JavaScript) the page explains what to do. One Tor network and one
 // server serve the whole file; stopping the server runs the privacy scan.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { PNG } from 'pngjs';
-import { findTor, startTestnet, type Testnet } from '@onionchat/tor';
+import { findTor, type Testnet } from '@onionchat/tor';
+import { TOR_TIMEOUT, startOnionSite, type OnionSite } from './support/onion-site.js';
 import { FIREFOX_PATH, launchFirefox, type FirefoxPerson, type SecurityLevel } from './support/firefox.js';
-import { freePort, startServer, type ServerProcess } from './support/server.js';
+import type { ServerProcess } from './support/server.js';
 import {
   acceptRequest,
   downloadFile,
@@ -28,13 +27,12 @@ import {
   signUpAt,
 } from './support/firefox-steps.js';
 
-const TOR_TIMEOUT = 120_000;
 // Interpreted Ed25519 costs about 100 ms a signature or check at Safer, and a sign-up,
 // a log-in or a page of messages needs many; over tor on top.
 const SLOW_MS = 180_000;
 const JOURNEY_MS = 600_000;
 
-let workDir: string;
+let site: OnionSite | undefined;
 let testnet: Testnet;
 let server: ServerProcess;
 let onionOrigin: string;
@@ -63,23 +61,12 @@ describe.skipIf((!findTor() || !existsSync(FIREFOX_PATH)) && !process.env.CI)(
   'Firefox ESR with Tor Browser’s preferences, over the onion',
   () => {
     beforeAll(async () => {
-      workDir = path.join(mkdtempSync(path.join(tmpdir(), 'onionchat-firefox-e2e-')), 'net');
-      const port = await freePort();
-      const hostnameFile = path.join(workDir, 'onion', 'hidden-service', 'hostname');
-      [server, testnet] = await Promise.all([
-        startServer(
-          { REGISTRATION: 'open', ONION_HOSTNAME_FILE: hostnameFile },
-          { port, healthTimeoutMs: TOR_TIMEOUT },
-        ),
-        startTestnet({ appPort: port, workDir, timeoutMs: TOR_TIMEOUT }),
-      ]);
-      onionOrigin = `http://${testnet.onionHostname}`;
+      site = await startOnionSite('firefox');
+      ({ server, testnet, origin: onionOrigin } = site);
     }, TOR_TIMEOUT + 60_000);
 
     afterAll(async () => {
-      await testnet?.stop();
-      await server?.stop();
-      rmSync(path.dirname(workDir), { recursive: true, force: true });
+      await site?.stop();
     });
 
     describe.each(['Standard', 'Safer'] as const)('at %s', (level) => {

@@ -5,24 +5,20 @@
 // origin but the onion, its CSP blocks injected script, and the app listens on
 // 127.0.0.1 only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { findTor, startTestnet, type Testnet } from '@onionchat/tor';
+import { findTor, type Testnet } from '@onionchat/tor';
+import { TOR_TIMEOUT, startOnionSite, type OnionSite } from './support/onion-site.js';
 import { launchBrowser } from './support/browser.js';
-import { freePort, startServer, type ServerProcess } from './support/server.js';
+import type { ServerProcess } from './support/server.js';
 import { signUpAt } from './support/pages.js';
 import { acceptRequest, expectConversation, openConversation, requestFriend, sendText } from './support/chat-steps.js';
 import { downloadFile, sendFile } from './support/file-steps.js';
 import { loadGatewayConfig } from '../../server/src/local-gateway/gateway.config.js';
 import { startGateway, type Gateway } from '../../server/src/local-gateway/gateway.js';
 
-const TOR_TIMEOUT = 120_000;
-
-let workDir: string;
+let site: OnionSite | undefined;
 let testnet: Testnet;
 let server: ServerProcess;
 let onionOrigin: string;
@@ -30,21 +26,12 @@ let onionOrigin: string;
 // Without tor this cannot run; CI installs tor, so there it must.
 describe.skipIf(!findTor() && !process.env.CI)('OnionChat as an onion service', () => {
   beforeAll(async () => {
-    workDir = path.join(mkdtempSync(path.join(tmpdir(), 'onionchat-onion-e2e-')), 'net');
-    const port = await freePort();
-    // The server learns its onion name from the file tor writes, as in the Docker setup.
-    const hostnameFile = path.join(workDir, 'onion', 'hidden-service', 'hostname');
-    [server, testnet] = await Promise.all([
-      startServer({ REGISTRATION: 'open', ONION_HOSTNAME_FILE: hostnameFile }, { port, healthTimeoutMs: TOR_TIMEOUT }),
-      startTestnet({ appPort: port, workDir, timeoutMs: TOR_TIMEOUT }),
-    ]);
-    onionOrigin = `http://${testnet.onionHostname}`;
+    site = await startOnionSite('onion');
+    ({ server, testnet, origin: onionOrigin } = site);
   }, TOR_TIMEOUT + 60_000);
 
   afterAll(async () => {
-    await testnet?.stop();
-    await server?.stop();
-    rmSync(path.dirname(workDir), { recursive: true, force: true });
+    await site?.stop();
   });
 
   describe('through tor', () => {

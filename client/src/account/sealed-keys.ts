@@ -7,6 +7,7 @@ import {
   ProtocolError,
   decodeKdfParams,
   decodePublicKeys,
+  equalBytes,
   fromBase64,
   kdfFloorProblem,
   openKeyBundle,
@@ -74,6 +75,17 @@ export function publishedKeys(user: User, username: string): PublicKeys {
   } catch {
     throw new AccountError(TAMPERED_MESSAGE);
   }
+}
+
+/** A published record carries exactly this identity's keys, its ML-KEM key included. */
+export function carriesIdentity(published: PublicKeys, identity: Identity): boolean {
+  return (
+    equalBytes(published.signPublicKey, identity.signPublicKey) &&
+    equalBytes(published.boxPublicKey, identity.boxPublicKey) &&
+    published.kemPublicKey !== null &&
+    identity.kem !== null &&
+    equalBytes(published.kemPublicKey, identity.kem.publicKey)
+  );
 }
 
 /** Opens a sealed key bundle; `decryptFailed` explains a wrong wrap key in context. */

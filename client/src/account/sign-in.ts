@@ -9,7 +9,6 @@ import {
   encodeKdfParams,
   encodeKemSeed,
   encodePublicKeys,
-  equalBytes,
   newKdfParams,
   newUuid,
   passphraseProblem,
@@ -18,6 +17,7 @@ import {
   usernameProblem,
   type BundleExtension,
   type Identity,
+  type PublicKeys,
 } from '@onionchat/protocol';
 import type { SignupBody, User } from '@onionchat/contract';
 import type { Api } from '../transport/api.js';
@@ -26,6 +26,7 @@ import { AccountError, WRONG_CREDENTIALS_MESSAGE } from './account-error.js';
 import { canonicalUsername, wipe, wipeIdentity } from './identity.js';
 import {
   TAMPERED_MESSAGE,
+  carriesIdentity,
   decodeServerKdfParams,
   knownKdfFloor,
   openBundle,
@@ -82,7 +83,7 @@ export async function signUp(
   try {
     const { user } = await api.signup(body);
     // The account the server created must be the one asked for, with these keys.
-    if (user.username !== username || user.id !== userId || !publishesIdentity(user, identity)) {
+    if (user.username !== username || user.id !== userId || !carriesIdentity(publishedKeys(user, username), identity)) {
       throw new AccountError(TAMPERED_MESSAGE);
     }
     const vault = new BundleVault(api, user.id, identity, wrapKey, sealed, extensions, params.iterations);
@@ -122,6 +123,7 @@ export async function logIn(
       rethrowCredentials(error, WRONG_CREDENTIALS_MESSAGE, null);
     }
     if (result.user.username !== username) throw new AccountError(TAMPERED_MESSAGE);
+    const published = publishedKeys(result.user, username);
 
     onProgress('Unlocking your keys…');
     await pause();
@@ -129,7 +131,7 @@ export async function logIn(
       result.keyBundle,
       wrapKey,
       username,
-      publishedKeys(result.user, username),
+      published,
       new AccountError(
         "The server accepted your passphrase, but your keys wouldn't decrypt. They may have been damaged or tampered with.",
       ),
@@ -143,7 +145,7 @@ export async function logIn(
       opened.extensions,
       params.iterations,
     );
-    return await upgraded(api, result.user, opened.identity, vault);
+    return await upgraded(api, result.user, published, opened.identity, vault);
   } finally {
     wipe(authKey, wrapKey);
   }
@@ -190,16 +192,22 @@ export async function unlock(
       opened.extensions,
       params.iterations,
     );
-    return await upgraded(api, user, opened.identity, vault);
+    return await upgraded(api, user, expected, opened.identity, vault);
   } finally {
     wipe(authKey, wrapKey);
   }
 }
 
 /** The unlocked account after its ML-KEM upgrade; on failure nothing unlocked is left behind. */
-async function upgraded(api: Api, user: User, identity: Identity, vault: BundleVault): Promise<Unlocked> {
+async function upgraded(
+  api: Api,
+  user: User,
+  published: PublicKeys,
+  identity: Identity,
+  vault: BundleVault,
+): Promise<Unlocked> {
   try {
-    return { ...(await upgradeAccountKeys(api, user, identity, vault)), vault };
+    return { ...(await upgradeAccountKeys(api, user, published, identity, vault)), vault };
   } catch (error) {
     vault.wipe();
     wipeIdentity(identity);
@@ -210,15 +218,4 @@ async function upgraded(api: Api, user: User, identity: Identity, vault: BundleV
 /** The bundle entry that keeps the ML-KEM seed of a new identity. */
 function kemSeedExtension(identity: Identity): BundleExtension {
   return { type: KEM_SEED_EXTENSION, value: encodeKemSeed(identity.kem!.seed) };
-}
-
-/** The server's record for the new account carries exactly this identity's keys, ML-KEM key included. */
-function publishesIdentity(user: User, identity: Identity): boolean {
-  const keys = publishedKeys(user, user.username);
-  return (
-    equalBytes(keys.signPublicKey, identity.signPublicKey) &&
-    equalBytes(keys.boxPublicKey, identity.boxPublicKey) &&
-    keys.kemPublicKey !== null &&
-    equalBytes(keys.kemPublicKey, identity.kem!.publicKey)
-  );
 }

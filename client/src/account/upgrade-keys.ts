@@ -13,16 +13,16 @@ import {
   decodeKemSeed,
   encodeKemSeed,
   encodePublicKeys,
-  equalBytes,
   randomBytes,
   toBase64,
   type Identity,
+  type PublicKeys,
 } from '@onionchat/protocol';
 import type { User } from '@onionchat/contract';
 import type { Api } from '../transport/api.js';
 import type { BundleVault } from '../trust/vault.js';
 import { AccountError } from './account-error.js';
-import { TAMPERED_MESSAGE, publishedKeys } from './sealed-keys.js';
+import { TAMPERED_MESSAGE, carriesIdentity, publishedKeys } from './sealed-keys.js';
 
 export interface UpgradedAccount {
   /** The account as the server now describes it (its newly published keys, when they changed). */
@@ -39,6 +39,8 @@ export interface UpgradedAccount {
 export async function upgradeAccountKeys(
   api: Api,
   user: User,
+  /** `user`'s published record, as the log-in already checked it. */
+  published: PublicKeys,
   identity: Identity,
   vault: BundleVault,
 ): Promise<UpgradedAccount> {
@@ -46,7 +48,7 @@ export async function upgradeAccountKeys(
   if (!seed) return { user, identity };
   const upgraded = addKemKeys(identity, seed);
   seed.fill(0);
-  return { user: await publishKemKey(api, user, upgraded), identity: upgraded };
+  return { user: await publishKemKey(api, user, published, upgraded), identity: upgraded };
 }
 
 /**
@@ -75,25 +77,17 @@ function readableSeed(value: Uint8Array): Uint8Array | null {
 }
 
 /** Publishes a v2 record for `identity` unless the server already has one with its KEM key. */
-async function publishKemKey(api: Api, user: User, identity: Identity): Promise<User> {
-  if (publishesAll(user, identity)) return user;
+async function publishKemKey(api: Api, user: User, published: PublicKeys, identity: Identity): Promise<User> {
+  if (publishesAll(published, identity)) return user;
   const answer = await api.publishKeys({ publicKeys: toBase64(encodePublicKeys(identity, user.id)) });
   // The account the server answers for must be this one, now with all of these keys.
-  if (answer.user.id !== user.id || answer.user.username !== user.username || !publishesAll(answer.user, identity)) {
-    throw new AccountError(TAMPERED_MESSAGE);
-  }
-  return answer.user;
+  const answered = answer.user;
+  if (answered.id !== user.id || answered.username !== user.username) throw new AccountError(TAMPERED_MESSAGE);
+  if (!publishesAll(publishedKeys(answered, user.username), identity)) throw new AccountError(TAMPERED_MESSAGE);
+  return answered;
 }
 
-/** The user's published record is v2 and carries exactly this identity's keys. */
-function publishesAll(user: User, identity: Identity): boolean {
-  const published = publishedKeys(user, user.username);
-  return (
-    published.version === PUBLIC_KEYS_V2 &&
-    equalBytes(published.signPublicKey, identity.signPublicKey) &&
-    equalBytes(published.boxPublicKey, identity.boxPublicKey) &&
-    published.kemPublicKey !== null &&
-    identity.kem !== null &&
-    equalBytes(published.kemPublicKey, identity.kem.publicKey)
-  );
+/** A v2 record with exactly this identity's keys. */
+function publishesAll(published: PublicKeys, identity: Identity): boolean {
+  return published.version === PUBLIC_KEYS_V2 && carriesIdentity(published, identity);
 }

@@ -1,5 +1,6 @@
 import nacl from 'tweetnacl';
 import { concatBytes, utf8Encode } from './bytes.js';
+import { runNative, runSync, signStep, verifyStep, type Steps } from './crypto-steps.js';
 import { requireLength } from './errors.js';
 import { SIGN_PUBLIC_KEY_BYTES, SIGN_SECRET_KEY_BYTES, type Identity } from './identity.js';
 import { SIGNATURE_BYTES } from './public-keys.js';
@@ -27,8 +28,27 @@ export function signBundleUpdate(
   previous: Uint8Array,
   next: Uint8Array,
 ): Uint8Array {
+  return runSync(signUpdateSteps(identity, userId, previous, next));
+}
+
+/** signBundleUpdate through the engine's native Ed25519 where it has one. */
+export function signBundleUpdateAsync(
+  identity: Identity,
+  userId: string,
+  previous: Uint8Array,
+  next: Uint8Array,
+): Promise<Uint8Array> {
+  return runNative(signUpdateSteps(identity, userId, previous, next));
+}
+
+function* signUpdateSteps(
+  identity: Identity,
+  userId: string,
+  previous: Uint8Array,
+  next: Uint8Array,
+): Steps<Uint8Array> {
   requireLength(identity.signSecretKey, SIGN_SECRET_KEY_BYTES, 'Signing secret key');
-  return nacl.sign.detached(updateMessage(userId, bundleDigest(previous), next), identity.signSecretKey);
+  return yield* signStep(updateMessage(userId, bundleDigest(previous), next), identity.signSecretKey);
 }
 
 /** True only for a valid signature by `signPublicKey` over this exact replacement. */
@@ -41,7 +61,7 @@ export function verifyBundleUpdate(
 ): boolean {
   requireLength(signPublicKey, SIGN_PUBLIC_KEY_BYTES, 'Signing public key');
   if (!(signature instanceof Uint8Array) || signature.length !== SIGNATURE_BYTES) return false;
-  return nacl.sign.detached.verify(updateMessage(userId, bundleDigest(previous), next), signature, signPublicKey);
+  return runSync(verifyStep(updateMessage(userId, bundleDigest(previous), next), signature, signPublicKey));
 }
 
 function updateMessage(userId: string, previousDigest: Uint8Array, next: Uint8Array): Uint8Array {

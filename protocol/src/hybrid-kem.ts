@@ -4,6 +4,7 @@
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import nacl from 'tweetnacl';
 import { concatBytes, isAllZero, utf8Encode } from './bytes.js';
+import { x25519Step, type Steps } from './crypto-steps.js';
 import { ProtocolError, requireLength } from './errors.js';
 import { KEM_PUBLIC_KEY_BYTES } from './identity.js';
 
@@ -26,17 +27,18 @@ export function kemKeyDigest(kemPublicKey: Uint8Array): Uint8Array {
 }
 
 /**
- * The wrapper's side: a fresh ML-KEM ciphertext to the member's KEM key and the wrap
+ * The wrapper's side (its box public key must be the one of its secret key: the
+ * caller's identity): a fresh ML-KEM ciphertext to the member's KEM key and the wrap
  * key both sides derive. `seed` is only for test vectors.
  */
-export function encapsulateWrapKey(
-  wrapperBoxSecretKey: Uint8Array,
+export function* encapsulateWrapKey(
+  wrapper: { boxPublicKey: Uint8Array; boxSecretKey: Uint8Array },
   member: { boxPublicKey: Uint8Array; kemPublicKey: Uint8Array },
   seed?: Uint8Array,
-): Encapsulated {
+): Steps<Encapsulated> {
   requireLength(member.kemPublicKey, KEM_PUBLIC_KEY_BYTES, "Member's ML-KEM public key");
   if (seed !== undefined) requireLength(seed, KEM_ENCAPSULATION_SEED_BYTES, 'ML-KEM encapsulation seed');
-  const classical = x25519Shared(wrapperBoxSecretKey, member.boxPublicKey);
+  const classical = yield* x25519Shared(wrapper.boxSecretKey, member.boxPublicKey);
   let encapsulated;
   try {
     encapsulated = ml_kem768.encapsulate(member.kemPublicKey, seed);
@@ -44,24 +46,23 @@ export function encapsulateWrapKey(
     // FIPS 203's input check: the key's coefficients must be reduced modulo q.
     throw new ProtocolError('bad-key', 'Refusing to wrap a room key to a malformed ML-KEM public key.');
   }
-  const wrapperBoxPublicKey = nacl.box.keyPair.fromSecretKey(wrapperBoxSecretKey).publicKey;
   const wrapKey = combine(
     classical,
     encapsulated.sharedSecret,
     encapsulated.cipherText,
     member.boxPublicKey,
-    wrapperBoxPublicKey,
+    wrapper.boxPublicKey,
   );
   return { kemCiphertext: encapsulated.cipherText, wrapKey };
 }
 
 /** The member's side: the same wrap key from its own secrets and the wrapper's box public key. */
-export function decapsulateWrapKey(
+export function* decapsulateWrapKey(
   kemCiphertext: Uint8Array,
   me: { boxPublicKey: Uint8Array; boxSecretKey: Uint8Array; kemSecretKey: Uint8Array },
   wrapperBoxPublicKey: Uint8Array,
-): Uint8Array {
-  const classical = x25519Shared(me.boxSecretKey, wrapperBoxPublicKey);
+): Steps<Uint8Array> {
+  const classical = yield* x25519Shared(me.boxSecretKey, wrapperBoxPublicKey);
   let sharedSecret;
   try {
     sharedSecret = ml_kem768.decapsulate(kemCiphertext, me.kemSecretKey);
@@ -72,8 +73,8 @@ export function decapsulateWrapKey(
 }
 
 /** X25519 between the two box keys; an all-zero result means a small-order key and is refused. */
-function x25519Shared(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
-  const shared = nacl.scalarMult(secretKey, publicKey);
+function* x25519Shared(secretKey: Uint8Array, publicKey: Uint8Array): Steps<Uint8Array> {
+  const shared = yield* x25519Step(secretKey, publicKey);
   if (isAllZero(shared)) {
     throw new ProtocolError('bad-key', 'The X25519 shared secret is all zeros: one of the box keys is unusable.');
   }

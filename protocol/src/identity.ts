@@ -1,6 +1,6 @@
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
-import nacl from 'tweetnacl';
 import { randomBytes } from './bytes.js';
+import { boxPublicKeyStep, runNative, runSync, signKeyPairStep, type Steps } from './crypto-steps.js';
 import { requireLength } from './errors.js';
 import { canonicalUsername } from './username.js';
 
@@ -43,7 +43,16 @@ export interface Identity {
 }
 
 export function createIdentity(username: string): Identity {
-  return identityFromSeeds(
+  return runSync(newIdentitySteps(username));
+}
+
+/** createIdentity, deriving the public keys through the engine's native code where it can. */
+export function createIdentityAsync(username: string): Promise<Identity> {
+  return runNative(newIdentitySteps(username));
+}
+
+function newIdentitySteps(username: string): Steps<Identity> {
+  return identitySteps(
     username,
     randomBytes(BOX_SECRET_KEY_BYTES),
     randomBytes(SIGN_SEED_BYTES),
@@ -58,14 +67,34 @@ export function identityFromSeeds(
   signSeed: Uint8Array,
   kemSeed: Uint8Array | null = null,
 ): Identity {
+  return runSync(identitySteps(username, boxSecretKey, signSeed, kemSeed));
+}
+
+/** identityFromSeeds, deriving the public keys through the engine's native code where it can. */
+export function identityFromSeedsAsync(
+  username: string,
+  boxSecretKey: Uint8Array,
+  signSeed: Uint8Array,
+  kemSeed: Uint8Array | null = null,
+): Promise<Identity> {
+  return runNative(identitySteps(username, boxSecretKey, signSeed, kemSeed));
+}
+
+export function* identitySteps(
+  username: string,
+  boxSecretKey: Uint8Array,
+  signSeed: Uint8Array,
+  kemSeed: Uint8Array | null,
+): Steps<Identity> {
   requireLength(boxSecretKey, BOX_SECRET_KEY_BYTES, 'Box secret key');
   requireLength(signSeed, SIGN_SEED_BYTES, 'Signing seed');
-  const box = nacl.box.keyPair.fromSecretKey(boxSecretKey.slice());
-  const sign = nacl.sign.keyPair.fromSeed(signSeed.slice());
+  const boxSecret = boxSecretKey.slice();
+  const boxPublicKey = yield* boxPublicKeyStep(boxSecret);
+  const sign = yield* signKeyPairStep(signSeed.slice());
   return {
     username: canonicalUsername(username),
-    boxPublicKey: box.publicKey,
-    boxSecretKey: box.secretKey,
+    boxPublicKey,
+    boxSecretKey: boxSecret,
     signPublicKey: sign.publicKey,
     signSecretKey: sign.secretKey,
     signSeed: signSeed.slice(),

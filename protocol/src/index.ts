@@ -36,7 +36,9 @@ export {
   SIGN_SEED_BYTES,
   addKemKeys,
   createIdentity,
+  createIdentityAsync,
   identityFromSeeds,
+  identityFromSeedsAsync,
   type Identity,
   type KemKeys,
 } from './identity.js';
@@ -57,7 +59,9 @@ export {
   PUBLIC_KEYS_VERSION,
   SIGNATURE_BYTES,
   decodePublicKeys,
+  decodePublicKeysAsync,
   encodePublicKeys,
+  encodePublicKeysAsync,
   encodePublicKeysV1,
   isValidKemPublicKey,
   type IdentityKeys,
@@ -71,6 +75,7 @@ export {
   KEY_BUNDLE_VERSION,
   WRAP_KEY_BYTES,
   openKeyBundle,
+  openKeyBundleAsync,
   sealKeyBundle,
   withExtension,
   type BundleExtension,
@@ -86,9 +91,12 @@ export {
   WRAPPED_ROOM_KEY_VERSION,
   newRoomKey,
   openRoomKey,
+  openRoomKeyAsync,
   readRoomKeyContext,
   wrapRoomKey,
+  wrapRoomKeyAsync,
   wrapRoomKeyHybrid,
+  wrapRoomKeyHybridAsync,
   type HybridMemberKeys,
   type HybridWrapRandomness,
   type OpenedRoomKey,
@@ -106,8 +114,10 @@ export {
   MESSAGE_VERSION,
   MESSAGE_VERSION_V1,
   openMessage,
+  openMessageAsync,
   readMessageHeader,
   sealMessage,
+  sealMessageAsync,
   sealMessageV1,
   type EnvelopeHeader,
   type MessageHeader,
@@ -161,7 +171,14 @@ export {
   type ContactPin,
   type PinVerdict,
 } from './contact-pins.js';
-export { BUNDLE_DIGEST_BYTES, bundleDigest, signBundleUpdate, verifyBundleUpdate } from './bundle-update.js';
+export {
+  BUNDLE_DIGEST_BYTES,
+  bundleDigest,
+  signBundleUpdate,
+  signBundleUpdateAsync,
+  verifyBundleUpdate,
+} from './bundle-update.js';
+export { nativeSupport, type NativeSupport } from './native-crypto.js';
 export {
   BUNDLE_REVISION_MAX,
   BUNDLE_STATE_BYTES,
@@ -186,9 +203,17 @@ export {
   FILE_NONCE_PREFIX_BYTES,
   FILE_TAG_BYTES,
   FILE_VERSION,
+  FILE_VERSION_AES_GCM,
+  FILE_VERSION_SECRETBOX,
   encryptedFileSize,
   fileChunkCount,
+  fileVersionOf,
+  isFileVersion,
   plainFileSize,
+  readFileHeader,
+  splitEncryptedFile,
+  type FileHeader,
+  type FileVersion,
 } from './file-layout.js';
 export {
   createFileDecryptor,
@@ -197,6 +222,7 @@ export {
   encryptFile,
   newFileKey,
   type FileDecryptor,
+  type FileEncryptOptions,
   type FileEncryptor,
 } from './file-crypto.js';
 export { FILE_DIGEST_BYTES, createFileHasher, fileDigestOf, type FileHasher } from './file-digest.js';

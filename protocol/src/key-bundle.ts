@@ -2,7 +2,8 @@ import nacl from 'tweetnacl';
 import { ByteReader } from './byte-reader.js';
 import { concatBytes, encodeU32, equalBytes, randomBytes } from './bytes.js';
 import { ProtocolError, requireLength } from './errors.js';
-import { BOX_SECRET_KEY_BYTES, SIGN_SEED_BYTES, identityFromSeeds, type Identity } from './identity.js';
+import { runNative, runSync, type Steps } from './crypto-steps.js';
+import { BOX_SECRET_KEY_BYTES, SIGN_SEED_BYTES, identitySteps, type Identity } from './identity.js';
 import type { IdentityKeys } from './public-keys.js';
 import { USERNAME_MIN, canonicalUsername, encodeUsernameField } from './username.js';
 
@@ -77,11 +78,30 @@ export function openKeyBundle(
   username: string,
   expected?: IdentityKeys,
 ): OpenedBundle {
+  return runSync(openSteps(sealed, wrapKey, username, expected));
+}
+
+/** openKeyBundle, deriving the public keys through the engine's native code where it can. */
+export function openKeyBundleAsync(
+  sealed: Uint8Array,
+  wrapKey: Uint8Array,
+  username: string,
+  expected?: IdentityKeys,
+): Promise<OpenedBundle> {
+  return runNative(openSteps(sealed, wrapKey, username, expected));
+}
+
+function* openSteps(
+  sealed: Uint8Array,
+  wrapKey: Uint8Array,
+  username: string,
+  expected?: IdentityKeys,
+): Steps<OpenedBundle> {
   requireLength(wrapKey, WRAP_KEY_BYTES, 'Wrap key');
   const canonical = canonicalUsername(username);
   const plaintext = decryptBundle(sealed, wrapKey);
   try {
-    const opened = parsePlaintext(plaintext, canonical);
+    const opened = yield* parsePlaintext(plaintext, canonical);
     if (expected !== undefined) checkExpectedKeys(opened.identity, expected);
     return opened;
   } finally {
@@ -112,7 +132,7 @@ function decryptBundle(sealed: Uint8Array, wrapKey: Uint8Array): Uint8Array {
   return plaintext;
 }
 
-function parsePlaintext(plaintext: Uint8Array, canonical: string): OpenedBundle {
+function* parsePlaintext(plaintext: Uint8Array, canonical: string): Steps<OpenedBundle> {
   const reader = new ByteReader(plaintext, 'Key bundle');
   const version = reader.u8('version');
   if (version !== KEY_BUNDLE_PLAINTEXT_VERSION) {
@@ -132,7 +152,7 @@ function parsePlaintext(plaintext: Uint8Array, canonical: string): OpenedBundle 
     const length = reader.u32(`extension ${extensions.length} length`);
     extensions.push({ type, value: reader.take(length, `extension ${extensions.length} value`) });
   }
-  const identity = identityFromSeeds(canonical, boxSecretKey, signSeed);
+  const identity = yield* identitySteps(canonical, boxSecretKey, signSeed, null);
   boxSecretKey.fill(0);
   signSeed.fill(0);
   return { identity, extensions };

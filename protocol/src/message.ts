@@ -1,6 +1,7 @@
 import nacl from 'tweetnacl';
 import { ByteReader } from './byte-reader.js';
 import { concatBytes, decodeU64, encodeU32, encodeU64, randomBytes, utf8Encode } from './bytes.js';
+import { runNative, runSync, signStep, verifyStep, type Steps } from './crypto-steps.js';
 import { ProtocolError, requireLength } from './errors.js';
 import { checkEpoch } from './fields.js';
 import { SIGN_PUBLIC_KEY_BYTES, SIGN_SECRET_KEY_BYTES, type Identity } from './identity.js';
@@ -81,14 +82,35 @@ export function sealMessage(
   body: MessageBody,
   roomKey: Uint8Array,
   sender: Identity,
-  nonce: Uint8Array = randomBytes(NONCE_BYTES),
+  nonce?: Uint8Array,
 ): Uint8Array {
+  return runSync(sealSteps(header, body, roomKey, sender, nonce));
+}
+
+/** sealMessage, signing through the engine's native Ed25519 where it has one. */
+export function sealMessageAsync(
+  header: MessageHeader,
+  body: MessageBody,
+  roomKey: Uint8Array,
+  sender: Identity,
+  nonce?: Uint8Array,
+): Promise<Uint8Array> {
+  return runNative(sealSteps(header, body, roomKey, sender, nonce));
+}
+
+function* sealSteps(
+  header: MessageHeader,
+  body: MessageBody,
+  roomKey: Uint8Array,
+  sender: Identity,
+  nonce: Uint8Array = randomBytes(NONCE_BYTES),
+): Steps<Uint8Array> {
   checkSealInputs(roomKey, nonce, sender);
   const headerBytes = encodeHeader(header, MESSAGE_VERSION);
   const sentAt = encodeU64(header.sentAt);
   const padded = pad(encodeMessageBody(body));
   const signed = concatBytes(SIGNATURE_CONTEXT_V2, headerBytes, sentAt, padded);
-  const signature = nacl.sign.detached(signed, sender.signSecretKey);
+  const signature = yield* signStep(signed, sender.signSecretKey);
   return sealInner(headerBytes, concatBytes(signature, sentAt, padded), nonce, roomKey, [padded, signed]);
 }
 
@@ -109,7 +131,7 @@ export function sealMessageV1(
   const headerBytes = encodeHeader(header, MESSAGE_VERSION_V1);
   const padded = pad(encodeMessageBody(body));
   const signed = concatBytes(SIGNATURE_CONTEXT_V1, headerBytes, padded);
-  const signature = nacl.sign.detached(signed, sender.signSecretKey);
+  const signature = runSync(signStep(signed, sender.signSecretKey));
   return sealInner(headerBytes, concatBytes(signature, padded), nonce, roomKey, [padded, signed]);
 }
 
@@ -152,6 +174,25 @@ export function openMessage(
   roomKey: Uint8Array,
   sender: { signPublicKey: Uint8Array },
 ): OpenedMessage {
+  return runSync(openSteps(envelope, expected, roomKey, sender));
+}
+
+/** openMessage, checking the signature through the engine's native Ed25519 where it has one. */
+export function openMessageAsync(
+  envelope: Uint8Array,
+  expected: { roomId: string; epoch: number; senderId: string },
+  roomKey: Uint8Array,
+  sender: { signPublicKey: Uint8Array },
+): Promise<OpenedMessage> {
+  return runNative(openSteps(envelope, expected, roomKey, sender));
+}
+
+function* openSteps(
+  envelope: Uint8Array,
+  expected: { roomId: string; epoch: number; senderId: string },
+  roomKey: Uint8Array,
+  sender: { signPublicKey: Uint8Array },
+): Steps<OpenedMessage> {
   uuidToBytes(expected.roomId);
   uuidToBytes(expected.senderId);
   checkEpoch(expected.epoch, 'Expected message context');
@@ -173,7 +214,7 @@ export function openMessage(
   const signature = inner.subarray(0, SIGNATURE_BYTES);
   const signedInner = inner.subarray(SIGNATURE_BYTES);
   const context = clear.version === MESSAGE_VERSION_V1 ? SIGNATURE_CONTEXT_V1 : SIGNATURE_CONTEXT_V2;
-  if (!nacl.sign.detached.verify(concatBytes(context, headerBytes, signedInner), signature, sender.signPublicKey)) {
+  if (!(yield* verifyStep(concatBytes(context, headerBytes, signedInner), signature, sender.signPublicKey))) {
     throw new ProtocolError(
       'bad-signature',
       'The message is not validly signed by its sender for this header (altered, moved, or forged by another member).',

@@ -1,6 +1,6 @@
-import nacl from 'tweetnacl';
 import { ByteReader } from './byte-reader.js';
 import { concatBytes, equalBytes, fromHex, utf8Encode } from './bytes.js';
+import { runNative, runSync, signStep, verifyStep, type Steps } from './crypto-steps.js';
 import { ProtocolError, requireLength } from './errors.js';
 import {
   BOX_PUBLIC_KEY_BYTES,
@@ -74,6 +74,15 @@ export interface PublicKeys extends IdentityKeys {
  * that took the name.
  */
 export function encodePublicKeys(identity: Identity, userId: string): Uint8Array {
+  return runSync(encodeSteps(identity, userId));
+}
+
+/** encodePublicKeys, signing through the engine's native Ed25519 where it has one. */
+export function encodePublicKeysAsync(identity: Identity, userId: string): Promise<Uint8Array> {
+  return runNative(encodeSteps(identity, userId));
+}
+
+function* encodeSteps(identity: Identity, userId: string): Steps<Uint8Array> {
   checkSigningKeys(identity);
   if (identity.kem === null) {
     throw new ProtocolError('bad-key', 'This identity has no ML-KEM keys; add them before publishing a v2 record.');
@@ -86,14 +95,14 @@ export function encodePublicKeys(identity: Identity, userId: string): Uint8Array
     identity.boxPublicKey,
     identity.kem.publicKey,
   );
-  return concatBytes(body, sign(V2_CONTEXT, identity, body));
+  return concatBytes(body, yield* sign(V2_CONTEXT, identity, body));
 }
 
 /** version(1)=1 || signPublicKey(32) || boxPublicKey(32) || signature(64): the record of accounts created before v2. */
 export function encodePublicKeysV1(identity: Identity): Uint8Array {
   checkSigningKeys(identity);
   const body = concatBytes(Uint8Array.of(PUBLIC_KEYS_V1), identity.signPublicKey, identity.boxPublicKey);
-  return concatBytes(body, sign(V1_CONTEXT, identity, body));
+  return concatBytes(body, runSync(sign(V1_CONTEXT, identity, body)));
 }
 
 /**
@@ -101,29 +110,38 @@ export function encodePublicKeysV1(identity: Identity): Uint8Array {
  * `userId`. The signature is checked first, then the id, then the keys.
  */
 export function decodePublicKeys(bytes: Uint8Array, username: string, userId: string): PublicKeys {
+  return runSync(decodeSteps(bytes, username, userId));
+}
+
+/** decodePublicKeys, checking the signature through the engine's native Ed25519 where it has one. */
+export function decodePublicKeysAsync(bytes: Uint8Array, username: string, userId: string): Promise<PublicKeys> {
+  return runNative(decodeSteps(bytes, username, userId));
+}
+
+function* decodeSteps(bytes: Uint8Array, username: string, userId: string): Steps<PublicKeys> {
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) {
     throw new ProtocolError('bad-length', 'A public keys record cannot be empty.');
   }
   const expectedId = uuidToBytes(userId);
   const version = bytes[0];
-  if (version === PUBLIC_KEYS_V1) return decodeV1(bytes, username);
-  if (version === PUBLIC_KEYS_V2) return decodeV2(bytes, username, expectedId);
+  if (version === PUBLIC_KEYS_V1) return yield* decodeV1(bytes, username);
+  if (version === PUBLIC_KEYS_V2) return yield* decodeV2(bytes, username, expectedId);
   throw new ProtocolError('bad-version', `Unknown public keys record version ${version}.`);
 }
 
-function decodeV1(bytes: Uint8Array, username: string): PublicKeys {
+function* decodeV1(bytes: Uint8Array, username: string): Steps<PublicKeys> {
   requireLength(bytes, PUBLIC_KEYS_V1_BYTES, 'Public keys record (v1)');
   const reader = new ByteReader(bytes, 'Public keys record');
   reader.u8('version');
   const signPublicKey = reader.take(SIGN_PUBLIC_KEY_BYTES, 'signing public key');
   const boxPublicKey = reader.take(BOX_PUBLIC_KEY_BYTES, 'box public key');
   const signature = reader.take(SIGNATURE_BYTES, 'signature');
-  verifySignature(V1_CONTEXT, username, bytes.subarray(0, V1_SIGNED_BYTES), signature, signPublicKey);
+  yield* verifySignature(V1_CONTEXT, username, bytes.subarray(0, V1_SIGNED_BYTES), signature, signPublicKey);
   checkBoxKey(boxPublicKey);
   return { version: PUBLIC_KEYS_V1, signPublicKey, boxPublicKey, kemPublicKey: null };
 }
 
-function decodeV2(bytes: Uint8Array, username: string, expectedId: Uint8Array): PublicKeys {
+function* decodeV2(bytes: Uint8Array, username: string, expectedId: Uint8Array): Steps<PublicKeys> {
   requireLength(bytes, PUBLIC_KEYS_V2_BYTES, 'Public keys record (v2)');
   const reader = new ByteReader(bytes, 'Public keys record');
   reader.u8('version');
@@ -132,7 +150,7 @@ function decodeV2(bytes: Uint8Array, username: string, expectedId: Uint8Array): 
   const boxPublicKey = reader.take(BOX_PUBLIC_KEY_BYTES, 'box public key');
   const kemPublicKey = reader.take(KEM_PUBLIC_KEY_BYTES, 'ML-KEM public key');
   const signature = reader.take(SIGNATURE_BYTES, 'signature');
-  verifySignature(V2_CONTEXT, username, bytes.subarray(0, V2_SIGNED_BYTES), signature, signPublicKey);
+  yield* verifySignature(V2_CONTEXT, username, bytes.subarray(0, V2_SIGNED_BYTES), signature, signPublicKey);
   if (!equalBytes(userId, expectedId)) {
     throw new ProtocolError(
       'context-mismatch',
@@ -156,19 +174,19 @@ function checkSigningKeys(identity: Identity): void {
 }
 
 /** context || u8 len(username) || username || body */
-function sign(context: Uint8Array, identity: Identity, body: Uint8Array): Uint8Array {
-  return nacl.sign.detached(concatBytes(context, encodeUsernameField(identity.username), body), identity.signSecretKey);
+function sign(context: Uint8Array, identity: Identity, body: Uint8Array): Steps<Uint8Array> {
+  return signStep(concatBytes(context, encodeUsernameField(identity.username), body), identity.signSecretKey);
 }
 
-function verifySignature(
+function* verifySignature(
   context: Uint8Array,
   username: string,
   body: Uint8Array,
   signature: Uint8Array,
   signPublicKey: Uint8Array,
-): void {
+): Steps<void> {
   const message = concatBytes(context, encodeUsernameField(username), body);
-  if (!nacl.sign.detached.verify(message, signature, signPublicKey)) {
+  if (!(yield* verifyStep(message, signature, signPublicKey))) {
     throw new ProtocolError(
       'bad-signature',
       `The public keys record is not validly signed for "${username}" (tampered, or it belongs to someone else).`,

@@ -1,6 +1,7 @@
 import nacl from 'tweetnacl';
 import { ByteReader } from './byte-reader.js';
 import { concatBytes, encodeU32, equalBytes, randomBytes, utf8Encode } from './bytes.js';
+import { boxKeyStep, runNative, runSync, signStep, verifyStep, type Steps } from './crypto-steps.js';
 import { ProtocolError, requireLength } from './errors.js';
 import { checkEpoch } from './fields.js';
 import {
@@ -116,17 +117,40 @@ export function wrapRoomKey(
   ctx: RoomKeyContext,
   wrapper: Identity,
   memberBoxPublicKey: Uint8Array,
-  nonce: Uint8Array = randomBytes(NONCE_BYTES),
+  nonce?: Uint8Array,
 ): Uint8Array {
+  return runSync(wrapSteps(roomKey, ctx, wrapper, memberBoxPublicKey, nonce));
+}
+
+/** wrapRoomKey through the engine's native X25519 and Ed25519 where it has them. */
+export function wrapRoomKeyAsync(
+  roomKey: Uint8Array,
+  ctx: RoomKeyContext,
+  wrapper: Identity,
+  memberBoxPublicKey: Uint8Array,
+  nonce?: Uint8Array,
+): Promise<Uint8Array> {
+  return runNative(wrapSteps(roomKey, ctx, wrapper, memberBoxPublicKey, nonce));
+}
+
+function* wrapSteps(
+  roomKey: Uint8Array,
+  ctx: RoomKeyContext,
+  wrapper: Identity,
+  memberBoxPublicKey: Uint8Array,
+  nonce: Uint8Array = randomBytes(NONCE_BYTES),
+): Steps<Uint8Array> {
   checkWrapInputs(roomKey, wrapper, memberBoxPublicKey, nonce);
+  const boxKey = yield* boxKeyStep(wrapper.boxSecretKey, memberBoxPublicKey);
   const body = concatBytes(
     Uint8Array.of(WRAPPED_ROOM_KEY_VERSION),
     encodeContext(ctx),
     memberBoxPublicKey,
     nonce,
-    nacl.box(roomKey, nonce, memberBoxPublicKey, wrapper.boxSecretKey),
+    nacl.secretbox(roomKey, nonce, boxKey),
   );
-  return sign(body, wrapper);
+  boxKey.fill(0);
+  return yield* sign(body, wrapper);
 }
 
 /**
@@ -145,11 +169,32 @@ export function wrapRoomKeyHybrid(
   member: HybridMemberKeys,
   randomness?: HybridWrapRandomness,
 ): Uint8Array {
+  return runSync(wrapHybridSteps(roomKey, ctx, wrapper, member, randomness));
+}
+
+/** wrapRoomKeyHybrid through the engine's native X25519 and Ed25519 where it has them (ML-KEM is JavaScript). */
+export function wrapRoomKeyHybridAsync(
+  roomKey: Uint8Array,
+  ctx: RoomKeyContext,
+  wrapper: Identity,
+  member: HybridMemberKeys,
+  randomness?: HybridWrapRandomness,
+): Promise<Uint8Array> {
+  return runNative(wrapHybridSteps(roomKey, ctx, wrapper, member, randomness));
+}
+
+function* wrapHybridSteps(
+  roomKey: Uint8Array,
+  ctx: RoomKeyContext,
+  wrapper: Identity,
+  member: HybridMemberKeys,
+  randomness?: HybridWrapRandomness,
+): Steps<Uint8Array> {
   const nonce = randomness?.nonce ?? randomBytes(NONCE_BYTES);
   const kemSeed = randomness?.kemSeed ?? randomBytes(KEM_ENCAPSULATION_SEED_BYTES);
   checkWrapInputs(roomKey, wrapper, member.boxPublicKey, nonce);
   const context = encodeContext(ctx);
-  const { kemCiphertext, wrapKey } = encapsulateWrapKey(wrapper.boxSecretKey, member, kemSeed);
+  const { kemCiphertext, wrapKey } = yield* encapsulateWrapKey(wrapper, member, kemSeed);
   const body = concatBytes(
     Uint8Array.of(WRAPPED_ROOM_KEY_HYBRID_VERSION),
     context,
@@ -160,7 +205,7 @@ export function wrapRoomKeyHybrid(
     nacl.secretbox(roomKey, nonce, wrapKey),
   );
   wrapKey.fill(0);
-  return sign(body, wrapper);
+  return yield* sign(body, wrapper);
 }
 
 /**
@@ -185,13 +230,32 @@ export function openRoomKey(
   me: Identity,
   wrapper: RoomKeyWrapper,
 ): OpenedRoomKey {
+  return runSync(openSteps(record, expected, me, wrapper));
+}
+
+/** openRoomKey through the engine's native X25519 and Ed25519 where it has them (ML-KEM is JavaScript). */
+export function openRoomKeyAsync(
+  record: Uint8Array,
+  expected: { roomId: string; epoch: number; memberId: string },
+  me: Identity,
+  wrapper: RoomKeyWrapper,
+): Promise<OpenedRoomKey> {
+  return runNative(openSteps(record, expected, me, wrapper));
+}
+
+function* openSteps(
+  record: Uint8Array,
+  expected: { roomId: string; epoch: number; memberId: string },
+  me: Identity,
+  wrapper: RoomKeyWrapper,
+): Steps<OpenedRoomKey> {
   const want = encodeContext({ ...expected, wrapperId: wrapper.id });
   requireLength(wrapper.signPublicKey, SIGN_PUBLIC_KEY_BYTES, "Wrapper's signing public key");
   requireLength(wrapper.boxPublicKey, BOX_PUBLIC_KEY_BYTES, "Wrapper's box public key");
   requireLength(me.boxSecretKey, BOX_SECRET_KEY_BYTES, 'Box secret key');
 
   const parsed = parseRecord(record);
-  checkSignature(record, parsed, wrapper.signPublicKey);
+  yield* checkSignature(record, parsed, wrapper.signPublicKey);
   if (!equalBytes(encodeContext(parsed.context), want)) {
     throw new ProtocolError(
       'context-mismatch',
@@ -205,18 +269,23 @@ export function openRoomKey(
     );
   }
   const roomKey =
-    parsed.version === WRAPPED_ROOM_KEY_VERSION ? openV1(parsed, me, wrapper) : openV2(parsed, me, wrapper);
+    parsed.version === WRAPPED_ROOM_KEY_VERSION
+      ? yield* openV1(parsed, me, wrapper)
+      : yield* openV2(parsed, me, wrapper);
   if (roomKey === null) {
     throw new ProtocolError('decrypt-failed', 'The room key could not be decrypted: it was not boxed by the wrapper.');
   }
   return { roomKey, hybrid: parsed.version === WRAPPED_ROOM_KEY_HYBRID_VERSION };
 }
 
-function openV1(parsed: ParsedRecord, me: Identity, wrapper: RoomKeyWrapper): Uint8Array | null {
-  return nacl.box.open(parsed.box, parsed.nonce, wrapper.boxPublicKey, me.boxSecretKey);
+function* openV1(parsed: ParsedRecord, me: Identity, wrapper: RoomKeyWrapper): Steps<Uint8Array | null> {
+  const boxKey = yield* boxKeyStep(me.boxSecretKey, wrapper.boxPublicKey);
+  const roomKey = nacl.secretbox.open(parsed.box, parsed.nonce, boxKey);
+  boxKey.fill(0);
+  return roomKey;
 }
 
-function openV2(parsed: ParsedRecord, me: Identity, wrapper: RoomKeyWrapper): Uint8Array | null {
+function* openV2(parsed: ParsedRecord, me: Identity, wrapper: RoomKeyWrapper): Steps<Uint8Array | null> {
   const kem = me.kem;
   if (!kem) {
     throw new ProtocolError(
@@ -230,7 +299,7 @@ function openV2(parsed: ParsedRecord, me: Identity, wrapper: RoomKeyWrapper): Ui
       'This room key was wrapped to an ML-KEM key this account does not hold (a substituted or outdated key).',
     );
   }
-  const wrapKey = decapsulateWrapKey(
+  const wrapKey = yield* decapsulateWrapKey(
     parsed.kemCiphertext!,
     { boxPublicKey: me.boxPublicKey, boxSecretKey: me.boxSecretKey, kemSecretKey: kem.secretKey },
     wrapper.boxPublicKey,
@@ -252,13 +321,13 @@ function checkWrapInputs(roomKey: Uint8Array, wrapper: Identity, memberBoxPublic
 }
 
 /** Appends the wrapper's signature over the version's label and every byte before it. */
-function sign(body: Uint8Array, wrapper: Identity): Uint8Array {
-  return concatBytes(body, nacl.sign.detached(signedMessage(body), wrapper.signSecretKey));
+function* sign(body: Uint8Array, wrapper: Identity): Steps<Uint8Array> {
+  return concatBytes(body, yield* signStep(signedMessage(body), wrapper.signSecretKey));
 }
 
-function checkSignature(record: Uint8Array, parsed: ParsedRecord, signPublicKey: Uint8Array): void {
+function* checkSignature(record: Uint8Array, parsed: ParsedRecord, signPublicKey: Uint8Array): Steps<void> {
   const signed = record.subarray(0, record.length - SIGNATURE_BYTES);
-  if (!nacl.sign.detached.verify(signedMessage(signed), parsed.signature, signPublicKey)) {
+  if (!(yield* verifyStep(signedMessage(signed), parsed.signature, signPublicKey))) {
     throw new ProtocolError(
       'bad-signature',
       'The room key is not validly signed by the member who supposedly wrapped it (tampered, or forged).',

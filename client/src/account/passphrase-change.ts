@@ -71,14 +71,14 @@ export async function changePassphrase(
   const oldParams = decodeServerKdfParams(kdfParams, knownKdfFloor(api, username));
   const expected: IdentityKeys = knownIdentity
     ? { signPublicKey: knownIdentity.signPublicKey, boxPublicKey: knownIdentity.boxPublicKey }
-    : publishedKeys(user, username);
+    : await publishedKeys(user, username);
 
   onProgress('Checking your current passphrase (this takes a moment)…');
   await pause();
   const oldKeys = await deriveAccountKeys(current, username, oldParams);
   let newKeys: AccountKeys | null = null;
   try {
-    const opened = openBundle(
+    const opened = await openBundle(
       keyBundle,
       oldKeys.wrapKey,
       username,

@@ -6,11 +6,11 @@
 import {
   ProtocolError,
   decodeKdfParams,
-  decodePublicKeys,
+  decodePublicKeysAsync,
   equalBytes,
   fromBase64,
   kdfFloorProblem,
-  openKeyBundle,
+  openKeyBundleAsync,
   type Identity,
   type IdentityKeys,
   type KdfParams,
@@ -69,9 +69,9 @@ export function knownKdfFloor(api: Api, username: string): number {
 }
 
 /** A user's published keys, checked against their self-signature for `username` and the account's id. */
-export function publishedKeys(user: User, username: string): PublicKeys {
+export async function publishedKeys(user: User, username: string): Promise<PublicKeys> {
   try {
-    return decodePublicKeys(fromBase64(user.publicKeys), username, user.id);
+    return await decodePublicKeysAsync(fromBase64(user.publicKeys), username, user.id);
   } catch {
     throw new AccountError(TAMPERED_MESSAGE);
   }
@@ -89,13 +89,13 @@ export function carriesIdentity(published: PublicKeys, identity: Identity): bool
 }
 
 /** Opens a sealed key bundle; `decryptFailed` explains a wrong wrap key in context. */
-export function openBundle(
+export async function openBundle(
   keyBundle: string,
   wrapKey: Uint8Array,
   username: string,
   expected: IdentityKeys,
   decryptFailed: AccountError,
-): OpenedBundle & { sealed: Uint8Array } {
+): Promise<OpenedBundle & { sealed: Uint8Array }> {
   let sealed: Uint8Array;
   try {
     sealed = fromBase64(keyBundle);
@@ -103,7 +103,7 @@ export function openBundle(
     throw new AccountError(TAMPERED_MESSAGE);
   }
   try {
-    return { ...openKeyBundle(sealed, wrapKey, username, expected), sealed };
+    return { ...(await openKeyBundleAsync(sealed, wrapKey, username, expected)), sealed };
   } catch (error) {
     if (error instanceof ProtocolError && error.code === 'decrypt-failed') throw decryptFailed;
     throw new AccountError(TAMPERED_MESSAGE);

@@ -4,11 +4,11 @@
 
 import {
   KEM_SEED_EXTENSION,
-  createIdentity,
+  createIdentityAsync,
   deriveAccountKeys,
   encodeKdfParams,
   encodeKemSeed,
-  encodePublicKeys,
+  encodePublicKeysAsync,
   newKdfParams,
   newUuid,
   passphraseProblem,
@@ -53,7 +53,7 @@ export async function signUp(
 
   onProgress('Generating keys…');
   await pause();
-  const identity = createIdentity(username);
+  const identity = await createIdentityAsync(username);
   // Chosen here, not by the server: the signed public keys record names the account.
   const userId = newUuid();
   // The KDF parameters of a new account are ours, never the server's.
@@ -72,7 +72,7 @@ export async function signUp(
       ...(inviteToken ? { inviteToken } : {}),
       kdfParams: toBase64(encodeKdfParams(params)),
       authKey: toBase64(authKey),
-      publicKeys: toBase64(encodePublicKeys(identity, userId)),
+      publicKeys: toBase64(await encodePublicKeysAsync(identity, userId)),
       keyBundle: toBase64(sealed),
     };
   } finally {
@@ -83,7 +83,11 @@ export async function signUp(
   try {
     const { user } = await api.signup(body);
     // The account the server created must be the one asked for, with these keys.
-    if (user.username !== username || user.id !== userId || !carriesIdentity(publishedKeys(user, username), identity)) {
+    if (
+      user.username !== username ||
+      user.id !== userId ||
+      !carriesIdentity(await publishedKeys(user, username), identity)
+    ) {
       throw new AccountError(TAMPERED_MESSAGE);
     }
     const vault = new BundleVault(api, user.id, identity, wrapKey, sealed, extensions, params.iterations);
@@ -123,11 +127,11 @@ export async function logIn(
       rethrowCredentials(error, WRONG_CREDENTIALS_MESSAGE, null);
     }
     if (result.user.username !== username) throw new AccountError(TAMPERED_MESSAGE);
-    const published = publishedKeys(result.user, username);
+    const published = await publishedKeys(result.user, username);
 
     onProgress('Unlocking your keys…');
     await pause();
-    const opened = openBundle(
+    const opened = await openBundle(
       result.keyBundle,
       wrapKey,
       username,
@@ -168,7 +172,7 @@ export async function unlock(
   onProgress('Fetching your sealed keys…');
   const { kdfParams, keyBundle } = await api.bundle();
   const params = decodeServerKdfParams(kdfParams, knownKdfFloor(api, username));
-  const expected = publishedKeys(user, username);
+  const expected = await publishedKeys(user, username);
 
   onProgress('Deriving keys (this takes a moment)…');
   await pause();
@@ -176,7 +180,7 @@ export async function unlock(
   try {
     onProgress('Unlocking your keys…');
     await pause();
-    const opened = openBundle(
+    const opened = await openBundle(
       keyBundle,
       wrapKey,
       username,

@@ -12,7 +12,7 @@ import {
   addKemKeys,
   decodeKemSeed,
   encodeKemSeed,
-  encodePublicKeys,
+  encodePublicKeysAsync,
   randomBytes,
   toBase64,
   type Identity,
@@ -79,11 +79,11 @@ function readableSeed(value: Uint8Array): Uint8Array | null {
 /** Publishes a v2 record for `identity` unless the server already has one with its KEM key. */
 async function publishKemKey(api: Api, user: User, published: PublicKeys, identity: Identity): Promise<User> {
   if (publishesAll(published, identity)) return user;
-  const answer = await api.publishKeys({ publicKeys: toBase64(encodePublicKeys(identity, user.id)) });
+  const answer = await api.publishKeys({ publicKeys: toBase64(await encodePublicKeysAsync(identity, user.id)) });
   // The account the server answers for must be this one, now with all of these keys.
   const answered = answer.user;
   if (answered.id !== user.id || answered.username !== user.username) throw new AccountError(TAMPERED_MESSAGE);
-  if (!publishesAll(publishedKeys(answered, user.username), identity)) throw new AccountError(TAMPERED_MESSAGE);
+  if (!publishesAll(await publishedKeys(answered, user.username), identity)) throw new AccountError(TAMPERED_MESSAGE);
   return answered;
 }
 

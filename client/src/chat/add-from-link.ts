@@ -4,7 +4,7 @@
 // compared. Different: nothing is pinned, nothing stays sent, and the person is told.
 
 import type { FriendRequest, FriendsList, PublicUser, User } from '@onionchat/contract';
-import { decodePublicKeys, fromBase64, normalizeUsername, type PublicKeys } from '@onionchat/protocol';
+import { decodePublicKeysAsync, fromBase64, normalizeUsername, type PublicKeys } from '@onionchat/protocol';
 import { ApiError } from '../transport/api-error.js';
 import type { Api } from '../transport/api.js';
 import type { KeyDirectory } from '../trust/index.js';
@@ -33,7 +33,7 @@ export type LinkOutcome =
 export interface LinkParts {
   api: Pick<Api, 'requestFriend' | 'deleteFriendRequest'>;
   me: User;
-  directory: Pick<KeyDirectory, 'learn'>;
+  directory: Pick<KeyDirectory, 'learn' | 'prepare'>;
   /** The friends lists as last loaded (null: not yet). */
   lists: () => FriendsList | null;
   /** Loads the lists again (after this client changed them, or found them out of date). */
@@ -65,13 +65,13 @@ export async function addFromLink(parts: LinkParts, link: ContactLink): Promise<
     return settleKnown(parts, link, found);
   }
   try {
-    confirmKeys(request.user, link, 'The friend request was withdrawn; nothing else was sent.');
+    await confirmKeys(request.user, link, 'The friend request was withdrawn; nothing else was sent.');
   } catch (error) {
     await parts.api.deleteFriendRequest(request.id).catch(() => undefined);
     await parts.refreshLists().catch(() => undefined);
     throw error;
   }
-  trustVerified(parts, request.user);
+  await trustVerified(parts, request.user);
   await parts.refreshLists().catch(() => undefined);
   return { kind: 'requested', username: request.user.username };
 }
@@ -95,16 +95,16 @@ function findKnown(lists: FriendsList | null, username: string): Known | null {
 }
 
 async function settleKnown(parts: LinkParts, link: ContactLink, known: Known): Promise<LinkOutcome> {
-  confirmKeys(known.user, link, 'Nothing was sent.');
-  trustVerified(parts, known.user);
+  await confirmKeys(known.user, link, 'Nothing was sent.');
+  await trustVerified(parts, known.user);
   if (known.kind !== 'incoming') return { kind: 'verified', username: known.user.username };
   const roomId = await parts.accept(known.request);
   return { kind: 'accepted', username: known.user.username, roomId };
 }
 
 /** Throws LinkMismatchError unless `user`'s keys check out and are the ones the link names. */
-function confirmKeys(user: PublicUser, link: ContactLink, whatHappened: string): void {
-  const keys = presentedKeys(user);
+async function confirmKeys(user: PublicUser, link: ContactLink, whatHappened: string): Promise<void> {
+  const keys = await presentedKeys(user);
   if (!keys) {
     throw new LinkMismatchError(
       link.username,
@@ -121,15 +121,16 @@ function confirmKeys(user: PublicUser, link: ContactLink, whatHappened: string):
 }
 
 /** The keys the server presents for `user`, checked against their self-signature; null if they fail. */
-function presentedKeys(user: PublicUser): PublicKeys | null {
+async function presentedKeys(user: PublicUser): Promise<PublicKeys | null> {
   try {
-    return decodePublicKeys(fromBase64(user.publicKeys), user.username, user.id);
+    return await decodePublicKeysAsync(fromBase64(user.publicKeys), user.username, user.id);
   } catch {
     return null;
   }
 }
 
-function trustVerified(parts: LinkParts, user: PublicUser): void {
+async function trustVerified(parts: LinkParts, user: PublicUser): Promise<void> {
+  await parts.directory.prepare([user]);
   try {
     parts.directory.learn(user);
   } catch {

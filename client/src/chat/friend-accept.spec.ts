@@ -39,9 +39,9 @@ function openAs(prepared: ReturnType<typeof prepareAccept>, memberId: string, id
 }
 
 describe('prepareAccept', () => {
-  it('wraps the first key hybrid for both when both have ML-KEM keys', () => {
+  it('wraps the first key hybrid for both when both have ML-KEM keys', async () => {
     const bob = requester(true);
-    const prepared = prepareAccept(bob.request, me, myIdentity, bob.keys);
+    const prepared = await prepareAccept(bob.request, me, myIdentity, bob.keys);
     expect(prepared.hybrid).toBe(true);
     expect(prepared.wrappedKeys.map((k) => [k.memberId, fromBase64(k.record).length])).toEqual([
       [me.id, 1341],
@@ -51,17 +51,17 @@ describe('prepareAccept', () => {
     expect(openAs(prepared, me.id, myIdentity)).toEqual({ roomKey: prepared.roomKey, hybrid: true });
   });
 
-  it('wraps it classically when the requester has not published ML-KEM keys yet', () => {
+  it('wraps it classically when the requester has not published ML-KEM keys yet', async () => {
     const bob = requester(false);
-    const prepared = prepareAccept(bob.request, me, myIdentity, bob.keys);
+    const prepared = await prepareAccept(bob.request, me, myIdentity, bob.keys);
     expect(prepared.hybrid).toBe(false);
     expect(prepared.wrappedKeys.map((k) => fromBase64(k.record).length)).toEqual([221, 221]);
     expect(openAs(prepared, bob.request.user.id, bob.identity)).toEqual({ roomKey: prepared.roomKey, hybrid: false });
   });
 
-  it('wraps it classically when this account has no ML-KEM key yet', () => {
+  it('wraps it classically when this account has no ML-KEM key yet', async () => {
     const bob = requester(true);
-    const prepared = prepareAccept(bob.request, me, { ...myIdentity, kem: null }, bob.keys);
+    const prepared = await prepareAccept(bob.request, me, { ...myIdentity, kem: null }, bob.keys);
     expect(prepared.hybrid).toBe(false);
     expect(prepared.wrappedKeys.map((k) => fromBase64(k.record).length)).toEqual([221, 221]);
   });

@@ -30,12 +30,12 @@ export const FIRST_EPOCH = 1;
  * `requesterKeys` must be the requester's public keys checked against their
  * self-signature (KeyDirectory.learn), so the key is wrapped to the right person.
  */
-export function prepareAccept(
+export async function prepareAccept(
   request: FriendRequest,
   me: User,
   identity: Identity,
   requesterKeys: PublicKeys,
-): PreparedAccept {
+): Promise<PreparedAccept> {
   const roomId = newUuid();
   const roomKey = newRoomKey();
   const mine: MemberKeys = { boxPublicKey: identity.boxPublicKey, kemPublicKey: identity.kem?.publicKey ?? null };
@@ -44,9 +44,11 @@ export function prepareAccept(
     [request.user.id, requesterKeys],
   ];
   const hybrid = members.every(([, keys]) => keys.kemPublicKey !== null);
-  const wrappedKeys = members.map(([memberId, keys]) => {
-    const context = { roomId, epoch: FIRST_EPOCH, memberId, wrapperId: me.id };
-    return { memberId, record: toBase64(wrapForMember(roomKey, context, identity, keys, hybrid)) };
-  });
+  const wrappedKeys = await Promise.all(
+    members.map(async ([memberId, keys]) => {
+      const context = { roomId, epoch: FIRST_EPOCH, memberId, wrapperId: me.id };
+      return { memberId, record: toBase64(await wrapForMember(roomKey, context, identity, keys, hybrid)) };
+    }),
+  );
   return { roomId, roomKey, hybrid, wrappedKeys };
 }

@@ -16,7 +16,7 @@ export interface FriendParts {
   api: Pick<Api, 'requestFriend' | 'acceptFriend' | 'deleteFriendRequest' | 'removeFriend' | 'block' | 'unblock'>;
   me: User;
   identity: Identity;
-  directory: Pick<KeyDirectory, 'learn'>;
+  directory: Pick<KeyDirectory, 'learn' | 'prepare'>;
   keyring: Pick<RoomKeyring, 'put'>;
   sync: Pick<RoomSync, 'refreshLists' | 'syncRooms' | 'scheduleSync'>;
   /** The friends lists as last loaded (null: not yet). */
@@ -59,6 +59,7 @@ export class FriendActions {
   async accept(request: FriendRequest): Promise<string> {
     const { api, me, identity, directory, keyring } = this.parts;
     let requesterKeys;
+    await directory.prepare([request.user]);
     try {
       requesterKeys = directory.learn(request.user);
     } catch (error) {
@@ -70,7 +71,7 @@ export class FriendActions {
           : `The server sent public keys for ${request.user.username} that don't check out, so the request was not accepted.`,
       );
     }
-    const prepared = prepareAccept(request, me, identity, requesterKeys);
+    const prepared = await prepareAccept(request, me, identity, requesterKeys);
     try {
       await api.acceptFriend(request.id, { roomId: prepared.roomId, wrappedKeys: prepared.wrappedKeys });
     } catch (error) {

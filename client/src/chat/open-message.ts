@@ -9,7 +9,7 @@ import {
   ProtocolError,
   fromBase64,
   judgeSendTime,
-  openMessage,
+  openMessageAsync,
   readFileMessageBody,
   readSenderCounter,
   type Identity,
@@ -87,10 +87,11 @@ export async function openServerMessage(message: ServerMessage, room: Room, ctx:
     } else {
       const sender = room.members.find((member) => member.id === message.senderId);
       if (!sender) throw new VerifyError('its sender is not in this conversation');
+      await ctx.directory.prepare([sender]);
       senderKeys = ctx.directory.learn(sender);
     }
     const roomKey = await ctx.keyring.get(room, message.epoch);
-    const { header, body } = openMessage(
+    const { header, body } = await openMessageAsync(
       fromBase64(message.envelope),
       { roomId: room.id, epoch: message.epoch, senderId: message.senderId },
       roomKey,

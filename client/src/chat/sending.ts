@@ -6,7 +6,7 @@
 import {
   MAX_TEXT_CHARS,
   newUuid,
-  sealMessage,
+  sealMessageAsync,
   toBase64,
   type Identity,
   type MessageBody,
@@ -108,9 +108,9 @@ export class MessageSender {
 
   private enqueue(room: Room, clientId: string, body: MessageBody): void {
     const entry = newOutboxEntry(room.id, clientId, body);
-    // Seal right away when the key is at hand (the signed time is when it was written).
-    const key = this.parts.keyring.peek(room.id, room.epoch);
-    if (key) this.sealWith(entry, room.epoch, key);
+    // Stamped right away when the key is at hand (the signed time is when it was
+    // written, the chain in the order written); sealed by the pump, one at a time.
+    if (this.parts.keyring.peek(room.id, room.epoch)) this.stamp(entry);
     this.parts.outbox.add(entry);
     this.kick();
   }
@@ -179,11 +179,21 @@ export class MessageSender {
     }, ms);
   }
 
-  private sealWith(entry: OutboxEntry, epoch: number, roomKey: Uint8Array): void {
+  /** The send time and chain position a message keeps, however often it is sealed. */
+  private stamp(entry: OutboxEntry): { sentAt: number; counter: { chain: string; n: number } } {
+    if (entry.sentAt === null || entry.counter === null) {
+      entry.sentAt ??= Date.now();
+      entry.counter ??= this.nextCounter(entry.roomId);
+      // Shown, like everyone's messages, at the time it will be signed with.
+      this.parts.store.updatePending(entry.roomId, entry.clientId, { sentAt: entry.sentAt });
+    }
+    return { sentAt: entry.sentAt, counter: entry.counter };
+  }
+
+  private async sealWith(entry: OutboxEntry, epoch: number, roomKey: Uint8Array): Promise<void> {
     // Sealed again under a newer epoch: the same message, so the same counter and time.
-    const sentAt = entry.sentAt ?? Date.now();
-    const counter = entry.counter ?? this.nextCounter(entry.roomId);
-    const envelope = sealMessage(
+    const { sentAt, counter } = this.stamp(entry);
+    const envelope = await sealMessageAsync(
       { roomId: entry.roomId, epoch, senderId: this.parts.meId, messageId: entry.clientId, sentAt },
       { ...entry.body, chain: counter.chain, n: counter.n },
       roomKey,
@@ -191,10 +201,6 @@ export class MessageSender {
     );
     entry.envelope = toBase64(envelope);
     entry.epoch = epoch;
-    entry.sentAt = sentAt;
-    entry.counter = counter;
-    // Shown, like everyone's messages, at the time it was signed with.
-    this.parts.store.updatePending(entry.roomId, entry.clientId, { sentAt });
   }
 
   private nextCounter(roomId: string): { chain: string; n: number } {
@@ -218,7 +224,7 @@ export class MessageSender {
     if (blocked) throw new Error(blocked);
     if (entry.envelope) return;
     const key = await this.parts.keyring.get(room, room.epoch);
-    if (!entry.envelope) this.sealWith(entry, room.epoch, key);
+    if (!entry.envelope) await this.sealWith(entry, room.epoch, key);
   }
 
   /** The server stored our message as `message.seq`: file it there (in the room's order). */

@@ -159,6 +159,7 @@ export class ChatSession {
       store: this.store,
       queue: this.queue,
       history: this.history,
+      prepareKeys: (users) => this.directory.prepare(users),
       // Every room the server lists is also a chance to move it to a hybrid key.
       trust: {
         checkMembers: (room) => {

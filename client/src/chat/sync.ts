@@ -3,6 +3,7 @@
 // them. Coalesced: a sync asked for while one runs runs once more afterwards.
 
 import { describeError } from '../describe-error.js';
+import type { PublicUser } from '@onionchat/contract';
 import type { Api } from '../transport/api.js';
 import { decodeMessageNew, decodeRooms } from './decode.js';
 import type { RoomHistory } from './history.js';
@@ -21,6 +22,8 @@ export interface SyncParts {
   queue: KeyedQueue;
   history: RoomHistory;
   trust: Pick<RoomTrust, 'checkMembers'>;
+  /** Checks records' signatures ahead of use, natively where the engine can (KeyDirectory.prepare). */
+  prepareKeys: (users: readonly PublicUser[]) => Promise<void>;
 }
 
 export class RoomSync {
@@ -73,6 +76,12 @@ export class RoomSync {
     const [friends, { rooms }] = await Promise.all([this.parts.api.friends(), this.parts.api.rooms()]);
     if (this.stopped) return;
     const decoded = decodeRooms(rooms);
+    // Every record the lists name is checked in one go before anything reads it.
+    await this.parts.prepareKeys([
+      ...decoded.flatMap((room) => room.members),
+      ...friends.incoming.map((request) => request.user),
+    ]);
+    if (this.stopped) return;
     for (const room of decoded) this.parts.trust.checkMembers(room);
     this.parts.store.setFriends(friends);
     this.parts.store.applyServerRooms(decoded);

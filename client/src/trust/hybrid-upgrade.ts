@@ -10,8 +10,8 @@ import {
   DIRECT_ROOM_KIND,
   newRoomKey,
   toBase64,
-  wrapRoomKey,
-  wrapRoomKeyHybrid,
+  wrapRoomKeyAsync,
+  wrapRoomKeyHybridAsync,
   type Identity,
   type PublicKeys,
   type RoomKeyContext,
@@ -39,7 +39,7 @@ export interface HybridUpgradeParts {
   api: Pick<Api, 'startEpoch'>;
   meId: string;
   identity: Identity;
-  directory: Pick<KeyDirectory, 'learn'>;
+  directory: Pick<KeyDirectory, 'learn' | 'prepare'>;
   keyring: Pick<RoomKeyring, 'currentIsHybrid' | 'put'>;
   /** The room's epoch moved (started here or by the other member): read the room list again. */
   onEpochChanged: (roomId: string) => void;
@@ -55,14 +55,14 @@ export function wrapForMember(
   identity: Identity,
   member: MemberKeys,
   hybrid: boolean,
-): Uint8Array {
+): Promise<Uint8Array> {
   if (hybrid && member.kemPublicKey) {
-    return wrapRoomKeyHybrid(roomKey, context, identity, {
+    return wrapRoomKeyHybridAsync(roomKey, context, identity, {
       boxPublicKey: member.boxPublicKey,
       kemPublicKey: member.kemPublicKey,
     });
   }
-  return wrapRoomKey(roomKey, context, identity, member.boxPublicKey);
+  return wrapRoomKeyAsync(roomKey, context, identity, member.boxPublicKey);
 }
 
 /** The rule: a direct room on a classical epoch whose members all have ML-KEM keys moves on. */
@@ -103,6 +103,7 @@ export class HybridUpgrade {
 
   private async run(room: Room): Promise<UpgradeOutcome> {
     if (room.kind !== DIRECT_ROOM_KIND || !roomMemberIds(room, this.parts.meId)) return { kind: 'not-needed' };
+    await this.parts.directory.prepare(room.members);
     const members = this.memberKeys(room);
     // The keys decide first: no need to load the current key of a room that cannot move yet.
     if (!members || !wantsHybridEpoch(room, false, [...members.values()])) return { kind: 'not-needed' };
@@ -110,7 +111,7 @@ export class HybridUpgrade {
     const epoch = room.epoch + 1;
     const roomKey = newRoomKey();
     try {
-      await this.parts.api.startEpoch(room.id, { epoch, keys: this.wrapAll(room.id, epoch, roomKey, members) });
+      await this.parts.api.startEpoch(room.id, { epoch, keys: await this.wrapAll(room.id, epoch, roomKey, members) });
     } catch (error) {
       roomKey.fill(0);
       if (!(error instanceof ApiError && error.status === 409)) throw error;
@@ -150,9 +151,11 @@ export class HybridUpgrade {
   }
 
   private wrapAll(roomId: string, epoch: number, roomKey: Uint8Array, members: Map<string, MemberKeys>) {
-    return [...members].map(([memberId, keys]) => {
-      const context = { roomId, epoch, memberId, wrapperId: this.parts.meId };
-      return { memberId, record: toBase64(wrapForMember(roomKey, context, this.parts.identity, keys, true)) };
-    });
+    return Promise.all(
+      [...members].map(async ([memberId, keys]) => {
+        const context = { roomId, epoch, memberId, wrapperId: this.parts.meId };
+        return { memberId, record: toBase64(await wrapForMember(roomKey, context, this.parts.identity, keys, true)) };
+      }),
+    );
   }
 }

@@ -43,6 +43,32 @@ function thrown(run: () => unknown): unknown {
 }
 
 describe('KeyDirectory', () => {
+  it('checks records ahead of use natively, and judges them exactly as a check at first use would', async () => {
+    const { directory } = setup();
+    const bob = person('bob');
+    const forged = person('carol');
+    const bytes = fromBase64(forged.user.publicKeys);
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 1;
+    const carol = { ...forged.user, publicKeys: toBase64(bytes) };
+    await directory.prepare([bob.user, carol]);
+    expect(equalBytes(directory.learn(bob.user).signPublicKey, bob.identity.signPublicKey)).toBe(true);
+    const prepared = thrown(() => directory.learn(carol));
+
+    const unprepared = setup().directory;
+    expect(thrown(() => unprepared.learn(carol))).toEqual(prepared);
+    expect((prepared as VerifyError).message).toBe("carol's public keys are not validly signed");
+  });
+
+  it('checks a record again when the server presents another one for the same account', async () => {
+    const { directory } = setup();
+    const bob = person('bob');
+    await directory.prepare([bob.user]);
+    directory.learn(bob.user);
+    const changed = rekeyed(bob.user);
+    await directory.prepare([changed.user]);
+    expect(thrown(() => directory.learn(changed.user))).toBeInstanceOf(UntrustedKeyError);
+  });
+
   it('pins a contact’s key on first sight and trusts it, unverified', () => {
     const { directory, pins } = setup();
     const bob = person('bob');

@@ -7,7 +7,7 @@ import {
   ProtocolError,
   entitledWrapper,
   fromBase64,
-  openRoomKey,
+  openRoomKeyAsync,
   type Identity,
   type OpenedRoomKey,
   type PublicKeys,
@@ -122,11 +122,12 @@ export class RoomKeyring {
   private async load(room: Room): Promise<void> {
     const { keys } = await this.api.roomKeys(room.id);
     this.fetchedAt.set(room.id, Date.now());
+    await this.directory.prepare(room.members);
     for (const wrapped of keys) {
       const id = slot(room.id, wrapped.epoch);
       if (this.keys.has(id)) continue;
       try {
-        const opened = this.open(room, wrapped.epoch, wrapped.wrapperId, wrapped.record);
+        const opened = await this.open(room, wrapped.epoch, wrapped.wrapperId, wrapped.record);
         this.keys.set(id, opened.roomKey);
         this.markHybrid(id, opened.hybrid);
         this.problems.delete(id);
@@ -141,11 +142,11 @@ export class RoomKeyring {
     else this.hybrid.delete(id);
   }
 
-  private open(room: Room, epoch: number, wrapperId: string, record: string): OpenedRoomKey {
+  private open(room: Room, epoch: number, wrapperId: string, record: string): Promise<OpenedRoomKey> {
     // The server must not be able to have an account of its own "wrap" a key for us.
     const wrapper = this.entitled(room, wrapperId);
     const wrapperKeys: PublicKeys = wrapper === 'me' ? this.directory.mine() : this.directory.learn(wrapper);
-    return openRoomKey(fromBase64(record), { roomId: room.id, epoch, memberId: this.meId }, this.identity, {
+    return openRoomKeyAsync(fromBase64(record), { roomId: room.id, epoch, memberId: this.meId }, this.identity, {
       id: wrapperId,
       ...wrapperKeys,
     });

@@ -16,10 +16,10 @@ import {
   encodeContactPins,
   fromBase64,
   nextBundleState,
-  openKeyBundle,
+  openKeyBundleAsync,
   readBundleState,
   sealKeyBundle,
-  signBundleUpdate,
+  signBundleUpdateAsync,
   toBase64,
   withExtension,
   type BundleExtension,
@@ -197,10 +197,11 @@ export class BundleVault {
     const state = nextBundleState(readBundleState(this.extensions), floor);
     const withState = withExtension(extensions, BUNDLE_STATE_EXTENSION, encodeBundleState(state));
     const next = sealKeyBundle(this.identity, this.wrapKey, withState);
+    const signature = await signBundleUpdateAsync(this.identity, this.userId, this.sealed, next);
     await this.api.replaceBundle({
       keyBundle: toBase64(next),
       replaces: toBase64(bundleDigest(this.sealed)),
-      signature: toBase64(signBundleUpdate(this.identity, this.userId, this.sealed, next)),
+      signature: toBase64(signature),
     });
     this.sealed = next;
     this.extensions = withState;
@@ -211,10 +212,11 @@ export class BundleVault {
     const { keyBundle } = await this.api.bundle();
     if (this.wiped) throw new Error('the keys were locked');
     const sealed = fromBase64(keyBundle);
-    const opened = openKeyBundle(sealed, this.wrapKey, this.identity.username, {
+    const opened = await openKeyBundleAsync(sealed, this.wrapKey, this.identity.username, {
       signPublicKey: this.identity.signPublicKey,
       boxPublicKey: this.identity.boxPublicKey,
     });
+    if (this.wiped) throw new Error('the keys were locked');
     const problem = stateProblem(opened.extensions);
     // Refused before anything is replaced: the next save would otherwise seal over the older copy.
     if (!problem) this.history.accept(this.identity.username, readBundleState(opened.extensions));

@@ -58,7 +58,7 @@ function encryptingSource(key) {
       while (index < chunks && length + protocol.FILE_CHUNK_CIPHER_BYTES <= max) {
         const last = index === chunks - 1;
         const size = last ? SIZE - index * protocol.FILE_CHUNK_BYTES : protocol.FILE_CHUNK_BYTES;
-        const cipher = encryptor.encryptChunk(plainChunk(index, size), last);
+        const cipher = await encryptor.encryptChunk(plainChunk(index, size), last);
         await hasher.update(cipher);
         parts.push(Buffer.from(cipher));
         length += cipher.length;
@@ -125,7 +125,7 @@ async function onionChat(service) {
       if (!last && buffer.length < protocol.FILE_CHUNK_CIPHER_BYTES) break;
       const cipher = buffer.subarray(0, last ? buffer.length : protocol.FILE_CHUNK_CIPHER_BYTES);
       await hasher.update(cipher);
-      plainBytes += decryptor.decryptChunk(cipher, last).length;
+      plainBytes += (await decryptor.decryptChunk(cipher, last)).length;
       consumed += cipher.length;
       buffer = buffer.subarray(cipher.length);
     }

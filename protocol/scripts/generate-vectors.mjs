@@ -853,7 +853,10 @@ const FILE_CHUNK = p.FILE_CHUNK_CIPHER_BYTES;
 
 const fileKey = fixed('file key', 32);
 const fileKey2 = fixed('file key 2', 32);
-/** Every file gets its own nonce prefix, as in real use; only the "another key" case reuses one, under another key. */
+/**
+ * Every file gets its own nonce prefix, as in real use; only the "another key" case reuses one, under another key.
+ * Version 1 files have ids like "200000", version 2 files "v2-200000" (their prefixes are fixed('file v2-200000 ...')).
+ */
 const prefixOf = (id) => fixed(`file ${id} nonce prefix`, 15);
 
 const fileCases = [
@@ -878,17 +881,33 @@ function fileChunk(encrypted, i) {
   return encrypted.subarray(start, Math.min(start + FILE_CHUNK, encrypted.length));
 }
 
+/** The same sizes in version 2 (AES-256-GCM): ids "v2-empty", "v2-1", ... */
+const V2 = (id) => `v2-${id}`;
+const fileCasesV2 = fileCases.map((c) => ({
+  ...c,
+  id: V2(c.id),
+  ...(c.prefix ? { prefix: prefixOf(V2('200000')) } : {}),
+}));
+
 const encryptedFiles = {};
-const fileValid = [];
-for (const { id, name, size, key = fileKey, prefix = prefixOf(id) } of fileCases) {
-  const plain = pattern(size);
-  const encrypted = p.encryptFile(key, plain, prefix);
-  encryptedFiles[id] = encrypted;
+async function validFiles(version, cases) {
+  const out = [];
+  for (const { id, name, size, key = fileKey, prefix = prefixOf(id) } of cases) {
+    const plain = pattern(size);
+    const encrypted = await p.encryptFile(key, plain, { version, noncePrefix: prefix });
+    encryptedFiles[id] = encrypted;
+    out.push(await validFile(id, name, version, key, prefix, plain, encrypted));
+  }
+  return out;
+}
+async function validFile(id, name, version, key, prefix, plain, encrypted) {
+  const size = plain.length;
   const chunkCount = p.fileChunkCount(size);
   const full = size <= FILE_FULL_HEX_MAX;
-  fileValid.push({
+  return {
     id,
     name,
+    version,
     key: hex(key),
     noncePrefix: hex(prefix),
     plainSize: size,
@@ -899,8 +918,10 @@ for (const { id, name, size, key = fileKey, prefix = prefixOf(id) } of fileCases
     encryptedSha256: hex(sha256(encrypted)),
     chunkSha256: Array.from({ length: chunkCount }, (_, i) => hex(sha256(fileChunk(encrypted, i)))),
     digest: hex(await p.fileDigestOf(encrypted)),
-  });
+  };
 }
+const fileValid = await validFiles(1, fileCases);
+const fileValidV2 = await validFiles(2, fileCasesV2);
 
 // Negative cases are built from pieces of the valid files above, so the vectors stay small:
 // `parts` lists byte ranges [start, end) of a valid file's ciphertext (by id) and literal hex.
@@ -926,7 +947,12 @@ const fileInvalid = [
   { name: 'empty', parts: [], error: 'bad-length' },
   { name: 'header only', parts: [fileHeaderPart(big)], error: 'bad-length' },
   { name: 'version 0', parts: flippedPart('1', 0), error: 'bad-version' },
-  { name: 'version 2', parts: [literal(Uint8Array.of(2)), part('1', 1)], error: 'bad-version' },
+  { name: 'version 3', parts: [literal(Uint8Array.of(3)), part('1', 1)], error: 'bad-version' },
+  {
+    name: 'relabelled as version 2: opened with AES-256-GCM, it fails',
+    parts: [literal(Uint8Array.of(2)), part(big, 1)],
+    error: 'decrypt-failed',
+  },
   {
     name: 'truncated: the last chunk dropped (chunk 2, sealed as not last, now ends the file)',
     parts: chunksOf200k(0, 1, 2),
@@ -1016,7 +1042,9 @@ const fileInvalid = [
     error: 'decrypt-failed',
   },
   { name: 'opened with another key', parts: [part(big)], key: fileKey2, error: 'decrypt-failed' },
-].map(({ name, parts, key = fileKey, error }) => {
+].map(invalidFile);
+
+function invalidFile({ name, parts, key = fileKey, error }) {
   const encrypted = assembleFile(parts);
   return {
     name,
@@ -1026,7 +1054,141 @@ const fileInvalid = [
     encryptedSha256: hex(sha256(encrypted)),
     error,
   };
-});
+}
+
+// Version 2: the same attacks (the tag now ends each chunk), the header bytes outside
+// the nonce (authenticated as associated data), and mixing the two versions.
+const big2 = V2(big);
+const chunksOf200kV2 = (...order) => [fileHeaderPart(big2), ...order.map((i) => chunkPart(big2, i))];
+const fileInvalidV2 = [
+  { name: 'header only', parts: [fileHeaderPart(big2)], error: 'bad-length' },
+  { name: 'a last chunk shorter than its tag', parts: [part(V2('1'), 0, FILE_HEADER + 15)], error: 'bad-length' },
+  { name: 'version 0', parts: [literal(Uint8Array.of(0)), part(V2('1'), 1)], error: 'bad-version' },
+  { name: 'version 3', parts: [literal(Uint8Array.of(3)), part(V2('1'), 1)], error: 'bad-version' },
+  {
+    name: 'relabelled as version 1: opened with secretbox, it fails',
+    parts: [literal(Uint8Array.of(1)), part(big2, 1)],
+    error: 'decrypt-failed',
+  },
+  {
+    name: "a version 1 file's header on version 2 chunks",
+    parts: [fileHeaderPart(big), part(big2, FILE_HEADER)],
+    error: 'decrypt-failed',
+  },
+  {
+    name: "a version 2 file's header on version 1 chunks",
+    parts: [fileHeaderPart(big2), part(big, FILE_HEADER)],
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'truncated: the last chunk dropped (chunk 2, sealed as not last, now ends the file)',
+    parts: chunksOf200kV2(0, 1, 2),
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'cut at the first chunk boundary: a full chunk without the last flag ends the file',
+    parts: [fileHeaderPart(V2('65537')), chunkPart(V2('65537'), 0)],
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'truncated inside the last chunk (one byte short)',
+    parts: [part(big2, 0, encryptedFiles[big2].length - 1)],
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'truncated to a last chunk shorter than its tag (impossible size)',
+    parts: [part(big2, 0, FILE_HEADER + 3 * FILE_CHUNK + 10)],
+    error: 'bad-length',
+  },
+  { name: 'reordered: chunks 1 and 2 swapped', parts: chunksOf200kV2(0, 2, 1, 3), error: 'decrypt-failed' },
+  { name: 'reordered: chunk 0 moved to the end', parts: chunksOf200kV2(1, 2, 3, 0), error: 'decrypt-failed' },
+  { name: 'duplicated: chunk 0 twice', parts: chunksOf200kV2(0, 0, 1, 2, 3), error: 'decrypt-failed' },
+  { name: 'duplicated: chunk 1 in place of chunk 2', parts: chunksOf200kV2(0, 1, 1, 3), error: 'decrypt-failed' },
+  {
+    name: 'spliced: chunk 1 from the same plaintext under the same key and another nonce prefix',
+    parts: [
+      fileHeaderPart(big2),
+      chunkPart(big2, 0),
+      chunkPart(V2('200000-prefix2'), 1),
+      chunkPart(big2, 2),
+      chunkPart(big2, 3),
+    ],
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'spliced: the last chunk from the same plaintext under another key and the same prefix',
+    parts: [...chunksOf200kV2(0, 1, 2), chunkPart(V2('200000-key2'), 3)],
+    error: 'decrypt-failed',
+  },
+  {
+    name: "spliced: another prefix's header on this file's chunks",
+    parts: [fileHeaderPart(V2('200000-prefix2')), part(big2, FILE_HEADER)],
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'spliced: the same chunks under a header whose first 7 prefix bytes (the nonce part) are kept and the rest changed',
+    parts: [part(big2, 0, 8), literal(fixed('file v2 other header tail', 8)), part(big2, FILE_HEADER)],
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'flipped bit in the nonce part of the prefix (byte 3)',
+    parts: flippedPart(big2, 3, 2),
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'flipped bit in the authenticated-only part of the prefix (byte 12)',
+    parts: flippedPart(big2, 12, 5),
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'flipped bit in the tag of chunk 0 (its last 16 bytes)',
+    parts: flippedPart(big2, FILE_HEADER + FILE_CHUNK - 3),
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'flipped bit in the ciphertext of chunk 2',
+    parts: flippedPart(big2, FILE_HEADER + 2 * FILE_CHUNK + 5000, 4),
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'last bit of the file flipped (the last tag)',
+    parts: flippedPart(big2, encryptedFiles[big2].length - 1, 7),
+    error: 'decrypt-failed',
+  },
+  { name: 'flipped bit in the one-byte file’s ciphertext', parts: flippedPart(V2('1'), 16), error: 'decrypt-failed' },
+  { name: 'flipped bit in the empty file’s tag', parts: flippedPart(V2('empty'), 20), error: 'decrypt-failed' },
+  {
+    name: 'extended: a zero byte after the last chunk',
+    parts: [part(big2), literal(Uint8Array.of(0))],
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'extended: the last chunk repeated after itself',
+    parts: [part(big2), chunkPart(big2, 3)],
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'extended: a full last chunk repeated (it was sealed as last, now it is not)',
+    parts: [part(V2('65536')), chunkPart(V2('65536'), 0)],
+    error: 'decrypt-failed',
+  },
+  {
+    name: 'extended: one byte after a full last chunk (impossible size)',
+    parts: [part(V2('65536')), literal(Uint8Array.of(0))],
+    error: 'bad-length',
+  },
+  {
+    name: 'extended: an empty last chunk after a full one (impossible size)',
+    parts: [part(V2('65536')), chunkPart(V2('empty'), 0)],
+    error: 'bad-length',
+  },
+  {
+    name: "the empty file's only chunk under another nonce prefix's header",
+    parts: [fileHeaderPart(V2('200000-prefix2')), chunkPart(V2('empty'), 0)],
+    error: 'decrypt-failed',
+  },
+  { name: 'opened with another key', parts: [part(big2)], key: fileKey2, error: 'decrypt-failed' },
+].map(invalidFile);
 
 const fileSizesValid = [0, 1, 65535, 65536, 65537, 131072, 131073, 200000, 2 ** 40].map((plainSize) => ({
   plainSize,
@@ -1609,6 +1771,15 @@ for (const c of senderCounterInvalid) expectError(c.name, c.error, () => p.readS
 // ---------------------------------------------------------------- self-check
 
 /** Fails loudly if a negative case does not fail the way it claims to. */
+async function expectRejection(label, error, run) {
+  try {
+    await run();
+  } catch (caught) {
+    if (caught instanceof p.ProtocolError && caught.code === error) return;
+    throw new Error(`${label}: expected ${error}, got ${caught?.code ?? caught}`, { cause: caught });
+  }
+  throw new Error(`${label}: expected ${error}, but it was accepted`);
+}
 function expectError(label, error, run) {
   try {
     run();
@@ -1693,14 +1864,15 @@ for (const c of messageReplay) {
   });
 }
 
-for (const v of fileValid) {
+for (const v of [...fileValid, ...fileValidV2]) {
   const encrypted = encryptedFiles[v.id];
-  const plain = p.decryptFile(p.fromHex(v.key), encrypted);
+  if (encrypted[0] !== v.version) throw new Error(`${v.name}: not version ${v.version}`);
+  const plain = await p.decryptFile(p.fromHex(v.key), encrypted);
   if (hex(sha256(plain)) !== hex(sha256(pattern(v.plainSize)))) throw new Error(`${v.name}: file does not open`);
   if (p.plainFileSize(v.encryptedSize) !== v.plainSize) throw new Error(`${v.name}: sizes do not match`);
 }
-for (const c of fileInvalid) {
-  expectError(c.name, c.error, () => p.decryptFile(p.fromHex(c.key), assembleFile(c.parts)));
+for (const c of [...fileInvalid, ...fileInvalidV2]) {
+  await expectRejection(c.name, c.error, () => p.decryptFile(p.fromHex(c.key), assembleFile(c.parts)));
 }
 for (const c of fileSizesInvalid) expectError(c.name, c.error, () => p.plainFileSize(c.encryptedSize));
 for (const v of fileMessageValid) {
@@ -1743,6 +1915,7 @@ const vectors = {
     pattern: `plaintext byte i is i mod ${FILE_PATTERN_MODULUS}`,
     valid: fileValid,
     invalid: fileInvalid,
+    v2: { valid: fileValidV2, invalid: fileInvalidV2 },
     sizes: { valid: fileSizesValid, invalid: fileSizesInvalid },
   },
   fileMessage: { valid: fileMessageValid, invalid: fileMessageInvalid },

@@ -23,28 +23,32 @@ function expectedDigest(encrypted: Uint8Array): Uint8Array {
 }
 
 describe('file digest', () => {
-  it('is SHA-256(header || SHA-256(chunk_0) || ...), incrementally and whole', async () => {
-    for (const size of [
-      0,
-      1,
-      FILE_CHUNK_BYTES,
-      FILE_CHUNK_BYTES + 1,
-      Math.floor(Math.random() * 5 * FILE_CHUNK_BYTES),
-    ]) {
-      const encrypted = encryptFile(newFileKey(), randomBytes(size));
-      const whole = await fileDigestOf(encrypted);
-      expect(whole).toHaveLength(FILE_DIGEST_BYTES);
-      expect(whole).toEqual(expectedDigest(encrypted));
+  it.each([1, 2] as const)(
+    'is SHA-256(header || SHA-256(chunk_0) || ...) for version %i, incrementally and whole',
+    async (version) => {
+      for (const size of [
+        0,
+        1,
+        FILE_CHUNK_BYTES,
+        FILE_CHUNK_BYTES + 1,
+        Math.floor(Math.random() * 5 * FILE_CHUNK_BYTES),
+      ]) {
+        const encrypted = await encryptFile(newFileKey(), randomBytes(size), { version });
+        expect(encrypted[0]).toBe(version);
+        const whole = await fileDigestOf(encrypted);
+        expect(whole).toHaveLength(FILE_DIGEST_BYTES);
+        expect(whole).toEqual(expectedDigest(encrypted));
 
-      const { header, chunks } = splitEncryptedFile(encrypted);
-      const hasher = createFileHasher(header);
-      for (const chunk of chunks) await hasher.update(chunk);
-      expect(await hasher.digest()).toEqual(whole);
-    }
-  });
+        const { header, chunks } = splitEncryptedFile(encrypted);
+        const hasher = createFileHasher(header);
+        for (const chunk of chunks) await hasher.update(chunk);
+        expect(await hasher.digest()).toEqual(whole);
+      }
+    },
+  );
 
   it('keeps the order of overlapping updates and lets the caller reuse its buffer', async () => {
-    const encrypted = encryptFile(newFileKey(), randomBytes(4 * FILE_CHUNK_BYTES + 7));
+    const encrypted = await encryptFile(newFileKey(), randomBytes(4 * FILE_CHUNK_BYTES + 7));
     const { header, chunks } = splitEncryptedFile(encrypted);
     const hasher = createFileHasher(header);
     const buffer = new Uint8Array(chunks[0]!.length);
@@ -59,9 +63,12 @@ describe('file digest', () => {
     expect(await hasher.digest()).toEqual(expectedDigest(encrypted));
   });
 
-  it('depends on every byte, the header included', async () => {
-    const encrypted = encryptFile(newFileKey(), randomBytes(FILE_CHUNK_BYTES + 100));
+  it('depends on every byte, the header (and so the version) included', async () => {
+    const encrypted = await encryptFile(newFileKey(), randomBytes(FILE_CHUNK_BYTES + 100));
     const digest = await fileDigestOf(encrypted);
+    const relabelled = encrypted.slice();
+    relabelled[0] = 1;
+    expect(await fileDigestOf(relabelled)).not.toEqual(digest);
     for (const index of [1, FILE_HEADER_BYTES, FILE_HEADER_BYTES + FILE_CHUNK_BYTES + 16, encrypted.length - 1]) {
       const changed = encrypted.slice();
       changed[index]! ^= 1;
@@ -70,11 +77,13 @@ describe('file digest', () => {
   });
 
   it('refuses misuse', async () => {
-    const encrypted = encryptFile(newFileKey(), randomBytes(FILE_CHUNK_BYTES + 100));
+    const encrypted = await encryptFile(newFileKey(), randomBytes(FILE_CHUNK_BYTES + 100));
     const { header, chunks } = splitEncryptedFile(encrypted);
     const [full, last] = chunks as [Uint8Array, Uint8Array];
     expect(await codeOf(async () => createFileHasher(header.subarray(0, 15)))).toBe('bad-length');
-    expect(await codeOf(async () => createFileHasher(Uint8Array.of(2, ...header.subarray(1))))).toBe('bad-version');
+    expect(await codeOf(async () => createFileHasher(Uint8Array.of(3, ...header.subarray(1))))).toBe('bad-version');
+    expect(await codeOf(async () => createFileHasher(Uint8Array.of(0, ...header.subarray(1))))).toBe('bad-version');
+    expect(await codeOf(async () => createFileHasher(Uint8Array.of(1, ...header.subarray(1))))).toBeUndefined();
     expect(await codeOf(() => createFileHasher(header).digest())).toBe('bad-length');
     expect(await codeOf(() => createFileHasher(header).update(new Uint8Array(15)))).toBe('bad-length');
     expect(await codeOf(() => createFileHasher(header).update(new Uint8Array(full.length + 1)))).toBe('bad-length');

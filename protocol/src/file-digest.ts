@@ -1,18 +1,16 @@
-import { ProtocolError, requireLength } from './errors.js';
-import { checkVersion } from './fields.js';
+import { ProtocolError } from './errors.js';
 import {
   FILE_CHUNK_CIPHER_BYTES,
   FILE_HEADER_BYTES,
   FILE_MAX_CHUNKS,
   FILE_TAG_BYTES,
-  FILE_VERSION,
+  readFileHeader,
   splitEncryptedFile,
 } from './file-layout.js';
 import { sha256 } from './web-crypto.js';
 
 /** SHA-256. */
 export const FILE_DIGEST_BYTES = 32;
-const WHAT = 'Encrypted file header';
 
 /** Computes the ciphertext digest chunk by chunk, as the file is uploaded or downloaded. */
 export interface FileHasher {
@@ -31,15 +29,16 @@ export interface FileHasher {
  *
  * A list hash, so it can be computed as chunks pass by, in WebCrypto (native,
  * fast even without the JIT). The fixed sizes make it unambiguous: the
- * header is 16 bytes and every entry 32. Misuse is refused with 'bad-length':
+ * header is 16 bytes and every entry 32. The same for both file versions
+ * (the header's version byte is hashed like the rest): checks the header
+ * as createFileDecryptor does ('bad-version', then 'bad-length'). Misuse is refused with 'bad-length':
  * a chunk shorter than its tag or longer than a full chunk, an empty chunk
  * after others, a chunk after a short (so last) one, a digest of no chunks,
  * anything after digest(). Whether the sizes add up to the file's is the
  * caller's check (encryptedFileSize).
  */
 export function createFileHasher(header: Uint8Array): FileHasher {
-  checkVersion(header, FILE_VERSION, WHAT);
-  requireLength(header, FILE_HEADER_BYTES, WHAT);
+  readFileHeader(header);
   const start = header.slice();
   const hashes: Promise<Uint8Array>[] = [];
   let sawLast = false;
@@ -81,7 +80,7 @@ export function createFileHasher(header: Uint8Array): FileHasher {
   };
 }
 
-/** The digest of a whole encrypted file (checks the version and length first, like decryptFile). */
+/** The digest of a whole encrypted file of either version (checks the version and length first, like decryptFile). */
 export async function fileDigestOf(encrypted: Uint8Array): Promise<Uint8Array> {
   const { header, chunks } = splitEncryptedFile(encrypted);
   const hasher = createFileHasher(header);

@@ -6,9 +6,12 @@ import {
   FILE_HEADER_BYTES,
   FILE_MAX_BYTES,
   FILE_MAX_CHUNKS,
+  FILE_VERSION,
   encryptedFileSize,
   fileChunkCount,
+  fileVersionOf,
   plainFileSize,
+  readFileHeader,
   splitEncryptedFile,
 } from './file-layout.js';
 
@@ -19,6 +22,7 @@ describe('file sizes', () => {
     expect(FILE_CHUNK_CIPHER_BYTES).toBe(65552);
     expect(FILE_MAX_BYTES).toBe(2 ** 40);
     expect(FILE_MAX_CHUNKS).toBe(2 ** 24);
+    expect(FILE_VERSION).toBe(2);
   });
 
   it.each([
@@ -67,15 +71,36 @@ describe('file sizes', () => {
     expect(code(() => encryptedFileSize(FILE_MAX_BYTES + 1))).toBe('too-large');
   });
 
-  it('splits a whole file at the fixed sizes, the last chunk being the rest', () => {
-    const encrypted = new Uint8Array(encryptedFileSize(200000)).fill(1);
+  it.each([1, 2])('splits a whole version %i file at the fixed sizes, the last chunk being the rest', (version) => {
+    const encrypted = new Uint8Array(encryptedFileSize(200000)).fill(version);
     const { header, chunks } = splitEncryptedFile(encrypted);
     expect(header).toHaveLength(16);
     expect(chunks.map((chunk) => chunk.length)).toEqual([65552, 65552, 65552, 200000 - 3 * 65536 + 16]);
-    const version2 = encrypted.slice();
-    version2[0] = 2;
-    expect(code(() => splitEncryptedFile(version2))).toBe('bad-version');
+    for (const unknown of [0, 3, 255]) {
+      const other = encrypted.slice();
+      other[0] = unknown;
+      expect(code(() => splitEncryptedFile(other))).toBe('bad-version');
+      expect(code(() => splitEncryptedFile(other.subarray(0, 5)))).toBe('bad-version');
+    }
     expect(code(() => splitEncryptedFile(encrypted.subarray(0, 16 + FILE_CHUNK_CIPHER_BYTES + 1)))).toBe('bad-length');
     expect(code(() => splitEncryptedFile(new Uint8Array(0)))).toBe('bad-length');
+  });
+
+  it('reads headers of both versions, the version before the length', () => {
+    const prefix = Uint8Array.from({ length: 15 }, (_, i) => i + 1);
+    for (const version of [1, 2] as const) {
+      const header = Uint8Array.of(version, ...prefix);
+      const read = readFileHeader(header);
+      expect(read).toEqual({ version, noncePrefix: prefix });
+      header[1] = 99; // a copy
+      expect(read.noncePrefix[0]).toBe(1);
+      expect(fileVersionOf(Uint8Array.of(version))).toBe(version);
+      expect(code(() => readFileHeader(Uint8Array.of(version, ...prefix, 0)))).toBe('bad-length');
+      expect(code(() => readFileHeader(Uint8Array.of(version)))).toBe('bad-length');
+    }
+    expect(code(() => readFileHeader(Uint8Array.of(3)))).toBe('bad-version');
+    expect(code(() => readFileHeader(Uint8Array.of(0, ...prefix)))).toBe('bad-version');
+    expect(code(() => readFileHeader(new Uint8Array(0)))).toBe('bad-length');
+    expect(code(() => fileVersionOf('x' as unknown as Uint8Array))).toBe('bad-length');
   });
 });

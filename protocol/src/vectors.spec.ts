@@ -43,6 +43,7 @@ import {
   wrapRoomKey,
   wrapRoomKeyHybrid,
   type FileMessageBody,
+  type FileVersion,
   type Identity,
   type MessageBody,
   type MessageHeader,
@@ -245,32 +246,38 @@ interface DecodedFileMessage {
   key: string;
   digest: string;
 }
+interface FileValidVector {
+  id: string;
+  name: string;
+  version: FileVersion;
+  key: string;
+  noncePrefix: string;
+  plainSize: number;
+  chunkCount: number;
+  encryptedSize: number;
+  plain?: string;
+  encrypted?: string;
+  plainSha256: string;
+  encryptedSha256: string;
+  chunkSha256: string[];
+  digest: string;
+}
+interface FileInvalidVector {
+  name: string;
+  key: string;
+  parts: FilePart[];
+  encryptedSize: number;
+  encryptedSha256: string;
+  error: ProtocolErrorCode;
+}
 interface FileVectors {
   files: {
     pattern: string;
-    valid: {
-      id: string;
-      name: string;
-      key: string;
-      noncePrefix: string;
-      plainSize: number;
-      chunkCount: number;
-      encryptedSize: number;
-      plain?: string;
-      encrypted?: string;
-      plainSha256: string;
-      encryptedSha256: string;
-      chunkSha256: string[];
-      digest: string;
-    }[];
-    invalid: {
-      name: string;
-      key: string;
-      parts: FilePart[];
-      encryptedSize: number;
-      encryptedSha256: string;
-      error: ProtocolErrorCode;
-    }[];
+    /** Version 1 (secretbox). */
+    valid: FileValidVector[];
+    invalid: FileInvalidVector[];
+    /** Version 2 (AES-256-GCM); its negative cases may also cut pieces from version 1 files. */
+    v2: { valid: FileValidVector[]; invalid: FileInvalidVector[] };
     sizes: {
       valid: { plainSize: number; chunkCount: number; encryptedSize: number }[];
       invalid: { name: string; encryptedSize: number; error: ProtocolErrorCode }[];
@@ -611,10 +618,15 @@ function fileChunks(encrypted: Uint8Array): Uint8Array[] {
   return chunks;
 }
 
-/** Every valid file, encrypted again from its inputs: the negative cases are cut from these. */
-const encryptedFiles = new Map(
-  vectors.files.valid.map((v) => [v.id, encryptFile(fromHex(v.key), filePattern(v.plainSize), fromHex(v.noncePrefix))]),
-);
+/** Every valid file of both versions, encrypted again from its inputs: the negative cases are cut from these. */
+const fileVectors = [...vectors.files.valid, ...vectors.files.v2.valid];
+const encryptedFiles = new Map<string, Uint8Array>();
+const filesReady = (async () => {
+  for (const v of fileVectors) {
+    const options = { version: v.version, noncePrefix: fromHex(v.noncePrefix) };
+    encryptedFiles.set(v.id, await encryptFile(fromHex(v.key), filePattern(v.plainSize), options));
+  }
+})();
 
 function assembleFile(parts: FilePart[]): Uint8Array {
   const pieces = parts.map((part) => {
@@ -632,21 +644,43 @@ function assembleFile(parts: FilePart[]): Uint8Array {
   return out;
 }
 
+async function expectProtocolRejection(run: () => Promise<unknown>, code: ProtocolErrorCode): Promise<void> {
+  let caught: unknown;
+  try {
+    await run();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(ProtocolError);
+  expect((caught as ProtocolError).code).toBe(code);
+  expect((caught as ProtocolError).message.length).toBeGreaterThan(10);
+}
+
 describe('file vectors', () => {
   it('uses the documented pattern', () => {
     expect(vectors.files.pattern).toBe(`plaintext byte i is i mod ${FILE_PATTERN_MODULUS}`);
   });
 
-  it.each(vectors.files.valid)('$name', async (v) => {
+  it('has both versions, each with the required sizes', () => {
+    expect(vectors.files.valid.every((v) => v.version === 1)).toBe(true);
+    expect(vectors.files.v2.valid.every((v) => v.version === 2)).toBe(true);
+    for (const list of [vectors.files.valid, vectors.files.v2.valid]) {
+      expect(list.map((v) => v.plainSize)).toEqual(expect.arrayContaining([0, 1, 65536, 65537, 200000]));
+    }
+  });
+
+  it.each(fileVectors)('version $version: $name', async (v) => {
+    await filesReady;
     const key = fromHex(v.key);
     const plain = filePattern(v.plainSize);
     if (v.plain !== undefined) expect(toHex(plain)).toBe(v.plain);
     expect(sha256Hex(plain)).toBe(v.plainSha256);
 
-    const encrypted = encryptFile(key, plain, fromHex(v.noncePrefix));
+    const encrypted = await encryptFile(key, plain, { version: v.version, noncePrefix: fromHex(v.noncePrefix) });
     if (v.encrypted !== undefined) expect(toHex(encrypted)).toBe(v.encrypted);
     expect(encrypted).toHaveLength(v.encryptedSize);
     expect(sha256Hex(encrypted)).toBe(v.encryptedSha256);
+    expect(encrypted[0]).toBe(v.version);
     expect(toHex(encrypted.subarray(1, FILE_HEADER_BYTES))).toBe(v.noncePrefix);
     const chunks = fileChunks(encrypted);
     expect(chunks.map(sha256Hex)).toEqual(v.chunkSha256);
@@ -654,7 +688,7 @@ describe('file vectors', () => {
     expect(fileChunkCount(v.plainSize)).toBe(v.chunkCount);
     expect(encryptedFileSize(v.plainSize)).toBe(v.encryptedSize);
     expect(plainFileSize(v.encryptedSize)).toBe(v.plainSize);
-    expect(decryptFile(key, encrypted)).toEqual(plain);
+    expect(await decryptFile(key, encrypted)).toEqual(plain);
 
     expect(toHex(await fileDigestOf(encrypted))).toBe(v.digest);
     const hasher = createFileHasher(encrypted.subarray(0, FILE_HEADER_BYTES));
@@ -662,11 +696,15 @@ describe('file vectors', () => {
     expect(toHex(await hasher.digest())).toBe(v.digest);
   });
 
-  it.each(vectors.files.invalid)('rejects $name with $error', (v) => {
+  it.each([
+    ...vectors.files.invalid.map((v) => ({ ...v, version: 1 })),
+    ...vectors.files.v2.invalid.map((v) => ({ ...v, version: 2 })),
+  ])('version $version: rejects $name with $error', async (v) => {
+    await filesReady;
     const encrypted = assembleFile(v.parts);
     expect(encrypted).toHaveLength(v.encryptedSize);
     expect(sha256Hex(encrypted)).toBe(v.encryptedSha256);
-    expectProtocolError(() => decryptFile(fromHex(v.key), encrypted), v.error);
+    await expectProtocolRejection(() => decryptFile(fromHex(v.key), encrypted), v.error);
   });
 
   it.each(vectors.files.sizes.valid)('$plainSize bytes encrypt to $encryptedSize', (v) => {

@@ -122,7 +122,7 @@ describe('file messages through the session', () => {
         expect(messageId).toBe(clientIds[i]);
         expect(file).toMatchObject({ fileId: server.info.id, name, mime, size: plain.length });
         // The key opens what the server holds to the very bytes picked, and the digest is of that ciphertext.
-        expect(decryptFile(file.key, server.data)).toEqual(plain);
+        expect(await decryptFile(file.key, server.data)).toEqual(plain);
         expect(file.digest).toEqual(await fileDigestOf(server.data));
         // The card now carries what went out.
         expect(mine()[i]!.file).toEqual({
@@ -232,7 +232,7 @@ describe('file messages through the session', () => {
     /** Bob's file: encrypted with a fresh key, its message stored, the ciphertext not served yet. */
     async function bobSendsFile(name: string, plain = randomBytes(SIZE)) {
       const key = newFileKey();
-      const encrypted = encryptFile(key, plain);
+      const encrypted = await encryptFile(key, plain);
       const source: FileSource = {
         fileId: newUuid(),
         key,
@@ -288,7 +288,7 @@ describe('file messages through the session', () => {
       flipped[flipped.length - 20]! ^= 1;
       world.serveFile(flippedOne.source.fileId, flipped);
       // Every chunk authentic under the key, but not the file the sender signed the digest of.
-      world.serveFile(swappedOne.source.fileId, encryptFile(swappedOne.key, randomBytes(SIZE)));
+      world.serveFile(swappedOne.source.fileId, await encryptFile(swappedOne.key, randomBytes(SIZE)));
       await open();
 
       world.session.saveFile(item(1));

@@ -32,7 +32,7 @@ function requester(upgraded: boolean) {
 }
 
 /** Opens `member`'s copy as that member's client would. */
-function openAs(prepared: ReturnType<typeof prepareAccept>, memberId: string, identity: Identity) {
+function openAs(prepared: Awaited<ReturnType<typeof prepareAccept>>, memberId: string, identity: Identity) {
   const record = prepared.wrappedKeys.find((k) => k.memberId === memberId)!.record;
   const expected = { roomId: prepared.roomId, epoch: FIRST_EPOCH, memberId };
   return openRoomKey(fromBase64(record), expected, identity, { id: me.id, ...myIdentity });

@@ -4,10 +4,12 @@
 import {
   FILE_CHUNK_CIPHER_BYTES,
   FILE_HEADER_BYTES,
+  FILE_VERSION,
   encryptFile,
   encryptedFileSize,
   fileDigestOf,
   newFileKey,
+  type FileVersion,
 } from '@onionchat/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeHttp } from '../test-support/fake-http.js';
@@ -152,10 +154,10 @@ async function until(check: () => boolean, what: string): Promise<void> {
 
 const SETTLED = ['done', 'failed', 'tampered'];
 
-async function setup(options: { name?: string; mime?: string } = {}) {
+async function setup(options: { name?: string; mime?: string; version?: FileVersion } = {}) {
   const plain = randomBytes(SIZE);
   const key = newFileKey();
-  const encrypted = encryptFile(key, plain);
+  const encrypted = await encryptFile(key, plain, { version: options.version ?? FILE_VERSION });
   const source: FileSource = {
     fileId: FILE_ID,
     key,
@@ -223,6 +225,15 @@ describe('downloads', () => {
     expectSameBytes(s.sink.saved[0]!.bytes, s.plain);
     expect(s.http.ranges).toEqual([undefined]);
     expect(s.transfers.busy).toBe(false);
+  });
+
+  it('still opens a version 1 (secretbox) file, as sent before version 2', async () => {
+    const s = await setup({ version: 1 });
+    expect(s.encrypted[0]).toBe(1);
+    s.save();
+    await s.settled();
+    expect(s.phase()).toBe('done');
+    expectSameBytes(s.sink.saved[0]!.bytes, s.plain);
   });
 
   it('an image preview gets a URL from the sink; saving it later needs no second download', async () => {
@@ -374,7 +385,7 @@ describe('tampered and truncated files', () => {
 
   it('refuses an intact file that is not the one the sender signed the digest of', async () => {
     const s = await setup();
-    const other = encryptFile(s.key, randomBytes(SIZE));
+    const other = await encryptFile(s.key, randomBytes(SIZE));
     s.http.script.push({ bytes: other });
     s.save();
     await s.settled();

@@ -102,7 +102,7 @@ async function encryptThrough(
   crypto: FileCrypto,
   blob: Blob,
   key: Uint8Array,
-  noncePrefix?: Uint8Array,
+  header?: Uint8Array,
 ): Promise<{ bytes: Uint8Array; digest: Uint8Array }> {
   const job = crypto.job();
   const opened = await crypto.call({
@@ -110,8 +110,9 @@ async function encryptThrough(
     job,
     file: blob,
     key,
-    ...(noncePrefix ? { noncePrefix } : {}),
+    ...(header ? { header } : {}),
   });
+  if (header) expect(opened.header).toEqual(header);
   expect(opened.chunks).toBe(Math.ceil(blob.size / 65_536));
   expect(opened.encryptedSize).toBe(encryptedFileSize(blob.size));
   const first = await crypto.call({ op: 'encrypt-read', job, from: 0, count: 2 });
@@ -175,18 +176,18 @@ afterEach(() => {
 });
 
 describe('FileCrypto without a worker (in-process)', () => {
-  it('encrypts exactly as the protocol does, with the protocol’s digest, in slices', async () => {
+  it('encrypts in version 2 exactly as the protocol does, with the protocol’s digest, in slices', async () => {
     const platform = new SlowClockPlatform();
     const crypto = new FileCrypto({ platform });
     expect(crypto.mode).toBeNull();
     const { plain, blob } = plainFile();
     const key = newFileKey();
-    const noncePrefix = randomBytes(15);
 
-    const { bytes, digest } = await encryptThrough(crypto, blob, key, noncePrefix);
+    const { bytes, digest } = await encryptThrough(crypto, blob, key);
 
     expect(crypto.mode).toBe('in-process');
-    const expected = encryptFile(key, plain, noncePrefix);
+    expect(bytes[0]).toBe(2);
+    const expected = await encryptFile(key, plain, { noncePrefix: bytes.slice(1, FILE_HEADER_BYTES) });
     expectSameBytes(bytes, expected);
     expect(digest).toEqual(await fileDigestOf(expected));
     // Twelve-millisecond slices on a clock that moves 5 ms a look: it let the platform breathe.
@@ -194,7 +195,21 @@ describe('FileCrypto without a worker (in-process)', () => {
     crypto.stop();
   });
 
-  it('encrypts a part again identically when an upload goes back (deterministic for key and prefix)', async () => {
+  it('continues a file from its known header, in that header’s version', async () => {
+    const crypto = new FileCrypto({ platform: new FakePlatform() });
+    const { plain, blob } = plainFile();
+    const key = newFileKey();
+    for (const version of [1, 2] as const) {
+      const expected = await encryptFile(key, plain, { version });
+      const header = expected.slice(0, FILE_HEADER_BYTES);
+      const { bytes, digest } = await encryptThrough(crypto, blob, key, header);
+      expectSameBytes(bytes, expected);
+      expect(digest).toEqual(await fileDigestOf(expected));
+    }
+    crypto.stop();
+  });
+
+  it('encrypts a part again identically when an upload goes back (deterministic for key and header)', async () => {
     const crypto = new FileCrypto({ platform: new FakePlatform() });
     const { plain, blob } = plainFile();
     const key = newFileKey();
@@ -205,68 +220,82 @@ describe('FileCrypto without a worker (in-process)', () => {
     expectSameBytes(again.bytes.subarray(FILE_CHUNK_CIPHER_BYTES), later.bytes);
     const { digest } = await crypto.call({ op: 'encrypt-digest', job });
     const whole = concat(opened.header, again.bytes);
-    expectSameBytes(whole, encryptFile(key, plain, opened.header.slice(1)));
+    expectSameBytes(whole, await encryptFile(key, plain, { noncePrefix: opened.header.slice(1) }));
     expect(digest).toEqual(await fileDigestOf(whole));
     crypto.stop();
   });
 
-  it('decrypts what the protocol encrypted, written in uneven pieces', async () => {
-    const crypto = new FileCrypto({ platform: new FakePlatform() });
-    const { plain } = plainFile();
-    const key = newFileKey();
-    const encrypted = encryptFile(key, plain);
-    const digest = await fileDigestOf(encrypted);
-    expectSameBytes(await decryptThrough(crypto, encrypted, { key, size: SIZE, digest }), plain);
-    crypto.stop();
-  });
+  it.each([1, 2] as const)(
+    'decrypts what the protocol encrypted in version %i, written in uneven pieces',
+    async (version) => {
+      const crypto = new FileCrypto({ platform: new FakePlatform() });
+      const { plain } = plainFile();
+      const key = newFileKey();
+      const encrypted = await encryptFile(key, plain, { version });
+      const digest = await fileDigestOf(encrypted);
+      expectSameBytes(await decryptThrough(crypto, encrypted, { key, size: SIZE, digest }), plain);
+      crypto.stop();
+    },
+  );
 
-  it('refuses tampered, truncated, extended and mis-described ciphertext as "tampered"', async () => {
-    const crypto = new FileCrypto({ platform: new FakePlatform() });
-    const { plain } = plainFile();
-    const key = newFileKey();
-    const encrypted = encryptFile(key, plain);
-    const digest = await fileDigestOf(encrypted);
-    const source = { key, size: SIZE, digest };
+  it.each([1, 2] as const)(
+    'refuses tampered, truncated, extended and mis-described version %i ciphertext as "tampered"',
+    async (version) => {
+      const crypto = new FileCrypto({ platform: new FakePlatform() });
+      const { plain } = plainFile();
+      const key = newFileKey();
+      const encrypted = await encryptFile(key, plain, { version });
+      const digest = await fileDigestOf(encrypted);
+      const source = { key, size: SIZE, digest };
 
-    const flipped = encrypted.slice();
-    flipped[FILE_HEADER_BYTES + FILE_CHUNK_CIPHER_BYTES + 100]! ^= 1;
-    expect((await refusal(decryptThrough(crypto, flipped, source))).kind).toBe('tampered');
+      const flipped = encrypted.slice();
+      flipped[FILE_HEADER_BYTES + FILE_CHUNK_CIPHER_BYTES + 100]! ^= 1;
+      expect((await refusal(decryptThrough(crypto, flipped, source))).kind).toBe('tampered');
 
-    const header = encrypted.slice();
-    header[5]! ^= 1; // the nonce prefix
-    expect((await refusal(decryptThrough(crypto, header, source))).kind).toBe('tampered');
+      const header = encrypted.slice();
+      header[5]! ^= 1; // the nonce prefix
+      expect((await refusal(decryptThrough(crypto, header, source))).kind).toBe('tampered');
 
-    const swapped = encrypted.slice();
-    const a = FILE_HEADER_BYTES;
-    const b = FILE_HEADER_BYTES + FILE_CHUNK_CIPHER_BYTES;
-    swapped.set(encrypted.subarray(b, b + FILE_CHUNK_CIPHER_BYTES), a);
-    swapped.set(encrypted.subarray(a, b), b);
-    expect((await refusal(decryptThrough(crypto, swapped, source))).kind).toBe('tampered');
+      const relabelled = encrypted.slice();
+      relabelled[0] = version === 1 ? 2 : 1; // the other version's cipher on these chunks
+      expect((await refusal(decryptThrough(crypto, relabelled, source))).kind).toBe('tampered');
 
-    const truncated = await refusal(decryptThrough(crypto, encrypted.subarray(0, encrypted.length - 1), source));
-    expect(truncated.kind).toBe('tampered');
-    expect(truncated.message).toMatch(/ended early/);
+      const unknown = encrypted.slice();
+      unknown[0] = 3;
+      expect((await refusal(decryptThrough(crypto, unknown, source))).message).toMatch(/version 3/);
 
-    // Cut at a chunk boundary (the last chunk missing altogether).
-    const cut = encrypted.subarray(0, FILE_HEADER_BYTES + 2 * FILE_CHUNK_CIPHER_BYTES);
-    expect((await refusal(decryptThrough(crypto, cut, source))).kind).toBe('tampered');
+      const swapped = encrypted.slice();
+      const a = FILE_HEADER_BYTES;
+      const b = FILE_HEADER_BYTES + FILE_CHUNK_CIPHER_BYTES;
+      swapped.set(encrypted.subarray(b, b + FILE_CHUNK_CIPHER_BYTES), a);
+      swapped.set(encrypted.subarray(a, b), b);
+      expect((await refusal(decryptThrough(crypto, swapped, source))).kind).toBe('tampered');
 
-    const extended = concat(encrypted, Uint8Array.of(0));
-    expect((await refusal(decryptThrough(crypto, extended, source))).kind).toBe('tampered');
+      const truncated = await refusal(decryptThrough(crypto, encrypted.subarray(0, encrypted.length - 1), source));
+      expect(truncated.kind).toBe('tampered');
+      expect(truncated.message).toMatch(/ended early/);
 
-    // Intact ciphertext, but not the file the sender signed the digest of.
-    const other = await fileDigestOf(encryptFile(key, plain));
-    const mismatch = await refusal(decryptThrough(crypto, encrypted, { ...source, digest: other }));
-    expect(mismatch.kind).toBe('tampered');
-    expect(mismatch.message).toMatch(/digest/);
+      // Cut at a chunk boundary (the last chunk missing altogether).
+      const cut = encrypted.subarray(0, FILE_HEADER_BYTES + 2 * FILE_CHUNK_CIPHER_BYTES);
+      expect((await refusal(decryptThrough(crypto, cut, source))).kind).toBe('tampered');
 
-    // The same key and digest, described as a different size.
-    expect((await refusal(decryptThrough(crypto, encrypted, { ...source, size: SIZE - 1 }))).kind).toBe('tampered');
+      const extended = concat(encrypted, Uint8Array.of(0));
+      expect((await refusal(decryptThrough(crypto, extended, source))).kind).toBe('tampered');
 
-    // And the untouched file still decrypts.
-    expectSameBytes(await decryptThrough(crypto, encrypted, source), plain);
-    crypto.stop();
-  });
+      // Intact ciphertext, but not the file the sender signed the digest of.
+      const other = await fileDigestOf(await encryptFile(key, plain, { version }));
+      const mismatch = await refusal(decryptThrough(crypto, encrypted, { ...source, digest: other }));
+      expect(mismatch.kind).toBe('tampered');
+      expect(mismatch.message).toMatch(/digest/);
+
+      // The same key and digest, described as a different size.
+      expect((await refusal(decryptThrough(crypto, encrypted, { ...source, size: SIZE - 1 }))).kind).toBe('tampered');
+
+      // And the untouched file still decrypts.
+      expectSameBytes(await decryptThrough(crypto, encrypted, source), plain);
+      crypto.stop();
+    },
+  );
 
   it('a file that can no longer be read is "unreadable", not tampering', async () => {
     const crypto = new FileCrypto({ platform: new FakePlatform() });
@@ -302,14 +331,13 @@ describe('FileCrypto with a worker (serveFileEngine)', () => {
     });
     const { plain, blob } = plainFile();
     const key = newFileKey();
-    const noncePrefix = randomBytes(15);
 
-    const { bytes, digest } = await encryptThrough(crypto, blob, key, noncePrefix);
+    const { bytes, digest } = await encryptThrough(crypto, blob, key);
 
     expect(crypto.mode).toBe('worker');
     expect(workers).toHaveLength(1);
     expect(workers[0]!.sent.length).toBeGreaterThanOrEqual(4);
-    const expected = encryptFile(key, plain, noncePrefix);
+    const expected = await encryptFile(key, plain, { noncePrefix: bytes.slice(1, FILE_HEADER_BYTES) });
     expectSameBytes(bytes, expected);
     expect(digest).toEqual(await fileDigestOf(expected));
     expectSameBytes(await decryptThrough(crypto, expected, { key, size: SIZE, digest }), plain);
@@ -351,7 +379,7 @@ describe('FileCrypto with a worker (serveFileEngine)', () => {
     const key = newFileKey();
     const { bytes } = await encryptThrough(crypto, blob, key);
     expect(crypto.mode).toBe('in-process');
-    expectSameBytes(bytes, encryptFile(key, plain, bytes.subarray(1, FILE_HEADER_BYTES)));
+    expectSameBytes(bytes, await encryptFile(key, plain, { noncePrefix: bytes.subarray(1, FILE_HEADER_BYTES) }));
     crypto.stop();
   });
 

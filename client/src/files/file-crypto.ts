@@ -1,6 +1,7 @@
 // Where file encryption runs. In a page: in a dedicated worker the app creates (its
 // entry calls serveFileEngine, ./file-engine-worker.ts), so the page stays responsive
-// while megabytes go through tweetnacl (slow without a JIT). A worker runs under the
+// while megabytes are encrypted and hashed (new files in WebCrypto's AES-GCM; version 1
+// files still downloaded go through tweetnacl, slow without a JIT). A worker runs under the
 // policy of its own script response, so the server sends scripts with script-src
 // 'self' (the bundle loads its chunks with importScripts).
 //

@@ -18,14 +18,19 @@ import {
   encryptedFileSize,
   equalBytes,
   fileChunkCount,
+  readFileHeader,
   type FileDecryptor,
   type FileEncryptor,
   type FileHasher,
 } from '@onionchat/protocol';
 
 export type EngineRequest =
-  /** Starts encrypting `file`. `noncePrefix`: continue an upload whose header is already known. */
-  | { op: 'encrypt-open'; job: number; file: Blob; key: Uint8Array; noncePrefix?: Uint8Array }
+  /**
+   * Starts encrypting `file`, in the protocol's current version (2, AES-256-GCM).
+   * `header`: continue an upload whose header is already known (its version and
+   * nonce prefix are kept, so the chunks come out the same as before).
+   */
+  | { op: 'encrypt-open'; job: number; file: Blob; key: Uint8Array; header?: Uint8Array }
   /** The encrypted chunks [from, from + count), concatenated (without the header). */
   | { op: 'encrypt-read'; job: number; from: number; count: number }
   /** The ciphertext digest, once every chunk has been produced. */
@@ -90,7 +95,6 @@ interface EncryptJob {
   chunks: number;
   key: Uint8Array;
   header: Uint8Array;
-  noncePrefix: Uint8Array;
   encryptor: FileEncryptor;
   /** The chunk the encryptor produces next. */
   next: number;
@@ -162,7 +166,7 @@ export class FileEngine {
   private async run(request: EngineRequest): Promise<EngineResult> {
     switch (request.op) {
       case 'encrypt-open':
-        return this.encryptOpen(request.job, request.file, request.key, request.noncePrefix);
+        return this.encryptOpen(request.job, request.file, request.key, request.header);
       case 'encrypt-read':
         return {
           op: 'encrypt-read',
@@ -185,11 +189,11 @@ export class FileEngine {
 
   // ---------------------------------------------------------------- encrypting
 
-  private encryptOpen(id: number, file: Blob, key: Uint8Array, noncePrefix?: Uint8Array): EngineResult {
+  private encryptOpen(id: number, file: Blob, key: Uint8Array, known?: Uint8Array): EngineResult {
     this.close(id);
     const size = file.size;
     const chunks = fileChunkCount(size);
-    const encryptor = createFileEncryptor(key, noncePrefix);
+    const encryptor = createFileEncryptor(key, known ? readFileHeader(known) : {});
     const header = encryptor.header;
     const job: EncryptJob = {
       kind: 'encrypt',
@@ -198,7 +202,6 @@ export class FileEngine {
       chunks,
       key: key.slice(),
       header,
-      noncePrefix: header.slice(1),
       encryptor,
       next: 0,
       hasher: createFileHasher(header),
@@ -216,8 +219,8 @@ export class FileEngine {
     const to = Math.min(job.chunks, from + count);
     if (from < job.next) {
       // Going back (a resume from before what was produced): encryption is
-      // deterministic for the key and nonce prefix, so start over and skip ahead.
-      job.encryptor = createFileEncryptor(job.key, job.noncePrefix);
+      // deterministic for the key and header, so start over and skip ahead.
+      job.encryptor = createFileEncryptor(job.key, readFileHeader(job.header));
       job.next = 0;
     }
     while (job.next < from) {
@@ -239,7 +242,7 @@ export class FileEngine {
       const a = (index - from) * FILE_CHUNK_BYTES;
       const b = Math.min(plain.length, a + FILE_CHUNK_BYTES);
       const last = index === job.chunks - 1;
-      const cipher = job.encryptor.encryptChunk(plain.subarray(a, b), last);
+      const cipher = await job.encryptor.encryptChunk(plain.subarray(a, b), last);
       job.next = index + 1;
       if (index === job.hashed) {
         job.hashing.push(quiet(job.hasher.update(cipher)));
@@ -309,7 +312,7 @@ export class FileEngine {
         if (job.queued < length) break;
         const cipher = take(job, length);
         job.hashing.push(quiet(job.hasher.update(cipher)));
-        const plain = job.decryptor.decryptChunk(cipher, last);
+        const plain = await job.decryptor.decryptChunk(cipher, last);
         job.index += 1;
         job.parts.push(plain);
         job.partBytes += plain.length;

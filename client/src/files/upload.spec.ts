@@ -2,13 +2,15 @@
 // checked with the protocol's own functions; drops, stalls, 409s and 429s are scripted.
 
 import type { ServerFile } from '@onionchat/contract';
-import { decryptFile, encryptedFileSize, fileDigestOf } from '@onionchat/protocol';
+import { FILE_HEADER_BYTES, FILE_VERSION, decryptFile, encryptedFileSize, fileDigestOf } from '@onionchat/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeHttp, type FakeReply } from '../test-support/fake-http.js';
 import { FakePlatform } from '../test-support/fake-platform.js';
 import { networkError } from '../transport/api-error.js';
 import { Api } from '../transport/api.js';
 import type { HttpAnswer } from '../transport/http.js';
+import { FileCrypto } from './file-crypto.js';
+import { EngineError, type EngineRequest } from './file-engine.js';
 import type { FileSink } from './sink.js';
 import { FileTransfers, MAX_FAILURES, type FileSource } from './transfers.js';
 import { BACKOFF_MS, RATE_LIMIT_WAIT_MS, STALL_CHECK_MS, STALL_MS } from './transfers/retry-policy.js';
@@ -170,7 +172,24 @@ async function until(check: () => boolean, what: string): Promise<void> {
   throw new Error(`Timed out waiting for ${what}.`);
 }
 
-function setup(options: { maxRequestBytes?: number } = {}) {
+/** The in-process engine, except that one read of chunks past the first fails as if its worker had died. */
+function crashingCrypto(): { crypto: FileCrypto; opens: EngineRequest[] } {
+  const crypto = new FileCrypto({ platform: new FakePlatform() });
+  const opens: EngineRequest[] = [];
+  const call = crypto.call.bind(crypto);
+  let crashed = false;
+  crypto.call = ((request: EngineRequest, transfer?: Transferable[]) => {
+    if (request.op === 'encrypt-open') opens.push(request);
+    if (request.op === 'encrypt-read' && request.from > 0 && !crashed) {
+      crashed = true;
+      return Promise.reject(new EngineError('internal', 'The file worker stopped.'));
+    }
+    return call(request, transfer);
+  }) as FileCrypto['call'];
+  return { crypto, opens };
+}
+
+function setup(options: { maxRequestBytes?: number; crypto?: FileCrypto } = {}) {
   const http = new FakeFileServer(options.maxRequestBytes);
   const platform = new FakePlatform();
   const sink = new MemorySink();
@@ -180,6 +199,7 @@ function setup(options: { maxRequestBytes?: number } = {}) {
     api: new Api(http),
     platform,
     sink,
+    ...(options.crypto ? { crypto: options.crypto } : {}),
     hooks: {
       uploaded: (roomId, clientId, file) => uploaded.push({ roomId, clientId, file }),
       cancelled: (_roomId, clientId) => cancelled.push(clientId),
@@ -203,7 +223,8 @@ async function expectDelivered({ http, uploaded, plain, transfers }: Setup): Pro
   expect(stored.info.status).toBe('ready');
   expect(file.fileId).toBe(stored.info.id);
   expect(stored.data.length).toBe(encryptedFileSize(SIZE));
-  expectSameBytes(decryptFile(file.key, stored.data), plain);
+  expect(stored.data[0]).toBe(FILE_VERSION); // new uploads are version 2 (AES-256-GCM)
+  expectSameBytes(await decryptFile(file.key, stored.data), plain);
   expect(await fileDigestOf(stored.data)).toEqual(file.digest);
   expect(file).toMatchObject({ name: 'report.pdf', mime: 'application/pdf', size: SIZE });
   // Every PUT the server stored started where it was: nothing sent twice, nothing skipped.
@@ -247,10 +268,24 @@ describe('uploads', () => {
     expect(Buffer.from(stored).includes(needle)).toBe(false);
     const tampered = stored.slice();
     tampered[100]! ^= 1;
-    expect(() => decryptFile(s.uploaded[0]!.file.key, tampered)).toThrow();
+    await expect(decryptFile(s.uploaded[0]!.file.key, tampered)).rejects.toThrow();
     const wrongKey = s.uploaded[0]!.file.key.slice();
     wrongKey[0]! ^= 1;
-    expect(() => decryptFile(wrongKey, stored)).toThrow();
+    await expect(decryptFile(wrongKey, stored)).rejects.toThrow();
+  });
+
+  it('reopens the encryption after the engine died, continuing the same file (same version and header)', async () => {
+    const { crypto, opens } = crashingCrypto();
+    const s = setup({ crypto });
+    s.start();
+    await until(() => s.transfers.upload('c1')?.phase === 'waiting', 'the crash');
+    await vi.advanceTimersToNextTimerAsync();
+    await s.done();
+    expect(opens).toHaveLength(2);
+    const [first, second] = opens as [EngineRequest & { header?: Uint8Array }, EngineRequest & { header?: Uint8Array }];
+    expect(first.header).toBeUndefined();
+    expect(second.header).toEqual(s.http.only().data.subarray(0, FILE_HEADER_BYTES));
+    await expectDelivered(s);
   });
 
   it('refuses a create answer that does not fit the contract (retried, never a guess)', async () => {

@@ -91,8 +91,8 @@ export interface Upload {
   key: Uint8Array;
   encryptedSize: number;
   job: number | null;
+  /** The file's header once encryption has opened: kept so a reopened encryption (after a worker crash) continues the same file. */
   header: Uint8Array | null;
-  noncePrefix: Uint8Array | null;
   chunks: number;
   fileId: string | null;
   maxRequestBytes: number;

@@ -2,7 +2,7 @@
 // batch of whole chunks at a time and PUT at the server's offset. A request that fails is resumed from what the
 // server says it has (GET /api/files/:id); the batch stays in memory until the server
 // has it, and any older part is encrypted again (deterministic for the same key and
-// nonce prefix). When the last byte is stored, the hooks send the file message.
+// header). When the last byte is stored, the hooks send the file message.
 
 import { encryptedFileSize, newFileKey } from '@onionchat/protocol';
 import { ApiError, unreadableAnswer } from '../../transport/api-error.js';
@@ -84,7 +84,6 @@ export class Uploads {
       encryptedSize: encryptedFileSize(file.size),
       job: null,
       header: null,
-      noncePrefix: null,
       chunks: 0,
       fileId: null,
       maxRequestBytes: 0,
@@ -209,7 +208,7 @@ export class Uploads {
         job,
         file: upload.file,
         key: upload.key,
-        ...(upload.noncePrefix ? { noncePrefix: upload.noncePrefix } : {}),
+        ...(upload.header ? { header: upload.header } : {}),
       });
       if (stale()) {
         this.store.crypto.close(job);
@@ -217,7 +216,6 @@ export class Uploads {
       }
       upload.job = job;
       upload.header = opened.header;
-      upload.noncePrefix = opened.header.slice(1);
       upload.chunks = opened.chunks;
       upload.encryptedSize = opened.encryptedSize;
       upload.prefetch = null;

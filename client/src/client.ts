@@ -21,6 +21,8 @@ export interface ClientOptions {
   live?: (onSessionLost: () => void) => LiveConnection;
   /** Starts the file worker (a page passes `() => new Worker(new URL(…))`); without it files are encrypted in-process. */
   createFileWorker?: () => Worker;
+  /** An Api the page already made on `http` (its session-lost listeners stay in one place); default: a new one. */
+  api?: Api;
 }
 
 export class OnionChatClient {
@@ -28,7 +30,7 @@ export class OnionChatClient {
   readonly account: AccountFlows;
 
   constructor(readonly options: ClientOptions) {
-    this.api = new Api(options.http);
+    this.api = options.api ?? new Api(options.http);
     this.account = new AccountFlows(this.api, options.origin);
   }
 }

@@ -7,9 +7,21 @@ import { InvitesCard } from './account/InvitesCard';
 import { ProfileCard } from './account/ProfileCard';
 import { SessionsCard } from './account/SessionsCard';
 import { Loading } from './ui';
-import { describeError, type Invite, type Session, invitesInOrder, sessionsInOrder } from '@onionchat/client';
+import {
+  describeError,
+  type Invite,
+  type AccountFlows,
+  type Session,
+  invitesInOrder,
+  sessionsInOrder,
+} from '@onionchat/client';
 import { useKeystore } from '../hooks/keystore';
-import { pageClient } from '../hooks/client';
+import { loadPageClient } from '../hooks/client';
+
+/** Runs one of the account flows (a chunk of their own, fetched when first needed). */
+async function account<T>(action: (flows: AccountFlows) => Promise<T>): Promise<T> {
+  return action((await loadPageClient()).account);
+}
 
 type Section = 'sessions' | 'invites';
 
@@ -40,7 +52,7 @@ export function AccountView() {
 
   const loadSessions = useCallback(async () => {
     try {
-      setSessions(await pageClient().account.listSessions());
+      setSessions(await account((flows) => flows.listSessions()));
     } catch (caught) {
       setError({ section: 'sessions', message: describeError(caught) });
     }
@@ -48,7 +60,7 @@ export function AccountView() {
 
   const loadInvites = useCallback(async () => {
     try {
-      setInvites(await pageClient().account.listInvites());
+      setInvites(await account((flows) => flows.listInvites()));
     } catch (caught) {
       setError({ section: 'invites', message: describeError(caught) });
     }
@@ -86,7 +98,7 @@ export function AccountView() {
   const onLogOut = () =>
     run('logout', 'sessions', async () => {
       leaving.current = true;
-      await pageClient().account.logOut();
+      await account((flows) => flows.logOut());
       keystore.clear('You have been logged out. Your keys were removed from this tab.');
       router.replace('/');
     });
@@ -94,7 +106,7 @@ export function AccountView() {
   const onLogOutEverywhere = () =>
     run('logout-all', 'sessions', async () => {
       leaving.current = true;
-      const done = await pageClient().account.logOutEverywhere();
+      const done = await account((flows) => flows.logOutEverywhere());
       keystore.clear(
         done
           ? 'You have been logged out on every device.'
@@ -105,20 +117,20 @@ export function AccountView() {
 
   const onEndSession = (session: Session) =>
     run(`end:${session.id}`, 'sessions', async () => {
-      await pageClient().account.endSession(session.id);
+      await account((flows) => flows.endSession(session.id));
       await loadSessions();
     });
 
   const onCreateInvite = () =>
     run('invite', 'invites', async () => {
-      const result = await pageClient().account.createInvite({ username: user.username, fingerprint });
+      const result = await account((flows) => flows.createInvite({ username: user.username, fingerprint }));
       setCreated({ id: result.invite.id, link: result.link, expiresAt: result.invite.expiresAt });
       await loadInvites();
     });
 
   const onRevoke = (invite: Invite) =>
     run(`revoke:${invite.id}`, 'invites', async () => {
-      await pageClient().account.revokeInvite(invite.id);
+      await account((flows) => flows.revokeInvite(invite.id));
       if (created?.id === invite.id) setCreated(null);
       await loadInvites();
     });

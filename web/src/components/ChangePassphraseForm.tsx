@@ -14,7 +14,7 @@ import {
   newPassphraseFeedback,
 } from '@onionchat/client';
 import { useKeystore } from '../hooks/keystore';
-import { pageClient } from '../hooks/client';
+import { loadPageClient, usePageCoreSoon } from '../hooks/client';
 
 export function ChangePassphraseForm() {
   const keystore = useKeystore();
@@ -33,6 +33,8 @@ export function ChangePassphraseForm() {
   const [errorAt, setErrorAt] = useState<FormField | null>(null);
   const [attempt, setAttempt] = useState(0);
   useFocusOnError(errorAt, error, attempt);
+  // The account flows and their cryptography: fetched while the person types.
+  usePageCoreSoon();
 
   // Changing the passphrase only needs a session: it opens the sealed keys itself.
   useEffect(() => {
@@ -75,7 +77,8 @@ export function ChangePassphraseForm() {
     setError(null);
     setErrorAt(null);
     try {
-      const result = await pageClient().account.changePassphrase(account, identity, current, next, (text) =>
+      const client = await loadPageClient();
+      const result = await client.account.changePassphrase(account, identity, current, next, (text) =>
         setStatus({ text, tone: 'progress' }),
       );
       keystore.unlocked(result.user, result.identity, result.vault);

@@ -5,9 +5,10 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import { PassphraseField, ShowPassphrase } from './PassphraseField';
 import { ErrorAlert, Field, Loading, StatusMessage, useFocusOnError } from './ui';
-import { afterLoginPath, errorField, describeError, type FormField } from '@onionchat/client';
+import { errorField, describeError, type FormField } from '@onionchat/client';
 import { useKeystore, useNotice } from '../hooks/keystore';
-import { pageClient } from '../hooks/client';
+import { loadPageClient, loadPageCore, usePageCoreSoon } from '../hooks/client';
+import { warmMessenger } from './chat/load-messenger';
 
 export function LoginForm() {
   const keystore = useKeystore();
@@ -23,12 +24,22 @@ export function LoginForm() {
   const [errorAt, setErrorAt] = useState<FormField | null>(null);
   const [attempt, setAttempt] = useState(0);
   useFocusOnError(errorAt, error, attempt);
+  // The account flows and their cryptography: fetched while the person types.
+  usePageCoreSoon();
 
   const { status, user } = keystore;
 
   useEffect(() => {
-    // Back to where the person was sent from (#next=/chat/...), else to the chat.
-    if (status === 'unlocked') router.replace(afterLoginPath(window.location.hash));
+    if (status !== 'unlocked') return;
+    // Back to where the person was sent from (#next=/chat/...), else to the chat. (Unlocked
+    // keys came through the page client, so it is here: this resolves at once.)
+    let cancelled = false;
+    void loadPageCore().then((core) => {
+      if (!cancelled) router.replace(core.afterLoginPath(window.location.hash));
+    });
+    return () => {
+      cancelled = true;
+    };
   }, [status, router]);
 
   if (status === 'loading') {
@@ -49,10 +60,14 @@ export function LoginForm() {
     setError(null);
     setErrorAt(null);
     try {
+      const core = await loadPageCore();
+      // Where this goes next is usually the chat: its chunk travels while the keys are derived.
+      if (core.afterLoginPath(window.location.hash).startsWith('/chat/')) warmMessenger();
+      const { account } = core.pageClient();
       const result =
         unlocking && user
-          ? await pageClient().account.unlock(user, passphrase, setProgress)
-          : await pageClient().account.logIn(username, passphrase, setProgress);
+          ? await account.unlock(user, passphrase, setProgress)
+          : await account.logIn(username, passphrase, setProgress);
       setProgress('Unlocked. Opening your conversations…');
       keystore.unlocked(result.user, result.identity, result.vault);
     } catch (caught) {
@@ -69,7 +84,8 @@ export function LoginForm() {
     setError(null);
     setProgress('Logging out…');
     try {
-      await pageClient().account.logOut();
+      const { account } = await loadPageClient();
+      await account.logOut();
       keystore.clear();
       setPassphrase('');
       setProgress(null);

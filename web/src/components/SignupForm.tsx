@@ -22,7 +22,9 @@ import {
   newPassphraseFeedback,
 } from '@onionchat/client';
 import { useKeystore } from '../hooks/keystore';
-import { pageClient } from '../hooks/client';
+import { pageApi } from '../hooks/api';
+import { loadPageClient, usePageCoreSoon } from '../hooks/client';
+import { warmMessenger } from './chat/load-messenger';
 
 type Registration = ServerConfig['registration'] | 'unknown';
 
@@ -53,6 +55,8 @@ export function SignupForm() {
   const [errorAt, setErrorAt] = useState<FormField | null>(null);
   const [attempt, setAttempt] = useState(0);
   useFocusOnError(errorAt, error, attempt);
+  // The account flows and their cryptography: fetched while the person types.
+  usePageCoreSoon();
 
   // The invite token rides in the URL fragment (#invite=...), which never reaches the server's logs.
   useEffect(() => {
@@ -70,8 +74,8 @@ export function SignupForm() {
 
   useEffect(() => {
     let cancelled = false;
-    pageClient()
-      .api.config()
+    pageApi()
+      .config()
       .then(
         (config) => {
           if (!cancelled) setRegistration(config.registration);
@@ -126,13 +130,11 @@ export function SignupForm() {
     setBusy(true);
     setError(null);
     setErrorAt(null);
+    // The chat is where this goes next: its chunk travels while the keys are made.
+    warmMessenger();
     try {
-      const { user, identity, vault } = await pageClient().account.signUp(
-        username,
-        passphrase,
-        inviteToken,
-        setProgress,
-      );
+      const { account } = await loadPageClient();
+      const { user, identity, vault } = await account.signUp(username, passphrase, inviteToken, setProgress);
       keystore.unlocked(user, identity, vault);
       setProgress('Account created. Opening your conversations…');
       setDone(true);

@@ -2,6 +2,8 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { useEffect } from 'react';
+import { warmMessenger } from './chat/load-messenger';
 import { LockIcon } from './icons';
 import { Logo } from './Logo';
 import { useKeystore } from '../hooks/keystore';
@@ -10,6 +12,12 @@ export function SiteHeader() {
   const { status, user } = useKeystore();
   // The chat page is a full-window app with its own header (this one is hidden there).
   const inChat = usePathname()?.startsWith('/chat') ?? false;
+  // With unlocked keys the "Chats" link is one click away: its messenger chunk (which
+  // Next's link prefetch does not reach) is fetched ahead, as the prefetch used to.
+  const unlocked = status === 'unlocked';
+  useEffect(() => {
+    if (unlocked && !inChat) warmMessenger();
+  }, [unlocked, inChat]);
   return (
     <header className="site-header">
       <div className="site-header-inner">

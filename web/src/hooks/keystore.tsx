@@ -7,16 +7,20 @@
 // asks for the passphrase again to unlock.
 
 import type { Identity } from '@onionchat/client';
-import {
-  ApiError,
-  NETWORK_ERROR_MESSAGE,
-  identityFingerprint,
-  wipeIdentity,
-  type BundleVault,
-  type User,
-} from '@onionchat/client';
+import { ApiError, NETWORK_ERROR_MESSAGE, type BundleVault, type User } from '@onionchat/client';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { pageClient } from './client';
+import { pageApi } from './api';
+import { loadedPageCore } from './client';
+
+// Keys only ever come out of the page client's account flows, so wherever there is an
+// identity, the page client has arrived: the layout itself never loads it.
+function wipeIdentity(identity: Identity | null): void {
+  if (identity) loadedPageCore()?.wipeIdentity(identity);
+}
+
+function identityFingerprint(identity: Identity): string | null {
+  return loadedPageCore()?.identityFingerprint(identity) ?? null;
+}
 
 export type KeystoreStatus =
   /** Asking the server whether this browser has a session. */
@@ -104,10 +108,12 @@ export function KeystoreProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     const startedAt = generation.current;
     let cancelled = false;
-    pageClient()
-      .account.whoAmI()
+    // What AccountFlows.whoAmI asks, straight on the page's Api: the layout does not wait
+    // for the account flows' chunk to know who is logged in.
+    pageApi()
+      .account()
       .then(
-        (user) => {
+        ({ user }) => {
           if (cancelled || generation.current !== startedAt) return;
           commit({ status: 'locked', user, identity: null, vault: null });
         },
@@ -127,7 +133,7 @@ export function KeystoreProvider({ children }: { children: ReactNode }) {
   // The session can end behind our back (expiry, "log out everywhere" on another device).
   useEffect(
     () =>
-      pageClient().api.onSessionLost(() => {
+      pageApi().onSessionLost(() => {
         const { status } = stateRef.current;
         if (status === 'locked' || status === 'unlocked') {
           clear('Your session has ended. Log in again.');

@@ -14,7 +14,7 @@ import {
   type User,
 } from '@onionchat/client';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { pageClient } from './client';
+import { pageClient } from './page-client';
 
 /** One session per unlocked identity, for as long as the component is mounted. */
 export function useChatSession(

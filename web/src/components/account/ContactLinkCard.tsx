@@ -2,7 +2,7 @@
 
 import { useMemo } from 'react';
 import { CopyableLink } from '../CopyableLink';
-import { QrCode } from '../chat/SafetyNumber';
+import { QrCode } from '../QrCode';
 import { contactLink } from '@onionchat/client';
 
 /**

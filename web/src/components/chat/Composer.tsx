@@ -1,7 +1,7 @@
 'use client';
 
 import { useLayoutEffect, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
-import { AttachIcon, SendIcon } from '../icons';
+import { AttachIcon, SendIcon } from './icons';
 import { ErrorAlert } from '../ui';
 import { MAX_TEXT_CHARS, characterCounter, describeError, type ChatSession } from '@onionchat/client';
 

@@ -3,8 +3,8 @@
 // Key verification: the safety number of a conversation (digits and a QR code), the
 // verified badge, and the warnings shown when the server presents a new key.
 
-import QRCode from 'qrcode';
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
+import { QrCode } from '../QrCode';
 import { VerifiedIcon } from '../icons';
 import { ErrorAlert } from '../ui';
 import { ModalDialog } from './ModalDialog';
@@ -192,35 +192,5 @@ export function SafetyNumberDialog({ open, session, userId, trust, onClose }: Sa
         )}
       </div>
     </dialog>
-  );
-}
-
-/**
- * A QR code (of bytes, or of a link's text) drawn as one SVG path (qrcode's pure-JS
- * encoder; nothing leaves the page).
- */
-export function QrCode({ data, label, testId }: { data: Uint8Array | string; label: string; testId: string }) {
-  const { size, path } = useMemo(() => {
-    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-    const code = QRCode.create([{ data: bytes, mode: 'byte' }], { errorCorrectionLevel: 'M' });
-    const { size: n } = code.modules;
-    let d = '';
-    for (let row = 0; row < n; row++) {
-      for (let col = 0; col < n; col++) if (code.modules.get(row, col)) d += `M${col + 4} ${row + 4}h1v1h-1z`;
-    }
-    return { size: n + 8, path: d };
-  }, [data]);
-  return (
-    <svg
-      className="safety-qr"
-      data-testid={testId}
-      viewBox={`0 0 ${size} ${size}`}
-      role="img"
-      aria-label={label}
-      shapeRendering="crispEdges"
-    >
-      <rect width={size} height={size} fill="#fff" />
-      <path d={path} fill="#000" />
-    </svg>
   );
 }

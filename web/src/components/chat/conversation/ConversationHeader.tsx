@@ -1,5 +1,6 @@
 import type { Ref } from 'react';
-import { BackIcon, LockIcon } from '../../icons';
+import { LockIcon } from '../../icons';
+import { BackIcon } from '../icons';
 import { Avatar } from '../Avatar';
 import { TrustBadge } from '../SafetyNumber';
 import { ConversationMenu } from './ConversationMenu';

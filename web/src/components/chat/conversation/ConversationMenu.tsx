@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { MoreIcon } from '../../icons';
+import { MoreIcon } from '../icons';
 
 interface ConversationMenuProps {
   name: string;

@@ -1,4 +1,4 @@
-import { UploadIcon } from '../../icons';
+import { UploadIcon } from '../icons';
 
 /** Covers the conversation while files are dragged over it. */
 export function DropOverlay({ name }: { name: string }) {

@@ -1,5 +1,5 @@
 import type { RefObject } from 'react';
-import { DownloadIcon } from '../../icons';
+import { DownloadIcon } from '../icons';
 import { type ChatSession, type ChatItem, type UploadView } from '@onionchat/client';
 
 /** Which buttons the card offers. */

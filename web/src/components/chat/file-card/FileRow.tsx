@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { FileKindIcon } from '../../icons';
+import { FileKindIcon } from '../icons';
 import { formatBytes, type FileKind } from '@onionchat/client';
 
 interface FileRowProps {

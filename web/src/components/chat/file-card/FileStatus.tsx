@@ -1,4 +1,4 @@
-import { FileWarningIcon } from '../../icons';
+import { FileWarningIcon } from '../icons';
 
 /** The card's status line (polite), marked when something went wrong. */
 export function FileStatus({ bad, text }: { bad: boolean; text: string }) {

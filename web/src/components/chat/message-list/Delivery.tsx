@@ -1,4 +1,4 @@
-import { PendingIcon, SentIcon } from '../../icons';
+import { PendingIcon, SentIcon } from '../icons';
 import { type ChatItem } from '@onionchat/client';
 
 interface DeliveryProps {

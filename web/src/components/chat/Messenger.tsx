@@ -1,0 +1,171 @@
+'use client';
+
+// The messenger itself: sidebar, conversation, composer, files, and the client core's
+// chat session under them. Only ever shown with unlocked keys, which a first load of
+// /chat/ never has (keys live in memory only), so it is a chunk of its own: ChatApp
+// loads it once the keys are there, and the log-in and sign-up forms ask for it early
+// (see ./load-messenger.ts).
+
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { Loading } from '../ui';
+import { ConnectionBanner, ConnectionIndicator } from './Connection';
+import { Conversation, type FocusIntent } from './Conversation';
+import { Sidebar } from './Sidebar';
+import { conversationList, type BundleVault, type Identity, type User } from '@onionchat/client';
+import { useKeystore } from '../../hooks/keystore';
+import './messenger.css';
+import { useChatSession, useChatSnapshot, useHashRoom, useMediaQuery } from '../../hooks/use-chat';
+
+export const NARROW_QUERY = '(max-width: 47.99rem)';
+
+export function Messenger({ user, identity, vault }: { user: User; identity: Identity; vault: BundleVault | null }) {
+  const { clear } = useKeystore();
+  const onSessionLost = useCallback(() => clear('Your session has ended. Log in again.'), [clear]);
+  const session = useChatSession(user, identity, vault, onSessionLost);
+  const snapshot = useChatSnapshot(session);
+  const [roomId, selectRoom] = useHashRoom();
+  const narrow = useMediaQuery(NARROW_QUERY);
+  const focusIntent = useRef<FocusIntent>(null);
+  const drafts = useRef(new Map<string, string>());
+
+  useEffect(() => {
+    session?.setActiveRoom(roomId);
+  }, [session, roomId]);
+
+  // "(3) OnionChat" while there are unread messages (and again if the router resets the
+  // title). A layout effect, so the observer is gone before the next page sets its title.
+  useLayoutEffect(() => {
+    const title = snapshot.totalUnread > 0 ? `(${snapshot.totalUnread}) OnionChat` : 'OnionChat';
+    const apply = () => {
+      if (document.title !== title) document.title = title;
+    };
+    apply();
+    const observer = new MutationObserver(apply);
+    observer.observe(document.head, { childList: true, subtree: true, characterData: true });
+    return () => observer.disconnect();
+  }, [snapshot.totalUnread]);
+
+  const conversations = useMemo(() => conversationList(snapshot), [snapshot]);
+
+  const open = useCallback(
+    (id: string | null, intent: FocusIntent, replace = false) => {
+      focusIntent.current = intent;
+      selectRoom(id, replace);
+    },
+    [selectRoom],
+  );
+
+  // Alt+↑ / Alt+↓: previous / next conversation, from anywhere on the page.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
+      if (conversations.length === 0) return;
+      event.preventDefault();
+      const index = conversations.findIndex((c) => c.friend.roomId === roomId);
+      const step = event.key === 'ArrowUp' ? -1 : 1;
+      const next =
+        index < 0
+          ? conversations[step > 0 ? 0 : conversations.length - 1]
+          : conversations[(index + step + conversations.length) % conversations.length];
+      if (next) open(next.friend.roomId, narrow ? 'heading' : 'composer', true);
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [conversations, roomId, open, narrow]);
+
+  const current = roomId ? conversations.find((c) => c.friend.roomId === roomId) : undefined;
+  const roomState = roomId ? snapshot.rooms.get(roomId) : undefined;
+
+  const onBack = useCallback(() => {
+    const from = roomId;
+    open(null, null, false);
+    // Back in the list: focus the conversation we came from.
+    requestAnimationFrame(() => {
+      const link = from ? document.querySelector<HTMLElement>(`[data-room-link="${from}"]`) : null;
+      (link ?? document.getElementById('friend-username'))?.focus();
+    });
+  }, [open, roomId]);
+
+  const banner = (
+    <>
+      <ConnectionBanner snapshot={snapshot} onRetry={() => session?.reconnectNow()} />
+      {snapshot.trustSaveProblem ? (
+        <p className="key-warning" role="status" data-testid="trust-save-problem">
+          {snapshot.trustSaveProblem} They stay in effect in this tab.
+        </p>
+      ) : null}
+    </>
+  );
+
+  return (
+    <div className={roomId ? 'chat-app chat-has-room js-only' : 'chat-app js-only'}>
+      <Sidebar
+        session={session}
+        snapshot={snapshot}
+        me={user}
+        conversations={conversations}
+        activeRoomId={roomId}
+        onOpen={(id) => open(id, narrow ? 'heading' : 'composer')}
+        onAccepted={(id) => {
+          // Stay where you are (other requests may be waiting); focus the new friend,
+          // one Enter away from the conversation.
+          requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-room-link="${id}"]`)?.focus());
+        }}
+      />
+      <section className="chat-main" aria-label="Conversation">
+        {roomId && session && (current || roomState) ? null : banner}
+        {roomId && session && (current || roomState) ? (
+          <Conversation
+            key={roomId}
+            session={session}
+            roomId={roomId}
+            friend={current?.friend ?? null}
+            state={roomState}
+            me={user}
+            connection={snapshot.connection}
+            focusIntent={focusIntent}
+            drafts={drafts.current}
+            onBack={onBack}
+            onLeft={() => {
+              open(null, null, true);
+              requestAnimationFrame(() => document.getElementById('friend-username')?.focus());
+            }}
+            banner={banner}
+          />
+        ) : roomId && snapshot.friends ? (
+          <div className="chat-placeholder">
+            <h2>This conversation isn’t here</h2>
+            <p className="muted">It may have been removed, or the link is wrong.</p>
+            <button type="button" className="button" onClick={onBack}>
+              Back to your conversations
+            </button>
+          </div>
+        ) : roomId ? (
+          <div className="chat-placeholder">
+            <Loading label="Loading the conversation…" />
+          </div>
+        ) : (
+          <div className="chat-placeholder">
+            {snapshot.friends && snapshot.friends.friends.length === 0 ? (
+              <>
+                <h2>No friends yet</h2>
+                <p className="muted">Add someone by their username to start an end-to-end encrypted conversation.</p>
+              </>
+            ) : (
+              <>
+                <h2>Pick a conversation</h2>
+                <p className="muted">
+                  Choose a friend on the left. <kbd>Alt</kbd>+<kbd>↑</kbd> and <kbd>Alt</kbd>+<kbd>↓</kbd> move between
+                  conversations.
+                </p>
+              </>
+            )}
+          </div>
+        )}
+      </section>
+      {/* After both panes in the DOM, placed over the sidebar's head (or the conversation's on phones). */}
+      <ConnectionIndicator state={snapshot.connection} connectedOnce={snapshot.connectedOnce} />
+    </div>
+  );
+}

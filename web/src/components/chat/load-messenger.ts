@@ -1,0 +1,12 @@
+// The messenger's chunk (./Messenger.tsx). One import site, so the chat page and the
+// forms that warm it up (log-in and sign-up ask for it while the keys are being derived,
+// so the chat opens without another round trip) fetch the same chunks.
+
+export function loadMessenger() {
+  return import('./Messenger').then((module) => ({ default: module.Messenger }));
+}
+
+/** Fetches the messenger ahead of need; a failure is met again (and shown) when it is needed. */
+export function warmMessenger(): void {
+  loadMessenger().catch(() => {});
+}

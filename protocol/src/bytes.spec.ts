@@ -50,6 +50,16 @@ describe('randomBytes / concatBytes', () => {
     expect(equalBytes(randomBytes(32), randomBytes(32))).toBe(false);
     expect(concatBytes(Uint8Array.of(1), new Uint8Array(0), Uint8Array.of(2, 3))).toEqual(Uint8Array.of(1, 2, 3));
   });
+
+  it('fills more than one 64 KiB call of the platform generator, to the last byte', () => {
+    const bytes = randomBytes(65536 * 2 + 5);
+    expect(bytes).toHaveLength(131077);
+    // Each part filled: 4,096 zero bytes in a row would be a 2^-32768 chance.
+    for (const start of [0, 65536, 131072 - 4091]) {
+      expect(bytes.subarray(start, start + 4096).some((byte) => byte !== 0)).toBe(true);
+    }
+    expect(randomBytes(0)).toHaveLength(0);
+  });
 });
 
 describe('u64', () => {

@@ -1,4 +1,3 @@
-import nacl from 'tweetnacl';
 import { ProtocolError } from './errors.js';
 
 const HEX_DIGITS = '0123456789abcdef';
@@ -8,9 +7,16 @@ const U32_MAX = 0xffff_ffff;
 const U64_BYTES = 8;
 const TWO_POW_32 = 0x1_0000_0000;
 
-/** Cryptographically secure random bytes (tweetnacl picks the platform CSPRNG). */
+/** getRandomValues fills at most 65,536 bytes per call. */
+const RANDOM_CHUNK_BYTES = 65536;
+
+/** Cryptographically secure random bytes from the platform's CSPRNG (WebCrypto). */
 export function randomBytes(n: number): Uint8Array {
-  return nacl.randomBytes(n);
+  const bytes = new Uint8Array(n);
+  for (let offset = 0; offset < n; offset += RANDOM_CHUNK_BYTES) {
+    globalThis.crypto.getRandomValues(bytes.subarray(offset, Math.min(n, offset + RANDOM_CHUNK_BYTES)));
+  }
+  return bytes;
 }
 
 /**

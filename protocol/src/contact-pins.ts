@@ -1,7 +1,7 @@
 import { ByteReader } from './byte-reader.js';
 import { concatBytes, encodeU32, equalBytes, utf8Encode } from './bytes.js';
 import { ProtocolError, requireLength } from './errors.js';
-import { SIGN_PUBLIC_KEY_BYTES } from './identity.js';
+import { SIGN_PUBLIC_KEY_BYTES } from './key-sizes.js';
 import { UUID_BYTES, bytesToUuid, uuidToBytes } from './uuid.js';
 import { canonicalUsername, encodeUsernameField, normalizeUsername } from './username.js';
 

@@ -1,7 +1,7 @@
 import nacl from 'tweetnacl';
 import { concatBytes, toHex, utf8Encode } from './bytes.js';
 import { requireLength } from './errors.js';
-import { BOX_PUBLIC_KEY_BYTES, SIGN_PUBLIC_KEY_BYTES } from './identity.js';
+import { BOX_PUBLIC_KEY_BYTES, SIGN_PUBLIC_KEY_BYTES } from './key-sizes.js';
 import type { IdentityKeys } from './public-keys.js';
 
 const FINGERPRINT_CONTEXT = utf8Encode('OnionChat v1 fingerprint\0');

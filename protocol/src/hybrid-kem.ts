@@ -6,7 +6,7 @@ import nacl from 'tweetnacl';
 import { concatBytes, isAllZero, utf8Encode } from './bytes.js';
 import { x25519Step, type Steps } from './crypto-steps.js';
 import { ProtocolError, requireLength } from './errors.js';
-import { KEM_PUBLIC_KEY_BYTES } from './identity.js';
+import { KEM_PUBLIC_KEY_BYTES } from './key-sizes.js';
 
 export const KEM_CIPHERTEXT_BYTES = 1088;
 /** SHA-512 of the member's ML-KEM public key, cut to 32 bytes: names the key without carrying it. */

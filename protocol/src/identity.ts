@@ -4,16 +4,18 @@ import { boxPublicKeyStep, runNative, runSync, signKeyPairStep, type Steps } fro
 import { requireLength } from './errors.js';
 import { canonicalUsername } from './username.js';
 
-export const BOX_PUBLIC_KEY_BYTES = 32;
-export const BOX_SECRET_KEY_BYTES = 32;
-export const SIGN_PUBLIC_KEY_BYTES = 32;
-export const SIGN_SEED_BYTES = 32;
-/** tweetnacl's form: seed(32) || public key(32). */
-export const SIGN_SECRET_KEY_BYTES = 64;
-/** ML-KEM-768 key generation seed: d(32) || z(32) of FIPS 203. */
-export const KEM_SEED_BYTES = 64;
-export const KEM_PUBLIC_KEY_BYTES = 1184;
-export const KEM_SECRET_KEY_BYTES = 2400;
+import { BOX_SECRET_KEY_BYTES, KEM_SEED_BYTES, SIGN_SEED_BYTES } from './key-sizes.js';
+
+export {
+  BOX_PUBLIC_KEY_BYTES,
+  BOX_SECRET_KEY_BYTES,
+  KEM_PUBLIC_KEY_BYTES,
+  KEM_SECRET_KEY_BYTES,
+  KEM_SEED_BYTES,
+  SIGN_PUBLIC_KEY_BYTES,
+  SIGN_SECRET_KEY_BYTES,
+  SIGN_SEED_BYTES,
+} from './key-sizes.js';
 
 /** An ML-KEM-768 key pair; only the seed is stored, the keys are derived from it. */
 export interface KemKeys {

@@ -1,7 +1,7 @@
 import { ByteReader } from './byte-reader.js';
 import { concatBytes } from './bytes.js';
 import { ProtocolError } from './errors.js';
-import { KEM_SEED_BYTES } from './identity.js';
+import { KEM_SEED_BYTES } from './key-sizes.js';
 import type { BundleExtension } from './key-bundle.js';
 
 /** The key bundle extension type that holds the ML-KEM-768 seed. */

@@ -1,6 +1,6 @@
 import { concatBytes, encodeU32, equalBytes, utf8Encode, webCryptoBytes } from './bytes.js';
 import { ProtocolError, requireLength } from './errors.js';
-import { SIGN_PUBLIC_KEY_BYTES } from './identity.js';
+import { SIGN_PUBLIC_KEY_BYTES } from './key-sizes.js';
 import { encodeUsernameField } from './username.js';
 import { uuidToBytes } from './uuid.js';
 import { subtle } from './web-crypto.js';

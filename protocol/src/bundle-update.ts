@@ -2,7 +2,8 @@ import nacl from 'tweetnacl';
 import { concatBytes, utf8Encode } from './bytes.js';
 import { runNative, runSync, signStep, verifyStep, type Steps } from './crypto-steps.js';
 import { requireLength } from './errors.js';
-import { SIGN_PUBLIC_KEY_BYTES, SIGN_SECRET_KEY_BYTES, type Identity } from './identity.js';
+import { SIGN_PUBLIC_KEY_BYTES, SIGN_SECRET_KEY_BYTES } from './key-sizes.js';
+import { type Identity } from './identity.js';
 import { SIGNATURE_BYTES } from './public-keys.js';
 import { uuidToBytes } from './uuid.js';
 

@@ -120,7 +120,7 @@ async function answerNatively(step: CryptoStep, support: { ed25519: boolean; x25
 }
 
 // The Ed25519 group order L, little-endian, as S is written in a signature.
-const GROUP_ORDER = [
+export const ED25519_GROUP_ORDER: readonly number[] = [
   0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0,
   0, 0, 0, 0, 0, 0, 0, 0, 0x10,
 ];
@@ -129,7 +129,7 @@ const GROUP_ORDER = [
 export function isCanonicalS(signature: Uint8Array): boolean {
   for (let i = 31; i >= 0; i--) {
     const s = signature[32 + i] as number;
-    const l = GROUP_ORDER[i] as number;
+    const l = ED25519_GROUP_ORDER[i] as number;
     if (s !== l) return s < l;
   }
   return false;

@@ -6,17 +6,6 @@ import { canonicalUsername } from './username.js';
 
 import { BOX_SECRET_KEY_BYTES, KEM_SEED_BYTES, SIGN_SEED_BYTES } from './key-sizes.js';
 
-export {
-  BOX_PUBLIC_KEY_BYTES,
-  BOX_SECRET_KEY_BYTES,
-  KEM_PUBLIC_KEY_BYTES,
-  KEM_SECRET_KEY_BYTES,
-  KEM_SEED_BYTES,
-  SIGN_PUBLIC_KEY_BYTES,
-  SIGN_SECRET_KEY_BYTES,
-  SIGN_SEED_BYTES,
-} from './key-sizes.js';
-
 /** An ML-KEM-768 key pair; only the seed is stored, the keys are derived from it. */
 export interface KemKeys {
   seed: Uint8Array;

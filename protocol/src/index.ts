@@ -34,6 +34,8 @@ export {
   SIGN_PUBLIC_KEY_BYTES,
   SIGN_SECRET_KEY_BYTES,
   SIGN_SEED_BYTES,
+} from './key-sizes.js';
+export {
   addKemKeys,
   createIdentity,
   createIdentityAsync,

@@ -3,7 +3,8 @@ import { ByteReader } from './byte-reader.js';
 import { concatBytes, encodeU32, equalBytes, randomBytes } from './bytes.js';
 import { ProtocolError, requireLength } from './errors.js';
 import { runNative, runSync, type Steps } from './crypto-steps.js';
-import { BOX_SECRET_KEY_BYTES, SIGN_SEED_BYTES, identitySteps, type Identity } from './identity.js';
+import { BOX_SECRET_KEY_BYTES, SIGN_SEED_BYTES } from './key-sizes.js';
+import { identitySteps, type Identity } from './identity.js';
 import type { IdentityKeys } from './public-keys.js';
 import { USERNAME_MIN, canonicalUsername, encodeUsernameField } from './username.js';
 

@@ -4,7 +4,8 @@ import { concatBytes, decodeU64, encodeU32, encodeU64, randomBytes, utf8Encode }
 import { runNative, runSync, signStep, verifyStep, type Steps } from './crypto-steps.js';
 import { ProtocolError, requireLength } from './errors.js';
 import { checkEpoch } from './fields.js';
-import { SIGN_PUBLIC_KEY_BYTES, SIGN_SECRET_KEY_BYTES, type Identity } from './identity.js';
+import { SIGN_PUBLIC_KEY_BYTES, SIGN_SECRET_KEY_BYTES } from './key-sizes.js';
+import { type Identity } from './identity.js';
 import { decodeMessageBody, encodeMessageBody, type MessageBody } from './message-body.js';
 import { MESSAGE_MAX_PADDED_BYTES, MESSAGE_MIN_PADDED_BYTES, pad, unpad } from './padding.js';
 import { SIGNATURE_BYTES } from './public-keys.js';

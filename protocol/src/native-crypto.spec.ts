@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import nacl from 'tweetnacl';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ED25519_GROUP_ORDER } from './crypto-steps.js';
 import type * as Protocol from './index.js';
 
 type Api = typeof Protocol;
@@ -276,7 +277,7 @@ describe.each([
 
 /** S + L, in place (little-endian); the result still fits in 32 bytes. */
 function addGroupOrderToS(signature: Uint8Array): void {
-  const order = GROUP_ORDER;
+  const order = ED25519_GROUP_ORDER;
   let carry = 0;
   for (let i = 0; i < 32; i++) {
     const sum = (signature[32 + i] as number) + (order[i] as number) + carry;
@@ -284,11 +285,6 @@ function addGroupOrderToS(signature: Uint8Array): void {
     carry = sum >> 8;
   }
 }
-
-const GROUP_ORDER = [
-  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0x10,
-];
 
 /** What a version 2 public keys record's signature covers (PROTOCOL.md section 4). */
 function signedPublicKeysMessage(username: string, body: Uint8Array): Uint8Array {

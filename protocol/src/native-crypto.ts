@@ -3,7 +3,8 @@
 // code takes a fraction of a millisecond. The keys and bytes are the same as
 // tweetnacl's: a signing key is imported from its 32-byte seed, a box key from its
 // 32-byte secret, and every answer is cross-checked against tweetnacl in the tests.
-import { concatBytes, fromHex, webCryptoBytes } from './bytes.js';
+import { fromBase64 } from './base64.js';
+import { concatBytes, equalBytes, fromHex, toHex, webCryptoBytes } from './bytes.js';
 
 /** What this engine's WebCrypto can do, probed once with known answers. */
 export interface NativeSupport {
@@ -60,7 +61,7 @@ async function probeEd25519(): Promise<boolean> {
     tampered[0] = (tampered[0] as number) ^ 1;
     const bad = await nativeVerify(ED_MESSAGE, tampered, ED_PUBLIC);
     const derived = await nativeSignPublicKey(ED_SEED);
-    return sameBytes(signature, ED_SIGNATURE) && good && !bad && sameBytes(derived, ED_PUBLIC);
+    return equalBytes(signature, ED_SIGNATURE) && good && !bad && equalBytes(derived, ED_PUBLIC);
   } catch {
     return false;
   }
@@ -76,14 +77,10 @@ async function probeX25519(): Promise<boolean> {
   try {
     const shared = await nativeX25519(X_SECRET, X_PEER);
     const derived = await nativeBoxPublicKey(X_SECRET);
-    return sameBytes(shared, X_SHARED) && sameBytes(derived, X_PUBLIC);
+    return equalBytes(shared, X_SHARED) && equalBytes(derived, X_PUBLIC);
   } catch {
     return false;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 function api(): SubtleCrypto {
@@ -148,7 +145,7 @@ function cachedPrivate(
 }
 
 function verifyKey(publicKey: Uint8Array): Promise<CryptoKey> {
-  const id = Array.from(publicKey, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const id = toHex(publicKey);
   let key = verifyKeys.get(id);
   if (!key) {
     if (verifyKeys.size >= VERIFY_KEY_CACHE_MAX) verifyKeys.clear();
@@ -182,7 +179,8 @@ async function exportPublic(privateKey: CryptoKey): Promise<Uint8Array> {
   return fromBase64Url(jwk.x);
 }
 
+/** JWK's unpadded base64url, read by the strict decoder (section "Binary values in JSON"). */
 function fromBase64Url(text: string): Uint8Array {
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  const standard = text.replace(/-/g, '+').replace(/_/g, '/');
+  return fromBase64(standard.padEnd(Math.ceil(standard.length / 4) * 4, '='));
 }

@@ -8,8 +8,8 @@ import {
   SIGN_PUBLIC_KEY_BYTES,
   SIGN_SECRET_KEY_BYTES,
   SIGN_SEED_BYTES,
-  type Identity,
-} from './identity.js';
+} from './key-sizes.js';
+import { type Identity } from './identity.js';
 import { encodeUsernameField } from './username.js';
 import { UUID_BYTES, bytesToUuid, uuidToBytes } from './uuid.js';
 

@@ -17,8 +17,8 @@ import {
   BOX_SECRET_KEY_BYTES,
   SIGN_PUBLIC_KEY_BYTES,
   SIGN_SECRET_KEY_BYTES,
-  type Identity,
-} from './identity.js';
+} from './key-sizes.js';
+import { type Identity } from './identity.js';
 import { SIGNATURE_BYTES, isSmallOrderBoxKey } from './public-keys.js';
 import { UUID_BYTES, bytesToUuid, uuidToBytes } from './uuid.js';
 

@@ -59,6 +59,13 @@ describe('KeyDirectory', () => {
     expect((prepared as VerifyError).message).toBe("carol's public keys are not validly signed");
   });
 
+  it('prepares a record that is not even base64 without throwing, and refuses it at use', async () => {
+    const { directory } = setup();
+    const mangled = { ...person('dave').user, publicKeys: '%%% not base64 %%%' };
+    await expect(directory.prepare([mangled])).resolves.toBeUndefined();
+    expect(thrown(() => directory.learn(mangled))).toBeInstanceOf(VerifyError);
+  });
+
   it('checks a record again when the server presents another one for the same account', async () => {
     const { directory } = setup();
     const bob = person('bob');

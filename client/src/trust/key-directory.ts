@@ -88,7 +88,8 @@ export class KeyDirectory {
         try {
           result = await decodePublicKeysAsync(fromBase64(user.publicKeys), user.username, user.id);
         } catch (error) {
-          result = error instanceof Error ? error : new Error(String(error));
+          // A record that is not even base64 lands here too: prepare never throws.
+          result = asError(error);
         }
         this.decoded.set(user.id, { username: user.username, record: user.publicKeys, result });
       }),
@@ -160,7 +161,7 @@ export class KeyDirectory {
     try {
       result = decodePublicKeys(fromBase64(user.publicKeys), user.username, user.id);
     } catch (error) {
-      result = error instanceof Error ? error : new Error(String(error));
+      result = asError(error);
     }
     this.decoded.set(user.id, { username: user.username, record: user.publicKeys, result });
     return result;
@@ -228,6 +229,10 @@ export class KeyDirectory {
     entry.keys = presented;
     return entry;
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function recordProblem(username: string, error: unknown): string {

@@ -31,12 +31,15 @@ export function memoryOf(pid) {
   return { rss: kib('VmRSS'), peak: kib('VmHWM') };
 }
 
-/** An empty, migrated database `name`, on BENCH_DATABASE_URL or an embedded server in `dir`. */
-export async function startDatabase(dir, name = `onionchat_bench_${process.pid}`) {
+/**
+ * An empty, migrated database `name`, on BENCH_DATABASE_URL or an embedded server in `dir`
+ * (started with the server settings `pgFlags`, e.g. ['-c', 'shared_preload_libraries=...']).
+ */
+export async function startDatabase(dir, name = `onionchat_bench_${process.pid}`, pgFlags = []) {
   let adminUrl = process.env.BENCH_DATABASE_URL;
   let stop = async () => {};
   if (!adminUrl) {
-    const embedded = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort() });
+    const embedded = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), flags: pgFlags });
     adminUrl = embedded.adminUrl;
     stop = embedded.stop;
   }
@@ -67,10 +70,10 @@ export async function startService(env = {}) {
   };
 }
 
-/** One server process on an existing database (several may share it). */
-export async function startServer(dbUrl, filesDir, env = {}) {
+/** One server process on an existing database (several may share it); `nodeArgs` go to node (e.g. --cpu-prof). */
+export async function startServer(dbUrl, filesDir, env = {}, nodeArgs = []) {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(repoRoot, 'server/dist/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, 'server/dist/main.js')], {
     env: {
       ...process.env,
       DATABASE_URL: dbUrl,

@@ -1,3 +1,3 @@
-export { createDb, dbBytes, Prisma, type Db, type DbBytes } from './client.js';
+export { createDb, createPool, dbBytes, Prisma, type Db, type DbBytes, type DbPool } from './client.js';
 export { poolConfigFromUrl } from './connection.js';
 export { migrate } from './migrate.js';

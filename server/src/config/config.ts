@@ -53,6 +53,12 @@ const schema = z.object({
   WS_CONNECTIONS_PER_USER: int(20, 1),
   MESSAGE_MAX_BYTES: int(MESSAGE_MAX_ENVELOPE_BYTES, 256).pipe(z.number().max(MESSAGE_MAX_ENVELOPE_BYTES)),
   MESSAGES_PAGE_MAX: int(MESSAGES_PAGE_MAX, 1),
+  /** The most sends committed together in one statement (group commit); 1 turns grouping off. */
+  MESSAGE_BATCH_MAX: int(256, 1).pipe(z.number().max(5000)),
+  /** Batches of sends written at a time (each on its own connection; a room is in one at a time). */
+  MESSAGE_WRITERS: int(4, 1).pipe(z.number().max(64)),
+  /** Sessions checked from memory (with invalidation) instead of PostgreSQL on every request and event. */
+  SESSION_CACHE_ENTRIES: int(50_000, 0),
   WS_MAX_FRAME_BYTES: int(256 * 1024, 1024),
   FILES_DIR: z.string().default(path.join(repoRoot, '.data', 'files')),
   FILE_MAX_BYTES: int(1024 ** 3, 1),

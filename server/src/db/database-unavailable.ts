@@ -10,6 +10,8 @@ const CONNECTION_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'S
 // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutting down, crashed, not yet
 // accepting connections) and 53300 (too many connections).
 const SQLSTATE = /^(08...|57P0[1-3]|53300)$/;
+// Socket errors of node-postgres used directly (the message log's pool queries).
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
 // node-postgres's own connection errors carry no code, and the adapter passes them on as they are.
 const PG_CONNECTION_MESSAGE =
   /^(Connection terminated\b|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable)/;
@@ -36,6 +38,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (describesConnection(e.meta?.driverAdapterError?.cause)) return true;
   if (e.name === 'DriverAdapterError' && describesConnection(e.cause)) return true;
   if (err instanceof Error && e.code === undefined && PG_CONNECTION_MESSAGE.test(err.message)) return true;
+  // node-postgres used directly: the server's SQLSTATE or the socket's error code.
+  if (typeof e.code === 'string' && (SQLSTATE.test(e.code) || NETWORK_CODES.has(e.code))) return true;
   const code = typeof e.code === 'string' ? e.code : e.errorCode;
   return typeof code === 'string' && PRISMA_CODES.has(code);
 }

@@ -4,6 +4,7 @@
 // itself; nothing acknowledged may be lost or stored twice. The test runs its own
 // PostgreSQL so that stopping it disturbs nothing else.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -84,7 +85,17 @@ it('refuses cleanly while PostgreSQL is down, recovers by itself, and loses noth
   expect(page.body).toMatchObject({ code: 'database_unavailable', message: expect.stringContaining('database') });
   expect(page.headers.get('retry-after')).toBe('5');
   await until(() => members().some((m) => m.refusals.length > 0), 20_000);
-  await expect(connectSocket(origin, reader)).rejects.toThrow('unavailable');
+  // A session this instance already knows is checked from memory and may connect (its
+  // sends get the clear 503); one it would have to read from the database is refused.
+  const known = await connectSocket(origin, reader);
+  const { clientId, envelope } = rooms[0]!.members[1].plan[0]!;
+  const sendWhileDown = await known
+    .timeout(10_000)
+    .emitWithAck('message:send', { roomId: rooms[0]!.friendship.roomId, clientId, envelope });
+  expect(sendWhileDown).toMatchObject({ ok: false, status: 503, code: 'database_unavailable' });
+  known.close();
+  const unknown = { cookie: `oc_session=${randomBytes(32).toString('base64url')}` };
+  await expect(connectSocket(origin, unknown as typeof reader)).rejects.toThrow('unavailable');
   expect(server!.exited()).toBe(false);
 
   await postgres!.pg.start();

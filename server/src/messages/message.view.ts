@@ -1,5 +1,6 @@
 import type { ServerMessage } from '@onionchat/contract';
 import { toBase64 } from '@onionchat/protocol';
+import type { AppendResult, NewMessage } from './messages.repository.js';
 
 export interface StoredMessage {
   id: string;
@@ -19,6 +20,36 @@ export function messageView(m: StoredMessage): ServerMessage {
     senderId: m.senderId,
     epoch: m.epoch,
     envelope: toBase64(m.envelope),
+    createdAt: m.createdAt.toISOString(),
+  };
+}
+
+/** A message just stored, from what was sent (its envelope is the sender's canonical base64). */
+export function storedView(
+  m: Omit<NewMessage, 'envelope'>,
+  envelope: string,
+  stored: Extract<AppendResult, { kind: 'stored' }>,
+): ServerMessage {
+  return {
+    id: m.id,
+    roomId: m.roomId,
+    seq: Number(stored.seq),
+    senderId: m.senderId,
+    epoch: m.epoch,
+    envelope,
+    createdAt: stored.createdAt.toISOString(),
+  };
+}
+
+/** The stored message a retried send found. */
+export function earlierView(m: Extract<AppendResult, { kind: 'earlier' }>, senderId: string): ServerMessage {
+  return {
+    id: m.id,
+    roomId: m.roomId,
+    seq: Number(m.seq),
+    senderId,
+    epoch: m.epoch,
+    envelope: m.envelope,
     createdAt: m.createdAt.toISOString(),
   };
 }

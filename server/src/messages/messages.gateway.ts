@@ -38,7 +38,7 @@ export class MessagesGateway {
     try {
       const actor = await this.actorOf(socket);
       const body = this.sendBody.transform(payload) as SendBody & { roomId: string };
-      return { ok: true, ...(await this.messages.send(actor, body.roomId, body)) };
+      return { ok: true, ...(await this.messages.send(actor, body.roomId, body, socket.id)) };
     } catch (err) {
       if (isDatabaseUnavailable(err)) this.logger.warn('database unavailable; send answered 503');
       else if (!(err instanceof HttpException))

@@ -1,6 +1,8 @@
 // Storing and paging encrypted messages. The server cannot read them; it checks that an
 // envelope is filed where its (signed) header says, stores it under the room's next
-// sequence number, acknowledges only after the commit, then fans it out.
+// sequence number (MessageLog, grouped with concurrent sends), acknowledges only after
+// the commit, and fans it out in sequence order.
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Answer, ServerMessage } from '@onionchat/contract';
 import { fromBase64, ProtocolError, readMessageHeader, type EnvelopeHeader } from '@onionchat/protocol';
@@ -9,14 +11,15 @@ import type { Actor } from '../access/actor.js';
 import { AccessPolicy } from '../access/access.policy.js';
 import { ApiError, badRequest, conflict } from '../common/api-error.js';
 import { RateLimiter } from '../common/rate-limiter.js';
-import { isUniqueViolation } from '../db/unique-violation.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { MessagesRepository } from './messages.repository.js';
-import { messageView, type StoredMessage } from './message.view.js';
+import { MessageLog } from './message-log.js';
+import { earlierView, messageView, storedView } from './message.view.js';
 import type { PageQuery, SendBody } from './messages.schemas.js';
 
 const DEFAULT_PAGE = 100;
+const MAX_EPOCH = 2 ** 31 - 1;
 
 @Injectable()
 export class MessagesService {
@@ -26,20 +29,36 @@ export class MessagesService {
     private readonly rooms: RoomsRepository,
     private readonly messages: MessagesRepository,
     private readonly limiter: RateLimiter,
-    private readonly realtime: RealtimeService,
-  ) {}
+    private readonly log: MessageLog,
+    realtime: RealtimeService,
+  ) {
+    // Every member's sessions, the sender's included, get each message in sequence order;
+    // the socket it came from has it in its acknowledgement already.
+    log.onStored((message, result, origin) =>
+      realtime.toUsersExcept(origin, result.memberIds, 'message:new', storedView(message, message.envelope, result)),
+    );
+  }
 
-  async send(actor: Actor, roomId: string, body: SendBody): Promise<Answer<'sendMessage'>> {
-    await this.access.requireMember(actor, roomId);
+  /**
+   * The checks that need no database come first; membership, the room's epoch and
+   * duplicates are checked by the statement that stores the message (MessageLog), which
+   * also takes the room's next sequence number. Only a refused message costs the reads
+   * that say why.
+   */
+  async send(actor: Actor, roomId: string, body: SendBody, origin?: string): Promise<Answer<'sendMessage'>> {
     const envelope = this.decodeEnvelope(body.envelope);
-    const previous = await this.messages.findBySenderClientId(actor.userId, body.clientId);
-    if (previous) return { message: this.sameAsBefore(previous, roomId, envelope), duplicate: true };
+    const header = this.readHeader(envelope);
+    const named = header.roomId === roomId && header.senderId === actor.userId && header.messageId === body.clientId;
+    // An epoch beyond PostgreSQL's integer cannot be any room's, and must not fail a whole batch.
+    if (!named || header.epoch > MAX_EPOCH) return this.explainRefusal(actor, roomId, body, header);
     await this.limiter.consume('messages', actor.userId);
-    const { epoch } = await this.checkHeader(envelope, roomId, actor.userId, body.clientId);
-    const stored = await this.store(actor, roomId, body.clientId, envelope, epoch);
-    if (stored.duplicate) return stored;
-    this.realtime.toUsers(await this.rooms.memberIds(roomId), 'message:new', stored.message);
-    return stored;
+    const message = { id: randomUUID(), roomId, senderId: actor.userId, clientId: body.clientId, epoch: header.epoch };
+    const result = await this.log.append({ ...message, envelope: body.envelope }, origin);
+    if (result.kind === 'stored') return { message: storedView(message, body.envelope, result), duplicate: false };
+    if (result.kind === 'earlier') {
+      return { message: this.sameAsBefore(earlierView(result, actor.userId), roomId, body.envelope), duplicate: true };
+    }
+    return this.explainRefusal(actor, roomId, body, header);
   }
 
   async page(actor: Actor, roomId: string, query: PageQuery): Promise<{ messages: ServerMessage[]; hasMore: boolean }> {
@@ -72,22 +91,30 @@ export class MessagesService {
     }
   }
 
-  /** The header is signed by the sender; the server checks it only to refuse misfiled envelopes early. */
-  private async checkHeader(
-    envelope: Uint8Array,
-    roomId: string,
-    senderId: string,
-    clientId: string,
-  ): Promise<EnvelopeHeader> {
-    let header;
+  private readHeader(envelope: Uint8Array): EnvelopeHeader {
     try {
-      header = readMessageHeader(envelope);
+      return readMessageHeader(envelope);
     } catch (err) {
       if (err instanceof ProtocolError) throw badRequest(`envelope: ${err.message}`, 'invalid_record');
       throw err;
     }
+  }
+
+  /**
+   * Why the statement refused a message, with the reads it spared: not a member (404), a
+   * message sealed under an earlier key (409, sealed again by the client), a header that
+   * names another room, epoch, sender or id (400), or a retry of a message stored by a
+   * concurrent send (answered as a duplicate).
+   */
+  private async explainRefusal(
+    actor: Actor,
+    roomId: string,
+    body: SendBody,
+    header: EnvelopeHeader,
+  ): Promise<Answer<'sendMessage'>> {
+    await this.access.requireMember(actor, roomId);
     const room = await this.rooms.findById(roomId);
-    const named = header.roomId === roomId && header.senderId === senderId && header.messageId === clientId;
+    const named = header.roomId === roomId && header.senderId === actor.userId && header.messageId === body.clientId;
     if (named && room && header.epoch < room.epoch) {
       // Sealed just before a member started a new key: the sender seals it again, same message id.
       throw new ApiError(
@@ -102,38 +129,15 @@ export class MessagesService {
         'invalid_record',
       );
     }
-    return header;
+    const previous = await this.messages.findBySenderClientId(actor.userId, body.clientId);
+    if (previous) return { message: this.sameAsBefore(messageView(previous), roomId, body.envelope), duplicate: true };
+    throw conflict('send_conflict', 'The conversation changed while this message was being stored. Send it again.');
   }
 
-  private async store(
-    actor: Actor,
-    roomId: string,
-    clientId: string,
-    envelope: Uint8Array,
-    epoch: number,
-  ): Promise<Answer<'sendMessage'>> {
-    try {
-      const message = await this.messages.append({
-        roomId,
-        senderId: actor.userId,
-        clientId,
-        epoch,
-        envelope,
-      });
-      return { message: messageView(message), duplicate: false };
-    } catch (err) {
-      // A concurrent retry of the same send won the race: answer with its result.
-      if (isUniqueViolation(err)) {
-        const winner = await this.messages.findBySenderClientId(actor.userId, clientId);
-        if (winner) return { message: this.sameAsBefore(winner, roomId, envelope), duplicate: true };
-      }
-      throw err;
+  private sameAsBefore(previous: ServerMessage, roomId: string, envelope: string): ServerMessage {
+    if (previous.roomId !== roomId || previous.envelope !== envelope) {
+      throw conflict('duplicate_id', 'This clientId was already used for a different message.');
     }
-  }
-
-  private sameAsBefore(previous: StoredMessage, roomId: string, envelope: Uint8Array): ServerMessage {
-    const same = previous.roomId === roomId && Buffer.from(previous.envelope).equals(Buffer.from(envelope));
-    if (!same) throw conflict('duplicate_id', 'This clientId was already used for a different message.');
-    return messageView(previous);
+    return previous;
   }
 }

@@ -41,14 +41,16 @@ const keysOf = (u: User): IdentityKeys => ({
 });
 
 describe('sending and live delivery', () => {
-  it('stores before acknowledging, then delivers to every session of every member', async () => {
+  it('stores before acknowledging, then delivers to every session of every member but the sending socket', async () => {
     const [amy, bo, room] = await pair('amy', 'bob');
     const amySocket = await connectSocket(t.baseUrl, amy.client);
+    const amyOtherTab = await connectSocket(t.baseUrl, amy.client);
     const boSocket = await connectSocket(t.baseUrl, bo.client);
     const boSecondClient = t.client();
     await logIn(boSecondClient, bo.account);
     const boSecond = await connectSocket(t.baseUrl, boSecondClient);
     const toAmy = collect<ServerMessage>(amySocket, 'message:new');
+    const toAmyOtherTab = collect<ServerMessage>(amyOtherTab, 'message:new');
     const toBo = collect<ServerMessage>(boSocket, 'message:new');
     const toBoSecond = collect<ServerMessage>(boSecond, 'message:new');
 
@@ -62,7 +64,10 @@ describe('sending and live delivery', () => {
     const stored = await bo.client.get<{ messages: ServerMessage[] }>(`/api/rooms/${room.roomId}/messages`);
     expect(stored.body.messages.map((m) => m.envelope)).toEqual([sent.envelope]);
 
-    await until(() => toAmy.length === 1 && toBo.length === 1 && toBoSecond.length === 1);
+    await until(() => toAmyOtherTab.length === 1 && toBo.length === 1 && toBoSecond.length === 1);
+    // The sending socket has the message in its acknowledgement, and no second copy.
+    expect(toAmy).toEqual([]);
+    expect(toBo[0]).toEqual(ack.message);
     const opened = openMessage(
       fromBase64(toBo[0]!.envelope),
       { roomId: room.roomId, epoch: 1, senderId: amy.account.id },
@@ -70,7 +75,7 @@ describe('sending and live delivery', () => {
       keysOf(amy),
     );
     expect(opened.body).toEqual({ type: 'text', text: 'hello bo' });
-    [amySocket, boSocket, boSecond].forEach((s) => s.close());
+    [amySocket, amyOtherTab, boSocket, boSecond].forEach((s) => s.close());
   });
 
   it('is idempotent on clientId; a reused clientId with other content is refused', async () => {

@@ -27,6 +27,18 @@ export class RealtimeService {
     this.server.to(userIds.map(userChannel)).emit(event, ...payload);
   }
 
+  /** As toUsers, but not to the socket `exceptSocketId` (the one an event came from), when given. */
+  toUsersExcept<E extends keyof ServerToClientEvents>(
+    exceptSocketId: string | undefined,
+    userIds: string[],
+    event: E,
+    ...payload: Parameters<ServerToClientEvents[E]>
+  ): void {
+    if (!this.server || userIds.length === 0) return;
+    const to = this.server.to(userIds.map(userChannel));
+    (exceptSocketId ? to.except(exceptSocketId) : to).emit(event, ...payload);
+  }
+
   disconnectSession(sessionId: string): void {
     this.server?.in(sessionChannel(sessionId)).disconnectSockets(true);
   }

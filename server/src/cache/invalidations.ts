@@ -70,7 +70,8 @@ export class RedisInvalidations extends Invalidations {
 
   /** A subscriber connection of its own, duplicated from `commands`, on `${prefix}invalidations`. */
   static async open(commands: Redis, prefix: string): Promise<RedisInvalidations> {
-    const subscriber = commands.duplicate();
+    // Named, so an operator (or a test) can tell it apart in CLIENT LIST.
+    const subscriber = commands.duplicate({ connectionName: `${prefix}invalidations` });
     subscriber.on('error', () => undefined); // outages are logged once by the other connections
     const invalidations = new RedisInvalidations(commands, subscriber, `${prefix}invalidations`);
     await invalidations.listen();

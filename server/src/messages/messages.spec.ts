@@ -78,6 +78,23 @@ describe('sending and live delivery', () => {
     [amySocket, amyOtherTab, boSocket, boSecond].forEach((s) => s.close());
   });
 
+  it('takes a removal into account at once: the next send over a socket opened before is refused', async () => {
+    const [ed, fi, room] = await pair('rem_ed', 'rem_fia');
+    const socket = await connectSocket(t.baseUrl, ed.client);
+    const before = await emitWithAck<Ack>(socket, 'message:send', {
+      roomId: room.roomId,
+      ...envelopeFor(ed.account, room),
+    });
+    expect(before.ok).toBe(true);
+    expect((await fi.client.delete(`/api/friends/${ed.account.id}`)).status).toBe(204);
+    const after = await emitWithAck<Ack>(socket, 'message:send', {
+      roomId: room.roomId,
+      ...envelopeFor(ed.account, room),
+    });
+    expect(after).toMatchObject({ ok: false, status: 404 });
+    socket.close();
+  });
+
   it('is idempotent on clientId; a reused clientId with other content is refused', async () => {
     const [cy, di, room] = await pair('cyd', 'dina');
     const socket = await connectSocket(t.baseUrl, cy.client);

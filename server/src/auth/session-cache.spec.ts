@@ -98,7 +98,7 @@ describe.skipIf(!reachable && !process.env.CI)('RedisInvalidations', () => {
 
       // B's subscriber connection is cut: news may be lost, so B stops answering from memory.
       const admin = new Redis(TEST_REDIS_URL);
-      const clients = await admin.client('LIST', 'TYPE', 'pubsub');
+      const clients = await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub');
       const ids = String(clients)
         .split('\n')
         .filter((line) => line.includes(`${prefix}invalidations`))
@@ -106,7 +106,7 @@ describe.skipIf(!reachable && !process.env.CI)('RedisInvalidations', () => {
       expect(ids.length).toBeGreaterThan(0);
       const resets: number[] = [];
       b.onReset(() => resets.push(Date.now()));
-      for (const id of ids) await admin.client('KILL', 'ID', id!);
+      for (const id of ids) await admin.call('CLIENT', 'KILL', 'ID', id!);
       await admin.quit();
       await eventually(() => !b.reliable || resets.length > 0, 5_000);
       expect(cacheB.get('h2')).toBeUndefined();

@@ -4,8 +4,9 @@
 // is one instance without Redis (the default deployment). Each pair of clients has its
 // sender and receiver on different instances whenever there are several, so every
 // message crosses Redis. Reports latency (send to receipt by the other member) and the
-// CPU used by the app instances, PostgreSQL, Redis and the load generator itself, to
-// show where the limit sits.
+// CPU used by the app instances (together and each one), PostgreSQL, Redis and the load
+// generator itself, to show where the limit sits; and, beside every setup with Redis, the
+// CPU of one more instance holding no socket, which should pay nothing for the others' messages.
 //
 // Usage (after `npm run build`):
 //   node bench/instances.mjs [--pairs 20] [--messages 60] [--window 4] [--warmup 10] [--repeat 3] [--json]
@@ -15,13 +16,14 @@
 // BENCH_DATABASE_URL: an admin connection instead of an embedded PostgreSQL.
 // BENCH_REDIS_URL: Redis (default redis://127.0.0.1:6379); keys go under a unique prefix.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { io } from 'socket.io-client';
 import { Redis } from 'ioredis';
 import { BenchClient, befriend, protocol } from './lib/client.mjs';
 import { startDatabase, startServer } from './lib/service.mjs';
+import { cpuSnapshot, postmasterPid, treeSeconds } from './lib/cpu.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -33,74 +35,6 @@ const REPEAT = arg('--repeat', 3);
 const JSON_OUT = args.includes('--json');
 const ROUND_TIMEOUT_MS = 180_000;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const TICKS = 100; // USER_HZ on Linux
-
-// ---- CPU accounting from /proc --------------------------------------------------------
-
-function stat(pid) {
-  try {
-    // Fields after the command name (which may contain spaces): state is field 3.
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(f[1]), own: Number(f[11]) + Number(f[12]), reaped: Number(f[13]) + Number(f[14]) };
-  } catch {
-    return null;
-  }
-}
-
-function processes() {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map((d) => {
-      const s = stat(d);
-      let comm = '';
-      try {
-        comm = readFileSync(`/proc/${d}/comm`, 'utf8').trim();
-      } catch {
-        // gone
-      }
-      return s && { pid: Number(d), comm, ...s };
-    })
-    .filter(Boolean);
-}
-
-/** CPU seconds used so far by a process and its children (living and reaped). */
-function treeSeconds(rootPid, all = processes()) {
-  const root = all.find((p) => p.pid === rootPid);
-  if (!root) return 0;
-  const children = all.filter((p) => p.ppid === rootPid);
-  return (root.own + root.reaped + children.reduce((sum, c) => sum + c.own, 0)) / TICKS;
-}
-
-function postmasterPid(dir) {
-  try {
-    return Number(readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  } catch {
-    return null;
-  }
-}
-
-/** CPU seconds the whole machine spent busy (all processes, all cores). */
-function machineBusySeconds() {
-  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-  const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
-  return (user + nice + system + irq + softirq + steal) / TICKS;
-}
-
-function cpuSnapshot(servers, pgPid) {
-  const all = processes();
-  const redis = all.filter((p) => p.comm === 'redis-server').reduce((s, p) => s + p.own / TICKS, 0);
-  const self = process.cpuUsage();
-  return {
-    app: servers.reduce((s, srv) => s + treeSeconds(srv.pid, all), 0),
-    postgres: pgPid
-      ? treeSeconds(pgPid, all)
-      : all.filter((p) => p.comm === 'postgres').reduce((s, p) => s + p.own / TICKS, 0),
-    redis,
-    load: (self.user + self.system) / 1e6,
-    machine: machineBusySeconds(),
-  };
-}
 
 // ---- load generator ---------------------------------------------------------------------
 
@@ -204,21 +138,30 @@ async function round(label, count, redis, db, dir, pgPid, index) {
     ...(redis ? { REDIS_URL, REDIS_PREFIX: prefix } : {}),
   };
   const servers = [];
+  // With Redis, one more instance that holds no socket at all: whatever CPU it spends
+  // per message is what the adapter makes an instance pay for other instances' sockets.
+  let spectator = null;
   try {
     for (let i = 0; i < count; i++) servers.push(await startServer(db.url, path.join(dir, 'files'), env));
+    if (redis) spectator = await startServer(db.url, path.join(dir, 'files'), env);
     const pairs = await preparePairs(
       servers.map((s) => s.origin),
       index,
     );
     await drive(pairs, 'warmup');
-    const before = cpuSnapshot(servers, pgPid);
+    const perInstance = () => [...servers, ...(spectator ? [spectator] : [])].map((s) => treeSeconds(s.pid));
+    const [before, instancesBefore] = [cpuSnapshot(servers, pgPid), perInstance()];
     const result = await drive(pairs, 'measured');
-    const after = cpuSnapshot(servers, pgPid);
+    const [after, instancesAfter] = [cpuSnapshot(servers, pgPid), perInstance()];
     for (const p of pairs) [p.senderSocket, p.receiverSocket].forEach((s) => s.close());
     const cores = Object.fromEntries(Object.keys(before).map((k) => [k, (after[k] - before[k]) / result.seconds]));
     const costMs = Object.fromEntries(
       Object.keys(before).map((k) => [k, ((after[k] - before[k]) / Math.max(1, result.received)) * 1000]),
     );
+    // Each instance's own CPU per delivered message (the spectator last, apart).
+    const own = instancesAfter.map((end, i) => ((end - instancesBefore[i]) / Math.max(1, result.received)) * 1000);
+    costMs.instances = own.slice(0, count);
+    costMs.spectator = spectator ? own[count] : null;
     const sorted = result.latencies.sort((a, b) => a - b);
     return {
       label,
@@ -234,7 +177,7 @@ async function round(label, count, redis, db, dir, pgPid, index) {
       costMs,
     };
   } finally {
-    await Promise.all(servers.map((s) => s.stop()));
+    await Promise.all([...servers, ...(spectator ? [spectator] : [])].map((s) => s.stop()));
     if (redis) {
       const client = new Redis(REDIS_URL);
       const keys = await client.keys(`${prefix}*`);
@@ -305,6 +248,8 @@ async function main() {
       2,
     ),
     'CPU ms/msg app': r.costMs.app.toFixed(1),
+    'per instance': r.costMs.instances.map((x) => x.toFixed(2)).join(' / '),
+    'instance with no sockets': r.costMs.spectator === null ? '' : r.costMs.spectator.toFixed(3),
     pg: r.costMs.postgres.toFixed(1),
     redis: r.costMs.redis.toFixed(2),
     load: r.costMs.load.toFixed(1),
@@ -314,7 +259,9 @@ async function main() {
   console.log(
     'Median run of each setup by msg/s. cores = CPU seconds per second of the run (2.00 = both cores busy); ' +
       '"other" is everything else on the machine meanwhile. CPU ms/msg = CPU time per delivered message of the ' +
-      'app instances, PostgreSQL, Redis and the load generator; "on 2 free cores" = 2 cores divided by their sum, ' +
+      'app instances (all together, then each one, then one more instance holding no socket, ' +
+      'started beside every setup with Redis), PostgreSQL, Redis and the load generator; ' +
+      '"on 2 free cores" = 2 cores divided by their sum, ' +
       'the ceiling if nothing else ran.',
   );
   for (const r of results) {

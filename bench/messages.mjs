@@ -19,6 +19,8 @@
 //   --messages: measured messages per closed-loop round, split over the pairs.
 //   --rate N: the open-loop round at N messages per second instead of half the peak.
 //   --servers raw,onionchat: which servers to measure (both by default).
+//   --before DIR: also measure the server built in another checkout DIR (an earlier
+//     commit, after `npm ci` and its build there), on the same database, as "before".
 //   --profile DIR: the OnionChat server runs with --cpu-prof and writes its profile to DIR.
 //   --pg-stats: PostgreSQL loads pg_stat_statements; prints the statements by total time.
 import { spawn } from 'node:child_process';
@@ -47,7 +49,8 @@ const PROFILE_DIR = option('--profile', null);
 const PG_STATS = args.includes('--pg-stats');
 const JSON_FILE = option('--json', null);
 const FIXED_RATE = Number(option('--rate', 0));
-const SERVERS = option('--servers', 'raw,onionchat').split(',');
+const BEFORE_DIR = option('--before', null);
+const SERVERS = option('--servers', `raw,onionchat${BEFORE_DIR ? ',before' : ''}`).split(',');
 const BODY = 'x'.repeat(160);
 const ROUND_TIMEOUT_MS = 120_000;
 
@@ -337,11 +340,19 @@ function shapesFor(target) {
   ];
 }
 
-function report(results, targets) {
+async function serverVersion(dbUrl) {
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  const { rows } = await client.query('SHOW server_version');
+  await client.end();
+  return rows[0].server_version;
+}
+
+function report(results, targets, pgVersion) {
   const raw = (r) => results.find((x) => x.server === 'raw ws + pg' && x.label === r.label);
   const vsRaw = (r) => (raw(r) ? r.perSecond / raw(r).perSecond : NaN);
   console.log(
-    `\n${JSON.stringify(machine())}\nPostgreSQL: ${process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : 'embedded, stock settings'}; ` +
+    `\n${JSON.stringify(machine())}\nPostgreSQL ${pgVersion}: ${process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : 'embedded, stock settings'}; ` +
       `160-byte bodies; ${WARMUP} warm-up messages per pair before each round\n`,
   );
   console.table(
@@ -415,6 +426,19 @@ async function main() {
     process.stdout.write(`making ${Math.max(...PAIR_COUNTS)} pairs of accounts...\n`);
     const pairs = await makePairs(server.origin, Math.max(...PAIR_COUNTS));
     const raw = await startRawServer(db.url);
+    if (BEFORE_DIR) {
+      const before = await startServer(db.url, path.join(dir, 'files'), env, [], path.resolve(BEFORE_DIR));
+      targets.push({
+        key: 'before',
+        name: 'OnionChat before',
+        pid: before.pid,
+        connect: (pair, side) => connectSocketIo(before.origin, pair, side),
+        stop: before.stop,
+        pgPid,
+        dbUrl: db.url,
+        pgStats: PG_STATS,
+      });
+    }
     const common = { pgPid, dbUrl: db.url, pgStats: PG_STATS };
     targets.push(
       { key: 'raw', name: 'raw ws + pg', pid: raw.pid, connect: raw.connect, stop: raw.stop, ...common },
@@ -439,7 +463,7 @@ async function main() {
       await target.stop();
       target.stopped = true;
     }
-    const met = report(results, targets);
+    const met = report(results, targets, await serverVersion(db.url));
     if (JSON_FILE) writeFileSync(JSON_FILE, JSON.stringify({ machine: machine(), results, targets }, null, 2));
     const faulty = (r) => r.server === 'OnionChat' && (r.lost || r.duplicated || r.outOfOrder || r.failed);
     if (results.some(faulty)) process.exitCode = 1;

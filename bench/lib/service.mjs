@@ -70,10 +70,14 @@ export async function startService(env = {}) {
   };
 }
 
-/** One server process on an existing database (several may share it); `nodeArgs` go to node (e.g. --cpu-prof). */
-export async function startServer(dbUrl, filesDir, env = {}, nodeArgs = []) {
+/**
+ * One server process on an existing database (several may share it); `nodeArgs` go to
+ * node (e.g. --cpu-prof); `checkout` is the repository whose built server runs (another
+ * checkout's, to compare with an earlier version in the same run).
+ */
+export async function startServer(dbUrl, filesDir, env = {}, nodeArgs = [], checkout = repoRoot) {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, 'server/dist/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(checkout, 'server/dist/main.js')], {
     env: {
       ...process.env,
       DATABASE_URL: dbUrl,

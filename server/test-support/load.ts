@@ -64,6 +64,8 @@ export interface SendOptions {
   maxAttempts?: number;
   paceMs?: number;
   stop?: () => boolean;
+  /** How many messages may be awaiting their acknowledgement at once (1: one after another). */
+  window?: number;
 }
 
 /** One member of a room: sends its planned messages and keeps what it has seen of the room. */
@@ -78,6 +80,7 @@ export class Member {
   /** Retries the server answered from what it had already stored. */
   duplicates = 0;
   private socket: Socket | undefined;
+  private connecting: Promise<Socket> | undefined;
 
   constructor(
     readonly user: User,
@@ -89,20 +92,36 @@ export class Member {
   /**
    * Sends `count` messages in order (from the plan's `from`th), each until
    * acknowledged (giving up after `maxAttempts`), `paceMs` apart, stopping early once
-   * `stop` says so.
+   * `stop` says so. With a `window` above 1, that many are sent without waiting for the
+   * earlier ones' acknowledgements (each still retried until acknowledged).
    */
-  async sendAll({ count, from = 0, maxAttempts = 200, paceMs = 0, stop = () => false }: SendOptions): Promise<void> {
-    for (let i = from; i < from + count && !stop(); i++) {
-      if (paceMs) await sleep(paceMs);
-      const message = this.seal(i);
-      for (let attempt = 1; !this.acked.has(message.clientId); attempt++) {
-        if (attempt > maxAttempts) throw new Error(`gave up on a message after ${maxAttempts} attempts`);
-        const ack = await this.trySend(message);
-        if (ack?.ok) {
-          this.acked.set(message.clientId, ack.message.seq);
-          if (ack.duplicate) this.duplicates++;
-        } else await sleep(100);
+  async sendAll({
+    count,
+    from = 0,
+    maxAttempts = 200,
+    paceMs = 0,
+    stop = () => false,
+    window = 1,
+  }: SendOptions): Promise<void> {
+    let next = from;
+    const lane = async () => {
+      while (next < from + count && !stop()) {
+        const i = next++;
+        if (paceMs) await sleep(paceMs);
+        await this.sendUntilAcked(this.seal(i), maxAttempts);
       }
+    };
+    await Promise.all(Array.from({ length: window }, lane));
+  }
+
+  private async sendUntilAcked(message: Planned, maxAttempts: number): Promise<void> {
+    for (let attempt = 1; !this.acked.has(message.clientId); attempt++) {
+      if (attempt > maxAttempts) throw new Error(`gave up on a message after ${maxAttempts} attempts`);
+      const ack = await this.trySend(message);
+      if (ack?.ok) {
+        this.acked.set(message.clientId, ack.message.seq);
+        if (ack.duplicate) this.duplicates++;
+      } else await sleep(100);
     }
   }
 
@@ -126,8 +145,14 @@ export class Member {
     }
   }
 
-  private async connected(): Promise<Socket> {
-    if (this.socket?.connected) return this.socket;
+  /** The open socket, or a new one: shared by all the sends of a window. */
+  private connected(): Promise<Socket> {
+    if (this.socket?.connected) return Promise.resolve(this.socket);
+    this.connecting ??= this.connect().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async connect(): Promise<Socket> {
     this.socket?.close();
     this.socket = undefined;
     const socket = await connectSocket(this.origin, this.user.client);

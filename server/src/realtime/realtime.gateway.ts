@@ -25,7 +25,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly realtime: RealtimeService,
   ) {}
 
-  /** Refusals reach the client as connect_error messages (the contract's SESSION_LOST_CODES and others). */
+  /**
+   * Refusals reach the client as connect_error messages (the contract's SESSION_LOST_CODES and others).
+   * The handshake request (socket.request, handshake.headers) is only there until the socket
+   * connects (io.adapter.ts lets it go), so what later events need goes into socket.data here.
+   */
   afterInit(server: AppServer): void {
     this.realtime.attach(server);
     server.use((socket, next) => {

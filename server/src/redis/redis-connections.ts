@@ -1,7 +1,8 @@
 // The Redis connections of one instance: one for commands (rate limits, locks) and the
-// publish/subscribe pair the socket.io adapter needs. Start-up waits for all three, so a
-// wrong REDIS_URL fails at once with a clear message; afterwards ioredis reconnects by
-// itself and each outage is logged once, without the URL (it may carry a password).
+// publish/subscribe pair the socket.io adapter needs (sharded pub/sub, Redis 7). Start-up
+// waits for all three, so a wrong REDIS_URL fails at once with a clear message; afterwards
+// ioredis reconnects by itself and each outage is logged once, without the URL (it may
+// carry a password).
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 
@@ -37,11 +38,20 @@ function reportOutages(client: Redis, role: string): void {
   });
 }
 
+/**
+ * The subscriber's commands are the adapter's SSUBSCRIBE and SUNSUBSCRIBE, sent as rooms
+ * gain their first local socket and lose their last. During an outage they wait for the
+ * connection (null: no retry limit) instead of failing, so once it is back ioredis
+ * restores the subscriptions it had and then sends these in order: the instance ends up
+ * subscribed to exactly the rooms it holds.
+ */
+const retriesFor = (role: string) => (role === 'subscribe' ? null : RETRIES_PER_COMMAND);
+
 async function connect(url: string, role: string): Promise<Redis> {
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
-    maxRetriesPerRequest: RETRIES_PER_COMMAND,
+    maxRetriesPerRequest: retriesFor(role),
     retryStrategy: reconnectDelay,
   });
   // Until connected, the failure is reported by the thrown error instead. The first
@@ -64,13 +74,16 @@ async function connect(url: string, role: string): Promise<Redis> {
 }
 
 /**
- * The socket.io adapter publishes without awaiting the result. During an outage such a
- * publish fails after its retries; the event is lost (clients catch up by sequence when
- * they reconnect) but the rejection must not end the process.
+ * The socket.io adapter (un)subscribes without handling a failure (one that shutting down
+ * cuts short, say). A publish fails during an outage after its retries: the event is lost
+ * (clients catch up by sequence when they reconnect), and the adapter's own catch is not
+ * relied on to keep the rejection from ending up unhandled.
  */
-function tolerateLostPublishes(client: Redis): Redis {
-  const publish = client.publish.bind(client) as (...args: unknown[]) => Promise<number>;
-  Object.assign(client, { publish: (...args: unknown[]) => publish(...args).catch(() => 0) });
+function tolerateFailures(client: Redis, commands: ('spublish' | 'ssubscribe' | 'sunsubscribe')[]): Redis {
+  for (const name of commands) {
+    const command = client[name].bind(client) as (...args: unknown[]) => Promise<unknown>;
+    Object.assign(client, { [name]: (...args: unknown[]) => command(...args).catch(() => 0) });
+  }
   return client;
 }
 
@@ -91,7 +104,12 @@ export class RedisConnections {
       throw failed.reason;
     }
     const [commands, pub, sub] = clients as [Redis, Redis, Redis];
-    return new RedisConnections(prefix, commands, tolerateLostPublishes(pub), sub);
+    return new RedisConnections(
+      prefix,
+      commands,
+      tolerateFailures(pub, ['spublish']),
+      tolerateFailures(sub, ['ssubscribe', 'sunsubscribe']),
+    );
   }
 
   async close(): Promise<void> {

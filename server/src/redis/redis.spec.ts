@@ -1,6 +1,7 @@
 // The Redis-backed pieces on their own, against the real Redis (each run under its own
 // key prefix): rate-limit counters shared by two connections, and upload leases.
 import { randomBytes } from 'node:crypto';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
@@ -14,6 +15,34 @@ const reachable = await RedisConnections.open(REDIS_URL, 'probe:').then(
   () => false,
 );
 const prefix = `onionchat-test-${randomBytes(6).toString('hex')}:`;
+
+/**
+ * A TCP relay to Redis that can be cut and restored. Cut, it drops its connections and
+ * stops listening, so reconnections are refused as they would be with Redis down.
+ */
+async function cuttableProxy(target: URL) {
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 6379), target.hostname);
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(a);
+      a.pipe(b);
+      a.on('error', () => b.destroy());
+      a.on('close', () => (sockets.delete(a), b.destroy()));
+    }
+  });
+  const listen = (port = 0) => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await listen();
+  const port = (server.address() as AddressInfo).port;
+  const drop = () => {
+    server.close();
+    sockets.forEach((s) => s.destroy());
+  };
+  return { port, cut: drop, restore: () => listen(port), close: drop };
+}
 
 const title = 'Redis shared state';
 // CI has Redis: there a missing Redis fails the run instead of skipping.
@@ -113,11 +142,36 @@ describe.skipIf(!reachable && !process.env.CI)(
       });
     });
 
-    it('lets the adapter publish during an outage without an unhandled rejection', async () => {
+    it('lets the adapter publish and (un)subscribe on closed connections without an unhandled rejection', async () => {
       const connections = await RedisConnections.open(REDIS_URL, prefix);
       connections.pub.disconnect();
-      await expect(connections.pub.publish(`${prefix}channel`, 'lost')).resolves.toBe(0);
+      connections.sub.disconnect();
+      await expect(connections.pub.spublish(`${prefix}channel`, 'lost')).resolves.toBe(0);
+      await expect(connections.sub.ssubscribe(`${prefix}channel`)).resolves.toBe(0);
+      await expect(connections.sub.sunsubscribe(`${prefix}channel`)).resolves.toBe(0);
       await connections.close();
+    });
+
+    it("keeps the subscriber's (un)subscriptions through an outage and sends them once it is back", async () => {
+      const proxy = await cuttableProxy(new URL(REDIS_URL));
+      const connections = await RedisConnections.open(`redis://127.0.0.1:${proxy.port}`, prefix);
+      const seen: string[] = [];
+      connections.sub.on('smessage', (channel: string) => seen.push(channel));
+      await connections.sub.ssubscribe(`${prefix}kept`);
+      await connections.sub.ssubscribe(`${prefix}dropped`);
+      proxy.cut();
+      // Longer than the retries a command gets on the other connections (then it fails).
+      const joined = connections.sub.ssubscribe(`${prefix}joined`);
+      const left = connections.sub.sunsubscribe(`${prefix}dropped`);
+      await sleep(1500);
+      await proxy.restore();
+      expect(await Promise.all([joined, left])).not.toContain(0);
+      for (const name of ['kept', 'dropped', 'joined']) await one.spublish(`${prefix}${name}`, 'news');
+      await eventually(() => seen.length >= 2);
+      await sleep(200);
+      expect(seen.sort()).toEqual([`${prefix}joined`, `${prefix}kept`]);
+      await connections.close();
+      proxy.close();
     });
 
     it('refuses to start against an unreachable Redis, naming the address but not the password', async () => {

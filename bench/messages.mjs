@@ -21,7 +21,8 @@
 //   --servers raw,onionchat: which servers to measure (both by default).
 //   --before DIR: also measure the server built in another checkout DIR (an earlier
 //     commit, after `npm ci` and its build there), on the same database, as "before".
-//   --profile DIR: the OnionChat server runs with --cpu-prof and writes its profile to DIR.
+//   --profile DIR: the OnionChat servers run with --cpu-prof and write their profiles to DIR
+//     (file names carry the process id, printed at start).
 //   --pg-stats: PostgreSQL loads pg_stat_statements; prints the statements by total time.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -309,7 +310,7 @@ async function pgStatements(dbUrl) {
 
 async function measure(target, allPairs, shapes, results) {
   for (const shape of shapes) {
-    process.stdout.write(`${target.name}: ${shape.label}...\n`);
+    process.stdout.write(`${target.name} (pid ${target.pid}): ${shape.label}...\n`);
     const r = await round(target, allPairs.slice(0, shape.pairs), shape);
     results.push(r);
     if (shape.label.startsWith('closed') && shape.pairs === PAIR_COUNTS[0]) target.peak = r.perSecond;
@@ -384,6 +385,7 @@ function report(results, targets, pgVersion) {
   const peak = ours(`closed loop ${PAIR_COUNTS[0]}`);
   const half = ours('half peak');
   const unloaded = ours('unloaded');
+  if (!peak || !half || !unloaded) return true;
   const goals = [
     [`≥ 4,000 msg/s at ${PAIR_COUNTS[0]} × ${WINDOW}`, peak.perSecond >= 4000, peak.perSecond.toFixed(0)],
     ['≥ 0.6 of the raw baseline', vsRaw(peak) >= 0.6, vsRaw(peak).toFixed(2)],
@@ -427,7 +429,7 @@ async function main() {
     const pairs = await makePairs(server.origin, Math.max(...PAIR_COUNTS));
     const raw = await startRawServer(db.url);
     if (BEFORE_DIR) {
-      const before = await startServer(db.url, path.join(dir, 'files'), env, [], path.resolve(BEFORE_DIR));
+      const before = await startServer(db.url, path.join(dir, 'files'), env, nodeArgs, path.resolve(BEFORE_DIR));
       targets.push({
         key: 'before',
         name: 'OnionChat before',

@@ -1,6 +1,6 @@
 // `npm run check` runs this: no import cycles anywhere (type-only imports count),
 // and the arrows between packages go one way only:
-// web → client → protocol, contract; server → protocol, contract, prisma.
+// web, cli → client → protocol, contract; server → protocol, contract, prisma.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -29,7 +29,7 @@ module.exports = {
       severity: 'error',
       comment: 'The client core knows nothing of React, Next or the server.',
       from: { path: '^client/src' },
-      to: { path: '^(web|server|prisma|tor)/|node_modules/(react|react-dom|next)/' },
+      to: { path: '^(web|cli|server|prisma|tor)/|node_modules/(react|react-dom|next)/' },
     },
     {
       name: 'web-through-client',
@@ -37,6 +37,13 @@ module.exports = {
       comment: 'The web app reaches the server only through the client core.',
       from: { path: '^web/src' },
       to: { path: '^(server|prisma|tor|protocol|contract)/|node_modules/socket\\.io-client/' },
+    },
+    {
+      name: 'cli-through-client',
+      severity: 'error',
+      comment: 'The terminal client is a second face on the client core: no server, web or key material of its own.',
+      from: { path: '^cli/src', pathNot: '\\.spec\\.ts$|^cli/src/test-support/' },
+      to: { path: '^(server|web|prisma|tor|protocol)/|node_modules/(react|react-dom|next)/' },
     },
     {
       name: 'server-not-client',

@@ -7,6 +7,7 @@ export default defineConfig({
     include: [
       'protocol/src/**/*.spec.ts',
       'client/src/**/*.spec.ts',
+      'cli/src/**/*.spec.ts',
       'tor/src/**/*.spec.ts',
       'server/src/**/*.spec.ts',
       'web/e2e/**/*.spec.ts',

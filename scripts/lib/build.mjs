@@ -33,10 +33,11 @@ function webIsStale() {
 
 export async function build({ web = true } = {}) {
   const opts = { cwd: repoRoot };
-  // In dependency order: protocol, contract, client, prisma, tor, server, then web.
+  // In dependency order: protocol, contract, client, the terminal client, prisma, tor, server, then web.
   await run(npm, ['run', '--silent', 'build', '-w', 'protocol'], opts);
   await run(npm, ['run', '--silent', 'build', '-w', 'contract'], opts);
   await run(npm, ['run', '--silent', 'build', '-w', 'client'], opts);
+  await run(npm, ['run', '--silent', 'build', '-w', 'cli'], opts);
   await run(npm, ['run', '--silent', 'build', '-w', 'prisma'], {
     ...opts,
     env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1' },

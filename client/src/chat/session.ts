@@ -256,6 +256,16 @@ export class ChatSession {
     this.incoming.clear();
   }
 
+  /**
+   * Saves what waits to be written to the account now (contact pins, chain marks) and
+   * waits for it: a one-shot terminal command exits right after. Resolves to why the
+   * pins could not be saved, or null.
+   */
+  async saveNow(): Promise<string | null> {
+    await Promise.all([this.pins.flush(), this.marks.flush()]);
+    return this.pins.saveProblem;
+  }
+
   private sessionLost(): void {
     if (this.stopped) return;
     this.options.onSessionLost();

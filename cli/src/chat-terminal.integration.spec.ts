@@ -1,0 +1,129 @@
+// `onionchat chat`, the full-screen UI, in a real pseudo-terminal against the real
+// built server on loopback: the conversation list with its unread count, a live
+// conversation both ways, /send with progress, /save to a chosen folder byte for byte,
+// and /quit giving the terminal back with the session ended.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freshDatabase } from '../../server/test-support/database.js';
+import { spawnServer, type RunningServer } from '../../server/test-support/server-process.js';
+import { runCli, type CliResult } from './test-support/cli-process.js';
+import { frame, startInTerminal, type CliTerminal } from './test-support/terminal.js';
+
+const PASS = { tess: 'copper moths above the tide', walt: 'nine lanterns in the fog' } as const;
+type Person = keyof typeof PASS;
+
+let server: RunningServer;
+let dropDb: () => Promise<void>;
+let dirs: string[] = [];
+/** Each person's working directory. */
+const work = {} as Record<Person, string>;
+let terminal: CliTerminal | null = null;
+
+function tempDir(name: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `onionchat-tui-${name}-`));
+  dirs.push(dir);
+  return dir;
+}
+
+beforeAll(async () => {
+  const db = await freshDatabase(inject('adminDbUrl'));
+  dropDb = db.drop;
+  server = await spawnServer({
+    dbUrl: db.url,
+    env: { FILES_DIR: tempDir('files'), TOR: '0', REGISTRATION: 'open' },
+  });
+  work.tess = tempDir('tess');
+  work.walt = tempDir('walt');
+  for (const person of ['tess', 'walt'] as const) {
+    ok(
+      await runCli(
+        ['--user', person, '--passphrase-env', 'OC_PASS', 'signup', `${server.origin}/signup/`],
+        env(person),
+      ),
+    );
+  }
+  ok(await as('walt', ['request', 'tess']));
+  ok(await as('tess', ['accept', 'walt']));
+}, 90_000);
+
+afterEach((context) => {
+  if (context.task.result?.state === 'fail' && terminal)
+    console.log(`The terminal showed:\n${frame(terminal.screen())}`);
+});
+
+afterAll(async () => {
+  terminal?.kill();
+  await server?.kill();
+  await dropDb?.();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs = [];
+});
+
+function env(person: Person) {
+  return { cwd: work[person], env: { OC_PASS: PASS[person] } };
+}
+
+function as(person: Person, args: string[]): Promise<CliResult> {
+  return runCli(['--onion', server.origin, '--user', person, '--passphrase-env', 'OC_PASS', ...args], env(person));
+}
+
+function ok(result: CliResult): CliResult {
+  if (result.code !== 0) throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+  return result;
+}
+
+describe('onionchat chat in a terminal', () => {
+  it('shows an unread message in the list, opens it, and chats live both ways', async () => {
+    ok(await as('walt', ['send', 'tess', 'waiting for you in the list']));
+    terminal = startInTerminal(['--onion', server.origin, '--user', 'tess', '--passphrase-env', 'OC_PASS', 'chat'], {
+      ...env('tess'),
+    });
+    await terminal.waitFor(/walt.*\(1\)/);
+    terminal.type('\r');
+    await terminal.waitFor('waiting for you in the list');
+    await terminal.waitFor(/walt(?!.*\(1\))/);
+
+    terminal.type('typed in the terminal\r');
+    await expect
+      .poll(async () => ok(await as('walt', ['read', 'tess', '--limit', '1'])).stdout, { timeout: 30_000 })
+      .toContain('typed in the terminal');
+    ok(await as('walt', ['send', 'tess', 'live answer from walt']));
+    await terminal.waitFor('live answer from walt');
+  }, 90_000);
+
+  it('sends a file with /send and saves one with /save N FOLDER, byte for byte', async () => {
+    const outgoing = randomBytes(400_000);
+    const outgoingPath = path.join(tempDir('source'), 'field-notes.bin');
+    writeFileSync(outgoingPath, outgoing);
+    terminal!.type(`/send ${outgoingPath}\r`);
+    await terminal!.waitFor(/field-notes\.bin/);
+    ok(await as('walt', ['get-file', 'tess', 'field-notes.bin']));
+    expect(readFileSync(path.join(work.walt, 'field-notes.bin')).equals(outgoing)).toBe(true);
+
+    const incoming = randomBytes(250_000);
+    const incomingPath = path.join(tempDir('source'), 'scan.bin');
+    writeFileSync(incomingPath, incoming);
+    ok(await as('walt', ['send-file', 'tess', incomingPath]));
+    await terminal!.waitFor('scan.bin');
+    const folder = path.join(work.tess, 'inbox');
+    mkdirSync(folder);
+    terminal!.type(`/save 2 ${folder}\r`);
+    await terminal!.waitFor(`Saved ${path.join(folder, 'scan.bin')}`);
+    expect(readFileSync(path.join(folder, 'scan.bin')).equals(incoming)).toBe(true);
+  }, 90_000);
+
+  it('quits with /quit, gives the terminal back and ends its session', async () => {
+    terminal!.type('/quit\r');
+    expect(await terminal!.exited).toBe(0);
+    expect(terminal!.transcript()).toContain('\x1b[?1049l');
+    expect(terminal!.transcript()).toContain('Logged out.');
+    const sessions = ok(await as('tess', ['sessions', '--json']))
+      .stdout.trim()
+      .split('\n');
+    expect(sessions).toHaveLength(1);
+    expect(readdirSync(work.tess)).toEqual(['inbox']);
+  }, 30_000);
+});

@@ -1,0 +1,235 @@
+// One conversation as terminal lines: who it is with and how far their keys are
+// trusted (with the key-change warning and why sending is paused), then the history
+// laid out by the core's own rules (days, groups, delivery state, flagged messages,
+// sequence notices, file cards with progress, speed and time left).
+
+import {
+  deliveryWarning,
+  fileCardView,
+  formatBytes,
+  formatTime,
+  messageRows,
+  percentDone,
+  progressDetail,
+  shownTime,
+  type ChatItem,
+  type DownloadView,
+  type FileMeta,
+  type PeerTrust,
+  type RemoteStatus,
+  type RoomState,
+  type UploadView,
+} from '@onionchat/client';
+import { line, seg, type Line, type Style } from './lines.js';
+import { cleanText, fit, textWidth, wrap } from './text.js';
+
+/** What the file cards read (ChatSession.files has it). */
+export interface FileLookup {
+  upload(clientId: string): UploadView | null;
+  download(key: string): DownloadView | null;
+  remoteStatus(fileId: string): RemoteStatus;
+}
+
+export const NO_FILES: FileLookup = {
+  upload: () => null,
+  download: () => null,
+  remoteStatus: () => 'unknown',
+};
+
+export interface ConversationContext {
+  peerName: string;
+  /** Not connected: pending messages wait for the connection. */
+  offline: boolean;
+  files: FileLookup;
+  now?: number;
+}
+
+/** The file messages one can save, numbered from 1 in the order shown (`/save N`). */
+export function fileItems(state: RoomState | undefined): ChatItem[] {
+  return (state?.items ?? []).filter((item) => item.state !== 'unverified' && item.file !== null);
+}
+
+/** The safety-number state in a few words, for the header and the list. */
+export function trustLabel(trust: PeerTrust | null): { text: string; style: Style } {
+  switch (trust?.state) {
+    case 'verified':
+      return { text: '✓ Verified', style: 'ok' };
+    case 'unverified':
+      return { text: 'Not verified', style: 'dim' };
+    case 'changed':
+    case 'changed-verified':
+      return { text: '⚠ Safety number changed', style: 'danger' };
+    case 'invalid':
+      return { text: '⚠ Keys do not check out', style: 'danger' };
+    default:
+      return { text: 'Checking keys…', style: 'dim' };
+  }
+}
+
+/** The same words as the web app's key-change banner, and what to type here. */
+export function keyChangeWarning(trust: PeerTrust | null): string | null {
+  if (!trust) return null;
+  if (trust.state === 'invalid') {
+    return `⚠ ${trust.username}’s keys do not check out. The server sent keys that are not validly signed. Nothing can be sent to this conversation.`;
+  }
+  if (trust.state !== 'changed' && trust.state !== 'changed-verified') return null;
+  return (
+    `⚠ ${trust.username}’s safety number has changed. They may have set up a new account, or the server may be trying to listen in. ` +
+    'Sending is paused until you compare the new safety number with them in person or over another channel: ' +
+    '/safety shows it, then /verify (compared and matching) or /trust (accept it without comparing).'
+  );
+}
+
+/** The header: the name and trust state, then every warning the core raises for this conversation. */
+export function conversationHeader(state: RoomState | undefined, peerName: string, width: number): Line[] {
+  const trust = state?.trust ?? null;
+  const label = trustLabel(trust);
+  const name = cleanText(peerName);
+  const lines: Line[] = [
+    [seg(fit(name, Math.max(1, width - textWidth(label.text) - 2)), 'bold'), seg('  '), seg(label.text, label.style)],
+  ];
+  const warnings: { text: string; style: Style }[] = [];
+  const keyWarning = keyChangeWarning(trust);
+  if (keyWarning) warnings.push({ text: keyWarning, style: trust?.state === 'changed' ? 'warn' : 'danger' });
+  if (state?.membersChanged) warnings.push({ text: `⚠ ${state.membersChanged}`, style: 'danger' });
+  if (state?.sendBlocked && !keyWarning) warnings.push({ text: `⚠ ${state.sendBlocked}`, style: 'warn' });
+  if (state?.error) warnings.push({ text: `⚠ ${state.error}`, style: 'danger' });
+  for (const warning of warnings) for (const text of wrap(warning.text, width)) lines.push(line(text, warning.style));
+  return lines;
+}
+
+/** The history, oldest first: every line it takes at this width. */
+export function historyLines(state: RoomState | undefined, width: number, context: ConversationContext): Line[] {
+  const out: Line[] = [];
+  const push = (text: string, style: Style, indent = 0) => {
+    const pad = ' '.repeat(indent);
+    for (const part of wrap(text, Math.max(1, width - indent))) out.push(line(pad + part, style));
+  };
+  const peerName = cleanText(context.peerName);
+  if (!state || !state.loaded || state.partial) {
+    if (state?.error) return out;
+    push('Loading messages…', 'dim');
+    return out;
+  }
+  if (state.loadingOlder) push('Loading older messages…', 'dim');
+  else if (state.hasOlder) push('↑ Older messages: PgUp or /older', 'dim');
+  if (state.items.length === 0) {
+    push(`No messages yet. Say hello to ${peerName}.`, 'dim');
+    return out;
+  }
+  const numbers = new Map(fileItems(state).map((item, index) => [item.key, index + 1]));
+  for (const row of messageRows(state.items)) {
+    if (row.kind === 'day') {
+      const label = ` ${row.label} `;
+      const side = Math.max(0, Math.floor((width - textWidth(label)) / 2));
+      out.push(line(fit('─'.repeat(side) + label + '─'.repeat(side), width), 'dim'));
+      continue;
+    }
+    const { item, first, last } = row;
+    const notice = state.notices.get(item.key);
+    if (notice) push(`⚠ ${notice}`, 'warn');
+    const sender = item.mine ? 'You' : peerName;
+    const warning = deliveryWarning(item, sender, context.now);
+    if (first || warning) {
+      out.push([seg(sender, item.mine ? 'accent' : 'bold'), seg(`  ${formatTime(shownTime(item))}`, 'dim')]);
+    }
+    if (item.state === 'unverified') {
+      push(
+        `⚠ This message could not be verified and is hidden.${item.note ? ` Reason: ${item.note}.` : ''}`,
+        'danger',
+        2,
+      );
+    } else if (item.file) {
+      out.push(...fileCardLines(item, item.file, numbers.get(item.key) ?? 0, width, context.files));
+    } else if (item.text !== null) {
+      out.push(...textLines(item, width));
+    } else {
+      const kind = item.unsupportedType ? ` (“${cleanText(item.unsupportedType).slice(0, 40)}”)` : '';
+      push(`This message is of a kind this version of OnionChat can’t show${kind}.`, 'dim', 2);
+    }
+    if (warning) push(`⚠ ${warning}`, 'warn', 2);
+    // A file card shows its own progress and problems.
+    if (item.mine && (!item.file || item.state === 'sent')) {
+      const delivery = deliveryText(item, context.offline, last);
+      if (delivery) push(delivery.text, delivery.style, 2);
+    }
+  }
+  return out;
+}
+
+/** Wrapped text, kept per message and width: the history is laid out again on every key. */
+const wrapped = new WeakMap<ChatItem, { width: number; lines: Line[] }>();
+
+function textLines(item: ChatItem, width: number): Line[] {
+  const cached = wrapped.get(item);
+  if (cached && cached.width === width) return cached.lines;
+  const lines = wrap(item.text ?? '', Math.max(1, width - 2)).map((part) => line(`  ${part}`));
+  wrapped.set(item, { width, lines });
+  return lines;
+}
+
+/** How far one of my messages got (the web app's Delivery): "Sent" under the last of a group only. */
+export function deliveryText(item: ChatItem, offline: boolean, last = true): { text: string; style: Style } | null {
+  switch (item.state) {
+    case 'sent':
+      return last ? { text: '✓ Sent', style: 'dim' } : null;
+    case 'pending':
+      return {
+        text: offline
+          ? '… Waiting for the connection…'
+          : item.note
+            ? `… Sending again (${item.note.replace(/\.$/, '')})…`
+            : '… Sending…',
+        style: 'dim',
+      };
+    case 'failed':
+      return {
+        text: `⚠ Not sent${item.note ? `: ${item.note.replace(/\.$/, '')}.` : '.'} Type /retry to send it again.`,
+        style: 'danger',
+      };
+    default:
+      return null;
+  }
+}
+
+/** A file card: what it is, its state, its progress (with speed and time left), and what to type. */
+export function fileCardLines(
+  item: ChatItem,
+  file: FileMeta,
+  number: number,
+  width: number,
+  files: FileLookup,
+): Line[] {
+  const upload = item.mine && item.messageId ? files.upload(item.messageId) : null;
+  const download = files.download(item.key);
+  const remote = file.fileId ? files.remoteStatus(file.fileId) : 'unknown';
+  const view = fileCardView(item, file, upload, download, remote);
+  const out: Line[] = [];
+  const push = (text: string, style: Style) => {
+    for (const part of wrap(text, Math.max(1, width - 4))) out.push(line(`  │ ${part}`, style));
+  };
+  push(`[file ${number}] ${view.kindLabel}: ${cleanText(file.name)}, ${formatBytes(file.size)}`, 'bold');
+  const statusStyle: Style =
+    view.state === 'tampered' || view.state === 'failed' ? 'danger' : view.state === 'downloaded' ? 'ok' : 'dim';
+  push(view.status, statusStyle);
+  const progress =
+    view.showUploadProgress && upload ? upload.progress : view.saving && download ? download.progress : null;
+  if (progress) {
+    const bar = progressBar(
+      progress.total > 0 ? progress.done / progress.total : 0,
+      Math.min(20, Math.max(5, width - 40)),
+    );
+    push(`${bar} ${percentDone(progress)} · ${progressDetail(progress)}`, 'accent');
+  }
+  if (view.uploadFailed) push('Type /retry to try again.', 'dim');
+  else if (view.uploading || view.saving) push(`Type /stop ${number} to stop.`, 'dim');
+  else if (view.downloadable && !view.saving && !view.tampered) {
+    push(`Type /save ${number} [FOLDER] to download it${view.state === 'downloaded' ? ' again' : ''}.`, 'dim');
+  }
+  return out;
+}
+
+export function progressBar(fraction: number, width: number): string {
+  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+}

@@ -1,0 +1,105 @@
+// TuiActions over the core's ChatSession: names resolved against the friend list,
+// files read from a path (as a file-backed Blob, never whole in memory), saved files
+// handed to whoever chose the folder.
+
+import { parseContactLink, type ChatItem, type ChatSession, type FriendRequest } from '@onionchat/client';
+import { openLocalFile } from '../local-file.js';
+import type { TuiActions } from './commands.js';
+
+export interface SessionActionsOptions {
+  /**
+   * Where a file goes: called before each download with the folder typed after /save
+   * (null: none) and the file's message; returns the folder it will be written to, or
+   * throws why it cannot be. Left out: /save saves where the file sink writes, and a
+   * folder can't be chosen.
+   */
+  chooseFolder?: (dir: string | null, item: ChatItem) => string;
+}
+
+const same = (a: string, b: string) => a.toLowerCase() === b.replace(/^@/, '').toLowerCase();
+
+export function sessionActions(chat: ChatSession, options: SessionActionsOptions = {}): TuiActions {
+  const lists = () => {
+    const friends = chat.getSnapshot().friends;
+    if (!friends) throw new Error('The friend list has not loaded yet.');
+    return friends;
+  };
+  const request = (list: readonly FriendRequest[], username: string, what: string): FriendRequest => {
+    const found = list.find((entry) => same(entry.user.username, username));
+    if (!found) throw new Error(`There is no ${what} ${username}.`);
+    return found;
+  };
+
+  return {
+    send: (roomId, text) => chat.send(roomId, text),
+    retry(roomId) {
+      const room = chat.getSnapshot().rooms.get(roomId);
+      let count = 0;
+      for (const item of room?.items ?? []) {
+        if (!item.mine || !item.messageId) continue;
+        const upload = item.file ? chat.files.upload(item.messageId) : null;
+        if (upload?.phase === 'failed') chat.files.retryUpload(item.messageId);
+        else if (item.state === 'failed') chat.retry(roomId, item.messageId);
+        else continue;
+        count += 1;
+      }
+      return count;
+    },
+    async sendFile(roomId, path) {
+      const file = await openLocalFile(path);
+      chat.sendFiles(roomId, [file]);
+      return file.name;
+    },
+    saveFile(item: ChatItem, dir) {
+      if (dir !== null && !options.chooseFolder) throw new Error('A folder can’t be chosen here: type /save N.');
+      const where = options.chooseFolder ? options.chooseFolder(dir, item) : 'the download folder';
+      chat.saveFile(item);
+      return where;
+    },
+    stopFile(item) {
+      if (item.mine && item.messageId && chat.files.upload(item.messageId)) chat.files.cancelUpload(item.messageId);
+      else if (chat.files.download(item.key)) chat.files.cancelDownload(item.key);
+      else throw new Error('Nothing is being sent or downloaded for this file.');
+    },
+    loadOlder: (roomId) => chat.loadOlder(roomId),
+    async requestFriend(username) {
+      await chat.requestFriend(username.replace(/^@/, ''));
+    },
+    accept: (username) => chat.accept(request(lists().incoming, username, 'friend request from')),
+    decline: (username) => chat.dismissRequest(request(lists().incoming, username, 'friend request from')),
+    cancel: (username) => chat.dismissRequest(request(lists().outgoing, username, 'request of yours to')),
+    remove(username) {
+      const friend = lists().friends.find((entry) => same(entry.user.username, username));
+      if (!friend) return Promise.reject(new Error(`${username} is not one of your friends.`));
+      return chat.removeFriend(friend.user.id);
+    },
+    block: (username) => chat.block(username.replace(/^@/, '')),
+    unblock(username) {
+      const blocked = lists().blocked.find((entry) => same(entry.user.username, username));
+      if (!blocked) return Promise.reject(new Error(`${username} is not blocked.`));
+      return chat.unblock(blocked.user.id);
+    },
+    async addFromLink(text) {
+      const link = parseContactLink(text);
+      if (!link) throw new Error('That is not a contact link (it has no “add=” part).');
+      const outcome = await chat.addFromLink(link);
+      switch (outcome.kind) {
+        case 'requested':
+          return { message: `Friend request sent to ${outcome.username}; their keys match the link.`, roomId: null };
+        case 'accepted':
+          return {
+            message: `You and ${outcome.username} are now friends, verified from the link.`,
+            roomId: outcome.roomId,
+          };
+        case 'verified':
+          return { message: `${outcome.username} is verified: their keys match the link.`, roomId: null };
+      }
+    },
+    safetyNumber: async (userId) => (await chat.safetyNumberWith(userId)).groups,
+    setTrust: (userId, verified) => chat.setTrust(userId, verified),
+    roomOf(username) {
+      const friend = chat.getSnapshot().friends?.friends.find((entry) => same(entry.user.username, username));
+      return friend?.roomId ?? null;
+    },
+  };
+}

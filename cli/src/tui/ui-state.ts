@@ -1,0 +1,35 @@
+// What the terminal UI itself remembers (the chat's state is the core's snapshot):
+// which pane has the arrows, which conversation is open, how far the history is
+// scrolled back, what is typed, and the latest notices.
+
+export type Pane = 'list' | 'conversation';
+
+export interface Notice {
+  text: string;
+  kind: 'info' | 'error';
+}
+
+export interface UiState {
+  focus: Pane;
+  /** The open conversation's room id (null: none yet). */
+  selectedRoomId: string | null;
+  /** Lines scrolled back from the newest (0: at the bottom, following new messages). */
+  scroll: number;
+  input: string;
+  /** Cursor position in `input`, in code points. */
+  cursor: number;
+  /** Newest last; the status area shows the last few. */
+  notices: readonly Notice[];
+  /** The help text is shown over the conversation. */
+  help: boolean;
+}
+
+export const MAX_NOTICES = 20;
+
+export function initialUiState(): UiState {
+  return { focus: 'list', selectedRoomId: null, scroll: 0, input: '', cursor: 0, notices: [], help: false };
+}
+
+export function withNotice(state: UiState, notice: Notice): UiState {
+  return { ...state, notices: [...state.notices, notice].slice(-MAX_NOTICES) };
+}

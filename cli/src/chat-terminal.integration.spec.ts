@@ -12,7 +12,11 @@ import { spawnServer, type RunningServer } from '../../server/test-support/serve
 import { runCli, type CliResult } from './test-support/cli-process.js';
 import { frame, startInTerminal, type CliTerminal } from './test-support/terminal.js';
 
-const PASS = { tess: 'copper moths above the tide', walt: 'nine lanterns in the fog' } as const;
+const PASS = {
+  tess: 'copper moths above the tide',
+  walt: 'nine lanterns in the fog',
+  vera: 'slow rivers under glass',
+} as const;
 type Person = keyof typeof PASS;
 
 let server: RunningServer;
@@ -35,9 +39,8 @@ beforeAll(async () => {
     dbUrl: db.url,
     env: { FILES_DIR: tempDir('files'), TOR: '0', REGISTRATION: 'open' },
   });
-  work.tess = tempDir('tess');
-  work.walt = tempDir('walt');
-  for (const person of ['tess', 'walt'] as const) {
+  for (const person of ['tess', 'walt', 'vera'] as const) {
+    work[person] = tempDir(person);
     ok(
       await runCli(
         ['--user', person, '--passphrase-env', 'OC_PASS', 'signup', `${server.origin}/signup/`],
@@ -45,8 +48,10 @@ beforeAll(async () => {
       ),
     );
   }
-  ok(await as('walt', ['request', 'tess']));
-  ok(await as('tess', ['accept', 'walt']));
+  for (const person of ['walt', 'vera'] as const) {
+    ok(await as(person, ['request', 'tess']));
+    ok(await as('tess', ['accept', person]));
+  }
 }, 90_000);
 
 afterEach((context) => {
@@ -75,16 +80,27 @@ function ok(result: CliResult): CliResult {
   return result;
 }
 
+const DOWN = '\x1b[B';
+
+/** The conversation list's line for `name` (the list is the left pane). */
+function listLine(terminal: CliTerminal, name: string): string {
+  return terminal.screen().find((line) => line.slice(2).startsWith(name)) ?? '';
+}
+
 describe('onionchat chat in a terminal', () => {
   it('shows an unread message in the list, opens it, and chats live both ways', async () => {
     ok(await as('walt', ['send', 'tess', 'waiting for you in the list']));
+    ok(await as('vera', ['send', 'tess', 'vera was here last']));
     terminal = startInTerminal(['--onion', server.origin, '--user', 'tess', '--passphrase-env', 'OC_PASS', 'chat'], {
       ...env('tess'),
     });
-    await terminal.waitFor(/walt.*\(1\)/);
+    // Most recent first: vera's conversation is selected (and shown, so read); walt's waits with its count.
+    await terminal.waitFor(/▶ vera/);
+    await terminal.waitFor(/  walt +\(1\)/);
+    terminal.type(DOWN);
     terminal.type('\r');
     await terminal.waitFor('waiting for you in the list');
-    await terminal.waitFor(/walt(?!.*\(1\))/);
+    await expect.poll(() => listLine(terminal!, 'walt')).not.toContain('(1)');
 
     terminal.type('typed in the terminal\r');
     await expect
@@ -93,6 +109,21 @@ describe('onionchat chat in a terminal', () => {
     ok(await as('walt', ['send', 'tess', 'live answer from walt']));
     await terminal.waitFor('live answer from walt');
   }, 90_000);
+
+  it('shows a hostile message as text: its terminal escapes never reach the terminal', async () => {
+    // Clear the screen, retitle the window, move the cursor home and write over the top bar.
+    const hostile = 'look\x1b[2J\x1b]0;pwned\x07\x1b[H\x1b[7mOnionChat · walt';
+    ok(
+      await runCli(['--onion', server.origin, '--user', 'walt', '--passphrase-env', 'OC_PASS', 'send', 'tess', '-'], {
+        ...env('walt'),
+        stdin: hostile,
+      }),
+    );
+    await terminal!.waitFor('look�[2J�]0;pwned��[H�[7mOnionChat · walt');
+    expect(terminal!.screen()[0]).toContain('OnionChat · tess');
+    expect(terminal!.screen().join('\n')).toContain('live answer from walt');
+    expect(terminal!.transcript()).not.toContain('\x1b]0;pwned');
+  }, 60_000);
 
   it('sends a file with /send and saves one with /save N FOLDER, byte for byte', async () => {
     const outgoing = randomBytes(400_000);

@@ -96,7 +96,7 @@ describe('onionchat chat in a terminal', () => {
     });
     // Most recent first: vera's conversation is selected (and shown, so read); walt's waits with its count.
     await terminal.waitFor(/▶ vera/);
-    await terminal.waitFor(/  walt +\(1\)/);
+    await terminal.waitFor(/ {2}walt +\(1\)/);
     terminal.type(DOWN);
     terminal.type('\r');
     await terminal.waitFor('waiting for you in the list');

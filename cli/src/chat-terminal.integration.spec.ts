@@ -1,7 +1,8 @@
 // `onionchat chat`, the full-screen UI, in a real pseudo-terminal against the real
 // built server on loopback: the conversation list with its unread count, a live
 // conversation both ways, /send with progress, /save to a chosen folder byte for byte,
-// and /quit giving the terminal back with the session ended.
+// /quit giving the terminal back with the session ended; the account in the chat
+// (/sessions, /end, /me) and a passphrase change whose new vault later saves go to.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,8 @@ let dirs: string[] = [];
 /** Each person's working directory. */
 const work = {} as Record<Person, string>;
 let terminal: CliTerminal | null = null;
+/** Terminals besides `terminal` (a second chat of the same person). */
+const extra: CliTerminal[] = [];
 
 function tempDir(name: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), `onionchat-tui-${name}-`));
@@ -61,6 +64,7 @@ afterEach((context) => {
 
 afterAll(async () => {
   terminal?.kill();
+  for (const other of extra) other.kill();
   await server?.kill();
   await dropDb?.();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -157,4 +161,90 @@ describe('onionchat chat in a terminal', () => {
     expect(sessions).toHaveLength(1);
     expect(readdirSync(work.tess)).toEqual(['inbox']);
   }, 30_000);
+
+  it('lists and ends sessions with /sessions and /end, and shows the contact link with /me', async () => {
+    const first = startInTerminal(['--onion', server.origin, '--user', 'tess', '--passphrase-env', 'OC_PASS', 'chat'], {
+      ...env('tess'),
+    });
+    extra.push(first);
+    await first.waitFor('OnionChat · tess');
+    // Wide enough that the contact link is on one line.
+    terminal = startInTerminal(['--onion', server.origin, '--user', 'tess', '--passphrase-env', 'OC_PASS', 'chat'], {
+      ...env('tess'),
+      cols: 200,
+    });
+    await terminal.waitFor('OnionChat · tess');
+
+    terminal.type('/sessions\r');
+    await terminal.waitFor('Your sessions (2), this chat’s first:');
+    const own = /([0-9a-f-]{36}) {2}← this chat/.exec(terminal.screen().join('\n'))?.[1];
+    expect(own).toBeDefined();
+    terminal.type('/end zzzz\r');
+    await terminal.waitFor('There is no session “zzzz”');
+    terminal.type(`/end ${own!.slice(0, 8)}\r`);
+    await terminal.waitFor('That is this chat’s own session: /quit ends it.');
+    terminal.type('/end others\r');
+    await terminal.waitFor('Ended 1 other session.');
+    // The other chat hears its session is gone and gives the terminal back.
+    expect(await first.exited).toBe(3);
+    const left = ok(await as('tess', ['sessions', '--json']))
+      .stdout.trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string });
+    expect(left.map((session) => session.id)).toContain(own);
+    expect(left).toHaveLength(2); // this chat's, and the one `sessions` itself logged in with
+
+    terminal.type('/me\r');
+    await terminal.waitFor('Your contact link:');
+    const { contactLink } = JSON.parse(ok(await as('tess', ['login', '--json'])).stdout) as { contactLink: string };
+    expect(terminal.screen().join('\n')).toContain(contactLink);
+    terminal.type('/quit\r');
+    expect(await terminal.exited).toBe(0);
+  }, 90_000);
+
+  it('changes the passphrase with /passphrase, typed hidden, and saves what follows under the new one', async () => {
+    const next = 'amber kites over the harbour';
+    terminal = startInTerminal(['--onion', server.origin, '--user', 'vera', '--passphrase-env', 'OC_PASS', 'chat'], {
+      ...env('vera'),
+    });
+    await terminal.waitFor('OnionChat · vera');
+    await terminal.waitFor(/▶ tess/);
+
+    // Esc at the prompt cancels and forgets.
+    terminal.type('/passphrase\r');
+    await terminal.waitFor('Current passphrase:');
+    terminal.type('half typed');
+    terminal.type('\x1b');
+    await terminal.waitFor('Your passphrase was not changed.');
+
+    terminal.type('/passphrase\r');
+    await terminal.waitFor('Current passphrase:');
+    terminal.type(`${PASS.vera}\r`);
+    await terminal.waitFor('New passphrase:');
+    terminal.type('too short\r');
+    await terminal.waitFor('at least 12 characters');
+    terminal.type(`${next}\r`);
+    await terminal.waitFor('Again:');
+    terminal.type(`${next}!\r`);
+    await terminal.waitFor('The two new passphrases don’t match.');
+    terminal.type(`${next}\r${next}\r`);
+    await terminal.waitFor('Your passphrase was changed.', 60_000);
+
+    // Saved into the bundle sealed under the new passphrase (the old vault is wiped).
+    terminal.type('/verify\r');
+    await terminal.waitFor('tess is verified.');
+    terminal.type('/quit\r');
+    expect(await terminal.exited).toBe(0);
+    const shown = terminal.transcript();
+    expect(shown).not.toContain('Warning');
+    for (const secret of [PASS.vera, next, 'too short', 'half typed']) expect(shown).not.toContain(secret);
+
+    const old = await as('vera', ['login']);
+    expect(old.code).toBe(3);
+    const friends = await runCli(
+      ['--onion', server.origin, '--user', 'vera', '--passphrase-env', 'OC_PASS', 'friends', '--json'],
+      { cwd: work.vera, env: { OC_PASS: next } },
+    );
+    expect(ok(friends).stdout).toContain('"verified"');
+  }, 120_000);
 });

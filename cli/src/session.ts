@@ -54,7 +54,13 @@ export interface Account {
   client: OnionChatClient;
   user: User;
   identity: Identity;
-  vault: BundleVault | null;
+  /** The key bundle as opened; after a passphrase change in this session, the one sealed under the new passphrase. */
+  readonly vault: BundleVault | null;
+  /**
+   * The passphrase was changed in this session: the re-sealed vault (and the identity it
+   * signs with) replace the old vault, which is wiped; both are wiped at log-out.
+   */
+  useResealed(resealed: { vault: BundleVault; identity: Identity }): void;
   /** Ends the session on the server and wipes the keys from memory. */
   logOut(): Promise<void>;
 }
@@ -100,10 +106,21 @@ export function accountOf(
 ): Account {
   const { client, jar } = connection;
   let done = false;
+  let vault = unlocked.vault;
+  const identities = new Set([unlocked.identity]);
   return {
     connection,
     client,
-    ...unlocked,
+    user: unlocked.user,
+    identity: unlocked.identity,
+    get vault() {
+      return vault;
+    },
+    useResealed(resealed) {
+      if (resealed.vault !== vault) vault?.wipe();
+      vault = resealed.vault;
+      identities.add(resealed.identity);
+    },
     async logOut() {
       if (done) return;
       done = true;
@@ -111,8 +128,8 @@ export function accountOf(
         await client.account.logOut();
       } finally {
         jar.clear();
-        unlocked.vault?.wipe();
-        wipeIdentity(unlocked.identity);
+        vault?.wipe();
+        for (const identity of identities) wipeIdentity(identity);
       }
     },
   };

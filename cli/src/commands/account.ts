@@ -91,7 +91,7 @@ export async function passphrase(
   );
 }
 
-/** Lists the account's sessions, oldest first. */
+/** Lists the account's sessions: this one first, then the most recently seen. */
 export async function sessions(context: Context, options: { json?: boolean }): Promise<void> {
   await withAccount(context, async (account) => {
     for (const session of sessionsInOrder(await account.client.account.listSessions())) {

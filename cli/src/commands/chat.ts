@@ -1,6 +1,7 @@
 // `onionchat chat`: the full-screen chat. Logs in like every command, then hands the
 // session to the terminal UI until the person quits; downloads go to --downloads (or
-// the folder typed after /save) through the disk sink, never anywhere else.
+// the folder typed after /save) through the disk sink, never anywhere else. The account
+// goes along for /sessions, /end, /passphrase and /me.
 
 import { downloadName, type ChatItem } from '@onionchat/client';
 import { say, type Context } from '../context.js';
@@ -27,6 +28,7 @@ export async function chat(context: Context, options: ChatOptions): Promise<void
         chat: session.chat,
         user: session.user,
         chooseFolder: (dir, item) => route(sink, dir, item),
+        account: { access: session.account, origin: session.account.connection.pinned.origin },
         saved: sink,
         signal: lost.signal,
         input: stdin,

@@ -1,6 +1,14 @@
-import type { ChatItem } from '@onionchat/client';
+import { AccountError, type ChatItem, type Session } from '@onionchat/client';
 import { describe, expect, it, vi } from 'vitest';
-import { NO_CONVERSATION, parseInput, runCommand, tokenize, type CommandContext, type TuiActions } from './commands.js';
+import {
+  HELP_LINES,
+  NO_CONVERSATION,
+  parseInput,
+  runCommand,
+  tokenize,
+  type CommandContext,
+  type TuiActions,
+} from './commands.js';
 import { friend, item, roomState } from '../test-support/tui-fixtures.js';
 
 describe('command parser', () => {
@@ -34,6 +42,35 @@ describe('command parser', () => {
     expect(parseInput('/trust')).toEqual({ kind: 'trust' });
   });
 
+  it('reads the account commands', () => {
+    expect(parseInput('/sessions')).toEqual({ kind: 'sessions' });
+    expect(parseInput('/end 0b8c5a3e-1111-4222-8333-944445555666')).toEqual({
+      kind: 'endSession',
+      id: '0b8c5a3e-1111-4222-8333-944445555666',
+    });
+    expect(parseInput('/end others')).toEqual({ kind: 'endOthers' });
+    expect(parseInput('/end Others')).toEqual({ kind: 'endOthers' });
+    expect(parseInput('/passphrase')).toEqual({ kind: 'passphrase' });
+    expect(parseInput('/password')).toEqual({ kind: 'passphrase' });
+    expect(parseInput('/me')).toEqual({ kind: 'me' });
+    expect(parseInput('/link')).toEqual({ kind: 'me' });
+    expect(parseInput('/end')).toEqual({
+      kind: 'error',
+      message: 'Usage: /end ID|others (end session ID, or all but this one (others)).',
+    });
+    expect(parseInput('/end a b')).toMatchObject({ kind: 'error', message: expect.stringContaining('Usage: /end') });
+    // Never with the passphrase on the command line, where it would be drawn.
+    expect(parseInput('/passphrase hunter2')).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('Usage: /passphrase'),
+    });
+  });
+
+  it('lists the account commands in the help', () => {
+    const help = HELP_LINES.join('\n');
+    for (const usage of ['/sessions', '/end ID|others', '/passphrase', '/me']) expect(help).toContain(usage);
+  });
+
   it('says what is wrong with an unknown command or wrong arguments', () => {
     expect(parseInput('/frobnicate')).toEqual({
       kind: 'error',
@@ -62,6 +99,22 @@ describe('command parser', () => {
   });
 });
 
+const HOUR = 3_600_000;
+const NOW = Date.now();
+const session = (id: string, startedHoursAgo: number, current = false, seenHoursAgo = 1): Session => ({
+  id,
+  createdAt: new Date(NOW - startedHoursAgo * HOUR).toISOString(),
+  lastSeenAt: new Date(NOW - seenHoursAgo * HOUR).toISOString(),
+  expiresAt: new Date(NOW + 73 * HOUR).toISOString(),
+  current,
+});
+// The server's order is not the one shown: this chat's first, then the most recently seen.
+const SESSIONS = [
+  session('aaaa1111-0000-4000-8000-000000000001', 50, false, 3),
+  session('bbbb2222-0000-4000-8000-000000000002', 5, true),
+  session('aaaa3333-0000-4000-8000-000000000003', 2, false, 1),
+];
+
 function fakeActions(overrides: Partial<TuiActions> = {}): TuiActions {
   return {
     send: vi.fn(),
@@ -81,6 +134,10 @@ function fakeActions(overrides: Partial<TuiActions> = {}): TuiActions {
     safetyNumber: vi.fn(async () => ['12345', '67890']),
     setTrust: vi.fn(),
     roomOf: vi.fn((name: string) => (name === 'bob' ? 'r-bob' : null)),
+    listSessions: vi.fn(async () => SESSIONS),
+    endSession: vi.fn(async () => {}),
+    changePassphrase: vi.fn(async () => {}),
+    contactLink: vi.fn(() => 'http://x.onion/chat/#add=alice&fp=ABCD'),
     ...overrides,
   };
 }
@@ -199,10 +256,82 @@ describe('command dispatcher', () => {
 
   it('answers help, quit and parse errors', async () => {
     const actions = fakeActions();
-    expect(await runCommand(parseInput('/help'), actions, nowhere)).toEqual({ help: true });
+    expect(await runCommand(parseInput('/help'), actions, nowhere)).toEqual({ panel: HELP_LINES });
     expect(await runCommand(parseInput('/exit'), actions, nowhere)).toEqual({ quit: true });
     expect(await runCommand(parseInput('/nope'), actions, nowhere)).toEqual({
       error: 'Unknown command “/nope”. Type /help for the commands.',
+    });
+  });
+});
+
+describe('account commands', () => {
+  it('/sessions lists this chat’s first, then the most recently seen, with readable times', async () => {
+    const { panel } = await runCommand(parseInput('/sessions'), fakeActions(), nowhere);
+    const text = panel!.join('\n');
+    expect(panel![0]).toBe('Your sessions (3), this chat’s first:');
+    const [old, mine, recent] = SESSIONS.map((entry) => text.indexOf(entry.id));
+    expect(mine).toBeLessThan(recent!);
+    expect(recent).toBeLessThan(old!);
+    expect(text).toContain('bbbb2222-0000-4000-8000-000000000002  ← this chat');
+    expect(text).not.toContain('aaaa1111-0000-4000-8000-000000000001  ← this chat');
+    expect(text).toContain('last seen 1 hour ago · expires in 3 days');
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+  });
+
+  it('/end ends one session by its ID or the start of it, and says why it can’t', async () => {
+    const actions = fakeActions();
+    expect(await runCommand(parseInput('/end aaaa1111-0000-4000-8000-000000000001'), actions, nowhere)).toEqual({
+      notice: 'Ended session aaaa1111-0000-4000-8000-000000000001.',
+    });
+    expect(await runCommand(parseInput('/end AAAA3'), actions, nowhere)).toEqual({
+      notice: 'Ended session aaaa3333-0000-4000-8000-000000000003.',
+    });
+    expect(actions.endSession).toHaveBeenCalledTimes(2);
+    expect(actions.endSession).toHaveBeenLastCalledWith('aaaa3333-0000-4000-8000-000000000003');
+    expect(await runCommand(parseInput('/end aaaa'), actions, nowhere)).toEqual({
+      error: 'More than one session starts with “aaaa”: type more of its ID.',
+    });
+    expect(await runCommand(parseInput('/end aaa'), actions, nowhere)).toEqual({
+      error: 'There is no session “aaa”. Type /sessions to see them.',
+    });
+    expect(await runCommand(parseInput('/end nope-nope'), actions, nowhere)).toEqual({
+      error: 'There is no session “nope-nope”. Type /sessions to see them.',
+    });
+    expect(await runCommand(parseInput('/end bbbb2222'), actions, nowhere)).toEqual({
+      error: 'That is this chat’s own session: /quit ends it.',
+    });
+    expect(actions.endSession).toHaveBeenCalledTimes(2);
+  });
+
+  it('/end others ends every session but this chat’s', async () => {
+    const actions = fakeActions();
+    expect(await runCommand(parseInput('/end others'), actions, nowhere)).toEqual({
+      notice: 'Ended 2 other sessions.',
+    });
+    expect(vi.mocked(actions.endSession).mock.calls.map(([id]) => id)).toEqual([SESSIONS[0]!.id, SESSIONS[2]!.id]);
+    const alone = fakeActions({ listSessions: async () => [SESSIONS[1]!] });
+    expect(await runCommand(parseInput('/end others'), alone, nowhere)).toEqual({
+      notice: 'There is no other session to end.',
+    });
+    expect(alone.endSession).not.toHaveBeenCalled();
+  });
+
+  it('/passphrase only asks for the passphrases; /me shows the contact link', async () => {
+    const actions = fakeActions();
+    expect(await runCommand(parseInput('/passphrase'), actions, nowhere)).toEqual({ askPassphrase: true });
+    expect(actions.changePassphrase).not.toHaveBeenCalled();
+    const { panel } = await runCommand(parseInput('/link'), actions, nowhere);
+    expect(panel).toContain('http://x.onion/chat/#add=alice&fp=ABCD');
+  });
+
+  it('says what the core says when it fails', async () => {
+    const actions = fakeActions({
+      listSessions: async () => {
+        throw new AccountError('Your session has ended. Log in again.');
+      },
+    });
+    expect(await runCommand(parseInput('/sessions'), actions, nowhere)).toEqual({
+      error: 'Your session has ended. Log in again.',
     });
   });
 });

@@ -2,7 +2,8 @@
 // sentences for unknown commands and wrong arguments); running a command goes through
 // TuiActions, which run-tui implements over the ChatSession (./session-actions.ts).
 
-import type { ChatItem, RoomState } from '@onionchat/client';
+import { describeError, type ChatItem, type RoomState } from '@onionchat/client';
+import { endOne, endOthers, linkPanel, sessionsPanel, type AccountActions } from './account-commands.js';
 
 export type Command =
   | { kind: 'message'; text: string }
@@ -24,7 +25,12 @@ export type Command =
   | { kind: 'add'; link: string }
   | { kind: 'safety' }
   | { kind: 'verify' }
-  | { kind: 'trust' };
+  | { kind: 'trust' }
+  | { kind: 'sessions' }
+  | { kind: 'endSession'; id: string }
+  | { kind: 'endOthers' }
+  | { kind: 'passphrase' }
+  | { kind: 'me' };
 
 export type Parsed = Command | { kind: 'error'; message: string };
 
@@ -108,6 +114,30 @@ const SPECS: Record<string, Spec> = {
     args: [0, 0],
     build: () => ({ kind: 'trust' }),
   },
+  me: {
+    usage: '/me',
+    help: 'your contact link (others add you verified with it)',
+    args: [0, 0],
+    build: () => ({ kind: 'me' }),
+  },
+  sessions: {
+    usage: '/sessions',
+    help: 'list where your account is logged in',
+    args: [0, 0],
+    build: () => ({ kind: 'sessions' }),
+  },
+  end: {
+    usage: '/end ID|others',
+    help: 'end session ID, or all but this one (others)',
+    args: [1, 1],
+    build: ([id]) => (id!.toLowerCase() === 'others' ? { kind: 'endOthers' } : { kind: 'endSession', id: id! }),
+  },
+  passphrase: {
+    usage: '/passphrase',
+    help: 'change your passphrase (typed hidden)',
+    args: [0, 0],
+    build: () => ({ kind: 'passphrase' }),
+  },
   quit: { usage: '/quit', help: 'leave (or Ctrl-C)', args: [0, 0], build: () => ({ kind: 'quit' }) },
 };
 
@@ -118,6 +148,8 @@ const ALIASES: Record<string, string> = {
   '?': 'help',
   file: 'send',
   download: 'save',
+  link: 'me',
+  password: 'passphrase',
 };
 
 export const HELP_LINES: readonly string[] = [
@@ -176,7 +208,7 @@ export function parseInput(input: string): Parsed {
 }
 
 /** What the TUI asks of the chat; every method throws (or rejects with) a sentence when it can't. */
-export interface TuiActions {
+export interface TuiActions extends AccountActions {
   send(roomId: string, text: string): void;
   /** Sends again every failed message and upload of the room; how many. */
   retry(roomId: string): number;
@@ -215,7 +247,10 @@ export interface Outcome {
   notice?: string;
   error?: string;
   quit?: boolean;
-  help?: boolean;
+  /** Lines to show over the conversation (help, sessions, the contact link). */
+  panel?: readonly string[];
+  /** Ask for the passphrases on the input line (they never pass through here). */
+  askPassphrase?: boolean;
   open?: string;
 }
 
@@ -226,7 +261,7 @@ export async function runCommand(command: Parsed, actions: TuiActions, context: 
   try {
     return await dispatch(command, actions, context);
   } catch (caught) {
-    return { error: caught instanceof Error ? caught.message : String(caught) };
+    return { error: describeError(caught) };
   }
 }
 
@@ -245,7 +280,7 @@ async function dispatch(command: Parsed, actions: TuiActions, context: CommandCo
     case 'error':
       return { error: command.message };
     case 'help':
-      return { help: true };
+      return { panel: HELP_LINES };
     case 'quit':
       return { quit: true };
     case 'message': {
@@ -332,6 +367,16 @@ async function dispatch(command: Parsed, actions: TuiActions, context: CommandCo
       actions.setTrust(other.id, false);
       return { notice: `Accepted ${other.username}’s current key (not verified: /safety to compare).` };
     }
+    case 'sessions':
+      return { panel: sessionsPanel(await actions.listSessions()) };
+    case 'endSession':
+      return { notice: await endOne(actions, command.id) };
+    case 'endOthers':
+      return { notice: await endOthers(actions) };
+    case 'passphrase':
+      return { askPassphrase: true };
+    case 'me':
+      return { panel: linkPanel(actions.contactLink()) };
   }
 }
 

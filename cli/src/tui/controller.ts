@@ -1,14 +1,16 @@
 // The TUI's logic between the core and a screen: keeps the UI state, turns keys and
 // typed commands into calls on the chat, lays the screen out again whenever the
 // session or the file transfers change, and tells the core which conversation is on
-// screen and what has been read. No terminal in here: a screen is anything that draws
-// lines (./screen.ts with terminal-kit; tests use an array).
+// screen and what has been read. /passphrase's questions are ./passphrase-prompt.ts's.
+// No terminal in here: a screen is anything that draws lines (./screen.ts with
+// terminal-kit; tests use an array).
 
 import type { ChatSession, RoomState } from '@onionchat/client';
 import { parseInput, runCommand, type TuiActions } from './commands.js';
 import { reduceKey, type Key } from './keys.js';
 import { layout, type Layout } from './layout.js';
 import type { Line } from './lines.js';
+import { PassphrasePrompt } from './passphrase-prompt.js';
 import { initialUiState, withNotice, type UiState } from './ui-state.js';
 
 export type ChatLike = Pick<
@@ -42,8 +44,17 @@ export class TuiController {
   /** Files of the open conversation the core keeps an eye on (it may still be receiving them), by id. */
   private readonly watched = new Map<string, () => void>();
   private readonly cleanups: (() => void)[] = [];
+  private readonly passphrase: PassphrasePrompt;
 
-  constructor(private readonly options: ControllerOptions) {}
+  constructor(private readonly options: ControllerOptions) {
+    this.passphrase = new PassphrasePrompt(options.user.username, options.actions, {
+      ask: (label) => {
+        this.ui = { ...this.ui, prompt: label, input: '', cursor: 0 };
+        this.schedule();
+      },
+      notice: (text, kind) => this.notice(text, kind),
+    });
+  }
 
   start(): void {
     const { chat } = this.options;
@@ -56,6 +67,7 @@ export class TuiController {
 
   stop(): void {
     this.stopped = true;
+    this.passphrase.forget();
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     for (const unwatch of this.watched.values()) unwatch();
     this.watched.clear();
@@ -120,7 +132,7 @@ export class TuiController {
   /** The conversation on screen is active; at the bottom of it, the newest message is read. */
   private tellCore(result: Layout): void {
     const { chat } = this.options;
-    const roomId = result.panes.conversation && !this.ui.help ? this.ui.selectedRoomId : null;
+    const roomId = result.panes.conversation && !this.ui.panel ? this.ui.selectedRoomId : null;
     chat.setActiveRoom(roomId);
     const room = roomId ? chat.getSnapshot().rooms.get(roomId) : undefined;
     this.watchFiles(roomId, room);
@@ -177,6 +189,12 @@ export class TuiController {
         case 'submit':
           void this.submit(effect.text);
           break;
+        case 'answer':
+          void this.passphrase.answer(effect.text);
+          break;
+        case 'cancelPrompt':
+          this.passphrase.cancel();
+          break;
       }
     }
     this.render();
@@ -211,9 +229,10 @@ export class TuiController {
       this.options.onQuit();
       return;
     }
-    if (outcome.help) this.ui = { ...this.ui, help: true, focus: 'conversation' };
+    if (outcome.panel) this.ui = { ...this.ui, panel: outcome.panel, focus: 'conversation' };
+    if (outcome.askPassphrase) this.passphrase.start();
     if (outcome.open)
-      this.ui = { ...this.ui, selectedRoomId: outcome.open, focus: 'conversation', scroll: 0, help: false };
+      this.ui = { ...this.ui, selectedRoomId: outcome.open, focus: 'conversation', scroll: 0, panel: null };
     if (parsed.kind === 'message' && !outcome.error) this.ui = { ...this.ui, scroll: 0 };
     // A message that could not be sent goes back into the input line.
     if (outcome.error && parsed.kind === 'message' && this.ui.input === '') {

@@ -88,9 +88,33 @@ describe('key reducer', () => {
 
   it('Ctrl-C quits, Esc goes back to the list (closing help first)', () => {
     expect(press(state({ input: 'draft' }), { name: 'ctrlC' }).effects).toEqual([{ kind: 'quit' }]);
-    const help = state({ focus: 'conversation', help: true });
-    expect(press(help, { name: 'escape' }).state).toMatchObject({ help: false, focus: 'conversation' });
+    const help = state({ focus: 'conversation', panel: ['Commands'] });
+    expect(press(help, { name: 'escape' }).state).toMatchObject({ panel: null, focus: 'conversation' });
     expect(press(help, { name: 'escape' }, { name: 'escape' }).state.focus).toBe('list');
+  });
+
+  it('at a prompt, Enter hands over what was typed (untrimmed) and never submits it', () => {
+    const asking = state({ prompt: 'New passphrase:', input: 'draft', cursor: 5 });
+    const typed = press(asking, { name: 'backspace' }, ...type('t moths '), { name: 'left' }, { name: 'right' });
+    expect(typed.state.input).toBe('draft moths ');
+    const answered = press(typed.state, { name: 'enter' });
+    expect(answered.effects).toEqual([{ kind: 'answer', text: 'draft moths ' }]);
+    expect(answered.state).toMatchObject({ input: '', cursor: 0, prompt: 'New passphrase:' });
+    expect(JSON.stringify(answered.state)).not.toContain('moths');
+    // Nothing typed: Enter waits.
+    expect(press(state({ prompt: 'Again:' }), { name: 'enter' }).effects).toEqual([]);
+    // A slash is part of the passphrase, not a command.
+    expect(press(state({ prompt: 'Again:', input: '/quit' }), { name: 'enter' }).effects).toEqual([
+      { kind: 'answer', text: '/quit' },
+    ]);
+  });
+
+  it('at a prompt, Esc cancels it and forgets what was typed, before closing a panel', () => {
+    const asking = state({ prompt: 'Current passphrase:', input: 'secret words', cursor: 12, panel: ['Commands'] });
+    const cancelled = press(asking, { name: 'escape' });
+    expect(cancelled.effects).toEqual([{ kind: 'cancelPrompt' }]);
+    expect(cancelled.state).toMatchObject({ prompt: null, input: '', cursor: 0, panel: ['Commands'] });
+    expect(press(cancelled.state, { name: 'escape' }).state.panel).toBeNull();
   });
 
   it('maps terminal-kit key names', () => {

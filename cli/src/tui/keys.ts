@@ -1,7 +1,9 @@
 // Keys as a pure reducer: (state, key, what is on screen) → new state and what to do.
 // Tab switches panes, Up/Down select a conversation (or scroll in the conversation),
 // PgUp/PgDn page through the history (asking for older messages at the top), Enter
-// submits the input line (or opens the selected conversation), Ctrl-C quits.
+// submits the input line (or opens the selected conversation), Ctrl-C quits. While the
+// input line asks for a passphrase, Enter answers and Esc cancels: what was typed leaves
+// the state with the answer, and never as something to send.
 
 import type { UiState } from './ui-state.js';
 
@@ -35,6 +37,9 @@ export interface KeyContext {
 
 export type KeyEffect =
   | { kind: 'submit'; text: string }
+  /** What was typed at the prompt, as typed (not trimmed: spaces can be part of a passphrase). */
+  | { kind: 'answer'; text: string }
+  | { kind: 'cancelPrompt' }
   | { kind: 'open'; roomId: string }
   | { kind: 'loadOlder' }
   | { kind: 'quit' }
@@ -60,9 +65,10 @@ export function reduceKey(state: UiState, key: Key, context: KeyContext): KeyRes
     case 'ctrlL':
       return done(state, { kind: 'redraw' });
     case 'tab':
-      return done({ ...state, focus: state.focus === 'list' ? 'conversation' : 'list', help: false });
+      return done({ ...state, focus: state.focus === 'list' ? 'conversation' : 'list', panel: null });
     case 'escape':
-      if (state.help) return done({ ...state, help: false });
+      if (state.prompt !== null) return done({ ...cleared(state), prompt: null }, { kind: 'cancelPrompt' });
+      if (state.panel) return done({ ...state, panel: null });
       return done({ ...state, focus: 'list' });
     case 'up':
     case 'down': {
@@ -75,8 +81,11 @@ export function reduceKey(state: UiState, key: Key, context: KeyContext): KeyRes
     case 'pageDown':
       return scrollBy(state, context, -page);
     case 'enter': {
+      if (state.prompt !== null) {
+        return state.input.length > 0 ? done(cleared(state), { kind: 'answer', text: state.input }) : done(state);
+      }
       const text = state.input.trim();
-      if (text.length > 0) return done({ ...state, input: '', cursor: 0, help: false }, { kind: 'submit', text });
+      if (text.length > 0) return done({ ...cleared(state), panel: null }, { kind: 'submit', text });
       if (state.focus === 'list' && state.selectedRoomId) {
         return done({ ...state, focus: 'conversation', scroll: 0 }, { kind: 'open', roomId: state.selectedRoomId });
       }
@@ -109,6 +118,10 @@ export function reduceKey(state: UiState, key: Key, context: KeyContext): KeyRes
       return done({ ...state, input: chars.join(''), cursor: state.cursor + typed.length });
     }
   }
+}
+
+function cleared(state: UiState): UiState {
+  return { ...state, input: '', cursor: 0 };
 }
 
 function select(state: UiState, context: KeyContext, step: number): KeyResult {

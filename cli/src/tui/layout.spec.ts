@@ -232,6 +232,37 @@ describe('input line', () => {
     const { text } = screenText({ snapshot: snapshot([bob], [room]) }, { selectedRoomId: bob.roomId });
     expect(text[text.length - 1]).toContain('Sending is paused here. /safety, /verify, /trust');
   });
+
+  it('draws what is typed at a prompt as dots only, however long, keeping the cursor in view', () => {
+    const typed = 'wide 漢字 and a very long passphrase '.repeat(4);
+    for (const width of [100, 40]) {
+      const { result, text } = screenText(
+        { snapshot: snapshot([bob], []), width },
+        { prompt: 'New passphrase:', input: typed, cursor: [...typed].length },
+      );
+      const last = text[text.length - 1]!;
+      expect(last.startsWith('New passphrase: ')).toBe(true);
+      expect(last.slice('New passphrase: '.length)).toMatch(/^•+ *$/);
+      expect(textWidth(last)).toBe(width);
+      expect(result.cursor.x).toBeLessThan(width);
+      expect(text.join('\n')).not.toMatch(/passphrase |漢/);
+    }
+    const empty = screenText({ snapshot: snapshot([bob], []) }, { prompt: 'Again:' }).text.at(-1)!;
+    expect(empty).toMatch(/^Again: typed hidden · Enter when done · Esc cancels/);
+  });
+
+  it('shows a panel over the conversation, its first line as the title', () => {
+    const room = roomState(bob, [item({ roomId: bob.roomId, text: 'under the panel' })]);
+    const { text } = screenText(
+      { snapshot: snapshot([bob], [room]) },
+      { selectedRoomId: bob.roomId, focus: 'conversation', panel: ['Your sessions', 'one', 'two'] },
+    );
+    expect(text.join('\n')).toMatch(/Your sessions[^\n]*\n[^\n]*one[^\n]*\n[^\n]*two/);
+    // Only the list's preview (left of the divider) shows the message; the conversation is under the panel.
+    const rows = text.filter((value) => value.includes('under the panel'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.indexOf('under the panel')).toBeLessThan(rows[0]!.indexOf('│'));
+  });
 });
 
 describe('terminal text', () => {

@@ -4,12 +4,11 @@
 // styled text, each exactly as wide as the screen.
 
 import type { ChatSnapshot, RoomState } from '@onionchat/client';
-import { HELP_LINES } from './commands.js';
 import { conversationListLines, listEntries } from './conversation-list-view.js';
 import { conversationHeader, historyLines, NO_FILES, type FileLookup } from './conversation-view.js';
 import { line, seg, type Line } from './lines.js';
 import { noticeLines, statusLine } from './status-line.js';
-import { charWidth, fit, textWidth, wrap } from './text.js';
+import { charWidth, fit, textWidth, truncate, wrap } from './text.js';
 import type { UiState } from './ui-state.js';
 
 /** From this width on, the list and the conversation are shown side by side. */
@@ -108,8 +107,8 @@ function conversationPane(
   height: number,
 ): { lines: Line[]; history: { total: number; height: number; scroll: number } } {
   const { ui, snapshot } = input;
-  if (ui.help) {
-    const lines = HELP_LINES.flatMap((text, index) =>
+  if (ui.panel) {
+    const lines = ui.panel.flatMap((text, index) =>
       wrap(text, width).map((part) => line(part, index === 0 ? 'bold' : 'normal')),
     );
     return { lines: lines.slice(0, height), history: { total: 0, height: 0, scroll: 0 } };
@@ -149,19 +148,22 @@ function conversationPane(
   };
 }
 
-/** The input line, scrolled sideways so the cursor stays in view. */
+/** What an empty input line suggests. */
+function inputHint(ui: UiState, room: RoomState | undefined): string {
+  if (ui.prompt !== null) return 'typed hidden · Enter when done · Esc cancels';
+  if (room?.sendBlocked) return 'Sending is paused here. /safety, /verify, /trust';
+  return ui.selectedRoomId ? 'Write a message, or /help' : '/help for the commands';
+}
+
+/** The input line, scrolled sideways so the cursor stays in view; at a prompt, one dot per character typed. */
 function inputLine(ui: UiState, room: RoomState | undefined, width: number): { line: Line; cursor: number } {
-  const prefix = '> ';
+  const prefix = ui.prompt !== null ? `${truncate(ui.prompt, Math.floor(width / 2))} ` : '> ';
   const room_ = width - prefix.length - 1;
   if (ui.input.length === 0) {
-    const hint = room?.sendBlocked
-      ? 'Sending is paused here. /safety, /verify, /trust'
-      : ui.selectedRoomId
-        ? 'Write a message, or /help'
-        : '/help for the commands';
-    return { line: [seg(prefix, 'accent'), seg(fit(hint, width - prefix.length), 'dim')], cursor: prefix.length };
+    const hint = fit(inputHint(ui, room), width - prefix.length);
+    return { line: [seg(prefix, 'accent'), seg(hint, 'dim')], cursor: prefix.length };
   }
-  const chars = [...ui.input];
+  const chars = ui.prompt !== null ? Array.from(ui.input, () => '•') : [...ui.input];
   // Walk left from the cursor as far as fits: what is before it on screen.
   let start = Math.min(ui.cursor, chars.length);
   let before = 0;

@@ -14,10 +14,12 @@ import { sessionActions, type SessionActionsOptions } from './session-actions.js
 export interface RunTuiOptions {
   chat: ChatSession;
   user: { id: string; username: string };
-  /** What the commands do; left out: sessionActions(chat, { chooseFolder }). */
+  /** What the commands do; left out: sessionActions(chat, { chooseFolder, account }). */
   actions?: TuiActions;
   /** Where /save N FOLDER puts a file (see SessionActionsOptions); used only when `actions` is left out. */
   chooseFolder?: SessionActionsOptions['chooseFolder'];
+  /** The logged-in account, for /sessions, /end, /passphrase and /me; used only when `actions` is left out. */
+  account?: SessionActionsOptions['account'];
   /** Tells where each downloaded file was written (the file sink's onSaved), shown as a notice. */
   saved?: { onSaved(listener: (file: string) => void): () => void };
   /** Ends the UI from outside (the session was lost): the terminal is given back, runTui resolves. */
@@ -30,7 +32,8 @@ export interface RunTuiOptions {
 /** Resolves when the person quits; rejects (with the terminal restored) if drawing fails. */
 export function runTui(options: RunTuiOptions): Promise<void> {
   const { chat, user } = options;
-  const actions = options.actions ?? sessionActions(chat, { chooseFolder: options.chooseFolder });
+  const actions =
+    options.actions ?? sessionActions(chat, { chooseFolder: options.chooseFolder, account: options.account });
 
   return new Promise<void>((resolve, reject) => {
     let finished = false;

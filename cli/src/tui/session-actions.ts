@@ -1,10 +1,32 @@
 // TuiActions over the core's ChatSession: names resolved against the friend list,
 // files read from a path (as a file-backed Blob, never whole in memory), saved files
-// handed to whoever chose the folder.
+// handed to whoever chose the folder; and over the logged-in account: its sessions,
+// its passphrase and its contact link.
 
-import { parseContactLink, type ChatItem, type ChatSession, type FriendRequest } from '@onionchat/client';
+import {
+  contactLink,
+  identityFingerprint,
+  parseContactLink,
+  type AccountFlows,
+  type BundleVault,
+  type ChatItem,
+  type ChatSession,
+  type FriendRequest,
+  type Identity,
+  type User,
+} from '@onionchat/client';
 import { openLocalFile } from '../local-file.js';
+import type { AccountActions } from './account-commands.js';
 import type { TuiActions } from './commands.js';
+
+/** The logged-in account, as the terminal client's Account has it. */
+export interface AccountAccess {
+  client: { account: Pick<AccountFlows, 'listSessions' | 'endSession' | 'changePassphrase'> };
+  user: User;
+  identity: Identity;
+  /** Takes the vault sealed under the new passphrase and the identity it signs with (the old vault is wiped). */
+  useResealed(resealed: { vault: BundleVault; identity: Identity }): void;
+}
 
 export interface SessionActionsOptions {
   /**
@@ -14,7 +36,14 @@ export interface SessionActionsOptions {
    * folder can't be chosen.
    */
   chooseFolder?: (dir: string | null, item: ChatItem) => string;
+  /**
+   * The account, and the origin it was reached at (for the contact link). Left out:
+   * /sessions, /end, /passphrase and /me say where to go instead.
+   */
+  account?: { access: AccountAccess; origin: string };
 }
+
+const NO_ACCOUNT = 'The account can’t be reached from here: use onionchat sessions, passphrase or login.';
 
 const same = (a: string, b: string) => a.toLowerCase() === b.replace(/^@/, '').toLowerCase();
 
@@ -31,6 +60,7 @@ export function sessionActions(chat: ChatSession, options: SessionActionsOptions
   };
 
   return {
+    ...accountActions(chat, options.account),
     send: (roomId, text) => chat.send(roomId, text),
     retry(roomId) {
       const room = chat.getSnapshot().rooms.get(roomId);
@@ -101,5 +131,39 @@ export function sessionActions(chat: ChatSession, options: SessionActionsOptions
       const friend = chat.getSnapshot().friends?.friends.find((entry) => same(entry.user.username, username));
       return friend?.roomId ?? null;
     },
+  };
+}
+
+function accountActions(
+  chat: Pick<ChatSession, 'saveNow' | 'replaceVault'>,
+  account: SessionActionsOptions['account'],
+): AccountActions {
+  if (!account) {
+    const refuse = () => Promise.reject(new Error(NO_ACCOUNT));
+    return {
+      listSessions: refuse,
+      endSession: refuse,
+      changePassphrase: refuse,
+      contactLink: () => {
+        throw new Error(NO_ACCOUNT);
+      },
+    };
+  }
+  const { access, origin } = account;
+  const flows = access.client.account;
+  return {
+    listSessions: () => flows.listSessions(),
+    endSession: (id) => flows.endSession(id),
+    async changePassphrase(current, next, progress) {
+      // What waits to be saved into the keys goes under the current passphrase first: the
+      // change re-seals the stored bundle, and this chat can't write to it afterwards.
+      await chat.saveNow();
+      const changed = await flows.changePassphrase(access.user, access.identity, current, next, progress);
+      // Pins and chain marks are saved under the new passphrase from now on. The new vault
+      // signs with its own copy of the identity, which the account wipes at log-out.
+      chat.replaceVault(changed.vault);
+      access.useResealed(changed);
+    },
+    contactLink: () => contactLink(origin, access.user.username, identityFingerprint(access.identity)),
   };
 }

@@ -1,6 +1,6 @@
 // What the terminal UI itself remembers (the chat's state is the core's snapshot):
 // which pane has the arrows, which conversation is open, how far the history is
-// scrolled back, what is typed, and the latest notices.
+// scrolled back, what is typed, the latest notices, and what is asked on the input line.
 
 export type Pane = 'list' | 'conversation';
 
@@ -20,14 +20,28 @@ export interface UiState {
   cursor: number;
   /** Newest last; the status area shows the last few. */
   notices: readonly Notice[];
-  /** The help text is shown over the conversation. */
-  help: boolean;
+  /** Text shown over the conversation until Esc (help, the sessions, the contact link); first line a title. */
+  panel: readonly string[] | null;
+  /**
+   * The input line asks this (a passphrase): what is typed is drawn as dots, and Enter
+   * hands it to whoever asked instead of sending it. Null: the line is for messages.
+   */
+  prompt: string | null;
 }
 
 export const MAX_NOTICES = 20;
 
 export function initialUiState(): UiState {
-  return { focus: 'list', selectedRoomId: null, scroll: 0, input: '', cursor: 0, notices: [], help: false };
+  return {
+    focus: 'list',
+    selectedRoomId: null,
+    scroll: 0,
+    input: '',
+    cursor: 0,
+    notices: [],
+    panel: null,
+    prompt: null,
+  };
 }
 
 export function withNotice(state: UiState, notice: Notice): UiState {

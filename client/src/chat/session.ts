@@ -266,6 +266,16 @@ export class ChatSession {
     return this.pins.saveProblem;
   }
 
+  /**
+   * The passphrase was changed in this session, so the key bundle is sealed under a new
+   * wrap key: contact pins and chain marks are saved into that one from now on. The
+   * caller wipes the old vault.
+   */
+  replaceVault(vault: BundleVault): void {
+    this.pins.useVault(vault);
+    this.marks.useVault(vault);
+  }
+
   private sessionLost(): void {
     if (this.stopped) return;
     this.options.onSessionLost();

@@ -70,6 +70,18 @@ describe('ChainMarks', () => {
     marks.stop();
   });
 
+  it('saves into the vault it is handed after a passphrase change', async () => {
+    const before = vault();
+    const after = vault();
+    const marks = new ChainMarks(before);
+    marks.accept(room, bob, { chain, n: 1, seq: 4 });
+    marks.useVault(after);
+    await marks.flush();
+    expect(before.saves).toBe(0);
+    expect(decodeChainMarks(after.stored!)).toEqual([{ roomId: room, senderId: bob, chain, n: 1, seq: 4 }]);
+    marks.stop();
+  });
+
   it('never overwrites stored marks it cannot read', async () => {
     const newer = Uint8Array.of(2, 1, 2, 3);
     const store = vault(newer);

@@ -35,10 +35,15 @@ export class ChainMarks {
     retryIn: () => (this.unreadable ? null : SAVE_RETRY_MS),
   });
 
-  constructor(private readonly vault: ExtensionVault | null) {
+  constructor(private vault: ExtensionVault | null) {
     const { marks, unreadable } = readStored(vault?.extension(CHAIN_MARKS_EXTENSION) ?? null);
     this.marks = marks;
     this.unreadable = unreadable;
+  }
+
+  /** The bundle was re-sealed under a new passphrase in this session: saves go to it from now on. */
+  useVault(vault: ExtensionVault): void {
+    this.vault = vault;
   }
 
   /** 'replayed' when a verified message contradicts the mark of its room and sender. */

@@ -324,6 +324,22 @@ describe('saving pins to the vault', () => {
     expect(server.posts()).toBe(0);
   });
 
+  it('saves into the vault it is handed after a passphrase change, not the wiped one', async () => {
+    const server = new BundleServer();
+    const before = server.vault();
+    const pins = pinsOf(before);
+    pins.check(bobId, 'bob', bobKey);
+    await pins.flush();
+    // The change re-seals the bundle (here: the same wrap key, opened afresh) and the old vault is wiped.
+    before.wipe();
+    pins.useVault(server.vault());
+    pins.trust(bobId, 'bob', bobKey, true);
+    await pins.flush();
+    expect(pins.saveProblem).toBeNull();
+    expect(server.posts()).toBe(2);
+    expect(server.storedPins()).toEqual([{ userId: bobId, username: 'bob', signPublicKey: bobKey, verified: true }]);
+  });
+
   it('does not save after stop()', async () => {
     const server = new BundleServer();
     const pins = pinsOf(server.vault());

@@ -34,9 +34,19 @@ export class ContactPins {
   /** Why the last save failed (shown to the person), or null. */
   saveProblem: string | null = null;
 
-  constructor(private readonly vault: BundleVault | null) {
+  constructor(private vault: BundleVault | null) {
     for (const pin of vault?.pins() ?? []) this.pins.set(pin.userId, pin);
     this.saveProblem = vault?.unreadable ?? null;
+  }
+
+  /**
+   * The bundle was re-sealed under a new passphrase in this session: saves go to it from
+   * now on. The pins in memory stay; they were saved into it before the change.
+   */
+  useVault(vault: BundleVault): void {
+    this.vault = vault;
+    this.saveProblem = vault.unreadable;
+    for (const listener of this.listeners) listener();
   }
 
   get(userId: string): ContactPin | null {

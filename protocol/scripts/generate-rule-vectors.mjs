@@ -34,9 +34,12 @@ function flipBit(bytes, index, bit = 0) {
 // ---------------------------------------------------------------- users (the users of vectors.json)
 
 const people = {};
+/** Their secret keys too, to sign the group records of section 19. */
+const identities = {};
 for (const name of ['alice', 'bob', 'carol_99', 'mallory']) {
   const identity = p.identityFromSeeds(name, fixed(`${name} box secret key`, 32), fixed(`${name} sign seed`, 32));
   people[name] = { id: fixedUuid(`user ${name}`), username: name, signPublicKey: identity.signPublicKey };
+  identities[name] = identity;
 }
 const { alice, bob, carol_99: carol, mallory } = people;
 const users = Object.values(people).map((u) => ({ ...u, signPublicKey: hex(u.signPublicKey) }));
@@ -877,6 +880,390 @@ const markMerges = [
   },
 ];
 
+// ---------------------------------------------------------------- section 19: group chains
+
+const GROUP_SENT = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+const ZEROS = new Uint8Array(32);
+const groupDigest = (record) => nacl.hash(record).slice(0, 32);
+const groupInfo = (label, epoch) =>
+  p.sealGroupInfo({ name: label }, fixed(`room G epoch ${epoch} key`, 32), fixed(`group chain info ${label}`, 24));
+const joining = (u, role) => ({ userId: u.id, role, signPublicKey: u.signPublicKey });
+const leaving = (u, role = 'none') => ({ userId: u.id, role, signPublicKey: ZEROS });
+
+/**
+ * A record signed with `key`'s identity (the signer's own unless a forgery says
+ * otherwise), following `after` (a record, or null for the first).
+ */
+function groupRecord(
+  after,
+  signer,
+  action,
+  epoch,
+  entries = [],
+  { key = signer, roomId = roomG, index, previous } = {},
+) {
+  const decodedAfter = after === null ? null : p.decodeGroupRecord(after);
+  const carriesInfo = action !== 'leave' && action !== 'role';
+  return p.signGroupRecord(
+    {
+      roomId,
+      index: index ?? (decodedAfter === null ? 0 : decodedAfter.index + 1),
+      previous: previous ?? (after === null ? ZEROS : groupDigest(after)),
+      signerId: signer.id,
+      epoch,
+      sentAt: GROUP_SENT + (decodedAfter === null ? 0 : decodedAfter.index + 1) * 60_000,
+      action,
+      entries,
+      info: carriesInfo ? groupInfo(`${action} ${epoch}`, epoch) : new Uint8Array(0),
+    },
+    identities[key.username],
+  );
+}
+
+// The main chain: alice creates with bob, adds carol_99, makes bob an admin; bob
+// renames and removes carol_99; alice leaves.
+const g0 = groupRecord(null, alice, 'create', 1, [joining(alice, 'admin'), joining(bob, 'member')]);
+const g1 = groupRecord(g0, alice, 'add', 2, [joining(carol, 'member')]);
+const g2 = groupRecord(g1, alice, 'role', 2, [leaving(bob, 'admin')]);
+const g3 = groupRecord(g2, bob, 'rename', 2);
+const g4 = groupRecord(g3, bob, 'remove', 3, [leaving(carol)]);
+const g5 = groupRecord(g4, alice, 'leave', 4);
+const mainChain = [g0, g1, g2, g3, g4, g5];
+
+/** S + L: the same signature, not reduced. tweetnacl alone would accept it. */
+function unreduced(record) {
+  const out = record.slice();
+  let carry = 0;
+  for (let i = 0; i < 32; i++) {
+    const at = out.length - 32 + i;
+    const sum = out[at] + ED25519_L[i] + carry;
+    out[at] = sum & 0xff;
+    carry = sum >> 8;
+  }
+  return out;
+}
+const ED25519_L = [
+  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+];
+
+// Expected states, written out by hand: members sorted by user id.
+const member = (u, role, addedBy, addedAt) => ({
+  userId: u.id,
+  role,
+  signPublicKey: hex(u.signPublicKey),
+  addedBy: addedBy.id,
+  addedAt,
+});
+const ids = (...who) => who.map((u) => u.id).sort();
+const byUserId = (list) => [...list].sort((a, b) => (a.userId < b.userId ? -1 : 1));
+const groupState = (last, epoch, members, epochMembers, info) => ({
+  index: p.decodeGroupRecord(last).index,
+  head: hex(groupDigest(last)),
+  epoch,
+  members: byUserId(members),
+  epochMembers,
+  info,
+});
+const aliceAdmin = member(alice, 'admin', alice, 0);
+const bobFirst = member(bob, 'member', alice, 0);
+const bobAdmin = member(bob, 'admin', alice, 0);
+const carolAdded = member(carol, 'member', alice, 1);
+const afterG0 = groupState(g0, 1, [aliceAdmin, bobFirst], { 1: ids(alice, bob) }, { index: 0, epoch: 1 });
+const afterG1 = groupState(
+  g1,
+  2,
+  [aliceAdmin, bobFirst, carolAdded],
+  { 1: ids(alice, bob), 2: ids(alice, bob, carol) },
+  { index: 1, epoch: 2 },
+);
+const afterG2 = { ...groupState(g2, 2, [aliceAdmin, bobAdmin, carolAdded], afterG1.epochMembers, afterG1.info) };
+const afterG3 = groupState(g3, 2, [aliceAdmin, bobAdmin, carolAdded], afterG1.epochMembers, { index: 3, epoch: 2 });
+const afterG4 = groupState(
+  g4,
+  3,
+  [aliceAdmin, bobAdmin],
+  { ...afterG1.epochMembers, 3: ids(alice, bob) },
+  { index: 4, epoch: 3 },
+);
+const afterG5 = groupState(g5, 4, [bobAdmin], { ...afterG4.epochMembers, 4: ids(bob) }, { index: 4, epoch: 3 });
+
+const failed = (index, signer, error) => ({ index, signerId: signer === null ? null : signer.id, error });
+const wrapped = (epoch, memberWho, wrapper, error = null) => ({
+  epoch,
+  memberId: memberWho.id,
+  wrapperId: wrapper.id,
+  error,
+});
+const sent = (epoch, sender, error = null) => ({ epoch, senderId: sender.id, error });
+
+// Alone, alice makes a group and leaves it: the group is empty and nobody may change it again.
+const solo0 = groupRecord(null, alice, 'create', 1, [joining(alice, 'admin')]);
+const solo1 = groupRecord(solo0, alice, 'leave', 2);
+const roomOther = fixedUuid('room G2');
+const aliceLeaves = groupRecord(g2, alice, 'leave', 3);
+
+const groupChainCases = [
+  {
+    name: 'the whole chain: create, add, role, rename, remove, leave',
+    records: mainChain,
+    state: afterG5,
+    failure: null,
+    wrappers: [
+      wrapped(1, bob, alice),
+      wrapped(2, carol, alice),
+      wrapped(3, carol, bob, 'not-a-member'),
+      wrapped(4, bob, bob),
+      wrapped(4, bob, alice, 'not-entitled'),
+      wrapped(4, alice, bob, 'not-a-member'),
+      wrapped(5, bob, bob, 'context-mismatch'),
+    ],
+    senders: [sent(2, carol), sent(3, carol, 'not-entitled'), sent(4, alice, 'not-entitled'), sent(4, bob)],
+  },
+  { name: 'the create alone', records: [g0], state: afterG0, failure: null },
+  { name: 'no records', records: [], state: null, failure: null },
+  {
+    name: 'the last member leaves: an empty group, and no record after it counts',
+    records: [solo0, solo1, groupRecord(solo1, alice, 'add', 3, [joining(bob, 'member')])],
+    state: groupState(solo1, 2, [], { 1: ids(alice), 2: [] }, { index: 0, epoch: 1 }),
+    failure: failed(2, alice, 'not-entitled'),
+  },
+  // A record the server made up or changed.
+  {
+    name: 'a member added silently: an add of mallory signed by mallory',
+    records: [g0, g1, g2, groupRecord(g2, mallory, 'add', 3, [joining(mallory, 'member')])],
+    state: afterG2,
+    failure: failed(3, mallory, 'not-entitled'),
+  },
+  {
+    name: 'a member added silently: an add of mallory signed by bob, not an admin',
+    records: [g0, groupRecord(g0, bob, 'add', 2, [joining(mallory, 'member')])],
+    state: afterG0,
+    failure: failed(1, bob, 'not-entitled'),
+  },
+  {
+    name: 'a member added silently: alice named as signer, signed by mallory',
+    records: [g0, groupRecord(g0, alice, 'add', 2, [joining(mallory, 'member')], { key: mallory })],
+    state: afterG0,
+    failure: failed(1, alice, 'bad-signature'),
+  },
+  {
+    name: 'a create signed by a member it does not list as admin',
+    records: [groupRecord(null, bob, 'create', 1, [joining(alice, 'admin'), joining(bob, 'member')])],
+    state: null,
+    failure: failed(0, bob, 'not-entitled'),
+  },
+  {
+    name: 'a create signed by someone it does not list',
+    records: [groupRecord(null, mallory, 'create', 1, [joining(alice, 'admin'), joining(bob, 'member')])],
+    state: null,
+    failure: failed(0, mallory, 'not-entitled'),
+  },
+  {
+    name: 'a create listing the signer as admin with a key it does not sign with',
+    records: [groupRecord(null, alice, 'create', 1, [joining(alice, 'admin')], { key: mallory })],
+    state: null,
+    failure: failed(0, alice, 'bad-signature'),
+  },
+  // Records dropped, reordered or replaced.
+  {
+    name: 'a remove dropped: index 4 missing',
+    records: [g0, g1, g2, g3, g5],
+    state: afterG3,
+    failure: failed(4, alice, 'bad-chain'),
+  },
+  {
+    name: 'a fork: a record at the next index that names another previous record',
+    records: [g0, g1, g2, g3, groupRecord(g3, bob, 'remove', 3, [leaving(carol)], { previous: groupDigest(g2) })],
+    state: afterG3,
+    failure: failed(4, bob, 'bad-chain'),
+  },
+  {
+    name: 'the same record twice',
+    records: [g0, g1, g1],
+    state: afterG1,
+    failure: failed(2, alice, 'bad-chain'),
+  },
+  {
+    name: 'a chain that does not start at index 0',
+    records: [g1, g2],
+    state: null,
+    failure: failed(0, alice, 'bad-chain'),
+  },
+  {
+    name: 'a create with a previous that is not zeros',
+    records: [groupRecord(null, alice, 'create', 1, [joining(alice, 'admin')], { previous: groupDigest(g0) })],
+    state: null,
+    failure: failed(0, alice, 'bad-chain'),
+  },
+  {
+    name: 'a second create',
+    records: [g0, groupRecord(g0, alice, 'create', 2, [joining(carol, 'admin')])],
+    state: afterG0,
+    failure: failed(1, alice, 'bad-chain'),
+  },
+  {
+    name: 'an add that keeps the epoch',
+    records: [g0, groupRecord(g0, alice, 'add', 1, [joining(carol, 'member')])],
+    state: afterG0,
+    failure: failed(1, alice, 'bad-chain'),
+  },
+  {
+    name: 'a rename that starts an epoch',
+    records: [g0, groupRecord(g0, alice, 'rename', 2)],
+    state: afterG0,
+    failure: failed(1, alice, 'bad-chain'),
+  },
+  {
+    name: 'a record of another group',
+    records: [g0, groupRecord(g0, alice, 'rename', 1, [], { roomId: roomOther })],
+    state: afterG0,
+    failure: failed(1, alice, 'context-mismatch'),
+  },
+  {
+    name: 'a record that does not decode',
+    records: [g0, flipBit(g1, 0, 1)],
+    state: afterG0,
+    failure: failed(1, null, 'bad-version'),
+  },
+  // Forged role changes.
+  {
+    name: 'a forged role change: bob, not an admin, makes himself one',
+    records: [g0, g1, groupRecord(g1, bob, 'role', 2, [leaving(bob, 'admin')])],
+    state: afterG1,
+    failure: failed(2, bob, 'not-entitled'),
+  },
+  {
+    name: 'a forged role change: alice named as signer, signed by mallory',
+    records: [g0, g1, groupRecord(g1, alice, 'role', 2, [leaving(bob, 'admin')], { key: mallory })],
+    state: afterG1,
+    failure: failed(2, alice, 'bad-signature'),
+  },
+  {
+    name: 'a role change with a flipped bit in its signature',
+    records: [g0, g1, flipBit(g2, g2.length - 1)],
+    state: afterG1,
+    failure: failed(2, alice, 'bad-signature'),
+  },
+  {
+    name: 'a role change whose signature is not reduced (S + L)',
+    records: [g0, g1, unreduced(g2)],
+    state: afterG1,
+    failure: failed(2, alice, 'bad-signature'),
+  },
+  // The last admin.
+  {
+    name: 'the only admin removes itself',
+    records: [g0, groupRecord(g0, alice, 'remove', 2, [leaving(alice)])],
+    state: afterG0,
+    failure: failed(1, alice, 'not-entitled'),
+  },
+  {
+    name: 'a member removes the only admin',
+    records: [g0, groupRecord(g0, bob, 'remove', 2, [leaving(alice)])],
+    state: afterG0,
+    failure: failed(1, bob, 'not-entitled'),
+  },
+  {
+    name: 'the only admin leaves while bob stays',
+    records: [g0, groupRecord(g0, alice, 'leave', 2)],
+    state: afterG0,
+    failure: failed(1, alice, 'bad-room'),
+  },
+  {
+    name: 'the only admin makes itself a member',
+    records: [g0, groupRecord(g0, alice, 'role', 1, [leaving(alice, 'member')])],
+    state: afterG0,
+    failure: failed(1, alice, 'bad-room'),
+  },
+  // A leaver is out: its records and its keys no longer count.
+  {
+    name: 'a leave, then a record and keys from the leaver',
+    records: [g0, g1, g2, aliceLeaves, groupRecord(aliceLeaves, alice, 'rename', 3)],
+    state: groupState(
+      aliceLeaves,
+      3,
+      [bobAdmin, carolAdded],
+      { ...afterG1.epochMembers, 3: ids(bob, carol) },
+      afterG1.info,
+    ),
+    failure: failed(4, alice, 'not-entitled'),
+    wrappers: [wrapped(3, carol, bob), wrapped(3, bob, alice, 'not-entitled'), wrapped(3, alice, bob, 'not-a-member')],
+    senders: [sent(3, alice, 'not-entitled'), sent(3, carol), sent(2, alice)],
+  },
+  // Changes that do not make sense.
+  {
+    name: 'an add over the member limit (3)',
+    maxMembers: 3,
+    records: [g0, groupRecord(g0, alice, 'add', 2, [joining(carol, 'member'), joining(mallory, 'member')])],
+    state: afterG0,
+    failure: failed(1, alice, 'bad-room'),
+  },
+  {
+    name: 'an add up to the member limit (3)',
+    maxMembers: 3,
+    records: [g0, g1],
+    state: afterG1,
+    failure: null,
+  },
+  {
+    name: 'a create over the member limit (1)',
+    maxMembers: 1,
+    records: [g0],
+    state: null,
+    failure: failed(0, alice, 'bad-room'),
+  },
+  {
+    name: 'an add of a member',
+    records: [g0, groupRecord(g0, alice, 'add', 2, [joining(bob, 'admin')])],
+    state: afterG0,
+    failure: failed(1, alice, 'bad-room'),
+  },
+  {
+    name: 'a remove of someone who is not a member',
+    records: [g0, groupRecord(g0, alice, 'remove', 2, [leaving(carol)])],
+    state: afterG0,
+    failure: failed(1, alice, 'bad-room'),
+  },
+  {
+    name: 'a role change to the role held',
+    records: [g0, groupRecord(g0, alice, 'role', 1, [leaving(bob, 'member')])],
+    state: afterG0,
+    failure: failed(1, alice, 'bad-room'),
+  },
+  // A record failing two rules is refused for the earlier one.
+  {
+    name: 'another group and a wrong index: context-mismatch first',
+    records: [g0, groupRecord(g0, alice, 'rename', 1, [], { roomId: roomOther, index: 5 })],
+    state: afterG0,
+    failure: failed(1, alice, 'context-mismatch'),
+  },
+  {
+    name: 'a wrong epoch, signed by an outsider: bad-chain first',
+    records: [g0, groupRecord(g0, mallory, 'add', 1, [joining(mallory, 'member')])],
+    state: afterG0,
+    failure: failed(1, mallory, 'bad-chain'),
+  },
+  {
+    name: 'an outsider with a bad signature: not-entitled first',
+    records: [g0, groupRecord(g0, mallory, 'add', 2, [joining(mallory, 'member')], { key: alice })],
+    state: afterG0,
+    failure: failed(1, mallory, 'not-entitled'),
+  },
+  {
+    name: 'bob, not an admin, named as signer but signed by mallory: bad-signature first',
+    records: [g0, groupRecord(g0, bob, 'add', 2, [joining(mallory, 'member')], { key: mallory })],
+    state: afterG0,
+    failure: failed(1, bob, 'bad-signature'),
+  },
+  {
+    name: 'bob, not an admin, demotes the only admin: not-entitled first',
+    records: [g0, groupRecord(g0, bob, 'role', 1, [leaving(alice, 'member')])],
+    state: afterG0,
+    failure: failed(1, bob, 'not-entitled'),
+  },
+];
+
 // ---------------------------------------------------------------- self-check
 
 /** Fails loudly if the package does not do what a case says. */
@@ -952,11 +1339,43 @@ for (const c of markUpdates) expectResult(c.name, c.result, p.updateChainMarks(c
 for (const c of markUpdateInvalid) expectError(c.name, c.error, () => p.updateChainMarks(c.marks, c.update));
 for (const c of markMerges) expectResult(c.name, c.result, p.mergeChainMarks(c.local, c.stored));
 
+/** What a GroupState is compared by: everything but the last record, which is the record itself. */
+function groupSummary(state) {
+  if (state === null) return null;
+  return {
+    index: state.index,
+    head: hex(state.head),
+    epoch: state.epoch,
+    members: byUserId([...state.members.values()].map((m) => ({ ...m, signPublicKey: hex(m.signPublicKey) }))),
+    epochMembers: Object.fromEntries([...state.epochMembers].map(([epoch, set]) => [epoch, [...set].sort()])),
+    info: state.info && { index: state.info.index, epoch: state.info.epoch },
+  };
+}
+function checkEntitlements(c, state) {
+  for (const w of c.wrappers ?? []) {
+    const run = () => p.entitledGroupWrapper(state, w.epoch, w.memberId, w.wrapperId);
+    if (w.error === null) run();
+    else expectError(`${c.name}: wrapper ${JSON.stringify(w)}`, w.error, run);
+  }
+  for (const s of c.senders ?? []) {
+    const run = () => p.entitledGroupSender(state, s.epoch, s.senderId);
+    if (s.error === null) run();
+    else expectError(`${c.name}: sender ${JSON.stringify(s)}`, s.error, run);
+  }
+}
+for (const c of groupChainCases) {
+  const { state, failure } = p.verifyGroupChain(c.records, { roomId: roomG, maxMembers: c.maxMembers });
+  const got = failure && { index: failure.index, signerId: failure.signerId, error: failure.error.code };
+  expectResult(`${c.name} (failure)`, c.failure, got);
+  expectResult(`${c.name} (state)`, c.state, groupSummary(state));
+  checkEntitlements(c, state);
+}
+
 // ---------------------------------------------------------------- output
 
 const rules = {
   about: [
-    'OnionChat protocol v1 rule vectors: rules over several records, described in docs/PROTOCOL.md sections 6, 8, 16, 17 and 18.',
+    'OnionChat protocol v1 rule vectors: rules over several records, described in docs/PROTOCOL.md sections 6, 8, 9, 16, 17, 18 and 19.',
     'Expected results are written by hand in protocol/scripts/generate-rule-vectors.mjs, which checks them against the package; do not edit this file by hand.',
     'Ids and keys are those of the users in vectors.json. Byte strings are lower-case hex.',
     'entitledWrapper: valid cases give { kind: "me" } or { kind: "member", memberId } (the first member record with that id); invalid cases name the ProtocolError code.',
@@ -968,6 +1387,7 @@ const rules = {
     'bundleState: key bundle extension type 2 (sections 6 and 17) as hex, with what it reads as; checkBundleRevision(seen, got) and kdfFloorProblem(params, floor) name the ProtocolError code, or null when accepted.',
     'sendTime: judgeSendTime({ sentAt, serverTime, previousSentAt }) gives { verdict: "ok" } or { verdict: "re-timed", reason: "ahead" | "behind" | "before-previous" } (section 9); invalid cases name the ProtocolError code.',
     'chainMarks: key bundle extension type 4 (section 18) as hex, with the marks it reads as; judgeAgainstMark(mark, position) gives "ok" or "replayed"; updateChainMarks and mergeChainMarks give the marks after, least recently updated first.',
+    'groupChain: chains of group records (section 19) for roomId, applied in order from nothing with verifyGroupChain(records, { roomId, maxMembers }) (maxMembers absent: 100). state is the state after the last record that passed (members sorted by user id; epochMembers: the members of the state that started each epoch; info: the index and epoch of the latest record carrying info), null before any; failure is the first record that failed: its index, its signer (null when it does not decode) and the ProtocolError code. wrappers and senders are checked against that state with entitledGroupWrapper and entitledGroupSender: error null means accepted.',
   ],
   users,
   entitledWrapper: { valid: wrapperValid, invalid: wrapperInvalid },
@@ -990,6 +1410,10 @@ const rules = {
     updates: markUpdates,
     updateInvalid: markUpdateInvalid,
     merges: markMerges,
+  },
+  groupChain: {
+    roomId: roomG,
+    chains: groupChainCases.map(({ records, ...rest }) => ({ ...rest, records: records.map(hex) })),
   },
 };
 

@@ -1768,6 +1768,370 @@ const senderCounterInvalid = [
 ].map((c) => ({ ...c, content: hex(utf8(JSON.stringify(c.body))), error: 'bad-content' }));
 for (const c of senderCounterInvalid) expectError(c.name, c.error, () => p.readSenderCounter(c.body));
 
+// ---------------------------------------------------------------- groups (section 19)
+
+const roomG = fixedUuid('room G');
+const groupKeyOf = (epoch) => fixed(`room G epoch ${epoch} key`, 32);
+const groupNonceOf = (label) => fixed(`group info nonce ${label}`, 24);
+const GROUP_CONTEXT = utf8('OnionChat v1 group record\0');
+const ZERO_KEY = new Uint8Array(32);
+const ROLE_CODES = { none: 0, member: 1, admin: 2 };
+const ACTION_CODES = { create: 1, add: 2, remove: 3, leave: 4, role: 5, rename: 6 };
+/** A small PNG-looking payload: the format checks the data URL, not the image. */
+const groupPicture = `data:image/png;base64,${p.toBase64(concat(Uint8Array.of(0x89, 0x50, 0x4e, 0x47), fixed('group picture', 60)))}`;
+
+const groupInfoCases = [
+  { name: 'a name', info: { name: 'Climbing club' }, epoch: 1 },
+  { name: 'a name and a PNG picture', info: { name: 'Climbing club', picture: groupPicture }, epoch: 2 },
+  { name: 'a non-ASCII name of 64 UTF-16 units', info: { name: 'Ωmega ☕ 🧗 '.padEnd(64, 'é') }, epoch: 3 },
+  {
+    name: 'a JPEG picture',
+    info: { name: 'x', picture: `data:image/jpeg;base64,${p.toBase64(fixed('jpeg', 3))}` },
+    epoch: 1,
+  },
+];
+const groupInfoValid = groupInfoCases.map(({ name, info, epoch }) => {
+  const nonce = groupNonceOf(name);
+  const roomKey = groupKeyOf(epoch);
+  return { name, info, roomKey: hex(roomKey), nonce: hex(nonce), sealed: hex(p.sealGroupInfo(info, roomKey, nonce)) };
+});
+/** Any content, sealed as info is: nonce || secretbox(content, nonce, key). */
+const rawInfo = (content, key = groupKeyOf(1), nonce = groupNonceOf('raw')) =>
+  concat(nonce, nacl.secretbox(typeof content === 'string' ? utf8(content) : content, nonce, key));
+/** Read, not written: a reader keeps the name and picture and ignores any other member. */
+const groupInfoReads = [
+  {
+    name: 'other members are ignored',
+    roomKey: hex(groupKeyOf(1)),
+    sealed: hex(rawInfo('{"name":"x","colour":"red","picture":"data:image/jpeg;base64,AAAA"}')),
+    info: { name: 'x', picture: 'data:image/jpeg;base64,AAAA' },
+  },
+];
+const firstInfo = p.fromHex(groupInfoValid[0].sealed);
+const groupInfoInvalid = [
+  { name: 'shorter than nonce and tag', sealed: firstInfo.subarray(0, 39), error: 'bad-length' },
+  { name: 'under another epoch key', sealed: firstInfo, roomKey: groupKeyOf(2), error: 'decrypt-failed' },
+  { name: 'flipped bit in the box', sealed: flipBit(firstInfo, 30), error: 'decrypt-failed' },
+  { name: 'flipped bit in the nonce', sealed: flipBit(firstInfo, 3), error: 'decrypt-failed' },
+  { name: 'not JSON', sealed: rawInfo('name: x'), error: 'bad-content' },
+  { name: 'a JSON array', sealed: rawInfo('["x"]'), error: 'bad-content' },
+  { name: 'JSON null', sealed: rawInfo('null'), error: 'bad-content' },
+  {
+    name: 'invalid UTF-8',
+    sealed: rawInfo(concat(utf8('{"name":"'), Uint8Array.of(0xc3), utf8('"}'))),
+    error: 'bad-content',
+  },
+  { name: 'a leading byte order mark', sealed: rawInfo('\ufeff{"name":"x"}'), error: 'bad-content' },
+  { name: 'no name', sealed: rawInfo('{"picture":"' + groupPicture + '"}'), error: 'bad-content' },
+  { name: 'an empty name', sealed: rawInfo('{"name":""}'), error: 'bad-content' },
+  {
+    name: 'a name of 65 UTF-16 units',
+    sealed: rawInfo(JSON.stringify({ name: 'x'.repeat(65) })),
+    error: 'bad-content',
+  },
+  {
+    name: 'a name of 33 emoji (66 UTF-16 units)',
+    sealed: rawInfo(JSON.stringify({ name: '🧗'.repeat(33) })),
+    error: 'bad-content',
+  },
+  { name: 'a number as name', sealed: rawInfo('{"name":7}'), error: 'bad-content' },
+  { name: 'a line break in the name', sealed: rawInfo('{"name":"a\\nb"}'), error: 'bad-content' },
+  { name: 'a C1 control character in the name', sealed: rawInfo('{"name":"a\\u0085b"}'), error: 'bad-content' },
+  { name: 'a null picture', sealed: rawInfo('{"name":"x","picture":null}'), error: 'bad-content' },
+  {
+    name: 'a GIF picture',
+    sealed: rawInfo(JSON.stringify({ name: 'x', picture: 'data:image/gif;base64,R0lG' })),
+    error: 'bad-content',
+  },
+  {
+    name: 'a picture that is a web address',
+    sealed: rawInfo(JSON.stringify({ name: 'x', picture: 'https://example.com/a.png' })),
+    error: 'bad-content',
+  },
+  {
+    name: 'a picture with no image bytes',
+    sealed: rawInfo(JSON.stringify({ name: 'x', picture: 'data:image/png;base64,' })),
+    error: 'bad-content',
+  },
+  {
+    name: 'a picture that is not strict base64',
+    sealed: rawInfo(JSON.stringify({ name: 'x', picture: 'data:image/png;base64,Zh==' })),
+    error: 'bad-content',
+  },
+  {
+    name: 'a picture of 48,002 characters',
+    sealed: rawInfo(JSON.stringify({ name: 'x', picture: 'data:image/png;base64,' + 'A'.repeat(47980) })),
+    error: 'bad-content',
+  },
+].map(({ name, sealed, roomKey = groupKeyOf(1), error }) => ({
+  name,
+  sealed: hex(sealed),
+  roomKey: hex(roomKey),
+  error,
+}));
+
+/** A group record written out byte by byte, signed with nacl: independent of the package's encoder. */
+function rawGroupRecord({
+  version = 1,
+  roomId = roomG,
+  index = 0,
+  previous = new Uint8Array(32),
+  signer = alice,
+  signerId = userId(signer),
+  epoch = 1,
+  sentAt = SENT_AT,
+  action = ACTION_CODES.create,
+  entries = [],
+  count = entries.length,
+  info = new Uint8Array(0),
+  infoLength = info.length,
+}) {
+  const u16 = (n) => Uint8Array.of(n >> 8, n & 0xff);
+  const entryBytes = entries.map(({ user, role, key }) =>
+    concat(p.uuidToBytes(user), Uint8Array.of(role), key ?? ZERO_KEY),
+  );
+  const body = concat(
+    Uint8Array.of(version),
+    p.uuidToBytes(roomId),
+    u32(index),
+    previous,
+    p.uuidToBytes(signerId),
+    u32(epoch),
+    u64Bytes(sentAt),
+    Uint8Array.of(action),
+    u16(count),
+    ...entryBytes,
+    u16(infoLength),
+    info,
+  );
+  return concat(body, nacl.sign.detached(concat(GROUP_CONTEXT, body), signer.signSecretKey));
+}
+
+const entryOf = (who, role) => ({ userId: userId(who), role, signPublicKey: who.signPublicKey });
+const noKey = (who, role) => ({ userId: userId(who), role, signPublicKey: ZERO_KEY });
+const sealedInfo = (label, epoch, info = { name: 'Climbing club' }) =>
+  p.sealGroupInfo(info, groupKeyOf(epoch), groupNonceOf(label));
+const MINUTE_MS = 60_000;
+/** The valid records: one chain through every action (the rule vectors judge chains). */
+const groupSteps = [
+  {
+    name: 'create: alice (admin) and bob',
+    signer: alice,
+    action: 'create',
+    epoch: 1,
+    entries: [entryOf(alice, 'admin'), entryOf(bob, 'member')],
+    info: { name: 'Climbing club' },
+  },
+  { name: 'add carol_99', signer: alice, action: 'add', epoch: 2, entries: [entryOf(carol, 'member')], info: {} },
+  { name: 'role: bob becomes an admin', signer: alice, action: 'role', epoch: 2, entries: [noKey(bob, 'admin')] },
+  {
+    name: 'rename by bob, with a picture',
+    signer: bob,
+    action: 'rename',
+    epoch: 2,
+    entries: [],
+    info: { name: 'Climbing club 2027', picture: groupPicture },
+  },
+  { name: 'remove carol_99', signer: bob, action: 'remove', epoch: 3, entries: [noKey(carol, 'none')], info: {} },
+  { name: 'alice leaves', signer: alice, action: 'leave', epoch: 4, entries: [] },
+];
+const groupValid = [];
+let groupPrevious = new Uint8Array(32);
+let groupInfoNow = null;
+groupSteps.forEach((step, index) => {
+  // An add or a remove carries the current info again, under the new epoch's key.
+  const content = step.info === undefined ? null : { ...groupInfoNow, ...step.info };
+  if (content) groupInfoNow = content;
+  const fields = {
+    roomId: roomG,
+    index,
+    previous: groupPrevious,
+    signerId: userId(step.signer),
+    epoch: step.epoch,
+    sentAt: SENT_AT + index * MINUTE_MS,
+    action: step.action,
+    entries: step.entries,
+    info: content ? sealedInfo(step.name, step.epoch, content) : new Uint8Array(0),
+  };
+  const record = p.signGroupRecord(fields, step.signer);
+  groupValid.push({
+    name: step.name,
+    signer: step.signer.username,
+    fields: {
+      ...fields,
+      previous: hex(fields.previous),
+      entries: fields.entries.map((e) => ({ ...e, signPublicKey: hex(e.signPublicKey) })),
+      info: hex(fields.info),
+    },
+    info: content,
+    record: hex(record),
+    digest: hex(nacl.hash(record).slice(0, 32)),
+  });
+  groupPrevious = nacl.hash(record).slice(0, 32);
+});
+
+const rawEntry = (who, role, key = who.signPublicKey) => ({ user: userId(who), role, key });
+const groupInfo1 = sealedInfo('create: alice (admin) and bob', 1);
+const createFields = {
+  action: ACTION_CODES.create,
+  entries: [rawEntry(alice, 2), rawEntry(bob, 1)],
+  info: groupInfo1,
+};
+const rawCreate = rawGroupRecord(createFields);
+const rawAdd = (overrides) =>
+  rawGroupRecord({
+    index: 1,
+    previous: nacl.hash(rawCreate).slice(0, 32),
+    epoch: 2,
+    action: ACTION_CODES.add,
+    entries: [rawEntry(carol, 1)],
+    info: sealedInfo('add carol_99', 2),
+    ...overrides,
+  });
+const rawOf = (action, overrides) => rawAdd({ action: ACTION_CODES[action], ...overrides });
+const manyEntries = (n) =>
+  Array.from({ length: n }, (_, i) => ({
+    user: p.bytesToUuid(concat(u32(i + 1), new Uint8Array(12))),
+    role: 1,
+    key: bob.signPublicKey,
+  }));
+const GROUP_COUNT_OFFSET = 82;
+const groupInvalid = [
+  { name: 'empty', record: new Uint8Array(0), error: 'bad-length' },
+  { name: 'version 0', record: withByte(rawCreate, 0, 0), error: 'bad-version' },
+  { name: 'version 2', record: withByte(rawCreate, 0, 2), error: 'bad-version' },
+  { name: 'version 2, one byte long (the version is checked first)', record: Uint8Array.of(2), error: 'bad-version' },
+  { name: 'one byte', record: Uint8Array.of(1), error: 'bad-length' },
+  { name: '149 bytes', record: rawCreate.subarray(0, 149), error: 'bad-length' },
+  { name: 'one byte short', record: rawCreate.subarray(0, rawCreate.length - 1), error: 'bad-length' },
+  { name: 'one byte too long', record: concat(rawCreate, Uint8Array.of(0)), error: 'bad-length' },
+  {
+    name: 'count one more than the entries',
+    record: rawGroupRecord({ ...createFields, count: 3 }),
+    error: 'bad-length',
+  },
+  {
+    name: 'count one less than the entries',
+    record: rawGroupRecord({ ...createFields, count: 1 }),
+    error: 'bad-length',
+  },
+  {
+    name: 'info length one more than the info',
+    record: rawGroupRecord({ ...createFields, infoLength: groupInfo1.length + 1 }),
+    error: 'bad-length',
+  },
+  {
+    name: 'count 65535 on a short record',
+    record: withByte(withByte(rawCreate, GROUP_COUNT_OFFSET, 0xff), GROUP_COUNT_OFFSET + 1, 0xff),
+    error: 'bad-length',
+  },
+  {
+    name: 'epoch 0 on a record one byte short (the length is checked first)',
+    record: rawGroupRecord({ ...createFields, epoch: 0 }).subarray(0, rawCreate.length - 1),
+    error: 'bad-length',
+  },
+  { name: 'epoch 0', record: rawGroupRecord({ ...createFields, epoch: 0 }), error: 'bad-encoding' },
+  { name: 'sentAt 2^53', record: rawGroupRecord({ ...createFields, sentAt: 2 ** 53 }), error: 'bad-encoding' },
+  { name: 'action 0', record: rawGroupRecord({ ...createFields, action: 0 }), error: 'bad-encoding' },
+  { name: 'action 7', record: rawGroupRecord({ ...createFields, action: 7 }), error: 'bad-encoding' },
+  {
+    name: 'role 3',
+    record: rawGroupRecord({ ...createFields, entries: [rawEntry(alice, 2), rawEntry(bob, 3)] }),
+    error: 'bad-encoding',
+  },
+  {
+    name: '1,001 entries',
+    record: rawGroupRecord({ ...createFields, entries: [rawEntry(alice, 2), ...manyEntries(1000)] }),
+    error: 'bad-encoding',
+  },
+  {
+    name: 'bob listed twice',
+    record: rawGroupRecord({ ...createFields, entries: [rawEntry(alice, 2), rawEntry(bob, 1), rawEntry(bob, 2)] }),
+    error: 'bad-encoding',
+  },
+  { name: 'create with no entries', record: rawGroupRecord({ ...createFields, entries: [] }), error: 'bad-encoding' },
+  {
+    name: 'create with an entry of role 0',
+    record: rawGroupRecord({ ...createFields, entries: [rawEntry(alice, 2), rawEntry(bob, 0)] }),
+    error: 'bad-encoding',
+  },
+  {
+    name: 'create with a zero key',
+    record: rawGroupRecord({ ...createFields, entries: [rawEntry(alice, 2), rawEntry(bob, 1, ZERO_KEY)] }),
+    error: 'bad-encoding',
+  },
+  {
+    name: 'create without info',
+    record: rawGroupRecord({ ...createFields, info: new Uint8Array(0) }),
+    error: 'bad-encoding',
+  },
+  {
+    name: 'create with 39 bytes of info (less than a nonce and a tag)',
+    record: rawGroupRecord({ ...createFields, info: groupInfo1.subarray(0, 39) }),
+    error: 'bad-encoding',
+  },
+  { name: 'add with no entries', record: rawAdd({ entries: [] }), error: 'bad-encoding' },
+  { name: 'add with an entry of role 0', record: rawAdd({ entries: [rawEntry(carol, 0)] }), error: 'bad-encoding' },
+  { name: 'add with a zero key', record: rawAdd({ entries: [rawEntry(carol, 1, ZERO_KEY)] }), error: 'bad-encoding' },
+  { name: 'add without info', record: rawAdd({ info: new Uint8Array(0) }), error: 'bad-encoding' },
+  {
+    name: 'remove with role 1',
+    record: rawOf('remove', { entries: [rawEntry(carol, 1, ZERO_KEY)] }),
+    error: 'bad-encoding',
+  },
+  { name: 'remove with a key', record: rawOf('remove', { entries: [rawEntry(carol, 0)] }), error: 'bad-encoding' },
+  { name: 'remove with no entries', record: rawOf('remove', { entries: [] }), error: 'bad-encoding' },
+  {
+    name: 'remove without info',
+    record: rawOf('remove', { entries: [rawEntry(carol, 0, ZERO_KEY)], info: new Uint8Array(0) }),
+    error: 'bad-encoding',
+  },
+  {
+    name: 'leave with an entry',
+    record: rawOf('leave', { entries: [rawEntry(alice, 0, ZERO_KEY)], info: new Uint8Array(0) }),
+    error: 'bad-encoding',
+  },
+  { name: 'leave with info', record: rawOf('leave', { entries: [] }), error: 'bad-encoding' },
+  {
+    name: 'role with two entries',
+    record: rawOf('role', {
+      entries: [rawEntry(bob, 2, ZERO_KEY), rawEntry(alice, 1, ZERO_KEY)],
+      info: new Uint8Array(0),
+    }),
+    error: 'bad-encoding',
+  },
+  {
+    name: 'role with no entries',
+    record: rawOf('role', { entries: [], info: new Uint8Array(0) }),
+    error: 'bad-encoding',
+  },
+  {
+    name: 'role 0 in a role change',
+    record: rawOf('role', { entries: [rawEntry(bob, 0, ZERO_KEY)], info: new Uint8Array(0) }),
+    error: 'bad-encoding',
+  },
+  {
+    name: 'role change with a key',
+    record: rawOf('role', { entries: [rawEntry(bob, 2)], info: new Uint8Array(0) }),
+    error: 'bad-encoding',
+  },
+  {
+    name: 'role change with info',
+    record: rawOf('role', { entries: [rawEntry(bob, 2, ZERO_KEY)] }),
+    error: 'bad-encoding',
+  },
+  {
+    name: 'rename with an entry',
+    record: rawOf('rename', { entries: [rawEntry(bob, 2, ZERO_KEY)] }),
+    error: 'bad-encoding',
+  },
+  {
+    name: 'rename without info',
+    record: rawOf('rename', { entries: [], info: new Uint8Array(0) }),
+    error: 'bad-encoding',
+  },
+].map(({ name, record, error }) => ({ name, record: hex(record), error }));
+
 // ---------------------------------------------------------------- self-check
 
 /** Fails loudly if a negative case does not fail the way it claims to. */
@@ -1884,6 +2248,40 @@ for (const c of fileMessageInvalid) {
   expectError(c.name, c.error, () => p.readFileMessageBody(JSON.parse(JSON.stringify(c.body))));
 }
 
+const groupIdentity = (username) => identityOf(username);
+for (const v of groupInfoValid) {
+  const opened = p.openGroupInfo(p.fromHex(v.sealed), p.fromHex(v.roomKey));
+  if (JSON.stringify(opened) !== JSON.stringify(v.info)) throw new Error(`${v.name}: group info does not open`);
+}
+for (const v of groupInfoReads) {
+  const opened = p.openGroupInfo(p.fromHex(v.sealed), p.fromHex(v.roomKey));
+  if (JSON.stringify(opened) !== JSON.stringify(v.info)) throw new Error(`${v.name}: group info does not read`);
+}
+for (const c of groupInfoInvalid) {
+  expectError(c.name, c.error, () => p.openGroupInfo(p.fromHex(c.sealed), p.fromHex(c.roomKey)));
+}
+for (const v of groupValid) {
+  const f = v.fields;
+  const raw = rawGroupRecord({
+    ...f,
+    previous: p.fromHex(f.previous),
+    signer: groupIdentity(v.signer),
+    action: ACTION_CODES[f.action],
+    entries: f.entries.map((e) => ({ user: e.userId, role: ROLE_CODES[e.role], key: p.fromHex(e.signPublicKey) })),
+    info: p.fromHex(f.info),
+  });
+  if (hex(raw) !== v.record) throw new Error(`${v.name}: the package and the byte-by-byte encoder disagree`);
+  if (!p.verifyGroupRecordSignature(raw, groupIdentity(v.signer).signPublicKey)) {
+    throw new Error(`${v.name}: the signature does not verify`);
+  }
+  if (v.info !== null) {
+    const opened = p.openGroupInfo(p.fromHex(f.info), groupKeyOf(f.epoch));
+    if (JSON.stringify(opened) !== JSON.stringify(v.info))
+      throw new Error(`${v.name}: the record's info does not open`);
+  }
+}
+for (const c of groupInvalid) expectError(c.name, c.error, () => p.decodeGroupRecord(p.fromHex(c.record)));
+
 // ---------------------------------------------------------------- output
 
 const vectors = {
@@ -1893,6 +2291,7 @@ const vectors = {
     'Fixed inputs are the first n bytes of SHA-512("OnionChat test vector: " || label).',
     'Negative cases name the ProtocolError code a conforming implementation must throw.',
     "Files: the plaintext follows files.pattern; files over 1 KiB are given as SHA-256 of the plaintext, ciphertext and each chunk. Negative file cases list parts to concatenate: byte ranges [start, end) of a valid file's ciphertext (by id) and literal hex; encryptedSha256 checks the result.",
+    'group: group records (section 19) of one room; the valid records form one chain, each with its fields, its signer (a user), the info it carries opened with roomKeys[epoch], and its digest. info.valid are written by sealGroupInfo with the nonce given; info.reads are read only; invalid cases name the code decodeGroupRecord or openGroupInfo must throw.',
   ],
   identity,
   kdf: { params: { valid: kdfParamsValid, invalid: kdfParamsInvalid }, derivation: kdfDerivation },
@@ -1924,6 +2323,13 @@ const vectors = {
     contactPins: { valid: contactPinsValid, invalid: contactPinsInvalid },
     bundleUpdate,
     senderCounter: { invalid: senderCounterInvalid },
+  },
+  group: {
+    roomId: roomG,
+    roomKeys: Object.fromEntries([1, 2, 3, 4].map((epoch) => [epoch, hex(groupKeyOf(epoch))])),
+    info: { valid: groupInfoValid, reads: groupInfoReads, invalid: groupInfoInvalid },
+    valid: groupValid,
+    invalid: groupInvalid,
   },
 };
 

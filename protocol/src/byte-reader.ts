@@ -21,6 +21,12 @@ export class ByteReader {
     return this.take(1, field)[0] as number;
   }
 
+  /** Big-endian unsigned 16-bit integer. */
+  u16(field: string): number {
+    const bytes = this.take(2, field);
+    return ((bytes[0] as number) << 8) | (bytes[1] as number);
+  }
+
   /** Big-endian unsigned 32-bit integer. */
   u32(field: string): number {
     return decodeU32(this.take(4, field), 0);

@@ -23,7 +23,9 @@ export type ProtocolErrorCode =
   | 'not-a-member'
   | 'bad-room'
   | 'not-entitled'
-  | 'rollback';
+  | 'rollback'
+  | 'bad-chain'
+  | 'stale-epoch';
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;

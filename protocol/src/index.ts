@@ -106,6 +106,50 @@ export {
   type RoomKeyWrapper,
 } from './room-key.js';
 export { DIRECT_ROOM_KIND, entitledWrapper, type EntitledWrapper, type RoomMembers } from './entitled-wrapper.js';
+export {
+  GROUP_INFO_MIN_BYTES,
+  GROUP_RECORD_DIGEST_BYTES,
+  GROUP_RECORD_MAX_ENTRIES,
+  GROUP_RECORD_MIN_BYTES,
+  GROUP_RECORD_VERSION,
+  decodeGroupRecord,
+  groupRecordDigest,
+  type DecodedGroupRecord,
+  type GroupAction,
+  type GroupEntry,
+  type GroupRecordFields,
+  type GroupRole,
+} from './group-record.js';
+export {
+  signGroupRecord,
+  signGroupRecordAsync,
+  verifyGroupRecordSignature,
+  verifyGroupRecordSignatureAsync,
+} from './group-signature.js';
+export {
+  GROUP_NAME_MAX_CHARS,
+  GROUP_PICTURE_MAX_CHARS,
+  openGroupInfo,
+  sealGroupInfo,
+  type GroupInfo,
+} from './group-info.js';
+export { GROUP_MAX_MEMBERS, type GroupMember } from './group-change.js';
+export {
+  applyGroupRecord,
+  applyGroupRecordAsync,
+  verifyGroupChain,
+  verifyGroupChainAsync,
+  type GroupChainFailure,
+  type GroupChainResult,
+  type GroupExpectation,
+  type GroupState,
+} from './group-chain.js';
+export {
+  entitledGroupSender,
+  entitledGroupWrapper,
+  groupMembersAtEpoch,
+  requireGroupMemberKey,
+} from './group-entitlement.js';
 export { MESSAGE_MAX_PADDED_BYTES, MESSAGE_MIN_PADDED_BYTES } from './padding.js';
 export { MAX_TEXT_CHARS, readSenderCounter, type MessageBody, type SenderCounter } from './message-body.js';
 export {

@@ -7,7 +7,9 @@ import { z } from 'zod/mini';
 import {
   friendRequest,
   friendsList,
+  groupRecord,
   invite,
+  room,
   serverConfig,
   serverFile,
   serverMessage,
@@ -39,6 +41,16 @@ export const answers = {
   roomKeys: z.object({ keys: z.array(wrappedKeyRecord) }),
   /** `POST /api/rooms/:id/keys`: the room's new current epoch. */
   startEpoch: z.object({ epoch: z.int().check(z.gte(2), z.lte(Number.MAX_SAFE_INTEGER)) }),
+  /** `POST /api/groups`: the new group, as the rooms list shows it. */
+  createGroup: z.object({ room }),
+  /** `GET /api/groups/:id/records`: the records after `after`, in index order. */
+  groupRecords: z.object({ records: z.array(groupRecord), hasMore: z.boolean() }),
+  /** `POST /api/groups/:id/records`: where the record was filed and the group's epoch after it. */
+  appendGroupRecord: z.object({
+    index: z.int().check(z.gte(1), z.lte(0xffff_ffff)),
+    epoch: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
+    afterSeq: z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)),
+  }),
   messagePage: z.object({ messages: items, hasMore: z.boolean() }),
   /** `POST /api/rooms/:id/messages`: the stored message; `duplicate` when the clientId was already sent. */
   sendMessage: z.object({ message: serverMessage, duplicate: z.boolean() }),
@@ -88,7 +100,10 @@ export interface BundleUpdateBody {
   signature: string;
 }
 
-/** `POST /api/rooms/:id/keys`: the next epoch's room key, wrapped for each current member. */
+/**
+ * `POST /api/rooms/:id/keys`: the next epoch's room key, wrapped for each current member;
+ * in a group, the current epoch's key when nobody has posted it yet (after a leave).
+ */
 export interface StartEpochBody {
   epoch: number;
   keys: { memberId: string; record: string }[];
@@ -97,4 +112,19 @@ export interface StartEpochBody {
 export interface AcceptFriendBody {
   roomId: string;
   wrappedKeys: { memberId: string; record: string }[];
+}
+
+/** `POST /api/groups`: the signed create record (index 0) and the room key of epoch 1 wrapped for every member. */
+export interface CreateGroupBody {
+  record: string;
+  keys: { memberId: string; record: string }[];
+}
+
+/**
+ * `POST /api/groups/:id/records`: the next signed record; an add or a remove carries the
+ * new epoch's room key wrapped for every member of the group after it, other actions none.
+ */
+export interface AppendGroupRecordBody {
+  record: string;
+  keys?: { memberId: string; record: string }[];
 }

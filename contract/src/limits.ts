@@ -3,3 +3,6 @@
 
 /** Largest page of messages the server hands out (`MESSAGES_PAGE_MAX`). */
 export const MESSAGES_PAGE_MAX = 200;
+
+/** Most group records the server hands out in one answer (`GROUP_RECORDS_PAGE_MAX`). */
+export const GROUP_RECORDS_PAGE_MAX = 100;

@@ -31,6 +31,13 @@ export interface RoomKeyEvent {
   epoch: number;
 }
 
+/** A group's members, roles or info changed: fetch its records after the last index verified. */
+export interface GroupChangedEvent {
+  roomId: string;
+  /** The index of the record just filed. */
+  index: number;
+}
+
 export interface FileReadyEvent {
   fileId: string;
   roomId: string;
@@ -42,6 +49,7 @@ export interface ServerToClientEvents {
   'room:read': (payload: RoomReadEvent) => void;
   'room:key': (payload: RoomKeyEvent) => void;
   'file:ready': (payload: FileReadyEvent) => void;
+  'group:changed': (payload: GroupChangedEvent) => void;
 }
 
 export interface ClientToServerEvents {
@@ -54,6 +62,7 @@ export const events = {
   roomRead: z.object({ roomId: z.string(), lastReadSeq: z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)) }),
   roomKey: z.object({ roomId: z.string(), epoch: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)) }),
   fileReady: z.object({ fileId: z.string(), roomId: z.optional(z.string()) }),
+  groupChanged: z.object({ roomId: z.string(), index: z.int().check(z.gte(0), z.lte(0xffff_ffff)) }),
   sendAck: z.discriminatedUnion('ok', [
     z.object({ ok: z.literal(true), message: z.unknown(), duplicate: z.optional(z.boolean()) }),
     z.object({

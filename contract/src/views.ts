@@ -66,12 +66,24 @@ export const friendsList = z.object({
 
 export const room = z.object({
   id,
+  /** "direct" (two friends) or "group" */
   kind: z.string(),
   epoch: z.int().check(z.gte(1)),
   lastSeq: seq,
   lastReadSeq: seq,
   unread: count,
   members: z.array(publicUser),
+});
+
+/**
+ * One signed change of a group's members (PROTOCOL.md section 19) as the server filed it:
+ * `afterSeq` is the room's last message sequence number when it was filed.
+ */
+export const groupRecord = z.object({
+  index: z.int().check(z.gte(0), z.lte(0xffff_ffff)),
+  /** base64 of the signed group record */
+  record: base64,
+  afterSeq: seq,
 });
 
 export const wrappedKeyRecord = z.object({
@@ -114,5 +126,6 @@ export type BlockedUser = z.infer<typeof blockedUser>;
 export type FriendsList = z.infer<typeof friendsList>;
 export type Room = z.infer<typeof room>;
 export type WrappedKeyRecord = z.infer<typeof wrappedKeyRecord>;
+export type GroupRecordView = z.infer<typeof groupRecord>;
 export type ServerMessage = z.infer<typeof serverMessage>;
 export type ServerFile = z.infer<typeof serverFile>;

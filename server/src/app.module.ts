@@ -38,6 +38,10 @@ import { MessageLog } from './messages/message-log.js';
 import { SessionCache } from './auth/session-cache.js';
 import { Invalidations, LocalInvalidations, RedisInvalidations } from './cache/invalidations.js';
 import { FilesController } from './files/files.controller.js';
+import { GroupsController } from './groups/groups.controller.js';
+import { GroupsService } from './groups/groups.service.js';
+import { GroupRecordsRepository } from './groups/group-records.repository.js';
+import { GroupStates } from './groups/group-states.js';
 import { FilesService } from './files/files.service.js';
 import { FilesRepository } from './files/files.repository.js';
 import { FileSweeper } from './files/file-sweeper.js';
@@ -74,6 +78,7 @@ export class AppModule {
         InvitesController,
         FriendsController,
         RoomsController,
+        GroupsController,
         FilesController,
       ],
       providers: [
@@ -105,6 +110,9 @@ export class AppModule {
         FriendsService,
         RoomsRepository,
         RoomsService,
+        GroupRecordsRepository,
+        GroupStates,
+        GroupsService,
         MessagesRepository,
         MessageLog,
         MessagesService,

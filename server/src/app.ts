@@ -10,6 +10,7 @@ import type { Config } from './config/config.js';
 import { requestHygiene } from './common/request-hygiene.middleware.js';
 import { requestLog } from './common/request-log.middleware.js';
 import { jsonBody } from './common/json-body.js';
+import { groupBodyLimitBytes, takesGroupBody } from './groups/group-limits.js';
 import { serveWebClient } from './web/static.js';
 import { ConfiguredIoAdapter } from './realtime/io.adapter.js';
 import { RedisConnections } from './redis/redis-connections.js';
@@ -36,7 +37,7 @@ export async function createApp(config: Config): Promise<NestExpressApplication>
   app.use(securityHeaders);
   app.use(cookieParser());
   app.use(requestHygiene);
-  app.use(jsonBody(config.BODY_LIMIT_BYTES));
+  app.use(jsonBody(config.BODY_LIMIT_BYTES, { limit: groupBodyLimitBytes(config), applies: takesGroupBody }));
   app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config, redis));
   app.enableShutdownHooks();
   serveWebClient(app, config.WEB_DIR);

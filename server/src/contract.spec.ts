@@ -16,6 +16,7 @@ import {
 import { newRoomKey, toBase64, wrapRoomKeyHybrid } from '@onionchat/protocol';
 import { startTestApp, type TestApp } from '../test-support/app.js';
 import { makeAccount, signUp } from '../test-support/accounts.js';
+import { joining, makeGroup, postRecord, TestGroup } from '../test-support/groups.js';
 import { rawRequest } from '../test-support/raw-http.js';
 import {
   acceptBody,
@@ -144,6 +145,21 @@ describe('HTTP answers', () => {
     await answer('markRead', ben.client.post(`/api/rooms/${room.roomId}/read`, { seq: 1 }), 200);
   });
 
+  it('the group answers', async () => {
+    const group = new TestGroup();
+    const record = group.record(ann.account, 'create', [joining(ann.account, 'admin'), joining(ben.account)]);
+    const keys = group.wrap(1, ann.account, [ann.account, ben.account]);
+    const body = { record: toBase64(record), keys };
+    const created = await answer('createGroup', ann.client.post('/api/groups', body), 201);
+    exactly(roomSchema, created.room, 'room');
+    group.accept(record);
+    const rename = group.record(ann.account, 'rename');
+    const url = `/api/groups/${group.roomId}/records`;
+    await answer('appendGroupRecord', ann.client.post(url, { record: toBase64(rename) }), 201);
+    const records = await answer('groupRecords', ben.client.get(url), 200);
+    expect(records.records.map((r) => r.index)).toEqual([0, 1]);
+  });
+
   it('the file answers', async () => {
     const bytes = randomBytes(100);
     const created = await answer('createFile', ann.client.post(`/api/rooms/${room.roomId}/files`, { size: 100 }), 201);
@@ -228,6 +244,19 @@ describe('socket events', () => {
       const taken = await gus.client.post(`/api/rooms/${friendship.roomId}/keys`, body);
       expect(taken.status).toBe(409);
       exactly(answers.error, taken.body, 'error');
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('group:changed', async () => {
+    const group = await makeGroup(ann, [ben]);
+    const socket = await connectSocket(t.baseUrl, ben.client);
+    try {
+      const changed = collect(socket, 'group:changed');
+      expect((await postRecord(ann, group, group.record(ann.account, 'rename'))).status).toBe(201);
+      await until(() => changed.length === 1);
+      expect(exactly(events.groupChanged, changed[0], 'group:changed')).toEqual({ roomId: group.roomId, index: 1 });
     } finally {
       socket.close();
     }

@@ -1,13 +1,14 @@
-// Who may touch what. Every service method that reads or changes a room, a friend
-// request, a friendship or a file starts with one of these checks, so the rules live
-// here only. Something the caller may not see answers exactly like something that does
+// Who may touch what. Every service method that reads or changes a room, a group, a
+// friend request, a friendship or a file starts with one of these checks, so the rules
+// live here only. Something the caller may not see answers exactly like something that does
 // not exist.
 import { Injectable } from '@nestjs/common';
 import { forbidden, notFound } from '../common/api-error.js';
 import { BlocksRepository } from '../friends/blocks.repository.js';
 import { FriendRequestsRepository } from '../friends/friend-requests.repository.js';
-import { RoomsRepository } from '../rooms/rooms.repository.js';
+import { GROUP_ROOM, RoomsRepository } from '../rooms/rooms.repository.js';
 import { FilesRepository } from '../files/files.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 import type { Actor } from './actor.js';
 
 const NOT_YOURS = {
@@ -22,6 +23,7 @@ export class AccessPolicy {
     private readonly requests: FriendRequestsRepository,
     private readonly blocks: BlocksRepository,
     private readonly files: FilesRepository,
+    private readonly users: UsersRepository,
   ) {}
 
   /** The caller is a member of the room; 404 otherwise. */
@@ -69,5 +71,43 @@ export class AccessPolicy {
     const room = await this.rooms.findDirect(actor.userId, userId);
     if (!room) throw notFound('No such friend.');
     return room;
+  }
+
+  /**
+   * The room is a group and the caller is one of its members now; 404 otherwise, so a
+   * member who left or was removed is answered like a stranger.
+   */
+  async requireGroupMember(actor: Actor, roomId: string) {
+    const room = await this.rooms.findById(roomId);
+    if (!room || room.kind !== GROUP_ROOM || !(await this.rooms.findMember(roomId, actor.userId))) {
+      throw notFound('No such group.');
+    }
+    return room;
+  }
+
+  /**
+   * Everyone the caller puts into a group (other than the caller) is the caller's friend
+   * and neither has blocked the other; 403 naming the first who is not. Someone who is not
+   * a friend is named by the id the caller gave, and one who blocked the caller is
+   * answered exactly like one who is not a friend.
+   */
+  async requireGroupInvitees(actor: Actor, userIds: readonly string[]): Promise<void> {
+    const others = userIds.filter((id) => id !== actor.userId);
+    if (others.length === 0) return;
+    const [friends, blocks, users] = await Promise.all([
+      this.rooms.friendsAmong(actor.userId, others),
+      this.blocks.between(actor.userId, others),
+      this.users.findPublic(others),
+    ]);
+    const names = new Map(users.map((user) => [user.id, user.username]));
+    for (const id of others) {
+      const name = names.get(id);
+      if (name && blocks.blocked.has(id)) {
+        throw forbidden('you_blocked', `You blocked ${name}. Unblock them before you add them to a group.`);
+      }
+      if (!name || !friends.has(id) || blocks.blockedBy.has(id)) {
+        throw forbidden('not_friends', `Only your friends can be added to a group, and user ${id} is not your friend.`);
+      }
+    }
   }
 }

@@ -30,6 +30,7 @@ import {
   type Friendship,
   type User,
 } from '../../test-support/social.js';
+import { joining, makeGroup, TestGroup } from '../../test-support/groups.js';
 import { storedState, type StoredState } from '../../test-support/state.js';
 import { gatewayEvents, routeTable } from '../../test-support/surface.js';
 
@@ -63,6 +64,7 @@ let friend: User;
 let stranger: User;
 let blocked: User;
 let room: Friendship;
+let group: TestGroup;
 let serial = 0;
 const uniq = (prefix: string) => `${prefix}_${++serial}`;
 
@@ -86,6 +88,7 @@ beforeAll(async () => {
   await befriend(owner, blocked);
   await owner.client.post('/api/blocks', { username: 'blocked' });
   await owner.client.post(`/api/rooms/${room.roomId}/messages`, envelopeFor(owner.account, room));
+  group = await makeGroup(owner, [friend]);
 });
 afterAll(async () => {
   await state?.close();
@@ -148,6 +151,23 @@ async function nextEpochOfFreshRoom(member: User, wrapper: User): Promise<Call> 
     ),
   }));
   return post(`/api/rooms/${roomId}/keys`, { epoch: 2, keys });
+}
+
+/** A create record by `caller` of a group with the owner (the owner's: with the friend) and its keys. */
+function newGroupBody(caller: User): Call {
+  const other = caller === owner ? friend : owner;
+  const fresh = new TestGroup();
+  const record = fresh.record(caller.account, 'create', [joining(caller.account, 'admin'), joining(other.account)]);
+  return post('/api/groups', {
+    record: toBase64(record),
+    keys: fresh.wrap(1, caller.account, [caller.account, other.account]),
+  });
+}
+
+/** A rename signed by `caller` of a new group of the owner (its admin) and the friend. */
+async function renameOfFreshGroup(caller: User): Promise<Call> {
+  const fresh = await makeGroup(owner, [friend]);
+  return post(`/api/groups/${fresh.roomId}/records`, { record: toBase64(fresh.record(caller.account, 'rename')) });
 }
 
 const OWN = 'each signed-in caller acts on their own account only';
@@ -298,6 +318,22 @@ const MATRIX: Record<string, Entry> = {
     call: () => post(`/api/rooms/${room.roomId}/read`, { seq: 1 }),
     expect: [401, 404, 404, 200],
     coMember: 200,
+  },
+  'POST /api/groups': {
+    // Anyone may make a group, of their own friends only: the outsiders try to put the owner in one.
+    call: (_role, caller) => newGroupBody(caller ?? owner),
+    expect: [401, 403, 403, 201],
+  },
+  'GET /api/groups/:id/records': {
+    call: () => get(`/api/groups/${group.roomId}/records`),
+    expect: [401, 404, 404, 200],
+    coMember: 200,
+  },
+  'POST /api/groups/:id/records': {
+    call: (_role, caller) => renameOfFreshGroup(caller ?? owner),
+    expect: [401, 404, 404, 201],
+    // A member who is not an admin may not rename.
+    coMember: 403,
   },
   'GET /api/rooms/:id/files': {
     call: () => get(`/api/rooms/${room.roomId}/files`),

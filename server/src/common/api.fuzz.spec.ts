@@ -11,6 +11,7 @@ import { fromBase64, MESSAGE_MIN_ENVELOPE_BYTES, newUuid, toBase64 } from '@onio
 import { startTestApp, type TestApp } from '../../test-support/app.js';
 import { logIn, makeAccount } from '../../test-support/accounts.js';
 import { befriend, envelopeFor, newUser, type Friendship, type User } from '../../test-support/social.js';
+import { joining, makeGroup, TestGroup } from '../../test-support/groups.js';
 import { storedState, type StoredState } from '../../test-support/state.js';
 import { routeTable } from '../../test-support/surface.js';
 import {
@@ -56,6 +57,7 @@ let state: StoredState;
 let owner: User;
 let friend: User;
 let room: Friendship;
+let group: TestGroup;
 let uploading: string;
 let ready: string;
 let requestId: string;
@@ -93,6 +95,7 @@ beforeAll(async () => {
     body: new Uint8Array(32),
   });
   signupBody = (await makeAccount('newcomer')).signupBody;
+  group = await makeGroup(owner, [friend]);
 });
 afterAll(async () => {
   await state?.close();
@@ -159,6 +162,23 @@ const wrappedKeys = fc.array(
   }),
   { maxLength: 3 },
 );
+
+/** A new group of the owner and the friend: its create record (as made, or mutated) and keys. */
+function groupCreateShape() {
+  const fresh = new TestGroup();
+  const record = fresh.record(owner.account, 'create', [joining(owner.account, 'admin'), joining(friend.account)]);
+  const keys = fresh.wrap(1, owner.account, [owner.account, friend.account]);
+  return likeGood({ record: toBase64(record), keys }, { record: mutatedBase64(record), keys: wrappedKeys });
+}
+
+/** The owner's rename of the test's group (mutated, or with keys it must not carry). */
+function groupRecordShape() {
+  const rename = group.record(owner.account, 'rename');
+  return fc.record(
+    { record: fc.oneof(fc.constant(toBase64(rename)), mutatedBase64(rename)), keys: wrappedKeys },
+    { requiredKeys: ['record'] },
+  );
+}
 
 const ROUTES: Record<string, RouteFuzz> = {
   'GET /api/health': { caller: 'anonymous' },
@@ -254,6 +274,22 @@ const ROUTES: Record<string, RouteFuzz> = {
     caller: 'owner',
     params: { id: roomId() },
     body: fc.record({ seq: fc.oneof(fc.nat(), edgeNumber) }),
+  },
+  'POST /api/groups': { caller: 'owner', body: fc.constant(null).chain(groupCreateShape) },
+  'GET /api/groups/:id/records': {
+    caller: 'owner',
+    params: {
+      id: someId(
+        () => group.roomId,
+        () => room.roomId,
+      ),
+    },
+    query: fc.record({ after: seqText }, { requiredKeys: [] }),
+  },
+  'POST /api/groups/:id/records': {
+    caller: 'owner',
+    params: { id: someId(() => group.roomId) },
+    body: fc.constant(null).chain(groupRecordShape),
   },
   'GET /api/rooms/:id/files': { caller: 'owner', params: { id: roomId() } },
   'POST /api/rooms/:id/files': {

@@ -17,7 +17,20 @@ function explain(err: { type?: string }, limit: number): ApiError {
   }
 }
 
-export function jsonBody(limit: number): RequestHandler {
+/** A larger limit for the requests `applies` picks (a route whose bodies grow with a configured limit). */
+export interface LargerBodies {
+  limit: number;
+  applies: (method: string, path: string) => boolean;
+}
+
+export function jsonBody(limit: number, larger?: LargerBodies): RequestHandler {
+  const parse = parser(limit);
+  const parseLarger = larger ? parser(larger.limit) : parse;
+  return (req: Request, res: Response, next: NextFunction) =>
+    (larger?.applies(req.method, req.path) ? parseLarger : parse)(req, res, next);
+}
+
+function parser(limit: number): RequestHandler {
   const parse = express.json({ limit, strict: true });
   return (req: Request, res: Response, next: NextFunction) =>
     parse(req, res, (err?: unknown) => next(err ? explain(err as { type?: string }, limit) : undefined));

@@ -3,8 +3,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { MESSAGES_PAGE_MAX } from '@onionchat/contract';
-import { MESSAGE_MAX_ENVELOPE_BYTES } from '@onionchat/protocol';
+import { GROUP_RECORDS_PAGE_MAX, MESSAGES_PAGE_MAX } from '@onionchat/contract';
+import { GROUP_MAX_MEMBERS, GROUP_RECORD_MAX_ENTRIES, MESSAGE_MAX_ENVELOPE_BYTES } from '@onionchat/protocol';
 
 export const CONFIG = Symbol('CONFIG');
 
@@ -53,6 +53,11 @@ const schema = z.object({
   WS_CONNECTIONS_PER_USER: int(20, 1),
   MESSAGE_MAX_BYTES: int(MESSAGE_MAX_ENVELOPE_BYTES, 256).pipe(z.number().max(MESSAGE_MAX_ENVELOPE_BYTES)),
   MESSAGES_PAGE_MAX: int(MESSAGES_PAGE_MAX, 1),
+  /** Members a group may have (PROTOCOL.md section 19); at most the protocol's 1,000. */
+  GROUP_MAX_MEMBERS: int(GROUP_MAX_MEMBERS, 2).pipe(z.number().max(GROUP_RECORD_MAX_ENTRIES)),
+  GROUP_RECORDS_PAGE_MAX: int(GROUP_RECORDS_PAGE_MAX, 1),
+  /** Groups whose verified state is kept in memory, so a new record is checked without replaying the chain. */
+  GROUP_STATE_CACHE_ENTRIES: int(256, 0),
   /** The most sends committed together in one statement (group commit); 1 turns grouping off. */
   MESSAGE_BATCH_MAX: int(256, 1).pipe(z.number().max(5000)),
   /** Batches of sends written at a time (each on its own connection; a room is in one at a time). */

@@ -19,6 +19,24 @@ export class BlocksRepository {
     return this.db.block.count({ where: { blockerId, blockedId } }).then((n) => n > 0);
   }
 
+  /** Of `userIds`, those `userId` blocked and those who blocked `userId`. */
+  async between(userId: string, userIds: readonly string[]): Promise<{ blocked: Set<string>; blockedBy: Set<string> }> {
+    const ids = [...userIds];
+    const rows = await this.db.block.findMany({
+      where: {
+        OR: [
+          { blockerId: userId, blockedId: { in: ids } },
+          { blockerId: { in: ids }, blockedId: userId },
+        ],
+      },
+      select: { blockerId: true, blockedId: true },
+    });
+    return {
+      blocked: new Set(rows.filter((r) => r.blockerId === userId).map((r) => r.blockedId)),
+      blockedBy: new Set(rows.filter((r) => r.blockedId === userId).map((r) => r.blockerId)),
+    };
+  }
+
   listBy(blockerId: string) {
     return this.db.block.findMany({
       where: { blockerId },

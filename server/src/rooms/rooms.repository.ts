@@ -10,11 +10,15 @@ export interface WrappedKey {
 
 /** A room is created with its first key epoch. */
 export const FIRST_EPOCH = 1;
+/** The two kinds of room: two friends, or a group whose members change through signed records. */
+export const DIRECT_ROOM = 'direct';
+export const GROUP_ROOM = 'group';
 
 /** The unique key of the direct room between two users, whatever the order. */
 export const directKey = (a: string, b: string): string => [a, b].sort().join(':');
 
 const PUBLIC_USER = { select: { id: true, username: true, publicKeys: true } } as const;
+const WITH_MEMBERS = { members: { include: { user: PUBLIC_USER } } } as const;
 
 @Injectable()
 export class RoomsRepository {
@@ -24,7 +28,7 @@ export class RoomsRepository {
     return (tx ?? this.db).room.create({
       data: {
         id: roomId,
-        kind: 'direct',
+        kind: DIRECT_ROOM,
         directKey: directKey(...members),
         members: { create: members.map((userId) => ({ userId })) },
         keys: {
@@ -47,6 +51,24 @@ export class RoomsRepository {
     return true;
   }
 
+  /** Locks the room's row until the transaction ends: sends and membership changes of the room wait for it. */
+  async lock(roomId: string, tx: DbTx): Promise<{ epoch: number; lastSeq: bigint } | null> {
+    const [row] = await tx.$queryRaw<{ epoch: number; lastSeq: bigint }[]>`
+      SELECT epoch, "lastSeq" FROM "Room" WHERE id = ${roomId}::uuid FOR UPDATE`;
+    return row ?? null;
+  }
+
+  /** Files wrapped keys of an epoch the room is in already (a group's, after a leave). */
+  fileKeys(roomId: string, epoch: number, wrapperId: string, keys: WrappedKey[], tx: DbTx) {
+    return tx.roomKey.createMany({
+      data: keys.map((k) => ({ roomId, epoch, memberId: k.memberId, wrapperId, record: dbBytes(k.record) })),
+    });
+  }
+
+  hasKeysFor(roomId: string, epoch: number, tx?: DbTx): Promise<boolean> {
+    return (tx ?? this.db).roomKey.count({ where: { roomId, epoch } }).then((n) => n > 0);
+  }
+
   findMember(roomId: string, userId: string) {
     return this.db.roomMember.findUnique({ where: { roomId_userId: { roomId, userId } } });
   }
@@ -59,10 +81,20 @@ export class RoomsRepository {
     return this.db.room.findUnique({ where: { id: roomId } });
   }
 
-  memberIds(roomId: string): Promise<string[]> {
-    return this.db.roomMember
+  memberIds(roomId: string, tx?: DbTx): Promise<string[]> {
+    return (tx ?? this.db).roomMember
       .findMany({ where: { roomId }, select: { userId: true } })
       .then((rows) => rows.map((r) => r.userId));
+  }
+
+  /** Which of `userIds` share a direct room with `userId` (are their friends). */
+  async friendsAmong(userId: string, userIds: readonly string[]): Promise<Set<string>> {
+    const keys = new Map(userIds.map((id) => [directKey(userId, id), id]));
+    const rooms = await this.db.room.findMany({
+      where: { directKey: { in: [...keys.keys()] } },
+      select: { directKey: true },
+    });
+    return new Set(rooms.map((room) => keys.get(room.directKey!)!));
   }
 
   deleteDirect(a: string, b: string, tx?: DbTx) {
@@ -72,9 +104,13 @@ export class RoomsRepository {
   listForUser(userId: string) {
     return this.db.room.findMany({
       where: { members: { some: { userId } } },
-      include: { members: { include: { user: PUBLIC_USER } } },
+      include: WITH_MEMBERS,
       orderBy: { createdAt: 'asc' },
     });
+  }
+
+  findWithMembers(roomId: string) {
+    return this.db.room.findUnique({ where: { id: roomId }, include: WITH_MEMBERS });
   }
 
   /** Messages from others after the member's read mark, per room. */

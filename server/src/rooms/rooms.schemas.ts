@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WRAPPED_ROOM_KEY_V1_BYTES, WRAPPED_ROOM_KEY_V2_BYTES } from '@onionchat/protocol';
+import { GROUP_RECORD_MAX_ENTRIES, WRAPPED_ROOM_KEY_V1_BYTES, WRAPPED_ROOM_KEY_V2_BYTES } from '@onionchat/protocol';
 import { base64Bytes, uuid } from '../common/schemas.js';
 
 /** A wrapped room key of either version: 221 bytes (X25519) or 1341 bytes (hybrid, with ML-KEM-768). */
@@ -8,8 +8,8 @@ export const wrappedKeyRecord = base64Bytes(WRAPPED_ROOM_KEY_V1_BYTES, WRAPPED_R
   `must be ${WRAPPED_ROOM_KEY_V1_BYTES} or ${WRAPPED_ROOM_KEY_V2_BYTES} bytes (a wrapped room key)`,
 );
 
-/** Far more than a direct room's two members; bounds the work one request can ask for. */
-export const EPOCH_KEYS_MAX = 64;
+/** The most members a group can be configured for; the service wants exactly one key per member. */
+export const EPOCH_KEYS_MAX = GROUP_RECORD_MAX_ENTRIES;
 
 export const startEpochBody = z.object({
   epoch: z

@@ -7,13 +7,15 @@ import { badRequest, conflict, notFound } from '../common/api-error.js';
 import { RateLimiter } from '../common/rate-limiter.js';
 import { Transactions } from '../db/transactions.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
-import { publicUserView } from '../users/user.view.js';
-import { RoomsRepository } from './rooms.repository.js';
+import { roomView } from './room.view.js';
+import { GROUP_ROOM, RoomsRepository } from './rooms.repository.js';
 import type { StartEpochBody } from './rooms.schemas.js';
 import { checkWrappedKeys } from './wrapped-keys.js';
 
 const EPOCH_TAKEN =
   'Another member already started a new key for this conversation. Load the conversation again to use it.';
+const GROUP_KEYS_TAKEN =
+  "Another member already posted the keys of this group's current epoch, or the group has changed since. Load the group and its keys again.";
 
 @Injectable()
 export class RoomsService {
@@ -31,15 +33,7 @@ export class RoomsService {
       this.rooms.listForUser(actor.userId),
       this.rooms.unreadCounts(actor.userId),
     ]);
-    return rooms.map((room) => ({
-      id: room.id,
-      kind: room.kind,
-      epoch: room.epoch,
-      lastSeq: Number(room.lastSeq),
-      lastReadSeq: Number(room.members.find((m) => m.userId === actor.userId)?.lastReadSeq ?? 0n),
-      unread: unread.get(room.id) ?? 0,
-      members: room.members.map((m) => publicUserView(m.user)),
-    }));
+    return rooms.map((room) => roomView(room, actor.userId, unread.get(room.id) ?? 0));
   }
 
   async keys(actor: Actor, roomId: string): Promise<WrappedKeyRecord[]> {
@@ -51,7 +45,8 @@ export class RoomsService {
   /**
    * A member starts the room's next key epoch (for example moving a conversation to a
    * hybrid key): exactly current + 1, one wrapped key per current member, all or nothing.
-   * From then on messages must be sealed under the new epoch.
+   * From then on messages must be sealed under the new epoch. A group's epochs move only
+   * with its records; there a member posts the current epoch's keys (groupEpochKeys).
    */
   async startEpoch(actor: Actor, roomId: string, body: StartEpochBody): Promise<Answer<'startEpoch'>> {
     await this.access.requireMember(actor, roomId);
@@ -59,6 +54,7 @@ export class RoomsService {
     await this.limiter.consume('messages', actor.userId);
     const room = await this.rooms.findById(roomId);
     if (!room) throw notFound('No such conversation.');
+    if (room.kind === GROUP_ROOM) return this.groupEpochKeys(actor, roomId, room.epoch, body);
     checkNextEpoch(room.epoch, body.epoch);
     const memberIds = await this.rooms.memberIds(roomId);
     checkWrappedKeys(body.keys, { roomId, epoch: body.epoch, wrapperId: actor.userId, memberIds }, 'keys');
@@ -66,6 +62,39 @@ export class RoomsService {
       this.rooms.startEpoch(roomId, body.epoch, actor.userId, body.keys, tx),
     );
     if (!started) throw conflict('epoch_taken', EPOCH_TAKEN);
+    this.realtime.toUsers(memberIds, 'room:key', { roomId, epoch: body.epoch });
+    return { epoch: body.epoch };
+  }
+
+  /**
+   * After a leave a group is in an epoch whose key the leaver must not know, so a member
+   * who stays wraps it for every member. The first complete set wins; any later one, or
+   * one for an epoch the group has left, is 409. Checked again under the room's lock,
+   * where the group's records change the epoch and the members.
+   */
+  private async groupEpochKeys(
+    actor: Actor,
+    roomId: string,
+    current: number,
+    body: StartEpochBody,
+  ): Promise<Answer<'startEpoch'>> {
+    if (body.epoch > current) {
+      throw badRequest(
+        `epoch: a group moves to a new key epoch only with a group record; its current epoch is ${current}.`,
+      );
+    }
+    if (body.epoch < current) throw conflict('epoch_taken', GROUP_KEYS_TAKEN);
+    const memberIds = await this.rooms.memberIds(roomId);
+    checkWrappedKeys(body.keys, { roomId, epoch: body.epoch, wrapperId: actor.userId, memberIds }, 'keys');
+    const filed = await this.transactions.run(async (tx) => {
+      const room = await this.rooms.lock(roomId, tx);
+      const members = await this.rooms.memberIds(roomId, tx);
+      const same = members.length === memberIds.length && members.every((id) => memberIds.includes(id));
+      if (room?.epoch !== body.epoch || !same || (await this.rooms.hasKeysFor(roomId, body.epoch, tx))) return false;
+      await this.rooms.fileKeys(roomId, body.epoch, actor.userId, body.keys, tx);
+      return true;
+    });
+    if (!filed) throw conflict('epoch_taken', GROUP_KEYS_TAKEN);
     this.realtime.toUsers(memberIds, 'room:key', { roomId, epoch: body.epoch });
     return { epoch: body.epoch };
   }

@@ -25,6 +25,14 @@ export class UsersRepository {
     return this.db.user.findUnique({ where: { id } });
   }
 
+  /** Id, name and published public keys of each of these users that exists. */
+  findPublic(ids: readonly string[]) {
+    return this.db.user.findMany({
+      where: { id: { in: [...ids] } },
+      select: { id: true, username: true, publicKeys: true },
+    });
+  }
+
   count() {
     return this.db.user.count();
   }

@@ -43,6 +43,7 @@ export * from './account/index.js';
 export * from './trust/index.js';
 export * from './chat/index.js';
 export * from './files/index.js';
+export * from './groups/index.js';
 
 export * from './present/format.js';
 export * from './present/passphrase-feedback.js';

@@ -6,8 +6,10 @@ import {
   answers,
   type AcceptFriendBody,
   type Answer,
+  type AppendGroupRecordBody,
   type BundleUpdateBody,
   type ChangePassphraseBody,
+  type CreateGroupBody,
   type PublishKeysBody,
   type SignupBody,
   type StartEpochBody,
@@ -84,6 +86,13 @@ export class Api {
   messagesBefore = (roomId: string, before: number, limit: number) =>
     this.call('messagePage', 'GET', `/api/rooms/${enc(roomId)}/messages?before=${before}&limit=${limit}`);
   markRead = (roomId: string, seq: number) => this.call('markRead', 'POST', `/api/rooms/${enc(roomId)}/read`, { seq });
+
+  createGroup = (body: CreateGroupBody) => this.call('createGroup', 'POST', '/api/groups', body);
+  /** The group's records after index `after`; from record 0 when `after` is null. */
+  groupRecords = (roomId: string, after: number | null) =>
+    this.call('groupRecords', 'GET', `/api/groups/${enc(roomId)}/records${after === null ? '' : `?after=${after}`}`);
+  appendGroupRecord = (roomId: string, body: AppendGroupRecordBody) =>
+    this.call('appendGroupRecord', 'POST', `/api/groups/${enc(roomId)}/records`, body);
 
   // File contents travel as raw bytes through `http` (files/transfers).
   createFile = (roomId: string, size: number) =>

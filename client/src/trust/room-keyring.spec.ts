@@ -9,9 +9,13 @@ import {
   fromBase64,
   newRoomKey,
   newUuid,
+  sealGroupInfo,
+  signGroupRecord,
   toBase64,
+  verifyGroupChain,
   wrapRoomKey,
   wrapRoomKeyHybrid,
+  type GroupState,
   type Identity,
 } from '@onionchat/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -20,7 +24,7 @@ import { ApiError } from '../transport/api-error.js';
 import { Api } from '../transport/api.js';
 import { KeyDirectory } from './key-directory.js';
 import { ContactPins } from './pins.js';
-import { KEY_REFETCH_MS, RoomKeyring, roomMemberIds } from './room-keyring.js';
+import { GROUP_NOT_VERIFIED, KEY_REFETCH_MS, RoomKeyring, roomMemberIds } from './room-keyring.js';
 import { UntrustedKeyError, VerifyError } from './verify-error.js';
 
 interface Person {
@@ -316,6 +320,114 @@ describe('RoomKeyring', () => {
       keyring.forget(r.id);
       serve(r, [wrapped(r.id, 1, newRoomKey(), bob)]);
       expect(await keyring.currentIsHybrid(r)).toBe(false);
+    });
+  });
+
+  describe('group rooms, judged by the verified chain', () => {
+    /** The state after a create by `creator` with `members` (as the chain verified it). */
+    function verified(roomId: string, creator: Person, members: Person[]): GroupState {
+      const entries = [creator, ...members].map((p, i) => ({
+        userId: p.user.id,
+        role: i === 0 ? ('admin' as const) : ('member' as const),
+        signPublicKey: p.identity.signPublicKey,
+      }));
+      const record = signGroupRecord(
+        {
+          roomId,
+          index: 0,
+          previous: new Uint8Array(32),
+          signerId: creator.user.id,
+          epoch: 1,
+          sentAt: 1,
+          action: 'create',
+          entries,
+          info: sealGroupInfo({ name: 'Group' }, newRoomKey()),
+        },
+        creator.identity,
+      );
+      return verifyGroupChain([record], { roomId }).state!;
+    }
+
+    function groupSetup() {
+      const http = new FakeHttp();
+      const directory = new KeyDirectory(alice.user.id, alice.identity, new ContactPins(null));
+      const states = new Map<string, GroupState>();
+      const keyring = new RoomKeyring(new Api(http), alice.user.id, alice.identity, directory, {
+        stateOf: (roomId) => states.get(roomId) ?? null,
+      });
+      const serve = (r: Room, keys: unknown[]) => http.on('GET', `/api/rooms/${r.id}/keys`, { body: { keys } });
+      const fetches = (r: Room) => http.callsTo('GET', `/api/rooms/${r.id}/keys`).length;
+      return { keyring, states, serve, fetches };
+    }
+
+    it('accepts a key a member of the chain wrapped', async () => {
+      const { keyring, states, serve } = groupSetup();
+      const r = room([alice.user, bob.user, carol.user], 'group');
+      states.set(r.id, verified(r.id, bob, [alice, carol]));
+      const key = newRoomKey();
+      serve(r, [wrapped(r.id, 1, key, carol)]);
+      expect(await keyring.get(r, 1)).toEqual(key);
+    });
+
+    it('refuses a key from someone the server lists as a member but the chain does not', async () => {
+      const { keyring, states, serve } = groupSetup();
+      const r = room([alice.user, bob.user, mallory.user], 'group');
+      states.set(r.id, verified(r.id, bob, [alice]));
+      serve(r, [wrapped(r.id, 1, newRoomKey(), mallory)]);
+      expect(await refusal(keyring.get(r, 1))).toMatchObject({
+        message: 'its key was handed out by someone outside the conversation',
+      });
+    });
+
+    it('refuses a key from a member whose presented keys are not the chain’s', async () => {
+      const { keyring, states, serve } = groupSetup();
+      const fakeCarol = person('carol', carol.user.id);
+      const r = room([alice.user, bob.user, fakeCarol.user], 'group');
+      states.set(r.id, verified(r.id, bob, [alice, carol]));
+      serve(r, [wrapped(r.id, 1, newRoomKey(), fakeCarol)]);
+      expect(await refusal(keyring.get(r, 1))).toMatchObject({
+        message: 'its key was handed out with keys that do not match the group’s',
+      });
+    });
+
+    it('refuses a key of a group this account is not in by the chain', async () => {
+      const { keyring, states, serve } = groupSetup();
+      const r = room([alice.user, bob.user, carol.user], 'group');
+      states.set(r.id, verified(r.id, bob, [carol]));
+      serve(r, [wrapped(r.id, 1, newRoomKey(), bob)]);
+      expect(await refusal(keyring.get(r, 1))).toMatchObject({
+        message: 'this account was not in the group when its key was made',
+      });
+    });
+
+    it('refuses, without asking the server, before the chain is verified or has reached the epoch', async () => {
+      const { keyring, states, serve, fetches } = groupSetup();
+      const r = room([alice.user, bob.user], 'group');
+      const key = newRoomKey();
+      serve(r, [wrapped(r.id, 1, key, bob), wrapped(r.id, 2, newRoomKey(), bob)]);
+      const error = await refusal(keyring.get(r, 1));
+      expect(error).toBeInstanceOf(VerifyError);
+      expect((error as Error).message).toBe(GROUP_NOT_VERIFIED);
+      states.set(r.id, verified(r.id, bob, [alice]));
+      expect(await refusal(keyring.get(r, 2))).toMatchObject({
+        message: 'its key is for a change to the group this device has not verified yet',
+      });
+      expect(fetches(r)).toBe(0);
+      // Once verified, the key is judged at once (not refused for KEY_REFETCH_MS).
+      expect(await keyring.get(r, 1)).toEqual(key);
+    });
+
+    it('judges direct rooms exactly as before', async () => {
+      const { keyring, serve } = groupSetup();
+      const r = room([alice.user, bob.user]);
+      const key = newRoomKey();
+      serve(r, [wrapped(r.id, 1, key, bob)]);
+      expect(await keyring.get(r, 1)).toEqual(key);
+      const s = room([alice.user, bob.user]);
+      serve(s, [wrapped(s.id, 1, newRoomKey(), mallory)]);
+      expect(await refusal(keyring.get(s, 1))).toMatchObject({
+        message: 'its key was handed out by someone outside the conversation',
+      });
     });
   });
 });

@@ -2,12 +2,19 @@
 // account, each checked against the member who wrapped it. Records of either version
 // open: version 2 (hybrid, ML-KEM-768) needs this account's own ML-KEM key, not the
 // wrapper's. In memory only.
+//
+// A group's key is judged by the group's verified chain instead of the server's member
+// list (PROTOCOL.md §19, "Epochs and keys"): the keyring is given the verified states.
 
 import {
   ProtocolError,
+  entitledGroupWrapper,
   entitledWrapper,
   fromBase64,
+  groupMembersAtEpoch,
   openRoomKeyAsync,
+  requireGroupMemberKey,
+  type GroupState,
   type Identity,
   type OpenedRoomKey,
   type PublicKeys,
@@ -22,6 +29,20 @@ export const KEY_REFETCH_MS = 30_000;
 
 const MEMBERS_DO_NOT_ADD_UP = 'the conversation’s member list does not add up';
 const NOT_FROM_A_MEMBER = 'its key was handed out by someone outside the conversation';
+export const GROUP_NOT_VERIFIED = 'this group’s membership has not been verified yet';
+const GROUP_EPOCH_NOT_REACHED = 'its key is for a change to the group this device has not verified yet';
+const NOT_IN_GROUP_EPOCH = 'this account was not in the group when its key was made';
+const GROUP_WRAPPER_UNKNOWN = 'its key was handed out by a member whose keys the server did not send';
+const GROUP_WRAPPER_MISMATCH = 'its key was handed out with keys that do not match the group’s';
+const GROUP_WRAPPER_GONE = 'its key was handed out by someone no longer in the group, whose keys cannot be checked';
+
+/** The room kind whose members only the verified chain of group records decides. */
+const GROUP_ROOM_KIND = 'group';
+
+/** Where the keyring reads a group's verified membership (GroupChains). */
+export interface GroupStates {
+  stateOf(roomId: string): GroupState | null;
+}
 
 /**
  * Who may hand out a room's key: its members; a direct room has exactly two, this
@@ -51,6 +72,8 @@ export class RoomKeyring {
     private readonly meId: string,
     private readonly identity: Identity,
     private readonly directory: KeyDirectory,
+    /** The verified group chains; without them a group's key is judged like any room's. */
+    private readonly groups?: GroupStates,
   ) {}
 
   /** A key this client made itself (accepting a friend request, starting an epoch), and how it was wrapped. */
@@ -72,6 +95,7 @@ export class RoomKeyring {
     const id = slot(room.id, epoch);
     const cached = this.keys.get(id);
     if (cached) return cached;
+    this.requireGroupEpoch(room, epoch);
     const problem = this.problems.get(id);
     const last = this.fetchedAt.get(room.id);
     if (problem && last !== undefined && Date.now() - last < KEY_REFETCH_MS) throw problem;
@@ -125,7 +149,8 @@ export class RoomKeyring {
     await this.directory.prepare(room.members);
     for (const wrapped of keys) {
       const id = slot(room.id, wrapped.epoch);
-      if (this.keys.has(id)) continue;
+      // A group epoch the chain has not reached yet is judged once it has, not refused for KEY_REFETCH_MS.
+      if (this.keys.has(id) || this.groupEpochAhead(room, wrapped.epoch)) continue;
       try {
         const opened = await this.open(room, wrapped.epoch, wrapped.wrapperId, wrapped.record);
         this.keys.set(id, opened.roomKey);
@@ -144,12 +169,70 @@ export class RoomKeyring {
 
   private open(room: Room, epoch: number, wrapperId: string, record: string): Promise<OpenedRoomKey> {
     // The server must not be able to have an account of its own "wrap" a key for us.
-    const wrapper = this.entitled(room, wrapperId);
-    const wrapperKeys: PublicKeys = wrapper === 'me' ? this.directory.mine() : this.directory.learn(wrapper);
+    const group = this.groupState(room);
+    const wrapperKeys = group
+      ? this.groupWrapperKeys(group, room, epoch, wrapperId)
+      : this.wrapperKeys(this.entitled(room, wrapperId));
     return openRoomKeyAsync(fromBase64(record), { roomId: room.id, epoch, memberId: this.meId }, this.identity, {
       id: wrapperId,
       ...wrapperKeys,
     });
+  }
+
+  private wrapperKeys(wrapper: PublicUser | 'me'): PublicKeys {
+    return wrapper === 'me' ? this.directory.mine() : this.directory.learn(wrapper);
+  }
+
+  /**
+   * A group's room: the verified state when the keyring judges groups by their chain,
+   * null for any other room (judged by its member list, as before). Throws VerifyError
+   * for a group whose chain has not been verified yet.
+   */
+  private groupState(room: Room): GroupState | null {
+    if (!this.groups || room.kind !== GROUP_ROOM_KIND) return null;
+    const state = this.groups.stateOf(room.id);
+    if (!state) throw new VerifyError(GROUP_NOT_VERIFIED);
+    return state;
+  }
+
+  /** Refuses, without asking the server, a group key the verified chain cannot judge yet. */
+  private requireGroupEpoch(room: Room, epoch: number): void {
+    const state = this.groupState(room);
+    if (state && groupMembersAtEpoch(state, epoch) === null) throw new VerifyError(GROUP_EPOCH_NOT_REACHED);
+  }
+
+  private groupEpochAhead(room: Room, epoch: number): boolean {
+    try {
+      this.requireGroupEpoch(room, epoch);
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
+  /**
+   * A group key counts only when its wrapper and this account were both members of the
+   * state that started its epoch, and the wrapper's keys as the server presents them
+   * are the ones the chain gave it.
+   */
+  private groupWrapperKeys(state: GroupState, room: Room, epoch: number, wrapperId: string): PublicKeys {
+    try {
+      entitledGroupWrapper(state, epoch, this.meId, wrapperId);
+    } catch (error) {
+      throw groupProblem(error);
+    }
+    if (wrapperId === this.meId) return this.directory.mine();
+    const wrapper = room.members.find((member) => member.id === wrapperId);
+    if (!wrapper) throw new VerifyError(GROUP_WRAPPER_UNKNOWN);
+    const keys = this.directory.learn(wrapper);
+    try {
+      requireGroupMemberKey(state, wrapperId, keys.signPublicKey);
+    } catch (error) {
+      // The state holds the keys of its current members only.
+      if (error instanceof ProtocolError && error.code === 'not-a-member') throw new VerifyError(GROUP_WRAPPER_GONE);
+      throw groupProblem(error);
+    }
+    return keys;
   }
 
   /** The wrapper's member record, or 'me' for this account's own wraps (keys from the identity, not the server). */
@@ -166,6 +249,21 @@ export class RoomKeyring {
 
 function slot(roomId: string, epoch: number): string {
   return `${roomId}/${epoch}`;
+}
+
+/** A group rule's refusal in words; anything else is passed on. */
+function groupProblem(error: unknown): unknown {
+  if (!(error instanceof ProtocolError)) return error;
+  switch (error.code) {
+    case 'context-mismatch':
+      return new VerifyError(GROUP_EPOCH_NOT_REACHED);
+    case 'not-a-member':
+      return new VerifyError(NOT_IN_GROUP_EPOCH);
+    case 'key-mismatch':
+      return new VerifyError(GROUP_WRAPPER_MISMATCH);
+    default:
+      return new VerifyError(NOT_FROM_A_MEMBER);
+  }
 }
 
 function keyProblem(error: unknown): VerifyError {

@@ -1,0 +1,339 @@
+// The member lists of groups as this client verified them (PROTOCOL.md §19): never the
+// server's word. Each group's signed records are fetched after the last one verified
+// and applied to that state, so a listing that forks from what this page saw, drops a
+// record at the end, or carries a change nobody entitled signed stops the chain where
+// it went wrong; the group then shows the last state that checked out, with a warning,
+// and nothing is sent there until a later listing passes. In memory only.
+
+import type { GroupRecordView } from '@onionchat/contract';
+import {
+  GROUP_MAX_MEMBERS,
+  ProtocolError,
+  applyGroupRecordAsync,
+  decodeGroupRecord,
+  equalBytes,
+  fromBase64,
+  groupRecordDigest,
+  verifyGroupChainAsync,
+  type DecodedGroupRecord,
+  type GroupState,
+} from '@onionchat/protocol';
+import { ApiError } from '../transport/api-error.js';
+import type { Api } from '../transport/api.js';
+import { groupChange, startsEpoch, type GroupChange } from './group-change.js';
+
+export const NOT_A_MEMBER_ANY_MORE = 'You are no longer a member of this group.';
+export const NOT_VERIFIED_YET = 'This group’s members have not been checked yet.';
+
+/** Where a chain stopped checking out, kept until a later listing passes. */
+export interface GroupChainProblem {
+  /** The index the record should have had. */
+  index: number;
+  /** Who signed it (null when it does not decode, or for records the server left out). */
+  signerId: string | null;
+  error: ProtocolError;
+}
+
+/** What the UI reads of one group. A new object whenever something in it changed. */
+export interface GroupChainView {
+  roomId: string;
+  /** The last state that checked out (null before anything did). */
+  state: GroupState | null;
+  /** The warning sentence while the chain does not check out, else null. */
+  warning: string | null;
+  /** Every verified change, in order, with where in the message sequence it was filed. */
+  changes: readonly GroupChange[];
+  /** The server answers as to someone who left or was removed (404). */
+  gone: boolean;
+}
+
+export interface GroupChainsOptions {
+  api: Pick<Api, 'groupRecords'>;
+  /** The member limit the chain is judged with (GROUP_MAX_MEMBERS unless the server says otherwise). */
+  maxMembers?: number;
+  /** A user's display name for the warning (default: the id). */
+  nameOf?: (userId: string) => string;
+}
+
+interface Chain {
+  state: GroupState | null;
+  problem: GroupChainProblem | null;
+  /** Per ended epoch, the afterSeq of the record that ended it. */
+  endedAt: Map<number, number>;
+  /** The digest of each verified record by index: what the server filed for our own changes is checked against it. */
+  digests: Uint8Array[];
+  changes: GroupChange[];
+  gone: boolean;
+  /** The sync under way, shared by everyone who asks meanwhile. */
+  running: Promise<void> | null;
+  /** Syncs and adopted records change the state one at a time, each on the state the last one left. */
+  queue: Promise<void>;
+  view: GroupChainView | null;
+}
+
+export class GroupChains {
+  readonly maxMembers: number;
+  private readonly chains = new Map<string, Chain>();
+  /** The highest index verified per room this session, kept when a room is forgotten (rollback). */
+  private readonly highest = new Map<string, number>();
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly options: GroupChainsOptions) {
+    this.maxMembers = options.maxMembers ?? GROUP_MAX_MEMBERS;
+  }
+
+  /**
+   * Fetches and verifies the group's records after the last verified one. Concurrent
+   * calls share one request; `announced` (a 'group:changed' index) asks once more when
+   * the shared listing stopped short of it. Rejects with ApiError when the server could
+   * not be reached; a 404 marks the group gone.
+   */
+  async sync(roomId: string, announced?: number): Promise<void> {
+    await this.shared(roomId);
+    const chain = this.chain(roomId);
+    if (announced !== undefined && !chain.problem && !chain.gone && (chain.state?.index ?? -1) < announced) {
+      await this.shared(roomId);
+    }
+  }
+
+  /**
+   * Takes a record this account made and the server filed (so it shows at once): applied
+   * when it follows the verified state; checked against the record verified at its
+   * index when a listing got there first; otherwise left to the next sync.
+   */
+  adopt(roomId: string, record: Uint8Array, afterSeq: number): Promise<void> {
+    const chain = this.chain(roomId);
+    return this.exclusive(chain, () => this.adoptNow(roomId, chain, record, afterSeq));
+  }
+
+  stateOf(roomId: string): GroupState | null {
+    return this.chains.get(roomId)?.state ?? null;
+  }
+
+  /** The warning sentence while the group's chain does not check out. */
+  warning(roomId: string): string | null {
+    const problem = this.chains.get(roomId)?.problem;
+    return problem ? this.describe(problem) : null;
+  }
+
+  /** Why nothing may be sent to (or changed in) the group now, or null. */
+  sendBlock(roomId: string, meId: string): string | null {
+    const chain = this.chains.get(roomId);
+    if (chain?.problem) return this.describe(chain.problem);
+    if (chain?.gone) return NOT_A_MEMBER_ANY_MORE;
+    if (!chain?.state) return NOT_VERIFIED_YET;
+    return chain.state.members.has(meId) ? null : NOT_A_MEMBER_ANY_MORE;
+  }
+
+  /** The afterSeq of the record that ended `epoch`, or null while it runs (or is not reached). */
+  epochEndedAt(roomId: string, epoch: number): number | null {
+    return this.chains.get(roomId)?.endedAt.get(epoch) ?? null;
+  }
+
+  view(roomId: string): GroupChainView {
+    const chain = this.chain(roomId);
+    chain.view ??= {
+      roomId,
+      state: chain.state,
+      warning: chain.problem ? this.describe(chain.problem) : null,
+      changes: chain.changes.slice(),
+      gone: chain.gone,
+    };
+    return chain.view;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Drops a group (left, removed, gone from the list); its highest verified index is kept. */
+  forget(roomId: string): void {
+    if (this.chains.delete(roomId)) this.notify();
+  }
+
+  private shared(roomId: string): Promise<void> {
+    const chain = this.chain(roomId);
+    chain.running ??= this.exclusive(chain, () => this.load(roomId, chain)).finally(() => {
+      chain.running = null;
+    });
+    return chain.running;
+  }
+
+  private exclusive(chain: Chain, task: () => Promise<void>): Promise<void> {
+    const run = chain.queue.then(task);
+    chain.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async adoptNow(roomId: string, chain: Chain, record: Uint8Array, afterSeq: number): Promise<void> {
+    const decoded = decodeGroupRecord(record);
+    const known = chain.digests[decoded.index];
+    if (known) {
+      if (!equalBytes(known, groupRecordDigest(record))) this.forked(roomId, chain, decoded);
+      return;
+    }
+    if ((chain.state?.index ?? -1) !== decoded.index - 1 || chain.problem) return;
+    let state: GroupState;
+    try {
+      state = await applyGroupRecordAsync(chain.state, record, this.expected(roomId));
+    } catch (error) {
+      // Built on the state verified here, yet it does not follow it: two histories.
+      if (!(error instanceof ProtocolError)) throw error;
+      this.changed(chain, { index: decoded.index, signerId: decoded.signerId, error });
+      return;
+    }
+    this.applied(roomId, chain, state, [{ decoded, record, afterSeq }]);
+  }
+
+  /** Pages through the records after the verified state; a listing that passes clears a problem. */
+  private async load(roomId: string, chain: Chain): Promise<void> {
+    for (;;) {
+      const page = await this.page(roomId, chain);
+      if (!page) return;
+      const passed = await this.take(roomId, chain, page.records);
+      if (!passed) return;
+      if (!page.hasMore || page.records.length === 0) break;
+    }
+    const rolledBack = this.rollback(roomId, chain);
+    if (rolledBack || chain.problem) this.changed(chain, rolledBack);
+  }
+
+  /** One page after the verified index; null (and the group gone) when the server answers 404. */
+  private async page(roomId: string, chain: Chain) {
+    try {
+      const page = await this.options.api.groupRecords(roomId, chain.state?.index ?? null);
+      if (chain.gone) this.changed(chain, chain.problem, false); // taken in again
+      return page;
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 404)) throw error;
+      if (!chain.gone) this.changed(chain, chain.problem, true);
+      return null;
+    }
+  }
+
+  /** Verifies one page from the verified state; false when a record failed (kept as the problem). */
+  private async take(roomId: string, chain: Chain, views: readonly GroupRecordView[]): Promise<boolean> {
+    const records = views.map((view) => bytesOf(view.record));
+    const before = chain.state?.index ?? -1;
+    const { state, failure } = await verifyGroupChainAsync(records, this.expected(roomId), chain.state);
+    const count = (state?.index ?? -1) - before;
+    const taken = views.slice(0, count).map((view, i) => ({
+      decoded: decodeGroupRecord(records[i]!),
+      record: records[i]!,
+      afterSeq: view.afterSeq,
+    }));
+    if (count > 0) this.applied(roomId, chain, state!, taken);
+    if (failure) this.changed(chain, failure);
+    return failure === null;
+  }
+
+  private applied(
+    roomId: string,
+    chain: Chain,
+    state: GroupState,
+    records: { decoded: DecodedGroupRecord; record: Uint8Array; afterSeq: number }[],
+  ): void {
+    for (const { decoded, record, afterSeq } of records) {
+      if (startsEpoch(decoded.action) && decoded.epoch > 1) chain.endedAt.set(decoded.epoch - 1, afterSeq);
+      chain.digests[decoded.index] = groupRecordDigest(record);
+      chain.changes.push(groupChange(decoded, afterSeq));
+    }
+    chain.state = state;
+    this.highest.set(roomId, Math.max(this.highest.get(roomId) ?? -1, state.index));
+    this.changed(chain, chain.problem);
+  }
+
+  /** A listing that ends before what this page verified earlier is the server dropping records. */
+  private rollback(roomId: string, chain: Chain): GroupChainProblem | null {
+    const highest = this.highest.get(roomId) ?? -1;
+    const index = chain.state?.index ?? -1;
+    if (index >= highest) return null;
+    const error = new ProtocolError(
+      'rollback',
+      `The listing of group ${roomId} ends at record ${index}, before record ${highest} verified earlier.`,
+    );
+    return { index: index + 1, signerId: null, error };
+  }
+
+  /** The server filed another record than ours at an index it told us ours took. */
+  private forked(roomId: string, chain: Chain, decoded: DecodedGroupRecord): void {
+    const error = new ProtocolError('bad-chain', `Group ${roomId} lists another record at index ${decoded.index}.`);
+    this.changed(chain, { index: decoded.index, signerId: decoded.signerId, error });
+  }
+
+  private changed(chain: Chain, problem: GroupChainProblem | null, gone = chain.gone): void {
+    chain.problem = problem;
+    chain.gone = gone;
+    chain.view = null;
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  private describe(problem: GroupChainProblem): string {
+    const by = problem.signerId === null ? '' : ` by ${this.nameOf(problem.signerId)}`;
+    return (
+      `The server handed out a change to this group that does not check out ` +
+      `(record ${problem.index}${by}: ${chainReason(problem.error)}). Nothing will be sent here until it does.`
+    );
+  }
+
+  private nameOf(userId: string): string {
+    return this.options.nameOf?.(userId) ?? userId;
+  }
+
+  private expected(roomId: string) {
+    return { roomId, maxMembers: this.maxMembers };
+  }
+
+  private chain(roomId: string): Chain {
+    let chain = this.chains.get(roomId);
+    if (!chain) {
+      chain = {
+        state: null,
+        problem: null,
+        endedAt: new Map(),
+        digests: [],
+        changes: [],
+        gone: false,
+        running: null,
+        queue: Promise.resolve(),
+        view: null,
+      };
+      this.chains.set(roomId, chain);
+    }
+    return chain;
+  }
+}
+
+/** A record that is not even base64 is one that does not decode: the chain stops there. */
+function bytesOf(record: string): Uint8Array {
+  try {
+    return fromBase64(record);
+  } catch {
+    return new Uint8Array(0);
+  }
+}
+
+/** Why a record failed, in words a person can follow. */
+export function chainReason(error: ProtocolError): string {
+  switch (error.code) {
+    case 'bad-chain':
+      return 'it does not follow the changes before it';
+    case 'not-entitled':
+      return 'its signer may not make this change';
+    case 'bad-signature':
+      return 'its signature does not match its signer';
+    case 'bad-room':
+      return 'the change does not make sense for this group';
+    case 'context-mismatch':
+      return 'it belongs to another group';
+    case 'rollback':
+      return 'the server left out changes this device already checked';
+    default:
+      return 'it is malformed';
+  }
+}

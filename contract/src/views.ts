@@ -13,6 +13,8 @@ const count = z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
 export const serverConfig = z.object({
   registration: z.enum(['open', 'invite']),
   minKdfIterations: count,
+  /** The most members a group may have here (GROUP_MAX_MEMBERS): clients check chains against it. */
+  groupMaxMembers: z.int().check(z.gte(2), z.lte(1000)),
 });
 
 /** The caller's own account. */

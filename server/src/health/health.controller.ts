@@ -26,6 +26,10 @@ export class HealthController {
   @Public()
   @Get('config')
   publicConfig(): ServerConfig {
-    return { registration: this.config.REGISTRATION, minKdfIterations: KDF_MIN_ITERATIONS };
+    return {
+      registration: this.config.REGISTRATION,
+      minKdfIterations: KDF_MIN_ITERATIONS,
+      groupMaxMembers: this.config.GROUP_MAX_MEMBERS,
+    };
   }
 }

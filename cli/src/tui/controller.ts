@@ -101,18 +101,8 @@ export class TuiController {
     if (this.ui.selectedRoomId && snapshot.friends && !ids.includes(this.ui.selectedRoomId)) {
       this.ui = { ...this.ui, selectedRoomId: null, scroll: 0, focus: 'list' };
     }
-    let result = layout({
-      snapshot,
-      ui: this.ui,
-      width: size.width,
-      height: size.height,
-      me: user,
-      files: chat.files,
-      now: this.options.now?.(),
-    });
-    if (!this.ui.selectedRoomId && result.roomIds.length > 0) {
-      this.ui = { ...this.ui, selectedRoomId: result.roomIds[0]! };
-      result = layout({
+    const draw = () =>
+      layout({
         snapshot,
         ui: this.ui,
         width: size.width,
@@ -121,6 +111,10 @@ export class TuiController {
         files: chat.files,
         now: this.options.now?.(),
       });
+    let result = draw();
+    if (!this.ui.selectedRoomId && result.roomIds.length > 0) {
+      this.ui = { ...this.ui, selectedRoomId: result.roomIds[0]! };
+      result = draw();
     }
     this.last = result;
     if (result.scroll !== this.ui.scroll) this.ui = { ...this.ui, scroll: result.scroll };

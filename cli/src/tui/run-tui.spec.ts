@@ -20,9 +20,10 @@ describe('runTui', () => {
   let world: ChatWorld;
   afterEach(() => world?.session?.stop());
 
-  it('draws the conversation on the alternate screen and restores the terminal on Ctrl-C', async () => {
+  /** Alice's chat with what Bob said, in the full-screen UI on a fake terminal. */
+  function startWith(bobSays: string) {
     world = new ChatWorld();
-    world.bobSays('hello from bob');
+    world.bobSays(bobSays);
     world.live.connect();
     const chat = world.start({ realFiles: true }) as unknown as ChatSession;
     const term = terminal();
@@ -32,6 +33,11 @@ describe('runTui', () => {
       input: term.input,
       output: term.output,
     });
+    return { term, done };
+  }
+
+  it('draws the conversation on the alternate screen and restores the terminal on Ctrl-C', async () => {
+    const { term, done } = startWith('hello from bob');
     await vi.waitFor(() => expect(term.written()).toContain('hello from bob'));
     expect(term.written()).toContain('\x1b[?1049h');
     term.input.write('\x03');
@@ -40,17 +46,7 @@ describe('runTui', () => {
   });
 
   it('sends a typed message, and quits with /quit', async () => {
-    world = new ChatWorld();
-    world.bobSays('hi');
-    world.live.connect();
-    const chat = world.start({ realFiles: true }) as unknown as ChatSession;
-    const term = terminal();
-    const done = runTui({
-      chat,
-      user: { id: world.alice.user.id, username: 'alice' },
-      input: term.input,
-      output: term.output,
-    });
+    const { term, done } = startWith('hi');
     await vi.waitFor(() => expect(term.written()).toContain('hi'));
     term.input.write('typed here\r');
     await vi.waitFor(() => expect(world.messages).toHaveLength(2));

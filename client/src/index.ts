@@ -16,9 +16,12 @@ export type {
 
 // What the views need of the protocol: limits and form checks, never key material.
 export {
+  GROUP_NAME_MAX_CHARS,
+  GROUP_PICTURE_MAX_CHARS,
   MAX_TEXT_CHARS,
   passphraseProblem,
   usernameProblem,
+  type GroupInfo,
   type Identity,
   type SafetyNumber,
 } from '@onionchat/protocol';

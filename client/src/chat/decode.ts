@@ -33,6 +33,12 @@ export function decodeRoomRead(payload: unknown): { roomId: string; lastReadSeq:
   return parsed.success ? parsed.data : null;
 }
 
+/** group:changed: record `index` of a group was filed. */
+export function decodeGroupChanged(payload: unknown): { roomId: string; index: number } | null {
+  const parsed = events.groupChanged.safeParse(payload);
+  return parsed.success ? parsed.data : null;
+}
+
 export function decodeFileReady(payload: unknown): { fileId: string; roomId?: string | undefined } | null {
   const parsed = events.fileReady.safeParse(payload);
   return parsed.success ? parsed.data : null;

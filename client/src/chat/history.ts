@@ -155,16 +155,29 @@ export class RoomHistory {
    * whatever else is wrong with it. In the room's queue.
    */
   async recheckHeld(roomId: string): Promise<void> {
+    const { held, open } = this.parts;
+    const due = held.due(roomId, (userId) => open.directory.trusts(userId));
+    await this.reopen(roomId, due, (message) => held.release(roomId, message.seq));
+  }
+
+  /**
+   * Opens stored messages again, in seq order (a key accepted, a group change verified
+   * since): each takes its old item's place. `opened` hears each one done. A key that
+   * can't be fetched now throws: the rest wait for the next try. In the room's queue.
+   */
+  async reopen(
+    roomId: string,
+    messages: readonly ServerMessage[],
+    opened: (message: ServerMessage) => void = () => undefined,
+  ): Promise<void> {
     const { store, held, open } = this.parts;
     const conversation = store.get(roomId);
     if (!conversation) return;
-    const due = held.due(roomId, (userId) => open.directory.trusts(userId));
     let sliceStart = this.parts.platform.monotonic();
-    for (const message of due) {
-      // A key that can't be fetched now throws: the rest stay held for the next sync.
+    for (const message of [...messages].sort((a, b) => a.seq - b.seq)) {
       const item = await openServerMessage(message, conversation.room, open);
       if (store.get(roomId) !== conversation) return;
-      held.release(roomId, message.seq);
+      opened(message);
       // Another member's key may still be untrusted (it waits for that one, then).
       if (item.untrustedKey) held.hold(message, item.untrustedKey);
       store.replace(roomId, item);

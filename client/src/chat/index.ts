@@ -10,4 +10,11 @@ export { SEND_TIMEOUT_MS } from './send-outcome.js';
 export { MAX_ATTEMPTS } from './outbox.js';
 export { FriendError } from './friend-accept.js';
 export { LinkMismatchError, type LinkOutcome } from './add-from-link.js';
-export { conversationList, type ConversationEntry } from './conversation-list.js';
+export {
+  allConversations,
+  conversationList,
+  type ConversationEntry,
+  type ListedConversation,
+} from './conversation-list.js';
+export type { NewGroupInput } from './group-actions.js';
+export type { GroupMemberCheck, GroupMemberView, GroupView } from './group-view.js';

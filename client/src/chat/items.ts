@@ -1,9 +1,11 @@
 // What a conversation shows: one item per message (stored, or this client's own on
-// its way). Plain data, shared by every part of the chat; it imports nothing of them.
+// its way), and in a group one per membership change. Plain data, shared by every part
+// of the chat; it imports nothing of them.
 
 import type { SendTimeReason, SenderCounter } from '@onionchat/protocol';
 
-export type ItemState = 'pending' | 'sent' | 'failed' | 'unverified';
+/** 'notice': not a message but a group's verified membership change ("Alice added Carol"), its sentence in `text`. */
+export type ItemState = 'pending' | 'sent' | 'failed' | 'unverified' | 'notice';
 
 /**
  * A verified message the server delivered at the wrong time: long after (or before)
@@ -54,6 +56,8 @@ export interface ChatItem {
   counter?: SenderCounter | null;
   /** Unverified only because this user's key is not trusted now: checked again once it is accepted. */
   untrustedKey?: string | null;
+  /** The key epoch a verified message was sealed under (a group's messages are judged again when a later change ends it). */
+  epoch?: number;
 }
 
 /** This client's own message, shown at once while it is on its way. */
@@ -83,4 +87,23 @@ export function pendingItem(
 /** Counts as new (unread, announced): someone else's message that was not delivered suspiciously. */
 export function countsAsNew(item: Pick<ChatItem, 'mine' | 'flag'>): boolean {
   return !item.mine && !item.flag;
+}
+
+/** A stored message refused after all (a group change ended its key before it was filed): shown as unverified, with why. */
+export function refusedItem(item: ChatItem, reason: string): ChatItem {
+  return {
+    ...item,
+    key: `seq:${item.seq}`,
+    state: 'unverified',
+    text: null,
+    file: null,
+    unsupportedType: null,
+    note: reason,
+    sentAt: null,
+    flag: null,
+    messageId: null,
+    counter: null,
+    untrustedKey: null,
+    epoch: undefined,
+  };
 }

@@ -15,7 +15,6 @@ import {
   type Identity,
   type MessageHeader,
   type MessageLedger,
-  type PublicKeys,
   type SenderCounter,
 } from '@onionchat/protocol';
 import type { Room, ServerMessage } from '@onionchat/contract';
@@ -28,6 +27,7 @@ import {
   type KeyDirectory,
   type RoomKeyring,
 } from '../trust/index.js';
+import { GROUP_ROOM_KIND, groupSenderKey, type GroupJudge } from './group-open.js';
 import type { ChatItem, DeliveryFlag } from './items.js';
 
 /** Every check a message goes through, for one session. */
@@ -41,6 +41,8 @@ export interface OpenContext {
   marks: Pick<ChainMarks, 'judge' | 'accept'>;
   /** Send times seen per sender chain in this session. */
   sendTimes: ChainSendTimes;
+  /** The verified group chains: a group's messages are judged by them, not by the server's member list. */
+  groups: GroupJudge;
 }
 
 function serverTime(message: ServerMessage): number | null {
@@ -72,24 +74,17 @@ function unverified(
 }
 
 /**
- * Decrypts and checks one message of `room`: the sender must be a member, the key
+ * Decrypts and checks one message of `room`: the sender must be a member (of a
+ * group: by its verified chain, under that epoch and before it ended), the key
  * for its epoch must open, the envelope must open and verify for this room, epoch
  * and sender, and its id must be new to the ledger. Returns an unverified item on
- * any failure; rejects only when a key could not be fetched (network), so the
- * caller can try again later.
+ * any failure; rejects only when a key or a group's chain could not be fetched
+ * (network), so the caller can try again later.
  */
 export async function openServerMessage(message: ServerMessage, room: Room, ctx: OpenContext): Promise<ChatItem> {
   if (message.roomId !== room.id) return unverified(message, ctx.meId, 'it was delivered to the wrong conversation');
   try {
-    let senderKeys: PublicKeys;
-    if (message.senderId === ctx.meId) {
-      senderKeys = ctx.directory.mine();
-    } else {
-      const sender = room.members.find((member) => member.id === message.senderId);
-      if (!sender) throw new VerifyError('its sender is not in this conversation');
-      await ctx.directory.prepare([sender]);
-      senderKeys = ctx.directory.learn(sender);
-    }
+    const senderKeys = await senderKeyOf(message, room, ctx);
     const roomKey = await ctx.keyring.get(room, message.epoch);
     const { header, body } = await openMessageAsync(
       fromBase64(message.envelope),
@@ -122,6 +117,7 @@ export async function openServerMessage(message: ServerMessage, room: Room, ctx:
       flag,
       messageId: header.messageId,
       counter,
+      epoch: message.epoch,
     };
   } catch (error) {
     if (error instanceof UntrustedKeyError) return unverified(message, ctx.meId, error.message, error.userId);
@@ -129,6 +125,20 @@ export async function openServerMessage(message: ServerMessage, room: Room, ctx:
     if (error instanceof ProtocolError) return unverified(message, ctx.meId, protocolReason(error));
     throw error;
   }
+}
+
+/** The key the sender's signature is checked with: a direct room's member as listed, a group's as its chain holds them. */
+async function senderKeyOf(
+  message: ServerMessage,
+  room: Room,
+  ctx: OpenContext,
+): Promise<{ signPublicKey: Uint8Array }> {
+  if (room.kind === GROUP_ROOM_KIND) return groupSenderKey(message, room, ctx);
+  if (message.senderId === ctx.meId) return ctx.directory.mine();
+  const sender = room.members.find((member) => member.id === message.senderId);
+  if (!sender) throw new VerifyError('its sender is not in this conversation');
+  await ctx.directory.prepare([sender]);
+  return ctx.directory.learn(sender);
 }
 
 /**

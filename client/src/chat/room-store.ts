@@ -120,7 +120,7 @@ export class RoomStore {
     return () => this.listeners.delete(listener);
   }
 
-  /** Hears of every conversation that is gone (friend removed): what is kept for it elsewhere goes too. */
+  /** Hears of every conversation that is gone (friend removed, group left): what is kept for it elsewhere goes too. */
   onRemoved(listener: (roomId: string) => void): () => void {
     this.removedListeners.add(listener);
     return () => this.removedListeners.delete(listener);
@@ -148,9 +148,10 @@ export class RoomStore {
    * The server's room list: new rooms are added, known ones merged with what the
    * socket told us since, and rooms no longer listed removed (their ids returned).
    * A direct room whose members the server changed keeps the members first seen, so
-   * its messages and keys are never checked against whoever was put in.
+   * its messages and keys are never checked against whoever was put in. `keep`: a room
+   * not listed that stays (a group this account was removed from, which says so).
    */
-  applyServerRooms(rooms: readonly Room[]): string[] {
+  applyServerRooms(rooms: readonly Room[], keep: (roomId: string) => boolean = () => false): string[] {
     const seen = new Set<string>();
     for (const listed of rooms) {
       this.members.note(listed);
@@ -164,11 +165,18 @@ export class RoomStore {
       entry.room = mergeServerRoom(entry.room, room, entry.timeline);
       entry.revision += 1;
     }
-    const removed = [...this.entries.keys()].filter((id) => !seen.has(id));
+    const removed = [...this.entries.keys()].filter((id) => !seen.has(id) && !keep(id));
     for (const id of removed) this.entries.delete(id);
     for (const id of removed) for (const listener of this.removedListeners) listener(id);
     this.announce(null);
     return removed;
+  }
+
+  /** This account left the conversation (a group): it goes now, before the next listing. */
+  remove(roomId: string): void {
+    if (!this.entries.delete(roomId)) return;
+    for (const listener of this.removedListeners) listener(roomId);
+    this.announce(null);
   }
 
   // ---------------------------------------------------------------- messages

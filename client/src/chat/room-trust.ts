@@ -1,10 +1,13 @@
 // Trust in a conversation's members: every member's keys checked (and pinned on first
-// sight), sending blocked while a contact's key is changed, and safety numbers.
+// sight), sending blocked while a contact's key is changed, and safety numbers. A
+// group's members are the ones its verified chain has, never the server's word: only
+// they are pinned, and only the chain decides whether anything may be sent there.
 
 import type { Room, User } from '@onionchat/contract';
 import { safetyNumber, type Identity, type SafetyNumber } from '@onionchat/protocol';
 import { VerifyError, type KeyDirectory, type PeerTrust } from '../trust/index.js';
 import { DirectMembers, MEMBERS_CHANGED_WARNING } from './direct-members.js';
+import { isGroup, type GroupRooms } from './group-rooms.js';
 
 export class RoomTrust {
   constructor(
@@ -12,17 +15,20 @@ export class RoomTrust {
     private readonly identity: Identity,
     private readonly directory: KeyDirectory,
     /** Shared with the room store, which keeps a refused room's first members. */
-    private readonly members: DirectMembers = new DirectMembers(),
+    private readonly members: DirectMembers,
+    private readonly groups: Pick<GroupRooms, 'checkable' | 'sendBlock'>,
   ) {}
 
   /**
    * Checks (and pins, on first sight) every other member's keys, so a changed key
    * blocks sending at once. False for a direct room whose members the server changed:
-   * nothing of that listing is used, not even to pin whoever was put in.
+   * nothing of that listing is used, not even to pin whoever was put in. In a group,
+   * only the members of its verified chain are checked (pinning someone the server
+   * slipped in would vouch for them).
    */
   checkMembers(room: Room): boolean {
     if (this.members.note(room)) return false;
-    for (const member of room.members) {
+    for (const member of this.groups.checkable(room)) {
       if (member.id === this.me.id) continue;
       try {
         this.directory.learn(member);
@@ -45,6 +51,7 @@ export class RoomTrust {
 
   /** Why nothing may be sent to `room` now, or null. */
   sendBlock(room: Room): string | null {
+    if (isGroup(room)) return this.groups.sendBlock(room.id);
     const changed = this.membersWarning(room.id);
     if (changed) return changed;
     for (const member of room.members) {

@@ -1,7 +1,8 @@
 // Sending: a message is shown at once as pending, sealed (with this session's sender
 // counter) as soon as the room key is at hand, and handed to the server in order by
 // the pump below, which asks the outbox what is due and tells it how each attempt
-// went. The server's acknowledgement files the message under its seq.
+// went. The server's acknowledgement files the message under its seq. A group's
+// message is sealed under the epoch its verified chain has reached, never the server's.
 
 import {
   MAX_TEXT_CHARS,
@@ -15,6 +16,7 @@ import {
 import type { Room, ServerMessage } from '@onionchat/contract';
 import type { LiveConnection } from '../transport/realtime.js';
 import type { RoomKeyring } from '../trust/index.js';
+import type { GroupRooms } from './group-rooms.js';
 import type { RoomHistory } from './history.js';
 import { pendingItem, type FileMeta } from './items.js';
 import type { KeyedQueue } from './keyed-queue.js';
@@ -34,6 +36,8 @@ export interface SenderParts {
   history: Pick<RoomHistory, 'catchUpNow'>;
   /** Why nothing may be sent to a room now, or null. */
   rules: { sendBlock(room: Room): string | null };
+  /** The epoch to seal under (a group's: its verified one, once its key is held). */
+  epochs: Pick<GroupRooms, 'currentEpoch' | 'sealEpoch'>;
   /** The server said this session is gone. */
   onSessionLost: () => void;
   /** The server said a room has a newer key epoch than the one a message was sealed under. */
@@ -110,7 +114,7 @@ export class MessageSender {
     const entry = newOutboxEntry(room.id, clientId, body);
     // Stamped right away when the key is at hand (the signed time is when it was
     // written, the chain in the order written); sealed by the pump, one at a time.
-    if (this.parts.keyring.peek(room.id, room.epoch)) this.stamp(entry);
+    if (this.parts.keyring.peek(room.id, this.parts.epochs.currentEpoch(room))) this.stamp(entry);
     this.parts.outbox.add(entry);
     this.kick();
   }
@@ -223,8 +227,9 @@ export class MessageSender {
     const blocked = this.parts.rules.sendBlock(room);
     if (blocked) throw new Error(blocked);
     if (entry.envelope) return;
-    const key = await this.parts.keyring.get(room, room.epoch);
-    if (!entry.envelope) await this.sealWith(entry, room.epoch, key);
+    const epoch = await this.parts.epochs.sealEpoch(room);
+    const key = await this.parts.keyring.get(room, epoch);
+    if (!entry.envelope) await this.sealWith(entry, epoch, key);
   }
 
   /** The server stored our message as `message.seq`: file it there (in the room's order). */

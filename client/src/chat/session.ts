@@ -10,11 +10,18 @@
 // the platform (visibility, connectivity, clocks) and the file transfers. It holds
 // no `window` or `document`. The parts live beside it: the room store (the only
 // holder of conversations and unread counts), sync, history, read marks, the
-// sender and its outbox, file messages, friend actions and the snapshots.
+// sender and its outbox, file messages, friend actions, groups and the snapshots.
+//
+// A group works like a direct conversation, except that who is in it is what its
+// chain of signed records says (../groups), verified here before anything of the
+// group is used: GroupRooms judges its messages and views by that chain, GroupSync
+// keeps the chains up to date, GroupActions makes the changes the person asks for.
 
 import type { FriendRequest, User } from '@onionchat/contract';
-import { MessageLedger, type Identity, type SafetyNumber } from '@onionchat/protocol';
+import { MessageLedger, type GroupInfo, type Identity, type SafetyNumber } from '@onionchat/protocol';
 import type { FileSource, FileTransfers } from '../files/index.js';
+import { GroupChains } from '../groups/group-chains.js';
+import { GroupChanges } from '../groups/group-changes.js';
 import type { Platform } from '../platform.js';
 import type { Api } from '../transport/api.js';
 import type { ConnectionState, LiveConnection } from '../transport/realtime.js';
@@ -35,6 +42,9 @@ import { decodeFileReady } from './decode.js';
 import { DirectMembers } from './direct-members.js';
 import { FileMessages } from './file-messages.js';
 import { FriendActions } from './friend-actions.js';
+import { GroupActions, type NewGroupInput } from './group-actions.js';
+import { GroupRooms } from './group-rooms.js';
+import { GroupSync } from './group-sync.js';
 import { RoomHistory } from './history.js';
 import { IncomingFeed, type IncomingListener } from './incoming.js';
 import type { ChatItem } from './items.js';
@@ -46,6 +56,7 @@ import { RoomTrust } from './room-trust.js';
 import { MessageSender } from './sending.js';
 import { RoomViews, type ChatSnapshot } from './snapshot.js';
 import { RoomSync } from './sync.js';
+import { UserNames } from './user-names.js';
 
 /** What the file transfers tell the chat about uploads (the hooks FileTransfers is made with). */
 export interface FileUploadEvents {
@@ -104,6 +115,13 @@ export class ChatSession {
   private readonly sender: MessageSender;
   private readonly fileMessages: FileMessages;
   private readonly friendActions: FriendActions;
+  private readonly names: UserNames;
+  /** The groups' verified chains of records: who is in each group, as this client checked it. */
+  private readonly chains: GroupChains;
+  private readonly groupChanges: GroupChanges;
+  private readonly groups: GroupRooms;
+  private readonly groupSync: GroupSync;
+  private readonly groupActions: GroupActions;
   private readonly views: RoomViews;
 
   private connection: ConnectionState = 'connecting';
@@ -124,7 +142,10 @@ export class ChatSession {
     this.pins = new ContactPins(options.vault);
     this.marks = new ChainMarks(options.vault);
     this.directory = new KeyDirectory(user.id, identity, this.pins);
-    this.keyring = new RoomKeyring(api, user.id, identity, this.directory);
+    this.names = new UserNames(user);
+    this.chains = new GroupChains({ api, nameOf: this.names.nameOf });
+    // A group's keys are judged by its verified chain, not by the server's member list.
+    this.keyring = new RoomKeyring(api, user.id, identity, this.directory, this.chains);
     this.hybrid = new HybridUpgrade({
       api,
       meId: user.id,
@@ -135,7 +156,29 @@ export class ChatSession {
     });
     const members = new DirectMembers();
     this.store = new RoomStore(user.id, platform, members);
-    this.trust = new RoomTrust(user, identity, this.directory, members);
+    const isContact = (userId: string) => this.store.friends?.friends.some((f) => f.user.id === userId) ?? false;
+    this.groupChanges = new GroupChanges({
+      api,
+      meId: user.id,
+      identity,
+      directory: this.directory,
+      keyring: this.keyring,
+      chains: this.chains,
+      room: (roomId) => this.store.get(roomId)?.room ?? null,
+      isContact,
+    });
+    this.groups = new GroupRooms({
+      meId: user.id,
+      chains: this.chains,
+      changes: this.groupChanges,
+      keyring: this.keyring,
+      directory: this.directory,
+      store: this.store,
+      names: this.names,
+      isContact,
+      reopen: (roomId, messages) => this.history.reopen(roomId, messages),
+    });
+    this.trust = new RoomTrust(user, identity, this.directory, members, this.groups);
     this.history = new RoomHistory({
       api,
       store: this.store,
@@ -148,11 +191,23 @@ export class ChatSession {
         ledger: this.ledger,
         marks: this.marks,
         sendTimes: this.sendTimes,
+        groups: this.groups,
       },
       held: this.held,
       outbox: this.outbox,
       platform,
       incoming: this.incoming,
+    });
+    this.groupSync = new GroupSync({
+      api,
+      chains: this.chains,
+      changes: this.groupChanges,
+      rooms: this.groups,
+      store: this.store,
+      queue: this.queue,
+      names: this.names,
+      checkMembers: (room) => this.trust.checkMembers(room),
+      listsChanged: () => this.sync.friendsChanged(),
     });
     this.sync = new RoomSync({
       api,
@@ -160,6 +215,7 @@ export class ChatSession {
       queue: this.queue,
       history: this.history,
       prepareKeys: (users) => this.directory.prepare(users),
+      groups: this.groupSync,
       // Every room the server lists is also a chance to move it to a hybrid key.
       trust: {
         checkMembers: (room) => {
@@ -182,8 +238,9 @@ export class ChatSession {
       live,
       history: this.history,
       rules: this.trust,
+      epochs: this.groups,
       onSessionLost: () => this.sessionLost(),
-      onStaleEpoch: () => this.sync.friendsChanged(),
+      onStaleEpoch: (roomId) => this.groupSync.staleEpoch(roomId),
     });
     this.files = typeof options.files === 'function' ? options.files(this.fileEvents) : options.files;
     this.fileMessages = new FileMessages(user.id, this.store, this.sender, this.files);
@@ -197,7 +254,14 @@ export class ChatSession {
       lists: () => this.store.friends,
       verify: (userId) => this.setTrust(userId, true),
     });
-    this.views = new RoomViews(user.id, this.trust);
+    this.groupActions = new GroupActions({
+      changes: this.groupChanges,
+      chains: this.chains,
+      store: this.store,
+      friends: () => this.store.friends,
+      sync: this.sync,
+    });
+    this.views = new RoomViews(user.id, this.trust, this.groups);
     this.snapshot = this.build();
   }
 
@@ -227,6 +291,9 @@ export class ChatSession {
       // A member started a new key epoch: read the room list (and so the new epoch) again.
       live.on('room:key', () => this.sync.friendsChanged()),
       live.on('file:ready', (payload) => this.onFileReady(payload)),
+      // A group's members, roles or name changed: its chain, then the lists.
+      live.on('group:changed', (payload) => this.groupSync.onChanged(payload)),
+      this.groupSync.start(),
       api.onSessionLost(() => this.sessionLost()),
       this.pins.subscribe(() => this.store.invalidate(null)),
       platform.on('visibility', () => this.changed()),
@@ -289,6 +356,8 @@ export class ChatSession {
     this.outbox.dropRoom(roomId);
     this.reads.forget(roomId);
     this.files.dropRoom(roomId);
+    this.groups.forget(roomId);
+    this.groupSync.forget(roomId);
   }
 
   // ---------------------------------------------------------------- snapshots
@@ -460,5 +529,39 @@ export class ChatSession {
 
   unblock(userId: string): Promise<void> {
     return this.friendActions.unblock(userId);
+  }
+
+  // ---------------------------------------------------------------- groups
+  //
+  // Each rejects with a GroupChangeError whose message is a sentence for the person.
+
+  /** Makes a group of this account (its admin) and some of its contacts; returns its room id. */
+  createGroup(input: NewGroupInput): Promise<string> {
+    return this.groupActions.create(input);
+  }
+
+  /** Adds contacts (admins only); they get a new key, and none of the ones before. */
+  addToGroup(roomId: string, userIds: readonly string[]): Promise<void> {
+    return this.groupActions.add(roomId, userIds);
+  }
+
+  /** Removes members (admins only); everyone who stays gets a new key, they don't. */
+  removeFromGroup(roomId: string, userIds: readonly string[]): Promise<void> {
+    return this.groupActions.remove(roomId, userIds);
+  }
+
+  /** Leaves the group and drops its conversation (one this account was removed from is only dropped). */
+  leaveGroup(roomId: string): Promise<void> {
+    return this.groupActions.leave(roomId);
+  }
+
+  /** Makes a member an admin, or an admin a member (admins only). */
+  setGroupRole(roomId: string, userId: string, role: 'member' | 'admin'): Promise<void> {
+    return this.groupActions.setRole(roomId, userId, role);
+  }
+
+  /** A new name and picture (admins only), sealed so only the members can read them. */
+  renameGroup(roomId: string, info: GroupInfo): Promise<void> {
+    return this.groupActions.rename(roomId, info);
   }
 }

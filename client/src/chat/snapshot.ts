@@ -1,18 +1,22 @@
 // What the app sees: immutable snapshots of the session (for React's
 // useSyncExternalStore, or any other view), one view per conversation, rebuilt
-// only for conversations that changed.
+// only for conversations that changed. A group's view carries the group as its
+// verified chain has it, and its membership changes among its messages.
 
 import type { FriendsList, PublicUser, Room } from '@onionchat/contract';
 import type { ConnectionState } from '../transport/realtime.js';
 import { sequenceNotices, type PeerTrust } from '../trust/index.js';
+import { isGroup, type GroupRooms } from './group-rooms.js';
+import type { GroupView } from './group-view.js';
 import type { ChatItem } from './items.js';
 import type { Conversation } from './room-store.js';
 import type { RoomTrust } from './room-trust.js';
 
 export interface RoomState {
   room: Room;
-  /** The other member of a direct room. */
+  /** The other member of a direct room (null in a group). */
   peer: PublicUser | null;
+  /** The messages in order; in a group, with a 'notice' item for each membership change. */
   items: readonly ChatItem[];
   /** The latest messages have been fetched at least once. */
   loaded: boolean;
@@ -23,16 +27,18 @@ export interface RoomState {
   error: string | null;
   /** Time of the newest message held. */
   lastActivity: number | null;
-  /** The newest message held (for the conversation list). */
+  /** The newest message held (for the conversation list; never a notice). */
   last: ChatItem | null;
-  /** How far the other member's keys are trusted (null until they were checked). */
+  /** How far the other member's keys are trusted (null until they were checked, and in a group). */
   trust: PeerTrust | null;
-  /** Why nothing can be sent here now (the other member's key changed), or null. */
+  /** Why nothing can be sent here now (the other member's key changed; in a group: its chain), or null. */
   sendBlocked: string | null;
   /** The server changed who is in this direct conversation: the warning to show, or null. */
   membersChanged: string | null;
   /** Gaps, repeats and reordering noticed in the senders' counters, by the key of the item they precede. */
   notices: ReadonlyMap<string, string>;
+  /** A group conversation: its name, members and warnings (absent or null for a direct one). */
+  group?: GroupView | null;
 }
 
 export interface ChatSnapshot {
@@ -72,6 +78,7 @@ export class RoomViews {
   constructor(
     private readonly meId: string,
     private readonly trust: Pick<RoomTrust, 'peer' | 'sendBlock' | 'membersWarning'>,
+    private readonly groups: Pick<GroupRooms, 'view' | 'items' | 'nameOf'>,
   ) {}
 
   build(conversations: Iterable<Conversation>): Map<string, RoomState> {
@@ -91,19 +98,24 @@ export class RoomViews {
 
   private view(conversation: Conversation): RoomState {
     const { room, timeline } = conversation;
-    const items = timeline.items;
-    const last = items[items.length - 1] ?? null;
-    const peer = room.members.find((member) => member.id !== this.meId) ?? null;
+    const messages = timeline.items;
+    const last = messages[messages.length - 1] ?? null;
+    const group = isGroup(room) ? this.groups.view(room.id) : null;
+    const peer = group ? null : (room.members.find((member) => member.id !== this.meId) ?? null);
     const complete = conversation.loaded && !conversation.partial && !conversation.hasOlder;
-    const nameOf = (id: string) => room.members.find((member) => member.id === id)?.username ?? 'someone';
+    const nameOf = group
+      ? this.groups.nameOf
+      : (id: string) => room.members.find((member) => member.id === id)?.username ?? 'someone';
+    // A change filed before the oldest message held waits for the history before it.
+    const shownFrom = conversation.hasOlder ? timeline.lowest : null;
     return {
       room,
       peer,
       trust: peer ? this.trust.peer(peer.id) : null,
       sendBlocked: this.trust.sendBlock(room),
       membersChanged: this.trust.membersWarning(room.id),
-      notices: sequenceNotices(items, complete, nameOf),
-      items,
+      notices: sequenceNotices(messages, complete, nameOf),
+      items: group ? this.groups.items(room.id, messages, shownFrom) : messages,
       loaded: conversation.loaded,
       partial: conversation.partial,
       hasOlder: conversation.hasOlder,
@@ -111,6 +123,7 @@ export class RoomViews {
       error: conversation.error,
       lastActivity: last?.time ?? null,
       last,
+      group,
     };
   }
 }

@@ -6,6 +6,7 @@ import { describeError } from '../describe-error.js';
 import type { PublicUser } from '@onionchat/contract';
 import type { Api } from '../transport/api.js';
 import { decodeMessageNew, decodeRooms } from './decode.js';
+import type { GroupSync } from './group-sync.js';
 import type { RoomHistory } from './history.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import type { RoomStore } from './room-store.js';
@@ -24,6 +25,8 @@ export interface SyncParts {
   trust: Pick<RoomTrust, 'checkMembers'>;
   /** Checks records' signatures ahead of use, natively where the engine can (KeyDirectory.prepare). */
   prepareKeys: (users: readonly PublicUser[]) => Promise<void>;
+  /** Groups' chains, verified before their members are pinned and their messages loaded. */
+  groups: Pick<GroupSync, 'beforeListing' | 'keep' | 'afterListing' | 'ready'>;
 }
 
 export class RoomSync {
@@ -82,9 +85,12 @@ export class RoomSync {
       ...friends.incoming.map((request) => request.user),
     ]);
     if (this.stopped) return;
+    await this.parts.groups.beforeListing(decoded, friends);
+    if (this.stopped) return;
     for (const room of decoded) this.parts.trust.checkMembers(room);
     this.parts.store.setFriends(friends);
-    this.parts.store.applyServerRooms(decoded);
+    this.parts.store.applyServerRooms(decoded, (roomId) => this.parts.groups.keep(roomId));
+    this.parts.groups.afterListing();
   }
 
   async syncRooms(): Promise<void> {
@@ -109,10 +115,12 @@ export class RoomSync {
 
   /** Loads a room for the first time, or catches it up. Serialized per room. */
   syncRoom(roomId: string): Promise<void> {
-    const { store, queue, history } = this.parts;
+    const { store, queue, history, groups } = this.parts;
     return queue.run(roomId, async () => {
       if (!store.has(roomId) || this.stopped) return;
       try {
+        // A group this account is no longer in answers nothing more.
+        if (!(await groups.ready(roomId))) return;
         await history.syncRoomNow(roomId);
         store.setFlags(roomId, { error: null });
       } catch (error) {

@@ -164,6 +164,28 @@ describe('GroupChains', () => {
     expect(chains.warning(roomId)).toContain('the change does not make sense for this group');
   });
 
+  it('judges the records after it with the server’s own limit once it is given', async () => {
+    const { server, chains, roomId } = setup({ maxMembers: 2 });
+    server.fileBy(roomId, alice, 'add', [joining(carol)]);
+    await chains.sync(roomId);
+    expect(chains.warning(roomId)).not.toBeNull();
+    chains.useMaxMembers(3);
+    expect(chains.maxMembers).toBe(3);
+    await chains.sync(roomId);
+    expect(chains.warning(roomId)).toBeNull();
+    expect(chains.stateOf(roomId)!.index).toBe(1);
+  });
+
+  it('keeps the signing key it gave each member, also once they are gone', async () => {
+    const { server, chains, roomId } = setup();
+    server.fileBy(roomId, alice, 'remove', [changing(bob)]);
+    await chains.sync(roomId);
+    expect(chains.stateOf(roomId)!.members.has(bob.user.id)).toBe(false);
+    expect(chains.signKeyOf(roomId, bob.user.id)).toEqual(bob.identity.signPublicKey);
+    expect(chains.signKeyOf(roomId, alice.user.id)).toEqual(alice.identity.signPublicKey);
+    expect(chains.signKeyOf(roomId, mallory.user.id)).toBeNull();
+  });
+
   it('keeps where each epoch ended in the message sequence', async () => {
     const { server, chains, roomId } = setup();
     server.messages(roomId, 5);
@@ -189,6 +211,7 @@ describe('GroupChains', () => {
     server.recordsReply = { status: 404, body: { code: 'not_found', message: 'No such group.' } };
     await chains.sync(roomId);
     expect(chains.view(roomId).gone).toBe(true);
+    expect(chains.isGone(roomId)).toBe(true);
     expect(chains.sendBlock(roomId, alice.user.id)).toBe(NOT_A_MEMBER_ANY_MORE);
     server.recordsReply = 'drop';
     await expect(chains.sync(roomId)).rejects.toMatchObject({ code: 'network' });

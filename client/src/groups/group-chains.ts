@@ -49,7 +49,7 @@ export interface GroupChainView {
 
 export interface GroupChainsOptions {
   api: Pick<Api, 'groupRecords'>;
-  /** The member limit the chain is judged with (GROUP_MAX_MEMBERS unless the server says otherwise). */
+  /** The member limit the chain is judged with (GROUP_MAX_MEMBERS unless the server says otherwise; see useMaxMembers). */
   maxMembers?: number;
   /** A user's display name for the warning (default: the id). */
   nameOf?: (userId: string) => string;
@@ -63,6 +63,8 @@ interface Chain {
   /** The digest of each verified record by index: what the server filed for our own changes is checked against it. */
   digests: Uint8Array[];
   changes: GroupChange[];
+  /** The signing key the chain last gave each user it added, former members too: their earlier messages are checked with it. */
+  keys: Map<string, Uint8Array>;
   gone: boolean;
   /** The sync under way, shared by everyone who asks meanwhile. */
   running: Promise<void> | null;
@@ -72,14 +74,24 @@ interface Chain {
 }
 
 export class GroupChains {
-  readonly maxMembers: number;
+  private limit: number;
   private readonly chains = new Map<string, Chain>();
   /** The highest index verified per room this session, kept when a room is forgotten (rollback). */
   private readonly highest = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly options: GroupChainsOptions) {
-    this.maxMembers = options.maxMembers ?? GROUP_MAX_MEMBERS;
+    this.limit = options.maxMembers ?? GROUP_MAX_MEMBERS;
+  }
+
+  /** The member limit the chains are judged with. */
+  get maxMembers(): number {
+    return this.limit;
+  }
+
+  /** The server's own limit, once its configuration is read: the records verified from now on are judged with it. */
+  useMaxMembers(limit: number): void {
+    this.limit = limit;
   }
 
   /**
@@ -123,6 +135,21 @@ export class GroupChains {
     if (chain?.gone) return NOT_A_MEMBER_ANY_MORE;
     if (!chain?.state) return NOT_VERIFIED_YET;
     return chain.state.members.has(meId) ? null : NOT_A_MEMBER_ANY_MORE;
+  }
+
+  /** The server answers as to someone who left or was removed (404). */
+  isGone(roomId: string): boolean {
+    return this.chains.get(roomId)?.gone ?? false;
+  }
+
+  /**
+   * The signing key the verified chain gave a user who is or was a member (for someone
+   * added twice, the last one), or null: a former member is no longer in the state, yet
+   * their earlier messages must still be checked against the key an admin vouched for.
+   */
+  signKeyOf(roomId: string, userId: string): Uint8Array | null {
+    const chain = this.chains.get(roomId);
+    return chain?.state?.members.get(userId)?.signPublicKey ?? chain?.keys.get(userId) ?? null;
   }
 
   /** The afterSeq of the record that ended `epoch`, or null while it runs (or is not reached). */
@@ -238,6 +265,9 @@ export class GroupChains {
       if (startsEpoch(decoded.action) && decoded.epoch > 1) chain.endedAt.set(decoded.epoch - 1, afterSeq);
       chain.digests[decoded.index] = groupRecordDigest(record);
       chain.changes.push(groupChange(decoded, afterSeq));
+      if (decoded.action === 'create' || decoded.action === 'add') {
+        for (const entry of decoded.entries) chain.keys.set(entry.userId, entry.signPublicKey);
+      }
     }
     chain.state = state;
     this.highest.set(roomId, Math.max(this.highest.get(roomId) ?? -1, state.index));
@@ -298,6 +328,7 @@ export class GroupChains {
         endedAt: new Map(),
         digests: [],
         changes: [],
+        keys: new Map(),
         gone: false,
         running: null,
         queue: Promise.resolve(),

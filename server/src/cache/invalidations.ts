@@ -104,8 +104,12 @@ export class RedisInvalidations extends Invalidations {
       this.subscribed = false;
       this.reset();
     });
-    // Trusted again only once the subscription is confirmed on the new connection; what
-    // was cached meanwhile may have missed news, so it goes too.
+    await this.subscriber.subscribe(this.channel);
+    this.subscribed = true;
+    // Trusted again only once the subscription is confirmed on a new connection; what
+    // was cached meanwhile may have missed news, so it goes too. Listened for only after
+    // the first subscription: the first connection's own 'ready' is no reconnection, and
+    // a reset it caused could land after the first entries were cached.
     this.subscriber.on('ready', () => {
       this.subscriber.subscribe(this.channel).then(
         () => {
@@ -115,7 +119,5 @@ export class RedisInvalidations extends Invalidations {
         () => undefined,
       );
     });
-    await this.subscriber.subscribe(this.channel);
-    this.subscribed = true;
   }
 }

@@ -18,7 +18,7 @@ export interface FriendParts {
   identity: Identity;
   directory: Pick<KeyDirectory, 'learn' | 'prepare'>;
   keyring: Pick<RoomKeyring, 'put'>;
-  sync: Pick<RoomSync, 'refreshLists' | 'syncRooms' | 'scheduleSync'>;
+  sync: Pick<RoomSync, 'refreshAfterChange'>;
   /** The friends lists as last loaded (null: not yet). */
   lists: () => FriendsList | null;
   /** Pins a contact's keys as presented now, verified, and unblocks their conversations. */
@@ -30,7 +30,7 @@ export class FriendActions {
 
   async requestFriend(username: string): Promise<FriendRequest> {
     const { request } = await this.parts.api.requestFriend(username);
-    await this.refreshAfterChange();
+    await this.parts.sync.refreshAfterChange();
     return request;
   }
 
@@ -48,7 +48,7 @@ export class FriendActions {
         directory,
         lists,
         verify,
-        refreshLists: () => this.refreshAfterChange(),
+        refreshLists: () => this.parts.sync.refreshAfterChange(),
         accept: (request) => this.accept(request),
       },
       link,
@@ -79,40 +79,27 @@ export class FriendActions {
       throw error;
     }
     keyring.put(prepared.roomId, FIRST_EPOCH, prepared.roomKey, prepared.hybrid);
-    await this.refreshAfterChange();
+    await this.parts.sync.refreshAfterChange();
     return prepared.roomId;
   }
 
   async dismissRequest(request: FriendRequest): Promise<void> {
     await this.parts.api.deleteFriendRequest(request.id);
-    await this.refreshAfterChange();
+    await this.parts.sync.refreshAfterChange();
   }
 
   async removeFriend(userId: string): Promise<void> {
     await this.parts.api.removeFriend(userId);
-    await this.refreshAfterChange();
+    await this.parts.sync.refreshAfterChange();
   }
 
   async block(username: string): Promise<void> {
     await this.parts.api.block(username);
-    await this.refreshAfterChange();
+    await this.parts.sync.refreshAfterChange();
   }
 
   async unblock(userId: string): Promise<void> {
     await this.parts.api.unblock(userId);
-    await this.refreshAfterChange();
-  }
-
-  /** After a change made here: show it at once; a failed refresh is retried by the next sync. */
-  private async refreshAfterChange(): Promise<void> {
-    const { sync } = this.parts;
-    try {
-      await sync.refreshLists();
-    } catch {
-      sync.scheduleSync();
-      return;
-    }
-    // Load a new conversation's messages; no need to fetch the lists again.
-    void sync.syncRooms().catch(() => sync.scheduleSync());
+    await this.parts.sync.refreshAfterChange();
   }
 }

@@ -26,7 +26,7 @@ export interface GroupActionParts {
   store: Pick<RoomStore, 'remove'>;
   /** The friends lists as last loaded (null: not yet). */
   friends: () => FriendsList | null;
-  sync: Pick<RoomSync, 'refreshLists' | 'syncRooms' | 'scheduleSync'>;
+  sync: Pick<RoomSync, 'refreshAfterChange'>;
 }
 
 export class GroupActions {
@@ -37,7 +37,7 @@ export class GroupActions {
     const room = await sentence(() =>
       this.parts.changes.create({ name: input.name, picture: input.picture, members: this.contacts(input.memberIds) }),
     );
-    await this.refresh();
+    await this.parts.sync.refreshAfterChange();
     return room.id;
   }
 
@@ -68,7 +68,7 @@ export class GroupActions {
 
   private async change(task: () => Promise<void>): Promise<void> {
     await sentence(task);
-    await this.refresh();
+    await this.parts.sync.refreshAfterChange();
   }
 
   /** The contacts' records (their keys are checked against their pins before anything is signed). */
@@ -80,18 +80,6 @@ export class GroupActions {
       if (!friend) throw new GroupChangeError('Only your contacts can be added to a group.');
       return friend.user;
     });
-  }
-
-  /** After a change: the lists again (members, keys, a new group); a failed refresh is retried by the next sync. */
-  private async refresh(): Promise<void> {
-    const { sync } = this.parts;
-    try {
-      await sync.refreshLists();
-    } catch {
-      sync.scheduleSync();
-      return;
-    }
-    void sync.syncRooms().catch(() => sync.scheduleSync());
   }
 }
 

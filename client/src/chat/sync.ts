@@ -93,6 +93,20 @@ export class RoomSync {
     this.parts.groups.afterListing();
   }
 
+  /**
+   * After a change made here (a friend or group action): the lists at once, then the
+   * rooms' messages (a new conversation's); a failed refresh is retried by the next sync.
+   */
+  async refreshAfterChange(): Promise<void> {
+    try {
+      await this.refreshLists();
+    } catch {
+      this.scheduleSync();
+      return;
+    }
+    void this.syncRooms().catch(() => this.scheduleSync());
+  }
+
   async syncRooms(): Promise<void> {
     const { store } = this.parts;
     const active = store.activeRoomId;

@@ -1,5 +1,6 @@
 // Builds the HTTP application; shared by the entry point and the tests.
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { LogLevel } from '@nestjs/common';
@@ -18,6 +19,22 @@ import { allowedHostnames, hostCheck } from './security/host-check.js';
 import { securityHeaders } from './security/headers.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug'];
+
+/** Idle keep-alive connections stay open this long (Node's default is 5 s). */
+export const KEEP_ALIVE_MS = 30_500;
+
+/**
+ * Every new connection to the onion is a new stream over a Tor circuit, a round trip
+ * that can take a second, so a chat that pauses between requests should find its
+ * connection still open. The half second over a whole number matters too: clients
+ * (browsers, undici) drop an idle connection a little before the `Keep-Alive: timeout=30`
+ * the server announces, instead of racing the server's close with a new request and
+ * failing with "other side closed".
+ */
+function keepConnectionsOpen(app: NestExpressApplication): void {
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+}
 
 export async function createApp(config: Config): Promise<NestExpressApplication> {
   // Connected first, so an unreachable Redis stops start-up with a clear message.
@@ -41,5 +58,6 @@ export async function createApp(config: Config): Promise<NestExpressApplication>
   app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config, redis));
   app.enableShutdownHooks();
   serveWebClient(app, config.WEB_DIR);
+  keepConnectionsOpen(app);
   return app;
 }

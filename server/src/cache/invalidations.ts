@@ -71,7 +71,10 @@ export class RedisInvalidations extends Invalidations {
   /** A subscriber connection of its own, duplicated from `commands`, on `${prefix}invalidations`. */
   static async open(commands: Redis, prefix: string): Promise<RedisInvalidations> {
     // Named, so an operator (or a test) can tell it apart in CLIENT LIST.
-    const subscriber = commands.duplicate({ connectionName: `${prefix}invalidations` });
+    // Resubscribing is done here, on 'ready', with its failure handled: ioredis's own
+    // resubscription leaves a rejected promise unheard when the connection is closed
+    // while it is pending (a shutdown during a Redis outage).
+    const subscriber = commands.duplicate({ connectionName: `${prefix}invalidations`, autoResubscribe: false });
     subscriber.on('error', () => undefined); // outages are logged once by the other connections
     const invalidations = new RedisInvalidations(commands, subscriber, `${prefix}invalidations`);
     await invalidations.listen();

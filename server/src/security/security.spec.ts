@@ -9,6 +9,7 @@ import { connectSocket } from '../../test-support/social.js';
 import { signUp } from '../../test-support/accounts.js';
 import { hostnameOf } from './host-check.js';
 import { pagePolicy } from './csp.js';
+import { KEEP_ALIVE_MS } from '../app.js';
 
 const ONION = 'abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion';
 const INLINE = 'self.__boot=1';
@@ -68,6 +69,15 @@ describe('host names', () => {
     expect(hostnameOf('Example.onion:8080')).toBe('example.onion');
     expect(hostnameOf('[::1]:80')).toBe('[::1]');
     expect(hostnameOf('a:b:c')).toBe('');
+  });
+});
+
+describe('connections', () => {
+  it('keeps idle connections open for 30 s, announcing a whole second less than it waits', async () => {
+    const res = await get('/api/health', ONION);
+    expect(res.headers['keep-alive']).toBe('timeout=30');
+    expect(t.app.getHttpServer().keepAliveTimeout).toBe(KEEP_ALIVE_MS);
+    expect(KEEP_ALIVE_MS).toBeGreaterThan(30_000);
   });
 });
 

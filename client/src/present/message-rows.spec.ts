@@ -63,3 +63,23 @@ describe('signed send times in the message list', () => {
     expect(deliveryWarning(item('f', { sentAt: noon }), 'Bob', noon)).toBeNull();
   });
 });
+
+describe('group notices in the message list', () => {
+  it('puts a notice on a line of its own that breaks the sender’s group on either side', () => {
+    const rows = messageRows([
+      item('a', { sentAt: noon }),
+      item('n', { sentAt: noon + 1, state: 'notice', senderId: 'alice', text: 'Alice added Carol' }),
+      item('b', { sentAt: noon + 2 }),
+    ]);
+    expect(rows.map((r) => r.kind)).toEqual(['day', 'message', 'notice', 'message']);
+    expect(rows[2]).toMatchObject({ kind: 'notice', text: 'Alice added Carol', time: noon + 1 });
+    // Bob's two messages are a minute apart, but the notice between them splits them.
+    expect(rows[1]).toMatchObject({ first: true, last: true });
+    expect(rows[3]).toMatchObject({ first: true, last: true });
+  });
+
+  it('heads a day that starts with a notice', () => {
+    const rows = messageRows([item('n', { sentAt: noon, state: 'notice', text: 'You created the group' })]);
+    expect(rows.map((r) => r.kind)).toEqual(['day', 'notice']);
+  });
+});

@@ -9,10 +9,14 @@ import { formatDay, formatFull, formatTime, sameDay } from './format.js';
 /** Consecutive messages from one sender within this time form a group. */
 export const GROUP_MS = 5 * 60_000;
 
-/** A line of the list: a day's heading, or a message (first and/or last of a group). */
+/**
+ * A line of the list: a day's heading, a message (first and/or last of a group), or a
+ * group's membership notice ("Alice added Carol"), centred and never grouped.
+ */
 export type Row =
   | { kind: 'day'; key: string; label: string; time: number }
-  | { kind: 'message'; key: string; item: ChatItem; first: boolean; last: boolean };
+  | { kind: 'message'; key: string; item: ChatItem; first: boolean; last: boolean }
+  | { kind: 'notice'; key: string; item: ChatItem; text: string; time: number };
 
 /**
  * The time a message shows: the send time its sender signed (the server cannot
@@ -54,6 +58,10 @@ export function messageRows(items: readonly ChatItem[]): Row[] {
       const time = shownTime(item);
       rows.push({ kind: 'day', key: `day:${item.key}`, label: formatDay(time), time });
     }
+    if (item.state === 'notice') {
+      rows.push({ kind: 'notice', key: item.key, item, text: item.text ?? '', time: shownTime(item) });
+      continue;
+    }
     rows.push({
       kind: 'message',
       key: item.key,
@@ -68,6 +76,8 @@ export function messageRows(items: readonly ChatItem[]): Row[] {
 function groupable(a: ChatItem, b: ChatItem): boolean {
   const [at, bt] = [shownTime(a), shownTime(b)];
   return (
+    a.state !== 'notice' &&
+    b.state !== 'notice' &&
     a.senderId === b.senderId &&
     a.state !== 'unverified' &&
     b.state !== 'unverified' &&

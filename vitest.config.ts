@@ -15,7 +15,7 @@ export default defineConfig({
       'scripts/**/*.spec.ts',
     ],
     globalSetup: ['server/test-support/global-setup.ts'],
-    setupFiles: ['web/e2e/support/report-failures.setup.ts'],
+    setupFiles: ['web/e2e/support/report-failures.setup.ts', 'vitest.wait-for.setup.ts'],
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 180_000,

@@ -58,7 +58,7 @@ export async function groupSenderKey(
   if (!listed || !state.members.has(listed.id)) return chainKey(ctx.groups, room.id, message.senderId);
   // A current member the server lists: self-signed, matching the pin, and the key the chain holds.
   await ctx.directory.prepare([listed]);
-  const keys = ctx.directory.learn(listed);
+  const keys = ctx.directory.learn(listed, state.members.get(listed.id)?.signPublicKey);
   requireChainKey(state, listed.id, keys.signPublicKey);
   return keys;
 }

@@ -16,7 +16,7 @@ export class RoomTrust {
     private readonly directory: KeyDirectory,
     /** Shared with the room store, which keeps a refused room's first members. */
     private readonly members: DirectMembers,
-    private readonly groups: Pick<GroupRooms, 'checkable' | 'sendBlock'>,
+    private readonly groups: Pick<GroupRooms, 'checkable' | 'sendBlock' | 'signKeyOf'>,
   ) {}
 
   /**
@@ -31,7 +31,11 @@ export class RoomTrust {
     for (const member of this.groups.checkable(room)) {
       if (member.id === this.me.id) continue;
       try {
-        this.directory.learn(member);
+        // In a group, keys that are not the chain's are shown as such and never pinned.
+        this.directory.learn(
+          member,
+          isGroup(room) ? (this.groups.signKeyOf(room.id, member.id) ?? undefined) : undefined,
+        );
       } catch {
         // Recorded in the directory; shown as the room's trust state.
       }

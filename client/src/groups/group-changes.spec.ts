@@ -145,6 +145,26 @@ describe('creating a group', () => {
     expect(small.posts('/api/groups')).toHaveLength(0);
   });
 
+  it('draws a new id once when the server says the id is taken, then gives up', async () => {
+    const once = setup();
+    once.server.takenAnswers = 1;
+    const room = await once.changes.create({ name: 'Hikers', members: [bob.user] });
+    const [first, second] = once.posts('/api/groups').map((call) => {
+      const body = call.body as { record: string };
+      return decodeGroupRecord(fromBase64(body.record)).roomId;
+    });
+    expect(first).not.toBe(second);
+    expect(room.id).toBe(second);
+    expect(once.chains.stateOf(room.id)).not.toBeNull();
+
+    const always = setup();
+    always.server.takenAnswers = 2;
+    await expect(always.changes.create({ name: 'Hikers', members: [bob.user] })).rejects.toMatchObject({
+      code: 'room_taken',
+    });
+    expect(always.posts('/api/groups')).toHaveLength(2);
+  });
+
   it('refuses a contact whose keys changed since they were pinned', async () => {
     const { changes, directory, posts } = setup();
     directory.learn(bob.user);

@@ -79,10 +79,24 @@ interface Draft {
 export class GroupChanges {
   constructor(private readonly parts: GroupChangesParts) {}
 
-  /** Makes a group of this account (its admin) and `members`; returns the room as the server lists it. */
+  /**
+   * Makes a group of this account (its admin) and `members`; returns the room as the
+   * server lists it. An id the server says is taken (a collision of random ids, so
+   * most likely the server's doing) is drawn again once, then given up on.
+   */
   async create(group: NewGroup): Promise<Room> {
     const members = group.members.filter((user) => user.id !== this.parts.meId);
     requireJoinable(null, members, this.parts.isContact, this.parts.chains.maxMembers);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.createOnce(group, members);
+      } catch (error) {
+        if (attempt > 1 || !(error instanceof ApiError && error.code === 'room_taken')) throw error;
+      }
+    }
+  }
+
+  private async createOnce(group: NewGroup, members: readonly PublicUser[]): Promise<Room> {
     const roomId = newUuid();
     const roomKey = newRoomKey();
     let record: Uint8Array;

@@ -30,9 +30,13 @@ export interface WrappedKeys {
 }
 
 /** A user's keys through the directory (self-signature and pin), or a sentence why they cannot be used now. */
-export function trustedKeys(directory: MemberKeyParts['directory'], user: PublicUser): PublicKeys {
+export function trustedKeys(
+  directory: MemberKeyParts['directory'],
+  user: PublicUser,
+  vouched?: Uint8Array,
+): PublicKeys {
   try {
-    return directory.learn(user);
+    return directory.learn(user, vouched);
   } catch (error) {
     const why = error instanceof Error ? error.message : 'they could not be checked';
     throw new GroupChangeError(`${user.username}'s keys cannot be used now (${why}). Nothing was changed.`);
@@ -63,7 +67,7 @@ export async function checkedMemberKeys(
     if (!user) {
       throw new GroupChangeError(`The server did not send the keys of a member (${memberId}). Nothing was changed.`);
     }
-    const checked = trustedKeys(parts.directory, user);
+    const checked = trustedKeys(parts.directory, user, state.members.get(memberId)?.signPublicKey);
     requireChainKey(state, user, checked);
     keys.set(memberId, { boxPublicKey: checked.boxPublicKey, kemPublicKey: checked.kemPublicKey });
   }

@@ -77,6 +77,8 @@ export class GroupServer {
   listing: ((roomId: string) => FiledRecord[]) | null = null;
   /** Runs before the next POST is judged (another member filing first). */
   readonly racers: (() => void)[] = [];
+  /** How many of the next creates are answered 409 room_taken whatever their id (a server that lies). */
+  takenAnswers = 0;
   /** The answer for GET records (a 404 for someone removed), when set. */
   recordsReply: FakeReply | null = null;
 
@@ -218,7 +220,7 @@ export class GroupServer {
     const body = call.body as { record: string; keys: { memberId: string; record: string }[] };
     const record = fromBase64(body.record);
     const roomId = decodeGroupRecord(record).roomId;
-    if (this.groups.has(roomId)) return conflict('room_taken');
+    if (this.groups.has(roomId) || this.takenAnswers-- > 0) return conflict('room_taken');
     this.groups.set(roomId, { records: [], state: null, keys: [], lastSeq: 0, members: [] });
     this.file(roomId, record);
     this.takeKeys(roomId, 1, body.keys);

@@ -308,6 +308,38 @@ describe('KeyDirectory', () => {
     expect(directory.learn(bob.user).signPublicKey).toEqual(bob.identity.signPublicKey);
   });
 
+  it('never pins a group member’s keys that are not the ones the chain holds, and pins the right ones later', () => {
+    const { directory, pins } = setup();
+    const carol = person('carol');
+    const swapped = rekeyed(carol.user);
+    const chainKey = carol.identity.signPublicKey;
+    // The server presents other keys than the admin vouched for: returned for the caller to refuse, not pinned.
+    const presented = directory.learn(swapped.user, chainKey);
+    expect(equalBytes(presented.signPublicKey, swapped.identity.signPublicKey)).toBe(true);
+    expect(pins.pinFor(carol.user.id, 'carol')).toBeNull();
+    expect(directory.trusts(carol.user.id)).toBe(false);
+    expect(directory.trust(carol.user.id)?.presented?.signPublicKey).toEqual(swapped.identity.signPublicKey);
+    // Nor can a click settle it.
+    expect(thrown(() => directory.accept(carol.user.id, false))).toBeInstanceOf(VerifyError);
+    expect(pins.pinFor(carol.user.id, 'carol')).toBeNull();
+    // The real keys arrive: pinned as on any first sight, and trusted.
+    expect(equalBytes(directory.learn(carol.user, chainKey).signPublicKey, chainKey)).toBe(true);
+    expect(pins.pinFor(carol.user.id, 'carol')?.signPublicKey).toEqual(chainKey);
+    expect(directory.trust(carol.user.id)?.state).toBe('unverified');
+  });
+
+  it('leaves an existing pin in charge when the chain disagrees with it', () => {
+    const { directory } = setup();
+    const carol = person('carol');
+    directory.learn(carol.user);
+    const other = person('mallory');
+    // Pinned before: the pin decides (the caller still compares with the chain's key).
+    expect(
+      equalBytes(directory.learn(carol.user, other.identity.signPublicKey).signPublicKey, carol.identity.signPublicKey),
+    ).toBe(true);
+    expect(directory.trusts(carol.user.id)).toBe(true);
+  });
+
   it('takes this account’s own keys from the identity, never from the server', () => {
     const { directory, me, pins } = setup();
     const impostor = { ...person('alice').user, id: me.user.id };

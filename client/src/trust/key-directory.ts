@@ -7,7 +7,9 @@ import {
   ProtocolError,
   decodePublicKeys,
   decodePublicKeysAsync,
+  equalBytes,
   fromBase64,
+  toHex,
   normalizeUsername,
   type Identity,
   type PublicKeys,
@@ -49,6 +51,10 @@ interface Seen {
   keys: PublicKeys | null;
   presented: PublicKeys | null;
   problem: string | null;
+  /** The signing key a group's chain holds for them, hex, when learned as a member ('' otherwise). */
+  vouched: string;
+  /** The keys presented are not the ones the group's chain holds, and nothing was pinned for them. */
+  unvouched: boolean;
 }
 
 /**
@@ -96,15 +102,30 @@ export class KeyDirectory {
     );
   }
 
-  /** Verifies (and pins, on first sight) a user's keys as the server presents them. Throws VerifyError. */
-  learn(user: PublicUser): PublicKeys {
+  /**
+   * Verifies (and pins, on first sight) a user's keys as the server presents them.
+   * Throws VerifyError. `vouched`: the signing key a group's verified chain holds for
+   * them (an admin who knew them vouched for it). Presented keys that differ from it are
+   * never pinned on first sight: pinning them would vouch for a key the server slipped
+   * in, and the real one would later look like a change. Such keys are returned
+   * unpinned: a caller that passes `vouched` must compare the keys with the chain's.
+   */
+  learn(user: PublicUser, vouched?: Uint8Array): PublicKeys {
     if (user.id === this.meId) return this.mine();
+    const vouchedHex = vouched ? toHex(vouched) : '';
     let entry = this.seen.get(user.id);
-    if (!entry || entry.username !== user.username || entry.record !== user.publicKeys) {
-      entry = this.check(user);
+    if (
+      !entry ||
+      entry.username !== user.username ||
+      entry.record !== user.publicKeys ||
+      (entry.unvouched && entry.vouched !== vouchedHex)
+    ) {
+      entry = this.check(user, vouched);
       this.seen.set(user.id, entry);
     }
     if (entry.keys) return entry.keys;
+    // Returned unpinned: the caller compares them with the chain's and refuses them in its own words.
+    if (entry.unvouched && entry.presented) return entry.presented;
     const problem = entry.problem ?? 'the sender’s keys could not be checked';
     // Well-formed keys that only differ from the pin become usable when the person accepts them.
     throw entry.presented ? new UntrustedKeyError(user.id, problem) : new VerifyError(problem);
@@ -179,6 +200,8 @@ export class KeyDirectory {
   accept(userId: string, verified: boolean): void {
     const entry = this.seen.get(userId);
     if (!entry?.presented) throw new VerifyError('there are no valid keys to accept for this person');
+    // Keys a group's chain contradicts are the server's word against an admin's: not for a click to settle.
+    if (entry.unvouched) throw new VerifyError(entry.problem ?? 'these keys are not the ones the group holds');
     this.pins.trust(userId, entry.username, entry.presented.signPublicKey, verified);
     entry.keys = entry.presented;
     entry.problem = null;
@@ -198,13 +221,21 @@ export class KeyDirectory {
       : { version: PUBLIC_KEYS_V1, signPublicKey, boxPublicKey, kemPublicKey: null };
   }
 
-  private check(user: PublicUser): Seen {
+  /** Keys that differ from the chain's, for someone no pin knows yet: not to be pinned. */
+  private unvouched(user: PublicUser, presented: PublicKeys, vouched: Uint8Array): boolean {
+    if (equalBytes(presented.signPublicKey, vouched)) return false;
+    return this.pins.compare(user.id, user.username, presented.signPublicKey) === 'new';
+  }
+
+  private check(user: PublicUser, vouched?: Uint8Array): Seen {
     const entry: Seen = {
       username: user.username,
       record: user.publicKeys,
       keys: null,
       presented: null,
       problem: null,
+      vouched: vouched ? toHex(vouched) : '',
+      unvouched: false,
     };
     let presented: PublicKeys;
     let verdict: PinVerdict;
@@ -214,6 +245,12 @@ export class KeyDirectory {
       const decoded = this.decode(user);
       if (decoded instanceof Error) throw decoded;
       presented = decoded;
+      if (vouched && this.unvouched(user, presented, vouched)) {
+        entry.presented = presented;
+        entry.unvouched = true;
+        entry.problem = `${user.username}'s keys are not the ones the group holds for them`;
+        return entry;
+      }
       verdict = this.pins.check(user.id, user.username, presented.signPublicKey);
     } catch (error) {
       entry.problem = recordProblem(user.username, error);

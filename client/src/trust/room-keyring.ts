@@ -224,7 +224,7 @@ export class RoomKeyring {
     if (wrapperId === this.meId) return this.directory.mine();
     const wrapper = room.members.find((member) => member.id === wrapperId);
     if (!wrapper) throw new VerifyError(GROUP_WRAPPER_UNKNOWN);
-    const keys = this.directory.learn(wrapper);
+    const keys = this.directory.learn(wrapper, state.members.get(wrapperId)?.signPublicKey);
     try {
       requireGroupMemberKey(state, wrapperId, keys.signPublicKey);
     } catch (error) {

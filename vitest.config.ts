@@ -17,6 +17,10 @@ export default defineConfig({
     globalSetup: ['server/test-support/global-setup.ts'],
     setupFiles: ['web/e2e/support/report-failures.setup.ts', 'vitest.wait-for.setup.ts'],
     pool: 'forks',
+    // Vitest's default on two cores is one worker (cores - 1). Most of the suite waits on
+    // browsers, tor, PostgreSQL and sockets rather than computing, so two files at a time
+    // keep both cores busy; every test file uses its own database, ports and key prefixes.
+    maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 180_000,
     // expect.poll's own default (1 s) is too short for a page or a server under load.

@@ -26,20 +26,10 @@ import { Api } from '../transport/api.js';
 import { person, type Person } from './chat-world.js';
 import { FakeHttp, type FakeCall, type FakeReply } from './fake-http.js';
 
+import type { FiledKey, FiledRecord } from './group-filing.js';
+
 export { person, type Person };
-
-export interface FiledRecord {
-  index: number;
-  record: Uint8Array;
-  afterSeq: number;
-}
-
-export interface FiledKey {
-  epoch: number;
-  wrapperId: string;
-  memberId: string;
-  record: string;
-}
+export type { FiledKey, FiledRecord };
 
 interface Group {
   records: FiledRecord[];

@@ -29,26 +29,16 @@ import { FakeHttp, type FakeCall, type FakeReply } from './fake-http.js';
 import { FakeLive } from './fake-live.js';
 import { FakePlatform } from './fake-platform.js';
 
+import type { FiledKey, FiledRecord } from './group-filing.js';
+
 export { person, type Person };
-
-export interface FiledRecord {
-  index: number;
-  record: Uint8Array;
-  afterSeq: number;
-}
-
-interface WrappedKey {
-  epoch: number;
-  wrapperId: string;
-  memberId: string;
-  record: string;
-}
+export type { FiledRecord };
 
 export interface ServerGroup {
   roomId: string;
   records: FiledRecord[];
   state: GroupState | null;
-  keys: WrappedKey[];
+  keys: FiledKey[];
   messages: ServerMessage[];
   reads: Map<string, number>;
   /** People the server lists as members though no record added them. */

@@ -330,6 +330,24 @@ describe('a member whose keys the server swaps', () => {
   });
 });
 
+describe('a member seen for the first time with swapped keys', () => {
+  it('is never pinned with them, so the real keys are not taken for a change later', async () => {
+    world = new GroupWorld(['alice', 'bob', 'carol']);
+    const [alice, bob, carol] = ['alice', 'bob', 'carol'].map((name) => world.device(name)) as [Device, Device, Device];
+    // Before Alice has ever checked Carol's keys, the server presents other ones for her.
+    world.impostors.set(idOf(carol), person('carol', idOf(carol)));
+    const roomId = await makeGroup(bob, [alice, carol]);
+    const label = () => alice.view(roomId)!.group!.members.find((m) => m.id === idOf(carol))!.label;
+    await until(() => expect(label()).toBe('keys do not match the group’s'));
+
+    world.impostors.delete(idOf(carol));
+    alice.session.requestSync();
+    await until(() => expect(label()).toBe('contact'));
+    // Bob, who had pinned Carol's real keys, saw the swap as a change and is not asked here.
+    await says(carol, roomId, 'the real me', [alice]);
+  });
+});
+
 /** A role record at index 1 naming Alice as signer, signed with another key. */
 function forgeRole(world: GroupWorld, roomId: string, target: Device): Uint8Array {
   return world.forge(roomId, world.get('alice'), 'role', [

@@ -55,6 +55,8 @@ export const answers = {
   /** `POST /api/rooms/:id/messages`: the stored message; `duplicate` when the clientId was already sent. */
   sendMessage: z.object({ message: serverMessage, duplicate: z.boolean() }),
   markRead: z.object({ lastReadSeq: z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)) }),
+  /** `POST /api/rooms/:id/delivered` (groups only): the member's delivered mark after it. */
+  markDelivered: z.object({ deliveredSeq: z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)) }),
   createFile: z.object({ file: serverFile, maxRequestBytes: z.int().check(z.gte(1)) }),
   roomFiles: z.object({ files: z.array(serverFile) }),
   fileInfo: z.object({ file: serverFile }),

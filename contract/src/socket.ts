@@ -25,6 +25,13 @@ export interface RoomReadEvent {
   lastReadSeq: number;
 }
 
+/** A group member's devices received the conversation up to `deliveredSeq` (the server's word). */
+export interface RoomDeliveredEvent {
+  roomId: string;
+  userId: string;
+  deliveredSeq: number;
+}
+
 /** A member started a new key epoch: fetch its wrapped key, and send with it from now on. */
 export interface RoomKeyEvent {
   roomId: string;
@@ -47,6 +54,7 @@ export interface ServerToClientEvents {
   'message:new': (message: ServerMessage) => void;
   'friends:changed': (payload: Record<string, never>) => void;
   'room:read': (payload: RoomReadEvent) => void;
+  'room:delivered': (payload: RoomDeliveredEvent) => void;
   'room:key': (payload: RoomKeyEvent) => void;
   'file:ready': (payload: FileReadyEvent) => void;
   'group:changed': (payload: GroupChangedEvent) => void;
@@ -60,6 +68,11 @@ export interface ClientToServerEvents {
 export const events = {
   messageNew: serverMessage,
   roomRead: z.object({ roomId: z.string(), lastReadSeq: z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)) }),
+  roomDelivered: z.object({
+    roomId: z.string(),
+    userId: z.string(),
+    deliveredSeq: z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)),
+  }),
   roomKey: z.object({ roomId: z.string(), epoch: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)) }),
   fileReady: z.object({ fileId: z.string(), roomId: z.optional(z.string()) }),
   groupChanged: z.object({ roomId: z.string(), index: z.int().check(z.gte(0), z.lte(0xffff_ffff)) }),

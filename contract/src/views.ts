@@ -75,6 +75,11 @@ export const room = z.object({
   lastReadSeq: seq,
   unread: count,
   members: z.array(publicUser),
+  /**
+   * Groups only: how far each member's devices have told the server they received the
+   * conversation (`POST /api/rooms/:id/delivered`). The server's word, like "sent".
+   */
+  delivered: z.optional(z.array(z.object({ userId: id, seq }))),
 });
 
 /**

@@ -33,6 +33,12 @@ export function decodeRoomRead(payload: unknown): { roomId: string; lastReadSeq:
   return parsed.success ? parsed.data : null;
 }
 
+/** room:delivered: a group member's devices received the conversation up to a seq. */
+export function decodeRoomDelivered(payload: unknown): { roomId: string; userId: string; deliveredSeq: number } | null {
+  const parsed = events.roomDelivered.safeParse(payload);
+  return parsed.success ? parsed.data : null;
+}
+
 /** group:changed: record `index` of a group was filed. */
 export function decodeGroupChanged(payload: unknown): { roomId: string; index: number } | null {
   const parsed = events.groupChanged.safeParse(payload);

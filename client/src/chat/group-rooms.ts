@@ -10,6 +10,7 @@ import type { GroupChanges } from '../groups/group-changes.js';
 import type { KeyDirectory } from '../trust/key-directory.js';
 import { GROUP_NOT_VERIFIED, type RoomKeyring } from '../trust/room-keyring.js';
 import { VerifyError } from '../trust/verify-error.js';
+import { withDeliveryCounts } from './delivery-counts.js';
 import { GROUP_ROOM_KIND, type GroupJudge } from './group-open.js';
 import { GroupNames } from './group-names.js';
 import { GroupRecheck } from './group-recheck.js';
@@ -119,11 +120,12 @@ export class GroupRooms implements GroupJudge {
     });
   }
 
-  /** The messages with the group's membership notices among them. */
-  items(roomId: string, messages: readonly ChatItem[], shownFrom: number | null): readonly ChatItem[] {
+  /** The messages, this account's with how many they reached, and the group's membership notices among them. */
+  items(room: Room, messages: readonly ChatItem[], shownFrom: number | null): readonly ChatItem[] {
     const { meId, chains, names } = this.parts;
-    const notice = (change: GroupChange) => noticeItem(roomId, change, meId, names.nameOf);
-    return withNotices(messages, chains.view(roomId).changes, shownFrom, notice);
+    const notice = (change: GroupChange) => noticeItem(room.id, change, meId, names.nameOf);
+    const counted = withDeliveryCounts(messages, chains.stateOf(room.id), room.delivered, meId);
+    return withNotices(counted, chains.view(room.id).changes, shownFrom, notice);
   }
 
   nameOf = (userId: string): string => this.parts.names.nameOf(userId);

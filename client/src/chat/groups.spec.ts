@@ -330,6 +330,36 @@ describe('a member whose keys the server swaps', () => {
   });
 });
 
+describe('delivery in a group', () => {
+  it('counts the members each message reached, among those it was sealed for', async () => {
+    world = new GroupWorld(['alice', 'bob', 'carol', 'dave']);
+    const [alice, bob, carol] = ['alice', 'bob', 'carol'].map((name) => world.device(name)) as [Device, Device, Device];
+    const roomId = await makeGroup(alice, [bob, carol]);
+    const deliveredTo = (text: string) => alice.view(roomId)!.items.find((item) => item.text === text)?.deliveredTo;
+
+    // Carol's device hears nothing for now: only Bob's receives it.
+    world.muted.add(idOf(carol));
+    await says(alice, roomId, 'first', [bob]);
+    await until(() => expect(deliveredTo('first')).toEqual({ count: 1, of: 2 }));
+    // Carol catches up: both members it was sealed for have it.
+    world.muted.delete(idOf(carol));
+    carol.session.requestSync();
+    await until(() => expect(carol.texts(roomId)).toContain('first'));
+    await until(() => expect(deliveredTo('first')).toEqual({ count: 2, of: 2 }));
+
+    // Dave joins later: "first" was never sealed for him, so he does not count for it.
+    const dave = world.device('dave');
+    await friendsLoaded(dave);
+    await alice.session.addToGroup(roomId, [idOf(dave)]);
+    await says(alice, roomId, 'second', [bob, carol, dave]);
+    await until(() => expect(deliveredTo('second')).toEqual({ count: 3, of: 3 }));
+    expect(deliveredTo('first')).toEqual({ count: 2, of: 2 });
+    // Others' messages carry no count.
+    await says(bob, roomId, 'from bob', [alice]);
+    expect(alice.view(roomId)!.items.find((item) => item.text === 'from bob')?.deliveredTo).toBeUndefined();
+  });
+});
+
 describe('a member seen for the first time with swapped keys', () => {
   it('is never pinned with them, so the real keys are not taken for a change later', async () => {
     world = new GroupWorld(['alice', 'bob', 'carol']);

@@ -9,6 +9,7 @@ import type { Platform } from '../platform.js';
 import type { Api } from '../transport/api.js';
 import type { HeldMessages } from '../trust/index.js';
 import { decodeMessages } from './decode.js';
+import type { DeliveredMarks } from './delivered-marks.js';
 import type { IncomingFeed } from './incoming.js';
 import { countsAsNew, type ChatItem } from './items.js';
 import type { KeyedQueue } from './keyed-queue.js';
@@ -30,6 +31,8 @@ export interface HistoryParts {
   held: HeldMessages;
   /** Told when a catch-up shows that one of our sends was stored after all. */
   outbox: Pick<Outbox, 'delivered'>;
+  /** Told of every stored message that reached this device (a group's delivered mark). */
+  delivered: Pick<DeliveredMarks, 'received'>;
   platform: Pick<Platform, 'monotonic' | 'breathe'>;
   incoming: IncomingFeed;
 }
@@ -141,6 +144,7 @@ export class RoomHistory {
       if (conversation.timeline.has(message.seq)) continue;
       if (item.untrustedKey) this.parts.held.hold(message, item.untrustedKey);
       const filed = store.file(roomId, item);
+      if (filed.outcome !== 'duplicate' && !item.mine) this.parts.delivered.received(roomId, message.seq);
       if (filed.outcome === 'confirmed' && item.messageId) this.parts.outbox.delivered(item.messageId);
       // A message delivered late or again is shown, flagged, but never announced as new.
       if (filed.newest && fresh && countsAsNew(item)) incoming.push(item);

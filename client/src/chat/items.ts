@@ -58,6 +58,14 @@ export interface ChatItem {
   untrustedKey?: string | null;
   /** The key epoch a verified message was sealed under (a group's messages are judged again when a later change ends it). */
   epoch?: number;
+  /** This account's stored message in a group: how many of the members it was sealed for it reached (the server's word). */
+  deliveredTo?: DeliveryCount | null;
+}
+
+/** "Delivered to `count` of `of`". */
+export interface DeliveryCount {
+  count: number;
+  of: number;
 }
 
 /** This client's own message, shown at once while it is on its way. */

@@ -4,25 +4,24 @@
 
 import type { Api } from '../transport/api.js';
 import { decodeRoomRead } from './decode.js';
+import { MarkReporter } from './mark-reporter.js';
 import type { RoomStore } from './room-store.js';
 
 export const READ_DEBOUNCE_MS = 600;
 
-interface Reported {
-  /** Highest seq reported read to the server (or being reported). */
-  sent: number;
-  wanted: number;
-  timer: ReturnType<typeof setTimeout> | null;
-}
-
 export class ReadMarks {
-  private readonly rooms = new Map<string, Reported>();
-  private stopped = false;
+  private readonly reporter: MarkReporter;
 
   constructor(
-    private readonly api: Pick<Api, 'markRead'>,
+    api: Pick<Api, 'markRead'>,
     private readonly store: RoomStore,
-  ) {}
+  ) {
+    this.reporter = new MarkReporter({
+      delayMs: READ_DEBOUNCE_MS,
+      report: async (roomId, seq) => (await api.markRead(roomId, seq)).lastReadSeq,
+      applied: (roomId, seq) => store.applyRead(roomId, seq),
+    });
+  }
 
   /** room:read: another session (or this one) read up to a seq. */
   onRoomRead(payload: unknown): void {
@@ -33,49 +32,19 @@ export class ReadMarks {
   /** The person has seen the room up to `seq`: clear its badge now, tell the server shortly. */
   markRead(roomId: string, seq: number): void {
     const conversation = this.store.get(roomId);
-    if (!conversation || !Number.isSafeInteger(seq) || seq < 1 || this.stopped) return;
-    let reported = this.rooms.get(roomId);
-    if (!reported) {
-      // What the server knew before this one needs no report.
-      const known = conversation.room.lastReadSeq;
-      reported = { sent: known, wanted: known, timer: null };
-      this.rooms.set(roomId, reported);
-    }
+    if (!conversation || !Number.isSafeInteger(seq) || seq < 1 || this.reporter.isStopped) return;
+    // What the server knew before this session's first report needs no report.
+    const known = conversation.room.lastReadSeq;
     this.store.applyRead(roomId, seq);
-    if (seq <= reported.sent || seq <= reported.wanted) return;
-    reported.wanted = seq;
-    if (reported.timer) return;
-    const entry = reported;
-    entry.timer = setTimeout(() => {
-      entry.timer = null;
-      void this.flush(roomId, entry);
-    }, READ_DEBOUNCE_MS);
+    this.reporter.want(roomId, seq, () => known);
   }
 
   /** The room is gone. */
   forget(roomId: string): void {
-    const reported = this.rooms.get(roomId);
-    if (reported?.timer) clearTimeout(reported.timer);
-    this.rooms.delete(roomId);
+    this.reporter.forget(roomId);
   }
 
   stop(): void {
-    this.stopped = true;
-    for (const id of [...this.rooms.keys()]) this.forget(id);
-  }
-
-  private async flush(roomId: string, reported: Reported): Promise<void> {
-    const seq = reported.wanted;
-    if (seq <= reported.sent || this.stopped) return;
-    const before = reported.sent;
-    reported.sent = seq;
-    try {
-      const { lastReadSeq } = await this.api.markRead(roomId, seq);
-      if (!this.stopped) this.store.applyRead(roomId, lastReadSeq);
-    } catch {
-      // Try again with the next read (or the next visit).
-      if (reported.sent === seq) reported.sent = before;
-      reported.wanted = before;
-    }
+    this.reporter.stop();
   }
 }

@@ -5,6 +5,7 @@
 
 import type { FriendsList, Room } from '@onionchat/contract';
 import type { Platform } from '../platform.js';
+import { raiseDeliveredMark } from './delivery-counts.js';
 import { DirectMembers } from './direct-members.js';
 import { countsAsNew, type ChatItem } from './items.js';
 import { Timeline } from './timeline.js';
@@ -189,7 +190,7 @@ export class RoomStore {
     let outcome: Filed['outcome'] = 'filed';
     if (item.mine && item.state === 'sent' && item.messageId && entry.timeline.findPending(item.messageId)) {
       // Our own send, stored by the server (its acknowledgement may have been lost).
-      entry.timeline.confirmPending(item.messageId, seq, item.time);
+      entry.timeline.confirmPending(item.messageId, seq, item.time, item.epoch);
       outcome = 'confirmed';
     } else {
       entry.timeline.insert(item);
@@ -213,10 +214,10 @@ export class RoomStore {
   }
 
   /** The server acknowledged our send as `seq`. */
-  confirmSent(roomId: string, clientId: string, seq: number, time: number): void {
+  confirmSent(roomId: string, clientId: string, seq: number, time: number, epoch?: number): void {
     const entry = this.entries.get(roomId);
     if (!entry) return;
-    entry.timeline.confirmPending(clientId, seq, time);
+    entry.timeline.confirmPending(clientId, seq, time, epoch);
     entry.room = countNew(entry.room, seq, true, true);
     this.touch(entry);
   }
@@ -291,6 +292,17 @@ export class RoomStore {
     const room = applyReadMark(entry.room, seq, entry.timeline);
     if (room === entry.room) return;
     entry.room = room;
+    this.touch(entry);
+  }
+
+  /** A group member's delivered mark (the server's answer, or its event); marks only go up. */
+  applyDelivered(roomId: string, userId: string, seq: number): void {
+    const entry = this.entries.get(roomId);
+    // Kept for the groups the server keeps marks for (it lists them with the room).
+    if (!entry?.room.delivered) return;
+    const delivered = raiseDeliveredMark(entry.room.delivered, userId, seq);
+    if (delivered === entry.room.delivered) return;
+    entry.room = { ...entry.room, delivered };
     this.touch(entry);
   }
 

@@ -254,7 +254,13 @@ export class MessageSender {
       }
       // Already filed (it came over the socket first): this drops what is pending.
       const time = Date.parse(message.createdAt);
-      store.confirmSent(roomId, outgoing.clientId, message.seq, Number.isFinite(time) ? time : Date.now());
+      store.confirmSent(
+        roomId,
+        outgoing.clientId,
+        message.seq,
+        Number.isFinite(time) ? time : Date.now(),
+        message.epoch,
+      );
       if (conversation.loaded && message.seq > conversation.timeline.syncedUpTo) {
         // Others wrote in between and we haven't seen it yet (the next sync will, if this fails).
         await history.catchUpNow(roomId).catch(() => undefined);

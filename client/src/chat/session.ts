@@ -39,6 +39,7 @@ import {
 } from '../trust/index.js';
 import type { LinkOutcome } from './add-from-link.js';
 import { decodeFileReady } from './decode.js';
+import { DeliveredMarks } from './delivered-marks.js';
 import { DirectMembers } from './direct-members.js';
 import { FileMessages } from './file-messages.js';
 import { FriendActions } from './friend-actions.js';
@@ -112,6 +113,7 @@ export class ChatSession {
   private readonly history: RoomHistory;
   private readonly sync: RoomSync;
   private readonly reads: ReadMarks;
+  private readonly delivered: DeliveredMarks;
   private readonly sender: MessageSender;
   private readonly fileMessages: FileMessages;
   private readonly friendActions: FriendActions;
@@ -179,6 +181,7 @@ export class ChatSession {
       reopen: (roomId, messages) => this.history.reopen(roomId, messages),
     });
     this.trust = new RoomTrust(user, identity, this.directory, members, this.groups);
+    this.delivered = new DeliveredMarks(api, this.store, user.id);
     this.history = new RoomHistory({
       api,
       store: this.store,
@@ -194,6 +197,7 @@ export class ChatSession {
         groups: this.groups,
       },
       held: this.held,
+      delivered: this.delivered,
       outbox: this.outbox,
       platform,
       incoming: this.incoming,
@@ -288,6 +292,7 @@ export class ChatSession {
       live.on('message:new', (payload) => this.sync.onMessageNew(payload)),
       live.on('friends:changed', () => this.sync.friendsChanged()),
       live.on('room:read', (payload) => this.reads.onRoomRead(payload)),
+      live.on('room:delivered', (payload) => this.delivered.onRoomDelivered(payload)),
       // A member started a new key epoch: read the room list (and so the new epoch) again.
       live.on('room:key', () => this.sync.friendsChanged()),
       live.on('file:ready', (payload) => this.onFileReady(payload)),
@@ -316,6 +321,7 @@ export class ChatSession {
     void this.marks.flush().finally(() => this.marks.stop());
     this.sync.stop();
     this.reads.stop();
+    this.delivered.stop();
     this.keyring.wipe();
     this.held.clear();
     this.store.clear();
@@ -355,6 +361,7 @@ export class ChatSession {
     this.sendTimes.forgetRoom(roomId);
     this.outbox.dropRoom(roomId);
     this.reads.forget(roomId);
+    this.delivered.forget(roomId);
     this.files.dropRoom(roomId);
     this.groups.forget(roomId);
     this.groupSync.forget(roomId);

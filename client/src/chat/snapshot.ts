@@ -115,7 +115,7 @@ export class RoomViews {
       sendBlocked: this.trust.sendBlock(room),
       membersChanged: this.trust.membersWarning(room.id),
       notices: sequenceNotices(messages, complete, nameOf),
-      items: group ? this.groups.items(room.id, messages, shownFrom) : messages,
+      items: group ? this.groups.items(room, messages, shownFrom) : messages,
       loaded: conversation.loaded,
       partial: conversation.partial,
       hasOlder: conversation.hasOlder,

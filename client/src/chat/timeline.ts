@@ -120,11 +120,11 @@ export class Timeline {
   }
 
   /** The server stored this client's send as `seq`: it joins the stored messages. */
-  confirmPending(messageId: string, seq: number, time: number): void {
+  confirmPending(messageId: string, seq: number, time: number, epoch?: number): void {
     const item = this.findPending(messageId);
     if (!item) return;
     this.pending = this.pending.filter((other) => other !== item);
     this.cache = null;
-    this.insert({ ...item, seq, time, state: 'sent', note: null });
+    this.insert({ ...item, seq, time, state: 'sent', note: null, ...(epoch === undefined ? {} : { epoch }) });
   }
 }

@@ -8,6 +8,7 @@
 // estimate at hand (the server's count), never more than the messages there are.
 
 import type { Room } from '@onionchat/contract';
+import { mergeDeliveredMarks } from './delivery-counts.js';
 
 /** What a room's held messages can say (its timeline). */
 export interface HeldMessagesView {
@@ -49,7 +50,10 @@ export function mergeServerRoom(local: Room, server: Room, held: HeldMessagesVie
   // A room's key epoch never goes back: a server listing an older one would have new
   // messages sealed under an older key (a classical one, after the move to a hybrid key).
   const epoch = Math.max(local.epoch, server.epoch);
-  return { ...server, epoch, lastSeq, lastReadSeq, unread: unreadAfter(lastReadSeq, lastSeq, estimate, held) };
+  const unread = unreadAfter(lastReadSeq, lastSeq, estimate, held);
+  // A mark announced since the list was read must not go back.
+  const delivered = mergeDeliveredMarks(local.delivered, server.delivered);
+  return { ...server, epoch, lastSeq, lastReadSeq, unread, ...(delivered ? { delivered } : {}) };
 }
 
 /** A read mark (this session's or another's): the room after it, or the same room when it is not newer. */

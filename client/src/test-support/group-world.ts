@@ -41,6 +41,8 @@ export interface ServerGroup {
   keys: FiledKey[];
   messages: ServerMessage[];
   reads: Map<string, number>;
+  /** Each member's delivered mark. */
+  delivered: Map<string, number>;
   /** People the server lists as members though no record added them. */
   extra: Person[];
   /** What the server lists as the group's records to a viewer, in place of the filed ones. */
@@ -196,7 +198,8 @@ export class GroupWorld {
       .on('GET', /^\/api\/rooms\/[^/]+\/keys$/, (call) => this.keysOf(me, member(call)))
       .on('POST', /^\/api\/rooms\/[^/]+\/keys$/, (call) => this.finish(me, member(call), call))
       .on('GET', /^\/api\/rooms\/[^/]+\/messages\?/, (call) => this.page(member(call), call))
-      .on('POST', /^\/api\/rooms\/[^/]+\/read$/, (call) => this.read(me, member(call), call));
+      .on('POST', /^\/api\/rooms\/[^/]+\/read$/, (call) => this.read(me, member(call), call))
+      .on('POST', /^\/api\/rooms\/[^/]+\/delivered$/, (call) => this.markDelivered(me, member(call), call));
     device.live.ack = (payload) => this.send(me, payload);
   }
 
@@ -226,7 +229,9 @@ export class GroupWorld {
     const lastSeq = group.messages.length;
     const unread = group.messages.filter((m) => m.seq > lastReadSeq && m.senderId !== me).length;
     const epoch = group.state?.epoch ?? 1;
-    return { id: group.roomId, kind: 'group', epoch, lastSeq, lastReadSeq, unread, members: this.listed(group) };
+    const members = this.listed(group);
+    const delivered = members.map((user) => ({ userId: user.id, seq: group.delivered.get(user.id) ?? 0 }));
+    return { id: group.roomId, kind: 'group', epoch, lastSeq, lastReadSeq, unread, members, delivered };
   }
 
   private create(me: string, call: FakeCall): FakeReply {
@@ -242,6 +247,7 @@ export class GroupWorld {
       keys: [],
       messages: [],
       reads: new Map(),
+      delivered: new Map(),
       extra: [],
       listing: null,
       hiddenFrom: new Set(),
@@ -323,6 +329,17 @@ export class GroupWorld {
     return { body: { messages: earlier.slice(-limit), hasMore: earlier.length > limit } };
   }
 
+  /** Raises the member's mark (never past the last message) and tells every member when it moved. */
+  private markDelivered(me: string, group: ServerGroup | null, call: FakeCall): FakeReply {
+    if (!group) return refusal(404, 'not_found');
+    const held = group.delivered.get(me) ?? 0;
+    const seq = Math.max(held, Math.min((call.body as { seq: number }).seq, group.messages.length));
+    group.delivered.set(me, seq);
+    const members = new Set(group.state?.members.keys() ?? []);
+    if (seq > held) this.tell(members, 'room:delivered', { roomId: group.roomId, userId: me, deliveredSeq: seq });
+    return { body: { deliveredSeq: seq } };
+  }
+
   private read(me: string, group: ServerGroup | null, call: FakeCall): FakeReply {
     if (!group) return refusal(404, 'not_found');
     const seq = Math.max(group.reads.get(me) ?? 0, (call.body as { seq: number }).seq);
@@ -361,7 +378,11 @@ export class GroupWorld {
   }
 
   /** Events go out after the request that caused them has been answered, as over a real socket. */
-  private tell(userIds: Set<string>, event: 'group:changed' | 'message:new' | 'room:key', payload: unknown): void {
+  private tell(
+    userIds: Set<string>,
+    event: 'group:changed' | 'message:new' | 'room:key' | 'room:delivered',
+    payload: unknown,
+  ): void {
     const lives = [...userIds].filter((id) => !this.muted.has(id)).map((id) => this.devices.get(id)?.live);
     setTimeout(() => {
       for (const live of lives) live?.emit(event, payload);

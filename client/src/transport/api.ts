@@ -86,6 +86,8 @@ export class Api {
   messagesBefore = (roomId: string, before: number, limit: number) =>
     this.call('messagePage', 'GET', `/api/rooms/${enc(roomId)}/messages?before=${before}&limit=${limit}`);
   markRead = (roomId: string, seq: number) => this.call('markRead', 'POST', `/api/rooms/${enc(roomId)}/read`, { seq });
+  markDelivered = (roomId: string, seq: number) =>
+    this.call('markDelivered', 'POST', `/api/rooms/${enc(roomId)}/delivered`, { seq });
 
   createGroup = (body: CreateGroupBody) => this.call('createGroup', 'POST', '/api/groups', body);
   /** The group's records after index `after`; from record 0 when `after` is null. */

@@ -158,6 +158,15 @@ describe('HTTP answers', () => {
     await answer('appendGroupRecord', ann.client.post(url, { record: toBase64(rename) }), 201);
     const records = await answer('groupRecords', ben.client.get(url), 200);
     expect(records.records.map((r) => r.index)).toEqual([0, 1]);
+    const mark = await answer(
+      'markDelivered',
+      ben.client.post(`/api/rooms/${group.roomId}/delivered`, { seq: 1 }),
+      200,
+    );
+    expect(mark).toEqual({ deliveredSeq: 0 });
+    const rooms = await answer('rooms', ben.client.get('/api/rooms'), 200);
+    const listed = rooms.rooms.map((r) => exactly(roomSchema, r, 'room')).find((r) => r.id === group.roomId);
+    expect(listed?.delivered).toHaveLength(2);
   });
 
   it('the file answers', async () => {
@@ -257,6 +266,25 @@ describe('socket events', () => {
       expect((await postRecord(ann, group, group.record(ann.account, 'rename'))).status).toBe(201);
       await until(() => changed.length === 1);
       expect(exactly(events.groupChanged, changed[0], 'group:changed')).toEqual({ roomId: group.roomId, index: 1 });
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('room:delivered', async () => {
+    const group = await makeGroup(ann, [ben]);
+    const socket = await connectSocket(t.baseUrl, ben.client);
+    try {
+      const delivered = collect(socket, 'room:delivered');
+      const message = await ann.client.post(`/api/rooms/${group.roomId}/messages`, group.message(ann.account));
+      expect(message.status).toBe(201);
+      await answer('markDelivered', ann.client.post(`/api/rooms/${group.roomId}/delivered`, { seq: 1 }), 200);
+      await until(() => delivered.length === 1);
+      expect(exactly(events.roomDelivered, delivered[0], 'room:delivered')).toEqual({
+        roomId: group.roomId,
+        userId: ann.account.id,
+        deliveredSeq: 1,
+      });
     } finally {
       socket.close();
     }

@@ -31,6 +31,19 @@ export class AccessPolicy {
     if (!(await this.rooms.findMember(roomId, actor.userId))) throw notFound('No such conversation.');
   }
 
+  /**
+   * As requireMember, and returns the room: for the rules that differ between a direct
+   * room and a group, whose kind a member may know.
+   */
+  async requireMemberRoom(actor: Actor, roomId: string) {
+    const [room, member] = await Promise.all([
+      this.rooms.findById(roomId),
+      this.rooms.findMember(roomId, actor.userId),
+    ]);
+    if (!room || !member) throw notFound('No such conversation.');
+    return room;
+  }
+
   /** The caller sent the request, or received it from someone they have not blocked; 404 otherwise. */
   async requireRequestParty(actor: Actor, requestId: string) {
     const request = await this.requests.findById(requestId);

@@ -319,6 +319,12 @@ const MATRIX: Record<string, Entry> = {
     expect: [401, 404, 404, 200],
     coMember: 200,
   },
+  'POST /api/rooms/:id/delivered': {
+    // Delivered marks are a group's: members only (a former member is refused in rooms/delivered.spec.ts).
+    call: () => post(`/api/rooms/${group.roomId}/delivered`, { seq: 1 }),
+    expect: [401, 404, 404, 200],
+    coMember: 200,
+  },
   'POST /api/groups': {
     // Anyone may make a group, of their own friends only: the outsiders try to put the owner in one.
     call: (_role, caller) => newGroupBody(caller ?? owner),

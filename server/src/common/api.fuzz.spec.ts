@@ -275,6 +275,16 @@ const ROUTES: Record<string, RouteFuzz> = {
     params: { id: roomId() },
     body: fc.record({ seq: fc.oneof(fc.nat(), edgeNumber) }),
   },
+  'POST /api/rooms/:id/delivered': {
+    caller: 'owner',
+    params: {
+      id: someId(
+        () => group.roomId,
+        () => room.roomId,
+      ),
+    },
+    body: fc.record({ seq: fc.oneof(fc.nat(), edgeNumber) }),
+  },
   'POST /api/groups': { caller: 'owner', body: fc.constant(null).chain(groupCreateShape) },
   'GET /api/groups/:id/records': {
     caller: 'owner',

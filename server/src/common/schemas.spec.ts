@@ -38,6 +38,12 @@ describe('numbers in JSON bodies', () => {
     expect(problem(read, { seq })).toMatch(/^seq: /);
   });
 
+  it('says a number too large is too large, not that it is not whole', () => {
+    for (const seq of [2 ** 53, 1e300]) {
+      expect(problem(read, { seq })).toBe(`seq: must be at most ${Number.MAX_SAFE_INTEGER}`);
+    }
+  });
+
   it('says what is missing', () => {
     expect(problem(read, {})).toMatch(/^seq: /);
   });

@@ -84,9 +84,14 @@ export class GroupRecordsRepository {
     await tx.room.update({ where: { id: roomId }, data: { epoch: record.epoch } });
   }
 
-  /** New members have read everything before they joined (they hold no key for it). */
-  addMembers(roomId: string, userIds: string[], lastReadSeq: bigint, tx: DbTx) {
-    return tx.roomMember.createMany({ data: userIds.map((userId) => ({ roomId, userId, lastReadSeq })) });
+  /**
+   * New members have read, and were delivered, everything before they joined (`lastSeq`):
+   * they hold no key for it.
+   */
+  addMembers(roomId: string, userIds: string[], lastSeq: bigint, tx: DbTx) {
+    return tx.roomMember.createMany({
+      data: userIds.map((userId) => ({ roomId, userId, lastReadSeq: lastSeq, deliveredSeq: lastSeq })),
+    });
   }
 
   removeMembers(roomId: string, userIds: string[], tx: DbTx) {

@@ -9,7 +9,12 @@ export const sendBody = z.object({
 });
 export const sendEvent = sendBody.extend({ roomId: uuid });
 
-const seq = z.number().int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER);
+/** A message number: a whole number from 0 to 2^53 - 1 (too large says so, not "not whole"). */
+const seq = z
+  .number()
+  .min(0, 'must not be negative')
+  .max(Number.MAX_SAFE_INTEGER, `must be at most ${Number.MAX_SAFE_INTEGER}`)
+  .refine(Number.isInteger, 'must be a whole number');
 
 export const pageQuery = z
   .object({

@@ -64,4 +64,14 @@ export class RoomsController {
   ): Promise<Answer<'markRead'>> {
     return this.rooms.markRead(actor, roomId, body.seq);
   }
+
+  @Post(':id/delivered')
+  @HttpCode(200)
+  delivered(
+    @CurrentActor() actor: Actor,
+    @Param('id', id) roomId: string,
+    @Body(new ZodBody(readBody)) body: z.infer<typeof readBody>,
+  ): Promise<Answer<'markDelivered'>> {
+    return this.rooms.markDelivered(actor, roomId, body.seq);
+  }
 }

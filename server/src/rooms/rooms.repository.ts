@@ -127,6 +127,27 @@ export class RoomsRepository {
     return this.db.roomKey.findMany({ where: { roomId, memberId }, orderBy: { epoch: 'asc' } });
   }
 
+  /**
+   * Moves the member's delivered mark of a group forward only, never past the last
+   * message. Returns the mark after it and whether this call moved it; null when the
+   * caller is not (or no longer) a member of a group with this id. Of two racing calls
+   * for the same mark, only the first moves it (the second re-reads the row it waited for).
+   */
+  async markDelivered(roomId: string, userId: string, seq: bigint): Promise<{ seq: bigint; moved: boolean } | null> {
+    const [moved] = await this.db.$queryRaw<{ deliveredSeq: bigint }[]>`
+      UPDATE "RoomMember" rm SET "deliveredSeq" = LEAST(${seq}, r."lastSeq")
+      FROM "Room" r
+      WHERE r.id = rm."roomId" AND r.kind = ${GROUP_ROOM} AND rm."roomId" = ${roomId}::uuid
+        AND rm."userId" = ${userId}::uuid AND rm."deliveredSeq" < LEAST(${seq}, r."lastSeq")
+      RETURNING rm."deliveredSeq" AS "deliveredSeq"`;
+    if (moved) return { seq: moved.deliveredSeq, moved: true };
+    const member = await this.db.roomMember.findFirst({
+      where: { roomId, userId, room: { kind: GROUP_ROOM } },
+      select: { deliveredSeq: true },
+    });
+    return member ? { seq: member.deliveredSeq, moved: false } : null;
+  }
+
   /** Moves the read mark forward only, never past the last message. */
   async markRead(roomId: string, userId: string, seq: bigint): Promise<bigint> {
     const [row] = await this.db.$queryRaw<{ lastReadSeq: bigint }[]>`

@@ -14,6 +14,7 @@ import { checkWrappedKeys } from './wrapped-keys.js';
 
 const EPOCH_TAKEN =
   'Another member already started a new key for this conversation. Load the conversation again to use it.';
+const NOT_A_GROUP = 'Delivered marks are kept for group conversations only, and this is a direct conversation.';
 const GROUP_KEYS_TAKEN =
   "Another member already posted the keys of this group's current epoch, or the group has changed since. Load the group and its keys again.";
 
@@ -97,6 +98,25 @@ export class RoomsService {
     if (!filed) throw conflict('epoch_taken', GROUP_KEYS_TAKEN);
     this.realtime.toUsers(memberIds, 'room:key', { roomId, epoch: body.epoch });
     return { epoch: body.epoch };
+  }
+
+  /**
+   * A group member's devices received the room up to `seq`: the mark goes up only, never
+   * past the last message. When it moved, every current member hears of it (the caller's
+   * other devices too); when it did not, nobody does. Direct rooms have no such mark (400).
+   */
+  async markDelivered(actor: Actor, roomId: string, seq: number): Promise<Answer<'markDelivered'>> {
+    const room = await this.access.requireMemberRoom(actor, roomId);
+    if (room.kind !== GROUP_ROOM) throw badRequest(NOT_A_GROUP, 'not_a_group');
+    const mark = await this.rooms.markDelivered(roomId, actor.userId, BigInt(seq));
+    // The caller left the group between the check and the update.
+    if (!mark) throw notFound('No such conversation.');
+    const deliveredSeq = Number(mark.seq);
+    if (mark.moved) {
+      const memberIds = await this.rooms.memberIds(roomId);
+      this.realtime.toUsers(memberIds, 'room:delivered', { roomId, userId: actor.userId, deliveredSeq });
+    }
+    return { deliveredSeq };
   }
 
   async markRead(actor: Actor, roomId: string, seq: number): Promise<Answer<'markRead'>> {

@@ -56,3 +56,4 @@ export * from './present/file-card.js';
 export * from './present/conversation-preview.js';
 export * from './present/friend-form.js';
 export * from './present/character-counter.js';
+export * from './present/delivery-label.js';

@@ -2,7 +2,14 @@
 
 export { ChatSession, type ChatSessionOptions, type FileUploadEvents } from './session.js';
 export { EMPTY_SNAPSHOT, type ChatSnapshot, type RoomState } from './snapshot.js';
-export { countsAsNew, type ChatItem, type DeliveryFlag, type FileMeta, type ItemState } from './items.js';
+export {
+  countsAsNew,
+  type ChatItem,
+  type DeliveryCount,
+  type DeliveryFlag,
+  type FileMeta,
+  type ItemState,
+} from './items.js';
 export type { IncomingListener } from './incoming.js';
 export { PAGE_SIZE } from './history.js';
 export { MAX_FILES_AT_ONCE } from './file-messages.js';

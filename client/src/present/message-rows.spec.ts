@@ -39,7 +39,9 @@ describe('signed send times in the message list', () => {
       item('d', { sentAt: noon + 2 }),
     ]);
     expect(
-      rows.map((row) => (row.kind === 'day' ? 'day' : `${row.key}${row.first ? '<' : ''}${row.last ? '>' : ''}`)),
+      rows.map((row) =>
+        row.kind !== 'message' ? row.kind : `${row.key}${row.first ? '<' : ''}${row.last ? '>' : ''}`,
+      ),
     ).toEqual(['day', 'a<>', 'day', 'b<>', 'c<>', 'd<>']);
   });
 

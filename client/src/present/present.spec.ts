@@ -33,7 +33,9 @@ describe('messageRows', () => {
       item('e', 'alice', noon + DAY),
     ]);
     expect(
-      rows.map((row) => (row.kind === 'day' ? 'day' : `${row.key}${row.first ? '<' : ''}${row.last ? '>' : ''}`)),
+      rows.map((row) =>
+        row.kind !== 'message' ? row.kind : `${row.key}${row.first ? '<' : ''}${row.last ? '>' : ''}`,
+      ),
     ).toEqual(['day', 'a<', 'b>', 'c<>', 'd<>', 'day', 'e<>']);
   });
 

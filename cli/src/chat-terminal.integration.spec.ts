@@ -2,7 +2,8 @@
 // built server on loopback: the conversation list with its unread count, a live
 // conversation both ways, /send with progress, /save to a chosen folder byte for byte,
 // /quit giving the terminal back with the session ended; the account in the chat
-// (/sessions, /end, /me) and a passphrase change whose new vault later saves go to.
+// (/sessions, /end, /me) and a passphrase change whose new vault later saves go to; a
+// group made in the chat, a member's message under their name, /members and /kick.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -149,6 +150,24 @@ describe('onionchat chat in a terminal', () => {
     await terminal!.waitFor(`Saved ${path.join(folder, 'scan.bin')}`);
     expect(readFileSync(path.join(folder, 'scan.bin')).equals(incoming)).toBe(true);
   }, 90_000);
+
+  it('makes a group, shows a member’s message under their name, lists the members and removes one', async () => {
+    terminal!.type('/group Crew with walt, vera\r');
+    await terminal!.waitFor(/Crew +Group · 3 members · you are an admin/);
+    await terminal!.waitFor('You created the group');
+    expect(listLine(terminal!, '# Crew')).toBeTruthy();
+    // Walt writes to the group by its name, from a one-shot command.
+    ok(await as('walt', ['send', 'Crew', 'walt in the crew']));
+    await terminal!.waitFor(/│walt {2}\d+:\d\d[^\n]*\n[^\n]*│ {2}walt in the crew/);
+    terminal!.type('/members\r');
+    await terminal!.waitFor('Crew: 3 members, you are an admin');
+    expect(terminal!.screen().join('\n')).toMatch(/tess \(you\) +admin +you/);
+    expect(terminal!.screen().join('\n')).toMatch(/walt +member +contact/);
+    expect(terminal!.screen().join('\n')).toMatch(/vera +member +contact/);
+    terminal!.type('/kick vera\r');
+    await terminal!.waitFor('You removed vera; a new key is in use');
+    await terminal!.waitFor(/Crew +Group · 2 members/);
+  }, 60_000);
 
   it('quits with /quit, gives the terminal back and ends its session', async () => {
     terminal!.type('/quit\r');

@@ -14,7 +14,7 @@ import { freePort, spawnServer, type RunningServer } from '../../server/test-sup
 import { findSecrets, type Place } from '../../web/e2e/support/privacy-scan.js';
 import { rememberFileBytes, rememberText, rememberedSecrets, type Secret } from '../../web/e2e/support/secrets.js';
 import { SESSION_COOKIE } from './net/cookie-jar.js';
-import { logIn } from './session.js';
+import { logIn, openSession } from './session.js';
 import { capturedIo } from './test-support/capture.js';
 import {
   startCli as startCliProcess,
@@ -24,6 +24,7 @@ import {
   type RunningCli,
 } from './test-support/cli-process.js';
 import { startFakeSocks } from './test-support/socks-server.js';
+import { friendsLoaded } from './wait.js';
 
 const PASS_ALICE = 'violet kettle drums at midnight';
 const PASS_BOB = 'seven quiet harbors in winter';
@@ -288,6 +289,49 @@ describe('onionchat against the real server', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('carol has not asked to be your friend.\n');
   }, 60_000);
+
+  it('lists the groups with their verified members, and sends to and reads a group by its name or id', async () => {
+    // Alice makes the group through the client core, as the full-screen chat's /group does.
+    const session = await openSession({
+      options: { onion: server.origin, user: 'alice', passphraseEnv: 'OC_PASS' },
+      io: capturedIo({ OC_PASS: PASS_ALICE }),
+    });
+    let roomId: string;
+    try {
+      const bob = (await friendsLoaded(session.chat)).friends.find((friend) => friend.user.username === 'bob')!;
+      roomId = await session.chat.createGroup({ name: 'Book club', memberIds: [bob.user.id] });
+    } finally {
+      await session.close();
+    }
+
+    const [club, ...others] = jsonLines(ok(await as('bob', ['groups', '--json'])).stdout);
+    expect(others).toEqual([]);
+    expect(club).toMatchObject({
+      roomId,
+      name: 'Book club',
+      myRole: 'member',
+      gone: false,
+      verified: true,
+      warning: null,
+    });
+    expect(club!.members).toEqual([
+      expect.objectContaining({ username: 'alice', role: 'admin', me: false, check: 'contact' }),
+      expect.objectContaining({ username: 'bob', role: 'member', me: true, check: 'you' }),
+    ]);
+
+    expect(ok(await as('bob', ['send', 'book CLUB', 'hello the club'])).stdout).toBe('Sent to Book club (#1).\n');
+    const read = jsonLines(ok(await as('alice', ['read', 'Book club', '--json'])).stdout);
+    expect(read.map((entry) => [entry.state, entry.from, entry.text])).toEqual([
+      ['notice', 'alice', 'You created the group'],
+      ['sent', 'bob', 'hello the club'],
+    ]);
+    expect(read[1]).toMatchObject({ with: 'Book club', group: true, roomId, mine: false });
+    expect(ok(await as('alice', ['read', roomId, '--limit', '1'])).stdout).toMatch(/ {2}bob: hello the club\n$/);
+
+    const unknown = await as('alice', ['send', 'Chess club', 'anyone?']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe('Chess club is neither one of your friends nor a group you are in.\n');
+  }, 90_000);
 
   it('reaches an onion only through SOCKS, handing tor the name (socks5h), HTTP and WebSocket alike', async () => {
     const socks = await startFakeSocks(server.port);

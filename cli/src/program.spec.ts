@@ -61,6 +61,21 @@ describe('the command line', () => {
     ]);
   });
 
+  it('lists groups, and takes a group’s name of several words where a friend goes', async () => {
+    const { handlers, calls } = recording();
+    await runCli(['groups', '--json'], capturedIo(), handlers);
+    await runCli(['send', 'Book club', 'hello all'], capturedIo(), handlers);
+    await runCli(['read', 'Book club', '--limit', '3'], capturedIo(), handlers);
+    expect(calls).toEqual([
+      ['groups', {}, { json: true }],
+      ['send', {}, 'Book club', 'hello all'],
+      ['read', {}, 'Book club', { limit: 3 }],
+    ]);
+    const io = capturedIo();
+    await runCli(['send', '--help'], io, handlers);
+    expect(io.out()).toContain('a friend’s username, or a group’s name or id');
+  });
+
   it('reads the origin and the user from the environment', async () => {
     const { handlers, calls } = recording();
     vi.stubEnv('ONIONCHAT_ORIGIN', 'http://b.onion');
@@ -105,7 +120,18 @@ describe('the command line', () => {
   it('describes every command in the overview', async () => {
     const io = capturedIo();
     await runCli(['--help'], io, recording().handlers);
-    for (const name of ['chat', 'signup', 'login', 'send', 'read', 'watch', 'send-file', 'get-file', 'safety']) {
+    for (const name of [
+      'chat',
+      'signup',
+      'login',
+      'send',
+      'read',
+      'watch',
+      'send-file',
+      'get-file',
+      'safety',
+      'groups',
+    ]) {
       expect(io.out()).toMatch(new RegExp(`^  ${name}\\b.*\\S`, 'm'));
     }
   });

@@ -11,6 +11,7 @@ import * as account from './commands/account.js';
 import * as chatCommand from './commands/chat.js';
 import * as files from './commands/files.js';
 import * as friendCommands from './commands/friends.js';
+import * as groupCommands from './commands/groups.js';
 import * as messages from './commands/messages.js';
 
 type Json = { json?: boolean };
@@ -22,6 +23,7 @@ export interface Handlers {
   sessions(context: Context, options: Json): Promise<void>;
   sessionsEnd(context: Context, id: string | undefined, options: { others?: boolean }): Promise<void>;
   friends(context: Context, options: Json): Promise<void>;
+  groups(context: Context, options: Json): Promise<void>;
   request(context: Context, user: string): Promise<void>;
   accept(context: Context, user: string): Promise<void>;
   decline(context: Context, user: string): Promise<void>;
@@ -46,6 +48,7 @@ export const COMMANDS: Handlers = {
   sessions: account.sessions,
   sessionsEnd: account.sessionsEnd,
   friends: friendCommands.friends,
+  groups: groupCommands.groups,
   request: friendCommands.request,
   accept: friendCommands.accept,
   decline: friendCommands.decline,
@@ -77,6 +80,7 @@ Examples:
   export ONIONCHAT_ORIGIN=http://<56 letters>.onion ONIONCHAT_USER=alice
   onionchat friends
   onionchat send bob 'hello'
+  onionchat send 'Book club' 'hello all'      # a group, by its name (or its id)
   OC_PASS=… onionchat --passphrase-env OC_PASS watch --json
   onionchat --passphrase-fd 3 read bob --json --limit 50 3<passphrase.txt`;
 
@@ -145,6 +149,11 @@ export function buildProgram(io: Io, handlers: Handlers = COMMANDS): Command {
     .description('list friends (and how far their keys are trusted), requests and blocked users')
     .addOption(json)
     .action((options: Json) => handlers.friends(context(), options));
+  program
+    .command('groups')
+    .description('list the groups you are in, with their members as verified from the signed records')
+    .addOption(json)
+    .action((options: Json) => handlers.groups(context(), options));
   const userCommand = (name: string, description: string, run: (context: Context, user: string) => Promise<void>) =>
     program
       .command(name)
@@ -175,34 +184,35 @@ export function buildProgram(io: Io, handlers: Handlers = COMMANDS): Command {
     .option('--accept-new-key', 'the friend’s key changed and you compared the new safety number')
     .action((friend: string, options: { acceptNewKey?: boolean }) => handlers.verify(context(), friend, options));
 
+  const conversation = 'a friend’s username, or a group’s name or id (onionchat groups)';
   program
     .command('send')
-    .description('send a text message ("-": read it from stdin)')
-    .argument('<friend>')
+    .description('send a text message to a friend or a group ("-": read it from stdin)')
+    .argument('<friend-or-group>', conversation)
     .argument('<text>')
     .action((friend: string, text: string) => handlers.send(context(), friend, text));
   program
     .command('read')
-    .description('print the latest messages of a conversation, oldest first')
-    .argument('<friend>')
+    .description('print the latest messages of a conversation (a group’s membership changes too), oldest first')
+    .argument('<friend-or-group>', conversation)
     .addOption(json)
     .addOption(new Option('--limit <n>', 'how many messages (default 20)').argParser(positive))
     .action((friend: string, options: Json & { limit?: number }) => handlers.read(context(), friend, options));
   program
     .command('watch')
-    .description('print every message that comes in, until Ctrl-C (SIGINT) or SIGTERM')
+    .description('print every message that comes in (from friends and groups), until Ctrl-C (SIGINT) or SIGTERM')
     .addOption(json)
     .action((options: Json) => handlers.watch(context(), options));
   program
     .command('send-file')
-    .description('encrypt and send a file (progress on stderr)')
-    .argument('<friend>')
+    .description('encrypt and send a file to a friend or a group (progress on stderr)')
+    .argument('<friend-or-group>', conversation)
     .argument('<path>')
     .action((friend: string, file: string) => handlers.sendFile(context(), friend, file));
   program
     .command('get-file')
     .description('fetch a file by its id or name, check it and save it')
-    .argument('<friend>')
+    .argument('<friend-or-group>', conversation)
     .argument('<file-id-or-name>')
     .option('--to <dir>', 'where to save it (default: here)')
     .action((friend: string, which: string, options: { to?: string }) =>

@@ -32,6 +32,7 @@ describe('message rendering', () => {
     expect(json).not.toContain('\n');
     expect(JSON.parse(json)).toEqual({
       with: 'bob',
+      group: false,
       roomId: 'room-1',
       seq: 7,
       id: 'm-1',
@@ -44,6 +45,7 @@ describe('message rendering', () => {
       file: null,
       note: null,
       warning: null,
+      delivered: null,
     });
   });
 
@@ -57,6 +59,26 @@ describe('message rendering', () => {
     );
     const unverified = messageRecord(item({ state: 'unverified', text: null, note: 'bad signature' }), members, 'bob');
     expect(messageLine(unverified)).toContain('[UNVERIFIED: bad signature]');
+  });
+
+  it('names the group and each sender in a group, and shows a membership change as a line of its own', () => {
+    const nameOf = (id: string) => (id === 'u-carol' ? 'carol' : 'someone');
+    const record = messageRecord(item({ senderId: 'u-carol', text: 'hi all' }), members, 'Hikers', {
+      group: true,
+      nameOf,
+    });
+    expect(record).toMatchObject({ with: 'Hikers', group: true, from: 'carol', text: 'hi all' });
+    expect(messageLine(record)).toBe('2026-12-04 06:30  carol: hi all');
+    const change = item({
+      state: 'notice',
+      seq: null,
+      messageId: null,
+      senderId: 'u-alice',
+      text: 'alice added carol',
+    });
+    const notice = messageRecord(change, members, 'Hikers', { group: true });
+    expect(notice).toMatchObject({ state: 'notice', from: 'alice', text: 'alice added carol', group: true });
+    expect(messageLine(notice)).toBe('2026-12-04 06:30  — alice added carol');
   });
 
   it('never lets control characters of a message reach the terminal', () => {

@@ -7,14 +7,13 @@ import {
   formatTimeLeft,
   type ChatItem,
   type ChatSession,
-  type Friend,
   type Progress,
 } from '@onionchat/client';
 import { say, type Context } from '../context.js';
 import { DiskSink, existingFolder } from '../disk-sink.js';
 import { LocalFileError, openLocalFile } from '../local-file.js';
 import { CliError, EXIT, usageError } from '../exit-codes.js';
-import { checkSendable, findFriend, loadedRoom } from './friend-lookup.js';
+import { checkSendable, findConversation, loadedConversation, type Target } from './friend-lookup.js';
 import { settled } from './messages.js';
 import { withChat } from './with-chat.js';
 
@@ -27,17 +26,17 @@ export async function sendFile(context: Context, name: string, file: string): Pr
   });
   const baseName = picked.name;
   await withChat(context, async ({ chat }) => {
-    const friend = await findFriend(chat, name);
-    const room = await loadedRoom(chat, friend);
+    const target = await findConversation(chat, name);
+    const room = await loadedConversation(chat, target);
     checkSendable(room);
     const before = new Set(room.items.map((item) => item.key));
-    chat.sendFiles(friend.roomId, [picked]);
-    const stopProgress = showUploadProgress(context, chat, friend.roomId, before, baseName);
+    chat.sendFiles(target.roomId, [picked]);
+    const stopProgress = showUploadProgress(context, chat, target.roomId, before, baseName);
     try {
-      const item = await settled(chat, friend.roomId, before);
+      const item = await settled(chat, target.roomId, before);
       say(
         context.io.stdout,
-        `Sent “${item.file?.name ?? baseName}” to ${friend.user.username} (file id ${item.file?.fileId ?? '?'}).`,
+        `Sent “${item.file?.name ?? baseName}” to ${target.name} (file id ${item.file?.fileId ?? '?'}).`,
       );
     } finally {
       stopProgress();
@@ -67,8 +66,8 @@ export async function getFile(context: Context, name: string, which: string, opt
   await withChat(
     context,
     async ({ chat }) => {
-      const friend = await findFriend(chat, name);
-      const item = await findFileItem(chat, friend, which);
+      const target = await findConversation(chat, name);
+      const item = await findFileItem(chat, target, which);
       const saved = new Promise<string>((resolve) => sink.onSaved(resolve));
       chat.saveFile(item);
       const file = await Promise.race([saved, downloadFailure(context, chat, item)]);
@@ -79,17 +78,17 @@ export async function getFile(context: Context, name: string, which: string, opt
 }
 
 /** The newest file message whose file id or name is `which`, looking back through the whole history. */
-async function findFileItem(chat: ChatSession, friend: Friend, which: string): Promise<ChatItem> {
-  let room = await loadedRoom(chat, friend);
+async function findFileItem(chat: ChatSession, target: Target, which: string): Promise<ChatItem> {
+  let room = await loadedConversation(chat, target);
   for (;;) {
     const found = [...room.items]
       .reverse()
       .find((item) => item.file?.fileId && (item.file.fileId === which || item.file.name === which));
     if (found) return found;
     if (!room.hasOlder)
-      throw new CliError(`No file “${which}” in your conversation with ${friend.user.username}.`, EXIT.failure);
-    await chat.loadOlder(friend.roomId);
-    room = await loadedRoom(chat, friend);
+      throw new CliError(`No file “${which}” in your conversation with ${target.name}.`, EXIT.failure);
+    await chat.loadOlder(target.roomId);
+    room = await loadedConversation(chat, target);
   }
 }
 

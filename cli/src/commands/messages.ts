@@ -1,12 +1,14 @@
-// Message commands: send one, read a conversation, watch everything that comes in.
+// Message commands: send one, read a conversation, watch everything that comes in; a
+// conversation is a friend's (by username) or a group's (by its name or id).
 
 import type { ChatItem, ChatSession, RoomState } from '@onionchat/client';
+import { personName } from '../conversation-names.js';
 import { text as streamText } from 'node:stream/consumers';
 import { say, type Context } from '../context.js';
 import { CliError, EXIT, usageError } from '../exit-codes.js';
 import { messageJson, messageLine, messageRecord } from '../render.js';
 import { until } from '../wait.js';
-import { checkSendable, findFriend, loadedRoom } from './friend-lookup.js';
+import { checkSendable, findConversation, loadedConversation } from './friend-lookup.js';
 import { withChat } from './with-chat.js';
 
 export const DEFAULT_READ_LIMIT = 20;
@@ -16,13 +18,13 @@ export async function send(context: Context, name: string, input: string): Promi
   const message = input === '-' ? (await streamText(context.io.stdin)).replace(/\r?\n$/, '') : input;
   if (message.trim().length === 0) throw usageError('There is nothing to send.');
   await withChat(context, async ({ chat }) => {
-    const friend = await findFriend(chat, name);
-    const room = await loadedRoom(chat, friend);
+    const target = await findConversation(chat, name);
+    const room = await loadedConversation(chat, target);
     checkSendable(room);
     const before = new Set(room.items.map((item) => item.key));
-    chat.send(friend.roomId, message);
-    const item = await settled(chat, friend.roomId, before);
-    say(context.io.stdout, `Sent to ${friend.user.username} (#${item.seq ?? '?'}).`);
+    chat.send(target.roomId, message);
+    const item = await settled(chat, target.roomId, before);
+    say(context.io.stdout, `Sent to ${target.name} (#${item.seq ?? '?'}).`);
   });
 }
 
@@ -49,15 +51,16 @@ export function settled(chat: ChatSession, roomId: string, before: ReadonlySet<s
 /** Prints the latest messages of a conversation, oldest first. */
 export async function read(context: Context, name: string, options: { json?: boolean; limit?: number }): Promise<void> {
   const limit = options.limit ?? DEFAULT_READ_LIMIT;
-  await withChat(context, async ({ chat }) => {
-    const friend = await findFriend(chat, name);
-    let room = await loadedRoom(chat, friend);
+  await withChat(context, async ({ chat, user }) => {
+    const target = await findConversation(chat, name);
+    let room = await loadedConversation(chat, target);
     while (room.items.length < limit && room.hasOlder) {
-      await chat.loadOlder(friend.roomId);
-      room = await loadedRoom(chat, friend);
+      await chat.loadOlder(target.roomId);
+      room = await loadedConversation(chat, target);
     }
     warnAbout(context, room);
-    for (const item of room.items.slice(-limit)) printItem(context, room, item, options.json);
+    const people = { me: user, friends: chat.getSnapshot().friends?.friends ?? [] };
+    for (const item of room.items.slice(-limit)) printItem(context, room, item, options.json, people);
   });
 }
 
@@ -69,15 +72,17 @@ export async function watch(context: Context, options: { json?: boolean }): Prom
   });
   await withChat(
     context,
-    async ({ chat }) => {
+    async ({ chat, user }) => {
       await until(
         chat,
         (snapshot) => (snapshot.friends && snapshot.connection === 'connected') || undefined,
         'the service',
       );
       const stop = chat.onIncoming((roomId, items) => {
-        const room = chat.getSnapshot().rooms.get(roomId);
-        if (room) for (const item of items) printItem(context, room, item, options.json);
+        const snapshot = chat.getSnapshot();
+        const room = snapshot.rooms.get(roomId);
+        const people = { me: user, friends: snapshot.friends?.friends ?? [] };
+        if (room) for (const item of items) printItem(context, room, item, options.json, people);
       });
       say(context.io.stderr, 'Watching for messages (Ctrl-C to stop).');
       try {
@@ -90,14 +95,31 @@ export async function watch(context: Context, options: { json?: boolean }): Prom
   );
 }
 
-/** What the core warns about a conversation (a changed key, changed members, gaps or replays), on stderr. */
+/** What the core warns about a conversation (a changed key, changed members, a group's chain or name, gaps or replays), on stderr. */
 function warnAbout(context: Context, room: RoomState): void {
-  const warnings = [room.sendBlocked, room.membersChanged, ...room.notices.values()];
+  const group = room.group;
+  const warnings = [
+    group?.warning,
+    group?.nameWarning,
+    ...(group?.members ?? [])
+      .filter((member) => member.check === 'mismatch' || member.check === 'changed')
+      .map((member) => `${member.name}: ${member.label}.`),
+    group?.warning === room.sendBlocked ? null : room.sendBlocked,
+    room.membersChanged,
+    ...room.notices.values(),
+  ];
   for (const warning of warnings) if (warning) say(context.io.stderr, `Warning: ${warning}`);
 }
 
-function printItem(context: Context, room: RoomState, item: ChatItem, json = false): void {
-  const record = messageRecord(item, room.room.members, room.peer?.username ?? 'someone');
+type People = Parameters<typeof personName>[2];
+
+function printItem(context: Context, room: RoomState, item: ChatItem, json = false, people: People = {}): void {
+  const record = room.group
+    ? messageRecord(item, room.room.members, room.group.title, {
+        group: true,
+        nameOf: (userId) => personName(room, userId, people),
+      })
+    : messageRecord(item, room.room.members, room.peer?.username ?? 'someone');
   say(context.io.stdout, json ? messageJson(record) : messageLine(record));
 }
 

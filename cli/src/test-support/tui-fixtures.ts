@@ -5,6 +5,8 @@ import {
   type ChatItem,
   type ChatSnapshot,
   type Friend,
+  type GroupMemberView,
+  type GroupView,
   type PeerTrust,
   type RoomState,
 } from '@onionchat/client';
@@ -85,4 +87,88 @@ export function snapshot(friends: Friend[], rooms: RoomState[], overrides: Parti
 
 export function withUnread(state: RoomState, unread: number): RoomState {
   return { ...state, room: { ...state.room, unread } };
+}
+
+/** A member of a group as the core's view has them. */
+export function groupMember(username: string, overrides: Partial<GroupMemberView> = {}): GroupMemberView {
+  const me = username === ME.username;
+  return {
+    id: me ? ME.id : `u-${username}`,
+    name: me ? 'You' : username,
+    role: 'member',
+    me,
+    addedBy: ME.id,
+    check: me ? 'you' : 'contact',
+    label: me ? 'you' : 'contact',
+    ...overrides,
+  };
+}
+
+/** A group's view: `members` (this account among them as ME's username), admins first. */
+export function groupView(
+  name: string,
+  members: readonly GroupMemberView[],
+  overrides: Partial<GroupView> = {},
+): GroupView {
+  const sorted = [...members].sort((a, b) => Number(b.role === 'admin') - Number(a.role === 'admin'));
+  return {
+    title: name,
+    name,
+    picture: null,
+    nameWarning: null,
+    members: sorted,
+    admins: sorted.filter((member) => member.role === 'admin').map((member) => member.id),
+    myRole: sorted.find((member) => member.me)?.role ?? null,
+    warning: null,
+    gone: false,
+    verified: true,
+    changedAt: NOON,
+    ...overrides,
+  };
+}
+
+/** A group conversation (its items may hold notices: item({ state: 'notice', … })). */
+export function groupRoom(
+  roomId: string,
+  view: GroupView,
+  items: ChatItem[],
+  overrides: Partial<RoomState> = {},
+): RoomState {
+  const messages = items.filter((entry) => entry.state !== 'notice');
+  const last = messages[messages.length - 1] ?? null;
+  return {
+    room: {
+      id: roomId,
+      kind: 'group',
+      epoch: 1,
+      lastSeq: messages.length,
+      lastReadSeq: 0,
+      unread: 0,
+      members: view.members.map((member) => ({
+        id: member.id,
+        username: member.me ? ME.username : member.name,
+        publicKeys: 'k',
+      })),
+    },
+    peer: null,
+    items,
+    loaded: true,
+    partial: false,
+    hasOlder: false,
+    loadingOlder: false,
+    error: null,
+    lastActivity: last?.time ?? null,
+    last,
+    trust: null,
+    sendBlocked: null,
+    membersChanged: null,
+    notices: new Map(),
+    group: view,
+    ...overrides,
+  };
+}
+
+/** A membership notice as the core puts it among a group's messages. */
+export function notice(roomId: string, text: string, overrides: Partial<ChatItem> = {}): ChatItem {
+  return item({ roomId, state: 'notice', text, seq: null, messageId: null, key: `notice:${text}`, ...overrides });
 }

@@ -9,7 +9,17 @@ import {
   type CommandContext,
   type TuiActions,
 } from './commands.js';
-import { friend, item, roomState } from '../test-support/tui-fixtures.js';
+import {
+  friend,
+  groupMember,
+  groupRoom,
+  groupView,
+  item,
+  ME,
+  notice,
+  roomState,
+} from '../test-support/tui-fixtures.js';
+import { OUT_OF_GROUP } from '../conversation-names.js';
 
 describe('command parser', () => {
   it('reads plain text as a message, and // as a message starting with /', () => {
@@ -138,6 +148,12 @@ function fakeActions(overrides: Partial<TuiActions> = {}): TuiActions {
     endSession: vi.fn(async () => {}),
     changePassphrase: vi.fn(async () => {}),
     contactLink: vi.fn(() => 'http://x.onion/chat/#add=alice&fp=ABCD'),
+    createGroup: vi.fn(async () => 'r-group'),
+    addToGroup: vi.fn(async () => {}),
+    removeFromGroup: vi.fn(async () => {}),
+    setGroupRole: vi.fn(async () => {}),
+    renameGroup: vi.fn(async () => {}),
+    leaveGroup: vi.fn(async () => {}),
     ...overrides,
   };
 }
@@ -227,7 +243,7 @@ describe('command dispatcher', () => {
     expect(actions.block).toHaveBeenCalledWith('mallory');
     expect(await runCommand(parseInput('/open bob'), actions, nowhere)).toEqual({ open: 'r-bob' });
     expect(await runCommand(parseInput('/open zed'), actions, nowhere)).toEqual({
-      error: 'zed is not one of your friends.',
+      error: 'zed is neither one of your friends nor a group you are in.',
     });
   });
 
@@ -333,5 +349,171 @@ describe('account commands', () => {
     expect(await runCommand(parseInput('/sessions'), actions, nowhere)).toEqual({
       error: 'Your session has ended. Log in again.',
     });
+  });
+});
+
+describe('group commands', () => {
+  const friends = [friend('bob'), friend('carol'), friend('dave')];
+  const view = groupView('Hikers', [
+    groupMember(ME.username, { role: 'admin' }),
+    groupMember('bob'),
+    groupMember('carol', { check: 'verified', label: 'verified' }),
+  ]);
+  const hikers = groupRoom('r-hikers', view, [notice('r-hikers', 'You created the group')]);
+  const inGroup: CommandContext = { roomId: 'r-hikers', room: hikers, peer: null, friends, me: ME };
+  const outOf = (room: typeof hikers): CommandContext => ({ ...inGroup, room });
+
+  it('reads them, with /add taking a link or friends’ names', () => {
+    expect(parseInput('/group Hikers with bob, carol')).toEqual({
+      kind: 'group',
+      name: 'Hikers',
+      members: ['bob', 'carol'],
+    });
+    expect(parseInput('/group "Tea with us" with bob')).toEqual({
+      kind: 'group',
+      name: 'Tea with us',
+      members: ['bob'],
+    });
+    expect(parseInput('/group')).toMatchObject({ kind: 'error', message: expect.stringContaining('/group NAME with') });
+    expect(parseInput('/members')).toEqual({ kind: 'members' });
+    expect(parseInput('/who')).toEqual({ kind: 'members' });
+    expect(parseInput('/add dave')).toEqual({ kind: 'addMembers', names: ['dave'] });
+    expect(parseInput('/add dave, erin')).toEqual({ kind: 'addMembers', names: ['dave', 'erin'] });
+    expect(parseInput('/add http://x.onion/chat/#add=bob&fp=AB')).toMatchObject({ kind: 'add' });
+    expect(parseInput('/kick @bob')).toEqual({ kind: 'kick', name: 'bob' });
+    expect(parseInput('/admin bob')).toEqual({ kind: 'role', name: 'bob', role: 'admin' });
+    expect(parseInput('/unadmin bob')).toEqual({ kind: 'role', name: 'bob', role: 'member' });
+    expect(parseInput('/rename Night hikers')).toEqual({ kind: 'rename', name: 'Night hikers' });
+    expect(parseInput('/leave')).toEqual({ kind: 'leave' });
+    expect(parseInput('/kick')).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('Usage: /kick MEMBER'),
+    });
+    // /remove stays the friend command.
+    expect(parseInput('/remove bob')).toEqual({ kind: 'remove', username: 'bob' });
+  });
+
+  it('lists them in the help, under their own heading', () => {
+    const help = HELP_LINES.join('\n');
+    expect(help).toMatch(/Groups:\n {2}\/group NAME with FRIEND\[,FRIEND…\]/);
+    for (const usage of [
+      '/members',
+      '/add FRIEND…',
+      '/kick MEMBER',
+      '/admin MEMBER',
+      '/unadmin MEMBER',
+      '/rename NAME',
+      '/leave',
+    ]) {
+      expect(help).toContain(`  ${usage}`);
+    }
+  });
+
+  it('makes a group of friends found by name, and opens it', async () => {
+    const actions = fakeActions();
+    expect(
+      await runCommand(parseInput('/group Hikers with Bob, carol'), actions, { ...nowhere, friends, me: ME }),
+    ).toEqual({
+      notice: 'Made the group “Hikers” with Bob and carol; you are its admin.',
+      open: 'r-group',
+    });
+    expect(actions.createGroup).toHaveBeenCalledWith('Hikers', ['u-bob', 'u-carol']);
+    expect(await runCommand(parseInput('/group Hikers with zed'), actions, { ...nowhere, friends })).toEqual({
+      error: 'zed is not one of your friends; only friends can be added to a group.',
+    });
+    expect(actions.createGroup).toHaveBeenCalledTimes(1);
+  });
+
+  it('adds, removes, makes admins and renames, by name, with the core’s refusals as sentences', async () => {
+    const actions = fakeActions();
+    expect(await runCommand(parseInput('/add dave'), actions, inGroup)).toEqual({ notice: 'Added dave to Hikers.' });
+    expect(actions.addToGroup).toHaveBeenCalledWith('r-hikers', ['u-dave']);
+    expect(await runCommand(parseInput('/kick BOB'), actions, inGroup)).toEqual({
+      notice: 'Removed bob from Hikers; a new key is in use.',
+    });
+    expect(actions.removeFromGroup).toHaveBeenCalledWith('r-hikers', ['u-bob']);
+    expect(await runCommand(parseInput('/kick alice'), actions, inGroup)).toEqual({
+      error: 'To leave the group yourself, type /leave.',
+    });
+    expect(await runCommand(parseInput('/admin carol'), actions, inGroup)).toEqual({
+      notice: 'carol is now an admin of Hikers.',
+    });
+    expect(actions.setGroupRole).toHaveBeenCalledWith('r-hikers', 'u-carol', 'admin');
+    expect(await runCommand(parseInput('/unadmin carol'), actions, inGroup)).toEqual({
+      error: 'carol is already not an admin.',
+    });
+    expect(await runCommand(parseInput('/rename Night hikers'), actions, inGroup)).toEqual({
+      notice: 'Renamed the group to “Night hikers”.',
+    });
+    expect(actions.renameGroup).toHaveBeenCalledWith('r-hikers', { name: 'Night hikers' });
+    // The picture stays as it is.
+    const pictured = outOf({ ...hikers, group: { ...view, picture: 'data:image/png;base64,AA' } });
+    await runCommand(parseInput('/rename Hikers'), actions, pictured);
+    expect(actions.renameGroup).toHaveBeenLastCalledWith('r-hikers', {
+      name: 'Hikers',
+      picture: 'data:image/png;base64,AA',
+    });
+
+    const refusing = fakeActions({
+      removeFromGroup: async () => {
+        throw new Error('Only an admin can remove members.');
+      },
+    });
+    expect(await runCommand(parseInput('/kick bob'), refusing, inGroup)).toEqual({
+      error: 'Only an admin can remove members.',
+    });
+    expect(await runCommand(parseInput('/kick zed'), refusing, inGroup)).toEqual({
+      error: 'zed is not in this group. /members lists who is.',
+    });
+  });
+
+  it('shows the members, and refuses group commands outside a group', async () => {
+    const actions = fakeActions();
+    const { panel } = await runCommand(parseInput('/members'), actions, inGroup);
+    expect(panel![0]).toBe('Hikers: 3 members, you are an admin');
+    expect(panel).toContain('  carol        member  ✓ verified');
+    for (const command of ['/members', '/kick bob', '/leave', '/rename X']) {
+      expect(await runCommand(parseInput(command), actions, inRoom)).toEqual({
+        error: expect.stringContaining('This is not a group.'),
+      });
+    }
+    expect(await runCommand(parseInput('/add carol'), actions, nowhere)).toEqual({ error: NO_CONVERSATION });
+    expect(await runCommand(parseInput('/add carol'), actions, inRoom)).toEqual({
+      error: expect.stringContaining('To ask carol to be your friend: /request carol'),
+    });
+    expect(actions.addToGroup).not.toHaveBeenCalled();
+    expect(await runCommand(parseInput('/safety'), actions, inGroup)).toEqual({
+      error: expect.stringContaining('In a group, /members shows how far each member is checked'),
+    });
+  });
+
+  it('asks before leaving, and leaves only on yes', async () => {
+    const actions = fakeActions();
+    const { confirm } = await runCommand(parseInput('/leave'), actions, inGroup);
+    expect(confirm?.question).toBe('Leave “Hikers”? (y/N)');
+    expect(confirm?.detail).toContain('You will get none of its messages from now on');
+    expect(confirm?.declined).toBe('You are still in “Hikers”.');
+    expect(actions.leaveGroup).not.toHaveBeenCalled();
+    expect(await confirm!.run()).toBe('You left “Hikers”.');
+    expect(actions.leaveGroup).toHaveBeenCalledWith('r-hikers');
+  });
+
+  it('refuses to send, or change anything, once out of the group, and says what to do', async () => {
+    const actions = fakeActions();
+    const gone = outOf({
+      ...hikers,
+      group: { ...view, gone: true, myRole: null },
+      sendBlocked: 'You are no longer a member of this group.',
+    });
+    expect(await runCommand(parseInput('hello?'), actions, gone)).toEqual({ error: OUT_OF_GROUP });
+    expect(await runCommand(parseInput('/send x.txt'), actions, gone)).toEqual({ error: OUT_OF_GROUP });
+    expect(await runCommand(parseInput('/add dave'), actions, gone)).toEqual({ error: OUT_OF_GROUP });
+    expect(actions.send).not.toHaveBeenCalled();
+    const { confirm } = await runCommand(parseInput('/leave'), actions, gone);
+    expect(confirm?.question).toBe('Remove “Hikers” from your list? (y/N)');
+    expect(await confirm!.run()).toBe('Removed “Hikers” from your list.');
+    // Still in it, a message goes to the group.
+    expect(await runCommand(parseInput('hello all'), actions, inGroup)).toEqual({});
+    expect(actions.send).toHaveBeenCalledWith('r-hikers', 'hello all');
   });
 });

@@ -1,9 +1,29 @@
 // The input line: plain text is a message, "/…" a command. Parsing is pure (clear
 // sentences for unknown commands and wrong arguments); running a command goes through
 // TuiActions, which run-tui implements over the ChatSession (./session-actions.ts).
+// Groups' commands find friends and members by name here (./group-commands.ts) and
+// hand the core their ids.
 
-import { describeError, type ChatItem, type RoomState } from '@onionchat/client';
+import {
+  describeError,
+  type ChatItem,
+  type Friend,
+  type GroupInfo,
+  type GroupView,
+  type RoomState,
+} from '@onionchat/client';
+import { isOutOfGroup, listOfNames, OUT_OF_GROUP } from '../conversation-names.js';
 import { endOne, endOthers, linkPanel, sessionsPanel, type AccountActions } from './account-commands.js';
+import {
+  findMember,
+  friendIds,
+  GROUP_USAGE,
+  groupNameProblem,
+  membersPanel,
+  parseGroupCreate,
+  splitNames,
+} from './group-commands.js';
+import { cleanText } from './text.js';
 
 export type Command =
   | { kind: 'message'; text: string }
@@ -23,6 +43,13 @@ export type Command =
   | { kind: 'unblock'; username: string }
   | { kind: 'remove'; username: string }
   | { kind: 'add'; link: string }
+  | { kind: 'group'; name: string; members: string[] }
+  | { kind: 'members' }
+  | { kind: 'addMembers'; names: string[] }
+  | { kind: 'kick'; name: string }
+  | { kind: 'role'; name: string; role: 'admin' | 'member' }
+  | { kind: 'rename'; name: string }
+  | { kind: 'leave' }
   | { kind: 'safety' }
   | { kind: 'verify' }
   | { kind: 'trust' }
@@ -37,14 +64,28 @@ export type Parsed = Command | { kind: 'error'; message: string };
 interface Spec {
   usage: string;
   help: string;
-  /** Required and optional argument counts. */
+  /** Required and optional argument counts (Infinity: any number more). */
   args: [number, number];
   build(args: string[]): Parsed;
+  /** A heading the help puts before this command. */
+  heading?: string;
+  /** More ways to use it, each a line of the help. */
+  more?: { usage: string; help: string }[];
 }
 
 const user =
   (kind: 'open' | 'request' | 'accept' | 'decline' | 'cancel' | 'block' | 'unblock' | 'remove') =>
   ([name]: string[]): Parsed => ({ kind, username: name!.replace(/^@/, '') });
+
+/** A contact link (never a username: those have no ":", "#" or "="). */
+function isLink(text: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/|[#&?]add=/i.test(text);
+}
+
+const member =
+  (build: (name: string) => Parsed) =>
+  ([name]: string[]): Parsed =>
+    build(name!.replace(/^@/, ''));
 
 function fileNumber(text: string): number | null {
   const n = Number(text.replace(/^#/, ''));
@@ -53,7 +94,12 @@ function fileNumber(text: string): number | null {
 
 const SPECS: Record<string, Spec> = {
   help: { usage: '/help', help: 'this list', args: [0, 0], build: () => ({ kind: 'help' }) },
-  open: { usage: '/open USER', help: 'open the conversation with USER', args: [1, 1], build: user('open') },
+  open: {
+    usage: '/open USER|GROUP',
+    help: 'open the conversation with USER, or the group called GROUP',
+    args: [1, Infinity],
+    build: (args) => ({ kind: 'open', username: args.length === 1 ? args[0]!.replace(/^@/, '') : args.join(' ') }),
+  },
   older: { usage: '/older', help: 'load older messages (or PgUp)', args: [0, 0], build: () => ({ kind: 'older' }) },
   send: {
     usage: '/send PATH',
@@ -83,12 +129,21 @@ const SPECS: Record<string, Spec> = {
     },
   },
   retry: { usage: '/retry', help: 'send again what failed here', args: [0, 0], build: () => ({ kind: 'retry' }) },
-  request: { usage: '/request USER', help: 'ask USER to be friends', args: [1, 1], build: user('request') },
+  request: {
+    heading: 'Friends:',
+    usage: '/request USER',
+    help: 'ask USER to be friends',
+    args: [1, 1],
+    build: user('request'),
+  },
   add: {
     usage: '/add LINK',
     help: 'add (and verify) someone from their contact link',
-    args: [1, 1],
-    build: ([link]) => ({ kind: 'add', link: link! }),
+    args: [1, Infinity],
+    build: (args) =>
+      args.length === 1 && isLink(args[0]!)
+        ? { kind: 'add', link: args[0]! }
+        : { kind: 'addMembers', names: splitNames(args) },
   },
   accept: { usage: '/accept USER', help: 'accept USER’s friend request', args: [1, 1], build: user('accept') },
   decline: { usage: '/decline USER', help: 'decline USER’s friend request', args: [1, 1], build: user('decline') },
@@ -96,7 +151,59 @@ const SPECS: Record<string, Spec> = {
   remove: { usage: '/remove USER', help: 'remove USER from your friends', args: [1, 1], build: user('remove') },
   block: { usage: '/block USER', help: 'block USER', args: [1, 1], build: user('block') },
   unblock: { usage: '/unblock USER', help: 'unblock USER', args: [1, 1], build: user('unblock') },
+  group: {
+    heading: 'Groups:',
+    usage: GROUP_USAGE,
+    help: 'make a group with some of your friends (you are its admin)',
+    args: [0, Infinity],
+    build: (args) => {
+      const parsed = parseGroupCreate(args);
+      return 'error' in parsed ? { kind: 'error', message: parsed.error } : { kind: 'group', ...parsed };
+    },
+    more: [{ usage: '/add FRIEND…', help: 'add friends to this group (admins)' }],
+  },
+  members: {
+    usage: '/members',
+    help: 'who is in this group, their roles, and how far each is checked',
+    args: [0, 0],
+    build: () => ({ kind: 'members' }),
+  },
+  kick: {
+    usage: '/kick MEMBER',
+    help: 'remove MEMBER from this group; a new key is used (admins)',
+    args: [1, 1],
+    build: member((name) => ({ kind: 'kick', name })),
+  },
+  admin: {
+    usage: '/admin MEMBER',
+    help: 'make MEMBER an admin of this group (admins)',
+    args: [1, 1],
+    build: member((name) => ({ kind: 'role', name, role: 'admin' })),
+  },
+  unadmin: {
+    usage: '/unadmin MEMBER',
+    help: 'make MEMBER an ordinary member again (admins)',
+    args: [1, 1],
+    build: member((name) => ({ kind: 'role', name, role: 'member' })),
+  },
+  rename: {
+    usage: '/rename NAME',
+    help: 'give this group a new name (admins)',
+    args: [1, Infinity],
+    build: (args) => {
+      const name = args.join(' ').trim();
+      const problem = groupNameProblem(name);
+      return problem ? { kind: 'error', message: problem } : { kind: 'rename', name };
+    },
+  },
+  leave: {
+    usage: '/leave',
+    help: 'leave this group (asks first); the others get a new key',
+    args: [0, 0],
+    build: () => ({ kind: 'leave' }),
+  },
   safety: {
+    heading: 'Safety numbers:',
     usage: '/safety',
     help: 'show the safety number with this friend',
     args: [0, 0],
@@ -115,6 +222,7 @@ const SPECS: Record<string, Spec> = {
     build: () => ({ kind: 'trust' }),
   },
   me: {
+    heading: 'Your account:',
     usage: '/me',
     help: 'your contact link (others add you verified with it)',
     args: [0, 0],
@@ -138,7 +246,7 @@ const SPECS: Record<string, Spec> = {
     args: [0, 0],
     build: () => ({ kind: 'passphrase' }),
   },
-  quit: { usage: '/quit', help: 'leave (or Ctrl-C)', args: [0, 0], build: () => ({ kind: 'quit' }) },
+  quit: { usage: '/quit', help: 'close the chat (or Ctrl-C)', args: [0, 0], build: () => ({ kind: 'quit' }) },
 };
 
 const ALIASES: Record<string, string> = {
@@ -150,11 +258,18 @@ const ALIASES: Record<string, string> = {
   download: 'save',
   link: 'me',
   password: 'passphrase',
+  who: 'members',
 };
+
+const helpLine = ({ usage, help }: { usage: string; help: string }) => `  ${usage.padEnd(17)} ${help}`;
 
 export const HELP_LINES: readonly string[] = [
   'Commands (plain text sends a message; start it with // to send a leading /):',
-  ...Object.values(SPECS).map((spec) => `  ${spec.usage.padEnd(17)} ${spec.help}`),
+  ...Object.values(SPECS).flatMap((spec) => [
+    ...(spec.heading ? [spec.heading] : []),
+    helpLine(spec),
+    ...(spec.more ?? []).map(helpLine),
+  ]),
   'Keys: Tab switches panes · Up/Down choose a conversation (or scroll) · Enter opens it or sends · PgUp/PgDn page the history · Esc closes this help · Ctrl-C quits',
 ];
 
@@ -232,8 +347,16 @@ export interface TuiActions extends AccountActions {
   /** The safety number's digit groups. */
   safetyNumber(userId: string): Promise<string[]>;
   setTrust(userId: string, verified: boolean): void;
-  /** The room id of the conversation with `username`, or null when they are no friend. */
+  /** The room id of the conversation with `username` (or of the group called that), or null when there is none. */
   roomOf(username: string): string | null;
+  /** Makes a group of this account (its admin) and these friends; resolves to its room id. */
+  createGroup(name: string, memberIds: readonly string[]): Promise<string>;
+  addToGroup(roomId: string, userIds: readonly string[]): Promise<void>;
+  removeFromGroup(roomId: string, userIds: readonly string[]): Promise<void>;
+  setGroupRole(roomId: string, userId: string, role: 'admin' | 'member'): Promise<void>;
+  renameGroup(roomId: string, info: GroupInfo): Promise<void>;
+  /** Leaves the group (or, once out of it, drops it from the list). */
+  leaveGroup(roomId: string): Promise<void>;
 }
 
 export interface CommandContext {
@@ -241,6 +364,10 @@ export interface CommandContext {
   room: RoomState | undefined;
   /** The other person in the open conversation. */
   peer: { id: string; username: string } | null;
+  /** The friends, to find them by name (a group's new members). */
+  friends?: readonly Friend[];
+  /** This account. */
+  me?: { id: string; username: string };
 }
 
 export interface Outcome {
@@ -252,7 +379,21 @@ export interface Outcome {
   /** Ask for the passphrases on the input line (they never pass through here). */
   askPassphrase?: boolean;
   open?: string;
+  /** Ask this yes-or-no question on the input line; on yes, `run` and show what it resolves to. */
+  confirm?: Confirmation;
 }
+
+export interface Confirmation {
+  question: string;
+  /** What saying yes does, shown while it is asked. */
+  detail?: string;
+  /** Resolves to the notice to show; rejects with a sentence. */
+  run: () => Promise<string>;
+  /** Said when the answer is no. */
+  declined: string;
+}
+
+export const NO_GROUP = `This is not a group. Open one (Up/Down and Enter), or make one: ${GROUP_USAGE}.`;
 
 export const NO_CONVERSATION = 'Open a conversation first (Up/Down and Enter, or /open USER).';
 
@@ -273,9 +414,27 @@ async function dispatch(command: Parsed, actions: TuiActions, context: CommandCo
   };
   const needPeer = () => {
     needRoom();
+    if (room?.group) {
+      throw new Error(
+        'In a group, /members shows how far each member is checked; to compare a safety number with one of them, /open them first.',
+      );
+    }
     if (!peer) throw new Error('This conversation has no other member to check.');
     return peer;
   };
+  const needGroup = (): { id: string; view: GroupView } => {
+    const id = needRoom();
+    if (!room?.group) throw new Error(NO_GROUP);
+    return { id, view: room.group };
+  };
+  /** A group this account is still in (changes are refused once out of it). */
+  const needMembership = () => {
+    const group = needGroup();
+    if (isOutOfGroup(group.view)) throw new Error(OUT_OF_GROUP);
+    return group;
+  };
+  const myName = context.me?.username ?? '';
+  const refusal = (state: RoomState | undefined) => (isOutOfGroup(state?.group) ? OUT_OF_GROUP : state?.sendBlocked);
   switch (command.kind) {
     case 'error':
       return { error: command.message };
@@ -285,7 +444,8 @@ async function dispatch(command: Parsed, actions: TuiActions, context: CommandCo
       return { quit: true };
     case 'message': {
       const id = needRoom();
-      if (room?.sendBlocked) throw new Error(room.sendBlocked);
+      const refused = refusal(room);
+      if (refused) throw new Error(refused);
       actions.send(id, command.text);
       return {};
     }
@@ -303,7 +463,8 @@ async function dispatch(command: Parsed, actions: TuiActions, context: CommandCo
     }
     case 'send': {
       const id = needRoom();
-      if (room?.sendBlocked) throw new Error(room.sendBlocked);
+      const refused = refusal(room);
+      if (refused) throw new Error(refused);
       const name = await actions.sendFile(id, command.path);
       return { notice: `Sending ${name}…` };
     }
@@ -321,7 +482,7 @@ async function dispatch(command: Parsed, actions: TuiActions, context: CommandCo
     }
     case 'open': {
       const id = actions.roomOf(command.username);
-      if (!id) throw new Error(`${command.username} is not one of your friends.`);
+      if (!id) throw new Error(`${command.username} is neither one of your friends nor a group you are in.`);
       return { open: id };
     }
     case 'request':
@@ -377,6 +538,74 @@ async function dispatch(command: Parsed, actions: TuiActions, context: CommandCo
       return { askPassphrase: true };
     case 'me':
       return { panel: linkPanel(actions.contactLink()) };
+    case 'group': {
+      const ids = friendIds(context.friends ?? [], command.members);
+      const id = await actions.createGroup(command.name, ids);
+      return {
+        notice: `Made the group “${cleanText(command.name)}” with ${listOfNames(command.members)}; you are its admin.`,
+        open: id,
+      };
+    }
+    case 'members': {
+      const { view } = needGroup();
+      return { panel: membersPanel(view, myName) };
+    }
+    case 'addMembers': {
+      if (roomId && !room?.group) {
+        const name = command.names[0] ?? 'USER';
+        throw new Error(
+          `/add FRIEND adds friends to the open group, and this is not one. To ask ${name} to be your friend: /request ${name} (or /add LINK with their contact link).`,
+        );
+      }
+      const { id, view } = needMembership();
+      if (command.names.length === 0) throw new Error('Usage: /add FRIEND… (add friends to this group).');
+      await actions.addToGroup(id, friendIds(context.friends ?? [], command.names));
+      return { notice: `Added ${listOfNames(command.names)} to ${cleanText(view.title)}.` };
+    }
+    case 'kick': {
+      const { id, view } = needMembership();
+      const target = findMember(view, command.name, myName);
+      if (target.me) throw new Error('To leave the group yourself, type /leave.');
+      await actions.removeFromGroup(id, [target.id]);
+      return { notice: `Removed ${target.name} from ${cleanText(view.title)}; a new key is in use.` };
+    }
+    case 'role': {
+      const { id, view } = needMembership();
+      const target = findMember(view, command.name, myName);
+      const who = target.me ? 'You' : target.name;
+      if (target.role === command.role) {
+        throw new Error(
+          `${who} ${target.me ? 'are' : 'is'} already ${command.role === 'admin' ? 'an admin' : 'not an admin'}.`,
+        );
+      }
+      await actions.setGroupRole(id, target.id, command.role);
+      const now = command.role === 'admin' ? 'now an admin' : 'no longer an admin';
+      return { notice: `${who} ${target.me ? 'are' : 'is'} ${now} of ${cleanText(view.title)}.` };
+    }
+    case 'rename': {
+      const { id, view } = needMembership();
+      const info: GroupInfo = view.picture ? { name: command.name, picture: view.picture } : { name: command.name };
+      await actions.renameGroup(id, info);
+      return { notice: `Renamed the group to “${cleanText(command.name)}”.` };
+    }
+    case 'leave': {
+      const { id, view } = needGroup();
+      const title = cleanText(view.title);
+      const out = isOutOfGroup(view);
+      return {
+        confirm: {
+          question: out ? `Remove “${title}” from your list? (y/N)` : `Leave “${title}”? (y/N)`,
+          detail: out
+            ? 'Its history goes from this list too.'
+            : 'You will get none of its messages from now on, and the others move to a new key; only an admin can add you again.',
+          run: async () => {
+            await actions.leaveGroup(id);
+            return out ? `Removed “${title}” from your list.` : `You left “${title}”.`;
+          },
+          declined: out ? `“${title}” stays in your list.` : `You are still in “${title}”.`,
+        },
+      };
+    }
   }
 }
 

@@ -1,12 +1,13 @@
 // The TUI's logic between the core and a screen: keeps the UI state, turns keys and
 // typed commands into calls on the chat, lays the screen out again whenever the
 // session or the file transfers change, and tells the core which conversation is on
-// screen and what has been read. /passphrase's questions are ./passphrase-prompt.ts's.
+// screen and what has been read. /passphrase's questions are ./passphrase-prompt.ts's;
+// a yes-or-no question (/leave) is asked here.
 // No terminal in here: a screen is anything that draws lines (./screen.ts with
 // terminal-kit; tests use an array).
 
-import type { ChatSession, RoomState } from '@onionchat/client';
-import { parseInput, runCommand, type TuiActions } from './commands.js';
+import { allConversations, describeError, type ChatSession, type RoomState } from '@onionchat/client';
+import { parseInput, runCommand, type Confirmation, type TuiActions } from './commands.js';
 import { reduceKey, type Key } from './keys.js';
 import { layout, type Layout } from './layout.js';
 import type { Line } from './lines.js';
@@ -41,15 +42,20 @@ export class TuiController {
   private scheduled = false;
   private stopped = false;
   private readonly marked = new Map<string, number>();
+  /** The conversations listed at the last drawing. */
+  private listed = new Set<string>();
   /** Files of the open conversation the core keeps an eye on (it may still be receiving them), by id. */
   private readonly watched = new Map<string, () => void>();
   private readonly cleanups: (() => void)[] = [];
   private readonly passphrase: PassphrasePrompt;
+  /** The yes-or-no question on the input line, while one is asked. */
+  private confirming: Confirmation | null = null;
 
   constructor(private readonly options: ControllerOptions) {
     this.passphrase = new PassphrasePrompt(options.user.username, options.actions, {
       ask: (label) => {
-        this.ui = { ...this.ui, prompt: label, input: '', cursor: 0 };
+        this.confirming = null;
+        this.ui = { ...this.ui, prompt: label, promptShown: false, input: '', cursor: 0 };
         this.schedule();
       },
       notice: (text, kind) => this.notice(text, kind),
@@ -68,6 +74,7 @@ export class TuiController {
   stop(): void {
     this.stopped = true;
     this.passphrase.forget();
+    this.confirming = null;
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     for (const unwatch of this.watched.values()) unwatch();
     this.watched.clear();
@@ -96,11 +103,14 @@ export class TuiController {
     const { chat, screen, user } = this.options;
     const snapshot = chat.getSnapshot();
     const size = screen.size();
-    // A conversation that is gone (friend removed or blocked) closes; the first one opens by itself.
-    const ids = snapshot.friends?.friends.map((friend) => friend.roomId) ?? [];
-    if (this.ui.selectedRoomId && snapshot.friends && !ids.includes(this.ui.selectedRoomId)) {
+    // A conversation that is gone (friend removed or blocked, group left) closes; the first one opens by itself.
+    // One not listed yet (a group just made) stays open until it is.
+    const ids = allConversations(snapshot).map((entry) => entry.roomId);
+    const selected = this.ui.selectedRoomId;
+    if (selected && snapshot.friends && !ids.includes(selected) && this.listed.has(selected)) {
       this.ui = { ...this.ui, selectedRoomId: null, scroll: 0, focus: 'list' };
     }
+    this.listed = new Set(ids);
     const draw = () =>
       layout({
         snapshot,
@@ -184,10 +194,12 @@ export class TuiController {
           void this.submit(effect.text);
           break;
         case 'answer':
-          void this.passphrase.answer(effect.text);
+          if (this.confirming) void this.confirmed(effect.text);
+          else void this.passphrase.answer(effect.text);
           break;
         case 'cancelPrompt':
-          this.passphrase.cancel();
+          if (this.confirming) void this.confirmed('');
+          else this.passphrase.cancel();
           break;
       }
     }
@@ -217,7 +229,13 @@ export class TuiController {
     const friend = snapshot.friends?.friends.find((entry) => entry.roomId === roomId);
     const peerUser = friend?.user ?? room?.peer ?? null;
     const peer = peerUser ? { id: peerUser.id, username: peerUser.username } : null;
-    const outcome = await runCommand(parsed, this.options.actions, { roomId, room, peer });
+    const outcome = await runCommand(parsed, this.options.actions, {
+      roomId,
+      room,
+      peer,
+      friends: snapshot.friends?.friends ?? [],
+      me: this.options.user,
+    });
     if (this.stopped) return;
     if (outcome.quit) {
       this.options.onQuit();
@@ -225,6 +243,7 @@ export class TuiController {
     }
     if (outcome.panel) this.ui = { ...this.ui, panel: outcome.panel, focus: 'conversation' };
     if (outcome.askPassphrase) this.passphrase.start();
+    if (outcome.confirm) this.ask(outcome.confirm);
     if (outcome.open)
       this.ui = { ...this.ui, selectedRoomId: outcome.open, focus: 'conversation', scroll: 0, panel: null };
     if (parsed.kind === 'message' && !outcome.error) this.ui = { ...this.ui, scroll: 0 };
@@ -235,5 +254,30 @@ export class TuiController {
     if (outcome.error) this.ui = withNotice(this.ui, { text: outcome.error, kind: 'error' });
     else if (outcome.notice) this.ui = withNotice(this.ui, { text: outcome.notice, kind: 'info' });
     this.render();
+  }
+
+  /** Asks a yes-or-no question on the input line (what is typed is shown). */
+  private ask(confirmation: Confirmation): void {
+    this.passphrase.forget();
+    this.confirming = confirmation;
+    this.ui = { ...this.ui, prompt: confirmation.question, promptShown: true, input: '', cursor: 0 };
+    if (confirmation.detail) this.ui = withNotice(this.ui, { text: confirmation.detail, kind: 'info' });
+  }
+
+  /** The answer to the question asked (Esc: none); resolves once what it started is done (tests wait for it). */
+  private async confirmed(answer: string): Promise<void> {
+    const confirmation = this.confirming;
+    if (!confirmation) return;
+    this.confirming = null;
+    this.ui = { ...this.ui, prompt: null, promptShown: false, input: '', cursor: 0 };
+    if (!/^\s*y(es)?\s*$/i.test(answer)) {
+      this.notice(confirmation.declined);
+      return;
+    }
+    try {
+      this.notice(await confirmation.run());
+    } catch (caught) {
+      this.notice(describeError(caught), 'error');
+    }
   }
 }

@@ -1,14 +1,16 @@
-// The conversation list: one entry per friend (the core's order: most recently active
-// first) with its unread count, trust warnings and the newest message in short; then
-// friend requests waiting either way, with what to type.
+// The conversation list: one entry per friend and per group (the core's order: most
+// recently active first) with its unread count, trust warnings and the newest message
+// in short; a group is marked "#", with its warnings, and says so once this account is
+// out of it. Then friend requests waiting either way, with what to type.
 
 import {
-  conversationList,
+  allConversations,
   conversationPreview,
   formatActivity,
   type ChatSnapshot,
-  type ConversationEntry,
+  type ListedConversation,
 } from '@onionchat/client';
+import { isOutOfGroup, personName } from '../conversation-names.js';
 import { line, seg, type Line, type Style } from './lines.js';
 import { cleanText, fit, textWidth, truncate } from './text.js';
 
@@ -19,12 +21,15 @@ export interface ListContext {
   now?: number;
 }
 
-export function listEntries(snapshot: Pick<ChatSnapshot, 'friends' | 'rooms'>): ConversationEntry[] {
-  return conversationList(snapshot);
+/** What marks a group in the list. */
+export const GROUP_MARK = '# ';
+
+export function listEntries(snapshot: Pick<ChatSnapshot, 'friends' | 'rooms'>): ListedConversation[] {
+  return allConversations(snapshot);
 }
 
 /** "(3)" for three unread messages, '' for none. */
-export function unreadBadge(entry: ConversationEntry): string {
+export function unreadBadge(entry: Pick<ListedConversation, 'state'>): string {
   const unread = entry.state?.room.unread ?? 0;
   return unread > 0 ? `(${unread > 999 ? '999+' : unread})` : '';
 }
@@ -52,7 +57,7 @@ export function conversationListLines(
     lines.push(line(truncate('/request NAME or /add LINK', width), 'dim'));
   }
   for (const entry of entries) {
-    const selected = entry.friend.roomId === context.selectedRoomId;
+    const selected = entry.roomId === context.selectedRoomId;
     if (selected) selectedLine = lines.length;
     lines.push(...entryLines(entry, width, selected, context));
   }
@@ -75,17 +80,28 @@ export function conversationListLines(
   return { lines, selectedLine };
 }
 
-function entryLines(entry: ConversationEntry, width: number, selected: boolean, context: ListContext): Line[] {
+function entryLines(entry: ListedConversation, width: number, selected: boolean, context: ListContext): Line[] {
   const marker = selected ? (context.focused ? '▶ ' : '› ') : '  ';
   const badge = unreadBadge(entry);
   const trust = entry.state?.trust?.state;
+  const group = entry.state?.group ?? null;
+  const out = isOutOfGroup(group);
+  const memberAlarm = group?.members.some((member) => member.check === 'mismatch' || member.check === 'changed');
   const alarm =
-    trust === 'changed' || trust === 'changed-verified' || trust === 'invalid' || entry.state?.membersChanged;
+    trust === 'changed' ||
+    trust === 'changed-verified' ||
+    trust === 'invalid' ||
+    entry.state?.membersChanged ||
+    group?.warning ||
+    group?.nameWarning ||
+    memberAlarm ||
+    out;
   const flag = alarm ? ' ⚠' : trust === 'verified' ? ' ✓' : '';
   const time = entry.state?.lastActivity ? formatActivity(entry.state.lastActivity, context.now) : '';
   const right = [badge, time].filter(Boolean).join(' ');
   const nameRoom = Math.max(1, width - textWidth(marker) - textWidth(flag) - textWidth(right) - 1);
-  const name = fit(cleanText(entry.friend.user.username), nameRoom);
+  const title = entry.kind === 'group' ? `${GROUP_MARK}${entry.title}` : entry.title;
+  const name = fit(cleanText(title), nameRoom);
   const nameStyle: Style = selected ? 'selected' : badge ? 'bold' : 'normal';
   const first: Line = [
     seg(marker, nameStyle),
@@ -96,7 +112,17 @@ function entryLines(entry: ConversationEntry, width: number, selected: boolean, 
     seg(badge && time ? ' ' : '', 'dim'),
     seg(time, 'dim'),
   ];
-  const preview = cleanText(conversationPreview(entry.state, context.meId));
+  const preview = cleanText(out ? '⚠ You are no longer in this group' : previewOf(entry, context.meId));
   const previewStyle: Style = preview.startsWith('⚠') ? 'warn' : 'dim';
   return [first, line(fit(`  ${preview}`, width), previewStyle)];
+}
+
+/** The newest message in short; in a group, someone else's under their name. */
+function previewOf(entry: ListedConversation, meId: string): string {
+  const preview = conversationPreview(entry.state, meId);
+  const last = entry.state?.last;
+  if (entry.kind !== 'group' || !last || last.mine || last.state === 'unverified' || preview.startsWith('⚠')) {
+    return preview;
+  }
+  return `${personName(entry.state, last.senderId)}: ${preview}`;
 }

@@ -1,9 +1,12 @@
 // One conversation as terminal lines: who it is with and how far their keys are
-// trusted (with the key-change warning and why sending is paused), then the history
-// laid out by the core's own rules (days, groups, delivery state, flagged messages,
-// sequence notices, file cards with progress, speed and time left).
+// trusted (with the key-change warning and why sending is paused), or a group's name,
+// members and warnings (and that this account is out of it); then the history laid out
+// by the core's own rules (days, runs of messages, senders' names in a group, membership
+// notices centred, delivery state, flagged messages, sequence notices, file cards with
+// progress, speed and time left).
 
 import {
+  deliveryLabel,
   deliveryWarning,
   fileCardView,
   formatBytes,
@@ -15,11 +18,13 @@ import {
   type ChatItem,
   type DownloadView,
   type FileMeta,
+  type GroupView,
   type PeerTrust,
   type RemoteStatus,
   type RoomState,
   type UploadView,
 } from '@onionchat/client';
+import { isOutOfGroup, OUT_OF_GROUP } from '../conversation-names.js';
 import { line, seg, type Line, type Style } from './lines.js';
 import { cleanText, fit, textWidth, wrap } from './text.js';
 
@@ -42,6 +47,8 @@ export interface ConversationContext {
   offline: boolean;
   files: FileLookup;
   now?: number;
+  /** In a group: the name of a message's sender (left out: everyone else is `peerName`). */
+  senderName?: (senderId: string) => string;
 }
 
 /** The file messages one can save, numbered from 1 in the order shown (`/save N`). */
@@ -80,22 +87,79 @@ export function keyChangeWarning(trust: PeerTrust | null): string | null {
   );
 }
 
+/** A group's header label: how many members, and whether this account is an admin. */
+export function groupLabel(view: GroupView): { text: string; style: Style } {
+  if (isOutOfGroup(view)) return { text: 'Group · you are no longer in it', style: 'danger' };
+  if (!view.verified) return { text: 'Group · checking members…', style: 'dim' };
+  const count = `${view.members.length} ${view.members.length === 1 ? 'member' : 'members'}`;
+  return { text: `Group · ${count}${view.myRole === 'admin' ? ' · you are an admin' : ''}`, style: 'dim' };
+}
+
+/** Every warning a group raises, the gravest first. */
+export function groupWarnings(state: RoomState, view: GroupView): { text: string; style: Style }[] {
+  const warnings: { text: string; style: Style }[] = [];
+  const out = isOutOfGroup(view);
+  if (out) warnings.push({ text: `⚠ ${OUT_OF_GROUP}`, style: 'danger' });
+  if (view.warning) warnings.push({ text: `⚠ ${view.warning}`, style: 'danger' });
+  for (const member of view.members) {
+    if (member.check === 'mismatch' || member.check === 'changed') {
+      warnings.push({ text: `⚠ ${member.name}: ${member.label}. /members shows every member.`, style: 'danger' });
+    }
+  }
+  if (view.nameWarning) warnings.push({ text: `⚠ ${view.nameWarning}`, style: 'warn' });
+  if (state.sendBlocked && !out && state.sendBlocked !== view.warning) {
+    warnings.push({ text: `⚠ ${state.sendBlocked}`, style: 'warn' });
+  }
+  return warnings;
+}
+
 /** The header: the name and trust state, then every warning the core raises for this conversation. */
 export function conversationHeader(state: RoomState | undefined, peerName: string, width: number): Line[] {
+  const group = state?.group ?? null;
+  if (state && group)
+    return headerLines(peerName, groupLabel(group), [...groupWarnings(state, group), ...errorOf(state)], width);
   const trust = state?.trust ?? null;
   const label = trustLabel(trust);
-  const name = cleanText(peerName);
-  const lines: Line[] = [
-    [seg(fit(name, Math.max(1, width - textWidth(label.text) - 2)), 'bold'), seg('  '), seg(label.text, label.style)],
-  ];
   const warnings: { text: string; style: Style }[] = [];
   const keyWarning = keyChangeWarning(trust);
   if (keyWarning) warnings.push({ text: keyWarning, style: trust?.state === 'changed' ? 'warn' : 'danger' });
   if (state?.membersChanged) warnings.push({ text: `⚠ ${state.membersChanged}`, style: 'danger' });
   if (state?.sendBlocked && !keyWarning) warnings.push({ text: `⚠ ${state.sendBlocked}`, style: 'warn' });
-  if (state?.error) warnings.push({ text: `⚠ ${state.error}`, style: 'danger' });
-  for (const warning of warnings) for (const text of wrap(warning.text, width)) lines.push(line(text, warning.style));
+  warnings.push(...errorOf(state));
+  return headerLines(peerName, label, warnings, width);
+}
+
+function errorOf(state: RoomState | undefined): { text: string; style: Style }[] {
+  return state?.error ? [{ text: `⚠ ${state.error}`, style: 'danger' }] : [];
+}
+
+function headerLines(
+  title: string,
+  label: { text: string; style: Style },
+  warnings: readonly { text: string; style: Style }[],
+  width: number,
+): Line[] {
+  const name = cleanText(title);
+  const labelWidth = Math.min(textWidth(label.text), Math.max(0, width - 4));
+  const lines: Line[] = [
+    [
+      seg(fit(name, Math.max(1, width - labelWidth - 2)), 'bold'),
+      seg('  '),
+      seg(fit(label.text, labelWidth), label.style),
+    ],
+  ];
+  for (const warning of warnings) {
+    for (const text of wrap(cleanText(warning.text), width)) lines.push(line(text, warning.style));
+  }
   return lines;
+}
+
+/** A group's membership notice: centred, dim, with its time. */
+export function noticeLines(text: string, time: number, width: number): Line[] {
+  return wrap(`${cleanText(text)} · ${formatTime(time)}`, Math.max(1, width - 4)).map((part) => {
+    const left = Math.max(0, Math.floor((width - textWidth(part)) / 2));
+    return line(' '.repeat(left) + part, 'dim');
+  });
 }
 
 /** The history, oldest first: every line it takes at this width. */
@@ -114,7 +178,7 @@ export function historyLines(state: RoomState | undefined, width: number, contex
   if (state.loadingOlder) push('Loading older messages…', 'dim');
   else if (state.hasOlder) push('↑ Older messages: PgUp or /older', 'dim');
   if (state.items.length === 0) {
-    push(`No messages yet. Say hello to ${peerName}.`, 'dim');
+    push(state.group ? 'No messages yet.' : `No messages yet. Say hello to ${peerName}.`, 'dim');
     return out;
   }
   const numbers = new Map(fileItems(state).map((item, index) => [item.key, index + 1]));
@@ -125,10 +189,14 @@ export function historyLines(state: RoomState | undefined, width: number, contex
       out.push(line(fit('─'.repeat(side) + label + '─'.repeat(side), width), 'dim'));
       continue;
     }
+    if (row.kind === 'notice') {
+      out.push(...noticeLines(row.text, row.time, width));
+      continue;
+    }
     const { item, first, last } = row;
     const notice = state.notices.get(item.key);
     if (notice) push(`⚠ ${notice}`, 'warn');
-    const sender = item.mine ? 'You' : peerName;
+    const sender = item.mine ? 'You' : cleanText(context.senderName?.(item.senderId) ?? peerName);
     const warning = deliveryWarning(item, sender, context.now);
     if (first || warning) {
       out.push([seg(sender, item.mine ? 'accent' : 'bold'), seg(`  ${formatTime(shownTime(item))}`, 'dim')]);
@@ -172,7 +240,7 @@ function textLines(item: ChatItem, width: number): Line[] {
 export function deliveryText(item: ChatItem, offline: boolean, last = true): { text: string; style: Style } | null {
   switch (item.state) {
     case 'sent':
-      return last ? { text: '✓ Sent', style: 'dim' } : null;
+      return last ? { text: `✓ ${deliveryLabel(item) ?? 'Sent'}`, style: 'dim' } : null;
     case 'pending':
       return {
         text: offline

@@ -109,6 +109,15 @@ describe('key reducer', () => {
     ]);
   });
 
+  it('at a yes-or-no question, Enter on nothing answers (no), and Esc cancels it', () => {
+    const asking = state({ prompt: 'Leave “Hikers”? (y/N)', promptShown: true });
+    expect(press(asking, { name: 'enter' }).effects).toEqual([{ kind: 'answer', text: '' }]);
+    expect(press(asking, ...type('y'), { name: 'enter' }).effects).toEqual([{ kind: 'answer', text: 'y' }]);
+    const cancelled = press(asking, { name: 'escape' });
+    expect(cancelled.effects).toEqual([{ kind: 'cancelPrompt' }]);
+    expect(cancelled.state).toMatchObject({ prompt: null, promptShown: false });
+  });
+
   it('at a prompt, Esc cancels it and forgets what was typed, before closing a panel', () => {
     const asking = state({ prompt: 'Current passphrase:', input: 'secret words', cursor: 12, panel: ['Commands'] });
     const cancelled = press(asking, { name: 'escape' });

@@ -2,8 +2,8 @@
 // Tab switches panes, Up/Down select a conversation (or scroll in the conversation),
 // PgUp/PgDn page through the history (asking for older messages at the top), Enter
 // submits the input line (or opens the selected conversation), Ctrl-C quits. While the
-// input line asks for a passphrase, Enter answers and Esc cancels: what was typed leaves
-// the state with the answer, and never as something to send.
+// input line asks for a passphrase (or a yes or no), Enter answers and Esc cancels: what
+// was typed leaves the state with the answer, and never as something to send.
 
 import type { UiState } from './ui-state.js';
 
@@ -67,7 +67,9 @@ export function reduceKey(state: UiState, key: Key, context: KeyContext): KeyRes
     case 'tab':
       return done({ ...state, focus: state.focus === 'list' ? 'conversation' : 'list', panel: null });
     case 'escape':
-      if (state.prompt !== null) return done({ ...cleared(state), prompt: null }, { kind: 'cancelPrompt' });
+      if (state.prompt !== null) {
+        return done({ ...cleared(state), prompt: null, promptShown: false }, { kind: 'cancelPrompt' });
+      }
       if (state.panel) return done({ ...state, panel: null });
       return done({ ...state, focus: 'list' });
     case 'up':
@@ -82,7 +84,10 @@ export function reduceKey(state: UiState, key: Key, context: KeyContext): KeyRes
       return scrollBy(state, context, -page);
     case 'enter': {
       if (state.prompt !== null) {
-        return state.input.length > 0 ? done(cleared(state), { kind: 'answer', text: state.input }) : done(state);
+        // A question shown as typed takes Enter on nothing as its answer (no); a passphrase does not.
+        return state.input.length > 0 || state.promptShown
+          ? done(cleared(state), { kind: 'answer', text: state.input })
+          : done(state);
       }
       const text = state.input.trim();
       if (text.length > 0) return done({ ...cleared(state), panel: null }, { kind: 'submit', text });

@@ -1,7 +1,19 @@
 import type { ChatItem, UploadView } from '@onionchat/client';
 import { describe, expect, it } from 'vitest';
 import { historyLines, type FileLookup } from './conversation-view.js';
-import { friend, item, ME, NOON, roomState, snapshot, withUnread } from '../test-support/tui-fixtures.js';
+import {
+  friend,
+  groupMember,
+  groupRoom,
+  groupView,
+  item,
+  ME,
+  NOON,
+  notice,
+  roomState,
+  snapshot,
+  withUnread,
+} from '../test-support/tui-fixtures.js';
 import { layout, type LayoutInput } from './layout.js';
 import { lineText } from './lines.js';
 import { cleanText, textWidth, wrap } from './text.js';
@@ -211,6 +223,97 @@ describe('layout', () => {
       .join('\n');
     expect(text).toContain('[file 1] PDF: notes.pdf');
     expect(text).toContain('/save 1 [FOLDER]');
+  });
+});
+
+describe('groups', () => {
+  const members = [groupMember(ME.username, { role: 'admin' }), groupMember('bob'), groupMember('carol')];
+  const view = groupView('Hikers', members);
+  const history = [
+    notice('r-hikers', 'You created the group', { time: NOON, sentAt: NOON }),
+    item({ roomId: 'r-hikers', senderId: 'u-bob', text: 'hi all', time: NOON + 1000, sentAt: NOON + 1000 }),
+    item({ roomId: 'r-hikers', senderId: 'u-carol', text: 'hello from carol', time: NOON + 2000, sentAt: NOON + 2000 }),
+    notice('r-hikers', 'You removed carol; a new key is in use', { time: NOON + 3000, sentAt: NOON + 3000 }),
+  ];
+  const open = { selectedRoomId: 'r-hikers', focus: 'conversation' as const };
+
+  it('lists a group among the friends, marked, with its unread count and who wrote last', () => {
+    const bobRoom = roomState(bob, [item({ roomId: bob.roomId, text: 'older', time: NOON - 60_000 })]);
+    const hikers = withUnread(groupRoom('r-hikers', view, history.slice(0, 3)), 2);
+    const { text, result } = screenText({ snapshot: snapshot([bob], [bobRoom, hikers]) });
+    expect(result.roomIds).toEqual(['r-hikers', bob.roomId]);
+    const at = text.findIndex((value) => value.includes('# Hikers'));
+    expect(at).toBeGreaterThan(0);
+    expect(text[at]).toMatch(/# Hikers +\(2\)/);
+    expect(text[at + 1]).toContain('carol: hello from carol');
+    expect(text.findIndex((value) => value.includes('bob') && !value.includes('#'))).toBeGreaterThan(at);
+  });
+
+  it('shows each message under its sender’s name, and membership changes as centred notices', () => {
+    const hikers = groupRoom('r-hikers', view, history);
+    const { text } = screenText({ snapshot: snapshot([bob], [hikers]) }, open);
+    const all = text.join('\n');
+    expect(all).toMatch(/Hikers +Group · 3 members · you are an admin/);
+    expect(all).toMatch(/│bob {2}\d+:\d\d[^\n]*\n[^\n]*│ {2}hi all/);
+    expect(all).toMatch(/│carol {2}\d+:\d\d[^\n]*\n[^\n]*│ {2}hello from carol/);
+    const lines = historyLines(hikers, 60, {
+      peerName: 'Hikers',
+      offline: false,
+      files: noFiles(),
+      senderName: (id) => (id === 'u-bob' ? 'bob' : 'carol'),
+    }).map(lineText);
+    const removed = lines.find((value) => value.includes('You removed carol; a new key is in use'))!;
+    expect(removed).toMatch(/^ {5,}You removed carol; a new key is in use · \d+:\d\d( [AP]M)?$/);
+    const left = removed.length - removed.trimStart().length;
+    expect(Math.abs(left - (60 - removed.trim().length) / 2)).toBeLessThanOrEqual(1);
+    const created = lines.find((value) => value.includes('You created the group'))!;
+    expect(created.trimStart()).toMatch(/^You created the group/);
+  });
+
+  it('shows the group’s warnings at the top, a member whose keys do not match among them', () => {
+    const warned = groupView(
+      'Hikers',
+      [...members.slice(0, 2), groupMember('carol', { check: 'mismatch', label: 'keys do not match the group’s' })],
+      {
+        warning: 'The server handed out a change to this group that does not check out.',
+        nameWarning: 'The group’s name could not be read.',
+      },
+    );
+    const hikers = groupRoom('r-hikers', warned, history, { sendBlocked: warned.warning });
+    const { text } = screenText({ snapshot: snapshot([bob], [hikers]) }, open);
+    const all = text.join('\n');
+    const at = (needle: string) => all.indexOf(needle);
+    expect(at('⚠ The server handed out a change')).toBeGreaterThan(0);
+    expect(at('⚠ carol: keys do not match the group’s. /members')).toBeGreaterThan(at('⚠ The server handed out'));
+    expect(at('⚠ The group’s name could not be read.')).toBeGreaterThan(0);
+    // Said once, not again as why sending is paused.
+    expect(all.split('The server handed out a change').length).toBe(2);
+    expect(text.at(-1)).toContain('Sending is paused here (see above). /members');
+    expect(text.find((value) => value.includes('# Hikers'))).toContain('⚠');
+  });
+
+  it('says clearly when this account is no longer in the group', () => {
+    const gone = groupRoom('r-hikers', { ...view, gone: true, myRole: null }, history, {
+      sendBlocked: 'You are no longer a member of this group.',
+    });
+    const { text } = screenText({ snapshot: snapshot([bob], [gone]) }, open);
+    const all = text.join('\n');
+    expect(all).toMatch(/Hikers +Group · you are no longer in it/);
+    expect(all).toContain('⚠ You are no longer in this group: nothing can be sent to it');
+    expect(all).toContain('/leave removes it from your list.');
+    expect(text.find((value) => value.includes('# Hikers'))).toContain('⚠');
+    expect(all).toMatch(/^ {2}⚠ You are no longer in this/m);
+    expect(text.at(-1)).toContain('You are no longer in this group. /leave removes it from your list');
+  });
+
+  it('draws a yes-or-no question as typed', () => {
+    const hikers = groupRoom('r-hikers', view, history);
+    const asking = { ...open, prompt: 'Leave “Hikers”? (y/N)', promptShown: true };
+    expect(screenText({ snapshot: snapshot([bob], [hikers]) }, asking).text.at(-1)).toMatch(
+      /^Leave “Hikers”\? \(y\/N\) y and Enter: yes · Enter or Esc: no/,
+    );
+    const typed = screenText({ snapshot: snapshot([bob], [hikers]) }, { ...asking, input: 'yes', cursor: 3 });
+    expect(typed.text.at(-1)).toMatch(/^Leave “Hikers”\? \(y\/N\) yes *$/);
   });
 });
 

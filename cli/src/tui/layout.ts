@@ -4,6 +4,7 @@
 // styled text, each exactly as wide as the screen.
 
 import type { ChatSnapshot, RoomState } from '@onionchat/client';
+import { isOutOfGroup, personName } from '../conversation-names.js';
 import { conversationListLines, listEntries } from './conversation-list-view.js';
 import { conversationHeader, historyLines, NO_FILES, type FileLookup } from './conversation-view.js';
 import { line, seg, type Line } from './lines.js';
@@ -47,7 +48,7 @@ export function layout(input: LayoutInput): Layout {
   const { snapshot, ui, me } = input;
   const width = Math.max(MIN_COLUMNS, input.width);
   const height = Math.max(MIN_ROWS, input.height);
-  const roomIds = listEntries(snapshot).map((entry) => entry.friend.roomId);
+  const roomIds = listEntries(snapshot).map((entry) => entry.roomId);
   const room = ui.selectedRoomId ? snapshot.rooms.get(ui.selectedRoomId) : undefined;
 
   const prompt = inputLine(ui, room, width);
@@ -114,15 +115,15 @@ function conversationPane(
     return { lines: lines.slice(0, height), history: { total: 0, height: 0, scroll: 0 } };
   }
   if (!ui.selectedRoomId) {
-    const hint =
-      snapshot.friends && snapshot.friends.friends.length > 0 ? 'Choose a conversation: Up/Down, then Enter.' : '';
+    const hint = listEntries(snapshot).length > 0 ? 'Choose a conversation: Up/Down, then Enter.' : '';
     const lines = [hint, 'Type /help for the commands.']
       .filter(Boolean)
       .flatMap((text) => wrap(text, width).map((part) => line(part, 'dim')));
     return { lines, history: { total: 0, height: 0, scroll: 0 } };
   }
   const friend = snapshot.friends?.friends.find((entry) => entry.roomId === ui.selectedRoomId);
-  const peerName = friend?.user.username ?? room?.peer?.username ?? 'Conversation';
+  const peerName = friend?.user.username ?? room?.group?.title ?? room?.peer?.username ?? 'Conversation';
+  const friends = snapshot.friends?.friends ?? [];
   // The header keeps at most half the pane, so the newest messages stay in view.
   const header = conversationHeader(room, peerName, width).slice(0, Math.max(1, Math.floor(height / 2)));
   header.push(line('─'.repeat(width), 'dim'));
@@ -132,6 +133,8 @@ function conversationPane(
     offline: snapshot.connection !== 'connected',
     files: input.files ?? NO_FILES,
     now: input.now,
+    // In a group, each message under its sender's name.
+    senderName: room?.group ? (senderId) => personName(room, senderId, { friends }) : undefined,
   });
   const top = Math.max(0, all.length - historyHeight);
   const scroll = Math.min(ui.scroll, top);
@@ -150,20 +153,25 @@ function conversationPane(
 
 /** What an empty input line suggests. */
 function inputHint(ui: UiState, room: RoomState | undefined): string {
+  if (ui.prompt !== null && ui.promptShown) return 'y and Enter: yes · Enter or Esc: no';
   if (ui.prompt !== null) return 'typed hidden · Enter when done · Esc cancels';
+  if (isOutOfGroup(room?.group)) return 'You are no longer in this group. /leave removes it from your list';
+  if (room?.group && room.sendBlocked) return 'Sending is paused here (see above). /members';
   if (room?.sendBlocked) return 'Sending is paused here. /safety, /verify, /trust';
   return ui.selectedRoomId ? 'Write a message, or /help' : '/help for the commands';
 }
 
 /** The input line, scrolled sideways so the cursor stays in view; at a prompt, one dot per character typed. */
 function inputLine(ui: UiState, room: RoomState | undefined, width: number): { line: Line; cursor: number } {
-  const prefix = ui.prompt !== null ? `${truncate(ui.prompt, Math.floor(width / 2))} ` : '> ';
+  // A question (shown as typed, answered in a word) may take more of the line than a passphrase's label.
+  const share = ui.promptShown ? 0.75 : 0.5;
+  const prefix = ui.prompt !== null ? `${truncate(ui.prompt, Math.floor(width * share))} ` : '> ';
   const room_ = width - prefix.length - 1;
   if (ui.input.length === 0) {
     const hint = fit(inputHint(ui, room), width - prefix.length);
     return { line: [seg(prefix, 'accent'), seg(hint, 'dim')], cursor: prefix.length };
   }
-  const chars = ui.prompt !== null ? Array.from(ui.input, () => '•') : [...ui.input];
+  const chars = ui.prompt !== null && !ui.promptShown ? Array.from(ui.input, () => '•') : [...ui.input];
   // Walk left from the cursor as far as fits: what is before it on screen.
   let start = Math.min(ui.cursor, chars.length);
   let before = 0;

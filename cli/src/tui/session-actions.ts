@@ -1,9 +1,11 @@
-// TuiActions over the core's ChatSession: names resolved against the friend list,
+// TuiActions over the core's ChatSession: names resolved against the friend list
+// (and the groups, for /open),
 // files read from a path (as a file-backed Blob, never whole in memory), saved files
 // handed to whoever chose the folder; and over the logged-in account: its sessions,
 // its passphrase and its contact link.
 
 import {
+  allConversations,
   contactLink,
   identityFingerprint,
   parseContactLink,
@@ -128,9 +130,22 @@ export function sessionActions(chat: ChatSession, options: SessionActionsOptions
     safetyNumber: async (userId) => (await chat.safetyNumberWith(userId)).groups,
     setTrust: (userId, verified) => chat.setTrust(userId, verified),
     roomOf(username) {
-      const friend = chat.getSnapshot().friends?.friends.find((entry) => same(entry.user.username, username));
-      return friend?.roomId ?? null;
+      const snapshot = chat.getSnapshot();
+      const friend = snapshot.friends?.friends.find((entry) => same(entry.user.username, username));
+      if (friend) return friend.roomId;
+      // A group by its name (any case), or by its id.
+      const wanted = username.trim().toLowerCase();
+      const groups = allConversations(snapshot).filter((entry) => entry.kind === 'group');
+      const named = groups.filter((entry) => entry.title.toLowerCase() === wanted || entry.roomId === username.trim());
+      if (named.length > 1) throw new Error(`More than one group is called “${username}”: choose it in the list.`);
+      return named[0]?.roomId ?? null;
     },
+    createGroup: (name, memberIds) => chat.createGroup({ name, memberIds }),
+    addToGroup: (roomId, userIds) => chat.addToGroup(roomId, userIds),
+    removeFromGroup: (roomId, userIds) => chat.removeFromGroup(roomId, userIds),
+    setGroupRole: (roomId, userId, role) => chat.setGroupRole(roomId, userId, role),
+    renameGroup: (roomId, info) => chat.renameGroup(roomId, info),
+    leaveGroup: (roomId) => chat.leaveGroup(roomId),
   };
 }
 

@@ -1,6 +1,7 @@
 // What the terminal UI itself remembers (the chat's state is the core's snapshot):
 // which pane has the arrows, which conversation is open, how far the history is
-// scrolled back, what is typed, the latest notices, and what is asked on the input line.
+// scrolled back, what is typed, the latest notices, and what is asked on the input line
+// (a passphrase, typed hidden, or a yes-or-no question such as /leave's).
 
 export type Pane = 'list' | 'conversation';
 
@@ -27,6 +28,8 @@ export interface UiState {
    * hands it to whoever asked instead of sending it. Null: the line is for messages.
    */
   prompt: string | null;
+  /** The prompt's answer is drawn as typed (a yes-or-no question), not as dots; Enter on nothing answers no. */
+  promptShown: boolean;
 }
 
 export const MAX_NOTICES = 20;
@@ -41,6 +44,7 @@ export function initialUiState(): UiState {
     notices: [],
     panel: null,
     prompt: null,
+    promptShown: false,
   };
 }
 

@@ -34,8 +34,19 @@ export function withDeliveryCounts(
   const seqOf = new Map(marks.map((mark) => [mark.userId, mark.seq]));
   return items.map((item) => {
     const count = deliveryCount(item, state, seqOf, meId);
-    return count ? { ...item, deliveredTo: count } : item;
+    return count ? counted(item, count) : item;
   });
+}
+
+/** The same object for the same message and count, so views that compare items redraw only what changed. */
+const countedItems = new WeakMap<ChatItem, ChatItem>();
+
+function counted(item: ChatItem, count: DeliveryCount): ChatItem {
+  const cached = countedItems.get(item);
+  if (cached?.deliveredTo?.count === count.count && cached.deliveredTo.of === count.of) return cached;
+  const fresh = { ...item, deliveredTo: count };
+  countedItems.set(item, fresh);
+  return fresh;
 }
 
 function deliveryCount(

@@ -230,6 +230,8 @@ describe('what a server cannot do to a group', () => {
     group.extra.push(dave.who);
     bob.session.requestSync();
     await until(() => expect(bob.view(roomId)?.group?.warning).toMatch(/left out changes/));
+    // The members Bob verified are the ones shown: Dave is not back in.
+    expect(bob.view(roomId)!.group!.members.map((m) => m.id)).not.toContain(idOf(dave));
     expect(bob.view(roomId)!.sendBlocked).toMatch(/does not check out/);
     expect(() => bob.session.send(roomId, 'anyone?')).toThrow(/does not check out/);
   });

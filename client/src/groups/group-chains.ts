@@ -66,6 +66,11 @@ interface Chain {
   /** The signing key the chain last gave each user it added, former members too: their earlier messages are checked with it. */
   keys: Map<string, Uint8Array>;
   gone: boolean;
+  /**
+   * The index of the state brought back after the server rolled this group back: the
+   * warning stays, and nothing is sent, until a record after it checks out.
+   */
+  rolledBackAt: number | null;
   /** The sync under way, shared by everyone who asks meanwhile. */
   running: Promise<void> | null;
   /** Syncs and adopted records change the state one at a time, each on the state the last one left. */
@@ -78,6 +83,8 @@ export class GroupChains {
   private readonly chains = new Map<string, Chain>();
   /** The highest index verified per room this session, kept when a room is forgotten (rollback). */
   private readonly highest = new Map<string, number>();
+  /** The chains of forgotten groups: shown again if the server lists one rolled back. */
+  private readonly kept = new Map<string, Chain>();
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly options: GroupChainsOptions) {
@@ -174,9 +181,13 @@ export class GroupChains {
     return () => this.listeners.delete(listener);
   }
 
-  /** Drops a group (left, removed, gone from the list); its highest verified index is kept. */
+  /** Drops a group (left, removed, gone from the list); what it verified is kept against a rollback. */
   forget(roomId: string): void {
-    if (this.chains.delete(roomId)) this.notify();
+    const chain = this.chains.get(roomId);
+    if (!chain) return;
+    if (chain.state) this.kept.set(roomId, chain);
+    this.chains.delete(roomId);
+    this.notify();
   }
 
   private shared(roomId: string): Promise<void> {
@@ -223,7 +234,39 @@ export class GroupChains {
       if (!page.hasMore || page.records.length === 0) break;
     }
     const rolledBack = this.rollback(roomId, chain);
-    if (rolledBack || chain.problem) this.changed(chain, rolledBack);
+    if (rolledBack) this.restore(roomId, chain);
+    const problem = rolledBack ?? this.stillRolledBack(roomId, chain);
+    if (problem || chain.problem) this.changed(chain, problem);
+  }
+
+  /**
+   * The server listed a group with fewer records than this page verified: the members
+   * shown are the ones verified then (not the older list the server wants believed),
+   * and the chain continues from there.
+   */
+  private restore(roomId: string, chain: Chain): void {
+    const kept = this.kept.get(roomId);
+    if (!kept?.state || kept.state.index <= (chain.state?.index ?? -1)) return;
+    chain.state = kept.state;
+    chain.digests = kept.digests.slice();
+    chain.changes = kept.changes.slice();
+    chain.keys = new Map(kept.keys);
+    chain.endedAt = new Map(kept.endedAt);
+    chain.rolledBackAt = kept.state.index;
+  }
+
+  /** The rollback's warning, until a record after the state brought back checks out. */
+  private stillRolledBack(roomId: string, chain: Chain): GroupChainProblem | null {
+    if (chain.rolledBackAt === null) return null;
+    if ((chain.state?.index ?? -1) > chain.rolledBackAt) {
+      chain.rolledBackAt = null;
+      return null;
+    }
+    const error = new ProtocolError(
+      'rollback',
+      `The listing of group ${roomId} left out records this device verified earlier.`,
+    );
+    return { index: chain.rolledBackAt, signerId: null, error };
   }
 
   /** One page after the verified index; null (and the group gone) when the server answers 404. */
@@ -330,6 +373,7 @@ export class GroupChains {
         changes: [],
         keys: new Map(),
         gone: false,
+        rolledBackAt: null,
         running: null,
         queue: Promise.resolve(),
         view: null,

@@ -8,6 +8,8 @@ import { DropOverlay } from './conversation/DropOverlay';
 import { FileDropArea } from './conversation/FileDropArea';
 import { LeaveDialog, type Confirming } from './conversation/LeaveDialog';
 import { MessageList } from './MessageList';
+import { GroupTop } from './group/GroupTop';
+import type { NameOf } from '../../hooks/use-names';
 import { KeyChangeBanner, SafetyNumberDialog, VerifiedChangeAlert } from './SafetyNumber';
 import {
   type Friend,
@@ -18,6 +20,7 @@ import {
   formatBytes,
   type ChatItem,
   type ConnectionState,
+  type PublicUser,
 } from '@onionchat/client';
 
 /** Where a conversation was opened from decides where focus goes. */
@@ -29,11 +32,17 @@ interface ConversationProps {
   friend: Friend | null;
   state: RoomState | undefined;
   me: User;
+  /** Names of the people messages come from (in a group, anyone who was ever in it). */
+  nameOf: NameOf;
+  /** This account's contacts (who may be added to a group). */
+  friends: readonly PublicUser[];
+  /** The server's group member limit (null until known). */
+  maxMembers: number | null;
   connection: ConnectionState;
   focusIntent: MutableRefObject<FocusIntent>;
   drafts: Map<string, string>;
   onBack: () => void;
-  /** The conversation is gone (friend removed or blocked). */
+  /** The conversation is gone (friend removed or blocked, group left). */
   onLeft: () => void;
   /** The connection banner, shown under the header. */
   banner: ReactNode;
@@ -47,6 +56,9 @@ export function Conversation({
   friend,
   state,
   me,
+  nameOf,
+  friends,
+  maxMembers,
   connection,
   focusIntent,
   drafts,
@@ -54,8 +66,19 @@ export function Conversation({
   onLeft,
   banner,
 }: ConversationProps) {
-  const peer = friend?.user ?? state?.peer ?? null;
-  const name = peer?.username ?? 'Conversation';
+  const group = state?.group ?? null;
+  const peer = group ? null : (friend?.user ?? state?.peer ?? null);
+  const name = group ? group.title : (peer?.username ?? 'Conversation');
+  const isGroup = group !== null;
+  const senderName = useCallback(
+    (senderId: string) => (senderId === me.id ? 'You' : isGroup ? nameOf(senderId) : name),
+    [me.id, isGroup, nameOf, name],
+  );
+  // The announcer below reads names through this, so it is not set up again with every snapshot.
+  const senderNameRef = useRef(senderName);
+  useEffect(() => {
+    senderNameRef.current = senderName;
+  }, [senderName]);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [announcements, setAnnouncements] = useState<{ id: number; text: string }[]>([]);
   const [confirming, setConfirming] = useState<Confirming>(null);
@@ -88,15 +111,34 @@ export function Conversation({
   }, [focusIntent]);
 
   // Read incoming messages out (politely) while this conversation is open.
+  const announced = useRef(0);
   useEffect(() => {
-    let counter = 0;
     return session.onIncoming((id, items) => {
       if (id !== roomId) return;
-      const lines = items.slice(-3).map((item) => `${name}: ${describe(item)}`);
-      if (items.length > 3) lines.unshift(`${items.length} new messages from ${name}.`);
-      setAnnouncements((previous) => [...previous, ...lines.map((text) => ({ id: (counter += 1), text }))].slice(-5));
+      const lines = items.slice(-3).map((item) => `${senderNameRef.current(item.senderId)}: ${describe(item)}`);
+      if (items.length > 3) lines.unshift(`${items.length} new messages ${isGroup ? 'in' : 'from'} ${name}.`);
+      setAnnouncements((previous) =>
+        [...previous, ...lines.map((text) => ({ id: (announced.current += 1), text }))].slice(-5),
+      );
     });
-  }, [session, roomId, name]);
+  }, [session, roomId, name, isGroup]);
+
+  // A group's membership changes are read out too, as they happen (not the ones already there).
+  const seenNotices = useRef<Set<string> | null>(null);
+  const items = state?.items;
+  const loaded = state?.loaded ?? false;
+  useEffect(() => {
+    if (!isGroup || !loaded || !items) return;
+    const notices = items.filter((item) => item.state === 'notice');
+    const seen = seenNotices.current;
+    seenNotices.current = new Set(notices.map((item) => item.key));
+    if (seen === null) return;
+    const fresh = notices.filter((item) => !seen.has(item.key) && item.text);
+    if (fresh.length === 0) return;
+    setAnnouncements((previous) =>
+      [...previous, ...fresh.slice(-3).map((item) => ({ id: (announced.current += 1), text: item.text! }))].slice(-5),
+    );
+  }, [isGroup, loaded, items]);
 
   async function onConfirm() {
     if (!peer || confirmBusy) return;
@@ -123,17 +165,34 @@ export function Conversation({
     <FileDropArea enabled={Boolean(state)} onFiles={sendFiles}>
       {(dragging) => (
         <>
-          <ConversationHeader
-            name={name}
-            peer={peer}
-            trust={trust}
-            headingRef={headingRef}
-            onBack={onBack}
-            onVerify={() => setVerifying(true)}
-            onRemove={() => startConfirming('remove')}
-            onBlock={() => startConfirming('block')}
-          />
-          {banner}
+          {group ? (
+            <GroupTop
+              session={session}
+              roomId={roomId}
+              group={group}
+              friends={friends}
+              maxMembers={maxMembers}
+              meName={me.username}
+              headingRef={headingRef}
+              onBack={onBack}
+              onLeft={onLeft}
+              banner={banner}
+            />
+          ) : (
+            <>
+              <ConversationHeader
+                name={name}
+                peer={peer}
+                trust={trust}
+                headingRef={headingRef}
+                onBack={onBack}
+                onVerify={() => setVerifying(true)}
+                onRemove={() => startConfirming('remove')}
+                onBlock={() => startConfirming('block')}
+              />
+              {banner}
+            </>
+          )}
           <KeyChangeBanner trust={trust} onReview={() => setVerifying(true)} />
           {state?.membersChanged ? (
             <div className="key-warning key-warning-loud" role="alert" data-testid="members-changed-warning">
@@ -149,6 +208,8 @@ export function Conversation({
             state={state}
             me={me}
             peerName={name}
+            group={isGroup}
+            senderName={senderName}
             connection={connection}
           />
 

@@ -6,6 +6,7 @@ import { ListPlaceholder } from './message-list/ListPlaceholder';
 import { LoadError } from './message-list/LoadError';
 import { MessageArea } from './message-list/MessageArea';
 import { MessageRows } from './message-list/MessageRows';
+import { foldBeforeJoining } from './group/before-joining';
 import { type User, type ChatSession, type RoomState, messageRows, type ConnectionState } from '@onionchat/client';
 import { usePageVisible } from '../../hooks/use-chat';
 
@@ -18,11 +19,26 @@ interface MessageListProps {
   state: RoomState | undefined;
   me: User;
   peerName: string;
+  /** A group conversation: notices of its changes, and each sender's name over their messages. */
+  group?: boolean;
+  /** Who a message is from, in words ("You" for this account). */
+  senderName: (senderId: string) => string;
   connection: ConnectionState;
 }
 
-export function MessageList({ session, roomId, state, peerName, connection }: MessageListProps) {
-  const items = useMemo(() => state?.items ?? [], [state?.items]);
+export function MessageList({
+  session,
+  roomId,
+  state,
+  peerName,
+  group = false,
+  senderName,
+  connection,
+}: MessageListProps) {
+  const items = useMemo(() => {
+    const all = state?.items ?? [];
+    return group ? foldBeforeJoining(all) : all;
+  }, [state?.items, group]);
   const rows = useMemo(() => messageRows(items), [items]);
   const scroller = useRef<HTMLDivElement>(null);
   const visible = usePageVisible();
@@ -83,14 +99,21 @@ export function MessageList({ session, roomId, state, peerName, connection }: Me
 
   return (
     <MessageArea scrollerRef={scroller} items={items} peerName={peerName} onScrolled={onScrolled}>
-      <HistorySlot state={state} empty={empty} peerName={peerName} onLoadOlder={() => void session.loadOlder(roomId)} />
-      <ListPlaceholder state={state} empty={empty} peerName={peerName} />
+      <HistorySlot
+        state={state}
+        empty={empty}
+        peerName={peerName}
+        group={group}
+        onLoadOlder={() => void session.loadOlder(roomId)}
+      />
+      <ListPlaceholder state={state} empty={empty} peerName={peerName} group={group} />
       <LoadError error={state?.error} onRetry={() => session.requestSync()} />
       <MessageRows
         session={session}
         rows={rows}
         notices={state?.notices}
-        peerName={peerName}
+        group={group}
+        senderName={senderName}
         offline={connection !== 'connected'}
         onRetry={(item) => session.retry(roomId, item.messageId ?? '')}
       />

@@ -6,15 +6,19 @@
 // loads it once the keys are there, and the log-in and sign-up forms ask for it early
 // (see ./load-messenger.ts).
 
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Loading } from '../ui';
 import { ConnectionBanner, ConnectionIndicator } from './Connection';
 import { Conversation, type FocusIntent } from './Conversation';
 import { Sidebar } from './Sidebar';
-import { conversationList, type BundleVault, type Identity, type User } from '@onionchat/client';
+import { NewGroupDialog } from './group/NewGroupDialog';
+import { allConversations, type BundleVault, type Identity, type User } from '@onionchat/client';
 import { useKeystore } from '../../hooks/keystore';
 import './messenger.css';
+import './group/group.css';
 import { useChatSession, useChatSnapshot, useHashRoom, useMediaQuery } from '../../hooks/use-chat';
+import { useNames } from '../../hooks/use-names';
+import { pageApi } from '../../hooks/api';
 
 export const NARROW_QUERY = '(max-width: 47.99rem)';
 
@@ -45,7 +49,11 @@ export function Messenger({ user, identity, vault }: { user: User; identity: Ide
     return () => observer.disconnect();
   }, [snapshot.totalUnread]);
 
-  const conversations = useMemo(() => conversationList(snapshot), [snapshot]);
+  const conversations = useMemo(() => allConversations(snapshot), [snapshot]);
+  const nameOf = useNames(snapshot);
+  const maxMembers = useGroupMaxMembers();
+  const [creatingGroup, setCreatingGroup] = useState(false);
+  const friendUsers = useMemo(() => snapshot.friends?.friends.map((friend) => friend.user) ?? [], [snapshot.friends]);
 
   const open = useCallback(
     (id: string | null, intent: FocusIntent, replace = false) => {
@@ -62,19 +70,19 @@ export function Messenger({ user, identity, vault }: { user: User; identity: Ide
       if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
       if (conversations.length === 0) return;
       event.preventDefault();
-      const index = conversations.findIndex((c) => c.friend.roomId === roomId);
+      const index = conversations.findIndex((c) => c.roomId === roomId);
       const step = event.key === 'ArrowUp' ? -1 : 1;
       const next =
         index < 0
           ? conversations[step > 0 ? 0 : conversations.length - 1]
           : conversations[(index + step + conversations.length) % conversations.length];
-      if (next) open(next.friend.roomId, narrow ? 'heading' : 'composer', true);
+      if (next) open(next.roomId, narrow ? 'heading' : 'composer', true);
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
   }, [conversations, roomId, open, narrow]);
 
-  const current = roomId ? conversations.find((c) => c.friend.roomId === roomId) : undefined;
+  const current = roomId ? conversations.find((c) => c.roomId === roomId) : undefined;
   const roomState = roomId ? snapshot.rooms.get(roomId) : undefined;
 
   const onBack = useCallback(() => {
@@ -105,7 +113,9 @@ export function Messenger({ user, identity, vault }: { user: User; identity: Ide
         snapshot={snapshot}
         me={user}
         conversations={conversations}
+        nameOf={nameOf}
         activeRoomId={roomId}
+        onNewGroup={() => setCreatingGroup(true)}
         onOpen={(id) => open(id, narrow ? 'heading' : 'composer')}
         onAccepted={(id) => {
           // Stay where you are (other requests may be waiting); focus the new friend,
@@ -123,6 +133,9 @@ export function Messenger({ user, identity, vault }: { user: User; identity: Ide
             friend={current?.friend ?? null}
             state={roomState}
             me={user}
+            nameOf={nameOf}
+            friends={friendUsers}
+            maxMembers={maxMembers}
             connection={snapshot.connection}
             focusIntent={focusIntent}
             drafts={drafts.current}
@@ -156,16 +169,45 @@ export function Messenger({ user, identity, vault }: { user: User; identity: Ide
               <>
                 <h2>Pick a conversation</h2>
                 <p className="muted">
-                  Choose a friend on the left. <kbd>Alt</kbd>+<kbd>↑</kbd> and <kbd>Alt</kbd>+<kbd>↓</kbd> move between
-                  conversations.
+                  Choose a friend or a group on the left. <kbd>Alt</kbd>+<kbd>↑</kbd> and <kbd>Alt</kbd>+<kbd>↓</kbd>{' '}
+                  move between conversations.
                 </p>
               </>
             )}
           </div>
         )}
       </section>
+      <NewGroupDialog
+        open={creatingGroup}
+        session={session}
+        friends={friendUsers}
+        maxMembers={maxMembers}
+        onClose={() => setCreatingGroup(false)}
+        onCreated={(id) => {
+          setCreatingGroup(false);
+          open(id, 'composer');
+        }}
+      />
       {/* After both panes in the DOM, placed over the sidebar's head (or the conversation's on phones). */}
       <ConnectionIndicator state={snapshot.connection} connectedOnce={snapshot.connectedOnce} />
     </div>
   );
+}
+
+/** The server's group member limit (null until it has answered; the core checks it too). */
+function useGroupMaxMembers(): number | null {
+  const [max, setMax] = useState<number | null>(null);
+  useEffect(() => {
+    let live = true;
+    pageApi()
+      .config()
+      .then((config) => {
+        if (live) setMax(config.groupMaxMembers);
+      })
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, []);
+  return max;
 }

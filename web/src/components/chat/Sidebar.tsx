@@ -6,8 +6,9 @@ import { Logo } from '../Logo';
 import { ErrorAlert, Loading, useNow } from '../ui';
 import { AddFriendForm } from './AddFriendForm';
 import { Avatar } from './Avatar';
+import { GroupItem } from './group/GroupItem';
 import {
-  type ConversationEntry,
+  type ListedConversation,
   conversationPreview,
   type BlockedUser,
   type FriendRequest,
@@ -20,18 +21,32 @@ import {
   requestKeyWarning,
 } from '@onionchat/client';
 import { roomHref } from '../../hooks/use-chat';
+import type { NameOf } from '../../hooks/use-names';
 
 interface SidebarProps {
   session: ChatSession | null;
   snapshot: ChatSnapshot;
   me: User;
-  conversations: ConversationEntry[];
+  /** Friends' conversations and groups, the most recently active first. */
+  conversations: ListedConversation[];
+  nameOf: NameOf;
   activeRoomId: string | null;
   onOpen: (roomId: string) => void;
   onAccepted: (roomId: string) => void;
+  onNewGroup: () => void;
 }
 
-export function Sidebar({ session, snapshot, me, conversations, activeRoomId, onOpen, onAccepted }: SidebarProps) {
+export function Sidebar({
+  session,
+  snapshot,
+  me,
+  conversations,
+  nameOf,
+  activeRoomId,
+  onOpen,
+  onAccepted,
+  onNewGroup,
+}: SidebarProps) {
   const friends = snapshot.friends;
   return (
     <aside className="chat-sidebar" aria-label="Conversations and friends">
@@ -65,22 +80,47 @@ export function Sidebar({ session, snapshot, me, conversations, activeRoomId, on
               onAccepted={onAccepted}
             />
             <section className="sidebar-section" aria-labelledby="friends-title">
-              <h2 id="friends-title" className="sidebar-title">
-                Friends
-              </h2>
+              <div className="sidebar-title-row">
+                <h2 id="friends-title" className="sidebar-title">
+                  Conversations
+                </h2>
+                <button
+                  type="button"
+                  className="button small ghost new-group-button"
+                  data-testid="new-group-button"
+                  disabled={!session || friends.friends.length === 0}
+                  title={
+                    friends.friends.length === 0 ? 'Add a friend first: groups are made from your contacts' : undefined
+                  }
+                  onClick={onNewGroup}
+                >
+                  New group
+                </button>
+              </div>
               {conversations.length === 0 ? (
                 <p className="empty sidebar-empty">No friends yet — add someone by their username or contact link.</p>
               ) : (
                 <ul className="friend-list">
-                  {conversations.map((entry) => (
-                    <FriendItem
-                      key={entry.friend.roomId}
-                      entry={entry}
-                      meId={me.id}
-                      active={entry.friend.roomId === activeRoomId}
-                      onOpen={onOpen}
-                    />
-                  ))}
+                  {conversations.map((entry) =>
+                    entry.kind === 'group' ? (
+                      <GroupItem
+                        key={entry.roomId}
+                        entry={entry}
+                        meId={me.id}
+                        nameOf={nameOf}
+                        active={entry.roomId === activeRoomId}
+                        onOpen={onOpen}
+                      />
+                    ) : (
+                      <FriendItem
+                        key={entry.roomId}
+                        entry={entry}
+                        meId={me.id}
+                        active={entry.roomId === activeRoomId}
+                        onOpen={onOpen}
+                      />
+                    ),
+                  )}
                 </ul>
               )}
             </section>
@@ -219,7 +259,7 @@ function FriendItem({
   active,
   onOpen,
 }: {
-  entry: ConversationEntry;
+  entry: Extract<ListedConversation, { kind: 'direct' }>;
   meId: string;
   active: boolean;
   onOpen: (roomId: string) => void;

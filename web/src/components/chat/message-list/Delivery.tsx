@@ -1,5 +1,5 @@
 import { PendingIcon, SentIcon } from '../icons';
-import { type ChatItem } from '@onionchat/client';
+import { deliveryLabel, type ChatItem } from '@onionchat/client';
 
 interface DeliveryProps {
   item: ChatItem;
@@ -11,9 +11,9 @@ interface DeliveryProps {
 export function Delivery({ item, offline, onRetry }: DeliveryProps) {
   if (item.state === 'sent') {
     return (
-      <span className="delivery delivery-sent">
+      <span className="delivery delivery-sent" data-testid="delivery">
         <SentIcon />
-        Sent
+        {deliveryLabel(item) ?? 'Sent'}
       </span>
     );
   }

@@ -6,10 +6,16 @@ interface ListPlaceholderProps {
   /** No message is held yet. */
   empty: boolean;
   peerName: string;
+  group?: boolean;
 }
 
 /** In place of messages: loading them, or none yet. */
-export function ListPlaceholder({ state, empty, peerName }: ListPlaceholderProps) {
+export function ListPlaceholder({ state, empty, peerName, group = false }: ListPlaceholderProps) {
   if (!state || (!state.loaded && empty)) return state?.error ? null : <Loading label="Loading messages…" />;
-  return empty ? <p className="conversation-empty">No messages yet. Say hello to {peerName}!</p> : null;
+  if (!empty) return null;
+  return (
+    <p className="conversation-empty">
+      {group ? 'No messages yet. Say hello to the group!' : `No messages yet. Say hello to ${peerName}!`}
+    </p>
+  );
 }

@@ -17,6 +17,8 @@ interface MessageRowProps {
   first: boolean;
   last: boolean;
   senderName: string;
+  /** Shows the sender's name above the bubble (the first of a run in a group). */
+  showSender?: boolean;
   offline: boolean;
   onRetry: () => void;
 }
@@ -26,7 +28,16 @@ interface MessageRowProps {
  * signed) and delivery; a message the server delivered late or again says so under it.
  */
 export const MessageRow = memo(
-  function MessageRow({ session, item, first, last, senderName, offline, onRetry }: MessageRowProps) {
+  function MessageRow({
+    session,
+    item,
+    first,
+    last,
+    senderName,
+    showSender = false,
+    offline,
+    onRetry,
+  }: MessageRowProps) {
     const at = shownTime(item);
     const time = formatTime(at);
     const warning = deliveryWarning(item, senderName);
@@ -55,6 +66,11 @@ export const MessageRow = memo(
         data-flag={item.flag?.kind ?? ''}
         tabIndex={-1}
       >
+        {showSender ? (
+          <p className="msg-from" data-testid="message-sender" aria-hidden="true">
+            {senderName}
+          </p>
+        ) : null}
         <div className="msg-line">
           <div className={file ? 'bubble bubble-file' : 'bubble'}>
             <span className="visually-hidden">
@@ -95,5 +111,6 @@ export const MessageRow = memo(
     a.first === b.first &&
     a.last === b.last &&
     a.senderName === b.senderName &&
+    a.showSender === b.showSender &&
     (a.item.state !== 'pending' || a.offline === b.offline),
 );

@@ -1,25 +1,35 @@
 import { Fragment } from 'react';
 import { MessageRow } from './MessageRow';
-import { type ChatItem, type ChatSession, toIso, type Row } from '@onionchat/client';
+import { type ChatItem, type ChatSession, formatFull, toIso, type Row } from '@onionchat/client';
 
 interface MessageRowsProps {
   session: ChatSession;
   rows: Row[];
   /** Gaps and repeats noticed in the sender's counter, by the key of the message they precede. */
   notices: ReadonlyMap<string, string> | undefined;
-  peerName: string;
+  /** A group: each run of someone else's messages starts with their name. */
+  group: boolean;
+  /** Who a message is from, in words ("You" for this account). */
+  senderName: (senderId: string) => string;
   offline: boolean;
   onRetry: (item: ChatItem) => void;
 }
 
-/** The messages, with a divider at the start of each day. */
-export function MessageRows({ session, rows, notices, peerName, offline, onRetry }: MessageRowsProps) {
+/** The messages, with a divider at the start of each day and a group's membership changes among them. */
+export function MessageRows({ session, rows, notices, group, senderName, offline, onRetry }: MessageRowsProps) {
   return (
     <ol className="messages">
       {rows.map((row) =>
         row.kind === 'day' ? (
           <li key={row.key} className="day-divider">
             <time dateTime={toIso(row.time)}>{row.label}</time>
+          </li>
+        ) : row.kind === 'notice' ? (
+          <li key={row.key} className="group-notice" data-testid="group-notice">
+            <span>{row.text}</span>{' '}
+            <time className="visually-hidden" dateTime={toIso(row.time)}>
+              {formatFull(row.time)}
+            </time>
           </li>
         ) : (
           <Fragment key={row.key}>
@@ -35,7 +45,8 @@ export function MessageRows({ session, rows, notices, peerName, offline, onRetry
               item={row.item}
               first={row.first}
               last={row.last}
-              senderName={row.item.mine ? 'You' : peerName}
+              senderName={senderName(row.item.senderId)}
+              showSender={group && !row.item.mine && row.first && row.item.state !== 'unverified'}
               offline={offline}
               onRetry={() => onRetry(row.item)}
             />

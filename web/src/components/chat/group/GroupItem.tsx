@@ -1,0 +1,88 @@
+'use client';
+
+import type { MouseEvent } from 'react';
+import { useNow } from '../../ui';
+import { GroupAvatar } from './GroupAvatar';
+import { conversationPreview, formatActivity, formatFull, type ListedConversation } from '@onionchat/client';
+import { roomHref } from '../../../hooks/use-chat';
+import type { NameOf } from '../../../hooks/use-names';
+
+interface GroupItemProps {
+  entry: Extract<ListedConversation, { kind: 'group' }>;
+  meId: string;
+  nameOf: NameOf;
+  active: boolean;
+  onOpen: (roomId: string) => void;
+}
+
+/** A group in the conversation list: picture, name, newest message (with who wrote it), unread count, warnings. */
+export function GroupItem({ entry, meId, nameOf, active, onOpen }: GroupItemProps) {
+  useNow(60_000);
+  const { state, roomId } = entry;
+  const group = state.group!;
+  const unread = state.room.unread;
+  const last = state.last;
+  let preview = conversationPreview(state, meId);
+  if (last && last.senderId !== meId && last.state !== 'unverified' && preview) {
+    preview = `${nameOf(last.senderId)}: ${preview}`;
+  }
+  const problem = group.warning
+    ? 'Member list does not check out'
+    : group.gone
+      ? 'You are no longer in this group'
+      : null;
+
+  function onClick(event: MouseEvent<HTMLAnchorElement>) {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    onOpen(roomId);
+  }
+
+  return (
+    <li>
+      <a
+        href={roomHref(roomId)}
+        className={active ? 'friend friend-active' : 'friend'}
+        data-testid="group-item"
+        data-room-link={roomId}
+        aria-current={active ? 'page' : undefined}
+        onClick={onClick}
+      >
+        <GroupAvatar title={group.title} picture={group.picture} />
+        <span className="friend-body">
+          <span className="friend-top">
+            <span className="friend-name">
+              <span className="visually-hidden">Group: </span>
+              {group.title}
+            </span>
+            {state.lastActivity ? (
+              <time
+                className="friend-time"
+                dateTime={new Date(state.lastActivity).toISOString()}
+                title={formatFull(state.lastActivity)}
+              >
+                {formatActivity(state.lastActivity)}
+              </time>
+            ) : null}
+          </span>
+          {problem ? (
+            <span className={group.warning ? 'friend-preview group-item-warning' : 'friend-preview'}>
+              {group.warning ? <span aria-hidden="true">⚠ </span> : null}
+              {problem}
+            </span>
+          ) : (
+            <span className={unread > 0 ? 'friend-preview friend-preview-unread' : 'friend-preview'}>
+              {preview || '\u00a0'}
+            </span>
+          )}
+        </span>
+        {unread > 0 ? (
+          <span className="unread-badge">
+            <span data-testid="unread">{unread}</span>
+            <span className="visually-hidden"> unread</span>
+          </span>
+        ) : null}
+      </a>
+    </li>
+  );
+}

@@ -1,0 +1,42 @@
+// Words and small rules the group screens share.
+
+import type { GroupView, PublicUser } from '@onionchat/client';
+
+/** "1 member", "3 members". */
+export function memberCount(count: number): string {
+  return `${count} ${count === 1 ? 'member' : 'members'}`;
+}
+
+/** Up to two letters for a group without a picture: "Hikers" → "H", "Night shift" → "NS". */
+export function groupInitials(title: string): string {
+  const words = title
+    .replace(/^Group with\s+/i, '')
+    .split(/[\s,]+/)
+    .filter((word) => /\p{L}|\p{N}/u.test(word));
+  const letters = words.slice(0, 2).map((word) => [...word.replace(/^[^\p{L}\p{N}]+/u, '')][0] ?? '');
+  return letters.join('').toUpperCase() || '#';
+}
+
+/**
+ * Why `size` members (this account included) is too many, or null. `max` null: the
+ * server's limit is not known yet (the core and the server still check it).
+ */
+export function sizeProblem(size: number, max: number | null): string | null {
+  if (max === null || size <= max) return null;
+  return `A group here can have at most ${max} members (you and ${max - 1} others). You have chosen ${size - 1}.`;
+}
+
+/** The contacts a group could take in: friends not in it yet, by name. */
+export function addableFriends(friends: readonly PublicUser[], group: GroupView | null): PublicUser[] {
+  const inGroup = new Set(group?.members.map((member) => member.id) ?? []);
+  return friends.filter((friend) => !inGroup.has(friend.id)).sort((a, b) => a.username.localeCompare(b.username));
+}
+
+/** A name the person must type: trimmed, 1 to `max` characters, no control characters. */
+export function groupNameProblem(name: string, max: number): string | null {
+  const trimmed = name.trim();
+  if (trimmed.length === 0) return 'Give the group a name.';
+  if (trimmed.length > max) return `The name can be at most ${max} characters long.`;
+  if (/\p{Cc}/u.test(trimmed)) return 'The name cannot contain control characters.';
+  return null;
+}

@@ -13,6 +13,19 @@ export const PICTURE_FILE_MAX_BYTES = 20 * 1024 * 1024;
 
 export class PictureError extends Error {}
 
+/**
+ * Tor Browser hands a page that reads a canvas back a blank one unless the person allows
+ * it (the prompt it shows in the address bar): a white square is that, not a picture.
+ */
+const BLANK =
+  'The resized picture came out blank. Tor Browser does this unless you allow this site to read the picture it drew (the prompt by the address bar); allow it and choose the picture again, or make the group without one.';
+
+function blank(context: CanvasRenderingContext2D, side: number): boolean {
+  const { data } = context.getImageData(0, 0, side, side);
+  for (let i = 0; i < data.length; i += 1) if (data[i] !== 255) return false;
+  return true;
+}
+
 /** The file as a small square JPEG data URL; rejects with a PictureError (a sentence). */
 export async function pictureFromFile(file: File, maxChars = GROUP_PICTURE_MAX_CHARS): Promise<string> {
   if (!file.type.startsWith('image/')) throw new PictureError('Choose a picture (a PNG, JPEG, GIF or WebP image).');
@@ -40,6 +53,7 @@ export async function pictureFromFile(file: File, maxChars = GROUP_PICTURE_MAX_C
       const sx = (bitmap.width - side) / 2;
       const sy = (bitmap.height - side) / 2;
       context.drawImage(bitmap, sx, sy, side, side, 0, 0, target, target);
+      if (blank(context, target)) throw new PictureError(BLANK);
       for (const quality of QUALITIES) {
         const url = canvas.toDataURL('image/jpeg', quality);
         if (url.startsWith('data:image/jpeg;base64,') && url.length <= maxChars) return url;

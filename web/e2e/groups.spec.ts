@@ -4,12 +4,14 @@
 // reads what comes after and nothing from before; Carol leaves. Every change is a notice
 // in the conversation, and the member list each page shows is the one it verified.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser.js';
 import { startServer, type ServerProcess } from './support/server.js';
 import { signUpAt } from './support/pages.js';
 import { rememberText } from './support/secrets.js';
+import { downloadFile, sendFile } from './support/file-steps.js';
 import { acceptRequest, messageTexts, openConversation, requestFriend, sendText } from './support/chat-steps.js';
 import {
   addMembers,
@@ -241,6 +243,12 @@ describe('a group in the browser', () => {
     await expect.poll(() => unread('dave').count()).toBe(0);
     expect(await page.carol.content()).not.toContain('just the two of us now');
     expect(await serverAnswers(page.carol)).toEqual([404, 404]);
+  });
+
+  it('carries a file: Alice sends one with progress, Dave downloads it byte for byte', async () => {
+    const bytes = randomBytes(300_000);
+    await sendFile(page.alice, 'minutes.pdf', 'application/pdf', bytes);
+    expect((await downloadFile(page.dave, 'minutes.pdf')).equals(bytes)).toBe(true);
   });
 
   it('makes Dave an admin (the last admin cannot step down), who is offered only his own contacts and renames the group', async () => {

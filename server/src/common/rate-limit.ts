@@ -43,8 +43,12 @@ const BUDGETS = {
   },
   /** New accounts, all callers together. */
   signup: { limit: 'RATE_SIGNUP_PER_HOUR', window: HOUR, what: 'Too many new accounts on this server right now' },
-  /** Friend requests per user; every attempt counts. */
-  'friend-requests': { limit: 'RATE_FRIEND_REQUESTS_PER_HOUR', window: HOUR, what: 'Too many friend requests' },
+  /** Friend requests and blocks by username per user, together; every attempt counts. */
+  'friend-requests': {
+    limit: 'RATE_FRIEND_REQUESTS_PER_HOUR',
+    window: HOUR,
+    what: 'Too many friend requests and blocks',
+  },
   /** Messages per user, over HTTP and the WebSocket. */
   messages: { limit: 'RATE_MESSAGES_PER_MINUTE', window: MINUTE, what: 'You are sending messages too fast' },
   /** Upload requests per user. */

@@ -104,8 +104,13 @@ export class FriendsService {
     this.notifyFriends([actor.userId, userId]);
   }
 
-  /** Blocking also ends any friendship and pending request between the two. */
+  /**
+   * Blocking also ends any friendship and pending request between the two. Its 404 for a
+   * name nobody has tells as much as a friend request's, so it spends the same per-user
+   * budget: alternating the two routes probes no more names than either alone.
+   */
   async block(actor: Actor, username: string): Promise<void> {
+    await this.limiter.consume('friend-requests', actor.userId);
     const target = await this.findUser(username);
     if (target.id === actor.userId) throw badRequest("You can't block yourself.", 'invalid_target');
     await this.transactions.run(async (tx) => {

@@ -142,3 +142,62 @@ describe('friend requests', () => {
     expect((await overview(targets[5]!)).incoming).toEqual([]);
   });
 });
+
+describe('blocking by username', () => {
+  const sharedLimit = expect.stringMatching(/^Too many friend requests and blocks\. Try again in \d+ s\.$/);
+
+  it('answers 201 for a known name and 404 for an unknown one, the same as a friend request', async () => {
+    const [lea, max] = [await user('lea'), await user('max')];
+    expect((await lea.client.post('/api/blocks', { username: 'MAX' })).status).toBe(201);
+    const unknown = await lea.client.post('/api/blocks', { username: 'no_such_person' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ code: 'not_found', message: 'No user called "no_such_person".' });
+    expect((await lea.client.post('/api/blocks', { username: 'lea' })).status).toBe(400);
+    expect((await overview(lea)).blocked.map((b) => b.user.username)).toEqual(['max']);
+    expect(max.account.username).toBe('max');
+  });
+
+  it('spends the friend-request budget: once requests used it up, blocks answer 429 and block no one', async () => {
+    const [ned, pia] = [await user('ned'), await user('pia')];
+    for (let i = 0; i < 5; i++) {
+      const sent = await ned.client.post('/api/friends/requests', { username: `ghost_${i}` });
+      expect(sent.status).toBe(404);
+    }
+    for (const username of ['pia', 'ghost_9']) {
+      const refused = await ned.client.post('/api/blocks', { username });
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ code: 'rate_limited', message: sharedLimit });
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    expect((await overview(ned)).blocked).toEqual([]);
+    expect(pia.account.username).toBe('pia');
+  });
+
+  it('and the other way round: blocks, to known names or not, use up the budget for friend requests', async () => {
+    const [oli, quinn, rex] = [await user('oli'), await user('quinn'), await user('rex')];
+    const statuses = [];
+    for (const username of ['quinn', 'phantom_1', 'phantom_2', 'quinn', 'phantom_3'])
+      statuses.push((await oli.client.post('/api/blocks', { username })).status);
+    expect(statuses).toEqual([201, 404, 404, 201, 404]);
+    const refused = await oli.client.post('/api/friends/requests', { username: 'rex' });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ code: 'rate_limited', message: sharedLimit });
+    expect((await overview(rex)).incoming).toEqual([]);
+    expect(quinn.account.username).toBe('quinn');
+  });
+
+  it('alternating the two routes does not double the budget', async () => {
+    const [sam, tia] = [await user('sam'), await user('tia')];
+    const statuses = [];
+    for (let i = 0; i < 4; i++) {
+      const path = i % 2 === 0 ? '/api/friends/requests' : '/api/blocks';
+      statuses.push((await sam.client.post(path, { username: `probe_${i}` })).status);
+    }
+    statuses.push((await sam.client.post('/api/blocks', { username: 'tia' })).status);
+    statuses.push((await sam.client.post('/api/friends/requests', { username: 'probe_5' })).status);
+    statuses.push((await sam.client.post('/api/blocks', { username: 'probe_6' })).status);
+    expect(statuses).toEqual([404, 404, 404, 404, 201, 429, 429]);
+    // Another user's budget is untouched.
+    expect((await tia.client.post('/api/blocks', { username: 'sam' })).status).toBe(201);
+  });
+});

@@ -36,6 +36,7 @@ import { MessagesRepository } from './messages/messages.repository.js';
 import { MessagesGateway } from './messages/messages.gateway.js';
 import { MessageLog } from './messages/message-log.js';
 import { SessionCache } from './auth/session-cache.js';
+import { SessionPurger } from './auth/session-purger.js';
 import { Invalidations, LocalInvalidations, RedisInvalidations } from './cache/invalidations.js';
 import { FilesController } from './files/files.controller.js';
 import { GroupsController } from './groups/groups.controller.js';
@@ -90,6 +91,7 @@ export class AppModule {
         SessionsRepository,
         SessionsService,
         SessionCache,
+        SessionPurger,
         {
           provide: Invalidations,
           useFactory: () => (redis ? RedisInvalidations.open(redis.commands, redis.prefix) : new LocalInvalidations()),

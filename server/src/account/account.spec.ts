@@ -11,6 +11,8 @@ import {
 import pg from 'pg';
 import { startTestApp, type TestApp } from '../../test-support/app.js';
 import { logIn, makeAccount, signUp } from '../../test-support/accounts.js';
+import { connectSocket, until } from '../../test-support/social.js';
+import { SessionPurger } from '../auth/session-purger.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -162,6 +164,70 @@ describe('sessions', () => {
     expect((await a.delete(`/api/account/sessions/${other.id}`)).status).toBe(404);
   });
 
+  it("another user's session id gets the unknown id's 404, ends nothing and closes no socket", async () => {
+    const a = t.client();
+    const vera = await signUp(a, 'vera');
+    const b = t.client();
+    const walt = await signUp(b, 'walt');
+    const [waltSession] = await sessionIdsOf(walt.id);
+    const bSocket = await connectSocket(t.baseUrl, b);
+    let bClosed = false;
+    bSocket.on('disconnect', () => (bClosed = true));
+    // The control: ending one's own session does close its socket, so the test can see one close.
+    const a2 = t.client();
+    await logIn(a2, vera);
+    const a2Socket = await connectSocket(t.baseUrl, a2);
+    try {
+      const unknown = await a.delete(`/api/account/sessions/${newUuid()}`);
+      expect(unknown.status).toBe(404);
+      const foreign = await a.delete(`/api/account/sessions/${waltSession}`);
+      expect(foreign.status).toBe(404);
+      expect(foreign.body).toEqual(unknown.body);
+      expect(foreign.headers.get('set-cookie')).toBeNull();
+      expect(await sessionIdsOf(walt.id)).toEqual([waltSession]);
+
+      const list = await a.get<{ sessions: { id: string; current: boolean }[] }>('/api/account/sessions');
+      const veraOther = list.body.sessions.find((s) => !s.current)!;
+      expect((await a.delete(`/api/account/sessions/${veraOther.id}`)).status).toBe(204);
+      await until(() => !a2Socket.connected);
+
+      // Walt's socket still answers a round trip, was never closed, and his session works.
+      const ack = await bSocket.timeout(5000).emitWithAck('message:send', {});
+      expect(ack).toBeTypeOf('object');
+      expect(bSocket.connected).toBe(true);
+      expect(bClosed).toBe(false);
+      expect((await b.get('/api/account')).status).toBe(200);
+    } finally {
+      bSocket.close();
+      a2Socket.close();
+    }
+  });
+
+  it('purges expired sessions from the database, at start and on each run, keeping live ones', async () => {
+    const xena = await signUp(t.client(), 'xena');
+    const clients = [t.client(), t.client(), t.client()];
+    for (const client of clients) await logIn(client, xena);
+    const [expired, expiredNow, ...live] = await sessionIdsOf(xena.id);
+    await sql(`UPDATE "Session" SET "expiresAt" = now() - interval '1 hour' WHERE id = $1`, [expired]);
+    await sql(`UPDATE "Session" SET "expiresAt" = $2 WHERE id = $1`, [expiredNow, new Date()]);
+    const others = await sql(`SELECT count(*)::int AS n FROM "Session" WHERE "expiresAt" > now()`);
+
+    expect(await t.app.get(SessionPurger).purge()).toBe(2);
+    expect((await sessionIdsOf(xena.id)).sort()).toEqual(live.sort());
+    expect(await sql(`SELECT count(*)::int AS n FROM "Session" WHERE "expiresAt" > now()`)).toEqual(others);
+    expect(await sql(`SELECT count(*)::int AS n FROM "Session" WHERE "expiresAt" <= now()`)).toEqual([{ n: 0 }]);
+    // The live ones still work (the first two sessions were the sign-up's and the first log-in's).
+    expect((await clients[2]!.get('/api/account')).status).toBe(200);
+
+    // A starting instance purges before it serves.
+    const [stale] = live;
+    await sql(`UPDATE "Session" SET "expiresAt" = now() - interval '1 second' WHERE id = $1`, [stale]);
+    const second = await startTestApp({}, t.dbUrl);
+    await second.closeAppOnly();
+    expect(await sessionIdsOf(xena.id)).toHaveLength(live.length - 1);
+    expect(await sessionIdsOf(xena.id)).not.toContain(stale);
+  });
+
   it('rejects an expired session with session_expired', async () => {
     const a = t.client();
     await signUp(a, 'uma');
@@ -184,3 +250,18 @@ describe('sessions', () => {
     expect((await a.get('/api/account')).body['code']).toBe('session_expired');
   });
 });
+
+async function sql(text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
+  const db = new pg.Client({ connectionString: t.dbUrl });
+  await db.connect();
+  try {
+    return (await db.query(text, values)).rows as Record<string, unknown>[];
+  } finally {
+    await db.end();
+  }
+}
+
+async function sessionIdsOf(userId: string): Promise<string[]> {
+  const rows = await sql(`SELECT id FROM "Session" WHERE "userId" = $1 ORDER BY "createdAt", id`, [userId]);
+  return rows.map((r) => r['id'] as string);
+}

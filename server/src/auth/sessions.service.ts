@@ -75,6 +75,10 @@ export class SessionsService {
     return this.sessions.listForUser(actor.userId);
   }
 
+  /**
+   * Ends one of the caller's sessions. The delete is scoped to the caller, so another
+   * user's session id ends nothing, closes no sockets and answers like an unknown id.
+   */
   async end(actor: Actor, sessionId: string): Promise<boolean> {
     const { count } = await this.sessions.delete(actor.userId, sessionId);
     if (count === 0) return false;

@@ -37,6 +37,8 @@ const schema = z.object({
   REGISTRATION: z.enum(['invite', 'open']).default('invite'),
   SESSION_TTL_HOURS: int(168, 1),
   SESSION_MAX_AGE_HOURS: int(720, 1),
+  /** How often expired sessions are deleted from the database (also once at start). */
+  SESSION_PURGE_MINUTES: int(60, 1),
   INVITE_TTL_HOURS: int(168, 1),
   MAX_OPEN_INVITES_PER_USER: int(10, 0),
   /** Holds a full key bundle in base64 (4/3 of KEY_BUNDLE_MAX_BYTES) with the rest of its request. */

@@ -1,13 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from '@onionchat/db';
 import { DB } from '../db/db.module.js';
+import type { DbTx } from '../db/transactions.js';
 
 @Injectable()
 export class FilesRepository {
   constructor(@Inject(DB) private readonly db: Db) {}
 
-  create(roomId: string, uploaderId: string, size: bigint, expiresAt: Date) {
-    return this.db.storedFile.create({ data: { roomId, uploaderId, size, expiresAt } });
+  create(roomId: string, uploaderId: string, size: bigint, expiresAt: Date, tx?: DbTx) {
+    return (tx ?? this.db).storedFile.create({ data: { roomId, uploaderId, size, expiresAt } });
+  }
+
+  /**
+   * Locks the uploader's user row until the transaction ends, so one user's quota checks
+   * and reservations run one at a time. NO KEY UPDATE leaves rows that merely refer to the
+   * user (sessions, messages) free to be written meanwhile.
+   */
+  async lockQuota(uploaderId: string, tx: DbTx): Promise<void> {
+    await tx.$queryRaw`SELECT 1 FROM "User" WHERE id = ${uploaderId}::uuid FOR NO KEY UPDATE`;
   }
 
   findById(id: string) {
@@ -18,8 +28,8 @@ export class FilesRepository {
     return this.db.storedFile.findMany({ where: { roomId }, orderBy: { createdAt: 'asc' } });
   }
 
-  async bytesHeldBy(uploaderId: string): Promise<bigint> {
-    const { _sum } = await this.db.storedFile.aggregate({ where: { uploaderId }, _sum: { size: true } });
+  async bytesHeldBy(uploaderId: string, tx?: DbTx): Promise<bigint> {
+    const { _sum } = await (tx ?? this.db).storedFile.aggregate({ where: { uploaderId }, _sum: { size: true } });
     return _sum.size ?? 0n;
   }
 

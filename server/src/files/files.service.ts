@@ -12,6 +12,7 @@ import type { Actor } from '../access/actor.js';
 import { AccessPolicy } from '../access/access.policy.js';
 import { ApiError, badRequest, conflict, notFound } from '../common/api-error.js';
 import { RateLimiter } from '../common/rate-limiter.js';
+import { Transactions } from '../db/transactions.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { ByteLimitError, byteLimit } from './byte-limit.js';
@@ -33,6 +34,7 @@ export class FilesService {
     private readonly rooms: RoomsRepository,
     private readonly realtime: RealtimeService,
     private readonly limiter: RateLimiter,
+    private readonly transactions: Transactions,
   ) {}
 
   async create(actor: Actor, roomId: string, size: number): Promise<Answer<'createFile'>> {
@@ -40,17 +42,17 @@ export class FilesService {
     if (size > this.config.FILE_MAX_BYTES) {
       throw new ApiError(413, 'too_large', `Files can be at most ${mib(this.config.FILE_MAX_BYTES)} (encrypted).`);
     }
-    const held = await this.files.bytesHeldBy(actor.userId);
-    if (held + BigInt(size) > BigInt(this.config.FILE_QUOTA_BYTES)) {
-      throw new ApiError(
-        413,
-        'over_quota',
-        `This file would take you past your storage quota of ${mib(this.config.FILE_QUOTA_BYTES)} (${mib(Number(held))} used). Delete some files first.`,
-      );
-    }
+    // A first look, so a file that plainly does not fit spends none of the budget below.
+    this.checkQuota(await this.files.bytesHeldBy(actor.userId), size);
     // The quota bounds bytes; this bounds rows (many tiny files) and churn (create, delete, repeat).
     await this.limiter.consume('new-files', actor.userId);
-    const file = await this.files.create(roomId, actor.userId, BigInt(size), this.expiry());
+    // Check and reserve again under a lock on the uploader: parallel requests, on any
+    // instance, take turns, so together they cannot pass the quota.
+    const file = await this.transactions.run(async (tx) => {
+      await this.files.lockQuota(actor.userId, tx);
+      this.checkQuota(await this.files.bytesHeldBy(actor.userId, tx), size);
+      return this.files.create(roomId, actor.userId, BigInt(size), this.expiry(), tx);
+    });
     return { file: fileView(file), maxRequestBytes: this.config.UPLOAD_REQUEST_MAX_BYTES };
   }
 
@@ -152,6 +154,16 @@ export class FilesService {
         fileId: file.id,
       });
     return fileView(updated);
+  }
+
+  private checkQuota(held: bigint, size: number): void {
+    if (held + BigInt(size) > BigInt(this.config.FILE_QUOTA_BYTES)) {
+      throw new ApiError(
+        413,
+        'over_quota',
+        `This file would take you past your storage quota of ${mib(this.config.FILE_QUOTA_BYTES)} (${mib(Number(held))} used). Delete some files first.`,
+      );
+    }
   }
 
   private tooMuch(remaining: number): ApiError {

@@ -126,6 +126,35 @@ describe('uploads', () => {
     expect(json.status).toBe(415);
   });
 
+  it('holds the quota against parallel reservations: the accepted ones fit, the rest are refused whole', async () => {
+    const cat = await newUser(t, 'file_cat');
+    const { roomId } = await befriend(cat, ben);
+    const size = 400 * 1024; // each fits alone; three fit together in the quota of 1536 KiB, four do not
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        cat.client.post<{ file: FileInfo; code?: string; message?: string }>(`/api/rooms/${roomId}/files`, { size }),
+      ),
+    );
+    const accepted = answers.filter((a) => a.status === 201);
+    const refused = answers.filter((a) => a.status !== 201);
+    expect(accepted).toHaveLength(3);
+    for (const a of refused) {
+      expect(a.status).toBe(413);
+      expect(a.body).toMatchObject({ code: 'over_quota', message: expect.stringContaining('1.5 MiB (1.2 MiB used)') });
+    }
+    const db = new pg.Client({ connectionString: t.dbUrl });
+    await db.connect();
+    const { rows } = await db.query<{ n: string; bytes: string }>(
+      `SELECT count(*) AS n, coalesce(sum(f.size), 0) AS bytes FROM "StoredFile" f JOIN "User" u ON u.id = f."uploaderId" WHERE u.username = $1`,
+      ['file_cat'],
+    );
+    await db.end();
+    expect(rows[0]).toEqual({ n: '3', bytes: String(3 * size) });
+    // Refused reservations hold nothing: freeing one accepted file makes room for exactly one more.
+    expect((await cat.client.delete(`/api/files/${accepted[0]!.body.file.id}`)).status).toBe(204);
+    expect((await cat.client.post(`/api/rooms/${roomId}/files`, { size })).status).toBe(201);
+  }, 20_000);
+
   it('lets only members see files, and only the uploader add to or delete them', async () => {
     const { body } = await create(ann, 100);
     const id = body.file.id;

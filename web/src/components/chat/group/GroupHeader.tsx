@@ -2,7 +2,7 @@ import type { Ref } from 'react';
 import { LockIcon } from '../../icons';
 import { BackIcon } from '../icons';
 import { GroupAvatar } from './GroupAvatar';
-import { OptionsMenu, type MenuChoice } from './OptionsMenu';
+import { OptionsMenu, type MenuChoice } from '../OptionsMenu';
 import { memberCount } from './group-text';
 import type { GroupView } from '@onionchat/client';
 

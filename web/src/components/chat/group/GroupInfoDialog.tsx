@@ -6,6 +6,7 @@ import { ModalDialog } from '../ModalDialog';
 import { PictureField } from './PictureField';
 import { groupNameProblem } from './group-text';
 import { GROUP_NAME_MAX_CHARS, describeError, type ChatSession, type GroupView } from '@onionchat/client';
+import { FormActions } from './FormActions';
 
 interface GroupInfoDialogProps {
   open: boolean;
@@ -59,16 +60,7 @@ export function GroupInfoDialog({ open, session, roomId, group, onClose }: Group
         if (!busy) onClose();
       }}
       notice={<ErrorAlert message={error} className="compact-alert" />}
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form={formId} className="button primary" disabled={busy} aria-busy={busy}>
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </>
-      }
+      actions={<FormActions formId={formId} busy={busy} label="Save" busyLabel="Saving…" onCancel={onClose} />}
     >
       <form id={formId} className="group-form" onSubmit={onSubmit} noValidate>
         <div className="field">

@@ -7,6 +7,7 @@ import { MemberPicker } from './MemberPicker';
 import { PictureField } from './PictureField';
 import { groupNameProblem, sizeProblem } from './group-text';
 import { GROUP_NAME_MAX_CHARS, describeError, type ChatSession, type PublicUser } from '@onionchat/client';
+import { FormActions } from './FormActions';
 
 interface NewGroupDialogProps {
   open: boolean;
@@ -84,14 +85,7 @@ export function NewGroupDialog({ open, session, friends, maxMembers, onClose, on
       }}
       notice={<ErrorAlert message={error ?? tooMany} className="compact-alert" />}
       actions={
-        <>
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form={formId} className="button primary" disabled={busy} aria-busy={busy}>
-            {busy ? 'Creating…' : 'Create group'}
-          </button>
-        </>
+        <FormActions formId={formId} busy={busy} label="Create group" busyLabel="Creating…" onCancel={onClose} />
       }
     >
       <form id={formId} className="group-form" onSubmit={onSubmit} noValidate>

@@ -1,15 +1,12 @@
 // A member added to a group holds no key of the epochs before they joined, so the
-// messages from then are refused as unreadable (the core says why in each one's note).
+// messages from then are refused as unreadable (the core marks them `beforeJoining`).
 // Rather than a wall of "could not be verified", a run of them becomes one muted line.
 // Any other refusal (a forged or stale message) stays a warning of its own.
 
 import type { ChatItem } from '@onionchat/client';
 
-/** The core's reason for a message sent while this account was not in the group. */
-const BEFORE_JOINING = /while you were not in the group/;
-
 export function sentBeforeJoining(item: ChatItem): boolean {
-  return item.state === 'unverified' && !item.mine && item.note !== null && BEFORE_JOINING.test(item.note);
+  return item.state === 'unverified' && item.beforeJoining === true;
 }
 
 /** Folds each run of messages from before this account joined into one notice item. */

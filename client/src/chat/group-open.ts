@@ -17,6 +17,13 @@ const KEYS_DO_NOT_MATCH = 'its sender’s keys do not match the ones the group h
 const NO_CHAIN_KEY = 'its sender is not in this conversation';
 const NOT_MINE = 'it was sent while you were not in the group, so this device has no key for it';
 
+/** A group message from an epoch this account was not a member of: unreadable by design, not an attack. */
+export class BeforeJoiningError extends VerifyError {
+  constructor() {
+    super(NOT_MINE);
+  }
+}
+
 /** What the verified chains tell about a group's messages (the session's groups). */
 export interface GroupJudge {
   /** The verified state to judge a message under `epoch` by, synced first when the chain has not reached it. */
@@ -52,7 +59,7 @@ export async function groupSenderKey(
     throw new VerifyError(verdict.reason);
   }
   // Someone who joins gets no earlier key (and one who left none after): say so, not "no key".
-  if (!groupMembersAtEpoch(state, message.epoch)?.has(ctx.meId)) throw new VerifyError(NOT_MINE);
+  if (!groupMembersAtEpoch(state, message.epoch)?.has(ctx.meId)) throw new BeforeJoiningError();
   if (message.senderId === ctx.meId) return ctx.directory.mine();
   const listed = room.members.find((member) => member.id === message.senderId);
   if (!listed || !state.members.has(listed.id)) return chainKey(ctx.groups, room.id, message.senderId);

@@ -76,7 +76,7 @@ describe('a group conversation', () => {
     await says(bob, roomId, 'welcome dave', [alice, dave]);
     // Dave has no key of the epoch before he joined: that message is not readable to him.
     const before = dave.view(roomId)!.items.find((item) => item.seq === 1)!;
-    expect(before).toMatchObject({ state: 'unverified', text: null });
+    expect(before).toMatchObject({ state: 'unverified', text: null, beforeJoining: true });
     expect(before.note).toMatch(/not in the group/);
     expect(dave.texts(roomId)).toEqual([null, 'welcome dave']);
     expect(bob.notices(roomId)).toEqual(['alice created the group', 'alice added dave']);
@@ -210,6 +210,8 @@ describe('what a server cannot do to a group', () => {
     const item = bob.view(roomId)!.items.find((i) => i.seq === forged.seq)!;
     expect(item).toMatchObject({ state: 'unverified', text: null });
     expect(item.note).toMatch(/not in the group while that key was in use/);
+    // A forgery is a warning of its own, never folded away as "sent before you joined".
+    expect(item.beforeJoining).toBeUndefined();
   });
 
   it('drops a removal it had handed out: the group warns and nothing more is sent', async () => {

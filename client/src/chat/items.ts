@@ -54,6 +54,8 @@ export interface ChatItem {
   messageId: string | null;
   /** Where a verified message stands in its sender's sequence (null: none, or not verified). */
   counter?: SenderCounter | null;
+  /** Unverified because it was sealed under a group key from before this account joined (no attack). */
+  beforeJoining?: boolean;
   /** Unverified only because this user's key is not trusted now: checked again once it is accepted. */
   untrustedKey?: string | null;
   /** The key epoch a verified message was sealed under (a group's messages are judged again when a later change ends it). */

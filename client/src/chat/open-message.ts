@@ -27,7 +27,7 @@ import {
   type KeyDirectory,
   type RoomKeyring,
 } from '../trust/index.js';
-import { GROUP_ROOM_KIND, groupSenderKey, type GroupJudge } from './group-open.js';
+import { BeforeJoiningError, GROUP_ROOM_KIND, groupSenderKey, type GroupJudge } from './group-open.js';
 import type { ChatItem, DeliveryFlag } from './items.js';
 
 /** Every check a message goes through, for one session. */
@@ -121,6 +121,8 @@ export async function openServerMessage(message: ServerMessage, room: Room, ctx:
     };
   } catch (error) {
     if (error instanceof UntrustedKeyError) return unverified(message, ctx.meId, error.message, error.userId);
+    if (error instanceof BeforeJoiningError)
+      return { ...unverified(message, ctx.meId, error.message), beforeJoining: true };
     if (error instanceof VerifyError) return unverified(message, ctx.meId, error.message);
     if (error instanceof ProtocolError) return unverified(message, ctx.meId, protocolReason(error));
     throw error;

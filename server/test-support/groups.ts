@@ -16,8 +16,8 @@ import {
   type GroupState,
 } from '@onionchat/protocol';
 import type { TestAccount } from './accounts.js';
-import type { TestResponse } from './app.js';
-import type { User } from './social.js';
+import type { TestApp, TestResponse } from './app.js';
+import { befriend, newUser, type User } from './social.js';
 
 const STARTS_EPOCH: GroupAction[] = ['create', 'add', 'remove', 'leave'];
 const CARRIES_INFO: GroupAction[] = ['create', 'add', 'remove', 'rename'];
@@ -142,4 +142,16 @@ export async function postRecord(
   });
   if (res.status === 201) group.accept(record);
   return res;
+}
+
+/** Ann and three friends of hers (Ben, Cy, Dee), their usernames prefixed so test files do not collide. */
+export async function annAndFriends(t: TestApp, prefix: string): Promise<[User, User, User, User]> {
+  const [ann, ben, cy, dee] = [
+    await newUser(t, `${prefix}_ann`),
+    await newUser(t, `${prefix}_ben`),
+    await newUser(t, `${prefix}_cy`),
+    await newUser(t, `${prefix}_dee`),
+  ];
+  for (const friend of [ben, cy, dee]) await befriend(ann, friend);
+  return [ann, ben, cy, dee];
 }

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, toBase64 } from '@onionchat/protocol';
 import { startTestApp, type TestApp } from '../../test-support/app.js';
-import { joining, makeGroup, naming, postRecord, type TestGroup } from '../../test-support/groups.js';
+import { annAndFriends, joining, makeGroup, naming, postRecord, type TestGroup } from '../../test-support/groups.js';
 import { befriend, collect, connectSocket, newUser, until, type User } from '../../test-support/social.js';
 import { storedState, type StoredState } from '../../test-support/state.js';
 
@@ -18,13 +18,7 @@ let serial = 0;
 beforeAll(async () => {
   t = await startTestApp({ GROUP_MAX_MEMBERS: '3', RATE_MESSAGES_PER_MINUTE: '1000' });
   state = await storedState(t.dbUrl);
-  [ann, ben, cy, dee] = [
-    await newUser(t, 'gc_ann'),
-    await newUser(t, 'gc_ben'),
-    await newUser(t, 'gc_cy'),
-    await newUser(t, 'gc_dee'),
-  ];
-  for (const friend of [ben, cy, dee]) await befriend(ann, friend);
+  [ann, ben, cy, dee] = await annAndFriends(t, 'gc');
 });
 afterAll(async () => {
   await state?.close();

@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newUuid } from '@onionchat/protocol';
 import type { Socket } from 'socket.io-client';
 import { startTestApp, type TestApp } from '../../test-support/app.js';
-import { createGroup, joining, makeGroup, postRecord, type TestGroup } from '../../test-support/groups.js';
+import {
+  annAndFriends,
+  createGroup,
+  joining,
+  makeGroup,
+  postRecord,
+  type TestGroup,
+} from '../../test-support/groups.js';
 import { befriend, collect, connectSocket, newUser, until, type User } from '../../test-support/social.js';
 import { storedState, type StoredState } from '../../test-support/state.js';
 
@@ -18,13 +25,7 @@ let serial = 0;
 beforeAll(async () => {
   t = await startTestApp({ RATE_MESSAGES_PER_MINUTE: '1000' });
   state = await storedState(t.dbUrl);
-  [ann, ben, cy, dee] = [
-    await newUser(t, 'dl_ann'),
-    await newUser(t, 'dl_ben'),
-    await newUser(t, 'dl_cy'),
-    await newUser(t, 'dl_dee'),
-  ];
-  for (const friend of [ben, cy, dee]) await befriend(ann, friend);
+  [ann, ben, cy, dee] = await annAndFriends(t, 'dl');
 });
 afterAll(async () => {
   await state?.close();

@@ -7,6 +7,7 @@ import { ErrorAlert, Loading, useNow } from '../ui';
 import { AddFriendForm } from './AddFriendForm';
 import { Avatar } from './Avatar';
 import { GroupItem } from './group/GroupItem';
+import { ActivityTime, UnreadBadge } from './ListItemParts';
 import {
   type ListedConversation,
   conversationPreview,
@@ -16,8 +17,6 @@ import {
   describeError,
   type ChatSession,
   type ChatSnapshot,
-  formatActivity,
-  formatFull,
   requestKeyWarning,
 } from '@onionchat/client';
 import { roomHref } from '../../hooks/use-chat';
@@ -289,26 +288,13 @@ function FriendItem({
         <span className="friend-body">
           <span className="friend-top">
             <span className="friend-name">{friend.user.username}</span>
-            {state?.lastActivity ? (
-              <time
-                className="friend-time"
-                dateTime={new Date(state.lastActivity).toISOString()}
-                title={formatFull(state.lastActivity)}
-              >
-                {formatActivity(state.lastActivity)}
-              </time>
-            ) : null}
+            <ActivityTime at={state?.lastActivity ?? null} />
           </span>
           <span className={unread > 0 ? 'friend-preview friend-preview-unread' : 'friend-preview'}>
             {preview || '\u00a0'}
           </span>
         </span>
-        {unread > 0 ? (
-          <span className="unread-badge">
-            <span data-testid="unread">{unread}</span>
-            <span className="visually-hidden"> unread</span>
-          </span>
-        ) : null}
+        <UnreadBadge count={unread} />
       </a>
     </li>
   );

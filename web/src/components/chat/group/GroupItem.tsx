@@ -3,7 +3,8 @@
 import type { MouseEvent } from 'react';
 import { useNow } from '../../ui';
 import { GroupAvatar } from './GroupAvatar';
-import { conversationPreview, formatActivity, formatFull, type ListedConversation } from '@onionchat/client';
+import { conversationPreview, type ListedConversation } from '@onionchat/client';
+import { ActivityTime, UnreadBadge } from '../ListItemParts';
 import { roomHref } from '../../../hooks/use-chat';
 import type { NameOf } from '../../../hooks/use-names';
 
@@ -55,15 +56,7 @@ export function GroupItem({ entry, meId, nameOf, active, onOpen }: GroupItemProp
               <span className="visually-hidden">Group: </span>
               {group.title}
             </span>
-            {state.lastActivity ? (
-              <time
-                className="friend-time"
-                dateTime={new Date(state.lastActivity).toISOString()}
-                title={formatFull(state.lastActivity)}
-              >
-                {formatActivity(state.lastActivity)}
-              </time>
-            ) : null}
+            <ActivityTime at={state.lastActivity} />
           </span>
           {problem ? (
             <span className={group.warning ? 'friend-preview group-item-warning' : 'friend-preview'}>
@@ -76,12 +69,7 @@ export function GroupItem({ entry, meId, nameOf, active, onOpen }: GroupItemProp
             </span>
           )}
         </span>
-        {unread > 0 ? (
-          <span className="unread-badge">
-            <span data-testid="unread">{unread}</span>
-            <span className="visually-hidden"> unread</span>
-          </span>
-        ) : null}
+        <UnreadBadge count={unread} />
       </a>
     </li>
   );

@@ -15,6 +15,13 @@ export function groupPng(width = 480, height = 320): Buffer {
   return PNG.sync.write(image);
 }
 
+/** An all-white PNG: what Tor Browser's canvas protection hands back in place of any picture. */
+export function whitePng(side = 64): Buffer {
+  const image = new PNG({ width: side, height: side });
+  image.data.fill(255);
+  return PNG.sync.write(image);
+}
+
 export const groupItem = (page: Page, name: string) => page.locator('[data-testid=group-item]', { hasText: name });
 export const groupTitle = (page: Page) => page.getByTestId('group-title');
 export const groupWarning = (page: Page) => page.getByTestId('group-warning');

@@ -58,7 +58,7 @@ describe.skipIf(!findTor() && !process.env.CI)('startTestnet', () => {
     testnet = undefined;
     expect(pids.filter(isAlive)).toEqual([]);
     await expect(stat(workDir)).rejects.toThrow(/ENOENT/);
-  });
+  }, 200_000);
 });
 
 /** The network's directory, read from a tor's command line (-f <dir>/<node>/torrc). */

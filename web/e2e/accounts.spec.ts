@@ -58,9 +58,7 @@ let firstLink: string | undefined;
  */
 async function firstInviteLink(): Promise<string> {
   if (firstLink) return firstLink;
-  await expect
-    .poll(() => server.output(), { timeout: WAIT_MS })
-    .toContain('No accounts yet. Make the single-use link');
+  await expect.poll(() => server.output(), { timeout: WAIT_MS }).toContain('No accounts yet. Make the single-use link');
   expect(server.output()).not.toMatch(/#invite=/);
   const { stdout } = await run(process.execPath, ['scripts/invite.mjs'], {
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
@@ -75,7 +73,7 @@ async function firstInviteLink(): Promise<string> {
 describe('accounts in the browser', () => {
   let fingerprint = '';
 
-  it('signs up through an operator invite (the server's piped output holds none)', async () => {
+  it('signs up through an operator invite (the server’s piped output holds none)', async () => {
     const { context, page } = await newPage();
     await signUpAt(page, await firstInviteLink(), 'alice', PASSPHRASE);
     await openAccount(page);

@@ -96,6 +96,7 @@ export async function startServer(dbUrl, filesDir, env = {}, nodeArgs = [], chec
       LOG_LEVEL: 'warn',
       RATE_SIGNUP_PER_HOUR: '100000',
       RATE_AUTH_PER_MINUTE: '100000',
+      RATE_KDF_PER_MINUTE: '100000',
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],

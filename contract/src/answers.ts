@@ -111,6 +111,28 @@ export interface StartEpochBody {
   keys: { memberId: string; record: string }[];
 }
 
+/**
+ * A disappearing time: ISO 8601 UTC (e.g. "2026-12-05T10:00:00.000Z"), after which the
+ * server deletes the message or file and stops serving it. It must lie in the future and
+ * at most the server's DISAPPEARING_MAX_DAYS (default 29) ahead: otherwise 400
+ * `bad_disappears_at`, or `already_disappeared` when it has passed. Null or absent: kept.
+ */
+export type DisappearsAt = string | null;
+
+/** `POST /api/rooms/:id/messages` (and the socket's `message:send`, which adds roomId). */
+export interface SendMessageBody {
+  clientId: string;
+  /** base64 of the sealed envelope */
+  envelope: string;
+  disappearsAt?: DisappearsAt;
+}
+
+/** `POST /api/rooms/:id/files`: the ciphertext size to upload, and when the file disappears. */
+export interface CreateFileBody {
+  size: number;
+  disappearsAt?: DisappearsAt;
+}
+
 export interface AcceptFriendBody {
   roomId: string;
   wrappedKeys: { memberId: string; record: string }[];

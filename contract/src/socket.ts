@@ -14,6 +14,8 @@ export interface SendMessagePayload {
   clientId: string;
   /** base64 of the sealed envelope */
   envelope: string;
+  /** See DisappearsAt in answers.ts. */
+  disappearsAt?: string | null;
 }
 
 export type SendMessageAck =

@@ -15,6 +15,12 @@ export const serverConfig = z.object({
   minKdfIterations: count,
   /** The most members a group may have here (GROUP_MAX_MEMBERS): clients check chains against it. */
   groupMaxMembers: z.int().check(z.gte(2), z.lte(1000)),
+  /**
+   * RETENTION_MAX_DAYS: the server deletes every message and file older than this many
+   * days; 0 when it keeps them until they are deleted or disappear. Absent from servers
+   * that predate it.
+   */
+  retentionMaxDays: z.optional(z.int().check(z.gte(0), z.lte(100_000))),
 });
 
 /** The caller's own account. */
@@ -108,6 +114,8 @@ export const serverMessage = z.object({
   epoch: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
   envelope: base64,
   createdAt: isoTime,
+  /** When the server deletes it (the sender's disappearing timer); null when it keeps it. */
+  disappearsAt: z.nullable(isoTime),
 });
 
 /** An encrypted file as the server keeps it (sizes count ciphertext bytes). */
@@ -119,7 +127,10 @@ export const serverFile = z.object({
   received: count,
   status: z.enum(['uploading', 'ready']),
   createdAt: isoTime,
+  /** When an unfinished upload expires; null once it is ready. */
   expiresAt: z.nullable(isoTime),
+  /** When the server deletes the file (the uploader's disappearing timer); null when it keeps it. */
+  disappearsAt: z.nullable(isoTime),
 });
 
 export type ServerConfig = z.infer<typeof serverConfig>;

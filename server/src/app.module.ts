@@ -46,6 +46,8 @@ import { GroupStates } from './groups/group-states.js';
 import { FilesService } from './files/files.service.js';
 import { FilesRepository } from './files/files.repository.js';
 import { FileSweeper } from './files/file-sweeper.js';
+import { RetentionRepository } from './retention/retention.repository.js';
+import { RetentionSweeper } from './retention/retention-sweeper.js';
 import { FILE_STORAGE } from './files/file-storage.js';
 import { createFileStorage } from './files/file-storage.factory.js';
 import type { RedisConnections } from './redis/redis-connections.js';
@@ -122,6 +124,8 @@ export class AppModule {
         FilesRepository,
         FilesService,
         FileSweeper,
+        RetentionRepository,
+        RetentionSweeper,
         { provide: FILE_STORAGE, useFactory: () => createFileStorage(config) },
       ],
     };

@@ -36,6 +36,7 @@ export async function startTestApp(env: Record<string, string> = {}, existingDbU
     // Tests make many accounts quickly; the limits themselves are tested with low values.
     RATE_SIGNUP_PER_HOUR: '10000',
     RATE_AUTH_PER_MINUTE: '10000',
+    RATE_KDF_PER_MINUTE: '10000',
     ...env,
   });
   const app = await createApp(config);

@@ -50,6 +50,7 @@ export async function startCluster(count: number, dbUrl: string, env: Record<str
     WEB_DIR: '/nonexistent',
     RATE_SIGNUP_PER_HOUR: '10000',
     RATE_AUTH_PER_MINUTE: '10000',
+    RATE_KDF_PER_MINUTE: '10000',
     ...env,
   };
   const instances: RunningServer[] = [];

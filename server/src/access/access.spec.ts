@@ -71,6 +71,7 @@ const uniq = (prefix: string) => `${prefix}_${++serial}`;
 beforeAll(async () => {
   t = await startTestApp({
     RATE_LOGIN_PER_ACCOUNT_PER_15_MIN: '1000',
+    RATE_LOGIN_PER_CLIENT_PER_15_MIN: '1000',
     MAX_OPEN_INVITES_PER_USER: '100',
     // Many accounts are made here; the auth hash's cost is not what is tested.
     AUTH_HASH_LOG_N: '10',

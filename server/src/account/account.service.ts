@@ -18,6 +18,7 @@ import { SessionsService } from '../auth/sessions.service.js';
 import type { PassphraseChangeRequest } from '../auth/auth.schemas.js';
 import type { BundleUpdateRequest, PublishKeysRequest } from './account.schemas.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { RateLimiter } from '../common/rate-limiter.js';
 
 @Injectable()
 export class AccountService {
@@ -26,6 +27,7 @@ export class AccountService {
     private readonly users: UsersRepository,
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
+    private readonly limiter: RateLimiter,
   ) {}
 
   async me(actor: Actor) {
@@ -38,9 +40,12 @@ export class AccountService {
   /**
    * New passphrase: the client proves the current one, then sends new KDF parameters,
    * auth key and the same identity re-sealed. Other sessions end; this one stays.
+   * Its own budget bounds the slow hashes it runs and the guesses a stolen session could
+   * make at the current passphrase; the log-in limit never applies here.
    */
   async changePassphrase(actor: Actor, body: PassphraseChangeRequest) {
     checkKdfParams(body.kdfParams);
+    await this.limiter.consume('passphrase-changes', actor.userId);
     await this.auth.verifyCurrent(actor.userId, body.currentAuthKey);
     const authHash = await hashAuthKey(body.authKey, this.auth.hashParams);
     const user = await this.users.replaceCredentials(actor.userId, actor.sessionId, {

@@ -61,6 +61,41 @@ describe('change passphrase', () => {
   });
 });
 
+describe('passphrase changes per user (RATE_PASSPHRASE_CHANGES_PER_HOUR)', () => {
+  it('counts every attempt, a wrong current passphrase too, then answers 429 and changes nothing', async () => {
+    const own = await startTestApp({ RATE_PASSPHRASE_CHANGES_PER_HOUR: '2' });
+    try {
+      const client = own.client();
+      const account = await signUp(client, 'rosa');
+      const { newAuthKey: _wrongNew, ...wrong } = await changeBody(randomBytes(32));
+      expect((await client.post('/api/account/passphrase', wrong)).status).toBe(401);
+      expect((await client.post('/api/account/passphrase', wrong)).status).toBe(401);
+      // Another session of the same user shares the budget: it is the user's.
+      const other = own.client();
+      expect((await logIn(other, account)).status).toBe(200);
+      const { newAuthKey, ...right } = await changeBody(account.authKey);
+      const refused = await other.post('/api/account/passphrase', right);
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({
+        code: 'rate_limited',
+        message: expect.stringMatching(/^Too many passphrase changes for this account\. Try again in \d+ s\.$/),
+      });
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await logIn(own.client(), account)).status).toBe(200);
+      expect(
+        (await own.client().post('/api/auth/login', { username: 'rosa', authKey: toBase64(newAuthKey) })).status,
+      ).toBe(401);
+      // Another user's budget is their own.
+      const sam = own.client();
+      const samAccount = await signUp(sam, 'sam');
+      const { newAuthKey: _samNew, ...samChange } = await changeBody(samAccount.authKey);
+      expect((await sam.post('/api/account/passphrase', samChange)).status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('publish public keys (the ML-KEM upgrade)', () => {
   /** An account created before ML-KEM keys: a v1 record and an identity without them. */
   async function oldAccount(username: string) {

@@ -1,11 +1,12 @@
-import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import type { Answer } from '@onionchat/contract';
 import { toBase64 } from '@onionchat/protocol';
 import { CONFIG, type Config } from '../config/config.js';
 import { CurrentActor, Public, type Actor } from '../access/actor.js';
 import { clearSessionCookie, setSessionCookie } from '../access/session-cookie.js';
 import { RateLimited } from '../common/rate-limit.js';
+import { clientKey } from '../onion/client-key.js';
 import { ZodBody } from '../common/zod-body.pipe.js';
 import { userView } from '../users/user.view.js';
 import { kdfRequest, loginRequest, signupRequest } from './auth.schemas.js';
@@ -30,14 +31,14 @@ export class AuthController {
   @Public()
   @Post('kdf')
   @HttpCode(200)
-  @RateLimited('auth')
+  @RateLimited('kdf')
   async kdf(@Body(new ZodBody(kdfRequest)) body: z.infer<typeof kdfRequest>): Promise<Answer<'kdf'>> {
     return { kdfParams: toBase64(await this.auth.kdfParams(body.username)) };
   }
 
   @Public()
   @Post('signup')
-  @RateLimited('auth', 'signup')
+  @RateLimited('auth')
   async signup(@Body() raw: unknown, @Res({ passthrough: true }) res: Response): Promise<Answer<'signup'>> {
     const { user, session } = await this.auth.signUp(this.signupBody.transform(raw) as Signup);
     setSessionCookie(res, session.token, this.sessions.maxAgeMs);
@@ -47,12 +48,13 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @RateLimited('auth', 'login')
+  @RateLimited('auth')
   async login(
     @Body(new ZodBody(loginRequest)) body: z.infer<typeof loginRequest>,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Answer<'login'>> {
-    const { user, session } = await this.auth.logIn(body.username, body.authKey);
+    const { user, session } = await this.auth.logIn(body.username, body.authKey, clientKey(req));
     setSessionCookie(res, session.token, this.sessions.maxAgeMs);
     return { user: userView(user), keyBundle: toBase64(user.keyBundle) };
   }

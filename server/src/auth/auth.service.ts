@@ -1,6 +1,9 @@
 // Sign-up and log-in. The server only ever sees the auth key derived in the browser,
 // stores a slow hash of it, and answers the same way for unknown users and wrong
 // passphrases (same message, same work), so neither reveals who has an account.
+// Log-in attempts are limited per account and client (login-limit.ts); the server-wide
+// sign-up budget counts only accounts actually created, so refused or malformed sign-ups
+// cannot spend it.
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { CONFIG, type Config } from '../config/config.js';
@@ -14,6 +17,8 @@ import { hashAuthKey, needsRehash, verifyAuthKey, type HashParams } from './auth
 import { decoyKdfParams } from './decoy-kdf.js';
 import { checkKdfParams, checkPublicKeys } from './records.js';
 import { SessionsService } from './sessions.service.js';
+import { RateLimiter } from '../common/rate-limiter.js';
+import { admitLogin } from './login-limit.js';
 import type { SignupRequest } from './auth.schemas.js';
 
 const wrongCredentials = () => unauthorized('wrong_credentials', 'Wrong username or passphrase.');
@@ -29,6 +34,7 @@ export class AuthService implements OnModuleInit {
     private readonly invites: InvitesService,
     private readonly secrets: ServerSecretsRepository,
     private readonly transactions: Transactions,
+    private readonly limiter: RateLimiter,
   ) {}
 
   get hashParams(): HashParams {
@@ -60,7 +66,9 @@ export class AuthService implements OnModuleInit {
     return { user, session: await this.sessions.start(user.id) };
   }
 
-  async logIn(username: string, authKey: Uint8Array) {
+  /** `client`: who is trying (clientKey), for the log-in limit. */
+  async logIn(username: string, authKey: Uint8Array, client: string) {
+    await admitLogin(this.limiter, username, client);
     const user = await this.users.findByUsername(username);
     const ok = await verifyAuthKey(authKey, user?.authHash ?? this.dummyHash);
     if (!user || !ok) throw wrongCredentials();
@@ -85,12 +93,14 @@ export class AuthService implements OnModuleInit {
     try {
       return await this.transactions.run(async (tx) => {
         const user = await this.users.create(data, tx);
-        if (inviteToken !== undefined && !(await this.invites.consume(inviteToken, user.id, tx))) {
+        if (inviteToken !== undefined && !(await this.invites.consume(inviteToken, tx))) {
           throw forbidden(
             'invalid_invite',
             'This invite link is not valid: it was already used, revoked or has expired.',
           );
         }
+        // Last, so only an account that is otherwise made spends it; over the limit, it is rolled back.
+        await this.limiter.consume('signup', 'server');
         return user;
       });
     } catch (err) {

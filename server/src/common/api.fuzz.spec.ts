@@ -69,6 +69,8 @@ beforeAll(async () => {
   t = await startTestApp({
     RATE_API_PER_MINUTE: many,
     RATE_LOGIN_PER_ACCOUNT_PER_15_MIN: many,
+    RATE_LOGIN_PER_CLIENT_PER_15_MIN: many,
+    RATE_KDF_PER_MINUTE: many,
     RATE_FRIEND_REQUESTS_PER_HOUR: many,
     RATE_MESSAGES_PER_MINUTE: many,
     RATE_UPLOAD_REQUESTS_PER_MINUTE: many,
@@ -134,6 +136,24 @@ function signupShape() {
     publicKeys: mutate('publicKeys'),
     keyBundle: mutate('keyBundle'),
   });
+}
+
+/** A disappearing time, or a try at one: absent, null, valid, passed, too far, malformed. */
+const disappearsAtShape = fc.option(
+  fc.oneof(
+    fc.integer({ min: -2 * 86_400_000, max: 31 * 86_400_000 }).map((ms) => new Date(Date.now() + ms).toISOString()),
+    fc.string({ maxLength: 40 }),
+    edgeNumber,
+    fc.constantFrom('2026-02-30T10:00:00Z', '9999-12-31T23:59:59Z', '', 'now'),
+  ),
+  { nil: undefined },
+);
+
+/** A message body, sometimes with a disappearing time. */
+function messageShape() {
+  return fc
+    .tuple(envelopeShape(), fc.option(disappearsAtShape, { nil: null }))
+    .map(([body, at]) => (at === null ? body : { ...body, disappearsAt: at }));
 }
 
 function envelopeShape() {
@@ -268,7 +288,7 @@ const ROUTES: Record<string, RouteFuzz> = {
   'POST /api/rooms/:id/messages': {
     caller: 'owner',
     params: { id: roomId() },
-    body: envelopeShape(),
+    body: messageShape(),
   },
   'POST /api/rooms/:id/read': {
     caller: 'owner',
@@ -305,7 +325,10 @@ const ROUTES: Record<string, RouteFuzz> = {
   'POST /api/rooms/:id/files': {
     caller: 'owner',
     params: { id: roomId() },
-    body: fc.record({ size: fc.oneof(fc.integer({ min: 0, max: 4096 }), edgeNumber) }),
+    body: fc.record(
+      { size: fc.oneof(fc.integer({ min: 0, max: 4096 }), edgeNumber), disappearsAt: disappearsAtShape },
+      { requiredKeys: ['size'] },
+    ),
   },
   'GET /api/files/:fileId': {
     caller: 'owner',

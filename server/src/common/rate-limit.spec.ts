@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('rate limits', () => {
-  it('limits log-in attempts per account, with Retry-After, without touching other accounts', async () => {
+  it('without circuit ids, direct connections are one client: its guesses lock the account for it', async () => {
     const victim = await signUp(t.client(), 'target');
     const other = await signUp(t.client(), 'bystander');
     const guess = { username: 'target', authKey: toBase64(new Uint8Array(32)) };
@@ -34,15 +34,24 @@ describe('rate limits', () => {
     expect(unaffected.status).toBe(200);
   });
 
-  it('limits sign-ups per hour across everyone; a refused sign-up stores nothing', async () => {
+  it('limits accounts created per hour across everyone; refused sign-ups neither count nor store', async () => {
     const own = await startTestApp({ RATE_SIGNUP_PER_HOUR: '2' });
     try {
+      const client = own.client();
+      // Malformed bodies and taken names are refused before they could spend the budget.
+      for (let i = 0; i < 3; i++)
+        expect((await client.post('/api/auth/signup', { username: 'junk' })).status).toBe(400);
       await signUp(own.client(), 'first_in');
+      const taken = await makeAccount('first_in');
+      for (let i = 0; i < 3; i++) expect((await client.post('/api/auth/signup', taken.signupBody)).status).toBe(409);
       await signUp(own.client(), 'second_in');
       const late = await makeAccount('third_in');
       const refused = await own.client().post('/api/auth/signup', late.signupBody);
       expect(refused.status).toBe(429);
-      expect(refused.body['message']).toMatch(/Too many new accounts/);
+      expect(refused.body['message']).toMatch(
+        /^Too many new accounts on this server right now\. Try again in \d+ s\.$/,
+      );
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       const login = await own
         .client()
         .post('/api/auth/login', { username: 'third_in', authKey: toBase64(late.authKey) });
@@ -59,9 +68,12 @@ describe('the table of budgets', () => {
     const minute = 60_000;
     const expected: Record<BudgetName, [number, number]> = {
       api: [600, minute],
+      kdf: [60, minute],
       auth: [60, minute],
-      login: [10, 15 * minute],
+      'login-client': [10, 15 * minute],
+      login: [20, 15 * minute],
       signup: [20, 60 * minute],
+      'passphrase-changes': [5, 60 * minute],
       'friend-requests': [30, 60 * minute],
       messages: [7, minute],
       uploads: [300, minute],

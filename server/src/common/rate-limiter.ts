@@ -4,8 +4,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { CONFIG, type Config } from '../config/config.js';
-import { ApiError } from './api-error.js';
-import { rateBudget, type LimiterBudget } from './rate-limit.js';
+import { rateBudget, rateLimited, type LimiterBudget } from './rate-limit.js';
+
+/** One use counted against a budget. */
+export interface Use {
+  /** Uses within the window, this one included. */
+  count: number;
+  /** This use is beyond the budget's limit. */
+  over: boolean;
+  /** Seconds until the window frees a use. */
+  retryAfter: number;
+}
 
 @Injectable()
 export class RateLimiter {
@@ -14,15 +23,16 @@ export class RateLimiter {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
+  /** Counts one use of the budget `name` by `key`, and says whether it is over the limit. */
+  async count(name: LimiterBudget, key: string): Promise<Use> {
+    const { limit, window } = rateBudget(this.config, name);
+    const record = await this.storage.increment(`${name}:${key}`, window, limit, 0, name);
+    return { count: record.totalHits, over: record.totalHits > limit, retryAfter: record.timeToExpire };
+  }
+
   /** Counts one use of the budget `name` by `key`; throws 429 once its limit is spent within its window. */
   async consume(name: LimiterBudget, key: string): Promise<void> {
-    const { limit, window, what } = rateBudget(this.config, name);
-    const record = await this.storage.increment(`${name}:${key}`, window, limit, 0, name);
-    if (record.totalHits > limit) {
-      const seconds = Math.max(1, Math.ceil(record.timeToExpire));
-      throw new ApiError(429, 'rate_limited', `${what}. Try again in ${seconds} s.`, {
-        'Retry-After': String(seconds),
-      });
-    }
+    const use = await this.count(name, key);
+    if (use.over) throw rateLimited(name, use.retryAfter);
   }
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { GROUP_RECORDS_PAGE_MAX, MESSAGES_PAGE_MAX } from '@onionchat/contract';
 import { GROUP_MAX_MEMBERS, GROUP_RECORD_MAX_ENTRIES, MESSAGE_MAX_ENVELOPE_BYTES } from '@onionchat/protocol';
+import { parsePeerEntry } from '../onion/trusted-peers.js';
 
 export const CONFIG = Symbol('CONFIG');
 
@@ -19,6 +20,31 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(8080).pipe(z.number().max(65535)),
   ALLOW_PUBLIC_BIND: flag,
+  /**
+   * The port tor's HiddenServicePort points at (on HOST): every connection must come from
+   * ONION_TRUSTED_PEERS and begin with tor's PROXY header naming its circuit. 0 = off.
+   */
+  ONION_PORT: int(0).pipe(z.number().max(65535)),
+  /** Who may connect to ONION_PORT: IP addresses, subnets (address/bits) and host names, comma-separated. */
+  ONION_TRUSTED_PEERS: z
+    .string()
+    .default('127.0.0.1,::1')
+    .transform((v, ctx) => {
+      const entries = v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
+      for (const entry of entries) {
+        try {
+          parsePeerEntry(entry);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      }
+      return entries;
+    }),
+  /** A connection to ONION_PORT that has not sent its PROXY header by then is closed. */
+  ONION_HEADER_TIMEOUT_SECONDS: int(10, 1),
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required'),
   DB_POOL_SIZE: int(10, 1),
   PUBLIC_ORIGIN: z.url().optional(),
@@ -45,8 +71,11 @@ const schema = z.object({
   BODY_LIMIT_BYTES: int(128 * 1024, 1024),
   KEY_BUNDLE_MAX_BYTES: int(64 * 1024, 256),
   RATE_SIGNUP_PER_HOUR: int(20, 1),
-  RATE_LOGIN_PER_ACCOUNT_PER_15_MIN: int(10, 1),
+  RATE_LOGIN_PER_ACCOUNT_PER_15_MIN: int(20, 1),
+  RATE_LOGIN_PER_CLIENT_PER_15_MIN: int(10, 1),
   RATE_AUTH_PER_MINUTE: int(60, 1),
+  RATE_KDF_PER_MINUTE: int(60, 1),
+  RATE_PASSPHRASE_CHANGES_PER_HOUR: int(5, 1),
   RATE_API_PER_MINUTE: int(600, 1),
   RATE_FRIEND_REQUESTS_PER_HOUR: int(30, 1),
   RATE_MESSAGES_PER_MINUTE: int(120, 1),
@@ -73,6 +102,14 @@ const schema = z.object({
   UPLOAD_REQUEST_MAX_BYTES: int(8 * 1024 ** 2, 1024),
   UPLOAD_TTL_MINUTES: int(60, 1),
   FILE_SWEEP_SECONDS: int(60, 1),
+  /** Farthest ahead a message or file may be set to disappear (the longest client timer, 4 weeks, plus a day). */
+  DISAPPEARING_MAX_DAYS: int(29, 1),
+  /** How often messages and files that disappeared (or passed RETENTION_MAX_DAYS) are deleted. */
+  RETENTION_SWEEP_SECONDS: int(60, 1),
+  /** Delete every message and file older than this many days; 0 keeps them until deleted or disappeared. */
+  RETENTION_MAX_DAYS: int(0, 0),
+  /** Most rows one retention sweep deletes per statement (it repeats until none are left). */
+  RETENTION_SWEEP_BATCH: int(1000, 1),
   /** Where encrypted file bytes live: this machine's disk, or an S3-compatible store shared by all instances. */
   FILE_STORAGE: z.enum(['local', 's3']).default('local'),
   S3_ENDPOINT: z.url().optional(),

@@ -9,6 +9,7 @@ export interface FileRow {
   status: string;
   createdAt: Date;
   expiresAt: Date | null;
+  disappearsAt: Date | null;
 }
 
 export function fileView(f: FileRow): ServerFile {
@@ -21,6 +22,7 @@ export function fileView(f: FileRow): ServerFile {
     status: fileStatus(f.status),
     createdAt: f.createdAt.toISOString(),
     expiresAt: f.expiresAt?.toISOString() ?? null,
+    disappearsAt: f.disappearsAt?.toISOString() ?? null,
   };
 }
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CurrentActor, type Actor } from '../access/actor.js';
 import { ZodBody } from '../common/zod-body.pipe.js';
 import { queryNumber, uuid } from '../common/schemas.js';
+import { disappearsAtField } from '../retention/disappears-at.js';
 import { FilesService } from './files.service.js';
 
 const id = new ZodBody(uuid);
@@ -14,6 +15,8 @@ const createBody = z.object({
     .int('must be a whole number')
     .min(16, 'is too small to be an encrypted file')
     .max(Number.MAX_SAFE_INTEGER),
+  /** Checked in the service (disappearsAtOf), which answers its own codes. */
+  disappearsAt: disappearsAtField,
 });
 const offsetQuery = z.object({ offset: queryNumber(z.number().max(Number.MAX_SAFE_INTEGER)) });
 
@@ -27,7 +30,7 @@ export class FilesController {
     @Param('id', id) roomId: string,
     @Body(new ZodBody(createBody)) body: z.infer<typeof createBody>,
   ): Promise<Answer<'createFile'>> {
-    return this.files.create(actor, roomId, body.size);
+    return this.files.create(actor, roomId, body.size, body.disappearsAt);
   }
 
   @Get('rooms/:id/files')

@@ -2,13 +2,30 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from '@onionchat/db';
 import { DB } from '../db/db.module.js';
 import type { DbTx } from '../db/transactions.js';
+import { CONFIG, type Config } from '../config/config.js';
+import { liveWhere } from '../retention/live.js';
 
+export interface NewFile {
+  roomId: string;
+  uploaderId: string;
+  size: bigint;
+  /** The uploader's disappearing timer; null: kept. */
+  disappearsAt: Date | null;
+}
+
+/**
+ * Files that disappeared (or passed RETENTION_MAX_DAYS) are not found, by the access
+ * checks either: gone for everyone at once, before RetentionSweeper deletes their bytes.
+ */
 @Injectable()
 export class FilesRepository {
-  constructor(@Inject(DB) private readonly db: Db) {}
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(DB) private readonly db: Db,
+  ) {}
 
-  create(roomId: string, uploaderId: string, size: bigint, expiresAt: Date, tx?: DbTx) {
-    return (tx ?? this.db).storedFile.create({ data: { roomId, uploaderId, size, expiresAt } });
+  create(file: NewFile, expiresAt: Date, tx?: DbTx) {
+    return (tx ?? this.db).storedFile.create({ data: { ...file, expiresAt } });
   }
 
   /**
@@ -21,11 +38,11 @@ export class FilesRepository {
   }
 
   findById(id: string) {
-    return this.db.storedFile.findUnique({ where: { id } });
+    return this.db.storedFile.findFirst({ where: { id, ...this.live() } });
   }
 
   listForRoom(roomId: string) {
-    return this.db.storedFile.findMany({ where: { roomId }, orderBy: { createdAt: 'asc' } });
+    return this.db.storedFile.findMany({ where: { roomId, ...this.live() }, orderBy: { createdAt: 'asc' } });
   }
 
   async bytesHeldBy(uploaderId: string, tx?: DbTx): Promise<bigint> {
@@ -58,5 +75,9 @@ export class FilesRepository {
   async existing(ids: string[]): Promise<Set<string>> {
     const rows = await this.db.storedFile.findMany({ where: { id: { in: ids } }, select: { id: true } });
     return new Set(rows.map((r) => r.id));
+  }
+
+  private live() {
+    return liveWhere(this.config.RETENTION_MAX_DAYS);
   }
 }

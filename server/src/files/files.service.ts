@@ -15,6 +15,7 @@ import { RateLimiter } from '../common/rate-limiter.js';
 import { Transactions } from '../db/transactions.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
+import { disappearsAtOf } from '../retention/disappears-at.js';
 import { ByteLimitError, byteLimit } from './byte-limit.js';
 import { FILE_STORAGE, StorageUnavailableError, type FileStorage } from './file-storage.js';
 import { FilesRepository } from './files.repository.js';
@@ -37,7 +38,9 @@ export class FilesService {
     private readonly transactions: Transactions,
   ) {}
 
-  async create(actor: Actor, roomId: string, size: number): Promise<Answer<'createFile'>> {
+  /** `disappearsAt` as the body carried it: checked here (see disappearsAtOf). */
+  async create(actor: Actor, roomId: string, size: number, disappearsAt?: unknown): Promise<Answer<'createFile'>> {
+    const disappears = disappearsAtOf(disappearsAt, this.config.DISAPPEARING_MAX_DAYS, 'file');
     await this.access.requireMember(actor, roomId);
     if (size > this.config.FILE_MAX_BYTES) {
       throw new ApiError(413, 'too_large', `Files can be at most ${mib(this.config.FILE_MAX_BYTES)} (encrypted).`);
@@ -51,7 +54,11 @@ export class FilesService {
     const file = await this.transactions.run(async (tx) => {
       await this.files.lockQuota(actor.userId, tx);
       this.checkQuota(await this.files.bytesHeldBy(actor.userId, tx), size);
-      return this.files.create(roomId, actor.userId, BigInt(size), this.expiry(), tx);
+      return this.files.create(
+        { roomId, uploaderId: actor.userId, size: BigInt(size), disappearsAt: disappears },
+        this.expiry(),
+        tx,
+      );
     });
     return { file: fileView(file), maxRequestBytes: this.config.UPLOAD_REQUEST_MAX_BYTES };
   }

@@ -5,6 +5,10 @@ import type { DbTx } from '../db/transactions.js';
 
 export type InviteKind = 'member' | 'operator' | 'first-account';
 
+/**
+ * Only open invites have rows: using one deletes it, so the database never records who
+ * invited whom. (Expired ones stay, as their maker's list shows them, until revoked.)
+ */
 @Injectable()
 export class InvitesRepository {
   constructor(@Inject(DB) private readonly db: Db) {}
@@ -17,27 +21,29 @@ export class InvitesRepository {
     return this.db.invite.findMany({
       where: { createdById: userId },
       orderBy: { createdAt: 'desc' },
-      select: { id: true, createdAt: true, expiresAt: true, usedAt: true },
+      select: { id: true, createdAt: true, expiresAt: true },
     });
   }
 
   countOpenForUser(userId: string, now: Date) {
-    return this.db.invite.count({ where: { createdById: userId, usedAt: null, expiresAt: { gt: now } } });
+    return this.db.invite.count({ where: { createdById: userId, expiresAt: { gt: now } } });
   }
 
   deleteUnused(userId: string, id: string) {
-    return this.db.invite.deleteMany({ where: { id, createdById: userId, usedAt: null } });
+    return this.db.invite.deleteMany({ where: { id, createdById: userId } });
   }
 
   deleteUnusedOfKind(kind: InviteKind) {
-    return this.db.invite.deleteMany({ where: { kind, usedAt: null } });
+    return this.db.invite.deleteMany({ where: { kind } });
   }
 
-  /** Marks the invite used by `userId` if it is still open; false when it was not. */
-  async consume(tokenHash: Uint8Array, userId: string, now: Date, tx?: DbTx): Promise<boolean> {
-    const { count } = await (tx ?? this.db).invite.updateMany({
-      where: { tokenHash: dbBytes(tokenHash), usedAt: null, expiresAt: { gt: now } },
-      data: { usedAt: now, usedById: userId },
+  /**
+   * Uses up the invite if it is still open, by deleting it (inside the sign-up
+   * transaction, so a failed sign-up leaves it open); false when it was not open.
+   */
+  async consume(tokenHash: Uint8Array, now: Date, tx?: DbTx): Promise<boolean> {
+    const { count } = await (tx ?? this.db).invite.deleteMany({
+      where: { tokenHash: dbBytes(tokenHash), expiresAt: { gt: now } },
     });
     return count === 1;
   }

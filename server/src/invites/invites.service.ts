@@ -44,7 +44,8 @@ export class InvitesService {
       id: i.id,
       createdAt: i.createdAt.toISOString(),
       expiresAt: i.expiresAt.toISOString(),
-      usedAt: i.usedAt?.toISOString() ?? null,
+      // A used invite is deleted (InvitesRepository), so every invite listed is unused.
+      usedAt: null,
     }));
   }
 
@@ -68,10 +69,13 @@ export class InvitesService {
     return (await this.mint('first-account', null)).token;
   }
 
-  /** Inside the sign-up transaction: true when the token was open and is now used. */
-  consume(token: string, userId: string, tx?: DbTx): Promise<boolean> {
+  /**
+   * Inside the sign-up transaction: true when the token was open and is now used (and
+   * gone). Nothing records who used it, so the server keeps no graph of who invited whom.
+   */
+  consume(token: string, tx?: DbTx): Promise<boolean> {
     if (!isToken(token)) return Promise.resolve(false);
-    return this.invites.consume(hashToken(token), userId, new Date(), tx);
+    return this.invites.consume(hashToken(token), new Date(), tx);
   }
 
   private async mint(kind: InviteKind, createdById: string | null) {

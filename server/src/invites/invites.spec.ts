@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { startTestApp, type TestApp } from '../../test-support/app.js';
 import { makeAccount, signUp } from '../../test-support/accounts.js';
 import { InvitesService } from './invites.service.js';
@@ -45,8 +46,41 @@ describe('invite-only registration', () => {
     const reuse = await makeAccount('guest_two');
     const again = await t.client().post('/api/auth/signup', { ...reuse.signupBody, inviteToken: created.body.token });
     expect(again.body['code']).toBe('invalid_invite');
+  });
+
+  it('keeps no record of who invited whom: a used invite is deleted', async () => {
+    const member = t.client();
+    const host = await signUp(member, 'graph_host', { inviteToken: await invites().createForOperator() });
+    const used = await member.post<{ token: string; invite: { id: string } }>('/api/invites');
+    const open = await member.post<{ token: string; invite: { id: string } }>('/api/invites');
+    const guest = await signUp(t.client(), 'graph_guest', { inviteToken: used.body.token });
     const list = await member.get<{ invites: { id: string; usedAt: string | null }[] }>('/api/invites');
-    expect(list.body.invites.find((i) => i.id === created.body.invite.id)?.usedAt).toBeTruthy();
+    expect(list.body.invites).toEqual([expect.objectContaining({ id: open.body.invite.id, usedAt: null })]);
+    const db = new pg.Client({ connectionString: t.dbUrl });
+    await db.connect();
+    try {
+      const columns = await db.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = 'Invite' ORDER BY column_name`,
+      );
+      expect(columns.rows.map((r) => r.column_name)).toEqual([
+        'createdAt',
+        'createdById',
+        'expiresAt',
+        'id',
+        'kind',
+        'tokenHash',
+      ]);
+      const rows = await db.query<{ id: string; createdById: string | null }>(
+        `SELECT id::text, "createdById"::text FROM "Invite" WHERE "createdById" = ANY($1::uuid[])`,
+        [[host.id, guest.id]],
+      );
+      expect(rows.rows).toEqual([{ id: open.body.invite.id, createdById: host.id }]);
+      // The operator's invite that let the host in is gone too.
+      const operator = await db.query(`SELECT 1 FROM "Invite" WHERE kind = 'operator'`);
+      expect(operator.rowCount).toBe(0);
+    } finally {
+      await db.end();
+    }
   });
 
   it('lets the creator revoke an unused invite, and limits open invites', async () => {

@@ -32,7 +32,15 @@ let sent = 0;
 /** A send to `roomId`; its clientId says which one, for readable failures. */
 function message(roomId: string): NewMessage {
   sent++;
-  return { id: `id-${sent}`, roomId, senderId: 'sender', clientId: `${roomId}#${sent}`, epoch: 1, envelope: 'AAAA' };
+  return {
+    id: `id-${sent}`,
+    roomId,
+    senderId: 'sender',
+    clientId: `${roomId}#${sent}`,
+    epoch: 1,
+    envelope: 'AAAA',
+    disappearsAt: null,
+  };
 }
 
 const clientIds = (messages: NewMessage[]) => messages.map((m) => m.clientId);
@@ -230,6 +238,7 @@ describe('MessageLog', () => {
       epoch: 1,
       envelope: 'AAAA',
       createdAt: new Date(0),
+      disappearsAt: null,
     };
     repo.calls[1]!.answer([repo.stored('r1'), earlier, { kind: 'refused' }, repo.stored('r2')]);
     await Promise.all([first, stored, again, refused, other].map((s) => s.promise));

@@ -10,6 +10,7 @@ export interface StoredMessage {
   epoch: number;
   envelope: Uint8Array;
   createdAt: Date;
+  disappearsAt: Date | null;
 }
 
 export function messageView(m: StoredMessage): ServerMessage {
@@ -21,6 +22,7 @@ export function messageView(m: StoredMessage): ServerMessage {
     epoch: m.epoch,
     envelope: toBase64(m.envelope),
     createdAt: m.createdAt.toISOString(),
+    disappearsAt: m.disappearsAt?.toISOString() ?? null,
   };
 }
 
@@ -38,6 +40,7 @@ export function storedView(
     epoch: m.epoch,
     envelope,
     createdAt: stored.createdAt.toISOString(),
+    disappearsAt: m.disappearsAt?.toISOString() ?? null,
   };
 }
 
@@ -51,5 +54,6 @@ export function earlierView(m: Extract<AppendResult, { kind: 'earlier' }>, sende
     epoch: m.epoch,
     envelope: m.envelope,
     createdAt: m.createdAt.toISOString(),
+    disappearsAt: m.disappearsAt?.toISOString() ?? null,
   };
 }

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Db, DbPool } from '@onionchat/db';
+import { CONFIG, type Config } from '../config/config.js';
 import { DB, PG_POOL } from '../db/db.module.js';
+import { liveWhere } from '../retention/live.js';
 
 export interface NewMessage {
   /** Chosen by the server before the write, so a result can be matched to its send. */
@@ -11,12 +13,23 @@ export interface NewMessage {
   epoch: number;
   /** Canonical base64, as the client sent it (the service checked it decodes). */
   envelope: string;
+  /** The sender's disappearing timer (checked by the service); null: kept. */
+  disappearsAt: Date | null;
 }
 
 /** What became of one message of a batch. */
 export type AppendResult =
   | { kind: 'stored'; seq: bigint; createdAt: Date; memberIds: string[] }
-  | { kind: 'earlier'; id: string; roomId: string; seq: bigint; epoch: number; envelope: string; createdAt: Date }
+  | {
+      kind: 'earlier';
+      id: string;
+      roomId: string;
+      seq: bigint;
+      epoch: number;
+      envelope: string;
+      createdAt: Date;
+      disappearsAt: Date | null;
+    }
   | { kind: 'refused' };
 
 /** As node-postgres returns them: bigint columns as strings. */
@@ -30,6 +43,7 @@ interface AppendRow {
   earlier_epoch: number | null;
   earlier_envelope: string | null;
   earlier_created_at: Date | null;
+  earlier_disappears_at: Date | null;
 }
 
 /**
@@ -52,7 +66,8 @@ interface AppendRow {
 const APPEND_BATCH = `
 WITH input AS (
   SELECT * FROM json_to_recordset($1::json)
-    AS t(ord int, id uuid, room_id uuid, sender_id uuid, client_id uuid, epoch int, envelope text)
+    AS t(ord int, id uuid, room_id uuid, sender_id uuid, client_id uuid, epoch int, envelope text,
+         disappears_at timestamptz)
 ),
 probed AS (
   SELECT i.*,
@@ -66,7 +81,7 @@ probed AS (
 earlier AS (
   SELECT p.ord, m.* FROM probed p
   CROSS JOIN LATERAL (
-    SELECT m.id, m."roomId", m.seq, m.epoch, m.envelope, m."createdAt" FROM "Message" m
+    SELECT m.id, m."roomId", m.seq, m.epoch, m.envelope, m."createdAt", m."disappearsAt" FROM "Message" m
     WHERE m."senderId" = p.sender_id AND m."clientId" = p.client_id LIMIT 1
   ) m
   WHERE p.stored_before
@@ -92,9 +107,9 @@ bumped AS (
   RETURNING r.id, r."lastSeq"
 ),
 stored AS (
-  INSERT INTO "Message" (id, "roomId", seq, "senderId", "clientId", epoch, envelope, "createdAt")
+  INSERT INTO "Message" (id, "roomId", seq, "senderId", "clientId", epoch, envelope, "createdAt", "disappearsAt")
   SELECT n.id, n.room_id, b."lastSeq" - n.total + n.n, n.sender_id, n.client_id, n.epoch, decode(n.envelope, 'base64'),
-         now() AT TIME ZONE 'UTC'
+         now() AT TIME ZONE 'UTC', n.disappears_at AT TIME ZONE 'UTC'
   FROM numbered n JOIN bumped b ON b.id = n.room_id
   RETURNING id, "roomId", seq, "createdAt"
 )
@@ -104,7 +119,8 @@ SELECT s.seq, s."createdAt" AT TIME ZONE 'UTC' AS created_at,
        END AS member_ids,
        e.id::text AS earlier_id, e."roomId"::text AS earlier_room_id, e.seq AS earlier_seq, e.epoch AS earlier_epoch,
        translate(encode(e.envelope, 'base64'), E'\\n', '') AS earlier_envelope,
-       e."createdAt" AT TIME ZONE 'UTC' AS earlier_created_at
+       e."createdAt" AT TIME ZONE 'UTC' AS earlier_created_at,
+       e."disappearsAt" AT TIME ZONE 'UTC' AS earlier_disappears_at
 FROM input i
 LEFT JOIN stored s ON s.id = i.id
 LEFT JOIN earlier e ON e.ord = i.ord
@@ -123,6 +139,7 @@ function resultOf(row: AppendRow): AppendResult {
       epoch: row.earlier_epoch!,
       envelope: row.earlier_envelope!,
       createdAt: row.earlier_created_at!,
+      disappearsAt: row.earlier_disappears_at,
     };
   }
   return { kind: 'refused' };
@@ -131,6 +148,7 @@ function resultOf(row: AppendRow): AppendResult {
 @Injectable()
 export class MessagesRepository {
   constructor(
+    @Inject(CONFIG) private readonly config: Config,
     @Inject(DB) private readonly db: Db,
     @Inject(PG_POOL) private readonly pool: DbPool,
   ) {}
@@ -149,6 +167,7 @@ export class MessagesRepository {
       client_id: m.clientId,
       epoch: m.epoch,
       envelope: m.envelope,
+      disappears_at: m.disappearsAt?.toISOString() ?? null,
     }));
     // Named, so each connection plans the statement once.
     const { rows } = await this.pool.query<AppendRow>({
@@ -159,16 +178,25 @@ export class MessagesRepository {
     return rows.map(resultOf);
   }
 
+  /** Pages skip messages that disappeared or passed RETENTION_MAX_DAYS (their numbers leave gaps). */
   after(roomId: string, afterSeq: bigint, limit: number) {
-    return this.db.message.findMany({ where: { roomId, seq: { gt: afterSeq } }, orderBy: { seq: 'asc' }, take: limit });
+    return this.db.message.findMany({
+      where: { roomId, seq: { gt: afterSeq }, ...this.live() },
+      orderBy: { seq: 'asc' },
+      take: limit,
+    });
   }
 
   async before(roomId: string, beforeSeq: bigint, limit: number) {
     const rows = await this.db.message.findMany({
-      where: { roomId, seq: { lt: beforeSeq } },
+      where: { roomId, seq: { lt: beforeSeq }, ...this.live() },
       orderBy: { seq: 'desc' },
       take: limit,
     });
     return rows.reverse();
+  }
+
+  private live() {
+    return liveWhere(this.config.RETENTION_MAX_DAYS);
   }
 }

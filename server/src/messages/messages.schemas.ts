@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { MESSAGE_MIN_ENVELOPE_BYTES } from '@onionchat/protocol';
 import { queryNumber, uuid } from '../common/schemas.js';
+import { disappearsAtField } from '../retention/disappears-at.js';
 
 /** The envelope is checked for size in the service, where the limit is configured. */
 export const sendBody = z.object({
   clientId: uuid,
   envelope: z.string().min(Math.ceil(MESSAGE_MIN_ENVELOPE_BYTES / 3) * 4 - 4, 'is too short to be a message'),
+  /** Checked in the service (disappearsAtOf), which answers its own codes. */
+  disappearsAt: disappearsAtField,
 });
 export const sendEvent = sendBody.extend({ roomId: uuid });
 

@@ -13,6 +13,7 @@ import { ApiError, badRequest, conflict } from '../common/api-error.js';
 import { RateLimiter } from '../common/rate-limiter.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
+import { disappearsAtOf } from '../retention/disappears-at.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessageLog } from './message-log.js';
 import { earlierView, messageView, storedView } from './message.view.js';
@@ -46,13 +47,21 @@ export class MessagesService {
    * that say why.
    */
   async send(actor: Actor, roomId: string, body: SendBody, origin?: string): Promise<Answer<'sendMessage'>> {
+    const disappearsAt = disappearsAtOf(body.disappearsAt, this.config.DISAPPEARING_MAX_DAYS, 'message');
     const envelope = this.decodeEnvelope(body.envelope);
     const header = this.readHeader(envelope);
     const named = header.roomId === roomId && header.senderId === actor.userId && header.messageId === body.clientId;
     // An epoch beyond PostgreSQL's integer cannot be any room's, and must not fail a whole batch.
     if (!named || header.epoch > MAX_EPOCH) return this.explainRefusal(actor, roomId, body, header);
     await this.limiter.consume('messages', actor.userId);
-    const message = { id: randomUUID(), roomId, senderId: actor.userId, clientId: body.clientId, epoch: header.epoch };
+    const message = {
+      id: randomUUID(),
+      roomId,
+      senderId: actor.userId,
+      clientId: body.clientId,
+      epoch: header.epoch,
+      disappearsAt,
+    };
     const result = await this.log.append({ ...message, envelope: body.envelope }, origin);
     if (result.kind === 'stored') return { message: storedView(message, body.envelope, result), duplicate: false };
     if (result.kind === 'earlier') {

@@ -19,6 +19,8 @@ async function main() {
 
   const env = { ...process.env, DATABASE_URL: db.url };
   if (onion && !env.PUBLIC_ORIGIN) env.PUBLIC_ORIGIN = `http://${onion.hostname}`;
+  // tor's streams arrive on their own port, each beginning with the circuit it came on.
+  if (onion) env.ONION_PORT = onionPort();
   const server = spawn(process.execPath, [path.join(repoRoot, 'server', 'dist', 'main.js')], { stdio: 'inherit', env });
   let stopping = false;
   const stop = (signal) => {
@@ -45,18 +47,24 @@ async function main() {
 
 /** The onion service, when tor is installed (TOR=0 turns it off). */
 async function startTor() {
-  const { findTor, startOnionService } = await import('@onionchat/tor');
+  const { findTor, startOnionService, POW_MISSING_WARNING } = await import('@onionchat/tor');
   if (process.env.TOR === '0' || !findTor()) {
     console.log('tor is not installed (Debian: apt-get install tor), so no onion service: serving on loopback only.');
     return null;
   }
   const onion = await startOnionService({
     dataDir: path.join(dataDir, 'tor'),
-    appPort: Number(process.env.PORT ?? 8080),
+    appPort: Number(onionPort()),
     socksPort: Number(process.env.TOR_SOCKS_PORT ?? 0),
   });
   console.log(`\nOnion address: http://${onion.hostname}/  (keys in .data/tor/hidden-service: back them up)\n`);
+  if (!onion.powDefense) console.warn(`${POW_MISSING_WARNING}\n`);
   return onion;
+}
+
+/** The server's port for tor (ONION_PORT, default 8082); PORT stays for local use. */
+function onionPort() {
+  return process.env.ONION_PORT ?? '8082';
 }
 
 main().catch((err) => {

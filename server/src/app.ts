@@ -1,6 +1,7 @@
 // Builds the HTTP application; shared by the entry point and the tests.
 import 'reflect-metadata';
 import type { Server } from 'node:http';
+import type { Server as NetServer } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { LogLevel } from '@nestjs/common';
@@ -17,6 +18,8 @@ import { ConfiguredIoAdapter } from './realtime/io.adapter.js';
 import { RedisConnections } from './redis/redis-connections.js';
 import { allowedHostnames, hostCheck } from './security/host-check.js';
 import { securityHeaders } from './security/headers.js';
+import { listenOnion } from './onion/onion-listener.js';
+import { trustedPeers } from './onion/trusted-peers.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug'];
 
@@ -60,4 +63,24 @@ export async function createApp(config: Config): Promise<NestExpressApplication>
   serveWebClient(app, config.WEB_DIR);
   keepConnectionsOpen(app);
   return app;
+}
+
+/**
+ * Opens the plain port (local use, health checks, tests) and, when ONION_PORT is set,
+ * the onion port tor publishes, where every connection names its tor circuit.
+ */
+export async function listen(app: NestExpressApplication, config: Config): Promise<void> {
+  await app.listen(config.PORT, config.HOST);
+  await openOnionPort(app, config);
+}
+
+/** The onion port (server/src/onion/onion-listener.ts) on HOST, if ONION_PORT is set. */
+export async function openOnionPort(app: NestExpressApplication, config: Config): Promise<NetServer | null> {
+  if (config.ONION_PORT === 0) return null;
+  return listenOnion(app.getHttpServer() as Server, {
+    host: config.HOST,
+    port: config.ONION_PORT,
+    trusted: trustedPeers(config.ONION_TRUSTED_PEERS),
+    headerTimeoutMs: config.ONION_HEADER_TIMEOUT_SECONDS * 1000,
+  });
 }

@@ -1,10 +1,10 @@
 // Entry point: validate settings, start the server on loopback, announce the first
 // invite when the service has no accounts yet.
 import { Logger } from '@nestjs/common';
-import { createApp } from './app.js';
+import { createApp, listen } from './app.js';
 import { loadConfig } from './config/config.js';
 import { resolvePublicOrigin } from './config/public-origin.js';
-import { InvitesService, inviteLink } from './invites/invites.service.js';
+import { announceFirstAccount } from './invites/first-account-notice.js';
 
 /**
  * A library promise that rejects with nobody listening (one way the process could die
@@ -26,16 +26,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const origin = await resolvePublicOrigin(config);
   const app = await createApp(config);
-  await app.listen(config.PORT, config.HOST);
+  await listen(app, config);
   const logger = new Logger('OnionChat');
   logger.log(`listening on ${origin} (registration: ${config.REGISTRATION})`);
-  const token = await app.get(InvitesService).firstAccountInvite();
-  if (token) {
-    // Printed to the operator's terminal only; the log line itself carries no token.
-    process.stdout.write(
-      `\nNo accounts yet. Create the first one with this single-use link:\n\n  ${inviteLink(origin, token)}\n\n`,
-    );
-  }
+  await announceFirstAccount(app, [origin]);
 }
 
 main().catch((err: unknown) => {

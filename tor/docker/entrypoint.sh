@@ -5,6 +5,12 @@ set -eu
 conf=/var/lib/tor/torrc
 hs=/var/lib/tor/hidden_service
 /usr/local/bin/render-torrc /etc/tor/onionchat.torrc.template "$conf"
+if ! tor --list-modules 2>/dev/null | grep -qx 'pow: yes'; then
+  # Such a tor refuses the PoW options: publish without them, and say so (tor/src/tor-modules.ts).
+  echo "WARNING: this tor has no proof-of-work module (tor --list-modules), so the onion service is" \
+       "published WITHOUT its PoW defence against introduction floods. Use tor 0.4.8 or newer." >&2
+  sed -i '/^[[:space:]]*HiddenServicePoW/d' "$conf"
+fi
 if [ -n "${ONIONBALANCE_FRONTEND_FILE:-}" ]; then
   # One of several instances behind Onionbalance (deploy/onionbalance): also accept
   # introductions made for the frontend's address, named in ob_config.

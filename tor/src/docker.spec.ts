@@ -173,8 +173,8 @@ describe.skipIf(!process.env.CI)('docker-compose.yml', () => {
       expect(services.get(app)).toMatch(/S3_SECRET_ACCESS_KEY: validate-s3-secret/);
       expect(services.get(app)).toMatch(/ONION_HOSTNAME_FILE: \/run\/onion\/hostname/);
     }
-    expect(services.get('tor1')).toMatch(/APP_ADDRESS: app1:8080/);
-    expect(services.get('tor2')).toMatch(/APP_ADDRESS: app2:8080/);
+    expect(services.get('tor1')).toMatch(/APP_ADDRESS: app1:8082/);
+    expect(services.get('tor2')).toMatch(/APP_ADDRESS: app2:8082/);
     for (const tor of ['tor1', 'tor2']) expect(services.get(tor)).toMatch(/ONIONBALANCE_FRONTEND_FILE:/);
   });
 

@@ -1,7 +1,7 @@
 // The production onion service against the real tor binary. There is no
 // Internet here: tor never bootstraps, but the address comes from local keys.
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -60,6 +60,9 @@ describe.skipIf(!torBinary && !process.env.CI)('startOnionService', () => {
 
     const first = await start(dataDir);
     expect(first.hostname).toMatch(ONION_HOSTNAME);
+    // Debian's tor has the pow module, so the PoW defence stays in the torrc.
+    expect(first.powDefense).toBe(true);
+    expect(await readFile(path.join(dataDir, 'torrc'), 'utf8')).toMatch(/^HiddenServicePoWDefensesEnabled 1$/m);
     expect(await mode(dataDir)).toBe(0o700);
     expect(await mode(path.join(dataDir, 'hidden-service'))).toBe(0o700);
     await first.stop();
@@ -73,6 +76,31 @@ describe.skipIf(!torBinary && !process.env.CI)('startOnionService', () => {
     await expect(connects(socksPort)).resolves.toBe(true);
     await second.stop();
     expect(isAlive(second.pid)).toBe(false);
+  });
+
+  it('warns and publishes without the PoW options when tor lacks the pow module', async () => {
+    // The real tor, except that it lists its modules as a tor built without pow does.
+    const wrapper = path.join(root, 'tor-without-pow');
+    await writeFile(
+      wrapper,
+      `#!/bin/sh\nif [ "$1" = --list-modules ]; then printf 'relay: yes\\npow: no\\n'; exit 0; fi\nexec ${torBinary} "$@"\n`,
+    );
+    await chmod(wrapper, 0o755);
+    const dataDir = path.join(root, 'no-pow');
+    const logged: string[] = [];
+    const service = await startOnionService({
+      dataDir,
+      appPort,
+      socksPort: 0,
+      torBinary: wrapper,
+      log: (line) => logged.push(line),
+    });
+    running.push(service);
+    expect(service.powDefense).toBe(false);
+    expect(logged.join('\n')).toMatch(/no proof-of-work module .* WITHOUT its PoW defence/);
+    const torrc = await readFile(path.join(dataDir, 'torrc'), 'utf8');
+    expect(torrc).not.toMatch(/^HiddenServicePoW/m);
+    expect(torrc).toMatch(/^HiddenServiceEnableIntroDoSDefense 1$/m);
   });
 
   it('reports tor dying through `exited`', async () => {

@@ -6,13 +6,17 @@ import path from 'node:path';
 import { onionServiceTorrc } from './onion-torrc.js';
 import { ensurePrivateDir } from './private-dir.js';
 import { findTor } from './tor-binary.js';
+import { listTorModules, POW_MISSING_WARNING, withoutPowDefense } from './tor-modules.js';
 import { describeTail, launchTor, type LogFn, type TorExit, type TorProcess } from './tor-process.js';
 import { pollUntil } from './wait.js';
 
 export type OnionServiceOptions = {
   /** Tor's DataDirectory; the onion keys go in its `hidden-service` subdirectory. */
   dataDir: string;
-  /** Port of the app on 127.0.0.1, served as port 80 of the onion. */
+  /**
+   * The app's onion port (ONION_PORT) on 127.0.0.1, served as port 80 of the onion.
+   * Tor begins every stream to it with a PROXY header naming the circuit.
+   */
   appPort: number;
   /** SOCKS port on 127.0.0.1 for local clients (default 9050); 0 disables it. */
   socksPort?: number;
@@ -20,7 +24,7 @@ export type OnionServiceOptions = {
   torBinary?: string;
   /** How long to wait for the onion address (default 30 s). */
   timeoutMs?: number;
-  /** Receives every line tor prints, prefixed with "[onion-service]". */
+  /** Receives every line tor prints, prefixed with "[onion-service]", and start-up warnings. */
   log?: LogFn;
 };
 
@@ -28,6 +32,8 @@ export type OnionService = {
   /** The service's address, e.g. "abc…xyz.onion" (56 base32 characters). */
   hostname: string;
   pid: number;
+  /** Whether tor has the pow module, so the proof-of-work defence is on (tor-modules.ts). */
+  powDefense: boolean;
   /** Settles when tor exits, for whatever reason. */
   exited: Promise<TorExit>;
   stop(): Promise<void>;
@@ -44,8 +50,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * Tor network, so this does not wait for bootstrapping.
  */
 export async function startOnionService(options: OnionServiceOptions): Promise<OnionService> {
-  const { hostname, tor } = await launchOnionService(options, []);
-  return { hostname, pid: tor.pid, exited: tor.exited, stop: () => tor.stop() };
+  const { hostname, tor, powDefense } = await launchOnionService(options, []);
+  return { hostname, pid: tor.pid, powDefense, exited: tor.exited, stop: () => tor.stop() };
 }
 
 /**
@@ -56,7 +62,7 @@ export async function startOnionService(options: OnionServiceOptions): Promise<O
 export async function launchOnionService(
   options: OnionServiceOptions,
   extraTorrc: string[],
-): Promise<{ hostname: string; tor: TorProcess }> {
+): Promise<{ hostname: string; tor: TorProcess; powDefense: boolean }> {
   const socksPort = options.socksPort ?? DEFAULT_SOCKS_PORT;
   assertPort('appPort', options.appPort, 1);
   assertPort('socksPort', socksPort, 0);
@@ -64,6 +70,8 @@ export async function launchOnionService(
   if (!torBinary) throw new Error('tor is not installed (install the "tor" package or set TOR_BINARY)');
 
   const dirs = await prepareDirectories(options.dataDir);
+  const powDefense = (await listTorModules(torBinary)).pow === true;
+  if (!powDefense) options.log?.(`[onion-service] ${POW_MISSING_WARNING}`);
   const torrc = await onionServiceTorrc({
     dataDir: dirs.dataDir,
     hiddenServiceDir: dirs.hiddenServiceDir,
@@ -73,12 +81,14 @@ export async function launchOnionService(
   });
   const extra = extraTorrc.length > 0 ? `\n## Added by the caller\n${extraTorrc.join('\n')}\n` : '';
   const torrcPath = path.join(dirs.dataDir, 'torrc');
-  await writeFile(torrcPath, torrc + extra, { mode: 0o600 });
+  // A tor without the pow module refuses the PoW options: leave them out (and warn, above).
+  const config = powDefense ? torrc : withoutPowDefense(torrc);
+  await writeFile(torrcPath, config + extra, { mode: 0o600 });
 
   const tor = await launchTor({ name: 'onion-service', torBinary, torrcPath, log: options.log });
   try {
     const hostname = await waitForHostname(tor, dirs.hostnameFile, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    return { hostname, tor };
+    return { hostname, tor, powDefense };
   } catch (err) {
     await tor.stop();
     throw err;

@@ -1,9 +1,7 @@
 // Two app instances behind one onion address, on the private Tor network: each
 // instance's tor publishes its own onion (as an Onionbalance instance), Onionbalance
 // publishes the frontend, and a client reaches the instances through the frontend only.
-import http from 'node:http';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +19,7 @@ import {
 } from './onionbalance.js';
 import { launchOnionService } from './onion-service.js';
 import { ensurePrivateDir } from './private-dir.js';
+import { startProxiedApp, type ProxiedApp } from './proxied-app.js';
 import { socksHttpGet } from './socks.js';
 import { startTestnet, type Testnet } from './testnet.js';
 import { findTor } from './tor-binary.js';
@@ -38,7 +37,7 @@ const REACH_TIMEOUT_MS = 360_000;
 describe.skipIf((!torBinary || !binaries) && !process.env.CI)('Onionbalance on the private Tor network', () => {
   let root: string;
   let testnet: Testnet | undefined;
-  const apps: http.Server[] = [];
+  const apps: ProxiedApp[] = [];
   const tors: TorProcess[] = [];
   const instanceTors: TorProcess[] = [];
   let balancer: OnionbalanceProcess | undefined;
@@ -62,9 +61,7 @@ describe.skipIf((!torBinary || !binaries) && !process.env.CI)('Onionbalance on t
     expect(binaries, 'onionbalance is not installed (Debian package "onionbalance")').toBeDefined();
     root = await mkdtemp(path.join(os.tmpdir(), 'onionchat-onionbalance-'));
     for (const name of ['instance-1', 'instance-2']) {
-      const app = http.createServer((_req, res) => res.end(name));
-      await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
-      apps.push(app);
+      apps.push(await startProxiedApp((_req, res) => res.end(name)));
     }
     // Onionbalance's test-network mode assumes 20 s votes.
     testnet = await startTestnet({
@@ -80,11 +77,11 @@ describe.skipIf((!torBinary || !binaries) && !process.env.CI)('Onionbalance on t
     await balancer?.stop();
     await Promise.all(tors.map((tor) => tor.stop()));
     await testnet?.stop();
-    await Promise.all(apps.map((app) => new Promise((resolve) => app.close(resolve))));
+    await Promise.all(apps.map((app) => app.close()));
     await rm(root, { recursive: true, force: true });
   });
 
-  const port = (server: http.Server) => (server.address() as net.AddressInfo).port;
+  const port = (app: ProxiedApp) => app.port;
 
   /**
    * Two more relays, so the network has 7 HSDirs: Onionbalance 0.2.2 loops forever

@@ -16,6 +16,9 @@ export function runCommand(file: string, args: string[], input = ''): Promise<st
       const err = Buffer.concat(stderr).toString('utf8');
       reject(new Error(`${file} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${err}${out}`.trimEnd()));
     });
+    // A program that exits without reading its input (or never starts) makes this EPIPE;
+    // its exit status already tells what happened.
+    child.stdin.on('error', () => {});
     child.stdin.end(input);
   });
 }

@@ -77,3 +77,43 @@ describe('socksHttpGet', () => {
     expect(request).toMatch(/\r\nHost: abc\.onion\r\n/);
   });
 });
+
+describe('circuit isolation by SOCKS credentials', () => {
+  /** A proxy that takes user/password (RFC 1929), records what it got, then CONNECTs. */
+  async function authProxy(accept: boolean): Promise<{ port: number; received: Buffer[]; close(): Promise<void> }> {
+    const received: Buffer[] = [];
+    const server = net.createServer((socket) => {
+      let stage = 0;
+      socket.on('data', (chunk) => {
+        received.push(chunk);
+        stage++;
+        if (stage === 1) socket.write(Buffer.from([5, chunk.includes(2) ? 2 : 0xff]));
+        else if (stage === 2) socket.write(Buffer.from([1, accept ? 0 : 1]));
+        else if (stage === 3) socket.write(Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, 0, 80]));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const proxy = {
+      port: (server.address() as net.AddressInfo).port,
+      received,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+    proxies.push(proxy as FakeProxy & typeof proxy);
+    return proxy;
+  }
+
+  it('offers user/password and sends the token as both', async () => {
+    const proxy = await authProxy(true);
+    const socket = await socks5Connect(proxy.port, 'x.onion', 80, { isolation: 'circuit-a' });
+    socket.destroy();
+    expect(proxy.received[0]).toEqual(Buffer.from([5, 1, 2]));
+    const token = Buffer.from('circuit-a');
+    const field = Buffer.concat([Buffer.from([token.length]), token]);
+    expect(proxy.received[1]).toEqual(Buffer.concat([Buffer.from([1]), field, field]));
+  });
+
+  it('fails when the proxy rejects the credentials', async () => {
+    const proxy = await authProxy(false);
+    await expect(socks5Connect(proxy.port, 'x.onion', 80, { isolation: 'x' })).rejects.toThrow(/rejected the user/);
+  });
+});

@@ -1,4 +1,4 @@
-// Minimal SOCKS5 client (RFC 1928, no authentication) for reaching onion
+// Minimal SOCKS5 client (RFC 1928; RFC 1929 user/password only to pick circuits) for reaching onion
 // services through a tor SocksPort. The hostname is sent to the proxy
 // unresolved (like curl's socks5h://): only tor can resolve .onion names, and
 // resolving locally would leak the name to the system resolver.
@@ -7,6 +7,7 @@ import net from 'node:net';
 
 const SOCKS_VERSION = 5;
 const NO_AUTH = 0;
+const USER_PASSWORD = 2;
 const CMD_CONNECT = 1;
 const ATYP_IPV4 = 1;
 const ATYP_DOMAIN = 3;
@@ -47,6 +48,12 @@ export class SocksError extends Error {
 export type SocksOptions = {
   /** Gives up on the proxy handshake after this long (default 30 s). */
   timeoutMs?: number;
+  /**
+   * Sent as SOCKS user name and password: tor (IsolateSOCKSAuth, on by default) never
+   * puts streams with different credentials on one circuit, so each value is a client
+   * of its own as far as the onion service can tell.
+   */
+  isolation?: string;
 };
 
 /**
@@ -70,7 +77,7 @@ export async function socks5Connect(
   );
   try {
     await connected(socket);
-    await negotiateNoAuth(socket);
+    await negotiate(socket, options.isolation);
     await requestConnect(socket, hostBytes, port, host);
     return socket;
   } catch (err) {
@@ -94,26 +101,44 @@ export function socksHttpGet(
   path: string,
   options: SocksOptions = {},
 ): Promise<SocksHttpResponse> {
+  return socksHttpRequest(socksPort, host, { method: 'GET', path }, options);
+}
+
+export type SocksHttpRequest = { method: string; path: string; json?: unknown };
+
+/** Like socksHttpGet, for any method, with an optional JSON body. */
+export function socksHttpRequest(
+  socksPort: number,
+  host: string,
+  { method, path, json }: SocksHttpRequest,
+  options: SocksOptions = {},
+): Promise<SocksHttpResponse> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const body = json === undefined ? undefined : JSON.stringify(json);
   return new Promise((resolve, reject) => {
-    const request = http.get({
+    const request = http.request({
       host,
       port: 80,
+      method,
       path,
       // As a browser sends it for port 80 (node:http would append ":80" here).
-      headers: { Host: host, Connection: 'close' },
+      headers: {
+        Host: host,
+        Connection: 'close',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
       // Without an `agent` option, node:http uses this socket factory (here in
       // its asynchronous callback form). `agent: false` would bypass it and
       // resolve the onion name locally.
       createConnection: (_opts, onSocket) => {
-        socks5Connect(socksPort, host, 80, { timeoutMs }).then(
+        socks5Connect(socksPort, host, 80, { timeoutMs, isolation: options.isolation }).then(
           (socket) => onSocket(null, socket),
           (err: Error) => onSocket(err, undefined as unknown as net.Socket),
         );
         return undefined as unknown as net.Socket;
       },
     });
-    request.setTimeout(timeoutMs, () => request.destroy(new Error(`GET http://${host}${path} timed out`)));
+    request.setTimeout(timeoutMs, () => request.destroy(new Error(`${method} http://${host}${path} timed out`)));
     request.on('error', reject);
     request.on('response', (response) => {
       const chunks: Buffer[] = [];
@@ -127,6 +152,7 @@ export function socksHttpGet(
         }),
       );
     });
+    request.end(body);
   });
 }
 
@@ -140,11 +166,23 @@ function connected(socket: net.Socket): Promise<void> {
   });
 }
 
-async function negotiateNoAuth(socket: net.Socket): Promise<void> {
-  socket.write(Buffer.from([SOCKS_VERSION, 1, NO_AUTH]));
+async function negotiate(socket: net.Socket, isolation: string | undefined): Promise<void> {
+  const wanted = isolation === undefined ? NO_AUTH : USER_PASSWORD;
+  socket.write(Buffer.from([SOCKS_VERSION, 1, wanted]));
   const [version, method] = await readBytes(socket, 2);
   if (version !== SOCKS_VERSION) throw new SocksError('the proxy does not speak SOCKS5');
-  if (method !== NO_AUTH) throw new SocksError('the SOCKS proxy requires authentication');
+  if (method !== wanted) throw new SocksError('the SOCKS proxy refused our authentication method');
+  if (isolation !== undefined) await sendCredentials(socket, isolation);
+}
+
+/** RFC 1929: user name and password, here the same isolation token. */
+async function sendCredentials(socket: net.Socket, token: string): Promise<void> {
+  const bytes = Buffer.from(token, 'utf8');
+  if (bytes.length === 0 || bytes.length > 255) throw new SocksError('SOCKS isolation token must be 1-255 bytes');
+  const field = Buffer.concat([Buffer.from([bytes.length]), bytes]);
+  socket.write(Buffer.concat([Buffer.from([1]), field, field]));
+  const [, status] = await readBytes(socket, 2);
+  if (status !== 0) throw new SocksError('the SOCKS proxy rejected the user name and password');
 }
 
 async function requestConnect(socket: net.Socket, hostBytes: Buffer, port: number, host: string): Promise<void> {

@@ -1,10 +1,9 @@
 // End to end through a private Tor network: the app must answer as an onion
 // site, fetched by a Tor client over SOCKS, with its .onion name as Host.
 import { stat } from 'node:fs/promises';
-import http from 'node:http';
-import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ONION_HOSTNAME } from './onion-service.js';
+import { startProxiedApp, type ProxiedApp } from './proxied-app.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { socksHttpGet } from './socks.js';
 import { startTestnet, type Testnet } from './testnet.js';
 import { findTor } from './tor-binary.js';
@@ -20,27 +19,25 @@ function isAlive(pid: number): boolean {
 
 // Without tor these cannot run; CI installs tor, so there they must.
 describe.skipIf(!findTor() && !process.env.CI)('startTestnet', () => {
-  let app: http.Server;
+  let app: ProxiedApp;
   let testnet: Testnet | undefined;
   const hosts: string[] = [];
 
   beforeAll(async () => {
-    app = http.createServer((req, res) => {
+    app = await startProxiedApp((req, res) => {
       hosts.push(req.headers.host ?? '');
       res.end(`hello from ${req.url}`);
     });
-    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
   });
 
   afterAll(async () => {
     await testnet?.stop();
-    await new Promise((resolve) => app.close(resolve));
+    await app.close();
   });
 
   it('serves the app as an onion site, then stops every tor', async () => {
     const started = Date.now();
-    const appPort = (app.address() as net.AddressInfo).port;
-    testnet = await startTestnet({ appPort });
+    testnet = await startTestnet({ appPort: app.port });
     console.log(`private Tor network: onion reachable ${((Date.now() - started) / 1000).toFixed(1)} s after launch`);
     expect(testnet.onionHostname).toMatch(ONION_HOSTNAME);
     expect(testnet.pids).toHaveLength(7);
@@ -51,6 +48,8 @@ describe.skipIf(!findTor() && !process.env.CI)('startTestnet', () => {
     expect(response.status).toBe(200);
     expect(response.body).toBe('hello from /page');
     expect(hosts.at(-1)).toBe(testnet.onionHostname);
+    // The production torrc makes tor name each stream's circuit (HiddenServiceExportCircuitID).
+    expect(app.headers.at(-1)).toMatch(/^PROXY TCP6 fc00:dead:beef:4dad::[0-9a-f]{1,4}:[0-9a-f]{1,4} ::1 \d+ 80$/);
 
     const { pids } = testnet;
     const workDir = await workDirOf(pids);

@@ -7,7 +7,10 @@ const CIRCUIT = Symbol('onionchat.circuit');
 
 type WithCircuit = Socket & { [CIRCUIT]?: string };
 
-/** Records the tor circuit a connection arrived on (set once, by the onion listener). */
+/**
+ * Records the tor circuit a connection arrived on (set once, by the onion listener, as
+ * "<listener scope>.<tor's global circuit id>").
+ */
 export function setCircuit(socket: Socket, circuitId: string): void {
   (socket as WithCircuit)[CIRCUIT] = circuitId;
 }

@@ -22,10 +22,15 @@ export async function startOnionSite(name: string): Promise<OnionSite> {
   const dir = mkdtempSync(path.join(tmpdir(), `onionchat-${name}-e2e-`));
   const workDir = path.join(dir, 'net');
   const port = await freePort();
+  // tor reaches the server on its onion port, which reads tor's PROXY line (the circuit).
+  const onionPort = await freePort();
   const hostnameFile = path.join(workDir, 'onion', 'hidden-service', 'hostname');
   const [server, testnet] = await Promise.all([
-    startServer({ REGISTRATION: 'open', ONION_HOSTNAME_FILE: hostnameFile }, { port, healthTimeoutMs: TOR_TIMEOUT }),
-    startTestnet({ appPort: port, workDir, timeoutMs: TOR_TIMEOUT }),
+    startServer(
+      { REGISTRATION: 'open', ONION_HOSTNAME_FILE: hostnameFile, ONION_PORT: String(onionPort) },
+      { port, healthTimeoutMs: TOR_TIMEOUT },
+    ),
+    startTestnet({ appPort: onionPort, workDir, timeoutMs: TOR_TIMEOUT }),
   ]);
   return {
     server,

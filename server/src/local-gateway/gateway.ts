@@ -2,107 +2,98 @@
 // /api (HTTP and the WebSocket) to one pinned onion service through tor's SOCKS port.
 // A user who does not want to run JavaScript served by the server uses this instead.
 // It is not a proxy for anything else: other hosts, absolute URLs and CONNECT are refused.
+// Inside its origin only the local build runs: the onion's answers come back sandboxed,
+// with only the headers the client reads, and only the gateway's own page may use /api.
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SocksProxyAgent } from 'socks-proxy-agent';
 import express from 'express';
-import { pagePolicies, API_CSP, SCRIPT_CSP } from '../security/csp.js';
-import { hostnameOf, LOOPBACK_NAMES } from '../security/host-check.js';
+import { API_CSP, SCRIPT_CSP } from '../security/csp.js';
+import { gatewayPagePolicies } from './client-policy.js';
+import { downstreamHeaders, upgradeAnswerHead, upstreamHeaders } from './forwarded-headers.js';
 import type { GatewayConfig } from './gateway.config.js';
-
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade'];
-const LOCAL_NAMES = new Set(LOOPBACK_NAMES);
+import { ownOrigin, type OwnOrigin } from './own-origin.js';
+import { refuse, refuseUpgrade } from './refusals.js';
+import { addressRefusal, apiRefusal, isApiPath, serviceWorkerRefusal, upgradeRefusal } from './request-policy.js';
 
 export interface Gateway {
   server: Server;
   port: number;
+  /** e.g. http://127.0.0.1:8081: the one origin whose pages may use /api. */
+  origin: string;
   close: () => Promise<void>;
 }
 
-/** Headers for the onion: the browser's, addressed to the onion instead of the gateway. */
-function upstreamHeaders(req: IncomingMessage, onion: string, keepUpgrade: boolean) {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || (!keepUpgrade && HOP_BY_HOP.includes(name))) continue;
-    headers[name] = value;
-  }
-  headers['host'] = onion;
-  if (headers['origin']) headers['origin'] = `http://${onion}`;
-  delete headers['referer'];
-  return headers;
+interface Upstream {
+  onion: string;
+  agent: SocksProxyAgent;
+  own: OwnOrigin;
+  /** Open WebSocket tunnels: the http server no longer tracks them once upgraded. */
+  tunnels: Set<Duplex>;
 }
 
-/** Only requests meant for this gateway itself: origin-form paths on a loopback name. */
-function refusal(req: IncomingMessage): string | null {
-  if (!req.url?.startsWith('/')) return 'The gateway is not a proxy.';
-  if (!LOCAL_NAMES.has(hostnameOf(req.headers.host ?? '')))
-    return 'The gateway answers only for its own loopback address.';
-  return null;
-}
+const UNREACHABLE = {
+  status: 502,
+  code: 'gateway_unreachable',
+  message: 'The onion service could not be reached through tor. Try again in a moment.',
+};
 
-function refuse(res: ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-security-policy': API_CSP });
-  res.end(JSON.stringify({ statusCode: status, error: 'Refused', code: 'gateway_refused', message }));
-}
-
-function forwardHttp(config: GatewayConfig, agent: SocksProxyAgent, req: IncomingMessage, res: ServerResponse): void {
+function forwardHttp(to: Upstream, req: IncomingMessage, res: ServerResponse): void {
+  const sameOrigin = req.headers.origin === to.own.origin;
   const upstream = request(
     {
-      host: config.GATEWAY_ONION,
+      host: to.onion,
       port: 80,
       path: req.url,
       method: req.method,
-      headers: upstreamHeaders(req, config.GATEWAY_ONION, false),
-      agent,
+      headers: upstreamHeaders(req, to.onion, { upgrade: false, sameOrigin }),
+      agent: to.agent,
     },
     (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      res.writeHead(answer.statusCode ?? 502, downstreamHeaders(answer.headers));
       answer.pipe(res);
     },
   );
   upstream.on('error', () => {
-    if (!res.headersSent)
-      refuse(res, 502, 'The onion service could not be reached through tor. Try again in a moment.');
+    if (!res.headersSent) refuse(res, UNREACHABLE);
     else res.destroy();
   });
   req.pipe(upstream);
 }
 
-function forwardUpgrade(
-  config: GatewayConfig,
-  agent: SocksProxyAgent,
-  req: IncomingMessage,
-  client: Duplex,
-  head: Buffer,
-): void {
+function forwardUpgrade(to: Upstream, req: IncomingMessage, client: Duplex, head: Buffer): void {
   const upstream = request({
-    host: config.GATEWAY_ONION,
+    host: to.onion,
     port: 80,
     path: req.url,
     method: req.method,
-    headers: upstreamHeaders(req, config.GATEWAY_ONION, true),
-    agent,
+    headers: upstreamHeaders(req, to.onion, { upgrade: true, sameOrigin: true }),
+    agent: to.agent,
   });
   upstream.on('upgrade', (answer, socket, upstreamHead) => {
-    const lines = [`HTTP/1.1 ${answer.statusCode} ${answer.statusMessage}`];
-    for (let i = 0; i < answer.rawHeaders.length; i += 2)
-      lines.push(`${answer.rawHeaders[i]}: ${answer.rawHeaders[i + 1]}`);
-    client.write(`${lines.join('\r\n')}\r\n\r\n`);
+    client.write(upgradeAnswerHead(answer));
     if (upstreamHead.length) client.write(upstreamHead);
     if (head.length) socket.write(head);
     socket.pipe(client).pipe(socket);
-    socket.on('error', () => client.destroy());
-    client.on('error', () => socket.destroy());
+    to.tunnels.add(client).add(socket);
+    const closeBoth = () => {
+      client.destroy();
+      socket.destroy();
+      to.tunnels.delete(client);
+      to.tunnels.delete(socket);
+    };
+    for (const side of [client, socket]) side.on('error', closeBoth).on('close', closeBoth);
   });
   upstream.on('response', (answer) => {
-    client.end(`HTTP/1.1 ${answer.statusCode} ${answer.statusMessage}\r\n\r\n`);
+    answer.resume();
+    client.end(`HTTP/1.1 ${answer.statusCode} ${answer.statusMessage}\r\nconnection: close\r\n\r\n`);
   });
   upstream.on('error', () => client.destroy());
   upstream.end();
 }
 
-function staticClient(webDir: string) {
-  const policies = pagePolicies(webDir);
+function staticClient(webDir: string, own: OwnOrigin) {
+  const policies = gatewayPagePolicies(webDir, own.origin);
   const app = express();
   app.disable('x-powered-by');
   app.use(
@@ -116,30 +107,61 @@ function staticClient(webDir: string) {
       },
     }),
   );
-  app.use((_req, res) => refuse(res, 404, 'Not found.'));
+  app.use((_req, res) => refuse(res, { status: 404, code: 'not_found', message: 'Not found.' }));
   return app;
 }
 
-export function startGateway(config: GatewayConfig): Promise<Gateway> {
-  const agent = new SocksProxyAgent(config.GATEWAY_SOCKS);
-  const client = staticClient(config.WEB_DIR);
-  const server = createServer((req, res) => {
-    const refused = refusal(req);
-    if (refused) return refuse(res, 421, refused);
-    if (req.url!.startsWith('/api/')) return forwardHttp(config, agent, req, res);
-    client(req, res);
-  });
-  server.on('upgrade', (req, socket, head) => {
-    if (refusal(req) || !req.url!.startsWith('/api/')) return void socket.destroy();
-    forwardUpgrade(config, agent, req, socket, head);
-  });
-  server.on('connect', (_req, socket) => socket.end('HTTP/1.1 405 Method Not Allowed\r\n\r\n'));
+function answer(to: Upstream, client: ReturnType<typeof staticClient>) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const refused = addressRefusal(req, to.own) ?? serviceWorkerRefusal(req);
+    if (refused) return refuse(res, refused);
+    if (!isApiPath(req.url!)) return client(req, res);
+    const apiRefused = apiRefusal(req, to.own);
+    if (apiRefused) return refuse(res, apiRefused);
+    forwardHttp(to, req, res);
+  };
+}
+
+function answerUpgrade(to: Upstream) {
+  return (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const refused =
+      addressRefusal(req, to.own) ??
+      (isApiPath(req.url!)
+        ? upgradeRefusal(req, to.own)
+        : { status: 404, code: 'not_found', message: 'Only /api/ has a live connection.' });
+    if (refused) return refuseUpgrade(socket, refused);
+    forwardUpgrade(to, req, socket, head);
+  };
+}
+
+function listen(server: Server, config: GatewayConfig): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.GATEWAY_PORT, config.GATEWAY_HOST, () => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : config.GATEWAY_PORT;
-      resolve({ server, port, close: () => new Promise((r) => server.close(() => r())) });
+      resolve(typeof address === 'object' && address ? address.port : config.GATEWAY_PORT);
     });
   });
+}
+
+export async function startGateway(config: GatewayConfig): Promise<Gateway> {
+  const server = createServer();
+  server.on('connect', (_req, socket) => socket.end('HTTP/1.1 405 Method Not Allowed\r\n\r\n'));
+  // Handlers are attached once the port (and so the gateway's own origin) is known; nothing
+  // is answered before that.
+  const port = await listen(server, config);
+  const own = ownOrigin(config.GATEWAY_HOST, port);
+  const agent = new SocksProxyAgent(config.GATEWAY_SOCKS);
+  const to: Upstream = { onion: config.GATEWAY_ONION, agent, own, tunnels: new Set() };
+  server.on('request', answer(to, staticClient(config.WEB_DIR, own)));
+  server.on('upgrade', answerUpgrade(to));
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+      for (const tunnel of to.tunnels) tunnel.destroy();
+      agent.destroy();
+    });
+  return { server, port, origin: own.origin, close };
 }

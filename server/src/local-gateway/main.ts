@@ -6,7 +6,7 @@ async function main(): Promise<void> {
   const config = loadGatewayConfig();
   const gateway = await startGateway(config);
   process.stdout.write(
-    `OnionChat gateway: http://${config.GATEWAY_HOST}:${gateway.port}/ → http://${config.GATEWAY_ONION}/ via ${config.GATEWAY_SOCKS}\n` +
+    `OnionChat gateway: ${gateway.origin}/ → http://${config.GATEWAY_ONION}/ via ${config.GATEWAY_SOCKS}\n` +
       'The web client is served from this checkout; only /api travels to the onion.\n',
   );
   const stop = () => void gateway.close().then(() => process.exit(0));

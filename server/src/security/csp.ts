@@ -29,6 +29,13 @@ export const SCRIPT_CSP = "default-src 'none'; script-src 'self'";
 /** For responses that are not pages (API, files): nothing may run or load. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/**
+ * API_CSP plus a sandbox, for API answers relayed into an origin that also serves the client
+ * (the local gateway): even a page the server chose is an opaque origin there, with no
+ * script, no storage and no service worker of the client's origin.
+ */
+export const SANDBOXED_API_CSP = `sandbox; ${API_CSP}`;
+
 export function pagePolicy(html: string): string {
   const hashes = [...html.matchAll(INLINE_SCRIPT)]
     .map((m) => m[1] ?? '')

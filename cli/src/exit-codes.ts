@@ -27,7 +27,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   2  wrong usage (unknown command or option, missing argument, refused origin)
   3  log-in refused (wrong username or passphrase, or too many attempts)
   4  cannot reach the service or tor (SOCKS proxy down, onion unreachable, timeout)
-  5  refused by a trust check (a contact's key changed, a link or file did not check out)`;
+  5  refused by a trust check (a contact's key changed, a link or file did not check out, an instance serves another web client)`;
 
 /** An error that already knows its sentence and its exit status. */
 export class CliError extends Error {

@@ -13,6 +13,7 @@ import * as files from './commands/files.js';
 import * as friendCommands from './commands/friends.js';
 import * as groupCommands from './commands/groups.js';
 import * as messages from './commands/messages.js';
+import * as verifyInstance from './commands/verify-instance.js';
 
 type Json = { json?: boolean };
 
@@ -39,6 +40,11 @@ export interface Handlers {
   sendFile(context: Context, friend: string, file: string): Promise<void>;
   getFile(context: Context, friend: string, which: string, options: { to?: string }): Promise<void>;
   chat(context: Context, options: chatCommand.ChatOptions): Promise<void>;
+  verifyInstance(
+    context: Context,
+    onion: string | undefined,
+    options: verifyInstance.VerifyInstanceOptions,
+  ): Promise<void>;
 }
 
 export const COMMANDS: Handlers = {
@@ -64,6 +70,7 @@ export const COMMANDS: Handlers = {
   sendFile: files.sendFile,
   getFile: files.getFile,
   chat: chatCommand.chat,
+  verifyInstance: verifyInstance.verifyInstanceCommand,
 };
 
 const INTRO = [
@@ -217,6 +224,14 @@ export function buildProgram(io: Io, handlers: Handlers = COMMANDS): Command {
     .option('--to <dir>', 'where to save it (default: here)')
     .action((friend: string, which: string, options: { to?: string }) =>
       handlers.getFile(context(), friend, which, options),
+    );
+  program
+    .command('verify-instance')
+    .description('check that the service serves, byte for byte, the web client built here from the same sources')
+    .argument('[onion]', 'the service (default: --onion)')
+    .option('--web-dir <dir>', 'the local build to compare with (default: web/out of this checkout)')
+    .action((onion: string | undefined, options: verifyInstance.VerifyInstanceOptions) =>
+      handlers.verifyInstance(context(), onion, options),
     );
   return program;
 }

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { npm, run } from './run.mjs';
 import { repoRoot } from './paths.mjs';
+import { sourceBuildId } from '../../web/scripts/build-id.mjs';
 
 function newestMtime(dir) {
   if (!existsSync(dir)) return 0;
@@ -28,7 +29,10 @@ function webIsStale() {
     newestMtime(path.join(repoRoot, 'contract', 'src')),
     newestMtime(path.join(repoRoot, 'client', 'src')),
   );
-  return sources > statSync(built).mtimeMs;
+  // The build id is a hash of the sources (package-lock.json among them): another id, another build.
+  const current = existsSync(path.join(repoRoot, 'web', 'out', '_next', 'static', sourceBuildId(repoRoot)));
+  const manifest = existsSync(path.join(repoRoot, 'web', 'out', 'build-manifest.json'));
+  return !current || !manifest || sources > statSync(built).mtimeMs;
 }
 
 export async function build({ web = true } = {}) {

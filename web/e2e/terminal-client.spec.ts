@@ -185,6 +185,17 @@ describe.skipIf(!findTor() && !process.env.CI)('the terminal client over the oni
     4 * TOR_WAIT,
   );
 
+  it(
+    'verifies through tor that the onion serves this checkout’s web build',
+    async () => {
+      const socks = `socks5h://127.0.0.1:${site!.testnet.socksPort}`;
+      const result = await runCli(['--socks', socks, 'verify-instance', site!.origin], { cwd: work });
+      printed.push(result.stdout, result.stderr);
+      expect(ok(result).stdout).toMatch(/^MATCH: /m);
+    },
+    4 * TOR_WAIT,
+  );
+
   it('left no secret in its working directory and printed no passphrase', () => {
     const fetched = new Set(['from-browser.bin']);
     const files: Place[] = readdirSync(work, { recursive: true, withFileTypes: true })

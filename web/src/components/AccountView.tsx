@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { BuildHashCard } from './account/BuildHashCard';
 import { InvitesCard } from './account/InvitesCard';
 import { ProfileCard } from './account/ProfileCard';
 import { SessionsCard } from './account/SessionsCard';
@@ -162,6 +163,7 @@ export function AccountView() {
         onCreate={onCreateInvite}
         onRevoke={onRevoke}
       />
+      <BuildHashCard />
     </div>
   );
 }

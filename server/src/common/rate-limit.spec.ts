@@ -79,6 +79,7 @@ describe('the table of budgets', () => {
       uploads: [300, minute],
       'new-files': [300, 60 * minute],
       'ws-events': [600, minute],
+      'unknown-sessions': [600, minute],
     };
     for (const [name, [limit, window]] of Object.entries(expected)) {
       expect(rateBudget(config, name as BudgetName), name).toMatchObject({ name, limit, window });

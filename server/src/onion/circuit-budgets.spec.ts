@@ -5,6 +5,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test-support/app.js';
 import { openOnionPort } from '../app.js';
+import { freePort } from '../../test-support/server-process.js';
 
 const KDF_BUDGET = 3;
 
@@ -58,11 +59,3 @@ describe('budgets per tor circuit', () => {
     expect(await postOnCircuit(0x101, '/api/auth/kdf', kdf)).toBe(429);
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

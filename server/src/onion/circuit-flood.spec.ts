@@ -3,7 +3,6 @@
 // floods the log-in routes from one circuit; a member on another circuit still logs in.
 // Bounded: a fixed number of requests, a few at a time, and the test stops by itself.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { findTor, socksHttpRequest, startTestnet, type Testnet } from '@onioncha
 import { startTestApp, type TestApp } from '../../test-support/app.js';
 import { signUp } from '../../test-support/accounts.js';
 import { openOnionPort } from '../app.js';
+import { freePort } from '../../test-support/server-process.js';
 
 const KDF_BUDGET = 8;
 const AUTH_BUDGET = 8;
@@ -98,14 +98,6 @@ function tally(statuses: number[]): string {
   const counts = new Map<number, number>();
   for (const s of statuses) counts.set(s, (counts.get(s) ?? 0) + 1);
   return [...counts].map(([s, n]) => `${n}×${s}`).join(', ');
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Polls for the onion name; gives up when the network fails to start. */

@@ -1264,6 +1264,86 @@ const groupChainCases = [
   },
 ];
 
+// ---------------------------------------------------------------- section 20: disappearing messages
+
+const ttlBodies = [
+  { name: 'a text without ttl', body: { type: 'text', text: 'hi' }, ttl: null },
+  { name: 'a text with ttl 30', body: { type: 'text', text: 'hi', ttl: 30 }, ttl: 30 },
+  { name: 'a text with ttl 4 weeks', body: { type: 'text', text: 'hi', ttl: 2419200 }, ttl: 2419200 },
+  { name: 'a message of an unknown type with ttl 1 hour', body: { type: 'poll', ttl: 3600 }, ttl: 3600 },
+  { name: 'a timer of 1 day', body: { type: 'timer', ttl: 86400 }, ttl: 86400 },
+  { name: 'a timer turned off', body: { type: 'timer', ttl: 0 }, ttl: 0 },
+];
+const ttlInvalid = [
+  { name: 'a timer without ttl', body: { type: 'timer' }, error: 'bad-content' },
+  { name: 'a ttl not in the set (60)', body: { type: 'text', text: 'hi', ttl: 60 }, error: 'bad-content' },
+  { name: 'a timer not in the set (1)', body: { type: 'timer', ttl: 1 }, error: 'bad-content' },
+  { name: 'a ttl of 30.5', body: { type: 'text', text: 'hi', ttl: 30.5 }, error: 'bad-content' },
+  { name: 'a ttl as text', body: { type: 'text', text: 'hi', ttl: '30' }, error: 'bad-content' },
+  { name: 'a ttl of null', body: { type: 'text', text: 'hi', ttl: null }, error: 'bad-content' },
+  { name: 'a negative ttl', body: { type: 'timer', ttl: -30 }, error: 'bad-content' },
+  { name: 'a ttl beyond 4 weeks', body: { type: 'text', text: 'hi', ttl: 2419201 }, error: 'bad-content' },
+  { name: "a message's own ttl of 0", body: { type: 'text', text: 'hi', ttl: 0 }, error: 'bad-content' },
+];
+const timerA = { ttl: 86400, sentAt: SENT, messageId: '00000000-0000-4000-8000-00000000000a' };
+const timerB = { ttl: 30, sentAt: SENT + MINUTE, messageId: '00000000-0000-4000-8000-00000000000b' };
+const timerOff = { ttl: 0, sentAt: SENT + 2 * MINUTE, messageId: '00000000-0000-4000-8000-00000000000c' };
+const timerTie = { ttl: 3600, sentAt: SENT + MINUTE, messageId: '00000000-0000-4000-8000-000000000001' };
+const timerCases = [
+  { name: 'no timer message', timers: [], at: SENT, inEffect: 0, latest: null },
+  { name: 'before the first timer', timers: [timerA], at: SENT - 1, inEffect: 0, latest: timerA },
+  { name: 'signed at the same ms as the timer', timers: [timerA], at: SENT, inEffect: 86400, latest: timerA },
+  { name: 'between two timers', timers: [timerB, timerA], at: SENT + MINUTE - 1, inEffect: 86400, latest: timerB },
+  { name: 'after the second timer', timers: [timerA, timerB], at: SENT + MINUTE, inEffect: 30, latest: timerB },
+  {
+    name: 'after the timer was turned off',
+    timers: [timerA, timerB, timerOff],
+    at: SENT + 3 * MINUTE,
+    inEffect: 0,
+    latest: timerOff,
+  },
+  {
+    name: 'a tie in send time: the greater message id wins',
+    timers: [timerB, timerTie],
+    at: SENT + MINUTE,
+    inEffect: 30,
+    latest: timerB,
+  },
+  {
+    name: 'a tie, listed the other way round',
+    timers: [timerTie, timerB],
+    at: SENT + MINUTE,
+    inEffect: 30,
+    latest: timerB,
+  },
+];
+const expiryCases = [
+  { name: 'own ttl only', sentAt: SENT, own: 300, timer: 0, ttl: 300, expiresAt: SENT + 300_000 },
+  {
+    name: 'the timer only (the sender left ttl out)',
+    sentAt: SENT,
+    own: null,
+    timer: 30,
+    ttl: 30,
+    expiresAt: SENT + 30_000,
+  },
+  { name: 'own ttl shorter than the timer', sentAt: SENT, own: 30, timer: 86400, ttl: 30, expiresAt: SENT + 30_000 },
+  {
+    name: 'own ttl longer than the timer: the timer wins',
+    sentAt: SENT,
+    own: 2419200,
+    timer: 3600,
+    ttl: 3600,
+    expiresAt: SENT + 3_600_000,
+  },
+  { name: 'neither: kept', sentAt: SENT, own: null, timer: 0, ttl: null, expiresAt: null },
+];
+const expiryInvalid = [
+  { name: 'a negative send time', sentAt: -1, ttl: 30, error: 'bad-encoding' },
+  { name: 'a ttl of 0 has no expiry', sentAt: SENT, ttl: 0, error: 'bad-content' },
+  { name: 'a ttl not in the set', sentAt: SENT, ttl: 31, error: 'bad-content' },
+];
+
 // ---------------------------------------------------------------- self-check
 
 /** Fails loudly if the package does not do what a case says. */
@@ -1339,6 +1419,19 @@ for (const c of markUpdates) expectResult(c.name, c.result, p.updateChainMarks(c
 for (const c of markUpdateInvalid) expectError(c.name, c.error, () => p.updateChainMarks(c.marks, c.update));
 for (const c of markMerges) expectResult(c.name, c.result, p.mergeChainMarks(c.local, c.stored));
 
+for (const c of ttlBodies) expectResult(c.name, c.ttl, p.readMessageTtl(c.body));
+for (const c of ttlInvalid) expectError(c.name, c.error, () => p.readMessageTtl(c.body));
+for (const c of timerCases) {
+  expectResult(c.name, c.inEffect, p.timerInEffect(c.timers, c.at));
+  expectResult(c.name, c.latest, p.latestTimer(c.timers));
+}
+for (const c of expiryCases) {
+  const ttl = p.effectiveTtl(c.own, c.timer);
+  expectResult(c.name, c.ttl, ttl);
+  expectResult(c.name, c.expiresAt, ttl === null ? null : p.expiryOf(c.sentAt, ttl));
+}
+for (const c of expiryInvalid) expectError(c.name, c.error, () => p.expiryOf(c.sentAt, c.ttl));
+
 /** What a GroupState is compared by: everything but the last record, which is the record itself. */
 function groupSummary(state) {
   if (state === null) return null;
@@ -1375,7 +1468,7 @@ for (const c of groupChainCases) {
 
 const rules = {
   about: [
-    'OnionChat protocol v1 rule vectors: rules over several records, described in docs/PROTOCOL.md sections 6, 8, 9, 16, 17, 18 and 19.',
+    'OnionChat protocol v1 rule vectors: rules over several records, described in docs/PROTOCOL.md sections 6, 8, 9, 16, 17, 18, 19 and 20.',
     'Expected results are written by hand in protocol/scripts/generate-rule-vectors.mjs, which checks them against the package; do not edit this file by hand.',
     'Ids and keys are those of the users in vectors.json. Byte strings are lower-case hex.',
     'entitledWrapper: valid cases give { kind: "me" } or { kind: "member", memberId } (the first member record with that id); invalid cases name the ProtocolError code.',
@@ -1388,6 +1481,7 @@ const rules = {
     'sendTime: judgeSendTime({ sentAt, serverTime, previousSentAt }) gives { verdict: "ok" } or { verdict: "re-timed", reason: "ahead" | "behind" | "before-previous" } (section 9); invalid cases name the ProtocolError code.',
     'chainMarks: key bundle extension type 4 (section 18) as hex, with the marks it reads as; judgeAgainstMark(mark, position) gives "ok" or "replayed"; updateChainMarks and mergeChainMarks give the marks after, least recently updated first.',
     'groupChain: chains of group records (section 19) for roomId, applied in order from nothing with verifyGroupChain(records, { roomId, maxMembers }) (maxMembers absent: 100). state is the state after the last record that passed (members sorted by user id; epochMembers: the members of the state that started each epoch; info: the index and epoch of the latest record carrying info), null before any; failure is the first record that failed: its index, its signer (null when it does not decode) and the ProtocolError code. wrappers and senders are checked against that state with entitledGroupWrapper and entitledGroupSender: error null means accepted.',
+    'disappearing: readMessageTtl(body) gives the ttl (null: none) or names the ProtocolError code; timerInEffect(timers, at) and latestTimer(timers) (latest by sentAt, a tie to the greater messageId); effectiveTtl(own, timer) is the shorter non-zero one (null: kept) and expiryOf(sentAt, ttl) = sentAt + ttl * 1000, which is also the disappearsAt the sender gives the server (section 20).',
   ],
   users,
   entitledWrapper: { valid: wrapperValid, invalid: wrapperInvalid },
@@ -1410,6 +1504,14 @@ const rules = {
     updates: markUpdates,
     updateInvalid: markUpdateInvalid,
     merges: markMerges,
+  },
+  disappearing: {
+    ttls: [...p.DISAPPEARING_TTLS],
+    bodies: ttlBodies,
+    invalidBodies: ttlInvalid,
+    timers: timerCases,
+    expiries: expiryCases,
+    invalidExpiries: expiryInvalid,
   },
   groupChain: {
     roomId: roomG,

@@ -151,6 +151,18 @@ export {
   requireGroupMemberKey,
 } from './group-entitlement.js';
 export { MESSAGE_MAX_PADDED_BYTES, MESSAGE_MIN_PADDED_BYTES } from './padding.js';
+export {
+  DISAPPEARING_TTLS,
+  TIMER_MESSAGE_TYPE,
+  effectiveTtl,
+  expiryOf,
+  laterTimer,
+  latestTimer,
+  readMessageTtl,
+  timerInEffect,
+  timerMessageBody,
+  type TimerSetting,
+} from './disappearing.js';
 export { MAX_TEXT_CHARS, readSenderCounter, type MessageBody, type SenderCounter } from './message-body.js';
 export {
   MESSAGE_HEADER_V1_BYTES,

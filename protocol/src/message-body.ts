@@ -1,4 +1,5 @@
 import { utf8Encode } from './bytes.js';
+import { readMessageTtl } from './disappearing.js';
 import { ProtocolError } from './errors.js';
 import { FILE_MESSAGE_TYPE, readFileMessageBody } from './file-message.js';
 import { uuidToBytes } from './uuid.js';
@@ -46,7 +47,8 @@ export function encodeMessageBody(body: MessageBody): Uint8Array {
 
 /**
  * Parses message content: strict UTF-8, a JSON object, a string `type`, for
- * text a string `text`, and for a file the checks of readFileMessageBody.
+ * text a string `text`, for a file the checks of readFileMessageBody, and a
+ * disappearing time (`ttl`, required on a timer message) from the allowed set.
  */
 export function decodeMessageBody(content: Uint8Array): MessageBody {
   let text: string;
@@ -71,6 +73,7 @@ export function decodeMessageBody(content: Uint8Array): MessageBody {
   }
   if (body.type === FILE_MESSAGE_TYPE) readFileMessageBody(body as MessageBody);
   readSenderCounter(body as MessageBody);
+  readMessageTtl(body as MessageBody);
   return body as MessageBody;
 }
 

@@ -64,7 +64,11 @@ let roomId = '';
 
 beforeAll(async () => {
   // bob logs in again for several attacks.
-  server = await startServer({ REGISTRATION: 'open', RATE_LOGIN_PER_ACCOUNT_PER_15_MIN: '100', RATE_LOGIN_PER_CLIENT_PER_15_MIN: '100' });
+  server = await startServer({
+    REGISTRATION: 'open',
+    RATE_LOGIN_PER_ACCOUNT_PER_15_MIN: '100',
+    RATE_LOGIN_PER_CLIENT_PER_15_MIN: '100',
+  });
   browser = await launchBrowser();
   await Promise.all(
     NAMES.map(async (name) => {

@@ -68,7 +68,11 @@ const roomOf = new Map<string, string>();
 
 beforeAll(async () => {
   // alice logs in again for nearly every attack, more often than a person would in 15 minutes.
-  server = await startServer({ REGISTRATION: 'open', RATE_LOGIN_PER_ACCOUNT_PER_15_MIN: '100', RATE_LOGIN_PER_CLIENT_PER_15_MIN: '100' });
+  server = await startServer({
+    REGISTRATION: 'open',
+    RATE_LOGIN_PER_ACCOUNT_PER_15_MIN: '100',
+    RATE_LOGIN_PER_CLIENT_PER_15_MIN: '100',
+  });
   browser = await launchBrowser();
   for (const name of ['alice', 'bob', 'carol'] as const) {
     const context = await browser.newContext();

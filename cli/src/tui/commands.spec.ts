@@ -128,6 +128,7 @@ const SESSIONS = [
 function fakeActions(overrides: Partial<TuiActions> = {}): TuiActions {
   return {
     send: vi.fn(),
+    setTimer: vi.fn(),
     retry: vi.fn(() => 0),
     sendFile: vi.fn(async (_room: string, path: string) => path.split('/').pop()!),
     saveFile: vi.fn(async (_item: ChatItem, dir: string | null) => dir ?? 'Downloads'),
@@ -189,6 +190,32 @@ describe('command dispatcher', () => {
     });
     expect(actions.send).not.toHaveBeenCalled();
     expect(actions.sendFile).not.toHaveBeenCalled();
+  });
+
+  it('/timer parses the offered values only, and sets the timer of the open conversation', async () => {
+    expect(parseInput('/timer 1d')).toEqual({ kind: 'timer', seconds: 86_400 });
+    expect(parseInput('/timer OFF')).toEqual({ kind: 'timer', seconds: 0 });
+    expect(parseInput('/timer 30S')).toEqual({ kind: 'timer', seconds: 30 });
+    expect(parseInput('/timer 2d')).toEqual({
+      kind: 'error',
+      message: '“2d” is not a disappearing time: /timer OFF|30s|5m|1h|1d|1w|4w.',
+    });
+    expect(parseInput('/timer')).toMatchObject({ kind: 'error', message: expect.stringMatching(/^Usage: \/timer/) });
+
+    const actions = fakeActions();
+    expect(await runCommand(parseInput('/timer 5m'), actions, inRoom)).toEqual({
+      notice: 'New messages here will disappear 5 minutes after they are sent.',
+    });
+    expect(actions.setTimer).toHaveBeenCalledWith(bob.roomId, 300);
+    const timed = { ...inRoom, room: { ...room, timer: 300 } };
+    expect(await runCommand(parseInput('/timer 5m'), actions, timed)).toEqual({
+      notice: 'Disappearing messages are set to 5 minutes already.',
+    });
+    expect(await runCommand(parseInput('/timer off'), actions, timed)).toEqual({
+      notice: 'Turning off disappearing messages.',
+    });
+    expect(actions.setTimer).toHaveBeenCalledTimes(2);
+    expect(await runCommand(parseInput('/timer 1h'), actions, nowhere)).toEqual({ error: NO_CONVERSATION });
   });
 
   it('turns what an action throws into an error', async () => {

@@ -6,6 +6,7 @@
 
 import {
   describeError,
+  describeTtl,
   type ChatItem,
   type Friend,
   type GroupInfo,
@@ -50,6 +51,7 @@ export type Command =
   | { kind: 'role'; name: string; role: 'admin' | 'member' }
   | { kind: 'rename'; name: string }
   | { kind: 'leave' }
+  | { kind: 'timer'; seconds: number }
   | { kind: 'safety' }
   | { kind: 'verify' }
   | { kind: 'trust' }
@@ -90,6 +92,24 @@ const member =
 function fileNumber(text: string): number | null {
   const n = Number(text.replace(/^#/, ''));
   return Number.isSafeInteger(n) && n >= 1 ? n : null;
+}
+
+export const TIMER_USAGE = '/timer OFF|30s|5m|1h|1d|1w|4w';
+
+/** The timer values by how they are typed. */
+const TIMER_VALUES: Record<string, number> = {
+  off: 0,
+  '30s': 30,
+  '5m': 300,
+  '1h': 3600,
+  '1d': 86_400,
+  '1w': 604_800,
+  '4w': 2_419_200,
+};
+
+/** "1d" → 86400, "off" → 0; null for anything else. */
+export function parseTimer(text: string): number | null {
+  return TIMER_VALUES[text.toLowerCase()] ?? null;
 }
 
 const SPECS: Record<string, Spec> = {
@@ -194,6 +214,18 @@ const SPECS: Record<string, Spec> = {
       const name = args.join(' ').trim();
       const problem = groupNameProblem(name);
       return problem ? { kind: 'error', message: problem } : { kind: 'rename', name };
+    },
+  },
+  timer: {
+    heading: 'Disappearing messages:',
+    usage: TIMER_USAGE,
+    help: 'messages here disappear for everyone this long after they are sent (everyone sees who set it)',
+    args: [1, 1],
+    build: ([value]) => {
+      const seconds = parseTimer(value!);
+      return seconds === null
+        ? { kind: 'error', message: `“${value}” is not a disappearing time: ${TIMER_USAGE}.` }
+        : { kind: 'timer', seconds };
     },
   },
   leave: {
@@ -325,6 +357,8 @@ export function parseInput(input: string): Parsed {
 /** What the TUI asks of the chat; every method throws (or rejects with) a sentence when it can't. */
 export interface TuiActions extends AccountActions {
   send(roomId: string, text: string): void;
+  /** Sets the conversation's disappearing timer (seconds, 0: off) with a signed message. */
+  setTimer(roomId: string, seconds: number): void;
   /** Sends again every failed message and upload of the room; how many. */
   retry(roomId: string): number;
   /** Encrypts and uploads the file at `path`; resolves to its name once it is on its way. */
@@ -587,6 +621,23 @@ async function dispatch(command: Parsed, actions: TuiActions, context: CommandCo
       const info: GroupInfo = view.picture ? { name: command.name, picture: view.picture } : { name: command.name };
       await actions.renameGroup(id, info);
       return { notice: `Renamed the group to “${cleanText(command.name)}”.` };
+    }
+    case 'timer': {
+      const id = needRoom();
+      const refused = refusal(room);
+      if (refused) throw new Error(refused);
+      if ((room?.timer ?? 0) === command.seconds) {
+        return {
+          notice: `Disappearing messages are ${command.seconds === 0 ? 'off' : `set to ${describeTtl(command.seconds)}`} already.`,
+        };
+      }
+      actions.setTimer(id, command.seconds);
+      return {
+        notice:
+          command.seconds === 0
+            ? 'Turning off disappearing messages.'
+            : `New messages here will disappear ${describeTtl(command.seconds)} after they are sent.`,
+      };
     }
     case 'leave': {
       const { id, view } = needGroup();

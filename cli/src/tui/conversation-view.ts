@@ -14,6 +14,7 @@ import {
   messageRows,
   percentDone,
   progressDetail,
+  shortTtl,
   shownTime,
   type ChatItem,
   type DownloadView,
@@ -116,10 +117,12 @@ export function groupWarnings(state: RoomState, view: GroupView): { text: string
 /** The header: the name and trust state, then every warning the core raises for this conversation. */
 export function conversationHeader(state: RoomState | undefined, peerName: string, width: number): Line[] {
   const group = state?.group ?? null;
-  if (state && group)
-    return headerLines(peerName, groupLabel(group), [...groupWarnings(state, group), ...errorOf(state)], width);
+  if (state && group) {
+    const label = withTimer(groupLabel(group), state);
+    return headerLines(peerName, label, [...groupWarnings(state, group), ...errorOf(state)], width);
+  }
   const trust = state?.trust ?? null;
-  const label = trustLabel(trust);
+  const label = withTimer(trustLabel(trust), state);
   const warnings: { text: string; style: Style }[] = [];
   const keyWarning = keyChangeWarning(trust);
   if (keyWarning) warnings.push({ text: keyWarning, style: trust?.state === 'changed' ? 'warn' : 'danger' });
@@ -127,6 +130,15 @@ export function conversationHeader(state: RoomState | undefined, peerName: strin
   if (state?.sendBlocked && !keyWarning) warnings.push({ text: `⚠ ${state.sendBlocked}`, style: 'warn' });
   warnings.push(...errorOf(state));
   return headerLines(peerName, label, warnings, width);
+}
+
+/** The disappearing timer, while it is on, before the header's label ("disappearing 1d · verified"). */
+function withTimer(
+  label: { text: string; style: Style },
+  state: RoomState | undefined,
+): { text: string; style: Style } {
+  const timer = state?.timer ?? 0;
+  return timer > 0 ? { ...label, text: `disappearing ${shortTtl(timer)} · ${label.text}` } : label;
 }
 
 function errorOf(state: RoomState | undefined): { text: string; style: Style }[] {

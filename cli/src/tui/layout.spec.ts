@@ -125,6 +125,23 @@ describe('layout', () => {
     expect(text).toContain('No messages yet. Say hello to bob.');
   });
 
+  it('shows the disappearing timer in the header while it is on, and its notice in the history', () => {
+    const notice = item({
+      roomId: bob.roomId,
+      text: 'bob set disappearing messages to 1 day',
+      state: 'notice',
+      timer: 86_400,
+    });
+    const timed = roomState(bob, [notice], { timer: 86_400 });
+    const text = screenText({ snapshot: snapshot([bob], [timed]) }, { selectedRoomId: bob.roomId }).text.join('\n');
+    expect(text).toContain('disappearing 1d · Not verified');
+    expect(text).toContain('bob set disappearing messages to 1 day');
+    const off = roomState(bob, [], { timer: 0 });
+    expect(
+      screenText({ snapshot: snapshot([bob], [off]) }, { selectedRoomId: bob.roomId }).text.join('\n'),
+    ).not.toContain('disappearing');
+  });
+
   it('shows flagged and unverified messages as the core marks them', () => {
     const replayed = item({
       roomId: bob.roomId,

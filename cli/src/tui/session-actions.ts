@@ -64,6 +64,7 @@ export function sessionActions(chat: ChatSession, options: SessionActionsOptions
   return {
     ...accountActions(chat, options.account),
     send: (roomId, text) => chat.send(roomId, text),
+    setTimer: (roomId, seconds) => chat.setTimer(roomId, seconds),
     retry(roomId) {
       const room = chat.getSnapshot().rooms.get(roomId);
       let count = 0;

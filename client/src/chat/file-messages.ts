@@ -29,13 +29,16 @@ export class FileMessages {
     if (files.length > MAX_FILES_AT_ONCE) throw new Error(`You can send at most ${MAX_FILES_AT_ONCE} files at once.`);
     const tooLarge = files.find((file) => file.size > FILE_MAX_BYTES);
     if (tooLarge) throw new Error(`“${sanitizeFileName(tooLarge.name)}” is too large to send.`);
+    // The timer when the files are picked: the server deletes each file that long after.
+    const ttl = this.sender.ttlFor(roomId);
     for (const file of files) {
       const clientId = newUuid();
       const name = sanitizeFileName(file.name);
       const mime = sanitizeFileMime(file.type);
       const meta = { name, mime, size: file.size, fileId: null, key: null, digest: null };
-      this.store.addPending(roomId, pendingItem(roomId, this.meId, clientId, { text: null, file: meta }, Date.now()));
-      this.files.startFile(roomId, clientId, file, name, mime);
+      const item = pendingItem(roomId, this.meId, clientId, { text: null, file: meta, ttl }, Date.now());
+      this.store.addPending(roomId, item);
+      this.files.startFile(roomId, clientId, file, name, mime, ttl);
     }
   }
 
@@ -57,7 +60,7 @@ export class FileMessages {
     if (!pending) return;
     let body;
     try {
-      body = fileMessageBody(file);
+      body = { ...fileMessageBody(file), ...(pending.ttl ? { ttl: pending.ttl } : {}) };
     } catch (error) {
       this.store.updatePending(roomId, clientId, { state: 'failed', note: describeError(error) });
       return;

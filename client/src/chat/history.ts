@@ -88,6 +88,9 @@ export class RoomHistory {
       if (store.get(roomId) !== conversation) return;
       const messages = decodeMessages(page.messages, roomId);
       await this.ingest(roomId, messages, true);
+      if (store.get(roomId) !== conversation) return;
+      // Seqs skipped in a page are messages that disappeared (the server never reuses a seq).
+      if (messages.length > 0) store.passOver(roomId, Math.max(...messages.map((message) => message.seq)));
       const progressed = conversation.timeline.syncedUpTo > after;
       if (!page.hasMore || !progressed) {
         // A server that says there are no more messages below the count it gave:

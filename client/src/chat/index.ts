@@ -12,6 +12,7 @@ export {
 } from './items.js';
 export type { IncomingListener } from './incoming.js';
 export { PAGE_SIZE } from './history.js';
+export { TIMER_CHOICES, describeTtl, shortTtl, systemClock, timerNotice, type ExpiryClock } from './disappearing.js';
 export { MAX_FILES_AT_ONCE } from './file-messages.js';
 export { SEND_TIMEOUT_MS } from './send-outcome.js';
 export { MAX_ATTEMPTS } from './outbox.js';

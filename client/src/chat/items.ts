@@ -62,6 +62,12 @@ export interface ChatItem {
   epoch?: number;
   /** This account's stored message in a group: how many of the members it was sealed for it reached (the server's word). */
   deliveredTo?: DeliveryCount | null;
+  /** The message's own disappearing time (s) from its signed body (or this client's send), null or absent: none. */
+  ttl?: number | null;
+  /** A message that sets the conversation's disappearing timer: its value (s, 0: off). Shown as a notice. */
+  timer?: number | null;
+  /** When it disappears from every reader (ms): its own ttl or the timer then in effect, the shorter; null: kept. */
+  expiresAt?: number | null;
 }
 
 /** "Delivered to `count` of `of`". */
@@ -75,10 +81,12 @@ export function pendingItem(
   roomId: string,
   senderId: string,
   clientId: string,
-  content: { text: string | null; file: FileMeta | null },
+  content: { text: string | null; file: FileMeta | null; ttl?: number | null; timer?: number | null },
   time: number,
 ): ChatItem {
   return {
+    ttl: content.ttl ?? null,
+    timer: content.timer ?? null,
     key: `id:${clientId}`,
     roomId,
     seq: null,
@@ -115,5 +123,7 @@ export function refusedItem(item: ChatItem, reason: string): ChatItem {
     counter: null,
     untrustedKey: null,
     epoch: undefined,
+    ttl: null,
+    timer: null,
   };
 }

@@ -7,10 +7,12 @@
 import {
   FILE_MESSAGE_TYPE,
   ProtocolError,
+  TIMER_MESSAGE_TYPE,
   fromBase64,
   judgeSendTime,
   openMessageAsync,
   readFileMessageBody,
+  readMessageTtl,
   readSenderCounter,
   type Identity,
   type MessageHeader,
@@ -93,6 +95,9 @@ export async function openServerMessage(message: ServerMessage, room: Room, ctx:
       senderKeys,
     );
     const isText = body.type === 'text' && typeof body.text === 'string';
+    const isTimer = body.type === TIMER_MESSAGE_TYPE;
+    // Checked when opened already: one of the allowed values (required on a timer).
+    const ttl = readMessageTtl(body);
     // Checked when opened already; read again here for the decoded key and digest.
     const file = body.type === FILE_MESSAGE_TYPE ? readFileMessageBody(body) : null;
     const counter = readSenderCounter(body);
@@ -110,7 +115,7 @@ export async function openServerMessage(message: ServerMessage, room: Room, ctx:
       file: file
         ? { name: file.name, mime: file.mime, size: file.size, fileId: file.fileId, key: file.key, digest: file.digest }
         : null,
-      unsupportedType: isText || file ? null : body.type,
+      unsupportedType: isText || file || isTimer ? null : body.type,
       note: null,
       time: serverTime(message) ?? header.sentAt,
       sentAt: header.sentAt,
@@ -118,6 +123,8 @@ export async function openServerMessage(message: ServerMessage, room: Room, ctx:
       messageId: header.messageId,
       counter,
       epoch: message.epoch,
+      ttl: isTimer ? null : ttl,
+      timer: isTimer ? ttl : null,
     };
   } catch (error) {
     if (error instanceof UntrustedKeyError) return unverified(message, ctx.meId, error.message, error.userId);

@@ -50,7 +50,9 @@ export type SendOutcome =
   | { kind: 'sent'; message: ServerMessage }
   /** Try again later. `counts`: a real failure (timeouts, server errors), or just bad luck (disconnected). */
   | { kind: 'retry'; counts: boolean; note: string | null; delayMs?: number; reseal?: boolean }
-  | { kind: 'failed'; note: string };
+  | { kind: 'failed'; note: string }
+  /** Its disappearing time passed before the server stored it: it is gone everywhere, so it is dropped. */
+  | { kind: 'disappeared' };
 
 /** What the outbox made of it. */
 export type Settlement =
@@ -60,7 +62,9 @@ export type Settlement =
   /** Out of the queue until the person presses Retry. */
   | { kind: 'failed'; note: string }
   /** No longer queued (delivered meanwhile, or its room is gone): nothing to do. */
-  | { kind: 'gone' };
+  | { kind: 'gone' }
+  /** Dropped: its disappearing time passed before it was stored (its pending item goes too). */
+  | { kind: 'disappeared' };
 
 /** What to do now. */
 export type Due = { kind: 'send'; entry: OutboxEntry } | { kind: 'wait'; ms: number } | { kind: 'idle' };
@@ -133,6 +137,10 @@ export class Outbox {
       return { kind: 'sent', message: outcome.message };
     }
     if (outcome.kind === 'failed') return this.fail(entry, outcome.note);
+    if (outcome.kind === 'disappeared') {
+      this.queue.shift();
+      return { kind: 'disappeared' };
+    }
     if (outcome.counts) {
       entry.attempts += 1;
       if (entry.attempts >= MAX_ATTEMPTS) return this.fail(entry, outcome.note ?? 'Not sent.');

@@ -14,7 +14,17 @@ import { applyReadMark, countNew, mergeServerRoom, unreadAfter, type HeldMessage
 /** A timeline as the other parts may read it. */
 export type TimelineView = Pick<
   Timeline,
-  'items' | 'size' | 'has' | 'lowest' | 'highest' | 'syncedUpTo' | 'findPending' | 'covers' | 'othersBetween'
+  | 'items'
+  | 'size'
+  | 'has'
+  | 'lowest'
+  | 'highest'
+  | 'syncedUpTo'
+  | 'findPending'
+  | 'covers'
+  | 'othersBetween'
+  | 'timers'
+  | 'nextExpiry'
 >;
 
 /** How far a conversation is loaded, and its last problem. */
@@ -71,6 +81,8 @@ export class RoomStore {
     private readonly platform: Pick<Platform, 'visible'>,
     /** Shared with the room trust rules, which see each listing first. */
     private readonly members: DirectMembers = new DirectMembers(),
+    /** Wall-clock time (ms): disappearing messages due by it never show. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   // ---------------------------------------------------------------- reading
@@ -259,6 +271,33 @@ export class RoomStore {
     this.touch(entry);
   }
 
+  /** The server says the seqs from what is held up to `seq` are gone (disappeared): a catch-up goes on after them. */
+  passOver(roomId: string, seq: number): void {
+    this.entries.get(roomId)?.timeline.passOver(seq);
+  }
+
+  // ---------------------------------------------------------------- disappearing
+
+  /** The soonest time a message held disappears (ms), or null. */
+  nextExpiry(): number | null {
+    let soonest: number | null = null;
+    for (const entry of this.entries.values()) {
+      const next = entry.timeline.nextExpiry;
+      if (next !== null && (soonest === null || next < soonest)) soonest = next;
+    }
+    return soonest;
+  }
+
+  /** Drops every message due at `now` (its content goes with it). */
+  expire(now: number): void {
+    for (const entry of this.entries.values()) {
+      if (!entry.timeline.expire(now)) continue;
+      entry.room = recount(entry.room, entry.timeline);
+      entry.revision += 1;
+      this.announce(entry.room.id);
+    }
+  }
+
   /** Where the timeline starts (see Timeline.start); what it holds now may make the unread count exact. */
   startTimeline(roomId: string, seq: number): void {
     const entry = this.entries.get(roomId);
@@ -325,6 +364,8 @@ export class RoomStore {
   }
 
   private touch(entry: Entry): void {
+    // A message already due (a server still delivering it, a timer that just arrived) never shows.
+    entry.timeline.expire(this.now());
     entry.revision += 1;
     this.announce(entry.room.id);
   }

@@ -46,6 +46,8 @@ export function ackOutcome(answer: unknown, roomId: string): SendOutcome & { ses
       delayMs: RATE_LIMIT_BACKOFF_MS,
     };
   }
+  // Final: the server will never store it, and every reader would drop it anyway.
+  if (code === 'already_disappeared') return { kind: 'disappeared' };
   if (status >= 500 || status === 0) return { kind: 'retry', counts: true, note: text ?? 'The server had a problem.' };
   if (status === 413 || code === 'too_large')
     return { kind: 'failed', note: text ?? 'This message is too large to send.' };

@@ -6,7 +6,9 @@
 
 import {
   MAX_TEXT_CHARS,
+  TIMER_MESSAGE_TYPE,
   newUuid,
+  timerMessageBody,
   sealMessageAsync,
   toBase64,
   type Identity,
@@ -17,10 +19,11 @@ import type { Room, ServerMessage } from '@onionchat/contract';
 import type { LiveConnection } from '../transport/realtime.js';
 import type { RoomKeyring } from '../trust/index.js';
 import type { GroupRooms } from './group-rooms.js';
+import { TIMER_CHOICES, currentTimer, disappearsAtFor } from './disappearing.js';
 import type { RoomHistory } from './history.js';
 import { pendingItem, type FileMeta } from './items.js';
 import type { KeyedQueue } from './keyed-queue.js';
-import { newOutboxEntry, type Outbox, type OutboxEntry, type Settlement } from './outbox.js';
+import { newOutboxEntry, type Outbox, type OutboxEntry, type SendOutcome, type Settlement } from './outbox.js';
 import type { RoomStore } from './room-store.js';
 import { SEND_TIMEOUT_MS, ackOutcome, sealFailure, transportOutcome } from './send-outcome.js';
 
@@ -67,11 +70,33 @@ export class MessageSender {
     }
     const room = this.sendableRoom(roomId);
     const clientId = newUuid();
+    const ttl = this.ttlFor(roomId);
     this.parts.store.addPending(
       roomId,
-      pendingItem(roomId, this.parts.meId, clientId, { text, file: null }, Date.now()),
+      pendingItem(roomId, this.parts.meId, clientId, { text, file: null, ttl }, Date.now()),
     );
-    this.enqueue(room, clientId, { type: 'text', text });
+    this.enqueue(room, clientId, { type: 'text', text, ...(ttl ? { ttl } : {}) });
+  }
+
+  /**
+   * Sets the conversation's disappearing timer (seconds, 0: off) with a signed timer
+   * message everyone in it sees. It carries no ttl of its own and the server keeps it:
+   * it is how readers, later ones too, know the timer.
+   */
+  setTimer(roomId: string, seconds: number): void {
+    if (!TIMER_CHOICES.includes(seconds)) throw new Error('Pick one of the disappearing times offered.');
+    const room = this.sendableRoom(roomId);
+    if (this.ttlFor(roomId) === seconds) return;
+    const clientId = newUuid();
+    const item = pendingItem(roomId, this.parts.meId, clientId, { text: null, file: null, timer: seconds }, Date.now());
+    this.parts.store.addPending(roomId, item);
+    this.enqueue(room, clientId, timerMessageBody(seconds));
+  }
+
+  /** The conversation's timer now (s, null: off): what a new message carries as its own ttl. */
+  ttlFor(roomId: string): number | null {
+    const items = this.parts.store.get(roomId)?.timeline.items ?? [];
+    return currentTimer(items) || null;
   }
 
   /** The room to send to, or a sentence why there is none. */
@@ -131,15 +156,22 @@ export class MessageSender {
           return;
         }
         const entry = due.entry;
-        let outcome;
+        let outcome: SendOutcome | undefined;
         try {
           await this.seal(entry);
+          // Its time passed while it waited: it has disappeared already, unsent.
+          if (expiredUnsent(entry, Date.now())) outcome = { kind: 'disappeared' };
         } catch (error) {
           outcome = sealFailure(error);
         }
         if (!outcome) {
           try {
-            const payload = { roomId: entry.roomId, clientId: entry.clientId, envelope: entry.envelope! };
+            const payload = {
+              roomId: entry.roomId,
+              clientId: entry.clientId,
+              envelope: entry.envelope!,
+              disappearsAt: disappearsAtOf(entry),
+            };
             outcome = ackOutcome(await live.sendMessage(payload, SEND_TIMEOUT_MS), entry.roomId);
           } catch (error) {
             outcome = transportOutcome(error);
@@ -169,6 +201,9 @@ export class MessageSender {
         return;
       case 'failed':
         store.updatePending(entry.roomId, entry.clientId, { state: 'failed', note: settlement.note });
+        return;
+      case 'disappeared':
+        store.removePending(entry.roomId, entry.clientId);
         return;
       case 'gone':
         return;
@@ -267,4 +302,20 @@ export class MessageSender {
       }
     });
   }
+}
+
+/** The message's own ttl (s), null for none or a timer message (whose ttl is the setting). */
+function ttlOf(entry: OutboxEntry): number | null {
+  const { ttl, type } = entry.body;
+  return type !== TIMER_MESSAGE_TYPE && typeof ttl === 'number' && ttl > 0 ? ttl : null;
+}
+
+/** When the server is to delete it: its signed send time plus its ttl (PROTOCOL.md §20). */
+function disappearsAtOf(entry: OutboxEntry): string | null {
+  return entry.sentAt === null ? null : disappearsAtFor(entry.sentAt, ttlOf(entry));
+}
+
+function expiredUnsent(entry: OutboxEntry, now: number): boolean {
+  const ttl = ttlOf(entry);
+  return ttl !== null && entry.sentAt !== null && entry.sentAt + ttl * 1000 <= now;
 }

@@ -41,6 +41,7 @@ import type { LinkOutcome } from './add-from-link.js';
 import { decodeFileReady } from './decode.js';
 import { DeliveredMarks } from './delivered-marks.js';
 import { DirectMembers } from './direct-members.js';
+import { ExpirySweeper, systemClock, type ExpiryClock } from './disappearing.js';
 import { FileMessages } from './file-messages.js';
 import { FriendActions } from './friend-actions.js';
 import { GroupActions, type NewGroupInput } from './group-actions.js';
@@ -81,6 +82,8 @@ export interface ChatSessionOptions {
   /** The open key bundle, where contact pins are saved (null: they last only as long as this session). */
   vault: BundleVault | null;
   onSessionLost: () => void;
+  /** Wall-clock time and timeouts for disappearing messages (tests move time by hand). */
+  clock?: ExpiryClock;
 }
 
 export class ChatSession {
@@ -125,6 +128,8 @@ export class ChatSession {
   private readonly groupSync: GroupSync;
   private readonly groupActions: GroupActions;
   private readonly views: RoomViews;
+  /** Drops disappearing messages from memory when their time comes. */
+  private readonly sweeper: ExpirySweeper;
 
   private connection: ConnectionState = 'connecting';
   private refusal: string | null = null;
@@ -157,7 +162,9 @@ export class ChatSession {
       onEpochChanged: () => this.sync.friendsChanged(),
     });
     const members = new DirectMembers();
-    this.store = new RoomStore(user.id, platform, members);
+    const clock = options.clock ?? systemClock;
+    this.store = new RoomStore(user.id, platform, members, () => clock.now());
+    this.sweeper = new ExpirySweeper(this.store, clock);
     const isContact = (userId: string) => this.store.friends?.friends.some((f) => f.user.id === userId) ?? false;
     this.groupChanges = new GroupChanges({
       api,
@@ -277,6 +284,7 @@ export class ChatSession {
     const { live, platform, api } = this.options;
     this.cleanups.push(
       this.store.subscribe(() => this.changed()),
+      this.sweeper.start(),
       this.store.onRemoved((roomId) => this.forgetRoom(roomId)),
       live.onStatus((state) => {
         this.connection = state;
@@ -453,6 +461,14 @@ export class ChatSession {
   /** A failed message goes back in line, same id and envelope. */
   retry(roomId: string, clientId: string): void {
     this.sender.retry(roomId, clientId);
+  }
+
+  /**
+   * Sets the conversation's disappearing timer (seconds, one of TIMER_CHOICES; 0: off) with
+   * a signed message everyone in it sees. Throws a sentence when it can't.
+   */
+  setTimer(roomId: string, seconds: number): void {
+    this.sender.setTimer(roomId, seconds);
   }
 
   /** Encrypts and uploads files, each shown at once as a pending card. Throws a sentence when it can't. */

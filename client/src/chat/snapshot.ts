@@ -8,6 +8,7 @@ import type { ConnectionState } from '../transport/realtime.js';
 import { sequenceNotices, type PeerTrust } from '../trust/index.js';
 import { isGroup, type GroupRooms } from './group-rooms.js';
 import type { GroupView } from './group-view.js';
+import { currentTimer, timerNotice } from './disappearing.js';
 import type { ChatItem } from './items.js';
 import type { Conversation } from './room-store.js';
 import type { RoomTrust } from './room-trust.js';
@@ -39,6 +40,8 @@ export interface RoomState {
   notices: ReadonlyMap<string, string>;
   /** A group conversation: its name, members and warnings (absent or null for a direct one). */
   group?: GroupView | null;
+  /** The conversation's disappearing timer (seconds; 0 or absent: off): the latest timer message held. */
+  timer?: number;
 }
 
 export interface ChatSnapshot {
@@ -98,7 +101,8 @@ export class RoomViews {
 
   private view(conversation: Conversation): RoomState {
     const { room, timeline } = conversation;
-    const messages = timeline.items;
+    const held = timeline.items;
+    const messages = held.map((item) => this.timerItem(item, room));
     const last = messages[messages.length - 1] ?? null;
     const group = isGroup(room) ? this.groups.view(room.id) : null;
     const peer = group ? null : (room.members.find((member) => member.id !== this.meId) ?? null);
@@ -114,7 +118,7 @@ export class RoomViews {
       trust: peer ? this.trust.peer(peer.id) : null,
       sendBlocked: this.trust.sendBlock(room),
       membersChanged: this.trust.membersWarning(room.id),
-      notices: sequenceNotices(messages, complete, nameOf),
+      notices: withoutDisappeared(sequenceNotices(held, complete, nameOf), held),
       items: group ? this.groups.items(room, messages, shownFrom) : messages,
       loaded: conversation.loaded,
       partial: conversation.partial,
@@ -124,6 +128,32 @@ export class RoomViews {
       lastActivity: last?.time ?? null,
       last,
       group,
+      timer: currentTimer(held),
     };
   }
+
+  /** A timer message as shown: a notice of who set what ("Alice set disappearing messages to 1 day"). */
+  private timerItem(item: ChatItem, room: Room): ChatItem {
+    if (item.timer === null || item.timer === undefined) return item;
+    const who = item.mine
+      ? 'You'
+      : isGroup(room)
+        ? this.groups.nameOf(item.senderId)
+        : (room.members.find((member) => member.id === item.senderId)?.username ?? 'Someone');
+    const text = timerNotice(who, item.timer);
+    return item.state === 'sent' || item.state === 'pending' ? { ...item, text, state: 'notice' } : { ...item, text };
+  }
+}
+
+/**
+ * Gap notices, less those before a disappearing message: the messages missing before it
+ * may have disappeared on the server before this client saw them, which a reader cannot
+ * tell from the server withholding them (PROTOCOL.md §20).
+ */
+function withoutDisappeared(notices: Map<string, string>, items: readonly ChatItem[]): Map<string, string> {
+  if (notices.size === 0) return notices;
+  for (const item of items) {
+    if (notices.has(item.key) && (item.expiresAt != null || item.ttl != null)) notices.delete(item.key);
+  }
+  return notices;
 }

@@ -1,6 +1,9 @@
 // One room's messages in order: stored ones sorted by seq (deduplicated by seq),
 // then this client's sends the server has not stored yet, in the order written.
+// Disappearing messages leave it when their time comes (their seq stays known, so
+// a server that keeps delivering them files nothing).
 
+import { expiryFor, timersOf } from './disappearing.js';
 import { countsAsNew, type ChatItem } from './items.js';
 
 /**
@@ -15,6 +18,10 @@ export class Timeline {
   private cache: readonly ChatItem[] | null = [];
   /** Every seq from the lowest held up to this one is held (seqs have no gaps on the server). */
   private contiguous = 0;
+  /** The lowest seq ever filed (a message that disappeared since still counts as held). */
+  private floor: number | null = null;
+  /** The soonest expiry of a message held, or null; undefined: to be worked out again. */
+  private soonest: number | null | undefined = null;
 
   get items(): readonly ChatItem[] {
     if (!this.cache) this.cache = [...this.confirmed, ...this.pending];
@@ -29,9 +36,9 @@ export class Timeline {
     return this.seqs.has(seq);
   }
 
-  /** The lowest seq held, or null. */
+  /** The lowest seq held (or held once and disappeared since), or null. */
   get lowest(): number | null {
-    return this.confirmed[0]?.seq ?? null;
+    return this.floor;
   }
 
   /** The highest seq held, or 0. */
@@ -76,13 +83,76 @@ export class Timeline {
     while (index > 0 && (this.confirmed[index - 1]!.seq as number) > seq) index -= 1;
     this.confirmed.splice(index, 0, item);
     this.seqs.add(seq);
+    if (this.floor === null || seq < this.floor) this.floor = seq;
     while (this.seqs.has(this.contiguous + 1)) this.contiguous += 1;
+    this.changed();
+  }
+
+  /**
+   * The server says nothing it still holds lies between what is held and `seq` (a
+   * page after `syncedUpTo` began there): the seqs in between disappeared.
+   */
+  passOver(seq: number): void {
+    if (seq <= this.contiguous) return;
+    this.contiguous = seq;
+    while (this.seqs.has(this.contiguous + 1)) this.contiguous += 1;
+  }
+
+  /** The conversation's disappearing timer settings held (stored and on their way). */
+  get timers(): ReturnType<typeof timersOf> {
+    return timersOf(this.items);
+  }
+
+  /** When the next message held disappears (ms), or null. */
+  get nextExpiry(): number | null {
+    if (this.soonest === undefined) this.expire(Number.NEGATIVE_INFINITY);
+    return this.soonest ?? null;
+  }
+
+  /**
+   * Works out every stored message's expiry from the timers held, and drops those due
+   * at `now` with their content. Returns whether anything changed.
+   */
+  expire(now: number): boolean {
+    const timers = timersOf(this.items);
+    let soonest: number | null = null;
+    let changed = false;
+    const kept: ChatItem[] = [];
+    for (const item of this.confirmed) {
+      const expiresAt = expiryFor(item, timers);
+      if (expiresAt !== null && expiresAt <= now) {
+        changed = true;
+        continue;
+      }
+      if (expiresAt !== null && (soonest === null || expiresAt < soonest)) soonest = expiresAt;
+      if ((item.expiresAt ?? null) === expiresAt) kept.push(item);
+      else {
+        changed = true;
+        kept.push({ ...item, expiresAt });
+      }
+    }
+    // This client's own sends still on their way go at their time too (the outbox drops them unsent).
+    const pending = this.pending.filter((item) => {
+      const expiresAt = item.ttl && item.sentAt != null ? item.sentAt + item.ttl * 1000 : null;
+      if (expiresAt === null) return true;
+      if (expiresAt <= now) return false;
+      if (soonest === null || expiresAt < soonest) soonest = expiresAt;
+      return true;
+    });
+    this.soonest = soonest;
+    if (pending.length !== this.pending.length) {
+      this.pending = pending;
+      changed = true;
+    }
+    if (!changed) return false;
+    this.confirmed = kept;
     this.cache = null;
+    return true;
   }
 
   addPending(item: ChatItem): void {
     this.pending.push(item);
-    this.cache = null;
+    this.changed();
   }
 
   findPending(messageId: string): ChatItem | null {
@@ -91,14 +161,14 @@ export class Timeline {
 
   updatePending(messageId: string, patch: Partial<ChatItem>): void {
     this.pending = this.pending.map((item) => (item.messageId === messageId ? { ...item, ...patch } : item));
-    this.cache = null;
+    this.changed();
   }
 
   /** A send that will never go out (a file upload cancelled before its message). */
   removePending(messageId: string): void {
     const before = this.pending.length;
     this.pending = this.pending.filter((item) => item.messageId !== messageId);
-    if (this.pending.length !== before) this.cache = null;
+    if (this.pending.length !== before) this.changed();
   }
 
   /** Moves a send to the end of the not-yet-stored ones (a manual retry goes out after the rest). */
@@ -106,7 +176,7 @@ export class Timeline {
     const item = this.findPending(messageId);
     if (!item) return;
     this.pending = [...this.pending.filter((other) => other !== item), { ...item, ...patch }];
-    this.cache = null;
+    this.changed();
   }
 
   /** A stored message checked again (its sender's key was accepted): it takes the old one's place. */
@@ -116,7 +186,7 @@ export class Timeline {
     const confirmed = [...this.confirmed];
     confirmed[index] = item;
     this.confirmed = confirmed;
-    this.cache = null;
+    this.changed();
   }
 
   /** The server stored this client's send as `seq`: it joins the stored messages. */
@@ -124,7 +194,12 @@ export class Timeline {
     const item = this.findPending(messageId);
     if (!item) return;
     this.pending = this.pending.filter((other) => other !== item);
-    this.cache = null;
+    this.changed();
     this.insert({ ...item, seq, time, state: 'sent', note: null, ...(epoch === undefined ? {} : { epoch }) });
+  }
+
+  private changed(): void {
+    this.cache = null;
+    this.soonest = undefined;
   }
 }

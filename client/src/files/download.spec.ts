@@ -483,6 +483,7 @@ describe('what the server says about a room’s files', () => {
     status,
     createdAt: '2026-01-01T00:00:00.000Z',
     expiresAt: null,
+    disappearsAt: null,
   });
 
   it('watchRoom learns statuses once a minute at most; a stale answer cannot take "ready" back', async () => {

@@ -175,10 +175,11 @@ export class FileTransfers {
 
   /**
    * Starts (or queues) an upload; `clientId` is also the id of the file message to
-   * come. `file`: a File in a page (any Blob will do).
+   * come. `file`: a File in a page (any Blob will do). `ttl`: the conversation's
+   * disappearing time (s), after which the server deletes the file, or null.
    */
-  startFile(roomId: string, clientId: string, file: Blob, name: string, mime: string): void {
-    this.uploads.startFile(roomId, clientId, file, name, mime);
+  startFile(roomId: string, clientId: string, file: Blob, name: string, mime: string, ttl: number | null = null): void {
+    this.uploads.startFile(roomId, clientId, file, name, mime, ttl);
   }
 
   /** Retry after repeated failures: continues where the server stopped. */

@@ -58,6 +58,7 @@ class FakeFileServer extends FakeHttp {
         size,
         received: 0,
         status: 'uploading',
+        disappearsAt: null,
         createdAt: '2026-01-01T00:00:00.000Z',
         expiresAt: '2026-01-01T01:00:00.000Z',
       };

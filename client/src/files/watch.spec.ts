@@ -23,6 +23,7 @@ const info = (id: string, roomId: string, status: Status) => ({
   status,
   createdAt: '2026-01-01T00:00:00.000Z',
   expiresAt: null,
+  disappearsAt: null,
 });
 
 const listPath = (roomId: string) => `/api/rooms/${roomId}/files`;

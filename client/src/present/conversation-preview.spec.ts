@@ -63,6 +63,11 @@ describe('conversationPreview', () => {
     );
   });
 
+  it('a disappearing-timer notice as it reads, without "You: "', () => {
+    const text = 'You set disappearing messages to 1 day';
+    expect(preview(last({ senderId: ME, mine: true, state: 'notice', text, timer: 86_400 }))).toBe(text);
+  });
+
   it('anything else: "Unsupported message"', () => {
     expect(preview(last({ unsupportedType: 'poll' }))).toBe('Unsupported message');
   });

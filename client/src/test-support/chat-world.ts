@@ -18,6 +18,7 @@ import {
   type Identity,
   type MessageBody,
 } from '@onionchat/protocol';
+import type { ExpiryClock } from '../chat/disappearing.js';
 import { ChatSession } from '../chat/session.js';
 import type { FileSink } from '../files/sink.js';
 import { FileTransfers, type FileSource } from '../files/transfers.js';
@@ -191,6 +192,7 @@ export class ChatWorld {
           status: 'uploading',
           createdAt: '2024-01-01T00:00:00.000Z',
           expiresAt: '2024-01-01T01:00:00.000Z',
+          disappearsAt: (call.body as { disappearsAt?: string }).disappearsAt ?? null,
         };
         this.files.set(info.id, { info, data: new Uint8Array(size) });
         return { status: 201, body: { file: info, maxRequestBytes: 1024 * 1024 } };
@@ -305,6 +307,7 @@ export class ChatWorld {
       epoch: 1,
       envelope,
       createdAt: new Date().toISOString(),
+      disappearsAt: null,
     };
     this.messages.push(message);
     this.messages.sort((a, b) => a.seq - b.seq);
@@ -317,8 +320,9 @@ export class ChatWorld {
   }
 
   /** `realFiles`: file transfers that upload to the fake server and hand verified files to `sink`. */
-  start(options: { realFiles?: boolean } = {}): ChatSession {
+  start(options: { realFiles?: boolean; clock?: ExpiryClock } = {}): ChatSession {
     this.session = new ChatSession({
+      ...(options.clock ? { clock: options.clock } : {}),
       api: this.api,
       live: this.live,
       platform: this.platform,

@@ -21,6 +21,7 @@ import {
   type GroupEntry,
   type GroupState,
 } from '@onionchat/protocol';
+import type { ExpiryClock } from '../chat/disappearing.js';
 import { ChatSession } from '../chat/session.js';
 import type { RoomState } from '../chat/snapshot.js';
 import { Api } from '../transport/api.js';
@@ -60,6 +61,8 @@ export class Device {
   readonly live = new FakeLive();
   readonly platform = new FakePlatform();
   session!: ChatSession;
+  /** Wall-clock time for disappearing messages (absent: the system's). */
+  clock: ExpiryClock | undefined;
 
   constructor(readonly who: Person) {}
 
@@ -73,6 +76,7 @@ export class Device {
       identity: this.who.identity,
       vault: null,
       onSessionLost: () => undefined,
+      ...(this.clock ? { clock: this.clock } : {}),
     });
     this.live.connect();
     this.session.start();
@@ -117,8 +121,9 @@ export class GroupWorld {
   }
 
   /** A device for `name`, its session started. */
-  device(name: string): Device {
+  device(name: string, clock?: ExpiryClock): Device {
     const device = new Device(this.get(name));
+    device.clock = clock;
     this.route(device);
     this.devices.set(device.who.user.id, device);
     device.start();
@@ -347,7 +352,10 @@ export class GroupWorld {
     return { body: { lastReadSeq: seq } };
   }
 
-  private send(me: string, payload: { roomId: string; clientId: string; envelope: string }): unknown {
+  private send(
+    me: string,
+    payload: { roomId: string; clientId: string; envelope: string; disappearsAt?: string | null },
+  ): unknown {
     const group = this.groups.get(payload.roomId);
     if (!group || !this.listed(group).some((user) => user.id === me)) {
       return { ok: false, status: 404, code: 'not_found', message: 'No such room.' };
@@ -356,11 +364,19 @@ export class GroupWorld {
     if (header.epoch !== group.state!.epoch) {
       return { ok: false, status: 409, code: 'stale_epoch', message: 'Seal it again under the current key.' };
     }
-    return { ok: true, message: this.store(group, me, header.epoch, payload.envelope, me), duplicate: false };
+    const message = this.store(group, me, header.epoch, payload.envelope, me, payload.disappearsAt ?? null);
+    return { ok: true, message, duplicate: false };
   }
 
   /** Stores a message under the next seq and tells every member but `quiet` (the sender's own device). */
-  private store(group: ServerGroup, senderId: string, epoch: number, envelope: string, quiet?: string) {
+  private store(
+    group: ServerGroup,
+    senderId: string,
+    epoch: number,
+    envelope: string,
+    quiet?: string,
+    disappearsAt: string | null = null,
+  ) {
     const message: ServerMessage = {
       id: newUuid(),
       roomId: group.roomId,
@@ -368,6 +384,7 @@ export class GroupWorld {
       senderId,
       epoch,
       envelope,
+      disappearsAt,
       createdAt: new Date().toISOString(),
     };
     group.messages.push(message);

@@ -97,8 +97,12 @@ export class Api {
     this.call('appendGroupRecord', 'POST', `/api/groups/${enc(roomId)}/records`, body);
 
   // File contents travel as raw bytes through `http` (files/transfers).
-  createFile = (roomId: string, size: number) =>
-    this.call('createFile', 'POST', `/api/rooms/${enc(roomId)}/files`, { size });
+  /** `disappearsAt`: when the server is to delete the file (ISO 8601), as its message disappears. */
+  createFile = (roomId: string, size: number, disappearsAt: string | null = null) =>
+    this.call('createFile', 'POST', `/api/rooms/${enc(roomId)}/files`, {
+      size,
+      ...(disappearsAt ? { disappearsAt } : {}),
+    });
   roomFiles = (roomId: string) => this.call('roomFiles', 'GET', `/api/rooms/${enc(roomId)}/files`);
   fileInfo = (fileId: string) => this.call('fileInfo', 'GET', `/api/files/${enc(fileId)}`);
   deleteFile = (fileId: string) => this.none('DELETE', `/api/files/${enc(fileId)}`);

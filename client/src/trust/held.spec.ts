@@ -10,7 +10,16 @@ import { ContactPins } from './pins.js';
 import { UntrustedKeyError } from './verify-error.js';
 
 function message(roomId: string, seq: number, senderId: string): ServerMessage {
-  return { id: newUuid(), roomId, seq, senderId, epoch: 1, envelope: 'AAAA', createdAt: '2025-01-01T00:00:00Z' };
+  return {
+    id: newUuid(),
+    roomId,
+    seq,
+    senderId,
+    epoch: 1,
+    envelope: 'AAAA',
+    createdAt: '2025-01-01T00:00:00Z',
+    disappearsAt: null,
+  };
 }
 
 function person(username: string, id = newUuid()): PublicUser {

@@ -83,6 +83,10 @@ export interface Upload {
   kind: 'upload';
   id: string;
   roomId: string;
+  /** The conversation's disappearing time when it was picked (s), or null. */
+  ttl: number | null;
+  /** When it was picked (ms): its disappearing time counts from then. */
+  startedAt: number;
   /** The picked file (a File in a page; any Blob will do). */
   file: Blob;
   name: string;

@@ -4,7 +4,7 @@
 // has it, and any older part is encrypted again (deterministic for the same key and
 // header). When the last byte is stored, the hooks send the file message.
 
-import { encryptedFileSize, newFileKey } from '@onionchat/protocol';
+import { encryptedFileSize, expiryOf, newFileKey } from '@onionchat/protocol';
 import { ApiError, unreadableAnswer } from '../../transport/api-error.js';
 import type { Api } from '../../transport/api.js';
 import { EngineError } from '../file-engine.js';
@@ -70,12 +70,14 @@ export class Uploads {
   }
 
   /** Starts (or queues) an upload; `clientId` is also the id of the file message to come. */
-  startFile(roomId: string, clientId: string, file: Blob, name: string, mime: string): void {
+  startFile(roomId: string, clientId: string, file: Blob, name: string, mime: string, ttl: number | null = null): void {
     if (this.store.stopped || this.uploads.has(clientId)) return;
     const upload: Upload = {
       kind: 'upload',
       id: clientId,
       roomId,
+      ttl,
+      startedAt: Date.now(),
       file,
       name,
       mime,
@@ -223,7 +225,9 @@ export class Uploads {
     const { api } = this.store;
     if (upload.fileId === null) {
       // Decoded with the contract's schema (a file, and a whole maxRequestBytes >= 1).
-      const created = await api.createFile(upload.roomId, upload.encryptedSize);
+      // Deleted by the server when its message disappears (counted from when it was picked, so never later).
+      const disappearsAt = upload.ttl ? new Date(expiryOf(upload.startedAt, upload.ttl)).toISOString() : null;
+      const created = await api.createFile(upload.roomId, upload.encryptedSize, disappearsAt);
       if (stale()) return;
       if (created.file.size !== upload.encryptedSize) throw unreadableAnswer(201);
       upload.fileId = created.file.id;

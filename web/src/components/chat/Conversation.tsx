@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState, type MutableRefObject, type R
 import { Composer } from './Composer';
 import { Announcements } from './conversation/Announcements';
 import { ConversationHeader } from './conversation/ConversationHeader';
+import { DisappearingDialog } from './conversation/DisappearingDialog';
 import { DropOverlay } from './conversation/DropOverlay';
 import { FileDropArea } from './conversation/FileDropArea';
 import { LeaveDialog, type Confirming } from './conversation/LeaveDialog';
@@ -86,6 +87,7 @@ export function Conversation({
   const [confirmError, setConfirmError] = useState<string | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [verifying, setVerifying] = useState(false);
+  const [settingTimer, setSettingTimer] = useState(false);
   const [alertDismissed, setAlertDismissed] = useState(false);
   const trust = state?.trust ?? null;
 
@@ -177,6 +179,8 @@ export function Conversation({
               onBack={onBack}
               onLeft={onLeft}
               banner={banner}
+              timer={state?.timer ?? 0}
+              onTimer={() => setSettingTimer(true)}
             />
           ) : (
             <>
@@ -189,6 +193,8 @@ export function Conversation({
                 onVerify={() => setVerifying(true)}
                 onRemove={() => startConfirming('remove')}
                 onBlock={() => startConfirming('block')}
+                timer={state?.timer ?? 0}
+                onTimer={() => setSettingTimer(true)}
               />
               {banner}
             </>
@@ -244,6 +250,14 @@ export function Conversation({
               setAlertDismissed(true);
               setVerifying(true);
             }}
+          />
+
+          <DisappearingDialog
+            open={settingTimer}
+            session={session}
+            roomId={roomId}
+            timer={state?.timer ?? 0}
+            onClose={() => setSettingTimer(false)}
           />
 
           <LeaveDialog

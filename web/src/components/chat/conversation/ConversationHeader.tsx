@@ -4,6 +4,7 @@ import { BackIcon } from '../icons';
 import { Avatar } from '../Avatar';
 import { TrustBadge } from '../SafetyNumber';
 import { ConversationMenu } from './ConversationMenu';
+import { TimerMark } from './TimerMark';
 import { type PeerTrust } from '@onionchat/client';
 
 interface ConversationHeaderProps {
@@ -16,6 +17,9 @@ interface ConversationHeaderProps {
   onVerify: () => void;
   onRemove: () => void;
   onBlock: () => void;
+  /** The disappearing timer (seconds, 0: off) and where to change it. */
+  timer: number;
+  onTimer: () => void;
 }
 
 /** Back button, who the conversation is with, safety number and options. */
@@ -28,6 +32,8 @@ export function ConversationHeader({
   onVerify,
   onRemove,
   onBlock,
+  timer,
+  onTimer,
 }: ConversationHeaderProps) {
   return (
     <header className="conversation-head">
@@ -41,7 +47,7 @@ export function ConversationHeader({
           <TrustBadge trust={trust} />
         </h2>
         <p className="conversation-sub">
-          <LockIcon /> End-to-end encrypted
+          <LockIcon /> End-to-end encrypted <TimerMark timer={timer} />
         </p>
       </div>
       {peer && trust?.presented ? (
@@ -49,7 +55,7 @@ export function ConversationHeader({
           {trust.state === 'verified' ? 'Safety number' : 'Verify safety number'}
         </button>
       ) : null}
-      {peer ? <ConversationMenu name={peer.username} onRemove={onRemove} onBlock={onBlock} /> : null}
+      {peer ? <ConversationMenu name={peer.username} onRemove={onRemove} onBlock={onBlock} onTimer={onTimer} /> : null}
     </header>
   );
 }

@@ -4,6 +4,7 @@ import { BackIcon } from '../icons';
 import { GroupAvatar } from './GroupAvatar';
 import { OptionsMenu, type MenuChoice } from '../OptionsMenu';
 import { memberCount } from './group-text';
+import { TimerMark } from '../conversation/TimerMark';
 import type { GroupView } from '@onionchat/client';
 
 interface GroupHeaderProps {
@@ -14,12 +15,27 @@ interface GroupHeaderProps {
   onAdd: () => void;
   onEdit: () => void;
   onLeave: () => void;
+  /** The disappearing timer (seconds, 0: off) and where to change it. */
+  timer: number;
+  onTimer: () => void;
 }
 
 /** Back button, the group's picture, name and member count, its members and options. */
-export function GroupHeader({ group, headingRef, onBack, onMembers, onAdd, onEdit, onLeave }: GroupHeaderProps) {
+export function GroupHeader({
+  group,
+  headingRef,
+  onBack,
+  onMembers,
+  onAdd,
+  onEdit,
+  onLeave,
+  timer,
+  onTimer,
+}: GroupHeaderProps) {
   const admin = group.myRole === 'admin' && !group.gone && !group.warning;
   const choices: MenuChoice[] = [{ label: 'Members', onSelect: onMembers }];
+  // Any member may set it (everyone sees who did), as in a direct conversation.
+  if (!group.gone && !group.warning) choices.push({ label: 'Disappearing messages', onSelect: onTimer });
   if (admin) {
     choices.push({ label: 'Add people', onSelect: onAdd }, { label: 'Name and picture', onSelect: onEdit });
   }
@@ -43,7 +59,8 @@ export function GroupHeader({ group, headingRef, onBack, onMembers, onAdd, onEdi
           )}
           <span className="group-sub-extra">
             <span aria-hidden="true">· </span>End-to-end encrypted
-          </span>
+          </span>{' '}
+          <TimerMark timer={timer} />
         </p>
       </div>
       <button type="button" className="button small ghost" data-testid="members-button" onClick={onMembers}>

@@ -25,6 +25,9 @@ interface GroupTopProps {
   onLeft: () => void;
   /** The connection banner, shown under the header. */
   banner: ReactNode;
+  /** The disappearing timer (seconds, 0: off) and where to change it. */
+  timer: number;
+  onTimer: () => void;
 }
 
 /** A group conversation's header, its warnings, and the dialogs that manage the group. */
@@ -39,6 +42,8 @@ export function GroupTop({
   onBack,
   onLeft,
   banner,
+  timer,
+  onTimer,
 }: GroupTopProps) {
   const [open, setOpen] = useState<Open>(null);
   const [busy, setBusy] = useState(false);
@@ -74,6 +79,8 @@ export function GroupTop({
         onAdd={() => setOpen('add')}
         onEdit={() => setOpen('edit')}
         onLeave={startLeaving}
+        timer={timer}
+        onTimer={onTimer}
       />
       {banner}
       <GroupBanners group={group} onDrop={startLeaving} />

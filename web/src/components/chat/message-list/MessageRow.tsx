@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import { Delivery } from './Delivery';
+import { DisappearsMark } from './DisappearsMark';
 import { MessageContent } from './MessageContent';
 import {
   type ChatSession,
@@ -64,6 +65,7 @@ export const MessageRow = memo(
         data-state={item.state}
         data-mine={item.mine ? 'true' : 'false'}
         data-flag={item.flag?.kind ?? ''}
+        data-disappears={item.expiresAt != null || item.ttl != null ? 'true' : undefined}
         tabIndex={-1}
       >
         {showSender ? (
@@ -90,6 +92,7 @@ export const MessageRow = memo(
             <time dateTime={toIso(at)} title={formatFull(at)}>
               {time}
             </time>
+            <DisappearsMark item={item} />
             {/* A file card shows its own progress and problems (and its own Retry). */}
             {item.mine && (!file || item.state === 'sent') ? (
               <Delivery item={item} offline={offline} onRetry={onRetry} />

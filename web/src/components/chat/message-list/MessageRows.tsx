@@ -25,7 +25,11 @@ export function MessageRows({ session, rows, notices, group, senderName, offline
             <time dateTime={toIso(row.time)}>{row.label}</time>
           </li>
         ) : row.kind === 'notice' ? (
-          <li key={row.key} className="group-notice" data-testid="group-notice">
+          <li
+            key={row.key}
+            className={row.item.timer != null ? 'group-notice timer-notice' : 'group-notice'}
+            data-testid={row.item.timer != null ? 'timer-notice' : 'group-notice'}
+          >
             <span>{row.text}</span>{' '}
             <time className="visually-hidden" dateTime={toIso(row.time)}>
               {formatFull(row.time)}

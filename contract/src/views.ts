@@ -114,8 +114,11 @@ export const serverMessage = z.object({
   epoch: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
   envelope: base64,
   createdAt: isoTime,
-  /** When the server deletes it (the sender's disappearing timer); null when it keeps it. */
-  disappearsAt: z.nullable(isoTime),
+  /**
+   * When the server deletes it (the sender's disappearing timer); null when it keeps it.
+   * Absent (a server from before retention) reads as null: clients never rely on it.
+   */
+  disappearsAt: z._default(z.nullable(isoTime), null),
 });
 
 /** An encrypted file as the server keeps it (sizes count ciphertext bytes). */
@@ -129,8 +132,8 @@ export const serverFile = z.object({
   createdAt: isoTime,
   /** When an unfinished upload expires; null once it is ready. */
   expiresAt: z.nullable(isoTime),
-  /** When the server deletes the file (the uploader's disappearing timer); null when it keeps it. */
-  disappearsAt: z.nullable(isoTime),
+  /** When the server deletes the file (the uploader's disappearing timer); null or absent when it keeps it. */
+  disappearsAt: z._default(z.nullable(isoTime), null),
 });
 
 export type ServerConfig = z.infer<typeof serverConfig>;

@@ -85,7 +85,12 @@ describe('request errors', () => {
   it('health and config reveal nothing identifying', async () => {
     expect((await t.client().get('/api/health')).body).toEqual({ status: 'ok' });
     const config = await t.client().get('/api/config');
-    expect(Object.keys(config.body).sort()).toEqual(['groupMaxMembers', 'minKdfIterations', 'registration']);
+    expect(Object.keys(config.body).sort()).toEqual([
+      'groupMaxMembers',
+      'minKdfIterations',
+      'registration',
+      'retentionMaxDays',
+    ]);
     expect(config.headers.get('x-powered-by')).toBeNull();
   });
 });

@@ -3,6 +3,7 @@
 import { Logger } from '@nestjs/common';
 import { createApp, listen } from './app.js';
 import { loadConfig } from './config/config.js';
+import type { Config } from './config/config.js';
 import { resolvePublicOrigin } from './config/public-origin.js';
 import { announceFirstAccount } from './invites/first-account-notice.js';
 
@@ -21,6 +22,19 @@ function survive(logger: Logger): void {
   });
 }
 
+/** The address for use on this computer: loopback, even when HOST is a wildcard. */
+function localOrigin(config: Pick<Config, 'HOST' | 'PORT'>): string {
+  const wildcard = config.HOST === '0.0.0.0' || config.HOST === '::';
+  const host = wildcard ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  return `http://${host}:${config.PORT}`;
+}
+
+function publicAddressLine(origin: string): string {
+  return new URL(origin).hostname.endsWith('.onion')
+    ? `through Tor: ${origin}/ (reachable once the onion service is published)`
+    : `public address: ${origin}/`;
+}
+
 async function main(): Promise<void> {
   survive(new Logger('Process'));
   const config = loadConfig();
@@ -28,8 +42,11 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await listen(app, config);
   const logger = new Logger('OnionChat');
-  logger.log(`listening on ${origin} (registration: ${config.REGISTRATION})`);
-  await announceFirstAccount(app, [origin]);
+  const local = localOrigin(config);
+  // The privacy scan (web/e2e/support/privacy-scan.ts) allows an address only in this line's shape.
+  logger.log(`listening on ${local} (registration: ${config.REGISTRATION}): open ${local}/ on this computer`);
+  if (origin !== local) logger.log(publicAddressLine(origin));
+  await announceFirstAccount(app, origin === local ? [local] : [local, origin]);
 }
 
 main().catch((err: unknown) => {

@@ -8,7 +8,10 @@ import { ensurePrivateDir } from './private-dir.js';
 import { findTor } from './tor-binary.js';
 import { listTorModules, POW_MISSING_WARNING, withoutPowDefense } from './tor-modules.js';
 import { describeTail, launchTor, type LogFn, type TorExit, type TorProcess } from './tor-process.js';
+import { isInfoLine, parseTorLine, PUBLICATION_LOG_TORRC, type TorStatusEvent } from './tor-status.js';
 import { pollUntil } from './wait.js';
+
+export type { TorStatusEvent } from './tor-status.js';
 
 export type OnionServiceOptions = {
   /** Tor's DataDirectory; the onion keys go in its `hidden-service` subdirectory. */
@@ -26,6 +29,13 @@ export type OnionServiceOptions = {
   timeoutMs?: number;
   /** Receives every line tor prints, prefixed with "[onion-service]", and start-up warnings. */
   log?: LogFn;
+  /**
+   * Tor's progress as it comes: bootstrap steps and problems, and each upload of the
+   * service's descriptor (the onion is reachable from the first one on).
+   */
+  onStatus?: (event: TorStatusEvent) => void;
+  /** Lines the operator adds to the torrc (bridges, a proxy), after OnionChat's own. */
+  extraTorrc?: string[];
 };
 
 export type OnionService = {
@@ -50,7 +60,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * Tor network, so this does not wait for bootstrapping.
  */
 export async function startOnionService(options: OnionServiceOptions): Promise<OnionService> {
-  const { hostname, tor, powDefense } = await launchOnionService(options, []);
+  const { hostname, tor, powDefense } = await launchOnionService(options, options.extraTorrc ?? []);
   return { hostname, pid: tor.pid, powDefense, exited: tor.exited, stop: () => tor.stop() };
 }
 
@@ -79,13 +89,26 @@ export async function launchOnionService(
     socksPort,
     owningPid: process.pid,
   });
-  const extra = extraTorrc.length > 0 ? `\n## Added by the caller\n${extraTorrc.join('\n')}\n` : '';
+  const extra =
+    `\n## Added by OnionChat: tor logs each upload of the service's descriptor only at info level.\n` +
+    `${PUBLICATION_LOG_TORRC}\n` +
+    (extraTorrc.length > 0 ? `\n## Added by the caller\n${extraTorrc.join('\n')}\n` : '');
   const torrcPath = path.join(dirs.dataDir, 'torrc');
   // A tor without the pow module refuses the PoW options: leave them out (and warn, above).
   const config = powDefense ? torrc : withoutPowDefense(torrc);
   await writeFile(torrcPath, config + extra, { mode: 0o600 });
 
-  const tor = await launchTor({ name: 'onion-service', torBinary, torrcPath, log: options.log });
+  const tor = await launchTor({
+    name: 'onion-service',
+    torBinary,
+    torrcPath,
+    log: options.log,
+    observe: (line) => {
+      const event = parseTorLine(line);
+      if (event) options.onStatus?.(event);
+      return isInfoLine(line);
+    },
+  });
   try {
     const hostname = await waitForHostname(tor, dirs.hostnameFile, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     return { hostname, tor, powDefense };

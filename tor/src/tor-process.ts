@@ -29,8 +29,13 @@ export async function launchTor(options: {
   torBinary: string;
   torrcPath: string;
   log?: LogFn;
+  /**
+   * Sees every line first; returning true marks it as read for the caller only, so it
+   * is neither kept in the tail nor passed to `log`.
+   */
+  observe?: (line: string) => boolean;
 }): Promise<TorProcess> {
-  const { name, torBinary, torrcPath, log } = options;
+  const { name, torBinary, torrcPath, log, observe } = options;
   // --ignore-missing-torrc is not used: the torrc we wrote must exist.
   // The defaults torrc is disabled so a system-wide /etc/tor/torrc-defaults cannot leak in.
   const child = spawn(torBinary, ['-f', torrcPath, '--defaults-torrc', '/dev/null'], {
@@ -44,6 +49,7 @@ export async function launchTor(options: {
 
   const lines: string[] = [];
   const keep = (line: string): void => {
+    if (observe?.(line)) return;
     lines.push(line);
     if (lines.length > TAIL_LINES) lines.shift();
     log?.(`[${name}] ${line}`);

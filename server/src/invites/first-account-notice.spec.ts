@@ -6,7 +6,13 @@ import { startTestApp, type TestApp } from '../../test-support/app.js';
 import { signUp } from '../../test-support/accounts.js';
 import { dumpDatabase, freshDatabase } from '../../test-support/database.js';
 import { SERVER_ENTRY, freePort, spawnServer } from '../../test-support/server-process.js';
-import { MAKE_FIRST_INVITE, announceFirstAccount, maySeeSecrets } from './first-account-notice.js';
+import {
+  MAKE_FIRST_INVITE,
+  ONION_LINK_CAVEAT,
+  announceFirstAccount,
+  firstAccountText,
+  maySeeSecrets,
+} from './first-account-notice.js';
 
 const LINK = /\/signup\/#invite=([A-Za-z0-9_-]{43})/g;
 const ORIGINS = ['http://127.0.0.1:8080', `http://${'a'.repeat(56)}.onion`];
@@ -21,6 +27,23 @@ describe('the decision', () => {
     expect(maySeeSecrets({ isTTY: true })).toBe(true);
     expect(maySeeSecrets({ isTTY: false })).toBe(false);
     expect(maySeeSecrets({})).toBe(false);
+  });
+});
+
+describe('the text', () => {
+  const token = 'T'.repeat(43);
+
+  it('says where each link is used from, each link on a line of its own', () => {
+    const text = firstAccountText(ORIGINS, token);
+    expect(text).toContain(`  On this computer:\n  http://127.0.0.1:8080/signup/#invite=${token}\n`);
+    expect(text).toContain(`  Through Tor (${ONION_LINK_CAVEAT}):\n  ${ORIGINS[1]}/signup/#invite=${token}\n`);
+    expect(text).toMatch(/single-use link, at either address:/);
+  });
+
+  it('with loopback alone, names no other address', () => {
+    const text = firstAccountText([ORIGINS[0]!], token);
+    expect(text).not.toMatch(/either|Tor/);
+    expect(text).toContain(`On this computer:\n  http://127.0.0.1:8080/signup/#invite=${token}`);
   });
 });
 

@@ -23,10 +23,25 @@ export function maySeeSecrets(out: { isTTY?: boolean }): boolean {
   return out.isTTY === true;
 }
 
-/** The first-account link at each address the service answers on (one token for all). */
+export const ONION_LINK_CAVEAT = 'works once tor has published the onion service: the start-up output says when';
+
+/** Where each address is used from, said above its link. */
+function whereFrom(origin: string): string {
+  const host = new URL(origin).hostname;
+  if (host.endsWith('.onion')) return `Through Tor (${ONION_LINK_CAVEAT}):`;
+  if (host === '127.0.0.1' || host === 'localhost' || host === '[::1]') return 'On this computer:';
+  return 'At the public address:';
+}
+
+/**
+ * The first-account link at each address the service answers on (one token for all:
+ * whichever is opened first uses it up). Each link has a line of its own, so it can be
+ * copied whole.
+ */
 export function firstAccountText(origins: readonly string[], token: string): string {
-  const links = origins.map((origin) => `  ${inviteLink(origin, token)}`).join('\n');
-  return `\nNo accounts yet. Create the first one with this single-use link:\n\n${links}\n\n`;
+  const links = origins.map((origin) => `  ${whereFrom(origin)}\n  ${inviteLink(origin, token)}`).join('\n\n');
+  const either = origins.length > 1 ? ', at either address' : '';
+  return `\nNo accounts yet. Create the first one with this single-use link${either}:\n\n${links}\n\n`;
 }
 
 async function hasNoAccounts(app: INestApplicationContext): Promise<boolean> {

@@ -67,3 +67,11 @@ export async function startServer(
     throw err;
   }
 }
+
+/**
+ * The server's output without its start-up line, which names its own loopback address
+ * ("listening on http://127.0.0.1:PORT …"): what is left must never carry an address.
+ */
+export function outputAfterStart(server: Pick<ServerProcess, 'output'>): string {
+  return server.output().replace(/^.*listening on http:\/\/127\.0\.0\.1:\d+ .*$/m, '');
+}

@@ -54,6 +54,10 @@ describe('chatting in the browser', () => {
     await request.getByRole('button', { name: 'Accept' }).click();
     await bob.page.locator('[data-testid=friend]', { hasText: 'alice' }).waitFor({ timeout: 15_000 });
     await alice.page.locator('[data-testid=friend]', { hasText: 'bob' }).waitFor({ timeout: 15_000 });
+    // Accepting opens the conversation; bob goes back to the list, so alice's first message is unread.
+    await bob.page.locator('.conversation-name', { hasText: 'alice' }).waitFor({ timeout: 15_000 });
+    await bob.page.goBack();
+    await bob.page.locator('.chat-placeholder').waitFor({ timeout: 15_000 });
   });
 
   it('chats live both ways, with delivery state and unread badges', async () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { FriendsList } from '@onionchat/contract';
 import {
+  acceptedNote,
+  acceptedSince,
   checkFriendEntry,
   checkFriendName,
   linkConfirmation,
@@ -132,5 +135,40 @@ describe('what a friend request’s keys say', () => {
     );
     for (const state of ['new', 'unverified', 'verified', undefined] as const)
       expect(requestKeyWarning(state, 'bob')).toBeNull();
+  });
+});
+
+describe('acceptedSince: who accepted my requests between two loads', () => {
+  const user = (id: string, username: string) => ({ id, username }) as FriendsList['friends'][number]['user'];
+  const bob = user('u-bob', 'bob');
+  const carol = user('u-carol', 'carol');
+  const dave = user('u-dave', 'dave');
+  const at = '2026-01-01T00:00:00.000Z';
+  const request = (to: typeof bob) => ({ id: `r-${to.id}`, user: to, createdAt: at });
+  const friend = (who: typeof bob) => ({ user: who, roomId: `room-${who.id}`, since: at });
+  const lists = (friends: (typeof bob)[], outgoing: (typeof bob)[]): FriendsList => ({
+    friends: friends.map(friend),
+    incoming: [],
+    outgoing: outgoing.map(request),
+    blocked: [],
+  });
+
+  it('a request that turned into a friendship is an acceptance', () => {
+    const before = lists([dave], [bob, carol]);
+    const after = lists([dave, bob], [carol]);
+    expect(acceptedSince(before, after)).toEqual([friend(bob)]);
+  });
+
+  it('a cancelled or declined request, an old friend, or a first load is not', () => {
+    expect(acceptedSince(lists([], [bob]), lists([], []))).toEqual([]);
+    expect(acceptedSince(lists([dave], []), lists([dave], []))).toEqual([]);
+    expect(acceptedSince(null, lists([bob], []))).toEqual([]);
+    expect(acceptedSince(lists([], [bob]), null)).toEqual([]);
+    // Someone who asked me and whom I accepted was never my outgoing request.
+    expect(acceptedSince(lists([], []), lists([carol], []))).toEqual([]);
+  });
+
+  it('says who accepted', () => {
+    expect(acceptedNote('bob')).toBe('bob accepted your friend request. You can now talk, end-to-end encrypted.');
   });
 });

@@ -1,6 +1,7 @@
 // The add-friend form's checks, before anything is sent, and what a friend request's
 // keys say.
 
+import type { Friend, FriendsList } from '@onionchat/contract';
 import { usernameProblem } from '@onionchat/protocol';
 import { canonicalUsername } from '../account/identity.js';
 import type { LinkOutcome } from '../chat/add-from-link.js';
@@ -109,4 +110,21 @@ export function requestKeyWarning(
     loud: verified,
     text: `⚠ ${name}’s ${verified ? 'verified ' : ''}safety number changed: this request comes with other keys than ${known}. It may be a new account of theirs, or the server impersonating them, so it cannot be accepted here. Ask them another way, and decline it if it is not them.`,
   };
+}
+
+/**
+ * The friends who accepted this account's requests between two loads of the friends
+ * lists: the request was outgoing before and they are a friend now (a cancelled or
+ * declined request just disappears). Nothing on the first load, which is no change.
+ */
+export function acceptedSince(before: FriendsList | null, after: FriendsList | null): Friend[] {
+  if (!before || !after) return [];
+  const asked = new Set(before.outgoing.map((request) => request.user.id));
+  const known = new Set(before.friends.map((friend) => friend.user.id));
+  return after.friends.filter((friend) => asked.has(friend.user.id) && !known.has(friend.user.id));
+}
+
+/** What the requester is told when someone accepted. */
+export function acceptedNote(username: string): string {
+  return `${username} accepted your friend request. You can now talk, end-to-end encrypted.`;
 }

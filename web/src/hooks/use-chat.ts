@@ -118,6 +118,9 @@ export function usePageVisible(): boolean {
   );
 }
 
+/** Phones and narrow windows: one pane at a time. */
+export const NARROW_QUERY = '(max-width: 47.99rem)';
+
 /** Matches a media query (false during the static render). */
 export function useMediaQuery(query: string): boolean {
   return useSyncExternalStore(

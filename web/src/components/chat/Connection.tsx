@@ -13,8 +13,9 @@ export function ConnectionIndicator({ state, connectedOnce }: { state: Connectio
   const label = state === 'connecting' && connectedOnce ? 'Reconnecting…' : LABELS[state];
   return (
     <p className={`conn conn-${state}`} data-testid="connection" data-state={state}>
-      <span className="conn-dot" aria-hidden="true" />
-      <span>{label}</span>
+      {/* On phones in a conversation only the dot shows, so it carries the words itself. */}
+      <span className="conn-dot" role="img" aria-label={`Live connection: ${label}`} title={label} />
+      <span aria-hidden="true">{label}</span>
     </p>
   );
 }

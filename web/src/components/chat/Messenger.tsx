@@ -16,11 +16,9 @@ import { allConversations, type BundleVault, type Identity, type User } from '@o
 import { useKeystore } from '../../hooks/keystore';
 import './messenger.css';
 import './group/group.css';
-import { useChatSession, useChatSnapshot, useHashRoom, useMediaQuery } from '../../hooks/use-chat';
+import { NARROW_QUERY, useChatSession, useChatSnapshot, useHashRoom, useMediaQuery } from '../../hooks/use-chat';
 import { useNames } from '../../hooks/use-names';
 import { pageApi } from '../../hooks/api';
-
-export const NARROW_QUERY = '(max-width: 47.99rem)';
 
 export function Messenger({ user, identity, vault }: { user: User; identity: Identity; vault: BundleVault | null }) {
   const { clear } = useKeystore();
@@ -117,11 +115,7 @@ export function Messenger({ user, identity, vault }: { user: User; identity: Ide
         activeRoomId={roomId}
         onNewGroup={() => setCreatingGroup(true)}
         onOpen={(id) => open(id, narrow ? 'heading' : 'composer')}
-        onAccepted={(id) => {
-          // Stay where you are (other requests may be waiting); focus the new friend,
-          // one Enter away from the conversation.
-          requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-room-link="${id}"]`)?.focus());
-        }}
+        onAccepted={(id) => open(id, narrow ? 'heading' : 'composer')}
       />
       <section className="chat-main" aria-label="Conversation">
         {roomId && session && (current || roomState) ? null : banner}

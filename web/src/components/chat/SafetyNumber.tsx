@@ -165,6 +165,11 @@ export function SafetyNumberDialog({ open, session, userId, trust, onClose }: Sa
               <span key={i}>{group}</span>
             ))}
           </p>
+          {/* No camera reader here yet: the code must not promise one. */}
+          <p className="muted small safety-how" data-testid="safety-how">
+            Compare the digits, read aloud or side by side. The square code holds the same number, for apps that can
+            read it; this one can’t use a camera yet.
+          </p>
         </div>
       ) : error ? null : (
         <p className="safety-computing" role="status">

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useState, type MouseEvent } from 'react';
 import { Logo } from '../Logo';
 import { ErrorAlert, Loading, useNow } from '../ui';
+import { AcceptedNotices } from './AcceptedNotices';
 import { AddFriendForm } from './AddFriendForm';
 import { Avatar } from './Avatar';
 import { GroupItem } from './group/GroupItem';
@@ -69,6 +70,7 @@ export function Sidebar({
 
       <div className="sidebar-scroll">
         <AddFriendForm session={session} me={me} onAccepted={onAccepted} />
+        <AcceptedNotices friends={friends} onOpen={onOpen} />
 
         {friends ? (
           <>

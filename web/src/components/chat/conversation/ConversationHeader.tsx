@@ -6,6 +6,7 @@ import { TrustBadge } from '../SafetyNumber';
 import { ConversationMenu } from './ConversationMenu';
 import { TimerMark } from './TimerMark';
 import { type PeerTrust } from '@onionchat/client';
+import { NARROW_QUERY, useMediaQuery } from '../../../hooks/use-chat';
 
 interface ConversationHeaderProps {
   name: string;
@@ -35,6 +36,9 @@ export function ConversationHeader({
   timer,
   onTimer,
 }: ConversationHeaderProps) {
+  const narrow = useMediaQuery(NARROW_QUERY);
+  const canVerify = peer !== null && Boolean(trust?.presented);
+  const verifyLabel = trust?.state === 'verified' ? 'Safety number' : 'Verify safety number';
   return (
     <header className="conversation-head">
       <button type="button" className="icon-button back-button" onClick={onBack} aria-label="Back to conversations">
@@ -42,20 +46,30 @@ export function ConversationHeader({
       </button>
       <Avatar name={name} />
       <div className="conversation-title">
-        <h2 ref={headingRef} tabIndex={-1} className="conversation-name">
-          {name}
+        {/* The name gives way (with an ellipsis) before the badge does. */}
+        <h2 ref={headingRef} tabIndex={-1} className="conversation-name conversation-name-direct">
+          <span className="conversation-name-text">{name}</span>
           <TrustBadge trust={trust} />
         </h2>
         <p className="conversation-sub">
-          <LockIcon /> End-to-end encrypted <TimerMark timer={timer} />
+          <LockIcon /> <span className="conversation-sub-text">End-to-end encrypted</span> <TimerMark timer={timer} />
         </p>
       </div>
-      {peer && trust?.presented ? (
+      {canVerify && !narrow ? (
         <button type="button" className="button small ghost" data-testid="verify-button" onClick={onVerify}>
-          {trust.state === 'verified' ? 'Safety number' : 'Verify safety number'}
+          {verifyLabel}
         </button>
       ) : null}
-      {peer ? <ConversationMenu name={peer.username} onRemove={onRemove} onBlock={onBlock} onTimer={onTimer} /> : null}
+      {/* On a phone the button would squeeze the name: the menu has it instead. */}
+      {peer ? (
+        <ConversationMenu
+          name={peer.username}
+          verify={canVerify && narrow ? { label: verifyLabel, onSelect: onVerify } : null}
+          onRemove={onRemove}
+          onBlock={onBlock}
+          onTimer={onTimer}
+        />
+      ) : null}
     </header>
   );
 }

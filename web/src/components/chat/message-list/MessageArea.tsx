@@ -29,8 +29,11 @@ interface MessageAreaProps {
  */
 export function MessageArea({ scrollerRef: scroller, items, peerName, onScrolled, children }: MessageAreaProps) {
   const atBottom = useRef(true);
+  const lastTop = useRef(0);
   const previous = useRef<{ last: string | null; anchor: Anchor | null } | null>(null);
   const [pill, setPill] = useState(false);
+  /** Scrolled up, away from the newest message: "Jump to latest" is offered. */
+  const [away, setAway] = useState(false);
 
   // Keep the view where the reader expects it as messages come and go: at the bottom
   // if it was there, else with the same message at the same place (older messages
@@ -64,24 +67,37 @@ export function MessageArea({ scrollerRef: scroller, items, peerName, onScrolled
   }, [items]);
 
   // Stay at the bottom when the list's box changes (composer grows, window resizes) or
-  // its content does without a new message (an image preview appears, a file card grows).
+  // its content does without a new message (an image preview appears, a file card grows,
+  // the start of history is shown above).
   useEffect(() => {
     const el = scroller.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => {
+    const keepAtBottom = () => {
       if (atBottom.current) el.scrollTop = el.scrollHeight;
       if (previous.current) previous.current = { ...previous.current, anchor: findAnchor(el) };
-    });
+    };
+    const observer = new ResizeObserver(keepAtBottom);
     observer.observe(el);
-    const list = el.querySelector('.messages');
-    if (list) observer.observe(list);
-    return () => observer.disconnect();
+    const content = el.querySelector('.message-content');
+    if (content) observer.observe(content);
+    // An image decoded late grows its message (load events don't bubble: capture them).
+    el.addEventListener('load', keepAtBottom, true);
+    return () => {
+      observer.disconnect();
+      el.removeEventListener('load', keepAtBottom, true);
+    };
   }, []);
 
   function onScroll() {
     const el = scroller.current;
     if (!el) return;
-    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK_PX;
+    // Only the reader moving up leaves the bottom. Content that grows under the view (an
+    // image decoded late) also puts the bottom out of reach, and its scroll event can
+    // come before the resize observer that follows the growth.
+    if (el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK_PX) atBottom.current = true;
+    else if (el.scrollTop < lastTop.current) atBottom.current = false;
+    lastTop.current = el.scrollTop;
+    setAway(!atBottom.current);
     if (atBottom.current && pill) setPill(false);
     if (previous.current) previous.current = { ...previous.current, anchor: findAnchor(el) };
     onScrolled();
@@ -93,6 +109,7 @@ export function MessageArea({ scrollerRef: scroller, items, peerName, onScrolled
     el.scrollTop = el.scrollHeight;
     atBottom.current = true;
     setPill(false);
+    setAway(false);
     const messages = el.querySelectorAll<HTMLElement>('[data-testid="message"]');
     messages[messages.length - 1]?.focus({ preventScroll: true });
   }
@@ -103,8 +120,12 @@ export function MessageArea({ scrollerRef: scroller, items, peerName, onScrolled
         {children}
       </MessageScroller>
       {pill ? (
-        <button type="button" className="new-pill" onClick={scrollToBottom}>
+        <button type="button" className="new-pill" data-testid="new-messages" onClick={scrollToBottom}>
           New messages <span aria-hidden="true">↓</span>
+        </button>
+      ) : away ? (
+        <button type="button" className="new-pill jump-pill" data-testid="jump-to-latest" onClick={scrollToBottom}>
+          Jump to latest <span aria-hidden="true">↓</span>
         </button>
       ) : null}
     </div>

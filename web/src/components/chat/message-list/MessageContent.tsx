@@ -1,5 +1,5 @@
 import { FileCard } from '../FileCard';
-import { type ChatSession, type ChatItem, type FileMeta } from '@onionchat/client';
+import { linkParts, type ChatSession, type ChatItem, type FileMeta } from '@onionchat/client';
 
 interface MessageContentProps {
   session: ChatSession;
@@ -22,7 +22,7 @@ export function MessageContent({ session, item, file }: MessageContentProps) {
   if (item.text !== null) {
     return (
       <p className="msg-text" data-testid="message-text">
-        {item.text}
+        <TextWithLinks text={item.text} />
       </p>
     );
   }
@@ -31,5 +31,21 @@ export function MessageContent({ session, item, file }: MessageContentProps) {
       This message is of a kind this version of OnionChat can’t show
       {item.unsupportedType ? ` (“${item.unsupportedType.slice(0, 40)}”)` : ''}.
     </p>
+  );
+}
+
+/**
+ * Web and onion addresses as links. They open in a new tab that learns nothing of this
+ * one: no opener (it cannot navigate this page) and no referrer (it never sees the address).
+ */
+function TextWithLinks({ text }: { text: string }) {
+  return linkParts(text).map((part, i) =>
+    part.kind === 'link' ? (
+      <a key={i} href={part.href} target="_blank" rel="noopener noreferrer" className="msg-link">
+        {part.text}
+      </a>
+    ) : (
+      part.text
+    ),
   );
 }

@@ -23,7 +23,8 @@ export function MessageScroller({ scrollerRef, peerName, onScroll, children }: M
       <p id="message-keys" className="visually-hidden">
         Use the arrow keys to move between messages.
       </p>
-      {children}
+      {/* One box around everything that scrolls, so its growth can be observed as one. */}
+      <div className="message-content">{children}</div>
     </div>
   );
 }

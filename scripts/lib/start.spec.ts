@@ -67,7 +67,8 @@ describe('npm start with TOR=0', () => {
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     try {
-      await expect.poll(() => output).toContain(`open http://127.0.0.1:${port}/ on this computer`);
+      // Migrations and the server's start take a while on a loaded machine.
+      await expect.poll(() => output, { timeout: 60_000 }).toContain(`open http://127.0.0.1:${port}/ on this computer`);
       expect(output).toContain(TOR_TURNED_OFF);
       expect(output).not.toContain(TOR_NOT_INSTALLED);
       expect(output).not.toMatch(/\.onion/);

@@ -51,6 +51,7 @@ export * from './groups/index.js';
 export * from './present/format.js';
 export * from './present/passphrase-feedback.js';
 export * from './present/message-rows.js';
+export * from './present/message-links.js';
 export * from './present/account-lists.js';
 export * from './present/file-card.js';
 export * from './present/conversation-preview.js';

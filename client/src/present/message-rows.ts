@@ -96,6 +96,3 @@ function when(ms: number, now: number): string {
 function possessive(name: string): string {
   return name === 'You' ? 'your' : `${name}’s`;
 }
-
-// The text of a message, split into text and links (see message-links.ts).
-export { linkParts, type TextPart } from './message-links.js';

@@ -5,11 +5,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CONFIG, type Config } from '../config/config.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { every, runLogged } from '../common/every.js';
 
 @Injectable()
 export class SessionPurger implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Sessions');
-  private timer: NodeJS.Timeout | undefined;
+  private stop = () => {};
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -17,13 +18,17 @@ export class SessionPurger implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.purgeLogged();
-    this.timer = setInterval(() => void this.purgeLogged(), this.config.SESSION_PURGE_MINUTES * 60_000);
-    this.timer.unref();
+    await runLogged(() => this.purge(), this.logger, 'purging expired sessions');
+    this.stop = every(
+      this.config.SESSION_PURGE_MINUTES * 60_000,
+      () => this.purge(),
+      this.logger,
+      'purging expired sessions',
+    );
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.stop();
   }
 
   /** Deletes every session that expired by `now`; returns how many. */
@@ -31,12 +36,5 @@ export class SessionPurger implements OnApplicationBootstrap, OnApplicationShutd
     const { count } = await this.sessions.deleteExpired(now);
     if (count) this.logger.log(`purged ${count} expired session(s)`);
     return count;
-  }
-
-  private purgeLogged(): Promise<void> {
-    return this.purge().then(
-      () => undefined,
-      (err: Error) => this.logger.error(`purging expired sessions failed: ${err.message}`),
-    );
   }
 }

@@ -4,13 +4,14 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { CONFIG, type Config } from '../config/config.js';
 import { FILE_STORAGE, type FileStorage } from './file-storage.js';
 import { FilesRepository } from './files.repository.js';
+import { every } from '../common/every.js';
 
 const ORPHAN_GRACE_MS = 5 * 60_000;
 
 @Injectable()
 export class FileSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Files');
-  private timer: NodeJS.Timeout | undefined;
+  private stop = () => {};
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -19,15 +20,11 @@ export class FileSweeper implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(
-      () => void this.sweep().catch((err: Error) => this.logger.error(err.message)),
-      this.config.FILE_SWEEP_SECONDS * 1000,
-    );
-    this.timer.unref();
+    this.stop = every(this.config.FILE_SWEEP_SECONDS * 1000, () => this.sweep(), this.logger, 'file sweep');
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.stop();
   }
 
   async sweep(now = new Date()): Promise<number> {

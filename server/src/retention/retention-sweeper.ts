@@ -8,6 +8,7 @@ import { CONFIG, type Config } from '../config/config.js';
 import { FILE_STORAGE, type FileStorage } from '../files/file-storage.js';
 import { RetentionRepository } from './retention.repository.js';
 import { retentionCutoff } from './live.js';
+import { every } from '../common/every.js';
 
 export interface SweepResult {
   messages: number;
@@ -17,7 +18,7 @@ export interface SweepResult {
 @Injectable()
 export class RetentionSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Retention');
-  private timer: NodeJS.Timeout | undefined;
+  private stop = () => {};
   private running: Promise<SweepResult> | undefined;
 
   constructor(
@@ -27,15 +28,11 @@ export class RetentionSweeper implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(
-      () => void this.sweep().catch((err: Error) => this.logger.error(`retention sweep failed: ${err.message}`)),
-      this.config.RETENTION_SWEEP_SECONDS * 1000,
-    );
-    this.timer.unref();
+    this.stop = every(this.config.RETENTION_SWEEP_SECONDS * 1000, () => this.sweep(), this.logger, 'retention sweep');
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.stop();
   }
 
   /** One sweep at a time on this instance: a call during a sweep gets that sweep's result. */

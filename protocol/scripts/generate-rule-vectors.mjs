@@ -1344,6 +1344,320 @@ const expiryInvalid = [
   { name: 'a ttl not in the set', sentAt: SENT, ttl: 31, error: 'bad-content' },
 ];
 
+// ---------------------------------------------------------------- sections 21 and 22: actions on messages, receipts
+
+const msgId = (label) => fixedUuid(`message ${label}`);
+const ref = (label, seq) => ({ id: msgId(label), seq });
+const CHAIN = fixedUuid('chain alice');
+const actionBodies = [
+  {
+    name: 'an edit',
+    body: { type: 'edit', target: ref('m1', 1), text: 'fixed typo' },
+    action: { kind: 'edit', target: ref('m1', 1), text: 'fixed typo' },
+  },
+  {
+    name: 'a deletion without the target counter',
+    body: { type: 'delete', target: ref('m1', 1) },
+    action: { kind: 'delete', target: ref('m1', 1), counter: null },
+  },
+  {
+    name: 'a deletion with the target counter',
+    body: { type: 'delete', target: { ...ref('m1', 1), chain: CHAIN, n: 3 } },
+    action: { kind: 'delete', target: ref('m1', 1), counter: { chain: CHAIN, n: 3 } },
+  },
+  {
+    name: 'a reaction',
+    body: { type: 'reaction', target: ref('m1', 1), emoji: '👍' },
+    action: { kind: 'reaction', target: ref('m1', 1), emoji: '👍' },
+  },
+  {
+    name: 'a reaction with a skin tone',
+    body: { type: 'reaction', target: ref('m1', 1), emoji: '👍🏽' },
+    action: { kind: 'reaction', target: ref('m1', 1), emoji: '👍🏽' },
+  },
+  {
+    name: 'a joined emoji',
+    body: { type: 'reaction', target: ref('m1', 1), emoji: '❤️‍🔥' },
+    action: { kind: 'reaction', target: ref('m1', 1), emoji: '❤️‍🔥' },
+  },
+  {
+    name: 'a flag',
+    body: { type: 'reaction', target: ref('m1', 1), emoji: '🇮🇷' },
+    action: { kind: 'reaction', target: ref('m1', 1), emoji: '🇮🇷' },
+  },
+  {
+    name: 'a reaction taken back',
+    body: { type: 'reaction', target: ref('m1', 1), emoji: '' },
+    action: { kind: 'reaction', target: ref('m1', 1), emoji: '' },
+  },
+  { name: 'a text (no action)', body: { type: 'text', text: 'hi' }, action: null },
+];
+const actionInvalid = [
+  { name: 'an edit without a target', body: { type: 'edit', text: 'x' }, error: 'bad-content' },
+  { name: 'an edit without text', body: { type: 'edit', target: ref('m1', 1) }, error: 'bad-content' },
+  { name: 'an empty edit', body: { type: 'edit', target: ref('m1', 1), text: '  ' }, error: 'bad-content' },
+  {
+    name: 'an edit longer than the text limit',
+    body: { type: 'edit', target: ref('m1', 1), text: 'x'.repeat(p.MAX_TEXT_CHARS + 1) },
+    error: 'bad-content',
+  },
+  {
+    name: 'a target id in upper case',
+    body: { type: 'delete', target: { id: msgId('m1').toUpperCase(), seq: 1 } },
+    error: 'bad-content',
+  },
+  { name: 'a target seq of 0', body: { type: 'delete', target: { id: msgId('m1'), seq: 0 } }, error: 'bad-content' },
+  {
+    name: 'a target seq as text',
+    body: { type: 'delete', target: { id: msgId('m1'), seq: '1' } },
+    error: 'bad-content',
+  },
+  {
+    name: 'a deletion with half a counter',
+    body: { type: 'delete', target: { ...ref('m1', 1), chain: CHAIN } },
+    error: 'bad-content',
+  },
+  { name: 'a reaction of text', body: { type: 'reaction', target: ref('m1', 1), emoji: 'ok' }, error: 'bad-content' },
+  {
+    name: 'a reaction of two emoji',
+    body: { type: 'reaction', target: ref('m1', 1), emoji: '👍👍' },
+    error: 'bad-content',
+  },
+  {
+    name: 'a reaction hiding a direction override',
+    body: { type: 'reaction', target: ref('m1', 1), emoji: '👍\u202e' },
+    error: 'bad-content',
+  },
+  { name: 'a reaction without emoji', body: { type: 'reaction', target: ref('m1', 1) }, error: 'bad-content' },
+  { name: 'a reply on a file message', body: { type: 'file', replyTo: ref('m1', 1) }, error: 'bad-content' },
+  {
+    name: 'a reply naming no seq',
+    body: { type: 'text', text: 'yes', replyTo: { id: msgId('m1') } },
+    error: 'bad-content',
+  },
+];
+const replyBodies = [
+  { name: 'a reply', body: { type: 'text', text: 'yes', replyTo: ref('m1', 1) }, replyTo: ref('m1', 1) },
+  { name: 'a text that is no reply', body: { type: 'text', text: 'yes' }, replyTo: null },
+];
+
+const held = [
+  { seq: 1, id: msgId('m1'), senderId: alice.id, kind: 'text' },
+  { seq: 2, id: msgId('m2'), senderId: bob.id, kind: 'text' },
+  { seq: 3, id: msgId('m3'), senderId: alice.id, kind: 'file' },
+  { seq: 4, id: msgId('m4'), senderId: alice.id, kind: 'other' },
+  { seq: 5, id: null, senderId: alice.id, kind: 'other' },
+];
+let actionSeq = 10;
+function act(label, senderId, sentAt, action) {
+  actionSeq += 1;
+  return { id: msgId(label), seq: actionSeq, senderId, sentAt, action };
+}
+const edit = (target, text) => ({ kind: 'edit', target, text });
+const del = (target, counter = null) => ({ kind: 'delete', target, counter });
+const react = (target, emoji) => ({ kind: 'reaction', target, emoji });
+const resolveCases = [
+  {
+    name: 'the latest edit of its own text wins, whatever the order',
+    actions: [
+      act('e2', alice.id, SENT + 2, edit(ref('m1', 1), 'second')),
+      act('e1', alice.id, SENT + 1, edit(ref('m1', 1), 'first')),
+    ],
+  },
+  {
+    name: 'an edit tie in send time goes to the greater message id',
+    actions: [
+      act('tie a', alice.id, SENT, edit(ref('m1', 1), 'a')),
+      act('tie b', alice.id, SENT, edit(ref('m1', 1), 'b')),
+    ],
+  },
+  {
+    name: "editing someone else's message is refused",
+    actions: [act('e bob', bob.id, SENT, edit(ref('m1', 1), 'mine now'))],
+  },
+  { name: "deleting someone else's message is refused", actions: [act('d bob', bob.id, SENT, del(ref('m1', 1)))] },
+  { name: 'editing a file message is refused', actions: [act('e file', alice.id, SENT, edit(ref('m3', 3), 'x'))] },
+  { name: 'a target named with another id is refused', actions: [act('d wrong', alice.id, SENT, del(ref('m2', 1)))] },
+  { name: 'a target named at a later seq is refused', actions: [act('d later', alice.id, SENT, del(ref('m1', 50)))] },
+  { name: 'a target not held waits', actions: [act('d older', alice.id, SENT, del({ id: msgId('m0'), seq: 7 }))] },
+  {
+    name: 'a deletion wins over edits and reactions, before or after it',
+    actions: [
+      act('e before', alice.id, SENT, edit(ref('m1', 1), 'edited')),
+      act('d m1', alice.id, SENT + 1, del(ref('m1', 1), { chain: CHAIN, n: 1 })),
+      act('r after', bob.id, SENT + 2, react(ref('m1', 1), '👍')),
+    ],
+  },
+  {
+    name: 'a deletion of an erased message by its sender applies and gives its counter',
+    actions: [act('d erased', alice.id, SENT, del({ id: msgId('m5'), seq: 5 }, { chain: CHAIN, n: 5 }))],
+  },
+  {
+    name: 'a deletion of an erased message by someone else is refused',
+    actions: [act('d erased bob', bob.id, SENT, del({ id: msgId('m5'), seq: 5 }))],
+  },
+  {
+    name: "each member's latest reaction counts, and one taken back counts for nothing",
+    actions: [
+      act('r alice 1', alice.id, SENT, react(ref('m2', 2), '👍')),
+      act('r bob 1', bob.id, SENT + 1, react(ref('m2', 2), '👍')),
+      act('r alice 2', alice.id, SENT + 2, react(ref('m2', 2), '❤️')),
+      act('r carol', carol.id, SENT + 3, react(ref('m2', 2), '❤️')),
+      act('r bob 2', bob.id, SENT + 4, react(ref('m2', 2), '')),
+    ],
+  },
+  { name: 'a reaction to a file message counts', actions: [act('r file', bob.id, SENT, react(ref('m3', 3), '😮'))] },
+  {
+    name: 'a reaction to a timer or another action is refused',
+    actions: [act('r other', bob.id, SENT, react(ref('m4', 4), '👍'))],
+  },
+];
+function resolvedSummary(resolved) {
+  return {
+    targets: [...resolved.targets.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([seq, outcome]) => ({
+        seq,
+        deleted: outcome.deleted,
+        deletedCounter: outcome.deletedCounter,
+        edit: outcome.edit,
+        reactions: p.reactionCounts(outcome),
+      })),
+    refused: Object.fromEntries([...resolved.refused.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
+}
+const resolveExpected = {
+  'the latest edit of its own text wins, whatever the order': {
+    targets: [
+      {
+        seq: 1,
+        deleted: false,
+        deletedCounter: null,
+        edit: { text: 'second', sentAt: SENT + 2, id: msgId('e2') },
+        reactions: [],
+      },
+    ],
+    refused: {},
+  },
+  'an edit tie in send time goes to the greater message id': {
+    targets: [
+      {
+        seq: 1,
+        deleted: false,
+        deletedCounter: null,
+        edit:
+          msgId('tie a') > msgId('tie b')
+            ? { text: 'a', sentAt: SENT, id: msgId('tie a') }
+            : { text: 'b', sentAt: SENT, id: msgId('tie b') },
+        reactions: [],
+      },
+    ],
+    refused: {},
+  },
+  "editing someone else's message is refused": { targets: [], refused: { [msgId('e bob')]: 'not-own' } },
+  "deleting someone else's message is refused": { targets: [], refused: { [msgId('d bob')]: 'not-own' } },
+  'editing a file message is refused': { targets: [], refused: { [msgId('e file')]: 'not-text' } },
+  'a target named with another id is refused': { targets: [], refused: { [msgId('d wrong')]: 'wrong-target' } },
+  'a target named at a later seq is refused': { targets: [], refused: { [msgId('d later')]: 'not-earlier' } },
+  'a target not held waits': { targets: [], refused: { [msgId('d older')]: 'waiting' } },
+  'a deletion wins over edits and reactions, before or after it': {
+    targets: [{ seq: 1, deleted: true, deletedCounter: { chain: CHAIN, n: 1 }, edit: null, reactions: [] }],
+    refused: { [msgId('e before')]: 'deleted', [msgId('r after')]: 'deleted' },
+  },
+  'a deletion of an erased message by its sender applies and gives its counter': {
+    targets: [{ seq: 5, deleted: true, deletedCounter: { chain: CHAIN, n: 5 }, edit: null, reactions: [] }],
+    refused: {},
+  },
+  'a deletion of an erased message by someone else is refused': {
+    targets: [],
+    refused: { [msgId('d erased bob')]: 'not-own' },
+  },
+  "each member's latest reaction counts, and one taken back counts for nothing": {
+    targets: [
+      {
+        seq: 2,
+        deleted: false,
+        deletedCounter: null,
+        edit: null,
+        reactions: [{ emoji: '❤️', userIds: [alice.id, carol.id].sort() }],
+      },
+    ],
+    refused: {},
+  },
+  'a reaction to a file message counts': {
+    targets: [
+      { seq: 3, deleted: false, deletedCounter: null, edit: null, reactions: [{ emoji: '😮', userIds: [bob.id] }] },
+    ],
+    refused: {},
+  },
+  'a reaction to a timer or another action is refused': {
+    targets: [],
+    refused: { [msgId('r other')]: 'not-a-message' },
+  },
+};
+for (const c of resolveCases) {
+  const { targets, refused } = resolveExpected[c.name];
+  c.expected = { targets, refused: Object.fromEntries(Object.entries(refused).sort(([a], [b]) => (a < b ? -1 : 1))) };
+}
+
+const receiptBodies = [
+  {
+    name: 'delivered and read',
+    body: { type: 'receipt', delivered: ref('m2', 2), read: ref('m2', 2) },
+    receipt: { delivered: ref('m2', 2), read: ref('m2', 2) },
+  },
+  {
+    name: 'delivered only (read receipts off)',
+    body: { type: 'receipt', delivered: ref('m2', 2), read: null },
+    receipt: { delivered: ref('m2', 2), read: null },
+  },
+];
+const receiptInvalid = [
+  { name: 'a receipt naming nothing', body: { type: 'receipt', delivered: null, read: null }, error: 'bad-content' },
+  { name: 'a receipt without "read"', body: { type: 'receipt', delivered: ref('m2', 2) }, error: 'bad-content' },
+  {
+    name: 'read further than delivered',
+    body: { type: 'receipt', delivered: ref('m1', 1), read: ref('m2', 2) },
+    error: 'bad-content',
+  },
+  {
+    name: 'read without delivered',
+    body: { type: 'receipt', delivered: null, read: ref('m2', 2) },
+    error: 'bad-content',
+  },
+  {
+    name: 'a malformed ref',
+    body: { type: 'receipt', delivered: { id: 'm2', seq: 2 }, read: null },
+    error: 'bad-content',
+  },
+];
+const receiptJudgements = [
+  { name: "someone else's message", ref: ref('m1', 1), signerId: bob.id, complete: false, refusal: null },
+  { name: "the signer's own message", ref: ref('m2', 2), signerId: bob.id, complete: false, refusal: 'own-message' },
+  { name: 'another id at that seq', ref: ref('m9', 2), signerId: alice.id, complete: false, refusal: 'wrong-target' },
+  {
+    name: 'a message that does not exist (whole history held)',
+    ref: ref('m9', 9),
+    signerId: bob.id,
+    complete: true,
+    refusal: 'unknown-target',
+  },
+  {
+    name: 'a message not held (older history)',
+    ref: ref('m9', 9),
+    signerId: bob.id,
+    complete: false,
+    refusal: 'waiting',
+  },
+  {
+    name: 'an erased message, judged on its seq and sender',
+    ref: ref('m5', 5),
+    signerId: bob.id,
+    complete: false,
+    refusal: null,
+  },
+];
+
 // ---------------------------------------------------------------- self-check
 
 /** Fails loudly if the package does not do what a case says. */
@@ -1431,6 +1745,21 @@ for (const c of expiryCases) {
   expectResult(c.name, c.expiresAt, ttl === null ? null : p.expiryOf(c.sentAt, ttl));
 }
 for (const c of expiryInvalid) expectError(c.name, c.error, () => p.expiryOf(c.sentAt, c.ttl));
+for (const c of actionBodies) {
+  expectResult(c.name, c.action, p.readMessageAction(c.body));
+  expectResult(c.name, c.body, p.decodeMessageBody(new TextEncoder().encode(JSON.stringify(c.body))));
+}
+for (const c of actionInvalid) {
+  expectError(c.name, c.error, () => p.decodeMessageBody(new TextEncoder().encode(JSON.stringify(c.body))));
+}
+for (const c of replyBodies) expectResult(c.name, c.replyTo, p.readReplyTo(c.body));
+for (const c of resolveCases) expectResult(c.name, c.expected, resolvedSummary(p.resolveActions(held, c.actions)));
+for (const c of receiptBodies) expectResult(c.name, c.receipt, p.readReceipt(c.body));
+for (const c of receiptInvalid) {
+  expectError(c.name, c.error, () => p.decodeMessageBody(new TextEncoder().encode(JSON.stringify(c.body))));
+}
+for (const c of receiptJudgements)
+  expectResult(c.name, c.refusal, p.judgeReceiptRef(c.ref, c.signerId, held, c.complete));
 
 /** What a GroupState is compared by: everything but the last record, which is the record itself. */
 function groupSummary(state) {
@@ -1481,6 +1810,8 @@ const rules = {
     'sendTime: judgeSendTime({ sentAt, serverTime, previousSentAt }) gives { verdict: "ok" } or { verdict: "re-timed", reason: "ahead" | "behind" | "before-previous" } (section 9); invalid cases name the ProtocolError code.',
     'chainMarks: key bundle extension type 4 (section 18) as hex, with the marks it reads as; judgeAgainstMark(mark, position) gives "ok" or "replayed"; updateChainMarks and mergeChainMarks give the marks after, least recently updated first.',
     'groupChain: chains of group records (section 19) for roomId, applied in order from nothing with verifyGroupChain(records, { roomId, maxMembers }) (maxMembers absent: 100). state is the state after the last record that passed (members sorted by user id; epochMembers: the members of the state that started each epoch; info: the index and epoch of the latest record carrying info), null before any; failure is the first record that failed: its index, its signer (null when it does not decode) and the ProtocolError code. wrappers and senders are checked against that state with entitledGroupWrapper and entitledGroupSender: error null means accepted.',
+    'messageActions: readMessageAction(body) gives the action (null: none) and decodeMessageBody accepts the body, or invalidBodies name the ProtocolError code; readReplyTo(body) gives the message a text answers; resolveActions(held, actions) summarised per target seq (deleted, the counter its deletion gives, the latest edit, reactionCounts) with refused: the refusal of each action that does nothing, by its message id (section 21).',
+    'receipts: readReceipt(body) gives { delivered, read } or invalidBodies name the ProtocolError code; judgeReceiptRef(ref, signerId, held, complete) gives the refusal (null: the ref counts) (section 22).',
     'disappearing: readMessageTtl(body) gives the ttl (null: none) or names the ProtocolError code; timerInEffect(timers, at) and latestTimer(timers) (latest by sentAt, a tie to the greater messageId); effectiveTtl(own, timer) is the shorter non-zero one (null: kept) and expiryOf(sentAt, ttl) = sentAt + ttl * 1000, which is also the disappearsAt the sender gives the server (section 20).',
   ],
   users,
@@ -1513,6 +1844,14 @@ const rules = {
     expiries: expiryCases,
     invalidExpiries: expiryInvalid,
   },
+  messageActions: {
+    bodies: actionBodies,
+    invalidBodies: actionInvalid,
+    replies: replyBodies,
+    held,
+    resolve: resolveCases,
+  },
+  receipts: { bodies: receiptBodies, invalidBodies: receiptInvalid, held, judgements: receiptJudgements },
   groupChain: {
     roomId: roomG,
     chains: groupChainCases.map(({ records, ...rest }) => ({ ...rest, records: records.map(hex) })),

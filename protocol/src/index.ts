@@ -163,7 +163,46 @@ export {
   timerMessageBody,
   type TimerSetting,
 } from './disappearing.js';
-export { MAX_TEXT_CHARS, readSenderCounter, type MessageBody, type SenderCounter } from './message-body.js';
+export {
+  MAX_TEXT_CHARS,
+  decodeMessageBody,
+  encodeMessageBody,
+  readSenderCounter,
+  type MessageBody,
+  type SenderCounter,
+} from './message-body.js';
+export {
+  DELETE_MESSAGE_TYPE,
+  EDIT_MESSAGE_TYPE,
+  MAX_REACTION_CHARS,
+  REACTION_MESSAGE_TYPE,
+  deleteMessageBody,
+  editMessageBody,
+  reactionMessageBody,
+  readMessageAction,
+  readReplyTo,
+  type MessageAction,
+  type MessageRef,
+} from './message-actions.js';
+export {
+  findRef,
+  reactionCounts,
+  resolveActions,
+  type ActionMessage,
+  type ActionRefusal,
+  type HeldMessage,
+  type Reaction,
+  type ResolvedActions,
+  type TargetOutcome,
+} from './action-rules.js';
+export {
+  RECEIPT_TYPE,
+  judgeReceiptRef,
+  readReceipt,
+  receiptBody,
+  type Receipt,
+  type ReceiptRefusal,
+} from './receipt.js';
 export {
   MESSAGE_HEADER_V1_BYTES,
   MESSAGE_HEADER_V2_BYTES,

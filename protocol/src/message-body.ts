@@ -2,22 +2,19 @@ import { utf8Encode } from './bytes.js';
 import { readMessageTtl } from './disappearing.js';
 import { ProtocolError } from './errors.js';
 import { FILE_MESSAGE_TYPE, readFileMessageBody } from './file-message.js';
-import { uuidToBytes } from './uuid.js';
+import { MAX_TEXT_CHARS, badContent, readSenderCounter, type MessageBody } from './body-fields.js';
+import { readMessageAction, readReplyTo } from './message-actions.js';
+import { RECEIPT_TYPE, readReceipt } from './receipt.js';
 
-/**
- * The longest text a client lets a user send, in UTF-16 code units (what
- * JavaScript's String length and HTML's maxlength count). Even 8000 control
- * characters, each escaped to six bytes of JSON, fit the largest bucket.
- * Only senders enforce it, so it can be raised without a format change.
- */
-export const MAX_TEXT_CHARS = 8000;
+export {
+  MAX_TEXT_CHARS,
+  readSenderCounter,
+  requireSenderCounter,
+  type MessageBody,
+  type SenderCounter,
+} from './body-fields.js';
+
 const TEXT_TYPE = 'text';
-
-/**
- * A JSON object with a string `type`. Version 1 defines { type: 'text', text: string }
- * and { type: 'file', ... } (see FileMessageBody).
- */
-export type MessageBody = { type: string } & Record<string, unknown>;
 
 /** fatal: invalid UTF-8 is an error, not U+FFFD. ignoreBOM: a leading BOM stays and fails JSON.parse. */
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -47,8 +44,9 @@ export function encodeMessageBody(body: MessageBody): Uint8Array {
 
 /**
  * Parses message content: strict UTF-8, a JSON object, a string `type`, for
- * text a string `text`, for a file the checks of readFileMessageBody, and a
- * disappearing time (`ttl`, required on a timer message) from the allowed set.
+ * text a string `text`, for a file the checks of readFileMessageBody, a
+ * disappearing time (`ttl`, required on a timer message) from the allowed set, and
+ * for an edit, deletion, reaction, reply or receipt the shape of §21 and §22.
  */
 export function decodeMessageBody(content: Uint8Array): MessageBody {
   let text: string;
@@ -74,51 +72,12 @@ export function decodeMessageBody(content: Uint8Array): MessageBody {
   if (body.type === FILE_MESSAGE_TYPE) readFileMessageBody(body as MessageBody);
   readSenderCounter(body as MessageBody);
   readMessageTtl(body as MessageBody);
+  readMessageAction(body as MessageBody);
+  readReplyTo(body as MessageBody);
+  if (body.type === RECEIPT_TYPE) readReceipt(body as MessageBody);
   return body as MessageBody;
-}
-
-/**
- * Where a message stands in its sender's sequence: `chain` is a random id a
- * sender's client picks for one room when it starts, `n` counts that chain's
- * messages from 1. Both live inside the signed, encrypted content, so the
- * server cannot change them; a reader that sees n jump, repeat or go
- * backwards within a chain knows messages were withheld, replayed or
- * reordered.
- */
-export interface SenderCounter {
-  chain: string;
-  n: number;
-}
-
-/**
- * The body's sender counter, or null when it has none (a sender that
- * predates counters). Throws 'bad-content' when only one of the two members
- * is present or either is malformed.
- */
-export function readSenderCounter(body: MessageBody): SenderCounter | null {
-  const { chain, n } = body;
-  if (chain === undefined && n === undefined) return null;
-  return requireSenderCounter(chain, n);
-}
-
-/** Throws 'bad-content' unless `chain` is a canonical UUID and `n` a whole number from 1 to 2^53 - 1. */
-export function requireSenderCounter(chain: unknown, n: unknown): SenderCounter {
-  if (typeof chain !== 'string' || typeof n !== 'number') {
-    throw badContent('its sender counter needs both a string "chain" and a number "n"');
-  }
-  try {
-    uuidToBytes(chain);
-  } catch {
-    throw badContent('its "chain" is not a canonical UUID');
-  }
-  if (!Number.isSafeInteger(n) || n < 1) throw badContent('its "n" is not a whole number from 1 to 2^53 - 1');
-  return { chain, n };
 }
 
 function isTextBody(body: MessageBody): body is MessageBody & { text: string } {
   return typeof body === 'object' && body !== null && body.type === TEXT_TYPE && typeof body.text === 'string';
-}
-
-function badContent(reason: string): ProtocolError {
-  return new ProtocolError('bad-content', `The message content is invalid: ${reason}.`);
 }

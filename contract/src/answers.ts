@@ -27,6 +27,8 @@ export const answers = {
   signup: z.object({ user }),
   login: z.object({ user, keyBundle: z.string() }),
   account: z.object({ user }),
+  /** `GET /api/session`: the account this browser is logged in as, or null for a visitor (never 401). */
+  sessionUser: z.object({ user: z.nullable(user) }),
   bundle: z.object({ kdfParams: z.string(), keyBundle: z.string() }),
   /** `POST /api/account/keys`: the account with its newly published public keys. */
   publishKeys: z.object({ user }),
@@ -57,6 +59,10 @@ export const answers = {
   markRead: z.object({ lastReadSeq: z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)) }),
   /** `POST /api/rooms/:id/delivered` (groups only): the member's delivered mark after it. */
   markDelivered: z.object({ deliveredSeq: z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)) }),
+  /** `GET /api/rooms/:id/receipts`: each current member's latest sealed receipt (PROTOCOL.md §22). */
+  receipts: z.object({
+    receipts: z.array(z.object({ userId: z.string(), envelope: z.string(), updatedAt: z.string() })),
+  }),
   createFile: z.object({ file: serverFile, maxRequestBytes: z.int().check(z.gte(1)) }),
   roomFiles: z.object({ files: z.array(serverFile) }),
   fileInfo: z.object({ file: serverFile }),

@@ -21,6 +21,12 @@ export const serverConfig = z.object({
    * that predate it.
    */
   retentionMaxDays: z.optional(z.int().check(z.gte(0), z.lte(100_000))),
+  /**
+   * The service's onion address ("….onion", public by design), so links made on a page
+   * opened at the loopback address point at it; null when the server does not know one.
+   * Absent from servers that predate it.
+   */
+  onionAddress: z.optional(z.nullable(z.string().check(z.regex(/^[a-z2-7]{56}\.onion$/)))),
 });
 
 /** The caller's own account. */
@@ -106,20 +112,31 @@ export const wrappedKeyRecord = z.object({
 });
 
 /** A message as the server stores it: everything but the envelope is clear-text metadata. */
-export const serverMessage = z.object({
-  id,
-  roomId: id,
-  seq: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
-  senderId: id,
-  epoch: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
-  envelope: base64,
-  createdAt: isoTime,
-  /**
-   * When the server deletes it (the sender's disappearing timer); null when it keeps it.
-   * Absent (a server from before retention) reads as null: clients never rely on it.
-   */
-  disappearsAt: z._default(z.nullable(isoTime), null),
-});
+export const serverMessage = z
+  .object({
+    id,
+    roomId: id,
+    seq: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
+    senderId: id,
+    epoch: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
+    envelope: base64,
+    createdAt: isoTime,
+    /**
+     * When the server deletes it (the sender's disappearing timer); null when it keeps it.
+     * Absent (a server from before retention) reads as null: clients never rely on it.
+     */
+    disappearsAt: z._default(z.nullable(isoTime), null),
+    /**
+     * When its sender asked the server to erase it; the envelope is then '' (the row keeps
+     * its place in the sequence). Absent (a server from before erasing) reads as null.
+     */
+    erasedAt: z._default(z.nullable(isoTime), null),
+  })
+  .check(
+    z.refine((m) => (m.envelope === '') === (m.erasedAt !== null), {
+      message: 'envelope must be empty exactly when the message was erased',
+    }),
+  );
 
 /** An encrypted file as the server keeps it (sizes count ciphertext bytes). */
 export const serverFile = z.object({

@@ -12,6 +12,7 @@ import { SessionsRepository } from './auth/sessions.repository.js';
 import { SessionsService } from './auth/sessions.service.js';
 import { AccountController } from './account/account.controller.js';
 import { AccountService } from './account/account.service.js';
+import { AccountDeletionRepository } from './account/account-deletion.repository.js';
 import { InvitesController } from './invites/invites.controller.js';
 import { InvitesRepository } from './invites/invites.repository.js';
 import { InvitesService } from './invites/invites.service.js';
@@ -53,6 +54,11 @@ import { createFileStorage } from './files/file-storage.factory.js';
 import type { RedisConnections } from './redis/redis-connections.js';
 import { RedisThrottlerStorage } from './redis/redis-throttler.storage.js';
 import { SharedStateModule } from './redis/shared-state.module.js';
+import { SessionProbeController } from './session-probe/session-probe.controller.js';
+import { SessionProbeService } from './session-probe/session-probe.service.js';
+import { ReceiptsController } from './receipts/receipts.controller.js';
+import { ReceiptsRepository } from './receipts/receipts.repository.js';
+import { ReceiptsService } from './receipts/receipts.service.js';
 
 @Module({})
 export class AppModule {
@@ -78,11 +84,13 @@ export class AppModule {
         HealthController,
         AuthController,
         AccountController,
+        SessionProbeController,
         InvitesController,
         FriendsController,
         RoomsController,
         GroupsController,
         FilesController,
+        ReceiptsController,
       ],
       providers: [
         // Guards run in this order: rate limits first, then the session check.
@@ -100,6 +108,7 @@ export class AppModule {
         },
         AuthService,
         AccountService,
+        SessionProbeService,
         InvitesRepository,
         InvitesService,
         ServerSecretsRepository,
@@ -118,6 +127,7 @@ export class AppModule {
         GroupStates,
         GroupsService,
         MessagesRepository,
+        AccountDeletionRepository,
         MessageLog,
         MessagesService,
         MessagesGateway,
@@ -126,6 +136,8 @@ export class AppModule {
         FileSweeper,
         RetentionRepository,
         RetentionSweeper,
+        ReceiptsRepository,
+        ReceiptsService,
         { provide: FILE_STORAGE, useFactory: () => createFileStorage(config) },
       ],
     };

@@ -8,6 +8,7 @@ import { BlocksRepository } from '../friends/blocks.repository.js';
 import { FriendRequestsRepository } from '../friends/friend-requests.repository.js';
 import { GROUP_ROOM, RoomsRepository } from '../rooms/rooms.repository.js';
 import { FilesRepository } from '../files/files.repository.js';
+import { MessagesRepository } from '../messages/messages.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { Actor } from './actor.js';
 
@@ -15,6 +16,7 @@ const NOT_YOURS = {
   upload: 'Only the person uploading a file can add to it.',
   delete: 'Only the person who uploaded a file can delete it.',
 } as const;
+const NOT_YOUR_MESSAGE = 'Only the person who sent a message can erase it.';
 
 @Injectable()
 export class AccessPolicy {
@@ -24,6 +26,7 @@ export class AccessPolicy {
     private readonly blocks: BlocksRepository,
     private readonly files: FilesRepository,
     private readonly users: UsersRepository,
+    private readonly messages: MessagesRepository,
   ) {}
 
   /** The caller is a member of the room; 404 otherwise. */
@@ -77,6 +80,18 @@ export class AccessPolicy {
     const file = await this.requireFileAccess(actor, fileId);
     if (file.uploaderId !== actor.userId) throw forbidden('not_yours', NOT_YOURS[action]);
     return file;
+  }
+
+  /**
+   * The caller sent the message, which is still served in a room they are a member of.
+   * A member who is not its sender sees the message, so they get 403; anyone else 404.
+   */
+  async requireMessageSender(actor: Actor, roomId: string, messageId: string) {
+    await this.requireMember(actor, roomId);
+    const message = await this.messages.findLive(roomId, messageId);
+    if (!message) throw notFound('No such message.');
+    if (message.senderId !== actor.userId) throw forbidden('not_yours', NOT_YOUR_MESSAGE);
+    return message;
   }
 
   /** The other user is the caller's friend (they share a direct room); 404 otherwise. */

@@ -99,6 +99,10 @@ afterAll(async () => {
 const get = (path: string): Call => ({ method: 'GET', path });
 const del = (path: string): Call => ({ method: 'DELETE', path });
 const post = (path: string, body?: unknown): Call => ({ method: 'POST', path, body });
+const put = (path: string, body?: unknown): Call => ({ method: 'PUT', path, body });
+/** A receipt sealed by `caller` for the owner's room (PROTOCOL.md §22). */
+const receiptOf = (caller: User) =>
+  envelopeFor(caller.account, room, { type: 'receipt', delivered: { id: newUuid(), seq: 1 }, read: null }).envelope;
 
 /** A file of the owner's room, uploaded by the owner; `ready` uploads all of it. */
 async function ownersFile(ready: boolean): Promise<string> {
@@ -176,6 +180,11 @@ const OWN = 'each signed-in caller acts on their own account only';
 const MATRIX: Record<string, Entry> = {
   'GET /api/health': { call: () => get('/api/health'), expect: [200, 200, 200, 200], why: 'public' },
   'GET /api/config': { call: () => get('/api/config'), expect: [200, 200, 200, 200], why: 'public' },
+  'GET /api/session': {
+    call: () => get('/api/session'),
+    expect: [200, 200, 200, 200],
+    why: 'public: says only who the caller is, null without a session',
+  },
   'POST /api/auth/kdf': {
     call: () => post('/api/auth/kdf', { username: 'owner' }),
     expect: [200, 200, 200, 200],
@@ -230,6 +239,17 @@ const MATRIX: Record<string, Entry> = {
       });
     },
     expect: [401, 200, 200, 200],
+    throwaway: 'user',
+    why: OWN,
+  },
+  'DELETE /api/account': {
+    // Each signed-in caller deletes a fresh account of its own, with its own passphrase proof.
+    call: (_role, caller) => ({
+      method: 'DELETE',
+      path: '/api/account',
+      body: { currentAuthKey: toBase64((caller ?? owner).account.authKey) },
+    }),
+    expect: [401, 204, 204, 204],
     throwaway: 'user',
     why: OWN,
   },
@@ -315,6 +335,18 @@ const MATRIX: Record<string, Entry> = {
     expect: [401, 404, 404, 201],
     coMember: 201,
   },
+  'DELETE /api/rooms/:id/messages/:messageId': {
+    // A fresh message of the owner's each time: only its sender may have it erased.
+    call: async () => {
+      const sent = await owner.client.post<{ message: { id: string } }>(
+        `/api/rooms/${room.roomId}/messages`,
+        envelopeFor(owner.account, room),
+      );
+      return del(`/api/rooms/${room.roomId}/messages/${sent.body.message.id}`);
+    },
+    expect: [401, 404, 404, 204],
+    coMember: 403,
+  },
   'POST /api/rooms/:id/read': {
     call: () => post(`/api/rooms/${room.roomId}/read`, { seq: 1 }),
     expect: [401, 404, 404, 200],
@@ -325,6 +357,17 @@ const MATRIX: Record<string, Entry> = {
     call: () => post(`/api/rooms/${group.roomId}/delivered`, { seq: 1 }),
     expect: [401, 404, 404, 200],
     coMember: 200,
+  },
+  'GET /api/rooms/:id/receipts': {
+    call: () => get(`/api/rooms/${room.roomId}/receipts`),
+    expect: [401, 404, 404, 200],
+    coMember: 200,
+  },
+  'PUT /api/rooms/:id/receipt': {
+    // Each caller seals their own receipt: the header must name them.
+    call: (_role, caller) => put(`/api/rooms/${room.roomId}/receipt`, { envelope: receiptOf(caller ?? owner) }),
+    expect: [401, 404, 404, 204],
+    coMember: 204,
   },
   'POST /api/groups': {
     // Anyone may make a group, of their own friends only: the outsiders try to put the owner in one.

@@ -10,7 +10,13 @@ import { uuid } from '../common/schemas.js';
 import { passphraseChangeRequest, type PassphraseChangeRequest } from '../auth/auth.schemas.js';
 import { userView } from '../users/user.view.js';
 import { AccountService } from './account.service.js';
-import { bundleUpdateRequest, publishKeysRequest, type BundleUpdateRequest } from './account.schemas.js';
+import {
+  bundleUpdateRequest,
+  deleteAccountRequest,
+  publishKeysRequest,
+  type BundleUpdateRequest,
+  type DeleteAccountRequest,
+} from './account.schemas.js';
 
 @Controller('api/account')
 export class AccountController {
@@ -53,6 +59,18 @@ export class AccountController {
   async changePassphrase(@CurrentActor() actor: Actor, @Body() raw: unknown): Promise<Answer<'changePassphrase'>> {
     const body = this.changeBody.transform(raw) as PassphraseChangeRequest;
     return { user: userView(await this.account.changePassphrase(actor, body)) };
+  }
+
+  /** Deletes the account and everything of it; the session ends with it. */
+  @Delete()
+  @HttpCode(204)
+  async remove(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodBody(deleteAccountRequest)) body: DeleteAccountRequest,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    await this.account.deleteAccount(actor, body);
+    clearSessionCookie(res);
   }
 
   @Get('sessions')

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BUNDLE_DIGEST_BYTES, KEY_BUNDLE_MIN_BYTES, SIGNATURE_BYTES } from '@onionchat/protocol';
-import { base64Bytes } from '../common/schemas.js';
+import { authKey, base64Bytes } from '../common/schemas.js';
 import { publicKeys } from '../auth/auth.schemas.js';
 
 /** A new public keys record for the caller's own identity (the ML-KEM upgrade of an older account). */
@@ -18,3 +18,8 @@ export function bundleUpdateRequest(maxBundleBytes: number) {
 }
 
 export type BundleUpdateRequest = z.infer<ReturnType<typeof bundleUpdateRequest>>;
+
+/** Deleting the account: the auth key derived from the current passphrase, as a passphrase change proves it. */
+export const deleteAccountRequest = z.object({ currentAuthKey: authKey });
+
+export type DeleteAccountRequest = z.infer<typeof deleteAccountRequest>;

@@ -10,15 +10,20 @@ import {
   verifyBundleUpdate,
   type PublicKeys,
 } from '@onionchat/protocol';
-import { badRequest, conflict, notFound, unauthorized } from '../common/api-error.js';
+import { ApiError, badRequest, conflict, forbidden, notFound, unauthorized } from '../common/api-error.js';
 import { AuthService } from '../auth/auth.service.js';
 import { hashAuthKey } from '../auth/auth-hash.js';
 import { checkKdfParams, checkPublicKeys } from '../auth/records.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import type { PassphraseChangeRequest } from '../auth/auth.schemas.js';
-import type { BundleUpdateRequest, PublishKeysRequest } from './account.schemas.js';
+import type { BundleUpdateRequest, DeleteAccountRequest, PublishKeysRequest } from './account.schemas.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { RateLimiter } from '../common/rate-limiter.js';
+import { Transactions } from '../db/transactions.js';
+import { FILE_STORAGE, StorageUnavailableError, type FileStorage } from '../files/file-storage.js';
+import { RealtimeService } from '../realtime/realtime.service.js';
+import { RoomsRepository } from '../rooms/rooms.repository.js';
+import { AccountDeletionRepository } from './account-deletion.repository.js';
 
 @Injectable()
 export class AccountService {
@@ -28,6 +33,11 @@ export class AccountService {
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
     private readonly limiter: RateLimiter,
+    private readonly deletion: AccountDeletionRepository,
+    private readonly rooms: RoomsRepository,
+    private readonly transactions: Transactions,
+    private readonly realtime: RealtimeService,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
   ) {}
 
   async me(actor: Actor) {
@@ -98,6 +108,39 @@ export class AccountService {
       );
     }
     return this.users.replacePublicKeys(user.id, body.publicKeys);
+  }
+
+  /**
+   * Deletes the account for good, after the same proof of the passphrase a passphrase
+   * change asks for (and from the same budget, so a stolen session cannot guess faster
+   * through this route). In one transaction: the direct rooms with both sides' history
+   * (as removing a friend does), then the user row, whose sessions, keys, requests, blocks,
+   * invites, memberships and messages cascade, then groups nobody is left in. The files'
+   * bytes go after the commit; any the store could not delete then, the file sweeper
+   * removes (their records are gone).
+   */
+  async deleteAccount(actor: Actor, body: DeleteAccountRequest): Promise<void> {
+    await this.limiter.consume('passphrase-changes', actor.userId);
+    await this.auth.verifyCurrent(actor.userId, body.currentAuthKey).catch((err: unknown) => {
+      if (err instanceof ApiError && err.getStatus() === 401) {
+        throw forbidden('wrong_credentials', 'The passphrase is wrong, so nothing was deleted.');
+      }
+      throw err;
+    });
+    const { plan, fileIds } = await this.transactions.run(async (tx) => {
+      const plan = await this.deletion.plan(actor.userId, tx);
+      for (const friendId of plan.friendIds) await this.rooms.deleteDirect(actor.userId, friendId, tx);
+      await this.deletion.deleteUser(actor.userId, tx);
+      const groupFiles = await this.deletion.deleteEmptyGroups(plan.groupIds, tx);
+      return { plan, fileIds: [...plan.fileIds, ...groupFiles] };
+    });
+    await this.sessions.endAll(actor);
+    this.realtime.toUsers([...new Set([...plan.friendIds, ...plan.requestPartyIds])], 'friends:changed', {});
+    for (const id of fileIds) {
+      await this.storage.delete(id).catch((err: unknown) => {
+        if (!(err instanceof StorageUnavailableError)) throw err;
+      });
+    }
   }
 
   async sessionsOf(actor: Actor): Promise<Session[]> {

@@ -6,6 +6,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import type { Answer, ServerConfig } from '@onionchat/contract';
 import { KDF_MIN_ITERATIONS } from '@onionchat/protocol';
 import { CONFIG, type Config } from '../config/config.js';
+import { onionAddress } from '../config/onion-address.js';
 import { Public } from '../access/actor.js';
 import { Unlimited } from '../common/rate-limit.js';
 import { DatabaseProbe } from '../db/database-probe.js';
@@ -34,6 +35,7 @@ export class HealthController {
       minKdfIterations: KDF_MIN_ITERATIONS,
       groupMaxMembers: this.config.GROUP_MAX_MEMBERS,
       retentionMaxDays: this.config.RETENTION_MAX_DAYS,
+      onionAddress: onionAddress(this.config),
     };
   }
 }

@@ -239,6 +239,7 @@ describe('MessageLog', () => {
       envelope: 'AAAA',
       createdAt: new Date(0),
       disappearsAt: null,
+      erasedAt: null,
     };
     repo.calls[1]!.answer([repo.stored('r1'), earlier, { kind: 'refused' }, repo.stored('r2')]);
     await Promise.all([first, stored, again, refused, other].map((s) => s.promise));

@@ -11,6 +11,7 @@ export interface StoredMessage {
   envelope: Uint8Array;
   createdAt: Date;
   disappearsAt: Date | null;
+  erasedAt: Date | null;
 }
 
 export function messageView(m: StoredMessage): ServerMessage {
@@ -20,9 +21,11 @@ export function messageView(m: StoredMessage): ServerMessage {
     seq: Number(m.seq),
     senderId: m.senderId,
     epoch: m.epoch,
-    envelope: toBase64(m.envelope),
+    // An erased message keeps its place; only its ciphertext is gone.
+    envelope: m.erasedAt ? '' : toBase64(m.envelope),
     createdAt: m.createdAt.toISOString(),
     disappearsAt: m.disappearsAt?.toISOString() ?? null,
+    erasedAt: m.erasedAt?.toISOString() ?? null,
   };
 }
 
@@ -41,6 +44,7 @@ export function storedView(
     envelope,
     createdAt: stored.createdAt.toISOString(),
     disappearsAt: m.disappearsAt?.toISOString() ?? null,
+    erasedAt: null,
   };
 }
 
@@ -52,8 +56,9 @@ export function earlierView(m: Extract<AppendResult, { kind: 'earlier' }>, sende
     seq: Number(m.seq),
     senderId,
     epoch: m.epoch,
-    envelope: m.envelope,
+    envelope: m.erasedAt ? '' : m.envelope,
     createdAt: m.createdAt.toISOString(),
     disappearsAt: m.disappearsAt?.toISOString() ?? null,
+    erasedAt: m.erasedAt?.toISOString() ?? null,
   };
 }

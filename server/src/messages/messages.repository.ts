@@ -29,6 +29,7 @@ export type AppendResult =
       envelope: string;
       createdAt: Date;
       disappearsAt: Date | null;
+      erasedAt: Date | null;
     }
   | { kind: 'refused' };
 
@@ -44,6 +45,7 @@ interface AppendRow {
   earlier_envelope: string | null;
   earlier_created_at: Date | null;
   earlier_disappears_at: Date | null;
+  earlier_erased_at: Date | null;
 }
 
 /**
@@ -81,7 +83,7 @@ probed AS (
 earlier AS (
   SELECT p.ord, m.* FROM probed p
   CROSS JOIN LATERAL (
-    SELECT m.id, m."roomId", m.seq, m.epoch, m.envelope, m."createdAt", m."disappearsAt" FROM "Message" m
+    SELECT m.id, m."roomId", m.seq, m.epoch, m.envelope, m."createdAt", m."disappearsAt", m."erasedAt" FROM "Message" m
     WHERE m."senderId" = p.sender_id AND m."clientId" = p.client_id LIMIT 1
   ) m
   WHERE p.stored_before
@@ -120,7 +122,8 @@ SELECT s.seq, s."createdAt" AT TIME ZONE 'UTC' AS created_at,
        e.id::text AS earlier_id, e."roomId"::text AS earlier_room_id, e.seq AS earlier_seq, e.epoch AS earlier_epoch,
        translate(encode(e.envelope, 'base64'), E'\\n', '') AS earlier_envelope,
        e."createdAt" AT TIME ZONE 'UTC' AS earlier_created_at,
-       e."disappearsAt" AT TIME ZONE 'UTC' AS earlier_disappears_at
+       e."disappearsAt" AT TIME ZONE 'UTC' AS earlier_disappears_at,
+       e."erasedAt" AT TIME ZONE 'UTC' AS earlier_erased_at
 FROM input i
 LEFT JOIN stored s ON s.id = i.id
 LEFT JOIN earlier e ON e.ord = i.ord
@@ -140,6 +143,7 @@ function resultOf(row: AppendRow): AppendResult {
       envelope: row.earlier_envelope!,
       createdAt: row.earlier_created_at!,
       disappearsAt: row.earlier_disappears_at,
+      erasedAt: row.earlier_erased_at,
     };
   }
   return { kind: 'refused' };
@@ -155,6 +159,23 @@ export class MessagesRepository {
 
   findBySenderClientId(senderId: string, clientId: string) {
     return this.db.message.findUnique({ where: { senderId_clientId: { senderId, clientId } } });
+  }
+
+  /** A message of the room that is still served (erased ones too: they keep their place). */
+  findLive(roomId: string, id: string) {
+    return this.db.message.findFirst({ where: { id, roomId, ...this.live() } });
+  }
+
+  /**
+   * Empties the envelope and marks the row erased; the row keeps its seq, sender and
+   * clientId. True when this call erased it (false: it was erased before).
+   */
+  async erase(id: string): Promise<boolean> {
+    const { count } = await this.db.message.updateMany({
+      where: { id, erasedAt: null },
+      data: { envelope: new Uint8Array(0), erasedAt: new Date() },
+    });
+    return count > 0;
   }
 
   /** See APPEND_BATCH. One result per message, in the same order. */

@@ -31,7 +31,7 @@ export class MessagesService {
     private readonly messages: MessagesRepository,
     private readonly limiter: RateLimiter,
     private readonly log: MessageLog,
-    realtime: RealtimeService,
+    private readonly realtime: RealtimeService,
   ) {
     // Every member's sessions, the sender's included, get each message in sequence order;
     // the socket it came from has it in its acknowledgement already.
@@ -82,6 +82,21 @@ export class MessagesService {
     const page =
       query.before !== undefined ? rows.slice(rows.length - Math.min(rows.length, limit)) : rows.slice(0, limit);
     return { messages: page.map(messageView), hasMore };
+  }
+
+  /**
+   * The sender asks the server to erase a message: its ciphertext goes, its row (seq,
+   * sender, clientId) stays so numbering and sender counters keep their places. Erasing an
+   * erased message changes nothing and tells nobody again.
+   */
+  async erase(actor: Actor, roomId: string, id: string): Promise<void> {
+    const message = await this.access.requireMessageSender(actor, roomId, id);
+    if (!(await this.messages.erase(message.id))) return;
+    this.realtime.toUsers(await this.rooms.memberIds(roomId), 'message:erased', {
+      roomId,
+      id: message.id,
+      seq: Number(message.seq),
+    });
   }
 
   private decodeEnvelope(text: string): Uint8Array {

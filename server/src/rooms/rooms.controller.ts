@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import type { z } from 'zod';
 import type { Answer, Room, ServerMessage } from '@onionchat/contract';
 import { CurrentActor, type Actor } from '../access/actor.js';
@@ -53,6 +53,16 @@ export class RoomsController {
     @Body(new ZodBody(sendBody)) body: SendBody,
   ): Promise<Answer<'sendMessage'>> {
     return this.messages.send(actor, roomId, body);
+  }
+
+  @Delete(':id/messages/:messageId')
+  @HttpCode(204)
+  erase(
+    @CurrentActor() actor: Actor,
+    @Param('id', id) roomId: string,
+    @Param('messageId', id) messageId: string,
+  ): Promise<void> {
+    return this.messages.erase(actor, roomId, messageId);
   }
 
   @Post(':id/read')

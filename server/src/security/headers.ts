@@ -4,7 +4,8 @@ import helmet from 'helmet';
 import type { NextFunction, Request, Response } from 'express';
 import { API_CSP } from './csp.js';
 
-const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()';
+// The camera only for this site's own pages (QR scanning, after a press and the browser's prompt).
+const PERMISSIONS_POLICY = 'camera=(self), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()';
 
 const baseHeaders = helmet({
   contentSecurityPolicy: false, // set per response: pages get their own, see csp.ts

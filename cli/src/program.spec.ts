@@ -47,6 +47,16 @@ describe('the command line', () => {
     ]);
   });
 
+  it('knows delete-account, with --confirm for scripts', async () => {
+    const { handlers, calls } = recording();
+    await runCli(['--user', 'alice', 'delete-account', '--confirm', 'alice'], capturedIo(), handlers);
+    await runCli(['delete-account'], capturedIo(), handlers);
+    expect(calls).toEqual([
+      ['deleteAccount', { user: 'alice' }, { confirm: 'alice' }],
+      ['deleteAccount', {}, {}],
+    ]);
+  });
+
   it('maps the dashed commands and their options', async () => {
     const { handlers, calls } = recording();
     await runCli(['--tor-browser', 'get-file', 'bob', 'x.pdf', '--to', '/tmp'], capturedIo(), handlers);

@@ -22,6 +22,7 @@ export interface Handlers {
   login(context: Context, options: Json): Promise<void>;
   passphrase(context: Context, options: { newPassphraseFd?: number; newPassphraseEnv?: string }): Promise<void>;
   sessions(context: Context, options: Json): Promise<void>;
+  deleteAccount(context: Context, options: { confirm?: string }): Promise<void>;
   sessionsEnd(context: Context, id: string | undefined, options: { others?: boolean }): Promise<void>;
   friends(context: Context, options: Json): Promise<void>;
   groups(context: Context, options: Json): Promise<void>;
@@ -52,6 +53,7 @@ export const COMMANDS: Handlers = {
   login: account.login,
   passphrase: account.passphrase,
   sessions: account.sessions,
+  deleteAccount: account.deleteAccount,
   sessionsEnd: account.sessionsEnd,
   friends: friendCommands.friends,
   groups: groupCommands.groups,
@@ -150,6 +152,11 @@ export function buildProgram(io: Io, handlers: Handlers = COMMANDS): Command {
     .argument('[id]')
     .option('--others', 'end every session but this command’s own')
     .action((id: string | undefined, options: { others?: boolean }) => handlers.sessionsEnd(context(), id, options));
+  program
+    .command('delete-account')
+    .description('delete your account for good: keys, messages, files and one-to-one conversations')
+    .addOption(new Option('--confirm <username>', 'scripts: your username, to confirm without a prompt'))
+    .action((options: { confirm?: string }) => handlers.deleteAccount(context(), options));
 
   program
     .command('friends')

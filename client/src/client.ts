@@ -3,7 +3,7 @@
 // once keys are unlocked (apart, so pages without a chat do not load the chat).
 // Everything it needs from where it runs comes in through ClientOptions.
 
-import { AccountFlows } from './account/index.js';
+import { AccountFlows, deleteAccount, type DeleteAccountInput } from './account/index.js';
 import type { FileSink } from './files/sink.js';
 import type { Platform } from './platform.js';
 import { Api } from './transport/api.js';
@@ -32,5 +32,10 @@ export class OnionChatClient {
   constructor(readonly options: ClientOptions) {
     this.api = options.api ?? new Api(options.http);
     this.account = new AccountFlows(this.api, options.origin);
+  }
+
+  /** Deletes the account (account/delete-account.ts); on success, sign out and wipe the keys as a log-out does. */
+  deleteAccount(input: Omit<DeleteAccountInput, 'api'>): Promise<void> {
+    return deleteAccount({ ...input, api: this.api });
   }
 }

@@ -1,7 +1,7 @@
 import { ProtocolError } from '@onionchat/protocol';
 import { describe, expect, it } from 'vitest';
 import { AccountError, WRONG_CREDENTIALS_MESSAGE } from './account/account-error.js';
-import { describeError, errorField } from './describe-error.js';
+import { describeError, errorField, errorPhrase } from './describe-error.js';
 import { ApiError, NETWORK_ERROR_MESSAGE, errorFromResponse, meansSessionLost } from './transport/api-error.js';
 
 describe('describeError', () => {
@@ -69,5 +69,31 @@ describe('errorFromResponse', () => {
     expect(meansSessionLost(new ApiError(401, 'session_expired', 'x'))).toBe(true);
     expect(meansSessionLost(new ApiError(401, 'wrong_credentials', 'x'))).toBe(false);
     expect(meansSessionLost(new ApiError(403, 'session_expired', 'x'))).toBe(false);
+  });
+});
+
+describe('errorPhrase', () => {
+  it('names the sentence describeError gives, with its values, for an interface in another language', () => {
+    expect(errorPhrase(new ApiError(401, 'wrong_credentials', 'x'))).toEqual({ key: 'errors.wrongCredentials' });
+    expect(errorPhrase(new AccountError(WRONG_CREDENTIALS_MESSAGE, 'passphrase'))).toEqual({
+      key: 'errors.wrongCredentials',
+    });
+    expect(errorPhrase(new ApiError(0, 'network', NETWORK_ERROR_MESSAGE))).toEqual({ key: 'errors.network' });
+    expect(errorPhrase(new ApiError(429, 'rate_limited', 'Too many', 42))).toEqual({
+      key: 'errors.rateLimitedSeconds',
+      values: { count: 42 },
+    });
+    expect(errorPhrase(new ApiError(429, 'rate_limited', 'Too many', 61))).toEqual({
+      key: 'errors.rateLimitedMinutes',
+      values: { count: 2 },
+    });
+    expect(errorPhrase(new ApiError(429, 'rate_limited', 'Too many'))).toEqual({ key: 'errors.rateLimited' });
+    expect(errorPhrase('??')).toEqual({ key: 'errors.generic' });
+  });
+
+  it('has none where only an English sentence exists (a core rule, an unknown server code)', () => {
+    expect(errorPhrase(new AccountError('Choose a longer passphrase.', 'passphrase'))).toBeNull();
+    expect(errorPhrase(new ApiError(409, 'already_friends', 'You and bob are already friends.'))).toBeNull();
+    expect(errorPhrase(new Error('Something specific'))).toBeNull();
   });
 });

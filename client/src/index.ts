@@ -29,7 +29,7 @@ export {
 export { OnionChatClient, type ClientOptions } from './client.js';
 export { startChat, type ChatStart } from './chat-start.js';
 export { browserPlatform, nodePlatform, type Platform, type PlatformEvent } from './platform.js';
-export { describeError, errorField } from './describe-error.js';
+export { describeError, errorField, errorPhrase, type ErrorPhrase } from './describe-error.js';
 
 export { Api, fileContentPath } from './transport/api.js';
 export { ApiError, NETWORK_ERROR_MESSAGE } from './transport/api-error.js';
@@ -58,3 +58,5 @@ export * from './present/conversation-preview.js';
 export * from './present/friend-form.js';
 export * from './present/character-counter.js';
 export * from './present/delivery-label.js';
+export * from './search/index.js';
+export * from './notify/index.js';

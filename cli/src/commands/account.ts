@@ -1,4 +1,4 @@
-// Account commands: sign up, log in, change the passphrase, list and end sessions.
+// Account commands: sign up, log in, change the passphrase, list and end sessions, delete the account.
 
 import {
   canonicalUsername,
@@ -8,8 +8,10 @@ import {
   parseInviteToken,
   readInviter,
   sessionsInOrder,
+  startChat,
   type Session,
 } from '@onionchat/client';
+import { read } from 'read';
 import { say, type Context } from '../context.js';
 import { DiskSink } from '../disk-sink.js';
 import { CliError, EXIT, usageError } from '../exit-codes.js';
@@ -89,6 +91,57 @@ export async function passphrase(
     },
     current,
   );
+}
+
+/**
+ * Deletes the account for good: the username typed again (or --confirm) and the
+ * passphrase, then every group is left with a signed record and the server deletes the
+ * rest. The keys are wiped from memory as at log-out.
+ */
+export async function deleteAccount(context: Context, options: { confirm?: string }): Promise<void> {
+  const user = await askUsername(context);
+  const known = { ...context, options: { ...context.options, user } };
+  let confirmation = options.confirm;
+  if (confirmation === undefined) {
+    if (!context.io.stdin.isTTY) throw usageError('Confirm with --confirm USERNAME: the account cannot be restored.');
+    say(
+      context.io.stderr,
+      `This deletes ${user} for good: keys, sessions, every message and file you sent, and your one-to-one conversations.`,
+    );
+    confirmation = String(
+      await read({
+        prompt: 'Type your username to confirm: ',
+        input: context.io.stdin,
+        output: context.io.stderr,
+      }),
+    );
+  }
+  const passphrase = await askPassphrase(passphraseSource(context.options), 'Passphrase: ', context.io);
+  const account = await logIn(known, undefined, passphrase);
+  const chat = startChat(account.client, {
+    user: account.user,
+    identity: account.identity,
+    vault: account.vault,
+    onSessionLost: () => {},
+  });
+  chat.start();
+  try {
+    await account.client.deleteAccount({
+      user: account.user,
+      knownIdentity: account.identity,
+      groups: chat,
+      passphrase,
+      confirmation,
+      onProgress: progressOn(context),
+    });
+  } finally {
+    chat.stop();
+    // After a deletion the session is gone already: this only wipes the keys.
+    await account.logOut().catch((error: unknown) => {
+      say(context.io.stderr, `Warning: the session could not be ended (${describeError(error)}).`);
+    });
+  }
+  say(context.io.stdout, `The account ${account.user.username} was deleted, with its keys, messages and files.`);
 }
 
 /** Lists the account's sessions: this one first, then the most recently seen. */

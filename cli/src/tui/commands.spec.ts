@@ -129,6 +129,9 @@ function fakeActions(overrides: Partial<TuiActions> = {}): TuiActions {
   return {
     send: vi.fn(),
     setTimer: vi.fn(),
+    edit: vi.fn(),
+    deleteForEveryone: vi.fn(),
+    react: vi.fn(),
     retry: vi.fn(() => 0),
     sendFile: vi.fn(async (_room: string, path: string) => path.split('/').pop()!),
     saveFile: vi.fn(async (_item: ChatItem, dir: string | null) => dir ?? 'Downloads'),
@@ -216,6 +219,37 @@ describe('command dispatcher', () => {
     });
     expect(actions.setTimer).toHaveBeenCalledTimes(2);
     expect(await runCommand(parseInput('/timer 1h'), actions, nowhere)).toEqual({ error: NO_CONVERSATION });
+  });
+
+  it('/reply and /react act on the latest message from someone else; /edit and /delete on your own latest', async () => {
+    expect(parseInput('/reply on my way')).toEqual({ kind: 'reply', text: 'on my way' });
+    expect(parseInput('/react 👍')).toEqual({ kind: 'react', emoji: '👍' });
+    expect(parseInput('/edit fixed')).toEqual({ kind: 'edit', text: 'fixed' });
+    expect(parseInput('/delete')).toEqual({ kind: 'delete' });
+    expect(parseInput('/reply')).toMatchObject({ kind: 'error', message: expect.stringMatching(/^Usage: \/reply/) });
+
+    const theirs = item({ roomId: bob.roomId, text: 'lunch?' });
+    const mine = item({ roomId: bob.roomId, text: 'yes', mine: true, senderId: 'u-me' });
+    const deleted = item({ roomId: bob.roomId, text: null, mine: true, senderId: 'u-me', deleted: true });
+    const talk = { ...inRoom, room: roomState(bob, [theirs, mine, deleted]) };
+    const actions = fakeActions();
+    expect(await runCommand(parseInput('/reply at noon'), actions, talk)).toEqual({});
+    expect(actions.send).toHaveBeenCalledWith(bob.roomId, 'at noon', theirs);
+    await runCommand(parseInput('/react 🎉'), actions, talk);
+    expect(actions.react).toHaveBeenCalledWith(bob.roomId, theirs, '🎉');
+    await runCommand(parseInput('/edit yes!'), actions, talk);
+    expect(actions.edit).toHaveBeenCalledWith(bob.roomId, mine, 'yes!');
+    expect(await runCommand(parseInput('/delete'), actions, talk)).toMatchObject({ notice: expect.any(String) });
+    expect(actions.deleteForEveryone).toHaveBeenCalledWith(bob.roomId, mine);
+
+    const onlyTheirs = { ...inRoom, room: roomState(bob, [theirs]) };
+    expect(await runCommand(parseInput('/delete'), actions, onlyTheirs)).toEqual({
+      error: 'You have no sent message here to delete.',
+    });
+    const onlyMine = { ...inRoom, room: roomState(bob, [mine]) };
+    expect(await runCommand(parseInput('/react 👍'), actions, onlyMine)).toEqual({
+      error: 'There is no message from someone else here to act on yet.',
+    });
   });
 
   it('turns what an action throws into an error', async () => {

@@ -12,6 +12,7 @@ import {
   type GroupInfo,
   type GroupView,
   type RoomState,
+  type SearchableConversation,
 } from '@onionchat/client';
 import { isOutOfGroup, listOfNames, OUT_OF_GROUP } from '../conversation-names.js';
 import { endOne, endOthers, linkPanel, sessionsPanel, type AccountActions } from './account-commands.js';
@@ -25,6 +26,8 @@ import {
   splitNames,
 } from './group-commands.js';
 import { cleanText } from './text.js';
+import { SEARCH_USAGE, searchPanel } from './search-command.js';
+import { latestFromOthers, latestOwn } from './message-commands.js';
 
 export type Command =
   | { kind: 'message'; text: string }
@@ -59,7 +62,12 @@ export type Command =
   | { kind: 'endSession'; id: string }
   | { kind: 'endOthers' }
   | { kind: 'passphrase' }
-  | { kind: 'me' };
+  | { kind: 'me' }
+  | { kind: 'search'; query: string }
+  | { kind: 'reply'; text: string }
+  | { kind: 'edit'; text: string }
+  | { kind: 'delete' }
+  | { kind: 'react'; emoji: string };
 
 export type Parsed = Command | { kind: 'error'; message: string };
 
@@ -120,7 +128,38 @@ const SPECS: Record<string, Spec> = {
     args: [1, Infinity],
     build: (args) => ({ kind: 'open', username: args.length === 1 ? args[0]!.replace(/^@/, '') : args.join(' ') }),
   },
+  search: {
+    usage: SEARCH_USAGE,
+    help: 'find TEXT in the conversations opened here (in memory; nothing is saved or sent)',
+    args: [1, Infinity],
+    build: (args) => ({ kind: 'search', query: args.join(' ') }),
+  },
   older: { usage: '/older', help: 'load older messages (or PgUp)', args: [0, 0], build: () => ({ kind: 'older' }) },
+  reply: {
+    heading: 'The latest messages:',
+    usage: '/reply TEXT',
+    help: 'answer the latest message from someone else (it is quoted with yours)',
+    args: [1, Infinity],
+    build: (args) => ({ kind: 'reply', text: args.join(' ') }),
+  },
+  react: {
+    usage: '/react EMOJI',
+    help: 'react to the latest message from someone else (the same emoji again takes it back)',
+    args: [1, 1],
+    build: ([emoji]) => ({ kind: 'react', emoji: emoji! }),
+  },
+  edit: {
+    usage: '/edit TEXT',
+    help: 'replace the words of your latest text message, for everyone',
+    args: [1, Infinity],
+    build: (args) => ({ kind: 'edit', text: args.join(' ') }),
+  },
+  delete: {
+    usage: '/delete',
+    help: 'delete your latest message for everyone (the server is asked to erase it)',
+    args: [0, 0],
+    build: () => ({ kind: 'delete' }),
+  },
   send: {
     usage: '/send PATH',
     help: 'send a file (end-to-end encrypted)',
@@ -356,7 +395,14 @@ export function parseInput(input: string): Parsed {
 
 /** What the TUI asks of the chat; every method throws (or rejects with) a sentence when it can't. */
 export interface TuiActions extends AccountActions {
-  send(roomId: string, text: string): void;
+  /** Sends a text (answering `replyTo`, when given). */
+  send(roomId: string, text: string, replyTo?: ChatItem | null): void;
+  /** Replaces the words of this account's own text message, for everyone. */
+  edit(roomId: string, item: ChatItem, text: string): void;
+  /** Deletes this account's own message for everyone. */
+  deleteForEveryone(roomId: string, item: ChatItem): void;
+  /** Reacts with one emoji (the same again takes it back). */
+  react(roomId: string, item: ChatItem, emoji: string): void;
   /** Sets the conversation's disappearing timer (seconds, 0: off) with a signed message. */
   setTimer(roomId: string, seconds: number): void;
   /** Sends again every failed message and upload of the room; how many. */
@@ -402,6 +448,8 @@ export interface CommandContext {
   friends?: readonly Friend[];
   /** This account. */
   me?: { id: string; username: string };
+  /** Every conversation with what this terminal holds of it (for /search). */
+  conversations?: readonly SearchableConversation[];
 }
 
 export interface Outcome {
@@ -482,6 +530,15 @@ async function dispatch(command: Parsed, actions: TuiActions, context: CommandCo
       if (refused) throw new Error(refused);
       actions.send(id, command.text);
       return {};
+    }
+    case 'reply':
+    case 'edit':
+    case 'delete':
+    case 'react': {
+      const id = needRoom();
+      const refused = refusal(room);
+      if (refused) throw new Error(refused);
+      return actOnMessage(command, id, room, actions);
     }
     case 'older': {
       const id = needRoom();
@@ -572,6 +629,8 @@ async function dispatch(command: Parsed, actions: TuiActions, context: CommandCo
       return { askPassphrase: true };
     case 'me':
       return { panel: linkPanel(actions.contactLink()) };
+    case 'search':
+      return { panel: searchPanel(context.conversations ?? [], command.query) };
     case 'group': {
       const ids = friendIds(context.friends ?? [], command.members);
       const id = await actions.createGroup(command.name, ids);
@@ -672,4 +731,28 @@ function numberedFile(room: RoomState | undefined, number: number): ChatItem {
     );
   }
   return item;
+}
+
+type MessageCommand = Extract<Command, { kind: 'reply' | 'edit' | 'delete' | 'react' }>;
+
+function actOnMessage(
+  command: MessageCommand,
+  roomId: string,
+  room: RoomState | undefined,
+  actions: Pick<TuiActions, 'send' | 'edit' | 'deleteForEveryone' | 'react'>,
+): Outcome {
+  switch (command.kind) {
+    case 'reply':
+      actions.send(roomId, command.text, latestFromOthers(room));
+      return {};
+    case 'edit':
+      actions.edit(roomId, latestOwn(room, true), command.text);
+      return { notice: 'Your latest message is being edited for everyone.' };
+    case 'delete':
+      actions.deleteForEveryone(roomId, latestOwn(room, false));
+      return { notice: 'Your latest message is being deleted for everyone; the server is asked to erase it.' };
+    case 'react':
+      actions.react(roomId, latestFromOthers(room), command.emoji);
+      return {};
+  }
 }

@@ -235,6 +235,7 @@ export class TuiController {
       peer,
       friends: snapshot.friends?.friends ?? [],
       me: this.options.user,
+      conversations: allConversations(snapshot),
     });
     if (this.stopped) return;
     if (outcome.quit) {

@@ -219,13 +219,20 @@ export function historyLines(state: RoomState | undefined, width: number, contex
         'danger',
         2,
       );
+    } else if (item.deleted) {
+      push(item.mine ? 'You deleted this message.' : 'This message was deleted.', 'dim', 2);
     } else if (item.file) {
       out.push(...fileCardLines(item, item.file, numbers.get(item.key) ?? 0, width, context.files));
     } else if (item.text !== null) {
+      if (item.reply) push(`↩ ${replyLine(item.reply, (id) => context.senderName?.(id) ?? peerName)}`, 'dim', 2);
       out.push(...textLines(item, width));
+      if (item.editedAt != null) push('(edited)', 'dim', 2);
     } else {
       const kind = item.unsupportedType ? ` (“${cleanText(item.unsupportedType).slice(0, 40)}”)` : '';
       push(`This message is of a kind this version of OnionChat can’t show${kind}.`, 'dim', 2);
+    }
+    if (item.reactions?.length) {
+      push(item.reactions.map((reaction) => `${reaction.emoji} ${reaction.userIds.length}`).join('  '), 'dim', 2);
     }
     if (warning) push(`⚠ ${warning}`, 'warn', 2);
     // A file card shows its own progress and problems.
@@ -235,6 +242,15 @@ export function historyLines(state: RoomState | undefined, width: number, contex
     }
   }
   return out;
+}
+
+/** What a reply answers, as this terminal holds it (never the reply's own words about it). */
+function replyLine(reply: NonNullable<ChatItem['reply']>, nameOf: (userId: string) => string): string {
+  if (reply.state === 'deleted') return 'reply to a message that was deleted';
+  if (reply.state === 'missing') return 'reply to an earlier message not loaded here';
+  const words = cleanText(reply.text ?? (reply.fileName ? `file ${reply.fileName}` : '')).replace(/\s+/g, ' ');
+  const who = reply.senderId ? cleanText(nameOf(reply.senderId)) : 'someone';
+  return `${who}: ${words.length > 60 ? `${words.slice(0, 60)}…` : words}`;
 }
 
 /** Wrapped text, kept per message and width: the history is laid out again on every key. */

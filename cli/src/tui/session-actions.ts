@@ -63,7 +63,10 @@ export function sessionActions(chat: ChatSession, options: SessionActionsOptions
 
   return {
     ...accountActions(chat, options.account),
-    send: (roomId, text) => chat.send(roomId, text),
+    send: (roomId, text, replyTo) => chat.send(roomId, text, replyTo ?? null),
+    edit: (roomId, item, text) => chat.edit(roomId, item, text),
+    deleteForEveryone: (roomId, item) => chat.deleteForEveryone(roomId, item),
+    react: (roomId, item, emoji) => chat.react(roomId, item, emoji),
     setTimer: (roomId, seconds) => chat.setTimer(roomId, seconds),
     retry(roomId) {
       const room = chat.getSnapshot().rooms.get(roomId);

@@ -19,3 +19,11 @@ export {
   type ProgressFn,
   type Unlocked,
 } from './account.js';
+export { linkForSharing, type SharedLink } from './links.js';
+export { compareSafetyScan, type SafetyScan } from './links-scan.js';
+export {
+  WRONG_DELETE_PASSPHRASE_MESSAGE,
+  deleteAccount,
+  type DeleteAccountInput,
+  type GroupLeaver,
+} from './delete-account.js';

@@ -1,7 +1,15 @@
 import { createIdentity, fingerprint } from '@onionchat/protocol';
 import { describe, expect, it } from 'vitest';
-import { ContactLinkError, compactFingerprint, parseContactLink } from '../trust/contact-link.js';
-import { afterLoginPath, afterSignupPath, inviteLink, parseInviteToken, parseInviter, readInviter } from './links.js';
+import { ContactLinkError, compactFingerprint, contactLink, parseContactLink } from '../trust/contact-link.js';
+import {
+  afterLoginPath,
+  afterSignupPath,
+  inviteLink,
+  linkForSharing,
+  parseInviteToken,
+  parseInviter,
+  readInviter,
+} from './links.js';
 
 const HEX = 'C6D37A2F326755264337D0AB9A25230BA6746659';
 
@@ -69,5 +77,46 @@ describe('readInviter', () => {
       problem:
         'The inviter part of this invite link has a damaged fingerprint (it must be 40 hexadecimal digits): ask alice to copy the whole link again. You can still sign up; add them by their username afterwards.',
     });
+  });
+});
+
+describe('links handed out from a page opened at the loopback address', () => {
+  const ONION = `${'a'.repeat(52)}bcdq.onion`;
+
+  it('move to the onion address the server publishes, keeping path and fragment exactly', () => {
+    const invite = inviteLink('http://127.0.0.1:8080', 'x&y', { username: 'alice', fingerprint: HEX });
+    expect(linkForSharing(invite, ONION)).toEqual({
+      link: `http://${ONION}/signup/#invite=x%26y&from=alice&fp=${HEX}`,
+      localOnly: false,
+    });
+    const contact = contactLink('http://localhost:3000/', 'bob', HEX);
+    const shared = linkForSharing(contact, ONION);
+    expect(shared.link.startsWith(`http://${ONION}/chat/#add=bob&fp=`)).toBe(true);
+    expect(parseContactLink(shared.link)).toEqual({ username: 'bob', fingerprint: HEX });
+    expect(linkForSharing(`http://[::1]:8080/signup/#invite=t`, ONION).link).toBe(`http://${ONION}/signup/#invite=t`);
+    expect(linkForSharing(`http://127.5.6.7:9/signup/#invite=t`, ONION).link).toBe(`http://${ONION}/signup/#invite=t`);
+  });
+
+  it('say they work only on this computer when the server knows no onion address', () => {
+    const invite = inviteLink('http://127.0.0.1:8080', 'tok');
+    expect(linkForSharing(invite, null)).toEqual({ link: invite, localOnly: true });
+    expect(linkForSharing(invite, undefined)).toEqual({ link: invite, localOnly: true });
+    // Not an onion name: never used as one.
+    expect(linkForSharing(invite, 'example.com')).toEqual({ link: invite, localOnly: true });
+    expect(linkForSharing(invite, `${'a'.repeat(55)}.onion`)).toEqual({ link: invite, localOnly: true });
+  });
+
+  it('leave links on the onion or a public address alone', () => {
+    const onOnion = inviteLink(`http://${ONION}`, 'tok');
+    expect(linkForSharing(onOnion, ONION)).toEqual({ link: onOnion, localOnly: false });
+    const other = inviteLink(`http://${'b'.repeat(56)}.onion`, 'tok');
+    expect(linkForSharing(other, ONION)).toEqual({ link: other, localOnly: false });
+    expect(linkForSharing('https://chat.example.org/signup/#invite=t', null)).toEqual({
+      link: 'https://chat.example.org/signup/#invite=t',
+      localOnly: false,
+    });
+    // Not a host that merely starts like loopback.
+    expect(linkForSharing('http://127.0.0.1.example.org/signup/#invite=t', ONION).localOnly).toBe(false);
+    expect(linkForSharing('not a link', ONION)).toEqual({ link: 'not a link', localOnly: false });
   });
 });

@@ -97,3 +97,32 @@ export function parseInviteToken(input: string): string | null {
   if (hashIndex < 0 && !text.includes('/') && !/\s/.test(text)) return text;
   return null;
 }
+
+/** A link to hand out, and whether it only works on the computer it was made on. */
+export interface SharedLink {
+  link: string;
+  /** The link points at this computer's loopback address and the server knows no onion address. */
+  localOnly: boolean;
+}
+
+const LOOPBACK_HOSTS = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
+const ONION_HOST = /^[a-z2-7]{56}\.onion$/;
+
+/**
+ * A link (invite, contact) made on a page opened at the loopback address points at
+ * loopback, useless to the friend it is sent to: it is moved to the service's onion
+ * address when the server published one (`GET /api/config`), else marked local-only.
+ * Links on any other origin (the onion itself, a public address) are left as they are.
+ */
+export function linkForSharing(link: string, onionAddress: string | null | undefined): SharedLink {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    return { link, localOnly: false };
+  }
+  if (!LOOPBACK_HOSTS.test(url.hostname)) return { link, localOnly: false };
+  if (!onionAddress || !ONION_HOST.test(onionAddress)) return { link, localOnly: true };
+  // Onion services are plain http (tor encrypts end to end) on the default port.
+  return { link: `http://${onionAddress}${url.pathname}${url.search}${url.hash}`, localOnly: false };
+}

@@ -45,6 +45,12 @@ export function decodeGroupChanged(payload: unknown): { roomId: string; index: n
   return parsed.success ? parsed.data : null;
 }
 
+/** message:erased: the sender had the server erase message `id` (`seq`); its envelope is gone. */
+export function decodeMessageErased(payload: unknown): { roomId: string; id: string; seq: number } | null {
+  const parsed = events.messageErased.safeParse(payload);
+  return parsed.success ? parsed.data : null;
+}
+
 export function decodeFileReady(payload: unknown): { fileId: string; roomId?: string | undefined } | null {
   const parsed = events.fileReady.safeParse(payload);
   return parsed.success ? parsed.data : null;
@@ -70,4 +76,10 @@ export function decodeSendAck(payload: unknown): DecodedAck {
     code: ack.code ?? '',
     message: ack.message && ack.message.length > 0 ? ack.message : null,
   };
+}
+
+/** receipt:new: a member's new sealed receipt for a room. */
+export function decodeReceiptNew(payload: unknown): { roomId: string; userId: string; envelope: string } | null {
+  const parsed = events.receiptNew.safeParse(payload);
+  return parsed.success ? parsed.data : null;
 }

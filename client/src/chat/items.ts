@@ -2,7 +2,7 @@
 // its way), and in a group one per membership change. Plain data, shared by every part
 // of the chat; it imports nothing of them.
 
-import type { SendTimeReason, SenderCounter } from '@onionchat/protocol';
+import type { MessageAction, MessageRef, SendTimeReason, SenderCounter } from '@onionchat/protocol';
 
 /** 'notice': not a message but a group's verified membership change ("Alice added Carol"), its sentence in `text`. */
 export type ItemState = 'pending' | 'sent' | 'failed' | 'unverified' | 'notice';
@@ -68,6 +68,47 @@ export interface ChatItem {
   timer?: number | null;
   /** When it disappears from every reader (ms): its own ttl or the timer then in effect, the shorter; null: kept. */
   expiresAt?: number | null;
+  /** The server's id for a stored message (what erasing it on the server names). */
+  serverId?: string | null;
+  /** An edit, deletion or reaction: not shown itself, it changes its target (PROTOCOL.md §21). */
+  action?: MessageAction | null;
+  /** The message a text answers, as its signed body names it. */
+  replyTo?: MessageRef | null;
+  /** The server holds no content for it any more (erased): only its seq and sender are known. */
+  erased?: boolean;
+  /** Deleted by its sender: its content is gone from this client too. */
+  deleted?: boolean;
+  /** The signed send time of the edit whose text it shows, when edited. */
+  editedAt?: number | null;
+  /** The reactions it shows, by emoji in first-reacted order. */
+  reactions?: readonly ShownReaction[];
+  /** What a reply shows of the message it answers (never the reply's own words about it). */
+  reply?: ReplyPreview | null;
+  /** This account's stored message: how many of the others have it and have read it, by their signed receipts. */
+  receipts?: ReceiptCount | null;
+}
+
+/** Of `of` other members, how many said (signed) they have a message, and how many read it. */
+export interface ReceiptCount {
+  delivered: number;
+  read: number;
+  of: number;
+}
+
+export interface ShownReaction {
+  emoji: string;
+  userIds: readonly string[];
+  /** This account's own reaction is among them. */
+  mine: boolean;
+}
+
+/** The answered message as held: 'missing' when it is not (older history, or the server withheld it). */
+export interface ReplyPreview {
+  ref: MessageRef;
+  state: 'shown' | 'deleted' | 'missing';
+  senderId: string | null;
+  text: string | null;
+  fileName: string | null;
 }
 
 /** "Delivered to `count` of `of`". */
@@ -81,12 +122,21 @@ export function pendingItem(
   roomId: string,
   senderId: string,
   clientId: string,
-  content: { text: string | null; file: FileMeta | null; ttl?: number | null; timer?: number | null },
+  content: {
+    text: string | null;
+    file: FileMeta | null;
+    ttl?: number | null;
+    timer?: number | null;
+    action?: MessageAction | null;
+    replyTo?: MessageRef | null;
+  },
   time: number,
 ): ChatItem {
   return {
     ttl: content.ttl ?? null,
     timer: content.timer ?? null,
+    action: content.action ?? null,
+    replyTo: content.replyTo ?? null,
     key: `id:${clientId}`,
     roomId,
     seq: null,
@@ -102,9 +152,12 @@ export function pendingItem(
   };
 }
 
-/** Counts as new (unread, announced): someone else's message that was not delivered suspiciously. */
-export function countsAsNew(item: Pick<ChatItem, 'mine' | 'flag'>): boolean {
-  return !item.mine && !item.flag;
+/**
+ * Counts as new (unread, announced): someone else's message that was not delivered
+ * suspiciously. An edit, deletion or reaction changes what is there; it is not new.
+ */
+export function countsAsNew(item: Pick<ChatItem, 'mine' | 'flag' | 'action'>): boolean {
+  return !item.mine && !item.flag && !item.action;
 }
 
 /** A stored message refused after all (a group change ended its key before it was filed): shown as unverified, with why. */
@@ -125,5 +178,7 @@ export function refusedItem(item: ChatItem, reason: string): ChatItem {
     epoch: undefined,
     ttl: null,
     timer: null,
+    action: null,
+    replyTo: null,
   };
 }

@@ -12,7 +12,9 @@ import {
   judgeSendTime,
   openMessageAsync,
   readFileMessageBody,
+  readMessageAction,
   readMessageTtl,
+  readReplyTo,
   readSenderCounter,
   type Identity,
   type MessageHeader,
@@ -72,7 +74,21 @@ function unverified(
     time: serverTime(message) ?? Date.now(),
     messageId: null,
     untrustedKey,
+    serverId: message.id,
   };
+}
+
+/** The server erased its content: only its seq and sender are left, to be matched with its sender's deletion. */
+function erasedItem(message: ServerMessage, meId: string): ChatItem {
+  return {
+    ...unverified(message, meId, "The server removed this message's content, and its sender has not deleted it."),
+    erased: true,
+  };
+}
+
+/** The server keeps the row of an erased message (its seq stays taken) with no envelope. */
+function isErased(message: ServerMessage): boolean {
+  return message.envelope === '' || Boolean((message as { erasedAt?: string | null }).erasedAt);
 }
 
 /**
@@ -85,6 +101,7 @@ function unverified(
  */
 export async function openServerMessage(message: ServerMessage, room: Room, ctx: OpenContext): Promise<ChatItem> {
   if (message.roomId !== room.id) return unverified(message, ctx.meId, 'it was delivered to the wrong conversation');
+  if (isErased(message)) return erasedItem(message, ctx.meId);
   try {
     const senderKeys = await senderKeyOf(message, room, ctx);
     const roomKey = await ctx.keyring.get(room, message.epoch);
@@ -101,6 +118,9 @@ export async function openServerMessage(message: ServerMessage, room: Room, ctx:
     // Checked when opened already; read again here for the decoded key and digest.
     const file = body.type === FILE_MESSAGE_TYPE ? readFileMessageBody(body) : null;
     const counter = readSenderCounter(body);
+    // Checked when opened already (§21): what it does to an earlier message, or what it answers.
+    const action = readMessageAction(body);
+    const replyTo = readReplyTo(body);
     ctx.ledger.accept(header);
     const mine = message.senderId === ctx.meId;
     const flag = mine ? null : judgeDelivery(message, header, counter, ctx);
@@ -115,7 +135,7 @@ export async function openServerMessage(message: ServerMessage, room: Room, ctx:
       file: file
         ? { name: file.name, mime: file.mime, size: file.size, fileId: file.fileId, key: file.key, digest: file.digest }
         : null,
-      unsupportedType: isText || file || isTimer ? null : body.type,
+      unsupportedType: isText || file || isTimer || action ? null : body.type,
       note: null,
       time: serverTime(message) ?? header.sentAt,
       sentAt: header.sentAt,
@@ -125,6 +145,9 @@ export async function openServerMessage(message: ServerMessage, room: Room, ctx:
       epoch: message.epoch,
       ttl: isTimer ? null : ttl,
       timer: isTimer ? ttl : null,
+      serverId: message.id,
+      action,
+      replyTo,
     };
   } catch (error) {
     if (error instanceof UntrustedKeyError) return unverified(message, ctx.meId, error.message, error.userId);

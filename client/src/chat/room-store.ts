@@ -202,7 +202,7 @@ export class RoomStore {
     let outcome: Filed['outcome'] = 'filed';
     if (item.mine && item.state === 'sent' && item.messageId && entry.timeline.findPending(item.messageId)) {
       // Our own send, stored by the server (its acknowledgement may have been lost).
-      entry.timeline.confirmPending(item.messageId, seq, item.time, item.epoch);
+      entry.timeline.confirmPending(item.messageId, seq, item.time, item.epoch, item.serverId);
       outcome = 'confirmed';
     } else {
       entry.timeline.insert(item);
@@ -226,10 +226,17 @@ export class RoomStore {
   }
 
   /** The server acknowledged our send as `seq`. */
-  confirmSent(roomId: string, clientId: string, seq: number, time: number, epoch?: number): void {
+  confirmSent(
+    roomId: string,
+    clientId: string,
+    seq: number,
+    time: number,
+    epoch?: number,
+    serverId?: string | null,
+  ): void {
     const entry = this.entries.get(roomId);
     if (!entry) return;
-    entry.timeline.confirmPending(clientId, seq, time, epoch);
+    entry.timeline.confirmPending(clientId, seq, time, epoch, serverId);
     entry.room = countNew(entry.room, seq, true, true);
     this.touch(entry);
   }

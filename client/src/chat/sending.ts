@@ -7,6 +7,10 @@
 import {
   MAX_TEXT_CHARS,
   TIMER_MESSAGE_TYPE,
+  deleteMessageBody,
+  editMessageBody,
+  reactionMessageBody,
+  readMessageAction,
   newUuid,
   timerMessageBody,
   sealMessageAsync,
@@ -14,6 +18,7 @@ import {
   type Identity,
   type MessageBody,
   type MessageLedger,
+  type MessageRef,
 } from '@onionchat/protocol';
 import type { Room, ServerMessage } from '@onionchat/contract';
 import type { LiveConnection } from '../transport/realtime.js';
@@ -21,7 +26,7 @@ import type { RoomKeyring } from '../trust/index.js';
 import type { GroupRooms } from './group-rooms.js';
 import { TIMER_CHOICES, currentTimer, disappearsAtFor } from './disappearing.js';
 import type { RoomHistory } from './history.js';
-import { pendingItem, type FileMeta } from './items.js';
+import { pendingItem, type ChatItem, type FileMeta } from './items.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import { newOutboxEntry, type Outbox, type OutboxEntry, type SendOutcome, type Settlement } from './outbox.js';
 import type { RoomStore } from './room-store.js';
@@ -45,11 +50,21 @@ export interface SenderParts {
   onSessionLost: () => void;
   /** The server said a room has a newer key epoch than the one a message was sealed under. */
   onStaleEpoch: (roomId: string) => void;
+  /** A deletion is stored: the server may now be asked to erase what it names. */
+  onDeletionStored?: (roomId: string, erase: Erasure) => void;
+}
+
+/** What the server is asked to erase once a deletion is stored: the message and this account's edits of it, and its file. */
+export interface Erasure {
+  serverIds: string[];
+  fileId: string | null;
 }
 
 export class MessageSender {
   /** This session's sender counter per room: a fresh chain each time the chat opens. */
   private readonly chains = new Map<string, { chain: string; n: number }>();
+  /** Deletions on their way, by client id: what to erase on the server once each is stored. */
+  private readonly erasures = new Map<string, Erasure>();
   private running = false;
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -61,21 +76,68 @@ export class MessageSender {
     return this.parts.outbox.size;
   }
 
-  /** Queues a text message. Shown at once as pending; goes out in order when connected. */
-  send(roomId: string, input: string): void {
-    const text = input.trim();
-    if (text.length === 0) return;
-    if (text.length > MAX_TEXT_CHARS) {
-      throw new Error(`A message can have at most ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters.`);
-    }
+  /** Queues a text message (an answer to `replyTo`, when given). Shown at once as pending; goes out in order when connected. */
+  send(roomId: string, input: string, replyTo: ChatItem | null = null): void {
+    const text = checkedText(input);
+    if (text === null) return;
     const room = this.sendableRoom(roomId);
+    const answered = replyTo ? storedRef(replyTo, 'answered') : null;
     const clientId = newUuid();
     const ttl = this.ttlFor(roomId);
     this.parts.store.addPending(
       roomId,
-      pendingItem(roomId, this.parts.meId, clientId, { text, file: null, ttl }, Date.now()),
+      pendingItem(roomId, this.parts.meId, clientId, { text, file: null, ttl, replyTo: answered }, Date.now()),
     );
-    this.enqueue(room, clientId, { type: 'text', text, ...(ttl ? { ttl } : {}) });
+    this.enqueue(room, clientId, {
+      type: 'text',
+      text,
+      ...(answered ? { replyTo: answered } : {}),
+      ...(ttl ? { ttl } : {}),
+    });
+  }
+
+  /** Replaces the text of this account's own stored text message, for everyone (a signed edit). */
+  edit(roomId: string, target: ChatItem, input: string): void {
+    const text = checkedText(input);
+    if (text === null) throw new Error('An edit cannot be empty: delete the message instead.');
+    if (!target.mine || target.file || target.text === null || target.deleted) {
+      throw new Error('Only your own text messages can be edited.');
+    }
+    if (text === target.text) return;
+    this.sendAction(roomId, editMessageBody(storedRef(target, 'edited'), text));
+  }
+
+  /**
+   * Deletes this account's own stored message for everyone: a signed deletion every
+   * member's client honours, and then the server is asked to erase the original.
+   */
+  remove(roomId: string, target: ChatItem): void {
+    if (!target.mine || target.deleted) throw new Error('Only your own messages can be deleted for everyone.');
+    const clientId = this.sendAction(roomId, deleteMessageBody(storedRef(target, 'deleted'), target.counter ?? null));
+    const edits = (this.parts.store.get(roomId)?.timeline.items ?? []).filter(
+      (item) => item.mine && item.action?.kind === 'edit' && item.action.target.seq === target.seq,
+    );
+    const serverIds = [target, ...edits].map((item) => item.serverId).filter((id): id is string => Boolean(id));
+    this.erasures.set(clientId, { serverIds, fileId: target.file?.fileId ?? null });
+  }
+
+  /** Reacts to a stored message with one emoji ('' takes this account's reaction back). */
+  react(roomId: string, target: ChatItem, emoji: string): void {
+    if (target.deleted) throw new Error('A deleted message cannot be reacted to.');
+    this.sendAction(roomId, reactionMessageBody(storedRef(target, 'reacted to'), emoji));
+  }
+
+  private sendAction(roomId: string, body: MessageBody): string {
+    const room = this.sendableRoom(roomId);
+    const clientId = newUuid();
+    const ttl = this.ttlFor(roomId);
+    const action = readMessageAction(body);
+    this.parts.store.addPending(
+      roomId,
+      pendingItem(roomId, this.parts.meId, clientId, { text: null, file: null, ttl, action }, Date.now()),
+    );
+    this.enqueue(room, clientId, { ...body, ...(ttl ? { ttl } : {}) });
+    return clientId;
   }
 
   /**
@@ -223,8 +285,8 @@ export class MessageSender {
     if (entry.sentAt === null || entry.counter === null) {
       entry.sentAt ??= Date.now();
       entry.counter ??= this.nextCounter(entry.roomId);
-      // Shown, like everyone's messages, at the time it will be signed with.
-      this.parts.store.updatePending(entry.roomId, entry.clientId, { sentAt: entry.sentAt });
+      // Shown, like everyone's messages, at the time it will be signed with; the counter names its place if it is deleted.
+      this.parts.store.updatePending(entry.roomId, entry.clientId, { sentAt: entry.sentAt, counter: entry.counter });
     }
     return { sentAt: entry.sentAt, counter: entry.counter };
   }
@@ -295,13 +357,37 @@ export class MessageSender {
         message.seq,
         Number.isFinite(time) ? time : Date.now(),
         message.epoch,
+        message.id,
       );
+      const erasure = this.erasures.get(outgoing.clientId);
+      if (erasure) {
+        this.erasures.delete(outgoing.clientId);
+        this.parts.onDeletionStored?.(roomId, erasure);
+      }
       if (conversation.loaded && message.seq > conversation.timeline.syncedUpTo) {
         // Others wrote in between and we haven't seen it yet (the next sync will, if this fails).
         await history.catchUpNow(roomId).catch(() => undefined);
       }
     });
   }
+}
+
+/** The trimmed text to send, null when there is none; throws past the limit. */
+function checkedText(input: string): string | null {
+  const text = input.trim();
+  if (text.length === 0) return null;
+  if (text.length > MAX_TEXT_CHARS) {
+    throw new Error(`A message can have at most ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters.`);
+  }
+  return text;
+}
+
+/** How an action names a message: only one the server has stored (and this client verified) can be named. */
+function storedRef(item: ChatItem, verb: 'answered' | 'edited' | 'deleted' | 'reacted to'): MessageRef {
+  if (item.seq === null || item.messageId === null || item.state !== 'sent') {
+    throw new Error(`Only a message that has been sent can be ${verb}.`);
+  }
+  return { id: item.messageId, seq: item.seq };
 }
 
 /** The message's own ttl (s), null for none or a timer message (whose ttl is the setting). */

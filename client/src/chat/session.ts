@@ -53,9 +53,10 @@ import type { ChatItem } from './items.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { Outbox } from './outbox.js';
 import { ReadMarks } from './read-marks.js';
+import { Receipts } from './receipts.js';
 import { RoomStore } from './room-store.js';
 import { RoomTrust } from './room-trust.js';
-import { MessageSender } from './sending.js';
+import { MessageSender, type Erasure } from './sending.js';
 import { RoomViews, type ChatSnapshot } from './snapshot.js';
 import { RoomSync } from './sync.js';
 import { UserNames } from './user-names.js';
@@ -117,6 +118,8 @@ export class ChatSession {
   private readonly sync: RoomSync;
   private readonly reads: ReadMarks;
   private readonly delivered: DeliveredMarks;
+  /** Delivered and read receipts, signed, both ways. */
+  private readonly receipts: Receipts;
   private readonly sender: MessageSender;
   private readonly fileMessages: FileMessages;
   private readonly friendActions: FriendActions;
@@ -252,6 +255,7 @@ export class ChatSession {
       epochs: this.groups,
       onSessionLost: () => this.sessionLost(),
       onStaleEpoch: (roomId) => this.groupSync.staleEpoch(roomId),
+      onDeletionStored: (roomId, erasure) => void this.erase(roomId, erasure),
     });
     this.files = typeof options.files === 'function' ? options.files(this.fileEvents) : options.files;
     this.fileMessages = new FileMessages(user.id, this.store, this.sender, this.files);
@@ -272,7 +276,19 @@ export class ChatSession {
       friends: () => this.store.friends,
       sync: this.sync,
     });
-    this.views = new RoomViews(user.id, this.trust, this.groups);
+    this.receipts = new Receipts(
+      {
+        api,
+        store: this.store,
+        meId: user.id,
+        identity,
+        open: { meId: user.id, directory: this.directory, groups: this.groups, keyring: this.keyring },
+        keyring: this.keyring,
+        epochs: this.groups,
+      },
+      (roomId) => this.store.invalidate(roomId),
+    );
+    this.views = new RoomViews(user.id, this.trust, this.groups, this.receipts);
     this.snapshot = this.build();
   }
 
@@ -284,6 +300,9 @@ export class ChatSession {
     const { live, platform, api } = this.options;
     this.cleanups.push(
       this.store.subscribe(() => this.changed()),
+      this.store.subscribe((roomId) => {
+        if (roomId) this.receipts.roomChanged(roomId);
+      }),
       this.sweeper.start(),
       this.store.onRemoved((roomId) => this.forgetRoom(roomId)),
       live.onStatus((state) => {
@@ -294,6 +313,7 @@ export class ChatSession {
       }),
       live.onConnect(() => {
         this.sync.requestSync();
+        this.receipts.reconnected();
         this.sender.kick();
         this.files.online();
       }),
@@ -301,6 +321,7 @@ export class ChatSession {
       live.on('friends:changed', () => this.sync.friendsChanged()),
       live.on('room:read', (payload) => this.reads.onRoomRead(payload)),
       live.on('room:delivered', (payload) => this.delivered.onRoomDelivered(payload)),
+      live.on('receipt:new', (payload) => this.receipts.onReceiptNew(payload)),
       // A member started a new key epoch: read the room list (and so the new epoch) again.
       live.on('room:key', () => this.sync.friendsChanged()),
       live.on('file:ready', (payload) => this.onFileReady(payload)),
@@ -330,6 +351,7 @@ export class ChatSession {
     this.sync.stop();
     this.reads.stop();
     this.delivered.stop();
+    this.receipts.stop();
     this.keyring.wipe();
     this.held.clear();
     this.store.clear();
@@ -370,6 +392,7 @@ export class ChatSession {
     this.outbox.dropRoom(roomId);
     this.reads.forget(roomId);
     this.delivered.forget(roomId);
+    this.receipts.forget(roomId);
     this.files.dropRoom(roomId);
     this.groups.forget(roomId);
     this.groupSync.forget(roomId);
@@ -412,6 +435,7 @@ export class ChatSession {
       totalUnread: this.store.totalUnread,
       queued: this.sender.queued,
       trustSaveProblem: this.pins.saveProblem,
+      readReceipts: this.receipts.readReceipts,
     };
   }
 
@@ -454,8 +478,47 @@ export class ChatSession {
   }
 
   /** Queues a text message. Shown at once as pending; goes out in order when connected. Throws a sentence when it can't. */
-  send(roomId: string, input: string): void {
-    this.sender.send(roomId, input);
+  /** Sends a text message (answering `replyTo`, when given). Throws a sentence when it can't. */
+  send(roomId: string, input: string, replyTo: ChatItem | null = null): void {
+    this.sender.send(roomId, input, replyTo);
+  }
+
+  /** Edits this account's own text message for everyone. Throws a sentence when it can't. */
+  edit(roomId: string, item: ChatItem, text: string): void {
+    this.sender.edit(roomId, item, text);
+  }
+
+  /** Deletes this account's own message for everyone, and asks the server to erase it. Throws a sentence when it can't. */
+  deleteForEveryone(roomId: string, item: ChatItem): void {
+    this.sender.remove(roomId, item);
+  }
+
+  /**
+   * Read receipts on or off (on by default; for this session). Off: this account no
+   * longer says what it has read, and sees no one's read marks; delivered ones stay.
+   */
+  setReadReceipts(on: boolean): void {
+    this.receipts.setReadReceipts(on);
+    this.changed();
+  }
+
+  /** Reacts with one emoji; the same emoji again takes the reaction back. Throws a sentence when it can't. */
+  react(roomId: string, item: ChatItem, emoji: string): void {
+    const current = item.reactions?.find((reaction) => reaction.mine)?.emoji ?? '';
+    this.sender.react(roomId, item, current === emoji ? '' : emoji);
+  }
+
+  /**
+   * The deletion is stored, so every member's client will honour it: the server is
+   * asked to erase the original, this account's edits of it, and its file. A server that does not is no worse
+   * than one that keeps copies, which no client can rule out (THREAT_MODEL.md).
+   */
+  private async erase(roomId: string, { serverIds, fileId }: Erasure): Promise<void> {
+    const { api } = this.options;
+    await Promise.allSettled([
+      ...serverIds.map((id) => api.eraseMessage(roomId, id)),
+      fileId ? api.deleteFile(fileId) : Promise.resolve(),
+    ]);
   }
 
   /** A failed message goes back in line, same id and envelope. */

@@ -6,10 +6,12 @@
 import type { FriendsList, PublicUser, Room } from '@onionchat/contract';
 import type { ConnectionState } from '../transport/realtime.js';
 import { sequenceNotices, type PeerTrust } from '../trust/index.js';
+import { applyActions } from './actions-view.js';
 import { isGroup, type GroupRooms } from './group-rooms.js';
 import type { GroupView } from './group-view.js';
 import { currentTimer, timerNotice } from './disappearing.js';
 import type { ChatItem } from './items.js';
+import type { MemberMarks } from './receipts.js';
 import type { Conversation } from './room-store.js';
 import type { RoomTrust } from './room-trust.js';
 
@@ -59,6 +61,8 @@ export interface ChatSnapshot {
   queued: number;
   /** Saving safety numbers to the account failed (they stay in effect in this session). */
   trustSaveProblem: string | null;
+  /** This account sends (and sees) read receipts. */
+  readReceipts: boolean;
 }
 
 /** Before anything is known. */
@@ -72,6 +76,7 @@ export const EMPTY_SNAPSHOT: ChatSnapshot = Object.freeze({
   totalUnread: 0,
   queued: 0,
   trustSaveProblem: null,
+  readReceipts: true,
 });
 
 /** Builds each conversation's view, again only when it changed. */
@@ -82,6 +87,7 @@ export class RoomViews {
     private readonly meId: string,
     private readonly trust: Pick<RoomTrust, 'peer' | 'sendBlock' | 'membersWarning'>,
     private readonly groups: Pick<GroupRooms, 'view' | 'items' | 'nameOf'>,
+    private readonly receipts: { marks(roomId: string, items: readonly ChatItem[], complete: boolean): MemberMarks[] },
   ) {}
 
   build(conversations: Iterable<Conversation>): Map<string, RoomState> {
@@ -102,14 +108,23 @@ export class RoomViews {
   private view(conversation: Conversation): RoomState {
     const { room, timeline } = conversation;
     const held = timeline.items;
-    const messages = held.map((item) => this.timerItem(item, room));
-    const last = messages[messages.length - 1] ?? null;
     const group = isGroup(room) ? this.groups.view(room.id) : null;
     const peer = group ? null : (room.members.find((member) => member.id !== this.meId) ?? null);
     const complete = conversation.loaded && !conversation.partial && !conversation.hasOlder;
     const nameOf = group
       ? this.groups.nameOf
       : (id: string) => room.members.find((member) => member.id === id)?.username ?? 'someone';
+    const others = group ? Math.max(0, group.members.length - 1) : 1;
+    const messages = withReceipts(
+      applyActions(
+        held.map((item) => this.timerItem(item, room)),
+        this.meId,
+        nameOf,
+      ),
+      this.receipts.marks(room.id, held, complete),
+      others,
+    );
+    const last = messages[messages.length - 1] ?? null;
     // A change filed before the oldest message held waits for the history before it.
     const shownFrom = conversation.hasOlder ? timeline.lowest : null;
     return {
@@ -118,7 +133,7 @@ export class RoomViews {
       trust: peer ? this.trust.peer(peer.id) : null,
       sendBlocked: this.trust.sendBlock(room),
       membersChanged: this.trust.membersWarning(room.id),
-      notices: withoutDisappeared(sequenceNotices(held, complete, nameOf), held),
+      notices: onShownItems(withoutDisappeared(sequenceNotices(held, complete, nameOf), held), held, messages),
       items: group ? this.groups.items(room, messages, shownFrom) : messages,
       loaded: conversation.loaded,
       partial: conversation.partial,
@@ -156,4 +171,40 @@ function withoutDisappeared(notices: Map<string, string>, items: readonly ChatIt
     if (notices.has(item.key) && (item.expiresAt != null || item.ttl != null)) notices.delete(item.key);
   }
   return notices;
+}
+
+/** A notice before an action (not shown itself) goes before the next message shown. */
+function onShownItems(
+  notices: Map<string, string>,
+  held: readonly ChatItem[],
+  shown: readonly ChatItem[],
+): Map<string, string> {
+  if (notices.size === 0) return notices;
+  const shownKeys = new Set(shown.map((item) => item.key));
+  const moved = new Map<string, string>();
+  let carried: string | null = null;
+  for (const item of held) {
+    const notice = notices.get(item.key) ?? null;
+    const text: string | null = carried && notice ? `${carried} ${notice}` : (carried ?? notice);
+    if (!shownKeys.has(item.key)) {
+      carried = text;
+      continue;
+    }
+    carried = null;
+    if (text) moved.set(item.key, text);
+  }
+  return moved;
+}
+
+/** This account's stored messages with how many of the `others` have them and read them. */
+function withReceipts(items: ChatItem[], marks: readonly MemberMarks[], others: number): ChatItem[] {
+  if (marks.length === 0 || others === 0) return items;
+  return items.map((item) => {
+    if (!item.mine || item.seq === null || item.state !== 'sent' || item.deleted) return item;
+    const seq = item.seq;
+    const delivered = marks.filter((mark) => mark.delivered >= seq || mark.read >= seq).length;
+    const read = marks.filter((mark) => mark.read >= seq).length;
+    if (delivered === 0) return item;
+    return { ...item, receipts: { delivered: Math.min(delivered, others), read: Math.min(read, others), of: others } };
+  });
 }

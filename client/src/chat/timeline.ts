@@ -3,6 +3,7 @@
 // Disappearing messages leave it when their time comes (their seq stays known, so
 // a server that keeps delivering them files nothing).
 
+import { forgetDeleted } from './actions-view.js';
 import { expiryFor, timersOf } from './disappearing.js';
 import { countsAsNew, type ChatItem } from './items.js';
 
@@ -82,6 +83,7 @@ export class Timeline {
     let index = this.confirmed.length;
     while (index > 0 && (this.confirmed[index - 1]!.seq as number) > seq) index -= 1;
     this.confirmed.splice(index, 0, item);
+    this.forgetDeleted();
     this.seqs.add(seq);
     if (this.floor === null || seq < this.floor) this.floor = seq;
     while (this.seqs.has(this.contiguous + 1)) this.contiguous += 1;
@@ -186,16 +188,31 @@ export class Timeline {
     const confirmed = [...this.confirmed];
     confirmed[index] = item;
     this.confirmed = confirmed;
+    this.forgetDeleted();
     this.changed();
   }
 
   /** The server stored this client's send as `seq`: it joins the stored messages. */
-  confirmPending(messageId: string, seq: number, time: number, epoch?: number): void {
+  confirmPending(messageId: string, seq: number, time: number, epoch?: number, serverId?: string | null): void {
     const item = this.findPending(messageId);
     if (!item) return;
     this.pending = this.pending.filter((other) => other !== item);
     this.changed();
-    this.insert({ ...item, seq, time, state: 'sent', note: null, ...(epoch === undefined ? {} : { epoch }) });
+    this.insert({
+      ...item,
+      seq,
+      time,
+      state: 'sent',
+      note: null,
+      ...(epoch === undefined ? {} : { epoch }),
+      ...(serverId ? { serverId } : {}),
+    });
+  }
+
+  /** A deleted message's content leaves memory as soon as both it and its deletion are held. */
+  private forgetDeleted(): void {
+    const kept = forgetDeleted(this.confirmed);
+    if (kept !== this.confirmed) this.confirmed = [...kept];
   }
 
   private changed(): void {

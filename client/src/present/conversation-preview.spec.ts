@@ -36,6 +36,11 @@ describe('conversationPreview', () => {
     expect(preview(last({ state: 'unverified', senderId: ME }))).toBe('⚠ Unverified message');
   });
 
+  it('a deleted message says so, never what it said', () => {
+    expect(preview(last({ deleted: true }))).toBe('A message was deleted');
+    expect(preview(last({ deleted: true, senderId: ME, mine: true }))).toBe('You deleted a message');
+  });
+
   it('a text: "You: " before mine, whitespace collapsed, cut at 120 characters', () => {
     expect(preview(last({ text: 'see you\n\n at   8' }))).toBe('see you at 8');
     expect(preview(last({ text: 'on my way', senderId: ME, mine: true }))).toBe('You: on my way');

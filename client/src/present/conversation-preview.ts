@@ -25,6 +25,7 @@ export function conversationPreview(state: Pick<RoomState, 'last' | 'loaded'> | 
 function content(last: NonNullable<RoomState['last']>, mine: boolean): string {
   // A notice (a disappearing timer set) already says who did it.
   if (last.state === 'notice' && last.text !== null) return last.text.slice(0, PREVIEW_CHARS);
+  if (last.deleted) return mine ? 'You deleted a message' : 'A message was deleted';
   if (last.text !== null) return `${mine ? 'You: ' : ''}${last.text.replace(/\s+/g, ' ').slice(0, PREVIEW_CHARS)}`;
   if (last.file !== null) return `${mine ? 'You sent' : 'Sent'} a file: ${last.file.name.slice(0, PREVIEW_CHARS)}`;
   return 'Unsupported message';

@@ -13,6 +13,19 @@ describe('delivery labels', () => {
     expect(deliveryLabel({ mine: true, state: 'sent', deliveredTo: { count: 1, of: 1 } })).toBe('Delivered');
   });
 
+  it('says Read or Delivered from signed receipts before the server’s word', () => {
+    const receipts = (delivered: number, read: number, of: number) => ({ delivered, read, of });
+    expect(deliveryLabel({ mine: true, state: 'sent', receipts: receipts(1, 1, 1) })).toBe('Read');
+    expect(deliveryLabel({ mine: true, state: 'sent', receipts: receipts(1, 0, 1) })).toBe('Delivered');
+    expect(deliveryLabel({ mine: true, state: 'sent', receipts: receipts(0, 0, 1) })).toBe('Sent');
+    expect(deliveryLabel({ mine: true, state: 'sent', receipts: receipts(3, 1, 3) })).toBe('Read by 1 of 3');
+    expect(deliveryLabel({ mine: true, state: 'sent', receipts: receipts(3, 3, 3) })).toBe('Read by all 3');
+    expect(deliveryLabel({ mine: true, state: 'sent', receipts: receipts(2, 0, 3) })).toBe('Delivered to 2 of 3');
+    expect(
+      deliveryLabel({ mine: true, state: 'sent', receipts: receipts(0, 0, 3), deliveredTo: { count: 1, of: 3 } }),
+    ).toBe('Delivered to 1 of 3');
+  });
+
   it('says nothing under others’ messages or sends not stored yet', () => {
     expect(deliveryLabel({ mine: false, state: 'sent', deliveredTo: { count: 1, of: 2 } })).toBeNull();
     expect(deliveryLabel({ mine: true, state: 'pending' })).toBeNull();

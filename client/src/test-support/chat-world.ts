@@ -308,6 +308,7 @@ export class ChatWorld {
       envelope,
       createdAt: new Date().toISOString(),
       disappearsAt: null,
+      erasedAt: null,
     };
     this.messages.push(message);
     this.messages.sort((a, b) => a.seq - b.seq);

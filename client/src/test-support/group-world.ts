@@ -44,6 +44,8 @@ export interface ServerGroup {
   reads: Map<string, number>;
   /** Each member's delivered mark. */
   delivered: Map<string, number>;
+  /** Each member's latest sealed receipt (PROTOCOL.md §22). */
+  receipts: Map<string, string>;
   /** People the server lists as members though no record added them. */
   extra: Person[];
   /** What the server lists as the group's records to a viewer, in place of the filed ones. */
@@ -204,7 +206,9 @@ export class GroupWorld {
       .on('POST', /^\/api\/rooms\/[^/]+\/keys$/, (call) => this.finish(me, member(call), call))
       .on('GET', /^\/api\/rooms\/[^/]+\/messages\?/, (call) => this.page(member(call), call))
       .on('POST', /^\/api\/rooms\/[^/]+\/read$/, (call) => this.read(me, member(call), call))
-      .on('POST', /^\/api\/rooms\/[^/]+\/delivered$/, (call) => this.markDelivered(me, member(call), call));
+      .on('POST', /^\/api\/rooms\/[^/]+\/delivered$/, (call) => this.markDelivered(me, member(call), call))
+      .on('GET', /^\/api\/rooms\/[^/]+\/receipts$/, (call) => this.receiptsOf(member(call)))
+      .on('PUT', /^\/api\/rooms\/[^/]+\/receipt$/, (call) => this.saveReceipt(me, member(call), call));
     device.live.ack = (payload) => this.send(me, payload);
   }
 
@@ -253,6 +257,7 @@ export class GroupWorld {
       messages: [],
       reads: new Map(),
       delivered: new Map(),
+      receipts: new Map(),
       extra: [],
       listing: null,
       hiddenFrom: new Set(),
@@ -345,6 +350,27 @@ export class GroupWorld {
     return { body: { deliveredSeq: seq } };
   }
 
+  private receiptsOf(group: ServerGroup | null): FakeReply {
+    if (!group) return refusal(404, 'not_found');
+    const receipts = [...group.receipts].map(([userId, envelope]) => ({
+      userId,
+      envelope,
+      updatedAt: new Date().toISOString(),
+    }));
+    return { body: { receipts } };
+  }
+
+  /** Keeps the member's latest receipt and tells the other members. */
+  private saveReceipt(me: string, group: ServerGroup | null, call: FakeCall): FakeReply {
+    if (!group) return refusal(404, 'not_found');
+    const envelope = (call.body as { envelope: string }).envelope;
+    group.receipts.set(me, envelope);
+    const others = new Set(this.listed(group).map((user) => user.id));
+    others.delete(me);
+    this.tell(others, 'receipt:new', { roomId: group.roomId, userId: me, envelope });
+    return { status: 204 };
+  }
+
   private read(me: string, group: ServerGroup | null, call: FakeCall): FakeReply {
     if (!group) return refusal(404, 'not_found');
     const seq = Math.max(group.reads.get(me) ?? 0, (call.body as { seq: number }).seq);
@@ -386,6 +412,7 @@ export class GroupWorld {
       envelope,
       disappearsAt,
       createdAt: new Date().toISOString(),
+      erasedAt: null,
     };
     group.messages.push(message);
     const told = new Set(this.listed(group).map((user) => user.id));
@@ -397,7 +424,7 @@ export class GroupWorld {
   /** Events go out after the request that caused them has been answered, as over a real socket. */
   private tell(
     userIds: Set<string>,
-    event: 'group:changed' | 'message:new' | 'room:key' | 'room:delivered',
+    event: 'group:changed' | 'message:new' | 'room:key' | 'room:delivered' | 'receipt:new',
     payload: unknown,
   ): void {
     const lives = [...userIds].filter((id) => !this.muted.has(id)).map((id) => this.devices.get(id)?.live);

@@ -55,11 +55,16 @@ export class Api {
   logoutAll = () => this.none('POST', '/api/auth/logout-all');
 
   account = () => this.call('account', 'GET', '/api/account');
+  /** Who this browser is logged in as, or null: no 401 (and no console line) for a visitor. */
+  sessionUser = () => this.call('sessionUser', 'GET', '/api/session');
   bundle = () => this.call('bundle', 'GET', '/api/account/bundle');
   changePassphrase = (body: ChangePassphraseBody) =>
     this.call('changePassphrase', 'POST', '/api/account/passphrase', body);
   replaceBundle = (body: BundleUpdateBody) => this.none('POST', '/api/account/bundle', body);
   publishKeys = (body: PublishKeysBody) => this.call('publishKeys', 'POST', '/api/account/keys', body);
+
+  /** Deletes the account for good; `currentAuthKey` (base64) proves the passphrase as a change does. */
+  deleteAccount = (currentAuthKey: string) => this.none('DELETE', '/api/account', { currentAuthKey });
 
   sessions = () => this.call('sessions', 'GET', '/api/account/sessions');
   endSession = (id: string) => this.none('DELETE', `/api/account/sessions/${enc(id)}`);
@@ -85,9 +90,16 @@ export class Api {
     this.call('messagePage', 'GET', `/api/rooms/${enc(roomId)}/messages?after=${after}&limit=${limit}`);
   messagesBefore = (roomId: string, before: number, limit: number) =>
     this.call('messagePage', 'GET', `/api/rooms/${enc(roomId)}/messages?before=${before}&limit=${limit}`);
+  /** Asks the server to erase the ciphertext of message `id` (the server's id), sent by this account. */
+  eraseMessage = (roomId: string, id: string) => this.none('DELETE', `/api/rooms/${enc(roomId)}/messages/${enc(id)}`);
   markRead = (roomId: string, seq: number) => this.call('markRead', 'POST', `/api/rooms/${enc(roomId)}/read`, { seq });
   markDelivered = (roomId: string, seq: number) =>
     this.call('markDelivered', 'POST', `/api/rooms/${enc(roomId)}/delivered`, { seq });
+  /** Each member's latest sealed receipt for the room (PROTOCOL.md §22). */
+  receipts = (roomId: string) => this.call('receipts', 'GET', `/api/rooms/${enc(roomId)}/receipts`);
+  /** Replaces this account's receipt for the room. */
+  saveReceipt = (roomId: string, envelope: string) =>
+    this.none('PUT', `/api/rooms/${enc(roomId)}/receipt`, { envelope });
 
   createGroup = (body: CreateGroupBody) => this.call('createGroup', 'POST', '/api/groups', body);
   /** The group's records after index `after`; from record 0 when `after` is null. */

@@ -19,6 +19,7 @@ function message(roomId: string, seq: number, senderId: string): ServerMessage {
     envelope: 'AAAA',
     createdAt: '2025-01-01T00:00:00Z',
     disappearsAt: null,
+    erasedAt: null,
   };
 }
 

@@ -11,6 +11,7 @@ export default defineConfig({
       'tor/src/**/*.spec.ts',
       'server/src/**/*.spec.ts',
       'web/e2e/**/*.spec.ts',
+      'web/src/**/*.spec.ts',
       'bench/**/*.spec.ts',
       'scripts/**/*.spec.ts',
     ],

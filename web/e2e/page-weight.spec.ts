@@ -12,8 +12,13 @@ import { gunzipSync } from 'node:zlib';
 import { describePage, exportedPages, kb, KB, pageWeight } from '../../bench/lib/page-weight.mjs';
 import { startServer, type ServerProcess } from './support/server.js';
 
-/** The budget of every page's first load: JS + CSS, gzip -9 (what Tor Browser gets on an http onion address). */
-const FIRST_LOAD_BUDGET_GZIP = 200 * KB;
+/**
+ * The budget of every page's first load: JS + CSS, gzip -9 (what Tor Browser gets on an http onion address).
+ * 200 KB until the interface spoke six languages: i18next, react-i18next and the English catalogue are
+ * needed by every page and cost about 22 KB gzipped; the other catalogues (about 3.5 KB each) are fetched
+ * from the site's own origin only when someone picks that language, so they are not counted here.
+ */
+const FIRST_LOAD_BUDGET_GZIP = 220 * KB;
 /** The pages people open first over Tor; their first load is also fetched from the running server. */
 const KEY_PAGES = ['/login/', '/signup/', '/chat/'];
 /** What Tor Browser (Firefox) offers on an http onion address: no brotli there. */

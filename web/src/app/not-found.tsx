@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { PageTitle, T } from '../i18n/T';
 
 export const metadata: Metadata = { title: 'Page not found' };
 
@@ -7,11 +8,16 @@ export default function NotFound() {
   return (
     <div className="narrow">
       <div className="card">
-        <h1>Page not found</h1>
-        <p className="lead">There is nothing at this address.</p>
+        <PageTitle k="pageTitle.notFound" />
+        <h1>
+          <T k="notFound.title" />
+        </h1>
+        <p className="lead">
+          <T k="notFound.lead" />
+        </p>
         <p>
           <Link href="/" className="button">
-            Go to the start page
+            <T k="notFound.home" />
           </Link>
         </p>
       </div>

@@ -3,7 +3,9 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { BuildHashCard } from './account/BuildHashCard';
+import { DeleteAccountCard } from './account/DeleteAccountCard';
 import { InvitesCard } from './account/InvitesCard';
 import { ProfileCard } from './account/ProfileCard';
 import { SessionsCard } from './account/SessionsCard';
@@ -34,6 +36,7 @@ interface SectionError {
 export function AccountView() {
   const keystore = useKeystore();
   const router = useRouter();
+  const { t } = useTranslation();
   const { status, user, fingerprint } = keystore;
 
   // Set while logging out, so the "not unlocked → go to /login/" redirect stays quiet.
@@ -76,7 +79,7 @@ export function AccountView() {
   if (status !== 'unlocked' || !user || !fingerprint) {
     return (
       <div className="card js-only">
-        <Loading label={status === 'loading' ? 'Loading your account…' : 'Redirecting to log in…'} />
+        <Loading label={status === 'loading' ? t('account.loading') : t('account.redirecting')} />
       </div>
     );
   }
@@ -100,7 +103,7 @@ export function AccountView() {
     run('logout', 'sessions', async () => {
       leaving.current = true;
       await account((flows) => flows.logOut());
-      keystore.clear('You have been logged out. Your keys were removed from this tab.');
+      keystore.clear(t('account.loggedOut'));
       router.replace('/');
     });
 
@@ -108,11 +111,7 @@ export function AccountView() {
     run('logout-all', 'sessions', async () => {
       leaving.current = true;
       const done = await account((flows) => flows.logOutEverywhere());
-      keystore.clear(
-        done
-          ? 'You have been logged out on every device.'
-          : 'Your session had already ended, so other devices could not be logged out from here. Log in again to do that.',
-      );
+      keystore.clear(done ? t('account.loggedOutEverywhere') : t('account.sessionAlreadyEnded'));
       router.replace('/');
     });
 
@@ -143,7 +142,8 @@ export function AccountView() {
     <div className="stack js-only">
       <p className="back-link back-link-flush">
         <Link href="/chat/">
-          <span aria-hidden="true">← </span>Back to your conversations
+          <span aria-hidden="true">← </span>
+          {t('account.backToChats')}
         </Link>
       </p>
       <ProfileCard user={user} fingerprint={fingerprint} />
@@ -164,6 +164,7 @@ export function AccountView() {
         onRevoke={onRevoke}
       />
       <BuildHashCard />
+      <DeleteAccountCard onLeaving={() => (leaving.current = true)} />
     </div>
   );
 }

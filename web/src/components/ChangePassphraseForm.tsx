@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslation } from 'react-i18next';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
@@ -8,17 +9,19 @@ import { ErrorAlert, Loading, StatusMessage, useFocusOnError } from './ui';
 import {
   passphraseProblem,
   errorField,
-  describeError,
   type FormField,
   confirmationFeedback,
   newPassphraseFeedback,
 } from '@onionchat/client';
+import { useDescribeError } from '../i18n/describe-error';
 import { useKeystore } from '../hooks/keystore';
 import { loadPageClient, usePageCoreSoon } from '../hooks/client';
 
 export function ChangePassphraseForm() {
   const keystore = useKeystore();
   const router = useRouter();
+  const { t } = useTranslation();
+  const describeError = useDescribeError();
   const { status, user, identity } = keystore;
 
   const [current, setCurrent] = useState('');
@@ -44,7 +47,7 @@ export function ChangePassphraseForm() {
   if (status === 'loading' || status === 'anonymous' || !user) {
     return (
       <div className="card js-only">
-        <Loading label={status === 'loading' ? 'Loading your account…' : 'Redirecting to log in…'} />
+        <Loading label={status === 'loading' ? t('account.loading') : t('account.redirecting')} />
       </div>
     );
   }
@@ -66,11 +69,11 @@ export function ChangePassphraseForm() {
       setError(message);
       setErrorAt(field);
     };
-    if (current.length === 0) return fail('Enter your current passphrase.', 'current-passphrase');
-    if (next.length === 0) return fail('Choose a new passphrase.', 'new-passphrase');
+    if (current.length === 0) return fail(t('passphraseChange.enterCurrent'), 'current-passphrase');
+    if (next.length === 0) return fail(t('passphraseChange.chooseNew'), 'new-passphrase');
     if (problem) return fail(problem, 'new-passphrase');
     if (confirm !== next) {
-      return fail("The two new passphrases don't match. Type it again.", 'new-passphrase-confirm');
+      return fail(t('passphraseChange.mismatch'), 'new-passphrase-confirm');
     }
 
     setBusy(true);
@@ -87,7 +90,7 @@ export function ChangePassphraseForm() {
       setConfirm('');
       setTouched({ next: false, confirm: false });
       setStatus({
-        text: 'Passphrase changed. Every other session has been logged out; use the new passphrase from now on.',
+        text: t('passphraseChange.changed'),
         tone: 'success',
       });
     } catch (caught) {
@@ -101,21 +104,19 @@ export function ChangePassphraseForm() {
     <div className="card js-only">
       <p className="back-link">
         <Link href="/account/">
-          <span aria-hidden="true">← </span>Back to your account
+          <span aria-hidden="true">← </span>
+          {t('passphraseChange.back')}
         </Link>
       </p>
-      <h1>Change passphrase</h1>
-      <p className="lead">
-        Your keys stay the same, so your contacts won&apos;t notice anything. They are re-sealed with the new passphrase
-        here in the browser, and every other session is logged out.
-      </p>
+      <h1>{t('passphraseChange.title')}</h1>
+      <p className="lead">{t('passphraseChange.lead')}</p>
 
       <form className="form" onSubmit={onSubmit} noValidate>
         {/* Lets password managers know which account this is for. */}
         <input type="text" name="username" autoComplete="username" value={account.username} readOnly hidden />
         <PassphraseField
           id="current-passphrase"
-          label="Current passphrase"
+          label={t('passphraseChange.current')}
           autoComplete="current-password"
           visible={show}
           value={current}
@@ -125,33 +126,33 @@ export function ChangePassphraseForm() {
         />
         <PassphraseField
           id="new-passphrase"
-          label="New passphrase"
-          hint="At least 12 characters. A few unrelated words work well."
+          label={t('passphraseChange.new')}
+          hint={t('passphraseChange.newHint')}
           autoComplete="new-password"
           visible={show}
           value={next}
           readOnly={busy}
           onChange={setNext}
-          onBlur={() => setTouched((t) => ({ ...t, next: true }))}
+          onBlur={() => setTouched((was) => ({ ...was, next: true }))}
           invalid={(touched.next && problem !== null) || errorAt === 'new-passphrase'}
           feedback={nextFeedback}
         />
         <PassphraseField
           id="new-passphrase-confirm"
-          label="Confirm new passphrase"
+          label={t('passphraseChange.confirm')}
           autoComplete="new-password"
           visible={show}
           value={confirm}
           readOnly={busy}
           onChange={setConfirm}
-          onBlur={() => setTouched((t) => ({ ...t, confirm: true }))}
+          onBlur={() => setTouched((was) => ({ ...was, confirm: true }))}
           invalid={(touched.confirm && mismatch) || errorAt === 'new-passphrase-confirm'}
           feedback={confirmFeedback}
         />
-        <ShowPassphrase checked={show} onChange={setShow} label="Show passphrases" />
+        <ShowPassphrase checked={show} onChange={setShow} label={t('passphraseChange.show')} />
 
         <div className="callout callout-warn">
-          <p>As before, nobody can recover this passphrase for you. Store it somewhere safe before you continue.</p>
+          <p>{t('passphraseChange.warning')}</p>
         </div>
 
         <ErrorAlert message={error} />
@@ -159,7 +160,7 @@ export function ChangePassphraseForm() {
 
         <div className="form-actions">
           <button type="submit" className="button primary wide" disabled={busy}>
-            {busy ? 'Changing passphrase…' : 'Change passphrase'}
+            {busy ? t('passphraseChange.changing') : t('passphraseChange.submit')}
           </button>
         </div>
       </form>

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslation } from 'react-i18next';
 import { useRef, useState } from 'react';
 
 interface CopyableLinkProps {
@@ -14,13 +15,14 @@ interface CopyableLinkProps {
  * Browser may ask, or deny it), the link is selected instead so the person can copy it.
  */
 export function CopyableLink({ link, testId, note = '' }: CopyableLinkProps) {
+  const { t } = useTranslation();
   const [copied, setCopied] = useState<{ link: string; note: string } | null>(null);
   const linkRef = useRef<HTMLElement>(null);
 
   async function onCopy() {
     try {
       await navigator.clipboard.writeText(link);
-      setCopied({ link, note: 'Copied to the clipboard.' });
+      setCopied({ link, note: t('copyLink.copied') });
     } catch {
       const element = linkRef.current;
       const selection = window.getSelection();
@@ -30,7 +32,7 @@ export function CopyableLink({ link, testId, note = '' }: CopyableLinkProps) {
         selection.removeAllRanges();
         selection.addRange(range);
       }
-      setCopied({ link, note: 'The link is selected: press Ctrl+C (or ⌘C) to copy it.' });
+      setCopied({ link, note: t('copyLink.selected') });
     }
   }
 
@@ -43,7 +45,7 @@ export function CopyableLink({ link, testId, note = '' }: CopyableLinkProps) {
           {link}
         </code>
         <button type="button" className="button small" onClick={onCopy}>
-          Copy link
+          {t('copyLink.copy')}
         </button>
       </div>
       <p className="muted small" aria-live="polite">

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { PointIcon } from './icons';
 import { Logo } from './Logo';
 import { useKeystore, useNotice } from '../hooks/keystore';
@@ -11,6 +12,7 @@ export function Landing() {
   const { status, user } = useKeystore();
   const notice = useNotice();
   const router = useRouter();
+  const { t } = useTranslation();
 
   useEffect(() => {
     if (status === 'unlocked') router.replace('/chat/');
@@ -24,25 +26,24 @@ export function Landing() {
         </p>
       ) : null}
       <Logo size={72} className="landing-logo" />
-      <h1 className="landing-title">Private chat, encrypted before it leaves your hands.</h1>
+      <h1 className="landing-title">{t('landing.title')}</h1>
       <ul className="points">
         <li>
           <Icon kind="lock" />
           <span>
-            <strong>End-to-end encrypted in your browser.</strong> The server only stores what it can&apos;t read.
+            <Trans i18nKey="landing.pointEncrypted" components={{ b: <strong /> }} />
           </span>
         </li>
         <li>
           <Icon kind="onion" />
           <span>
-            <strong>Onion-only.</strong> Reachable only through Tor: no phone number, no email, no trackers.
+            <Trans i18nKey="landing.pointOnion" components={{ b: <strong /> }} />
           </span>
         </li>
         <li>
           <Icon kind="key" />
           <span>
-            <strong>Your passphrase is the key.</strong> It never leaves your device, so nobody can reset it, not even
-            the server.
+            <Trans i18nKey="landing.pointPassphrase" components={{ b: <strong /> }} />
           </span>
         </li>
       </ul>
@@ -51,19 +52,17 @@ export function Landing() {
         {status === 'locked' && user ? (
           <>
             <Link className="button primary" href="/login/">
-              Unlock as {user.username}
+              {t('landing.unlockAs', { name: user.username })}
             </Link>
-            <p className="muted small">
-              This browser is still logged in, but the keys were cleared when the page reloaded.
-            </p>
+            <p className="muted small">{t('landing.stillLoggedIn')}</p>
           </>
         ) : (
           <>
             <Link className="button primary" href="/signup/">
-              Create account
+              {t('landing.createAccount')}
             </Link>
             <Link className="button" href="/login/">
-              Log in
+              {t('landing.logIn')}
             </Link>
           </>
         )}

@@ -3,9 +3,11 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { PassphraseField, ShowPassphrase } from './PassphraseField';
 import { ErrorAlert, Field, Loading, StatusMessage, useFocusOnError } from './ui';
-import { errorField, describeError, type FormField } from '@onionchat/client';
+import { errorField, type FormField } from '@onionchat/client';
+import { useDescribeError } from '../i18n/describe-error';
 import { useKeystore, useNotice } from '../hooks/keystore';
 import { loadPageClient, loadPageCore, usePageCoreSoon } from '../hooks/client';
 import { warmMessenger } from './chat/load-messenger';
@@ -14,6 +16,8 @@ export function LoginForm() {
   const keystore = useKeystore();
   const notice = useNotice();
   const router = useRouter();
+  const { t } = useTranslation();
+  const describeError = useDescribeError();
 
   const [username, setUsername] = useState('');
   const [passphrase, setPassphrase] = useState('');
@@ -45,7 +49,7 @@ export function LoginForm() {
   if (status === 'loading') {
     return (
       <div className="card js-only">
-        <Loading label="Checking this browser's session…" />
+        <Loading label={t('login.checkingSession')} />
       </div>
     );
   }
@@ -68,7 +72,7 @@ export function LoginForm() {
         unlocking && user
           ? await account.unlock(user, passphrase, setProgress)
           : await account.logIn(username, passphrase, setProgress);
-      setProgress('Unlocked. Opening your conversations…');
+      setProgress(t('login.unlockedOpening'));
       keystore.unlocked(result.user, result.identity, result.vault);
     } catch (caught) {
       setProgress(null);
@@ -82,7 +86,7 @@ export function LoginForm() {
     if (busy) return;
     setBusy(true);
     setError(null);
-    setProgress('Logging out…');
+    setProgress(t('login.loggingOut'));
     try {
       const { account } = await loadPageClient();
       await account.logOut();
@@ -101,16 +105,19 @@ export function LoginForm() {
     <div className="card js-only">
       {unlocking ? (
         <>
-          <h1>Unlock</h1>
+          <h1>{t('login.unlockTitle')}</h1>
           <p className="lead">
-            You are still logged in as <strong data-testid="unlock-username">{user.username}</strong> in this browser,
-            but your keys were cleared from memory when the page was reloaded. Enter your passphrase to unlock them.
+            <Trans
+              i18nKey="login.unlockLead"
+              values={{ name: user.username }}
+              components={{ b: <strong data-testid="unlock-username" dir="auto" /> }}
+            />
           </p>
         </>
       ) : (
         <>
-          <h1>Log in</h1>
-          <p className="lead">Your passphrase unlocks your keys right here in the browser.</p>
+          <h1>{t('login.title')}</h1>
+          <p className="lead">{t('login.lead')}</p>
         </>
       )}
       {notice ? <p className="notice">{notice}</p> : null}
@@ -122,7 +129,7 @@ export function LoginForm() {
         ) : (
           <Field
             id="username"
-            label="Username"
+            label={t('login.username')}
             type="text"
             autoComplete="username"
             autoCapitalize="none"
@@ -138,7 +145,7 @@ export function LoginForm() {
         )}
         <PassphraseField
           id="passphrase"
-          label="Passphrase"
+          label={t('login.passphrase')}
           autoComplete="current-password"
           visible={show}
           value={passphrase}
@@ -153,11 +160,13 @@ export function LoginForm() {
 
         <div className="form-actions">
           <button type="submit" className="button primary wide" disabled={busy}>
-            {busy ? (unlocking ? 'Unlocking…' : 'Logging in…') : unlocking ? 'Unlock' : 'Log in'}
+            {busy
+              ? t(unlocking ? 'login.unlocking' : 'login.loggingIn')
+              : t(unlocking ? 'login.unlock' : 'login.submit')}
           </button>
           {unlocking ? (
             <button type="button" className="button ghost wide" onClick={switchAccount} disabled={busy}>
-              Use a different account
+              {t('login.differentAccount')}
             </button>
           ) : null}
         </div>
@@ -166,14 +175,11 @@ export function LoginForm() {
       {unlocking ? null : (
         <>
           <details className="disclosure">
-            <summary>Forgot your passphrase?</summary>
-            <p>
-              It can&apos;t be reset. The server never sees your passphrase (only a key derived from it), so nobody can
-              recover it or the keys it protects. If it&apos;s lost, create a new account.
-            </p>
+            <summary>{t('login.forgotTitle')}</summary>
+            <p>{t('login.forgotText')}</p>
           </details>
           <p className="form-footer">
-            New here? <Link href="/signup/">Create an account</Link>
+            <Trans i18nKey="login.newHere" components={{ a: <Link href="/signup/" /> }} />
           </p>
         </>
       )}

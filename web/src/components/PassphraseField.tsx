@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslation } from 'react-i18next';
 import { Field, type Feedback } from './ui';
 
 /** For passphrases: typed exactly, never capitalized, corrected or spell-checked. */
@@ -62,12 +63,13 @@ export function PassphraseField({
 export function ShowPassphrase({
   checked,
   onChange,
-  label = 'Show passphrase',
+  label,
 }: {
   checked: boolean;
   onChange: (checked: boolean) => void;
   label?: string;
 }) {
+  const { t } = useTranslation();
   return (
     <label className="check">
       <input
@@ -76,7 +78,7 @@ export function ShowPassphrase({
         checked={checked}
         onChange={(event) => onChange(event.target.checked)}
       />
-      <span>{label}</span>
+      <span>{label ?? t('passphrase.show')}</span>
     </label>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslation } from 'react-i18next';
 import { OnDemand } from './OnDemand';
 import type { QrCodeProps } from './QrCodeSvg';
 
@@ -10,6 +11,7 @@ const loadQrCode = () => import('./QrCodeSvg');
  * so the encoder comes in its own chunk when the first one is drawn.
  */
 export function QrCode(props: QrCodeProps) {
+  const { t } = useTranslation();
   return (
     <OnDemand
       load={loadQrCode}
@@ -17,7 +19,7 @@ export function QrCode(props: QrCodeProps) {
       loading={<span className="safety-qr qr-pending" aria-hidden="true" />}
       failed={(retry) => (
         <button type="button" className="safety-qr qr-pending link-button" onClick={retry}>
-          The QR code did not load. Try again
+          {t('qr.retry')}
         </button>
       )}
     />

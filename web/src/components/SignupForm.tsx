@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { CheckingRegistration } from './signup/CheckingRegistration';
 import { InviteNeeded } from './signup/InviteNeeded';
 import { NewAccountForm } from './signup/NewAccountForm';
@@ -11,7 +12,6 @@ import {
   usernameProblem,
   canonicalUsername,
   errorField,
-  describeError,
   parseInviteToken,
   readInviter,
   afterSignupPath,
@@ -21,6 +21,7 @@ import {
   confirmationFeedback,
   newPassphraseFeedback,
 } from '@onionchat/client';
+import { useDescribeError } from '../i18n/describe-error';
 import { useKeystore } from '../hooks/keystore';
 import { pageApi } from '../hooks/api';
 import { loadPageClient, usePageCoreSoon } from '../hooks/client';
@@ -31,6 +32,8 @@ type Registration = ServerConfig['registration'] | 'unknown';
 export function SignupForm() {
   const keystore = useKeystore();
   const router = useRouter();
+  const { t } = useTranslation();
+  const describeError = useDescribeError();
 
   const [registration, setRegistration] = useState<Registration | null>(null);
   const [inviteToken, setInviteToken] = useState<string | null>(null);
@@ -104,7 +107,7 @@ export function SignupForm() {
     touched.username && nameProblem
       ? { text: nameProblem, tone: 'bad' }
       : canonical.length > 0 && !nameProblem && canonical !== username
-        ? { text: `You will appear as “${canonical}”.`, tone: 'neutral' }
+        ? { text: t('signup.appearAs', { name: canonical }), tone: 'neutral' }
         : null;
   const passphraseFeedback = newPassphraseFeedback(passphrase, phraseProblem, touched.passphrase);
   const confirmFeedback = confirmationFeedback(confirm, passphrase, touched.confirm);
@@ -119,12 +122,12 @@ export function SignupForm() {
       setError(message);
       setErrorAt(field);
     };
-    if (canonical.length === 0) return fail('Choose a username.', 'username');
+    if (canonical.length === 0) return fail(t('signup.chooseUsername'), 'username');
     if (nameProblem) return fail(nameProblem, 'username');
-    if (passphrase.length === 0) return fail('Choose a passphrase.', 'passphrase');
+    if (passphrase.length === 0) return fail(t('signup.choosePassphrase'), 'passphrase');
     if (phraseProblem) return fail(phraseProblem, 'passphrase');
     if (confirm !== passphrase) {
-      return fail("The two passphrases don't match. Type it again.", 'passphrase-confirm');
+      return fail(t('signup.mismatch'), 'passphrase-confirm');
     }
 
     setBusy(true);
@@ -136,7 +139,7 @@ export function SignupForm() {
       const { account } = await loadPageClient();
       const { user, identity, vault } = await account.signUp(username, passphrase, inviteToken, setProgress);
       keystore.unlocked(user, identity, vault);
-      setProgress('Account created. Opening your conversations…');
+      setProgress(t('signup.createdOpening'));
       setDone(true);
     } catch (caught) {
       setProgress(null);
@@ -149,7 +152,7 @@ export function SignupForm() {
     event.preventDefault();
     const token = parseInviteToken(inviteInput);
     if (!token) {
-      setInviteInputError("That doesn't look like an invite link. It should contain “#invite=”.");
+      setInviteInputError(t('signup.notAnInvite'));
       return;
     }
     setInviteInputError(null);
@@ -185,7 +188,7 @@ export function SignupForm() {
       error={error}
       progress={progress}
       onChange={(input, value) => setters[input](value)}
-      onBlur={(input) => setTouched((t) => ({ ...t, [input]: true }))}
+      onBlur={(input) => setTouched((was) => ({ ...was, [input]: true }))}
       onShow={setShow}
       onSubmit={onSubmit}
     />

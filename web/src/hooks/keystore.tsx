@@ -108,14 +108,14 @@ export function KeystoreProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     const startedAt = generation.current;
     let cancelled = false;
-    // What AccountFlows.whoAmI asks, straight on the page's Api: the layout does not wait
-    // for the account flows' chunk to know who is logged in.
+    // Asked on the page's Api (the layout does not wait for the account flows' chunk), of
+    // the route that answers a visitor with null: no 401 in the console on every page load.
     pageApi()
-      .account()
+      .sessionUser()
       .then(
         ({ user }) => {
           if (cancelled || generation.current !== startedAt) return;
-          commit({ status: 'locked', user, identity: null, vault: null });
+          commit({ status: user ? 'locked' : 'anonymous', user, identity: null, vault: null });
         },
         (error: unknown) => {
           if (cancelled || generation.current !== startedAt) return;

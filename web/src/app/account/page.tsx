@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { PageTitle } from '../../i18n/T';
 import { AccountView } from '../../components/AccountView';
 
 export const metadata: Metadata = { title: 'Account' };
@@ -6,6 +7,7 @@ export const metadata: Metadata = { title: 'Account' };
 export default function AccountPage() {
   return (
     <div className="wide">
+      <PageTitle k="pageTitle.account" />
       <AccountView />
     </div>
   );

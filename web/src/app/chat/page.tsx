@@ -6,5 +6,11 @@ import { ChatApp } from '../../components/chat/ChatApp';
 export const metadata: Metadata = { title: { absolute: 'OnionChat' } };
 
 export default function ChatPage() {
-  return <ChatApp />;
+  // The page's one level-one heading, for screen readers (the layout has no room to show it).
+  return (
+    <>
+      <h1 className="visually-hidden">Chat</h1>
+      <ChatApp />
+    </>
+  );
 }

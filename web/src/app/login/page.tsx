@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { PageTitle } from '../../i18n/T';
 import { LoginForm } from '../../components/LoginForm';
 
 export const metadata: Metadata = { title: 'Log in' };
@@ -6,6 +7,7 @@ export const metadata: Metadata = { title: 'Log in' };
 export default function LoginPage() {
   return (
     <div className="narrow">
+      <PageTitle k="pageTitle.logIn" />
       <LoginForm />
     </div>
   );

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { servedBuildHash, type BuildHash } from '../../lib/build-hash';
 
 /**
@@ -10,6 +11,7 @@ import { servedBuildHash, type BuildHash } from '../../lib/build-hash';
  */
 export function BuildHashCard() {
   const [result, setResult] = useState<BuildHash | null>(null);
+  const { t } = useTranslation();
 
   useEffect(() => {
     let current = true;
@@ -23,14 +25,12 @@ export function BuildHashCard() {
 
   return (
     <section className="card" aria-labelledby="build-title">
-      <h2 id="build-title">Web client build</h2>
+      <h2 id="build-title">{t('account.build.title')}</h2>
       <p className="muted">
-        This is the hash of the app’s files as this server sent them. To check that they are exactly the published
-        source code, run <code>npm run verify-instance</code> with this site’s address on your own computer (from the
-        same version of OnionChat), or ask someone you trust to run it, and compare the hash it prints with this one.
+        <Trans i18nKey="account.build.explain" components={{ code: <code /> }} />
       </p>
       {result === null ? (
-        <p className="muted small">Computing…</p>
+        <p className="muted small">{t('account.build.computing')}</p>
       ) : 'hash' in result ? (
         <code className="fingerprint" data-testid="build-hash">
           {result.hash}
@@ -41,8 +41,7 @@ export function BuildHashCard() {
         </p>
       )}
       <p className="hint">
-        A server that altered the app could also alter this page to show the expected hash, so this number alone proves
-        nothing: the check that counts is the one <code>verify-instance</code> makes from another machine.
+        <Trans i18nKey="account.build.limit" components={{ code: <code /> }} />
       </p>
     </section>
   );

@@ -1,4 +1,6 @@
 import { type Invite, formatDateTime, formatRelative, isPast } from '@onionchat/client';
+import { Trans, useTranslation } from 'react-i18next';
+import { useLocale } from '../../i18n/use-locale';
 
 interface InviteItemProps {
   invite: Invite;
@@ -10,6 +12,8 @@ interface InviteItemProps {
 
 /** One invite: waiting, used or expired; a waiting one can be revoked. */
 export function InviteItem({ invite, revoking, disabled, onRevoke }: InviteItemProps) {
+  const { t } = useTranslation();
+  const locale = useLocale();
   const used = Boolean(invite.usedAt);
   const expired = !used && isPast(invite.expiresAt);
   return (
@@ -17,22 +21,26 @@ export function InviteItem({ invite, revoking, disabled, onRevoke }: InviteItemP
       <div className="list-text">
         <p className="list-title">
           {used ? (
-            <span className="badge badge-good">Used</span>
+            <span className="badge badge-good">{t('account.invite.used')}</span>
           ) : expired ? (
-            <span className="badge badge-muted">Expired</span>
+            <span className="badge badge-muted">{t('account.invite.expired')}</span>
           ) : (
-            <span className="badge badge-accent">Waiting</span>
+            <span className="badge badge-accent">{t('account.invite.waiting')}</span>
           )}
           <span>
-            Created <time dateTime={invite.createdAt}>{formatDateTime(invite.createdAt)}</time>
+            <Trans
+              i18nKey="account.invite.created"
+              values={{ date: formatDateTime(invite.createdAt, locale) }}
+              components={{ time: <time dateTime={invite.createdAt} /> }}
+            />
           </span>
         </p>
         <p className="muted small">
           {used && invite.usedAt
-            ? `Used ${formatDateTime(invite.usedAt)}`
-            : expired
-              ? `Expired ${formatRelative(invite.expiresAt)}`
-              : `Expires ${formatRelative(invite.expiresAt)}`}
+            ? t('account.invite.usedAt', { date: formatDateTime(invite.usedAt, locale) })
+            : t(expired ? 'account.invite.expiredAgo' : 'account.invite.expires', {
+                when: formatRelative(invite.expiresAt, undefined, locale),
+              })}
         </p>
       </div>
       {used || expired ? null : (
@@ -41,9 +49,9 @@ export function InviteItem({ invite, revoking, disabled, onRevoke }: InviteItemP
           className="button small"
           onClick={onRevoke}
           disabled={disabled}
-          aria-label={`Revoke invite created ${formatDateTime(invite.createdAt)}`}
+          aria-label={t('account.invite.revokeLabel', { date: formatDateTime(invite.createdAt, locale) })}
         >
-          {revoking ? 'Revoking…' : 'Revoke'}
+          {revoking ? t('account.invite.revoking') : t('account.invite.revoke')}
         </button>
       )}
     </li>

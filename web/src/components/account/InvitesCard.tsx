@@ -20,7 +20,7 @@ interface InvitesCardProps {
 export function InvitesCard(props: InvitesCardProps) {
   const { invites, created, error, busy, onRevoke } = props;
   return (
-    <section className="card" aria-labelledby="invites-title">
+    <section className="card" id="invites" aria-labelledby="invites-title">
       <div className="section-head">
         <h2 id="invites-title">Invites</h2>
         <button type="button" className="button primary" onClick={props.onCreate} disabled={busy !== null}>

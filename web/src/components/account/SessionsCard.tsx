@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { ErrorAlert, Loading } from '../ui';
 import { SessionItem } from './SessionItem';
 import { type Session } from '@onionchat/client';
@@ -16,15 +17,14 @@ interface SessionsCardProps {
 
 /** The sessions section: where the account is logged in, and the log-out buttons. */
 export function SessionsCard({ sessions, error, busy, onEnd, onLogOut, onLogOutEverywhere }: SessionsCardProps) {
+  const { t } = useTranslation();
   return (
     <section className="card" aria-labelledby="sessions-title">
-      <h2 id="sessions-title">Sessions</h2>
-      <p className="muted">
-        Browsers where you are logged in. Changing your passphrase ends all of them except this one.
-      </p>
+      <h2 id="sessions-title">{t('account.sessions.title')}</h2>
+      <p className="muted">{t('account.sessions.explain')}</p>
       {sessions === null ? (
         error !== null ? null : (
-          <Loading label="Loading sessions…" />
+          <Loading label={t('account.sessions.loading')} />
         )
       ) : (
         <ul className="list">
@@ -42,16 +42,13 @@ export function SessionsCard({ sessions, error, busy, onEnd, onLogOut, onLogOutE
       {error !== null ? <ErrorAlert message={error} className="section-alert" /> : null}
       <div className="actions-row">
         <button type="button" className="button" onClick={onLogOut} disabled={busy !== null}>
-          Log out
+          {t('account.sessions.logOut')}
         </button>
         <button type="button" className="button danger" onClick={onLogOutEverywhere} disabled={busy !== null}>
-          Log out everywhere
+          {t('account.sessions.logOutEverywhere')}
         </button>
       </div>
-      <p className="hint">
-        Logging out removes your keys from this tab. “Log out everywhere” also ends every other session, on every
-        device.
-      </p>
+      <p className="hint">{t('account.sessions.hint')}</p>
     </section>
   );
 }

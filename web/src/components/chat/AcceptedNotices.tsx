@@ -5,6 +5,7 @@
 // notice stays until it is opened or dismissed.
 
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { acceptedNote, acceptedSince, type Friend, type FriendsList } from '@onionchat/client';
 
 export function AcceptedNotices({
@@ -15,6 +16,7 @@ export function AcceptedNotices({
   onOpen: (roomId: string) => void;
 }) {
   const accepted = useAcceptedFriends(friends);
+  const { t } = useTranslation();
   const [dismissed, setDismissed] = useState<ReadonlySet<string>>(new Set());
   const shown = accepted.filter((friend) => !dismissed.has(friend.roomId));
   const dismiss = (roomId: string) => setDismissed((before) => new Set(before).add(roomId));
@@ -33,10 +35,10 @@ export function AcceptedNotices({
                 onOpen(friend.roomId);
               }}
             >
-              Open conversation
+              {t('chat.accepted.open')}
             </button>
             <button type="button" className="button small ghost" onClick={() => dismiss(friend.roomId)}>
-              Dismiss
+              {t('chat.accepted.dismiss')}
             </button>
           </span>
         </p>

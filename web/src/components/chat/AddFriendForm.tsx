@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { ErrorAlert, StatusMessage } from '../ui';
 import { ModalDialog } from './ModalDialog';
+import { QrScanner, type ScannedCode } from '../qr-scan/QrScanner';
 import {
   LinkMismatchError,
   checkFriendEntry,
@@ -70,6 +71,23 @@ export function AddFriendForm({ session, me, onAccepted }: AddFriendFormProps) {
     }
   }
 
+  /** A scanned contact link goes the way one opened in the address bar does: shown, then confirmed. */
+  function onScanned({ text }: ScannedCode) {
+    setDone(null);
+    const check = checkFriendEntry(text, me.username);
+    if (check.ok && check.kind === 'link') {
+      setError(null);
+      setEntry(text);
+      setPending(check.link);
+    } else {
+      setError(
+        check.ok
+          ? 'That code is not a contact link. Scan the code under “Your contact link” on their account page.'
+          : check.error,
+      );
+    }
+  }
+
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (busy || !session) return;
@@ -129,6 +147,9 @@ export function AddFriendForm({ session, me, onAccepted }: AddFriendFormProps) {
         <ErrorAlert message={error} className="compact-alert" />
       </div>
       {done ? <StatusMessage message={done} tone="success" /> : null}
+      {session ? (
+        <QrScanner label="Camera view for a contact link code" testId="add-friend-scan" onResult={onScanned} />
+      ) : null}
 
       <ModalDialog
         open={asked !== null}

@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { OnDemand } from '../OnDemand';
 import { ErrorAlert, Loading } from '../ui';
 import { useKeystore } from '../../hooks/keystore';
@@ -10,6 +11,7 @@ import { loadMessenger } from './load-messenger';
 export function ChatApp() {
   const { status, user, identity, vault } = useKeystore();
   const router = useRouter();
+  const { t } = useTranslation();
 
   // Full-window layout (see globals.css) for as long as the chat is on screen.
   useEffect(() => {
@@ -28,7 +30,7 @@ export function ChatApp() {
   if (status !== 'unlocked' || !user || !identity) {
     return (
       <div className="chat-app chat-app-waiting js-only">
-        <Loading label={status === 'loading' ? 'Loading…' : 'Your keys are locked. Opening the unlock page…'} />
+        <Loading label={status === 'loading' ? t('chat.loading') : t('chat.lockedRedirect')} />
       </div>
     );
   }
@@ -40,15 +42,15 @@ export function ChatApp() {
       props={{ user, identity, vault }}
       loading={
         <div className="chat-app chat-app-waiting js-only">
-          <Loading label="Opening your conversations…" />
+          <Loading label={t('chat.opening')} />
         </div>
       }
       failed={(retry) => (
         <div className="chat-app chat-app-waiting js-only">
           <div className="card">
-            <ErrorAlert message="The chat could not be loaded (Tor circuits sometimes drop)." />
+            <ErrorAlert message={t('chat.loadFailed')} />
             <button type="button" className="button primary" onClick={retry}>
-              Try again
+              {t('chat.tryAgain')}
             </button>
           </div>
         </div>

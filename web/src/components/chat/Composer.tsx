@@ -3,7 +3,15 @@
 import { useLayoutEffect, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { AttachIcon, SendIcon } from './icons';
 import { ErrorAlert } from '../ui';
-import { MAX_TEXT_CHARS, characterCounter, describeError, type ChatSession } from '@onionchat/client';
+import { MAX_TEXT_CHARS, characterCounter, describeError, type ChatItem, type ChatSession } from '@onionchat/client';
+
+/** What the next send does besides sending: answer a message, or replace the text of one. */
+export interface ComposerTarget {
+  kind: 'reply' | 'edit';
+  item: ChatItem;
+  /** Whose message, in words. */
+  senderName: string;
+}
 
 interface ComposerProps {
   session: ChatSession;
@@ -15,10 +23,24 @@ interface ComposerProps {
   onFiles: (files: File[]) => void;
   /** Why the last files could not be sent. */
   fileError: string | null;
+  /** A message being answered or edited, or null. */
+  target?: ComposerTarget | null;
+  onClearTarget?: () => void;
 }
 
-export function Composer({ session, roomId, peerName, drafts, disabled, onFiles, fileError }: ComposerProps) {
+export function Composer({
+  session,
+  roomId,
+  peerName,
+  drafts,
+  disabled,
+  onFiles,
+  fileError,
+  target = null,
+  onClearTarget,
+}: ComposerProps) {
   const [text, setText] = useState(() => drafts.get(roomId) ?? '');
+  const editing = target?.kind === 'edit' ? target.item : null;
   const [error, setError] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -33,16 +55,38 @@ export function Composer({ session, roomId, peerName, drafts, disabled, onFiles,
 
   function update(value: string) {
     setText(value);
-    if (value) drafts.set(roomId, value);
-    else drafts.delete(roomId);
+    // An edit in progress is not the draft.
+    if (!editing) {
+      if (value) drafts.set(roomId, value);
+      else drafts.delete(roomId);
+    }
     if (error) setError(null);
   }
+
+  // Editing starts from the message's text; leaving the edit gives the draft back.
+  useLayoutEffect(() => {
+    if (!editing) return;
+    const draft = drafts.get(roomId) ?? '';
+    setText(editing.text ?? '');
+    ref.current?.focus();
+    return () => setText(draft);
+  }, [editing, drafts, roomId]);
+
+  useLayoutEffect(() => {
+    if (target?.kind === 'reply') ref.current?.focus();
+  }, [target]);
 
   function send() {
     if (disabled || text.trim().length === 0) return;
     try {
-      session.send(roomId, text);
+      if (editing) {
+        session.edit(roomId, editing, text);
+        onClearTarget?.();
+        return;
+      }
+      session.send(roomId, text, target?.kind === 'reply' ? target.item : null);
       update('');
+      onClearTarget?.();
     } catch (caught) {
       setError(describeError(caught));
     }
@@ -64,7 +108,8 @@ export function Composer({ session, roomId, peerName, drafts, disabled, onFiles,
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
     if (event.key === 'Escape') {
-      event.currentTarget.blur();
+      if (target) onClearTarget?.();
+      else event.currentTarget.blur();
       return;
     }
     if (event.key !== 'Enter' || event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) return;
@@ -78,6 +123,7 @@ export function Composer({ session, roomId, peerName, drafts, disabled, onFiles,
   return (
     <form className="composer" onSubmit={onSubmit} noValidate>
       {error || fileError ? <ErrorAlert message={error ?? fileError} className="compact-alert" /> : null}
+      {target ? <TargetBar target={target} onClear={() => onClearTarget?.()} /> : null}
       <div className="composer-row">
         <input
           ref={fileInput}
@@ -124,8 +170,8 @@ export function Composer({ session, roomId, peerName, drafts, disabled, onFiles,
           type="submit"
           className="send-button"
           disabled={disabled || text.trim().length === 0}
-          aria-label="Send"
-          title="Send (Enter)"
+          aria-label={editing ? 'Save the edit' : 'Send'}
+          title={editing ? 'Save the edit (Enter)' : 'Send (Enter)'}
         >
           <SendIcon />
         </button>
@@ -143,5 +189,35 @@ export function Composer({ session, roomId, peerName, drafts, disabled, onFiles,
         </p>
       </div>
     </form>
+  );
+}
+
+const QUOTE_CHARS = 80;
+
+/** "Replying to bob: …" or "Editing your message", with a way out (✕ or Escape). */
+function TargetBar({ target, onClear }: { target: ComposerTarget; onClear: () => void }) {
+  const words = target.item.text ?? (target.item.file ? `File: ${target.item.file.name}` : '');
+  const short = words.length > QUOTE_CHARS ? `${words.slice(0, QUOTE_CHARS)}…` : words;
+  return (
+    <div className="composer-target" data-testid="composer-target" role="status">
+      <p>
+        <strong>{target.kind === 'edit' ? 'Editing your message' : `Replying to ${target.senderName}`}</strong>
+        {target.kind === 'reply' ? (
+          <span className="composer-target-text" dir="auto">
+            {' '}
+            {short}
+          </span>
+        ) : null}
+      </p>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={target.kind === 'edit' ? 'Cancel the edit' : 'Cancel the reply'}
+        title="Cancel (Escape)"
+        onClick={onClear}
+      >
+        <span aria-hidden="true">✕</span>
+      </button>
+    </div>
   );
 }

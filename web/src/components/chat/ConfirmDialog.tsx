@@ -1,6 +1,7 @@
 'use client';
 
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../ui';
 import { ModalDialog } from './ModalDialog';
 
@@ -26,6 +27,7 @@ export function ConfirmDialog({
   onCancel,
   children,
 }: ConfirmDialogProps) {
+  const { t } = useTranslation();
   return (
     <ModalDialog
       open={open}
@@ -37,10 +39,10 @@ export function ConfirmDialog({
       actions={
         <>
           <button type="button" className="button" data-autofocus onClick={onCancel} disabled={busy}>
-            Cancel
+            {t('chat.confirm.cancel')}
           </button>
           <button type="button" className="button danger-solid" onClick={onConfirm} disabled={busy} aria-busy={busy}>
-            {busy ? 'Working…' : confirmLabel}
+            {busy ? t('chat.confirm.working') : confirmLabel}
           </button>
         </>
       }

@@ -1,20 +1,22 @@
 'use client';
 
 import { type ChatSnapshot, type ConnectionState } from '@onionchat/client';
+import { useTranslation } from 'react-i18next';
 
 const LABELS: Record<ConnectionState, string> = {
-  connected: 'Connected',
-  connecting: 'Connecting…',
-  offline: 'Offline',
+  connected: 'chat.connection.connected',
+  connecting: 'chat.connection.connecting',
+  offline: 'chat.connection.offline',
 };
 
 /** The small status light in the sidebar. The banner below does the announcing. */
 export function ConnectionIndicator({ state, connectedOnce }: { state: ConnectionState; connectedOnce: boolean }) {
-  const label = state === 'connecting' && connectedOnce ? 'Reconnecting…' : LABELS[state];
+  const { t } = useTranslation();
+  const label = t(state === 'connecting' && connectedOnce ? 'chat.connection.reconnecting' : LABELS[state]);
   return (
     <p className={`conn conn-${state}`} data-testid="connection" data-state={state}>
       {/* On phones in a conversation only the dot shows, so it carries the words itself. */}
-      <span className="conn-dot" role="img" aria-label={`Live connection: ${label}`} title={label} />
+      <span className="conn-dot" role="img" aria-label={t('chat.connection.live', { state: label })} title={label} />
       <span aria-hidden="true">{label}</span>
     </p>
   );
@@ -25,21 +27,20 @@ export function ConnectionBanner({ snapshot, onRetry }: { snapshot: ChatSnapshot
   const { connection, connectedOnce, queued, refusal } = snapshot;
   const down = connection === 'offline' || (connection === 'connecting' && connectedOnce);
   const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+  const { t } = useTranslation();
   return (
     <div className="conn-banner-slot" role="status">
       {down ? (
         <div className="conn-banner">
           <span className="spinner" aria-hidden="true" />
           <p>
-            <strong>{offline ? 'You are offline.' : 'Reconnecting…'}</strong>{' '}
+            <strong>{offline ? t('chat.connection.youAreOffline') : t('chat.connection.reconnecting')}</strong>{' '}
             {refusal && !offline ? <span data-testid="connection-refusal">{refusal} </span> : null}
-            {queued > 0
-              ? `${queued === 1 ? '1 message' : `${queued} messages`} will be sent when the connection is back.`
-              : 'Messages will be sent when the connection is back.'}
+            {queued > 0 ? t('chat.connection.queued', { count: queued }) : t('chat.connection.willSend')}
           </p>
           {offline ? null : (
             <button type="button" className="button small" onClick={onRetry}>
-              Try now
+              {t('chat.connection.tryNow')}
             </button>
           )}
         </div>

@@ -9,6 +9,9 @@ import { DropOverlay } from './conversation/DropOverlay';
 import { FileDropArea } from './conversation/FileDropArea';
 import { LeaveDialog, type Confirming } from './conversation/LeaveDialog';
 import { MessageList } from './MessageList';
+import { DeleteMessageDialog } from './message-actions/DeleteMessageDialog';
+import { MessageActionsContext } from './message-actions/MessageActionsContext';
+import { useMessageActionState } from './message-actions/use-message-actions';
 import { GroupTop } from './group/GroupTop';
 import type { NameOf } from '../../hooks/use-names';
 import { KeyChangeBanner, SafetyNumberDialog, VerifiedChangeAlert } from './SafetyNumber';
@@ -51,6 +54,13 @@ interface ConversationProps {
 
 const ANNOUNCE_CHARS = 200;
 
+/** A line read out; `key`: the message it is about, if any. */
+interface Announcement {
+  id: number;
+  text: string;
+  key?: string;
+}
+
 export function Conversation({
   session,
   roomId,
@@ -81,7 +91,7 @@ export function Conversation({
     senderNameRef.current = senderName;
   }, [senderName]);
   const headingRef = useRef<HTMLHeadingElement>(null);
-  const [announcements, setAnnouncements] = useState<{ id: number; text: string }[]>([]);
+  const [announcements, setAnnouncements] = useState<Announcement[]>([]);
   const [confirming, setConfirming] = useState<Confirming>(null);
   const [confirmBusy, setConfirmBusy] = useState(false);
   const [confirmError, setConfirmError] = useState<string | null>(null);
@@ -90,6 +100,7 @@ export function Conversation({
   const [settingTimer, setSettingTimer] = useState(false);
   const [alertDismissed, setAlertDismissed] = useState(false);
   const trust = state?.trust ?? null;
+  const messageActions = useMessageActionState(session, roomId, senderName);
 
   const sendFiles = useCallback(
     (files: File[]) => {
@@ -117,10 +128,13 @@ export function Conversation({
   useEffect(() => {
     return session.onIncoming((id, items) => {
       if (id !== roomId) return;
-      const lines = items.slice(-3).map((item) => `${senderNameRef.current(item.senderId)}: ${describe(item)}`);
-      if (items.length > 3) lines.unshift(`${items.length} new messages ${isGroup ? 'in' : 'from'} ${name}.`);
+      const lines: Omit<Announcement, 'id'>[] = items.slice(-3).map((item) => ({
+        key: item.key,
+        text: `New message from ${senderNameRef.current(item.senderId)}: ${describe(item)}`,
+      }));
+      if (items.length > 3) lines.unshift({ text: `${items.length} new messages ${isGroup ? 'in' : 'from'} ${name}.` });
       setAnnouncements((previous) =>
-        [...previous, ...lines.map((text) => ({ id: (announced.current += 1), text }))].slice(-5),
+        [...previous, ...lines.map((line) => ({ ...line, id: (announced.current += 1) }))].slice(-5),
       );
     });
   }, [session, roomId, name, isGroup]);
@@ -129,6 +143,20 @@ export function Conversation({
   const seenNotices = useRef<Set<string> | null>(null);
   const items = state?.items;
   const loaded = state?.loaded ?? false;
+
+  // Words read out stay in the page's log: a message deleted, edited or gone takes its line with it.
+  useEffect(() => {
+    if (!items) return;
+    const current = new Map(items.map((item) => [item.key, item]));
+    setAnnouncements((previous) => {
+      const kept = previous.filter((line) => {
+        if (!line.key) return true;
+        const item = current.get(line.key);
+        return item !== undefined && !item.deleted && item.editedAt == null;
+      });
+      return kept.length === previous.length ? previous : kept;
+    });
+  }, [items]);
   useEffect(() => {
     if (!isGroup || !loaded || !items) return;
     const notices = items.filter((item) => item.state === 'notice');
@@ -208,16 +236,18 @@ export function Conversation({
             </div>
           ) : null}
 
-          <MessageList
-            session={session}
-            roomId={roomId}
-            state={state}
-            me={me}
-            peerName={name}
-            group={isGroup}
-            senderName={senderName}
-            connection={connection}
-          />
+          <MessageActionsContext.Provider value={state?.sendBlocked ? null : messageActions.actions}>
+            <MessageList
+              session={session}
+              roomId={roomId}
+              state={state}
+              me={me}
+              peerName={name}
+              group={isGroup}
+              senderName={senderName}
+              connection={connection}
+            />
+          </MessageActionsContext.Provider>
 
           <Composer
             key={roomId}
@@ -227,7 +257,16 @@ export function Conversation({
             drafts={drafts}
             disabled={!state || state.sendBlocked !== null}
             onFiles={sendFiles}
-            fileError={fileError}
+            fileError={fileError ?? (messageActions.deleting ? null : messageActions.error)}
+            target={messageActions.target}
+            onClearTarget={messageActions.clearTarget}
+          />
+
+          <DeleteMessageDialog
+            item={messageActions.deleting}
+            error={messageActions.error}
+            onConfirm={messageActions.confirmDelete}
+            onCancel={messageActions.cancelDelete}
           />
 
           {dragging ? <DropOverlay name={name} /> : null}

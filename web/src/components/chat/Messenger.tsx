@@ -12,13 +12,19 @@ import { ConnectionBanner, ConnectionIndicator } from './Connection';
 import { Conversation, type FocusIntent } from './Conversation';
 import { Sidebar } from './Sidebar';
 import { NewGroupDialog } from './group/NewGroupDialog';
+import { SearchDialog } from './search/SearchDialog';
+import { NotificationSettings } from './notify/NotificationSettings';
 import { allConversations, type BundleVault, type Identity, type User } from '@onionchat/client';
 import { useKeystore } from '../../hooks/keystore';
+import { FirstMemberNote } from './FirstMemberNote';
 import './messenger.css';
 import './group/group.css';
 import { NARROW_QUERY, useChatSession, useChatSnapshot, useHashRoom, useMediaQuery } from '../../hooks/use-chat';
 import { useNames } from '../../hooks/use-names';
 import { pageApi } from '../../hooks/api';
+import { useAlerts } from '../../hooks/use-alerts';
+import { useJumpToMessage } from '../../hooks/use-jump-to-message';
+import { useSearchShortcut } from '../../hooks/use-search-shortcut';
 
 export function Messenger({ user, identity, vault }: { user: User; identity: Identity; vault: BundleVault | null }) {
   const { clear } = useKeystore();
@@ -51,6 +57,11 @@ export function Messenger({ user, identity, vault }: { user: User; identity: Ide
   const nameOf = useNames(snapshot);
   const maxMembers = useGroupMaxMembers();
   const [creatingGroup, setCreatingGroup] = useState(false);
+  const [searching, setSearching] = useState(false);
+  const [notifySettingsOpen, setNotifySettingsOpen] = useState(false);
+  const openSearch = useCallback(() => setSearching(true), []);
+  useSearchShortcut(openSearch);
+  const jumpTo = useJumpToMessage();
   const friendUsers = useMemo(() => snapshot.friends?.friends.map((friend) => friend.user) ?? [], [snapshot.friends]);
 
   const open = useCallback(
@@ -60,6 +71,9 @@ export function Messenger({ user, identity, vault }: { user: User; identity: Ide
     },
     [selectRoom],
   );
+
+  const openFromAlert = useCallback((id: string) => open(id, narrow ? 'heading' : 'composer'), [open, narrow]);
+  useAlerts(session, snapshot, roomId, nameOf, openFromAlert);
 
   // Alt+↑ / Alt+↓: previous / next conversation, from anywhere on the page.
   useEffect(() => {
@@ -96,6 +110,7 @@ export function Messenger({ user, identity, vault }: { user: User; identity: Ide
   const banner = (
     <>
       <ConnectionBanner snapshot={snapshot} onRetry={() => session?.reconnectNow()} />
+      <FirstMemberNote friends={snapshot.friends} />
       {snapshot.trustSaveProblem ? (
         <p className="key-warning" role="status" data-testid="trust-save-problem">
           {snapshot.trustSaveProblem} They stay in effect in this tab.
@@ -114,6 +129,8 @@ export function Messenger({ user, identity, vault }: { user: User; identity: Ide
         nameOf={nameOf}
         activeRoomId={roomId}
         onNewGroup={() => setCreatingGroup(true)}
+        onSearch={openSearch}
+        onNotificationSettings={() => setNotifySettingsOpen(true)}
         onOpen={(id) => open(id, narrow ? 'heading' : 'composer')}
         onAccepted={(id) => open(id, narrow ? 'heading' : 'composer')}
       />
@@ -181,6 +198,24 @@ export function Messenger({ user, identity, vault }: { user: User; identity: Ide
           setCreatingGroup(false);
           open(id, 'composer');
         }}
+      />
+      <SearchDialog
+        open={searching}
+        conversations={conversations}
+        nameOf={nameOf}
+        onClose={() => setSearching(false)}
+        onPick={(id, key) => {
+          setSearching(false);
+          open(id, null);
+          jumpTo(id, key);
+        }}
+      />
+      <NotificationSettings
+        open={notifySettingsOpen}
+        conversations={conversations}
+        session={session}
+        readReceipts={snapshot.readReceipts}
+        onClose={() => setNotifySettingsOpen(false)}
       />
       {/* After both panes in the DOM, placed over the sidebar's head (or the conversation's on phones). */}
       <ConnectionIndicator state={snapshot.connection} connectedOnce={snapshot.connectedOnce} />

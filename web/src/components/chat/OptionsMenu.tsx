@@ -67,6 +67,8 @@ export function OptionsMenu({ label, choices }: { label: string; choices: readon
               className={choice.danger ? 'menu-item menu-item-danger' : 'menu-item'}
               onClick={() => {
                 setOpen(false);
+                // The item goes away with the menu: a dialog it opens gives focus back to the menu's button.
+                buttonRef.current?.focus();
                 choice.onSelect();
               }}
             >

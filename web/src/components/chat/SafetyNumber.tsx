@@ -6,9 +6,17 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { QrCode } from '../QrCode';
 import { VerifiedIcon } from '../icons';
-import { ErrorAlert } from '../ui';
+import { ErrorAlert, StatusMessage } from '../ui';
 import { ModalDialog } from './ModalDialog';
-import { type SafetyNumber as Number_, describeError, type ChatSession, type PeerTrust } from '@onionchat/client';
+import { QrScanner, useCameraAvailable } from '../qr-scan/QrScanner';
+import {
+  type SafetyNumber as Number_,
+  compareSafetyScan,
+  describeError,
+  type ChatSession,
+  type PeerTrust,
+  type SafetyScan,
+} from '@onionchat/client';
 
 export function TrustBadge({ trust }: { trust: PeerTrust | null }) {
   if (trust?.state !== 'verified') return null;
@@ -101,6 +109,9 @@ export function SafetyNumberDialog({ open, session, userId, trust, onClose }: Sa
   const titleId = useId();
   const [number, setNumber] = useState<Number_ | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** What the camera read, compared with `number`. */
+  const [scan, setScan] = useState<SafetyScan | null>(null);
+  const camera = useCameraAvailable();
   const presented = trust?.presented ?? null;
   const changed = trust?.state === 'changed' || trust?.state === 'changed-verified';
   const name = trust?.username ?? 'this person';
@@ -117,6 +128,7 @@ export function SafetyNumberDialog({ open, session, userId, trust, onClose }: Sa
     let cancelled = false;
     setNumber(null);
     setError(null);
+    setScan(null);
     session.safetyNumberWith(userId).then(
       (computed) => !cancelled && setNumber(computed),
       (caught: unknown) => !cancelled && setError(describeError(caught)),
@@ -165,11 +177,19 @@ export function SafetyNumberDialog({ open, session, userId, trust, onClose }: Sa
               <span key={i}>{group}</span>
             ))}
           </p>
-          {/* No camera reader here yet: the code must not promise one. */}
           <p className="muted small safety-how" data-testid="safety-how">
-            Compare the digits, read aloud or side by side. The square code holds the same number, for apps that can
-            read it; this one can’t use a camera yet.
+            {camera
+              ? `Compare the digits, read aloud or side by side, or scan the code on ${name}’s screen with your camera.`
+              : 'Compare the digits, read aloud or side by side. The square code holds the same number, for apps that can read it.'}
           </p>
+          {open ? (
+            <QrScanner
+              label={`Camera view for ${name}’s safety number code`}
+              testId="safety-scan"
+              onResult={({ bytes }) => setScan(compareSafetyScan(bytes, number, name))}
+            />
+          ) : null}
+          <ScanOutcome scan={scan} name={name} />
         </div>
       ) : error ? null : (
         <p className="safety-computing" role="status">
@@ -197,5 +217,25 @@ export function SafetyNumberDialog({ open, session, userId, trust, onClose }: Sa
         )}
       </div>
     </dialog>
+  );
+}
+
+/** The scanned code against the one shown here: a match offers verifying, anything else warns. */
+function ScanOutcome({ scan, name }: { scan: SafetyScan | null; name: string }) {
+  if (!scan) return null;
+  if (scan.kind === 'match') {
+    return (
+      <div className="qr-scan-result" data-testid="safety-scan-match">
+        <StatusMessage
+          tone="success"
+          message={`The code matches: ${name}’s device shows the same safety number. Press “Mark as verified” to record it.`}
+        />
+      </div>
+    );
+  }
+  return (
+    <div className="qr-scan-result" data-testid="safety-scan-mismatch">
+      <ErrorAlert message={scan.message} />
+    </div>
   );
 }

@@ -34,6 +34,9 @@ interface SidebarProps {
   onOpen: (roomId: string) => void;
   onAccepted: (roomId: string) => void;
   onNewGroup: () => void;
+  /** Opens the search through the conversations this tab holds. */
+  onSearch: () => void;
+  onNotificationSettings: () => void;
 }
 
 export function Sidebar({
@@ -46,6 +49,8 @@ export function Sidebar({
   onOpen,
   onAccepted,
   onNewGroup,
+  onSearch,
+  onNotificationSettings,
 }: SidebarProps) {
   const friends = snapshot.friends;
   return (
@@ -63,12 +68,30 @@ export function Sidebar({
           <span className="visually-hidden">Logged in as </span>
           {me.username}
         </p>
+        <button
+          type="button"
+          className="button small ghost"
+          data-testid="notification-settings-button"
+          onClick={onNotificationSettings}
+        >
+          Settings
+        </button>
         <Link href="/account/" className="button small ghost">
           Account
         </Link>
       </div>
 
       <div className="sidebar-scroll">
+        <button
+          type="button"
+          className="button search-open-button"
+          data-testid="search-button"
+          aria-keyshortcuts="Control+K Meta+K"
+          onClick={onSearch}
+        >
+          <span>Search messages</span>
+          <kbd aria-hidden="true">Ctrl K</kbd>
+        </button>
         <AddFriendForm session={session} me={me} onAccepted={onAccepted} />
         <AcceptedNotices friends={friends} onOpen={onOpen} />
 

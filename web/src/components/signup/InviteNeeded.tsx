@@ -1,4 +1,5 @@
 import type { FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { ErrorAlert, Field } from '../ui';
 import { LoginFooter } from './LoginFooter';
 
@@ -12,17 +13,17 @@ interface InviteNeededProps {
 
 /** Invite-only server and no invite in the URL: explains, and takes a pasted link. */
 export function InviteNeeded({ value, error, onChange, onSubmit }: InviteNeededProps) {
+  const { t } = useTranslation();
   return (
     <div className="card js-only">
-      <h1>Invite needed</h1>
+      <h1>{t('signup.inviteNeededTitle')}</h1>
       <p>
-        Registration on this OnionChat server is <strong>invite-only</strong>. Ask someone who already has an account to
-        create an invite link for you on their account page, then open that link in Tor Browser.
+        <Trans i18nKey="signup.inviteNeededText" components={{ b: <strong /> }} />
       </p>
       <form className="form compact" onSubmit={onSubmit} noValidate>
         <Field
           id="invite"
-          label="Already have an invite link? Paste it here"
+          label={t('signup.pasteInvite')}
           type="text"
           autoComplete="off"
           autoCapitalize="none"
@@ -35,7 +36,7 @@ export function InviteNeeded({ value, error, onChange, onSubmit }: InviteNeededP
         <ErrorAlert message={error} />
         <div className="form-actions">
           <button type="submit" className="button">
-            Use invite
+            {t('signup.useInvite')}
           </button>
         </div>
       </form>

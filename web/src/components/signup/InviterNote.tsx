@@ -1,4 +1,5 @@
 import type { ContactLink } from '@onionchat/client';
+import { Trans } from 'react-i18next';
 
 /** Who invited this person: once the account exists, the chat offers to add them, verified. */
 export function InviterNote({ inviter, problem }: { inviter: ContactLink | null; problem: string | null }) {
@@ -12,8 +13,7 @@ export function InviterNote({ inviter, problem }: { inviter: ContactLink | null;
   if (!inviter) return null;
   return (
     <p className="muted small" data-testid="inviter-note">
-      Invited by <strong>{inviter.username}</strong>. Once your account exists you can add them as a friend straight
-      away: their keys are checked against the fingerprint in this link, and they are marked verified if they match.
+      <Trans i18nKey="signup.invitedBy" values={{ name: inviter.username }} components={{ b: <strong dir="auto" /> }} />
     </p>
   );
 }

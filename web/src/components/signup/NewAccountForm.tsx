@@ -1,4 +1,5 @@
 import type { FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ContactLink } from '@onionchat/client';
 import { PassphraseField, ShowPassphrase } from '../PassphraseField';
 import { ErrorAlert, Field, StatusMessage, type Feedback } from '../ui';
@@ -31,17 +32,18 @@ interface NewAccountFormProps {
 /** The sign-up card: username, passphrase twice, the recovery warning. */
 export function NewAccountForm(props: NewAccountFormProps) {
   const { values, invalid, feedback, show, busy, onChange, onBlur } = props;
+  const { t } = useTranslation();
   return (
     <div className="card js-only">
-      <h1>Create your account</h1>
+      <h1>{t('signup.title')}</h1>
       <SignupNotes invited={props.invited} loggedInAs={props.loggedInAs} />
       <InviterNote inviter={props.inviter.inviter} problem={props.inviter.problem} />
 
       <form className="form" onSubmit={props.onSubmit} noValidate aria-describedby="signup-warning">
         <Field
           id="username"
-          label="Username"
-          hint="3 to 32 characters: letters, digits and _; start with a letter. Others find you by it."
+          label={t('signup.username')}
+          hint={t('signup.usernameHint')}
           type="text"
           autoComplete="username"
           autoCapitalize="none"
@@ -58,8 +60,8 @@ export function NewAccountForm(props: NewAccountFormProps) {
         />
         <PassphraseField
           id="passphrase"
-          label="Passphrase"
-          hint="At least 12 characters. A few unrelated words are easy to remember and hard to guess."
+          label={t('signup.passphrase')}
+          hint={t('signup.passphraseHint')}
           autoComplete="new-password"
           visible={show}
           value={values.passphrase}
@@ -71,7 +73,7 @@ export function NewAccountForm(props: NewAccountFormProps) {
         />
         <PassphraseField
           id="passphrase-confirm"
-          label="Confirm passphrase"
+          label={t('signup.confirm')}
           autoComplete="new-password"
           visible={show}
           value={values.confirm}
@@ -90,7 +92,7 @@ export function NewAccountForm(props: NewAccountFormProps) {
 
         <div className="form-actions">
           <button type="submit" className="button primary wide" disabled={busy}>
-            {busy ? 'Creating account…' : 'Create account'}
+            {busy ? t('signup.creating') : t('signup.submit')}
           </button>
         </div>
       </form>

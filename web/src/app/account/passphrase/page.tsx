@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { PageTitle } from '../../../i18n/T';
 import { ChangePassphraseForm } from '../../../components/ChangePassphraseForm';
 
 export const metadata: Metadata = { title: 'Change passphrase' };
@@ -6,6 +7,7 @@ export const metadata: Metadata = { title: 'Change passphrase' };
 export default function ChangePassphrasePage() {
   return (
     <div className="narrow">
+      <PageTitle k="pageTitle.changePassphrase" />
       <ChangePassphraseForm />
     </div>
   );

@@ -1,4 +1,5 @@
 import type { Ref } from 'react';
+import { useTranslation } from 'react-i18next';
 import { LockIcon } from '../../icons';
 import { BackIcon } from '../icons';
 import { Avatar } from '../Avatar';
@@ -37,22 +38,33 @@ export function ConversationHeader({
   onTimer,
 }: ConversationHeaderProps) {
   const narrow = useMediaQuery(NARROW_QUERY);
+  const { t } = useTranslation();
   const canVerify = peer !== null && Boolean(trust?.presented);
-  const verifyLabel = trust?.state === 'verified' ? 'Safety number' : 'Verify safety number';
+  const verifyLabel = t(
+    trust?.state === 'verified' ? 'chat.conversation.safetyNumber' : 'chat.conversation.verifySafetyNumber',
+  );
   return (
     <header className="conversation-head">
-      <button type="button" className="icon-button back-button" onClick={onBack} aria-label="Back to conversations">
+      <button
+        type="button"
+        className="icon-button back-button"
+        onClick={onBack}
+        aria-label={t('chat.conversation.back')}
+      >
         <BackIcon />
       </button>
       <Avatar name={name} />
       <div className="conversation-title">
         {/* The name gives way (with an ellipsis) before the badge does. */}
         <h2 ref={headingRef} tabIndex={-1} className="conversation-name conversation-name-direct">
-          <span className="conversation-name-text">{name}</span>
+          <span className="conversation-name-text" dir="auto">
+            {name}
+          </span>
           <TrustBadge trust={trust} />
         </h2>
         <p className="conversation-sub">
-          <LockIcon /> <span className="conversation-sub-text">End-to-end encrypted</span> <TimerMark timer={timer} />
+          <LockIcon /> <span className="conversation-sub-text">{t('chat.conversation.encrypted')}</span>{' '}
+          <TimerMark timer={timer} />
         </p>
       </div>
       {canVerify && !narrow ? (

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslation } from 'react-i18next';
 import { OptionsMenu, type MenuChoice } from '../OptionsMenu';
 
 interface ConversationMenuProps {
@@ -13,14 +14,15 @@ interface ConversationMenuProps {
 
 /** The "⋮" button of the conversation header and its menu: disappearing messages, remove or block the friend. */
 export function ConversationMenu({ name, verify, onRemove, onBlock, onTimer }: ConversationMenuProps) {
+  const { t } = useTranslation();
   return (
     <OptionsMenu
-      label={`Options for the conversation with ${name}`}
+      label={t('chat.conversation.optionsFor', { name })}
       choices={[
         ...(verify ? [verify] : []),
-        { label: 'Disappearing messages', onSelect: onTimer },
-        { label: 'Remove friend', onSelect: onRemove },
-        { label: `Block ${name}`, danger: true, onSelect: onBlock },
+        { label: t('chat.conversation.disappearing'), onSelect: onTimer },
+        { label: t('chat.conversation.removeFriend'), onSelect: onRemove },
+        { label: t('chat.conversation.block', { name }), danger: true, onSelect: onBlock },
       ]}
     />
   );

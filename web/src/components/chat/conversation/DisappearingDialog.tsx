@@ -3,7 +3,10 @@
 import { useEffect, useId, useState } from 'react';
 import { ModalDialog } from '../ModalDialog';
 import { ErrorAlert } from '../../ui';
-import { TIMER_CHOICES, describeError, describeTtl, type ChatSession } from '@onionchat/client';
+import { TIMER_CHOICES, describeError, type ChatSession } from '@onionchat/client';
+import { useTranslation } from 'react-i18next';
+import { formatDuration } from '../../../i18n/format';
+import { useLocale } from '../../../i18n/use-locale';
 
 interface DisappearingDialogProps {
   open: boolean;
@@ -22,6 +25,8 @@ export function DisappearingDialog({ open, session, roomId, timer, onClose }: Di
   const [choice, setChoice] = useState(timer);
   const [error, setError] = useState<string | null>(null);
   const name = useId();
+  const { t } = useTranslation();
+  const locale = useLocale();
   useEffect(() => {
     if (open) {
       setChoice(timer);
@@ -41,27 +46,24 @@ export function DisappearingDialog({ open, session, roomId, timer, onClose }: Di
   return (
     <ModalDialog
       open={open}
-      title="Disappearing messages"
+      title={t('chat.disappearing.title')}
       testId="disappearing-dialog"
       onCancel={onClose}
       notice={error ? <ErrorAlert message={error} /> : null}
       actions={
         <>
           <button type="button" className="button" onClick={onClose}>
-            Cancel
+            {t('chat.disappearing.cancel')}
           </button>
           <button type="button" className="button primary" data-autofocus onClick={save}>
-            Save
+            {t('chat.disappearing.save')}
           </button>
         </>
       }
     >
-      <p>
-        New messages disappear for everyone in this conversation this long after they are sent, from this device, the
-        other people&apos;s and the server. Everyone sees that you changed it.
-      </p>
+      <p>{t('chat.disappearing.explain')}</p>
       <fieldset className="timer-choices">
-        <legend className="visually-hidden">Messages disappear after</legend>
+        <legend className="visually-hidden">{t('chat.disappearing.legend')}</legend>
         {TIMER_CHOICES.map((seconds) => (
           <label key={seconds} className="timer-choice">
             <input
@@ -71,7 +73,7 @@ export function DisappearingDialog({ open, session, roomId, timer, onClose }: Di
               checked={choice === seconds}
               onChange={() => setChoice(seconds)}
             />{' '}
-            {seconds === 0 ? 'Off' : describeTtl(seconds)}
+            {seconds === 0 ? t('chat.disappearing.off') : formatDuration(seconds, locale)}
           </label>
         ))}
       </fieldset>

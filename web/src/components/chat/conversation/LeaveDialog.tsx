@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../ConfirmDialog';
 
 /** Which way out of the conversation is being confirmed, if any. */
@@ -14,24 +15,18 @@ interface LeaveDialogProps {
 
 /** Asks before removing or blocking the friend (both delete the conversation). */
 export function LeaveDialog({ confirming, name, busy, error, onConfirm, onCancel }: LeaveDialogProps) {
+  const { t } = useTranslation();
   return (
     <ConfirmDialog
       open={confirming !== null}
-      title={confirming === 'block' ? `Block ${name}?` : `Remove ${name} from your friends?`}
-      confirmLabel={confirming === 'block' ? 'Block' : 'Remove friend'}
+      title={t(confirming === 'block' ? 'chat.leave.blockTitle' : 'chat.leave.removeTitle', { name })}
+      confirmLabel={t(confirming === 'block' ? 'chat.leave.block' : 'chat.leave.remove')}
       busy={busy}
       error={error}
       onConfirm={onConfirm}
       onCancel={onCancel}
     >
-      {confirming === 'block' ? (
-        <p>
-          {name} will no longer be able to send you friend requests or messages. Your friendship and this conversation
-          are deleted for both of you. You can unblock them later from the list of blocked people.
-        </p>
-      ) : (
-        <p>This conversation and its messages are deleted for both of you. This can’t be undone.</p>
-      )}
+      {confirming === 'block' ? <p>{t('chat.leave.blockText', { name })}</p> : <p>{t('chat.leave.removeText')}</p>}
     </ConfirmDialog>
   );
 }

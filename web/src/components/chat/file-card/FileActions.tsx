@@ -1,4 +1,5 @@
 import type { RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
 import { DownloadIcon } from '../icons';
 import { type ChatSession, type ChatItem, type UploadView } from '@onionchat/client';
 
@@ -71,39 +72,40 @@ export function FileActions({ session, item, clientId, upload, cardRef, flags }:
     keepFocus();
   };
 
+  const { t } = useTranslation();
   const { saving, downloadFailed, tampered } = flags;
   return (
     <div className="file-actions">
       {flags.uploading ? (
         <button type="button" className="button small ghost" onClick={onCancelUpload}>
-          Cancel
+          {t('file.cancel')}
         </button>
       ) : null}
       {saving || flags.previewing || downloadFailed ? (
         <button type="button" className="button small ghost" onClick={onCancelDownload}>
-          Cancel
+          {t('file.cancel')}
         </button>
       ) : null}
       {flags.uploadFailed ? (
         <button type="button" className="button small" onClick={onRetryUpload}>
-          Retry
+          {t('file.retry')}
         </button>
       ) : null}
       {downloadFailed || tampered ? (
         <button type="button" className="button small" onClick={onRetryDownload}>
-          Retry
+          {t('file.retry')}
         </button>
       ) : null}
       {flags.downloadable && !saving && !downloadFailed && !tampered ? (
         <>
           {flags.offerPreview ? (
             <button type="button" className="button small ghost" onClick={onPreview}>
-              Show preview
+              {t('file.showPreview')}
             </button>
           ) : null}
           <button type="button" className="button small file-download" onClick={onDownload}>
             <DownloadIcon />
-            Download
+            {t('file.download')}
           </button>
         </>
       ) : null}

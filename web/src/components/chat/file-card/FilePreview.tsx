@@ -1,4 +1,5 @@
 import { percentDone, type DownloadView } from '@onionchat/client';
+import { useTranslation } from 'react-i18next';
 
 interface FilePreviewProps {
   name: string;
@@ -17,12 +18,13 @@ interface FilePreviewProps {
 /** The picture on top of an image's card, or how far its decryption got. */
 export function FilePreview(props: FilePreviewProps) {
   const { name, previewUrl, download } = props;
+  const { t } = useTranslation();
   if (previewUrl && !props.imageBroken && !props.tampered) {
     return (
       <div className="file-preview">
         <img
           src={previewUrl}
-          alt={`Preview of ${name}`}
+          alt={t('file.previewOf', { name })}
           data-testid="file-preview"
           decoding="async"
           onError={props.onBroken}

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { ProgressLine } from './ProgressLine';
 import { type DownloadView, type UploadView } from '@onionchat/client';
 
@@ -13,12 +14,13 @@ interface FileProgressProps {
 
 /** The progress bars of the card's upload and download, while they run. */
 export function FileProgress({ name, showUpload, upload, saving, download }: FileProgressProps) {
+  const { t } = useTranslation();
   return (
     <>
       {showUpload && upload ? (
         <ProgressLine
           testId="upload-progress"
-          label={`Upload of ${name}`}
+          label={t('file.uploadOf', { name })}
           progress={upload.progress}
           indeterminate={upload.phase === 'queued'}
         />
@@ -26,7 +28,7 @@ export function FileProgress({ name, showUpload, upload, saving, download }: Fil
       {saving && download ? (
         <ProgressLine
           testId="download-progress"
-          label={`Download of ${name}`}
+          label={t('file.downloadOf', { name })}
           progress={download.progress}
           indeterminate={download.phase === 'verifying'}
         />

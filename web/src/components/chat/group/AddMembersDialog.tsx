@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslation } from 'react-i18next';
 import { useEffect, useState } from 'react';
 import { ErrorAlert } from '../../ui';
 import { ModalDialog } from '../ModalDialog';
@@ -28,6 +29,7 @@ export function AddMembersDialog({
   maxMembers,
   onClose,
 }: AddMembersDialogProps) {
+  const { t } = useTranslation();
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -54,7 +56,7 @@ export function AddMembersDialog({
   async function add() {
     if (busy) return;
     const ids = [...chosen].filter((id) => candidates.some((user) => user.id === id));
-    if (ids.length === 0) return setError('Choose at least one contact to add.');
+    if (ids.length === 0) return setError(t('group.add.chooseOne'));
     if (tooMany) return setError(tooMany);
     setBusy(true);
     setError(null);
@@ -72,7 +74,7 @@ export function AddMembersDialog({
   return (
     <ModalDialog
       open={open}
-      title={`Add people to ${group.title}`}
+      title={t('group.add.title', { name: group.title })}
       className="group-dialog"
       testId="add-members-dialog"
       onCancel={() => {
@@ -82,7 +84,7 @@ export function AddMembersDialog({
       actions={
         <>
           <button type="button" className="button" data-autofocus onClick={onClose} disabled={busy}>
-            Cancel
+            {t('group.cancel')}
           </button>
           <button
             type="button"
@@ -91,21 +93,19 @@ export function AddMembersDialog({
             aria-busy={busy}
             onClick={() => void add()}
           >
-            {busy ? 'Adding…' : 'Add to group'}
+            {busy ? t('group.add.adding') : t('group.add.submit')}
           </button>
         </>
       }
     >
       <MemberPicker
-        legend="Your contacts"
+        legend={t('group.add.legend')}
         candidates={candidates}
         selected={chosen}
         disabled={busy}
         onToggle={toggle}
       />
-      <p className="hint">
-        Only your contacts can be added. They can read what is sent from now on, not what was sent before.
-      </p>
+      <p className="hint">{t('group.add.hint')}</p>
     </ModalDialog>
   );
 }

@@ -1,3 +1,5 @@
+import { useTranslation } from 'react-i18next';
+
 /** A group form dialog's Cancel and submit buttons (the submit one names what it is doing while busy). */
 export function FormActions(props: {
   formId: string;
@@ -7,10 +9,11 @@ export function FormActions(props: {
   onCancel: () => void;
 }) {
   const { formId, busy, label, busyLabel, onCancel } = props;
+  const { t } = useTranslation();
   return (
     <>
       <button type="button" className="button" onClick={onCancel} disabled={busy}>
-        Cancel
+        {t('group.cancel')}
       </button>
       <button type="submit" form={formId} className="button primary" disabled={busy} aria-busy={busy}>
         {busy ? busyLabel : label}

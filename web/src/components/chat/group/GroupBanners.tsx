@@ -1,4 +1,5 @@
 import type { GroupView } from '@onionchat/client';
+import { useTranslation } from 'react-i18next';
 
 /**
  * What the group's chain says is wrong: the server handed out a change that does not
@@ -6,13 +7,13 @@ import type { GroupView } from '@onionchat/client';
  * account is no longer a member.
  */
 export function GroupBanners({ group, onDrop }: { group: GroupView; onDrop: () => void }) {
+  const { t } = useTranslation();
   return (
     <>
       {group.warning ? (
         <div className="key-warning key-warning-loud" role="alert" data-testid="group-warning">
           <p>
-            <strong>This group’s member list does not check out.</strong> {group.warning} The server may be trying to
-            add a listener or undo a change. The members shown are the last ones this page verified.
+            <strong>{t('group.banner.warningTitle')}</strong> {group.warning} {t('group.banner.warningText')}
           </p>
         </div>
       ) : null}
@@ -24,11 +25,10 @@ export function GroupBanners({ group, onDrop }: { group: GroupView; onDrop: () =
       {group.gone ? (
         <div className="key-warning group-gone" role="status" data-testid="group-gone">
           <p>
-            <strong>You are no longer in this group.</strong> You were removed or left it, so you get no new messages or
-            keys. What you received before stays here until you remove the conversation or close this tab.
+            <strong>{t('group.banner.goneTitle')}</strong> {t('group.banner.goneText')}
           </p>
           <button type="button" className="button small" onClick={onDrop}>
-            Remove this conversation
+            {t('group.banner.remove')}
           </button>
         </div>
       ) : null}

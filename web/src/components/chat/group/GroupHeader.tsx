@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import type { Ref } from 'react';
 import { LockIcon } from '../../icons';
 import { BackIcon } from '../icons';
@@ -32,41 +33,50 @@ export function GroupHeader({
   timer,
   onTimer,
 }: GroupHeaderProps) {
+  const { t } = useTranslation();
   const admin = group.myRole === 'admin' && !group.gone && !group.warning;
-  const choices: MenuChoice[] = [{ label: 'Members', onSelect: onMembers }];
+  const choices: MenuChoice[] = [{ label: t('group.header.members'), onSelect: onMembers }];
   // Any member may set it (everyone sees who did), as in a direct conversation.
-  if (!group.gone && !group.warning) choices.push({ label: 'Disappearing messages', onSelect: onTimer });
+  if (!group.gone && !group.warning) choices.push({ label: t('group.header.disappearing'), onSelect: onTimer });
   if (admin) {
-    choices.push({ label: 'Add people', onSelect: onAdd }, { label: 'Name and picture', onSelect: onEdit });
+    choices.push(
+      { label: t('group.header.addPeople'), onSelect: onAdd },
+      { label: t('group.header.nameAndPicture'), onSelect: onEdit },
+    );
   }
-  choices.push({ label: group.gone ? 'Remove this conversation' : 'Leave group', danger: true, onSelect: onLeave });
+  choices.push({
+    label: t(group.gone ? 'group.header.removeConversation' : 'group.header.leave'),
+    danger: true,
+    onSelect: onLeave,
+  });
   return (
     <header className="conversation-head" data-testid="group-header">
-      <button type="button" className="icon-button back-button" onClick={onBack} aria-label="Back to conversations">
+      <button type="button" className="icon-button back-button" onClick={onBack} aria-label={t('group.header.back')}>
         <BackIcon />
       </button>
       <GroupAvatar title={group.title} picture={group.picture} />
       <div className="conversation-title">
-        <h2 ref={headingRef} tabIndex={-1} className="conversation-name" data-testid="group-title">
+        <h2 ref={headingRef} tabIndex={-1} className="conversation-name" data-testid="group-title" dir="auto">
           {group.title}
         </h2>
         <p className="conversation-sub">
           <LockIcon />{' '}
           {group.gone ? (
-            <span>Not a member any more</span>
+            <span>{t('group.header.notMember')}</span>
           ) : (
             <span data-testid="group-member-count">{memberCount(group.members.length)}</span>
           )}
           <span className="group-sub-extra">
-            <span aria-hidden="true">· </span>End-to-end encrypted
+            <span aria-hidden="true">· </span>
+            {t('group.header.encrypted')}
           </span>{' '}
           <TimerMark timer={timer} />
         </p>
       </div>
       <button type="button" className="button small ghost" data-testid="members-button" onClick={onMembers}>
-        Members
+        {t('group.header.members')}
       </button>
-      <OptionsMenu label={`Options for the group ${group.title}`} choices={choices} />
+      <OptionsMenu label={t('group.header.options', { name: group.title })} choices={choices} />
     </header>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslation } from 'react-i18next';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ErrorAlert } from '../../ui';
 import { ModalDialog } from '../ModalDialog';
@@ -18,6 +19,7 @@ interface GroupInfoDialogProps {
 
 /** An admin renames the group or changes its picture (sealed: the server sees neither). */
 export function GroupInfoDialog({ open, session, roomId, group, onClose }: GroupInfoDialogProps) {
+  const { t } = useTranslation();
   const formId = useId();
   const [name, setName] = useState(group.name ?? '');
   const [picture, setPicture] = useState<string | null>(group.picture);
@@ -53,18 +55,26 @@ export function GroupInfoDialog({ open, session, roomId, group, onClose }: Group
   return (
     <ModalDialog
       open={open}
-      title="Name and picture"
+      title={t('group.info.title')}
       className="group-dialog"
       testId="group-info-dialog"
       onCancel={() => {
         if (!busy) onClose();
       }}
       notice={<ErrorAlert message={error} className="compact-alert" />}
-      actions={<FormActions formId={formId} busy={busy} label="Save" busyLabel="Saving…" onCancel={onClose} />}
+      actions={
+        <FormActions
+          formId={formId}
+          busy={busy}
+          label={t('group.info.save')}
+          busyLabel={t('group.info.saving')}
+          onCancel={onClose}
+        />
+      }
     >
       <form id={formId} className="group-form" onSubmit={onSubmit} noValidate>
         <div className="field">
-          <label htmlFor={`${formId}-name`}>Group name</label>
+          <label htmlFor={`${formId}-name`}>{t('group.new.name')}</label>
           <input
             id={`${formId}-name`}
             data-autofocus

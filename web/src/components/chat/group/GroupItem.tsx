@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslation } from 'react-i18next';
 import type { MouseEvent } from 'react';
 import { useNow } from '../../ui';
 import { GroupAvatar } from './GroupAvatar';
@@ -19,6 +20,7 @@ interface GroupItemProps {
 /** A group in the conversation list: picture, name, newest message (with who wrote it), unread count, warnings. */
 export function GroupItem({ entry, meId, nameOf, active, onOpen }: GroupItemProps) {
   useNow(60_000);
+  const { t } = useTranslation();
   const { state, roomId } = entry;
   const group = state.group!;
   const unread = state.room.unread;
@@ -27,11 +29,7 @@ export function GroupItem({ entry, meId, nameOf, active, onOpen }: GroupItemProp
   if (last && last.senderId !== meId && last.state !== 'unverified' && preview) {
     preview = `${nameOf(last.senderId)}: ${preview}`;
   }
-  const problem = group.warning
-    ? 'Member list does not check out'
-    : group.gone
-      ? 'You are no longer in this group'
-      : null;
+  const problem = group.warning ? t('group.item.warning') : group.gone ? t('group.item.gone') : null;
 
   function onClick(event: MouseEvent<HTMLAnchorElement>) {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../ConfirmDialog';
 
 interface LeaveGroupDialogProps {
@@ -13,24 +14,18 @@ interface LeaveGroupDialogProps {
 
 /** Asks before leaving a group (or dropping one this account is no longer in). */
 export function LeaveGroupDialog({ open, title, gone, busy, error, onConfirm, onCancel }: LeaveGroupDialogProps) {
+  const { t } = useTranslation();
   return (
     <ConfirmDialog
       open={open}
-      title={gone ? `Remove ${title} from your conversations?` : `Leave ${title}?`}
-      confirmLabel={gone ? 'Remove' : 'Leave group'}
+      title={t(gone ? 'group.leave.removeTitle' : 'group.leave.leaveTitle', { name: title })}
+      confirmLabel={t(gone ? 'group.leave.remove' : 'group.leave.leave')}
       busy={busy}
       error={error}
       onConfirm={onConfirm}
       onCancel={onCancel}
     >
-      {gone ? (
-        <p>You are no longer in this group. Its messages are removed from this list.</p>
-      ) : (
-        <p>
-          You will get no new messages from this group: the members who stay get a new key. To come back, an admin has
-          to add you again.
-        </p>
-      )}
+      {gone ? <p>{t('group.leave.goneText')}</p> : <p>{t('group.leave.leaveText')}</p>}
     </ConfirmDialog>
   );
 }

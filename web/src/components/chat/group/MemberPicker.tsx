@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslation } from 'react-i18next';
 import { useId, useState } from 'react';
 import { Avatar } from '../Avatar';
 import type { PublicUser } from '@onionchat/client';
@@ -18,6 +19,7 @@ interface MemberPickerProps {
 
 /** A list of checkboxes, one per contact, with a search when there are many. */
 export function MemberPicker({ candidates, selected, disabled, legend, onToggle }: MemberPickerProps) {
+  const { t } = useTranslation();
   const [query, setQuery] = useState('');
   const id = useId();
   const needle = query.trim().toLowerCase();
@@ -26,17 +28,19 @@ export function MemberPicker({ candidates, selected, disabled, legend, onToggle 
     <fieldset className="member-picker">
       <legend>
         {legend}
-        {selected.size > 0 ? <span className="member-picker-count"> ({selected.size} chosen)</span> : null}
+        {selected.size > 0 ? (
+          <span className="member-picker-count">{t('group.picker.chosen', { count: selected.size })}</span>
+        ) : null}
       </legend>
       {candidates.length > SEARCH_FROM ? (
         <div className="member-search">
           <label htmlFor={`${id}-search`} className="visually-hidden">
-            Search your contacts
+            {t('group.picker.search')}
           </label>
           <input
             id={`${id}-search`}
             type="search"
-            placeholder="Search your contacts"
+            placeholder={t('group.picker.search')}
             autoComplete="off"
             value={query}
             onChange={(event) => setQuery(event.target.value)}

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslation } from 'react-i18next';
 import { useEffect, useState } from 'react';
 import { ErrorAlert } from '../../ui';
 import { Avatar } from '../Avatar';
@@ -25,6 +26,7 @@ interface MembersDialogProps {
  * change roles and remove members here.
  */
 export function MembersDialog({ open, session, roomId, group, meName, onClose, onAdd }: MembersDialogProps) {
+  const { t } = useTranslation();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [removing, setRemoving] = useState<GroupMemberView | null>(null);
@@ -68,7 +70,7 @@ export function MembersDialog({ open, session, roomId, group, meName, onClose, o
     <>
       <ModalDialog
         open={open && !removing}
-        title={`Members of ${group.title}`}
+        title={t('group.members.title', { name: group.title })}
         className="group-dialog"
         testId="members-dialog"
         onCancel={onClose}
@@ -77,20 +79,18 @@ export function MembersDialog({ open, session, roomId, group, meName, onClose, o
           <>
             {canManage ? (
               <button type="button" className="button" onClick={onAdd} disabled={busy !== null}>
-                Add people
+                {t('group.members.addPeople')}
               </button>
             ) : null}
             <button type="button" className="button primary" data-autofocus onClick={onClose}>
-              Close
+              {t('group.members.close')}
             </button>
           </>
         }
       >
         <p>
-          {memberCount(group.members.length)}, as this device verified them from the changes the members signed.
-          {group.warning
-            ? ' The server handed out a change that does not check out: this is the last list this page verified.'
-            : ''}
+          {t('group.members.verified', { members: memberCount(group.members.length) })}
+          {group.warning ? t('group.members.warning') : ''}
         </p>
         {group.verified ? (
           <ul className="member-list">
@@ -111,22 +111,19 @@ export function MembersDialog({ open, session, roomId, group, meName, onClose, o
             ))}
           </ul>
         ) : (
-          <p className="hint">The members have not been checked yet.</p>
+          <p className="hint">{t('group.members.unchecked')}</p>
         )}
       </ModalDialog>
       <ConfirmDialog
         open={open && removing !== null}
-        title={`Remove ${removing?.name ?? ''} from the group?`}
-        confirmLabel="Remove"
+        title={t('group.members.removeTitle', { name: removing?.name ?? '' })}
+        confirmLabel={t('group.members.remove')}
         busy={busy !== null}
         error={removeError}
         onConfirm={() => void remove()}
         onCancel={() => setRemoving(null)}
       >
-        <p>
-          They get no new messages from now on: everyone who stays gets a new key, and they do not. What they already
-          received stays with them.
-        </p>
+        <p>{t('group.members.removeText')}</p>
       </ConfirmDialog>
     </>
   );
@@ -144,16 +141,17 @@ interface MemberItemProps {
 }
 
 function MemberItem({ member, avatarName, canManage, lastAdmin, busy, onRole, onRemove }: MemberItemProps) {
+  const { t } = useTranslation();
   const bad = member.check === 'mismatch' || member.check === 'changed';
   return (
     <li className="member-item" data-testid="group-member" data-member-id={member.id} data-role={member.role}>
       <Avatar name={avatarName} />
       <div className="member-text">
         <p className="member-name">
-          <span data-testid="group-member-name">{member.me ? 'You' : member.name}</span>
+          <span data-testid="group-member-name">{member.me ? t('group.members.you') : member.name}</span>
           {member.role === 'admin' ? (
             <span className="badge badge-accent member-badge" data-testid="admin-badge">
-              admin
+              {t('group.members.admin')}
             </span>
           ) : null}
         </p>
@@ -163,7 +161,7 @@ function MemberItem({ member, avatarName, canManage, lastAdmin, busy, onRole, on
           data-check={member.check}
         >
           {bad ? <span aria-hidden="true">⚠ </span> : null}
-          {member.me ? 'this account' : member.label}
+          {member.me ? t('group.members.thisAccount') : member.label}
         </p>
       </div>
       {canManage && !member.me ? (
@@ -175,7 +173,7 @@ function MemberItem({ member, avatarName, canManage, lastAdmin, busy, onRole, on
             aria-busy={busy === `role:${member.id}`}
             onClick={() => onRole(member.role === 'admin' ? 'member' : 'admin')}
           >
-            {member.role === 'admin' ? 'Remove admin' : 'Make admin'}
+            {t(member.role === 'admin' ? 'group.members.removeAdmin' : 'group.members.makeAdmin')}
             <span className="visually-hidden"> ({member.name})</span>
           </button>
           <button type="button" className="button small danger" disabled={busy !== null} onClick={onRemove}>
@@ -192,7 +190,7 @@ function MemberItem({ member, avatarName, canManage, lastAdmin, busy, onRole, on
             aria-busy={busy === `role:${member.id}`}
             onClick={() => onRole('member')}
           >
-            Step down as admin
+            {t('group.members.stepDown')}
           </button>
         </div>
       ) : null}

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslation } from 'react-i18next';
 import { useId, useState, type FormEvent } from 'react';
 import { ErrorAlert } from '../../ui';
 import { ModalDialog } from '../ModalDialog';
@@ -22,6 +23,7 @@ interface NewGroupDialogProps {
 
 /** Name, picture and first members of a new group; this account becomes its admin. */
 export function NewGroupDialog({ open, session, friends, maxMembers, onClose, onCreated }: NewGroupDialogProps) {
+  const { t } = useTranslation();
   const formId = useId();
   const [name, setName] = useState('');
   const [picture, setPicture] = useState<string | null>(null);
@@ -53,7 +55,7 @@ export function NewGroupDialog({ open, session, friends, maxMembers, onClose, on
       document.getElementById(`${formId}-name`)?.focus();
       return;
     }
-    if (chosen.size === 0) return setError('Choose at least one contact to start the group with.');
+    if (chosen.size === 0) return setError(t('group.new.chooseOne'));
     if (tooMany) return setError(tooMany);
     setBusy(true);
     setError(null);
@@ -77,7 +79,7 @@ export function NewGroupDialog({ open, session, friends, maxMembers, onClose, on
   return (
     <ModalDialog
       open={open}
-      title="New group"
+      title={t('group.new.title')}
       className="group-dialog"
       testId="new-group-dialog"
       onCancel={() => {
@@ -85,12 +87,18 @@ export function NewGroupDialog({ open, session, friends, maxMembers, onClose, on
       }}
       notice={<ErrorAlert message={error ?? tooMany} className="compact-alert" />}
       actions={
-        <FormActions formId={formId} busy={busy} label="Create group" busyLabel="Creating…" onCancel={onClose} />
+        <FormActions
+          formId={formId}
+          busy={busy}
+          label={t('group.new.create')}
+          busyLabel={t('group.new.creating')}
+          onCancel={onClose}
+        />
       }
     >
       <form id={formId} className="group-form" onSubmit={onSubmit} noValidate>
         <div className="field">
-          <label htmlFor={`${formId}-name`}>Group name</label>
+          <label htmlFor={`${formId}-name`}>{t('group.new.name')}</label>
           <input
             id={`${formId}-name`}
             data-autofocus
@@ -107,16 +115,24 @@ export function NewGroupDialog({ open, session, friends, maxMembers, onClose, on
             }}
           />
         </div>
-        <PictureField value={picture} title={name.trim() || 'Group'} disabled={busy} onChange={setPicture} />
+        <PictureField
+          value={picture}
+          title={name.trim() || t('group.new.defaultName')}
+          disabled={busy}
+          onChange={setPicture}
+        />
         {sorted.length === 0 ? (
-          <p className="hint">Add some friends first: a group is made from your contacts.</p>
+          <p className="hint">{t('group.new.noFriends')}</p>
         ) : (
-          <MemberPicker legend="Members" candidates={sorted} selected={chosen} disabled={busy} onToggle={toggle} />
+          <MemberPicker
+            legend={t('group.new.members')}
+            candidates={sorted}
+            selected={chosen}
+            disabled={busy}
+            onToggle={toggle}
+          />
         )}
-        <p className="hint">
-          You will be the group’s admin. Only you and the people you choose get its key; the server sees who is in the
-          group, but not its name, picture or messages.
-        </p>
+        <p className="hint">{t('group.new.hint')}</p>
       </form>
     </ModalDialog>
   );

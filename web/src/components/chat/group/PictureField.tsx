@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslation } from 'react-i18next';
 import { useId, useRef, useState } from 'react';
 import { GroupAvatar } from './GroupAvatar';
 import { PictureError, pictureFromFile } from './picture';
@@ -18,6 +19,7 @@ export function PictureField({ value, title, disabled, onChange }: PictureFieldP
   const input = useRef<HTMLInputElement>(null);
   const id = useId();
   const [working, setWorking] = useState(false);
+  const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
 
   async function pick(file: File) {
@@ -26,7 +28,7 @@ export function PictureField({ value, title, disabled, onChange }: PictureFieldP
     try {
       onChange(await pictureFromFile(file));
     } catch (caught) {
-      setError(caught instanceof PictureError ? caught.message : 'That picture could not be read. Try another one.');
+      setError(caught instanceof PictureError ? caught.message : t('group.picture.unreadable'));
     } finally {
       setWorking(false);
     }
@@ -34,9 +36,9 @@ export function PictureField({ value, title, disabled, onChange }: PictureFieldP
 
   return (
     <fieldset className="picture-field" aria-describedby={`${id}-hint ${id}-error`}>
-      <legend>Picture (optional)</legend>
+      <legend>{t('group.picture.legend')}</legend>
       <div className="picture-row">
-        <GroupAvatar title={title || 'Group'} picture={value} size="lg" />
+        <GroupAvatar title={title || t('group.new.defaultName')} picture={value} size="lg" />
         <div className="picture-actions">
           <input
             ref={input}
@@ -58,17 +60,17 @@ export function PictureField({ value, title, disabled, onChange }: PictureFieldP
             aria-busy={working}
             onClick={() => input.current?.click()}
           >
-            {working ? 'Preparing…' : value ? 'Choose another picture' : 'Choose a picture'}
+            {working ? t('group.picture.preparing') : t(value ? 'group.picture.chooseAnother' : 'group.picture.choose')}
           </button>
           {value ? (
             <button type="button" className="button small ghost" disabled={disabled} onClick={() => onChange(null)}>
-              Remove picture
+              {t('group.picture.remove')}
             </button>
           ) : null}
         </div>
       </div>
       <p id={`${id}-hint`} className="hint">
-        Made small on this device and encrypted with the name: the server sees neither.
+        {t('group.picture.hint')}
       </p>
       <p id={`${id}-error`} className="feedback feedback-bad" role="alert">
         {error ?? ''}

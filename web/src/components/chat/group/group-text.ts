@@ -1,10 +1,11 @@
 // Words and small rules the group screens share.
 
 import type { GroupView, PublicUser } from '@onionchat/client';
+import { i18n } from '../../../i18n/i18n';
 
 /** "1 member", "3 members". */
 export function memberCount(count: number): string {
-  return `${count} ${count === 1 ? 'member' : 'members'}`;
+  return i18n.t('group.memberCount', { count });
 }
 
 /** Up to two letters for a group without a picture: "Hikers" → "H", "Night shift" → "NS". */
@@ -23,7 +24,7 @@ export function groupInitials(title: string): string {
  */
 export function sizeProblem(size: number, max: number | null): string | null {
   if (max === null || size <= max) return null;
-  return `A group here can have at most ${max} members (you and ${max - 1} others). You have chosen ${size - 1}.`;
+  return i18n.t('group.tooMany', { max, others: max - 1, chosen: size - 1 });
 }
 
 /** The contacts a group could take in: friends not in it yet, by name. */
@@ -35,8 +36,8 @@ export function addableFriends(friends: readonly PublicUser[], group: GroupView 
 /** A name the person must type: trimmed, 1 to `max` characters, no control characters. */
 export function groupNameProblem(name: string, max: number): string | null {
   const trimmed = name.trim();
-  if (trimmed.length === 0) return 'Give the group a name.';
-  if (trimmed.length > max) return `The name can be at most ${max} characters long.`;
-  if (/\p{Cc}/u.test(trimmed)) return 'The name cannot contain control characters.';
+  if (trimmed.length === 0) return i18n.t('group.nameEmpty');
+  if (trimmed.length > max) return i18n.t('group.nameTooLong', { max });
+  if (/\p{Cc}/u.test(trimmed)) return i18n.t('group.nameControl');
   return null;
 }

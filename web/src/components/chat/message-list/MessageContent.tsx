@@ -1,4 +1,5 @@
 import { FileCard } from '../FileCard';
+import { ReplyQuote } from '../message-actions/ReplyQuote';
 import { linkParts, type ChatSession, type ChatItem, type FileMeta } from '@onionchat/client';
 
 interface MessageContentProps {
@@ -18,12 +19,22 @@ export function MessageContent({ session, item, file }: MessageContentProps) {
       </p>
     );
   }
+  if (item.deleted) {
+    return (
+      <p className="msg-deleted" data-testid="message-deleted">
+        {item.mine ? 'You deleted this message' : 'This message was deleted'}
+      </p>
+    );
+  }
   if (file) return <FileCard session={session} item={item} file={file} />;
   if (item.text !== null) {
     return (
-      <p className="msg-text" data-testid="message-text">
-        <TextWithLinks text={item.text} />
-      </p>
+      <>
+        <ReplyQuote item={item} />
+        <p className="msg-text" data-testid="message-text" dir="auto">
+          <TextWithLinks text={item.text} />
+        </p>
+      </>
     );
   }
   return (

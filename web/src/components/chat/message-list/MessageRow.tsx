@@ -2,6 +2,8 @@ import { memo } from 'react';
 import { Delivery } from './Delivery';
 import { DisappearsMark } from './DisappearsMark';
 import { MessageContent } from './MessageContent';
+import { MessageToolbar } from '../message-actions/MessageToolbar';
+import { ReactionChips } from '../message-actions/ReactionChips';
 import {
   type ChatSession,
   deliveryWarning,
@@ -54,7 +56,13 @@ export const MessageRow = memo(
     ]
       .filter(Boolean)
       .join(' ');
-    const showMeta = last || item.state === 'pending' || item.state === 'failed' || file !== null || warning !== null;
+    const showMeta =
+      last ||
+      item.state === 'pending' ||
+      item.state === 'failed' ||
+      file !== null ||
+      warning !== null ||
+      item.editedAt != null;
 
     return (
       <li
@@ -66,6 +74,7 @@ export const MessageRow = memo(
         data-mine={item.mine ? 'true' : 'false'}
         data-flag={item.flag?.kind ?? ''}
         data-disappears={item.expiresAt != null || item.ttl != null ? 'true' : undefined}
+        data-deleted={item.deleted ? 'true' : undefined}
         tabIndex={-1}
       >
         {showSender ? (
@@ -80,18 +89,25 @@ export const MessageRow = memo(
             </span>
             <MessageContent session={session} item={item} file={file} />
           </div>
+          <MessageToolbar item={item} senderName={senderName} />
           {showMeta ? null : (
             <time className="msg-hover-time" dateTime={toIso(at)} title={formatFull(at)}>
               {time}
             </time>
           )}
         </div>
+        <ReactionChips item={item} />
         {showMeta ? (
           <div className="msg-meta">
             {file ? <span className="msg-sender">{senderName}</span> : null}
             <time dateTime={toIso(at)} title={formatFull(at)}>
               {time}
             </time>
+            {item.editedAt != null && !item.deleted ? (
+              <span className="msg-edited" data-testid="message-edited">
+                edited
+              </span>
+            ) : null}
             <DisappearsMark item={item} />
             {/* A file card shows its own progress and problems (and its own Retry). */}
             {item.mine && (!file || item.state === 'sent') ? (

@@ -1,0 +1,190 @@
+// The interface in the reader's language, right to left where the language is written so.
+// Chromium with Persian as the browser language goes through the core journey (landing,
+// sign-up, log-in, befriending, a message each way) and the page is Persian and mirrored;
+// the language switcher goes to English and back; Arabic is right to left too. Firefox ESR
+// with Tor Browser's fingerprinting protection (it reports en-US to every site) starts in
+// English and its switcher changes the language.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
+import ar from '../src/i18n/locales/ar.json' with { type: 'json' };
+import en from '../src/i18n/locales/en.json' with { type: 'json' };
+import fa from '../src/i18n/locales/fa.json' with { type: 'json' };
+import { launchBrowser } from './support/browser.js';
+import { acceptRequest, expectConversation, openConversation, requestFriend, sendText } from './support/chat-steps.js';
+import { FIREFOX_PATH } from './support/firefox.js';
+import { fillAndSubmit } from './support/pages.js';
+import { startServer, type ServerProcess } from './support/server.js';
+import { WAIT_MS } from './support/wait.js';
+
+const SARA_PASS = 'pomegranate courtyard evening tea';
+const DARIUS_PASS = 'mountain river lantern quietly';
+
+let server: ServerProcess;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  server = await startServer({ REGISTRATION: 'open' });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A fresh profile whose browser language is `locale` (navigator.languages and Accept-Language). */
+async function visitor(locale: string): Promise<Page> {
+  const context = await browser.newContext({ locale });
+  contexts.push(context);
+  return context.newPage();
+}
+
+const documentLanguage = (page: Page) =>
+  page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir }));
+
+const heading = (page: Page) => page.locator('main h1').first().textContent();
+
+async function expectLanguage(page: Page, lang: string, dir: 'ltr' | 'rtl'): Promise<void> {
+  await expect.poll(() => documentLanguage(page), { timeout: WAIT_MS }).toEqual({ lang, dir });
+}
+
+async function box(page: Page, selector: string) {
+  const found = await page.locator(selector).first().boundingBox();
+  if (!found) throw new Error(`${selector} is not on screen`);
+  return found;
+}
+
+const centre = (b: { x: number; width: number }) => b.x + b.width / 2;
+
+async function signUp(page: Page, username: string, passphrase: string): Promise<void> {
+  await page.goto(`${server.origin}/signup/`);
+  await expectLanguage(page, 'fa', 'rtl');
+  await expect.poll(() => heading(page)).toBe(fa.signup.title);
+  await expect.poll(() => page.locator('label[for=passphrase-confirm]').textContent()).toBe(fa.signup.confirm);
+  await fillAndSubmit(page, { '#username': username, '#passphrase': passphrase, '#passphrase-confirm': passphrase });
+  await page.waitForURL(/\/chat\/(#.*)?$/, { timeout: WAIT_MS });
+}
+
+describe('Persian, right to left (Chromium, browser language fa-IR)', () => {
+  let sara: Page;
+  let darius: Page;
+
+  it('shows the landing page in Persian, mirrored, and the switcher goes to English and back', async () => {
+    sara = await visitor('fa-IR');
+    await sara.goto(`${server.origin}/`);
+    await expectLanguage(sara, 'fa', 'rtl');
+    await expect.poll(() => heading(sara)).toBe(fa.landing.title);
+    await expect.poll(() => sara.locator('.site-footer').textContent()).toBe(fa.layout.footer);
+    const switcher = sara.getByTestId('language-switcher');
+    expect(await switcher.inputValue()).toBe('fa');
+    // Mirrored: the brand starts at the right edge of the header, the navigation sits left of it.
+    expect(centre(await box(sara, '.brand'))).toBeGreaterThan(centre(await box(sara, '.site-nav')));
+
+    await switcher.selectOption('en');
+    await expectLanguage(sara, 'en', 'ltr');
+    await expect.poll(() => heading(sara)).toBe(en.landing.title);
+    expect(centre(await box(sara, '.brand'))).toBeLessThan(centre(await box(sara, '.site-nav')));
+
+    await switcher.selectOption('fa');
+    await expectLanguage(sara, 'fa', 'rtl');
+    await expect.poll(() => heading(sara)).toBe(fa.landing.title);
+    // The choice is kept in memory only: nothing in the browser's storage.
+    const stored = await sara.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length);
+    expect(stored).toBe(0);
+  });
+
+  it('signs two people up in Persian', async () => {
+    await signUp(sara, 'sara', SARA_PASS);
+    darius = await visitor('fa-IR');
+    await signUp(darius, 'darius', DARIUS_PASS);
+    await expectLanguage(sara, 'fa', 'rtl');
+  });
+
+  it('befriends and exchanges messages on a mirrored chat page', async () => {
+    await requestFriend(sara, 'darius');
+    await acceptRequest(darius, 'sara');
+    await openConversation(sara, 'darius');
+    await sendText(sara, 'سلام داریوش! hello from sara');
+    await openConversation(darius, 'sara');
+    await expectConversation(darius, ['سلام داریوش! hello from sara']);
+    await sendText(darius, 'درود سارا');
+    await expectConversation(sara, ['سلام داریوش! hello from sara', 'درود سارا']);
+
+    await expectLanguage(sara, 'fa', 'rtl');
+    await expect
+      .poll(() => sara.locator('.conversation-sub-text').first().textContent())
+      .toBe(fa.chat.conversation.encrypted);
+    // The conversation list is on the right, the conversation on the left.
+    expect(centre(await box(sara, '.chat-sidebar'))).toBeGreaterThan(centre(await box(sara, '.chat-main')));
+    // Own messages at the inline end (left in right-to-left), the other person's at the start (right).
+    const main = centre(await box(sara, '.chat-main'));
+    const mine = await box(sara, '[data-testid=message][data-mine=true] .bubble');
+    const theirs = await box(sara, '[data-testid=message][data-mine=false] .bubble');
+    expect(centre(mine)).toBeLessThan(main);
+    expect(centre(theirs)).toBeGreaterThan(main);
+  });
+
+  it('logs in again from a fresh browser in Persian', async () => {
+    const again = await visitor('fa-IR');
+    await again.goto(`${server.origin}/login/`);
+    await expectLanguage(again, 'fa', 'rtl');
+    await expect.poll(() => heading(again)).toBe(fa.login.title);
+    await expect.poll(() => again.locator('label[for=username]').textContent()).toBe(fa.login.username);
+    await fillAndSubmit(again, { '#username': 'sara', '#passphrase': SARA_PASS });
+    await again.waitForURL(/\/chat\/(#.*)?$/, { timeout: WAIT_MS });
+    await expectLanguage(again, 'fa', 'rtl');
+    await openConversation(again, 'darius');
+    await expectConversation(again, ['سلام داریوش! hello from sara', 'درود سارا']);
+  });
+});
+
+describe('Arabic', () => {
+  it('is right to left, in Arabic, from the browser language ar-EG', async () => {
+    const page = await visitor('ar-EG');
+    await page.goto(`${server.origin}/login/`);
+    await expectLanguage(page, 'ar', 'rtl');
+    await expect.poll(() => heading(page)).toBe(ar.login.title);
+    expect(await page.getByTestId('language-switcher').inputValue()).toBe('ar');
+    await expect.poll(() => page.title()).toBe(`${ar.pageTitle.logIn} · OnionChat`);
+  });
+});
+
+// Firefox ESR is Tor Browser's engine; with privacy.resistFingerprinting it reports en-US
+// whatever the person's language, so the switcher is how they change it.
+describe.skipIf(!existsSync(FIREFOX_PATH) && !process.env.CI)('Firefox ESR', () => {
+  it('starts in English and switches to Persian and back', async () => {
+    const firefox = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: FIREFOX_PATH,
+      headless: true,
+      extraPrefsFirefox: {
+        // What Tor Browser reports to every site, whatever its own language.
+        'privacy.resistFingerprinting': true,
+        'intl.accept_languages': 'en-US, en',
+        'browser.privatebrowsing.autostart': true,
+      },
+    });
+    try {
+      const page = (await firefox.pages())[0] ?? (await firefox.newPage());
+      page.setDefaultTimeout(WAIT_MS);
+      await page.goto(`${server.origin}/`);
+      const state = () =>
+        page.evaluate(() => ({
+          lang: document.documentElement.lang,
+          dir: document.documentElement.dir,
+          title: document.querySelector('main h1')?.textContent ?? '',
+        }));
+      await expect.poll(state, { timeout: WAIT_MS }).toEqual({ lang: 'en', dir: 'ltr', title: en.landing.title });
+      await page.waitForSelector('[data-testid=language-switcher]');
+      await page.select('[data-testid=language-switcher]', 'fa');
+      await expect.poll(state, { timeout: WAIT_MS }).toEqual({ lang: 'fa', dir: 'rtl', title: fa.landing.title });
+      await page.select('[data-testid=language-switcher]', 'en');
+      await expect.poll(state, { timeout: WAIT_MS }).toEqual({ lang: 'en', dir: 'ltr', title: en.landing.title });
+    } finally {
+      await firefox.close();
+    }
+  });
+});

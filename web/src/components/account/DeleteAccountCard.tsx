@@ -1,0 +1,118 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { describeError, errorField, type FormField } from '@onionchat/client';
+import { PassphraseField, ShowPassphrase } from '../PassphraseField';
+import { ErrorAlert, Field, StatusMessage, useFocusOnError } from '../ui';
+import { useKeystore } from '../../hooks/keystore';
+import { loadPageClient } from '../../hooks/client';
+
+const DELETED_NOTICE =
+  'Your account was deleted, with its keys, messages, files and conversations. Your keys were removed from this tab.';
+
+interface DeleteAccountCardProps {
+  /** Called just before the keys are cleared, so the page does not send the person to log in. */
+  onLeaving: () => void;
+}
+
+/** The account's last section: deleting it for good, after the passphrase and the username typed out. */
+export function DeleteAccountCard({ onLeaving }: DeleteAccountCardProps) {
+  const keystore = useKeystore();
+  const router = useRouter();
+  const [confirmation, setConfirmation] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [show, setShow] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [errorAt, setErrorAt] = useState<FormField | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useFocusOnError(errorAt === 'username' ? 'delete-confirm' : errorAt ? 'delete-passphrase' : null, error, attempt);
+
+  const { user, identity, vault } = keystore;
+  if (!user || !identity) return null;
+  const account = user;
+  const keys = identity;
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (busy) return;
+    setAttempt((n) => n + 1);
+    setBusy(true);
+    setError(null);
+    setErrorAt(null);
+    try {
+      const client = await loadPageClient();
+      // Leaving each group takes the chat's verified group chains: a session just for this.
+      const { startChat } = await import('@onionchat/client');
+      const session = startChat(client, { user: account, identity: keys, vault, onSessionLost: () => {} });
+      session.start();
+      try {
+        await client.deleteAccount({
+          user: account,
+          knownIdentity: keys,
+          groups: session,
+          passphrase,
+          confirmation,
+          onProgress: setProgress,
+        });
+      } finally {
+        session.stop();
+      }
+      onLeaving();
+      setPassphrase('');
+      keystore.clear(DELETED_NOTICE);
+      router.replace('/');
+    } catch (caught) {
+      setProgress(null);
+      setError(describeError(caught));
+      setErrorAt(errorField(caught));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card" aria-labelledby="delete-account-title">
+      <h2 id="delete-account-title">Delete account</h2>
+      <p className="muted" id="delete-account-what">
+        This deletes your account on this server for good: your keys, your sessions, every message you sent, every file
+        you uploaded, your invites and friend requests, and your one-to-one conversations for both people in them. You
+        leave your groups first; their other members keep what they wrote. This cannot be undone, and nobody can bring
+        the account back.
+      </p>
+      <form className="form" onSubmit={onSubmit} noValidate aria-describedby="delete-account-what">
+        <Field
+          id="delete-confirm"
+          label={`Type your username (${account.username}) to confirm`}
+          type="text"
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          value={confirmation}
+          readOnly={busy}
+          onChange={(changed) => setConfirmation(changed.target.value)}
+          invalid={errorAt === 'username'}
+        />
+        <PassphraseField
+          id="delete-passphrase"
+          label="Your passphrase"
+          autoComplete="current-password"
+          visible={show}
+          value={passphrase}
+          readOnly={busy}
+          onChange={setPassphrase}
+          invalid={errorAt !== null && errorAt !== 'username'}
+        />
+        <ShowPassphrase checked={show} onChange={setShow} label="Show passphrase" />
+        <ErrorAlert message={error} />
+        <StatusMessage message={progress} />
+        <div className="form-actions">
+          <button type="submit" className="button danger-solid" disabled={busy}>
+            {busy ? 'Deleting account…' : 'Delete my account for good'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

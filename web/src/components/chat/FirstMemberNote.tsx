@@ -1,0 +1,53 @@
+'use client';
+
+// Points the first member of an invite-only server to invites: with nobody else here,
+// the chat is empty until they make an invite link. Shown while the account has no
+// friends, no requests either way and no invites made; dismissing it lasts for this visit
+// (nothing is kept in the browser).
+
+import Link from 'next/link';
+import { useEffect, useState } from 'react';
+import type { FriendsList } from '@onionchat/client';
+import { pageApi } from '../../hooks/api';
+
+export const FIRST_MEMBER_NOTE =
+  'You are the first member here. Registration is invite-only: make invite links on your account page.';
+
+/** True while the server is invite-only and this account has made no invite (null until known). */
+function useInviteOnlyWithoutInvites(): boolean | null {
+  const [answer, setAnswer] = useState<boolean | null>(null);
+  useEffect(() => {
+    let live = true;
+    const api = pageApi();
+    Promise.all([api.config(), api.invites()]).then(
+      ([config, { invites }]) => live && setAnswer(config.registration === 'invite' && invites.length === 0),
+      () => live && setAnswer(false),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return answer;
+}
+
+function alone(friends: FriendsList | null): boolean {
+  return friends !== null && friends.friends.length + friends.incoming.length + friends.outgoing.length === 0;
+}
+
+export function FirstMemberNote({ friends }: { friends: FriendsList | null }) {
+  const noInvites = useInviteOnlyWithoutInvites();
+  const [dismissed, setDismissed] = useState(false);
+  if (dismissed || !noInvites || !alone(friends)) return null;
+  return (
+    <div className="accepted-notice first-member-note" role="note" data-testid="first-member-note">
+      <span>
+        {FIRST_MEMBER_NOTE} <Link href="/account/#invites">Make an invite link</Link>
+      </span>
+      <span className="accepted-actions">
+        <button type="button" className="button small ghost" onClick={() => setDismissed(true)}>
+          Dismiss
+        </button>
+      </span>
+    </div>
+  );
+}

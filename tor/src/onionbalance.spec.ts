@@ -30,8 +30,9 @@ const torBinary = findTor();
 const binaries = findOnionbalance();
 // Generous. Until Onionbalance notices an instance is gone, the frontend descriptor still
 // lists its introduction points, and each one a client tries first costs seconds: failover
-// took 1-18 s in most runs here, but once 193 s.
-const REACH_TIMEOUT_MS = 360_000;
+// took 1-18 s in most runs here, but once 193 s, once 250 s, and once more than 360 s on a
+// machine busy with two browser test runs besides. The test's own limit below leaves room.
+const REACH_TIMEOUT_MS = 600_000;
 
 // CI installs tor and onionbalance, so there these must run.
 describe.skipIf((!torBinary || !binaries) && !process.env.CI)('Onionbalance on the private Tor network', () => {

@@ -3,14 +3,17 @@
 // works with the keyboard alone; new messages are announced to a screen reader; and a
 // few pages pass in Firefox ESR with Tor Browser's preferences, over the onion.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { PNG } from 'pngjs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { findTor } from '@onionchat/tor';
 import { launchBrowser } from './support/browser.js';
 import { startServer, type ServerProcess } from './support/server.js';
-import { fillAndSubmit, openAccount, signUpAt } from './support/pages.js';
+import { fillAndSubmit, logInAt, openAccount, signUpAt } from './support/pages.js';
 import { acceptRequest, expectConversation, openConversation, requestFriend, sendText } from './support/chat-steps.js';
 import { sendFile } from './support/file-steps.js';
 import {
@@ -26,6 +29,8 @@ import { FIREFOX_PATH, launchFirefox, type FirefoxPerson } from './support/firef
 import { TOR_TIMEOUT, startOnionSite, type OnionSite } from './support/onion-site.js';
 import * as firefoxSteps from './support/firefox-steps.js';
 import { WAIT_MS } from './support/wait.js';
+
+const run = promisify(execFile);
 
 const PASS = {
   alice: 'she reads with her ears and keys',
@@ -417,6 +422,316 @@ describe('screen reader', () => {
     ]);
     expect(await region.textContent()).not.toContain('yes, still here');
     expect(await log(bob).textContent()).toContain('New message from alice: yes, still here');
+  });
+});
+
+/** The message whose own text holds `text` (a reply quoting it is another message). */
+const message = (page: Page, text: string): Locator =>
+  page
+    .locator('[data-testid=message]')
+    .filter({ has: page.locator('[data-testid=message-text]', { hasText: text }) })
+    .last();
+
+const toolbar = (row: Locator) => row.getByTestId('message-toolbar');
+const tool = (row: Locator, name: string) => toolbar(row).getByRole('button', { name, exact: true });
+
+/** Runs one of a message's actions with the mouse: hover it, press the button. */
+async function act(page: Page, row: Locator, name: string): Promise<void> {
+  await row.hover();
+  await tool(row, name).click();
+}
+
+const TEXTS = {
+  kept: 'the ferry leaves at noon',
+  before: 'bring the blue umbrella',
+  after: 'bring the red umbrella',
+  gone: 'this one I take back',
+  reply: 'noon works for me',
+};
+
+describe('axe-core over message actions, search, settings, the camera and account deletion', () => {
+  it('a conversation with a reaction, a reply, an edit, a deletion and receipts, for both people', async () => {
+    await openConversation(alice, 'bob');
+    await openConversation(bob, 'alice');
+    for (const text of [TEXTS.kept, TEXTS.before, TEXTS.gone]) await sendText(alice, text);
+    await message(bob, TEXTS.gone).waitFor({ timeout: WAIT_MS });
+
+    await act(bob, message(bob, TEXTS.kept), 'React');
+    await bob.getByRole('button', { name: 'React with 👍' }).click();
+    await act(bob, message(bob, TEXTS.kept), 'Reply');
+    await sendText(bob, TEXTS.reply);
+
+    await act(alice, message(alice, TEXTS.before), 'Edit');
+    await alice.fill('#composer', TEXTS.after);
+    await alice.press('#composer', 'Enter');
+    await act(alice, message(alice, TEXTS.gone), 'Delete for everyone');
+    await alice.getByRole('dialog').getByRole('button', { name: 'Delete for everyone' }).click();
+
+    await message(alice, TEXTS.kept).locator('[data-testid=reaction][data-emoji="👍"]').waitFor({ timeout: WAIT_MS });
+    await message(alice, TEXTS.reply).getByTestId('reply-quote').waitFor({ timeout: WAIT_MS });
+    await alice.getByTestId('message-deleted').waitFor({ timeout: WAIT_MS });
+    await expect
+      .poll(async () => (await alice.getByTestId('delivery').allTextContents()).join(' '), { timeout: WAIT_MS })
+      .toContain('Read');
+    await checkPage(alice, 'a conversation with message actions (sender)');
+
+    await message(bob, TEXTS.after).getByTestId('message-edited').waitFor({ timeout: WAIT_MS });
+    await bob.getByTestId('message-deleted').waitFor({ timeout: WAIT_MS });
+    await checkPage(bob, 'a conversation with message actions (receiver)');
+  }, 240_000);
+
+  it("a message's toolbar shown by focus, and its reaction picker open", async () => {
+    const row = message(alice, TEXTS.kept);
+    await tool(row, 'React').focus();
+    await checkPage(alice, 'message toolbar shown by focus');
+    await tool(row, 'React').click();
+    await toolbar(row).getByRole('group', { name: 'Reactions' }).waitFor();
+    await checkPage(alice, 'reaction picker open');
+    await tool(row, 'React').click();
+    await toolbar(row).getByRole('group', { name: 'Reactions' }).waitFor({ state: 'detached' });
+  });
+
+  it("the composer's reply and edit bars, and the delete dialog", async () => {
+    await act(bob, message(bob, TEXTS.kept), 'Reply');
+    await bob.getByTestId('composer-target').waitFor();
+    await checkPage(bob, 'composer replying to a message');
+    await bob.getByRole('button', { name: 'Cancel the reply' }).click();
+    await bob.getByTestId('composer-target').waitFor({ state: 'detached' });
+
+    await act(alice, message(alice, TEXTS.kept), 'Edit');
+    await alice.getByTestId('composer-target').waitFor();
+    await checkPage(alice, 'composer editing a message');
+    await alice.getByRole('button', { name: 'Cancel the edit' }).click();
+    await alice.getByTestId('composer-target').waitFor({ state: 'detached' });
+
+    await act(alice, message(alice, TEXTS.kept), 'Delete for everyone');
+    const confirm = alice.getByRole('dialog', { name: 'Delete for everyone?' });
+    await confirm.waitFor();
+    await checkPage(alice, 'delete for everyone dialog');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+  });
+
+  it('the search dialog with results, and the settings dialog', async () => {
+    await alice.getByRole('button', { name: 'Search messages' }).click();
+    const search = alice.locator('[data-testid=search-dialog][open]');
+    await search.waitFor();
+    await alice.fill('[data-testid=search-input]', 'umbrella');
+    await alice.getByTestId('search-hit').first().waitFor({ timeout: WAIT_MS });
+    await checkPage(alice, 'search dialog with results');
+    await alice.keyboard.press('Escape');
+    await search.waitFor({ state: 'detached' });
+
+    await bob.getByRole('button', { name: 'Settings' }).click();
+    await bob.getByTestId('read-receipts').waitFor();
+    await checkPage(bob, 'settings dialog');
+    await bob.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
+    await bob.getByTestId('read-receipts').waitFor({ state: 'hidden' });
+  });
+
+  it('the account page with the delete-account card refusing a wrong passphrase', async () => {
+    await openAccount(carol);
+    const card = carol.locator('section', { has: carol.getByRole('heading', { name: 'Delete account' }) });
+    await card.getByLabel(/Type your username/).fill('carol');
+    await card.getByLabel('Your passphrase', { exact: true }).fill('not the passphrase of carol');
+    await card.getByRole('button', { name: 'Delete my account for good' }).click();
+    await expect
+      .poll(() => card.locator('[role=alert]').textContent(), { timeout: WAIT_MS })
+      .toBe('That passphrase is wrong, so nothing was deleted.');
+    await checkPage(carol, 'delete-account card with a wrong passphrase');
+    await backToChat(carol);
+  });
+
+  it('the camera scanner in the safety-number dialog and in Add a friend (Chromium’s fake camera)', async () => {
+    const camera = await launchBrowser(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream']);
+    try {
+      const page = await (await camera.newContext({ viewport: SIZES.desktop })).newPage();
+      await logInAt(page, server.origin, 'bob', PASS.bob);
+      await page.getByTestId('add-friend-form').waitFor({ timeout: WAIT_MS });
+      const addScan = page.getByTestId('add-friend-scan');
+      await addScan.getByRole('button', { name: 'Scan with camera' }).click();
+      await addScan.getByRole('button', { name: 'Stop camera' }).waitFor({ timeout: WAIT_MS });
+      await checkPage(page, 'Add a friend scanning with the camera');
+      await addScan.getByRole('button', { name: 'Stop camera' }).click();
+
+      await openConversation(page, 'alice');
+      await page.getByTestId('verify-button').click();
+      const dialog = page.getByTestId('safety-number-dialog');
+      await dialog.getByTestId('safety-number').waitFor({ timeout: WAIT_MS });
+      await dialog.getByRole('button', { name: 'Scan with camera' }).click();
+      await dialog.getByRole('button', { name: 'Stop camera' }).waitFor({ timeout: WAIT_MS });
+      await checkPage(page, 'safety-number dialog scanning with the camera');
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+    } finally {
+      await camera.close();
+    }
+  });
+});
+
+describe('keyboard only: message actions and search', () => {
+  const label = async (page: Page) => (await activeElement(page))?.label;
+
+  it("Tab reaches a message's toolbar at its React button, the only Tab stop in it; arrows move", async () => {
+    const row = message(alice, TEXTS.kept);
+    const react = tool(row, 'React');
+    // Start from the top of the page and Tab forward, as a keyboard user does.
+    await alice.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await alice.evaluate(() => document.body.focus());
+    await tabTo(alice, react, 200);
+    expect(await focusRing(alice)).toEqual({ focusVisible: true, ring: true });
+    await expect.poll(() => toolbar(row).evaluate((bar) => getComputedStyle(bar).opacity)).toBe('1');
+    const tabIndexes = await toolbar(row)
+      .getByRole('button')
+      .evaluateAll((buttons) => buttons.map((b) => [b.getAttribute('aria-label'), (b as HTMLElement).tabIndex]));
+    expect(tabIndexes).toEqual([
+      ['React', 0],
+      ['Reply', -1],
+      ['Edit', -1],
+      ['Delete for everyone', -1],
+    ]);
+    for (const name of ['Reply', 'Edit', 'Delete for everyone', 'React']) {
+      await alice.keyboard.press('ArrowRight');
+      expect(await label(alice)).toBe(name);
+    }
+    await alice.keyboard.press('ArrowLeft');
+    expect(await label(alice)).toBe('Delete for everyone');
+    await alice.keyboard.press('ArrowLeft');
+    expect(await label(alice)).toBe('Edit');
+    // Tab leaves the toolbar: its other buttons are not Tab stops.
+    await react.focus();
+    await alice.keyboard.press('Tab');
+    expect(await toolbar(row).evaluate((bar) => bar.contains(document.activeElement))).toBe(false);
+  });
+
+  it('Enter on React opens the picker, a reaction is chosen with the keys, Escape closes it', async () => {
+    const row = message(alice, TEXTS.kept);
+    const react = tool(row, 'React');
+    const picker = toolbar(row).getByRole('group', { name: 'Reactions' });
+    await react.focus();
+    await alice.keyboard.press('Enter');
+    await picker.waitFor();
+    expect(await react.getAttribute('aria-expanded')).toBe('true');
+    // Escape closes the picker and keeps the focus on React.
+    await alice.keyboard.press('Escape');
+    await picker.waitFor({ state: 'detached' });
+    expect(await label(alice)).toBe('React');
+
+    // Choose one with the keys: the second reaction offered.
+    await react.focus();
+    await alice.keyboard.press('Enter');
+    await picker.waitFor();
+    await alice.keyboard.press('ArrowRight');
+    await alice.keyboard.press('ArrowRight');
+    const chosen = (await label(alice))!.replace(/^React with /, '');
+    expect(chosen).not.toBe('React');
+    await alice.keyboard.press('Enter');
+    await picker.waitFor({ state: 'detached' });
+    const chip = row.locator(`[data-testid=reaction][data-emoji="${chosen}"]`);
+    await chip.waitFor({ timeout: WAIT_MS });
+    expect(await chip.getAttribute('aria-pressed')).toBe('true');
+    await message(bob, TEXTS.kept).locator(`[data-testid=reaction][data-emoji="${chosen}"]`).waitFor({
+      timeout: WAIT_MS,
+    });
+    expect(await label(alice), 'after choosing a reaction the focus is back on React').toBe('React');
+  });
+
+  it('Escape with the focus inside the picker closes it and puts the focus back on React', async () => {
+    const row = message(alice, TEXTS.kept);
+    const react = tool(row, 'React');
+    const picker = toolbar(row).getByRole('group', { name: 'Reactions' });
+    await react.focus();
+    await alice.keyboard.press('Enter');
+    await picker.waitFor();
+    await alice.keyboard.press('ArrowRight');
+    expect(await label(alice)).toMatch(/^React with /);
+    await alice.keyboard.press('Escape');
+    await picker.waitFor({ state: 'detached' });
+    expect(await label(alice), 'Escape in the picker leaves the focus on React').toBe('React');
+  });
+
+  it('Reply puts the focus in the composer with the reply bar; Escape cancels it', async () => {
+    const row = message(alice, TEXTS.reply);
+    await tool(row, 'React').focus();
+    await alice.keyboard.press('ArrowRight');
+    expect(await label(alice)).toBe('Reply');
+    await alice.keyboard.press('Enter');
+    await expect.poll(async () => (await activeElement(alice))?.id).toBe('composer');
+    expect(await alice.getByTestId('composer-target').textContent()).toContain('Replying to bob');
+    await alice.keyboard.press('Escape');
+    await alice.getByTestId('composer-target').waitFor({ state: 'detached' });
+    expect((await activeElement(alice))?.id).toBe('composer');
+  });
+
+  it('the delete dialog, cancelled with Escape or its Cancel button, gives the focus back', async () => {
+    const row = message(alice, TEXTS.kept);
+    const dialog = alice.getByRole('dialog', { name: 'Delete for everyone?' });
+    for (const how of ['Escape', 'Cancel'] as const) {
+      await tool(row, 'React').focus();
+      await alice.keyboard.press('ArrowLeft');
+      expect(await label(alice)).toBe('Delete for everyone');
+      await alice.keyboard.press('Enter');
+      await dialog.waitFor();
+      expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+      if (how === 'Escape') {
+        await alice.keyboard.press('Escape');
+      } else {
+        const cancel = dialog.getByRole('button', { name: 'Cancel' });
+        if (!(await cancel.evaluate((el) => el === document.activeElement))) await tabTo(alice, cancel, 10);
+        await alice.keyboard.press('Enter');
+      }
+      await dialog.waitFor({ state: 'hidden' });
+      await expect.poll(async () => label(alice), { message: `focus after ${how}` }).toBe('Delete for everyone');
+      expect(await row.getByTestId('message-text').textContent()).toBe(TEXTS.kept);
+    }
+  });
+
+  it('Ctrl+K opens search with the focus in its field; Escape closes it and gives the focus back', async () => {
+    await alice.focus('#composer');
+    await alice.keyboard.press('Control+K');
+    const search = alice.locator('[data-testid=search-dialog][open]');
+    await search.waitFor();
+    await expect.poll(async () => (await activeElement(alice))?.testId).toBe('search-input');
+    await alice.keyboard.type('ferry');
+    await alice.getByTestId('search-hit').first().waitFor({ timeout: WAIT_MS });
+    await alice.keyboard.press('Escape');
+    await search.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await activeElement(alice))?.id).toBe('composer');
+  });
+});
+
+describe('axe-core on an invite-only server: the first member and the invite links', () => {
+  let invited: ServerProcess;
+  let page: Page;
+  const ONION = `${'onionchatallyinvite'.padEnd(52, 'x')}test.onion`.replace(/[^a-z2-7.]/g, 'q');
+
+  beforeAll(async () => {
+    invited = await startServer({ REGISTRATION: 'invite', PUBLIC_ORIGIN: `http://${ONION}` });
+    page = await newPerson();
+  }, 60_000);
+  afterAll(async () => {
+    await page?.context().close();
+    await invited?.stop();
+  });
+
+  it('the first-member note, and the invite and contact links on the onion address', async () => {
+    const { stdout } = await run(process.execPath, ['scripts/invite.mjs'], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env: { ...process.env, DATABASE_URL: invited.dbUrl, PUBLIC_ORIGIN: invited.origin },
+    });
+    const link = stdout.match(/http:\/\/\S+\/signup\/#invite=[A-Za-z0-9_-]{43}/)?.[0];
+    if (!link) throw new Error(`the invite script printed no link:\n${stdout}`);
+    await signUpAt(page, link, 'pioneer', 'the very first member of this one');
+    await page.getByTestId('first-member-note').waitFor({ timeout: WAIT_MS });
+    await checkPage(page, 'chat with the first-member note');
+
+    await page.getByTestId('first-member-note').getByRole('link', { name: 'Make an invite link' }).click();
+    await page.waitForURL(/\/account\/#invites$/);
+    await page.getByTestId('contact-link').waitFor({ timeout: WAIT_MS });
+    await checkPage(page, 'account page with no invites yet (onion links)');
+    await page.getByRole('button', { name: 'Create invite link' }).click();
+    await page.getByTestId('invite-link').first().waitFor({ timeout: WAIT_MS });
+    await checkPage(page, 'account page with an invite made (onion links)');
   });
 });
 

@@ -175,11 +175,11 @@ describe('a group in the browser', () => {
     expect(await senderNames(page.carol)).toEqual(['alice', 'bob']);
     await expect.poll(() => texts('alice')).toHaveLength(3);
     expect(await senderNames(page.alice)).toEqual(['bob']);
-    // Bob's devices hear that both members' devices have his messages.
+    // Both members have the group open: their signed receipts say they read bob's messages.
     const bobsLast = page.bob.locator('[data-testid=message][data-mine=true]', {
       hasText: 'and a second line from bob',
     });
-    await expect.poll(() => bobsLast.getByTestId('delivery').textContent()).toBe('Delivered to all 2');
+    await expect.poll(() => bobsLast.getByTestId('delivery').textContent()).toBe('Read by all 2');
 
     // Carol looks elsewhere: what comes in meanwhile counts as unread in the list.
     await openConversation(page.carol, 'alice');

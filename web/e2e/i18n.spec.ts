@@ -3,7 +3,9 @@
 // sign-up, log-in, befriending, a message each way) and the page is Persian and mirrored;
 // the language switcher goes to English and back; Arabic is right to left too. Firefox ESR
 // with Tor Browser's fingerprinting protection (it reports en-US to every site) starts in
-// English and its switcher changes the language.
+// English and its switcher changes the language. The chat page speaks Persian too: its
+// list, composer, message toolbar (whose arrow keys follow the mirrored order), delivery
+// words and settings dialog, and its own language switcher sits in the sidebar.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -125,6 +127,69 @@ describe('Persian, right to left (Chromium, browser language fa-IR)', () => {
     const theirs = await box(sara, '[data-testid=message][data-mine=false] .bubble');
     expect(centre(mine)).toBeLessThan(main);
     expect(centre(theirs)).toBeGreaterThan(main);
+  });
+
+  it('shows the chat page in Persian: list, composer, delivery words, toolbar and settings', async () => {
+    await expect.poll(() => sara.locator('h1.visually-hidden').textContent()).toBe(fa.chat.pageHeading);
+    expect(await sara.locator('#friends-title').textContent()).toBe(fa.chat.sidebar.conversations);
+    expect(await sara.getByTestId('search-button').locator('span').textContent()).toBe(fa.chat.sidebar.search);
+    expect(await sara.locator('label[for=friend-username]').textContent()).toBe(fa.chat.addFriend.title);
+    expect(await sara.getByTestId('notification-settings-button').textContent()).toBe(fa.chat.sidebar.settings);
+    expect(await sara.locator('.chat-sidebar [data-testid=language-switcher]').inputValue()).toBe('fa');
+    // Darius's list previews his own last message the Persian way.
+    await expect
+      .poll(() => darius.locator('[data-testid=friend] .friend-preview').first().textContent())
+      .toBe(fa.chat.preview.textMine.replace('{{text}}', 'درود سارا'));
+    expect(await sara.getAttribute('#composer', 'placeholder')).toBe(
+      fa.chat.composer.placeholder.replace('{{name}}', 'darius'),
+    );
+    // Darius has the conversation open, so his signed receipt says he read it.
+    const delivery = sara.locator('[data-testid=message][data-mine=true] [data-testid=delivery]').first();
+    await expect.poll(() => delivery.textContent(), { timeout: WAIT_MS }).toBe(fa.chat.delivery.read);
+
+    // The toolbar of Sara's own message, in Persian.
+    const toolbar = sara.locator('[data-testid=message][data-mine=true] [data-testid=message-toolbar]').first();
+    expect(await toolbar.getAttribute('aria-label')).toBe(
+      fa.chat.actions.toolbar.replace('{{name}}', fa.chat.conversation.you),
+    );
+    const labels = await toolbar
+      .locator(':scope > button')
+      .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label')));
+    expect(labels).toEqual([
+      fa.chat.actions.react,
+      fa.chat.actions.reply,
+      fa.chat.actions.edit,
+      fa.chat.actions.delete,
+    ]);
+    // Right to left, ArrowLeft goes on to the next button and ArrowRight back.
+    const focused = () => sara.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null);
+    await toolbar.locator(':scope > button').first().focus();
+    expect(await focused()).toBe(fa.chat.actions.react);
+    await sara.keyboard.press('ArrowLeft');
+    expect(await focused()).toBe(fa.chat.actions.reply);
+    await sara.keyboard.press('ArrowLeft');
+    expect(await focused()).toBe(fa.chat.actions.edit);
+    await sara.keyboard.press('ArrowRight');
+    expect(await focused()).toBe(fa.chat.actions.reply);
+    await sara.keyboard.press('ArrowRight');
+    await sara.keyboard.press('ArrowRight');
+    expect(await focused()).toBe(fa.chat.actions.delete);
+    await sara.keyboard.press('Escape');
+
+    // The settings dialog.
+    await sara.getByTestId('notification-settings-button').click();
+    const settings = sara.getByTestId('notification-settings');
+    await settings.waitFor({ timeout: WAIT_MS });
+    expect(await settings.locator('h2').textContent()).toBe(fa.chat.sidebar.settings);
+    expect(await settings.locator('h3').allTextContents()).toEqual([
+      fa.chat.settings.notifications,
+      fa.chat.settings.receipts,
+    ]);
+    expect(await settings.getByTestId('read-receipts').locator('xpath=..').textContent()).toContain(
+      fa.chat.receipts.label,
+    );
+    await settings.getByRole('button', { name: fa.chat.settings.done }).click();
+    await settings.waitFor({ state: 'hidden', timeout: WAIT_MS });
   });
 
   it('logs in again from a fresh browser in Persian', async () => {

@@ -17,11 +17,15 @@ import type { ChatItem, ReplyPreview } from './items.js';
 /** A seq no stored message has: this client's own action on its way names only stored ones, so it comes after. */
 const NOT_STORED_YET = Number.MAX_SAFE_INTEGER;
 
-/** What the rules need of each message held: verified ones, and erased ones (seq and sender only). */
-export function heldMessages(items: readonly ChatItem[]): HeldMessage[] {
+/**
+ * What the rules need of each message held: verified ones, and erased ones (seq and
+ * sender only). `only`: just the messages at these seqs (the ones actions name), so a
+ * long conversation is not copied for a few actions.
+ */
+export function heldMessages(items: readonly ChatItem[], only?: ReadonlySet<number>): HeldMessage[] {
   const held: HeldMessage[] = [];
   for (const item of items) {
-    if (item.seq === null) continue;
+    if (item.seq === null || (only && !only.has(item.seq))) continue;
     if (item.erased) held.push({ seq: item.seq, id: null, senderId: item.senderId, kind: 'other' });
     else if ((item.state === 'sent' || item.state === 'notice') && item.messageId) {
       held.push({ seq: item.seq, id: item.messageId, senderId: item.senderId, kind: kindOf(item) });
@@ -56,7 +60,9 @@ export function actionMessages(items: readonly ChatItem[]): ActionMessage[] {
 }
 
 export function resolveHeld(items: readonly ChatItem[]): ResolvedActions {
-  return resolveActions(heldMessages(items), actionMessages(items));
+  const actions = actionMessages(items);
+  const named = new Set(actions.map((message) => message.action.target.seq));
+  return resolveActions(heldMessages(items, named), actions);
 }
 
 /**

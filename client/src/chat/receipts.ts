@@ -79,7 +79,12 @@ export class Receipts {
   marks(roomId: string, items: readonly ChatItem[], complete: boolean): MemberMarks[] {
     const receipts = this.got.get(roomId);
     if (!receipts || receipts.size === 0) return [];
-    const held = heldMessages(items);
+    const named = new Set<number>();
+    for (const { receipt } of receipts.values()) {
+      if (receipt.delivered) named.add(receipt.delivered.seq);
+      if (receipt.read) named.add(receipt.read.seq);
+    }
+    const held = heldMessages(items, named);
     const seqOf = (ref: MessageRef | null, userId: string) =>
       ref && judgeReceiptRef(ref, userId, held, complete) === null ? ref.seq : 0;
     return [...receipts.values()].map(({ userId, receipt }) => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatItem } from '../chat/index.js';
-import { PREVIEW_CHARS, conversationPreview } from './conversation-preview.js';
+import { PREVIEW_CHARS, conversationPreview, conversationPreviewPhrase } from './conversation-preview.js';
 
 const ME = 'me';
 
@@ -75,5 +75,28 @@ describe('conversationPreview', () => {
 
   it('anything else: "Unsupported message"', () => {
     expect(preview(last({ unsupportedType: 'poll' }))).toBe('Unsupported message');
+  });
+});
+
+describe('conversationPreviewPhrase', () => {
+  const phrase = (item: ChatItem | null, loaded = true) => conversationPreviewPhrase({ last: item, loaded }, ME);
+
+  it('names the line as a key with its values, for an interface in another language', () => {
+    expect(conversationPreviewPhrase(undefined, ME)).toBeNull();
+    expect(phrase(null)).toEqual({ key: 'chat.preview.empty' });
+    expect(phrase(last({ text: 'see  you\nat 8', senderId: ME, mine: true }))).toEqual({
+      key: 'chat.preview.textMine',
+      values: { text: 'see you at 8' },
+    });
+    expect(phrase(last({ deleted: true }))).toEqual({ key: 'chat.preview.deleted' });
+    expect(phrase(last({ state: 'unverified' }))).toEqual({ key: 'chat.preview.unverified' });
+  });
+
+  it('wraps a message delivered again in its warning', () => {
+    expect(phrase(last({ text: 'yes', flag: { kind: 'replayed' } as ChatItem['flag'] }))).toEqual({
+      key: 'chat.preview.text',
+      values: { text: 'yes' },
+      flag: 'chat.preview.replayed',
+    });
   });
 });

@@ -172,6 +172,25 @@ function envelopeShape() {
   );
 }
 
+/** The owner's receipt for the room (as sealed, mutated, or of another size). */
+function receiptShape() {
+  return fc.constant(null).chain(() => {
+    const good = envelopeFor(owner.account, room, {
+      type: 'receipt',
+      delivered: { id: newUuid(), seq: 1 },
+      read: null,
+    }).envelope;
+    return fc.record({
+      envelope: fc.oneof(
+        fc.constant(good),
+        mutatedBase64(fromBase64(good)),
+        base64Of(MESSAGE_MIN_ENVELOPE_BYTES - 10, MESSAGE_MIN_ENVELOPE_BYTES + 10),
+        edgeString,
+      ),
+    });
+  });
+}
+
 const wrappedKeys = fc.array(
   fc.record({
     memberId: fc.oneof(
@@ -203,6 +222,7 @@ function groupRecordShape() {
 const ROUTES: Record<string, RouteFuzz> = {
   'GET /api/health': { caller: 'anonymous' },
   'GET /api/config': { caller: 'anonymous' },
+  'GET /api/session': { caller: 'anonymous' },
   'POST /api/auth/kdf': { caller: 'anonymous', body: fc.record({ username }) },
   'POST /api/auth/signup': { caller: 'anonymous', body: fc.constant(null).chain(signupShape) },
   'POST /api/auth/login': {
@@ -212,6 +232,11 @@ const ROUTES: Record<string, RouteFuzz> = {
   'POST /api/auth/logout': { caller: 'fresh-session' },
   'POST /api/auth/logout-all': { caller: 'fresh-user' },
   'GET /api/account': { caller: 'owner' },
+  // A fresh account each run: a guessed key is refused, the real one would delete only that account.
+  'DELETE /api/account': {
+    caller: 'fresh-user',
+    body: fc.record({ currentAuthKey: fc.oneof(base64Of(32, 32), base64Of(0, 64), edgeString) }),
+  },
   'GET /api/account/bundle': { caller: 'owner' },
   'POST /api/account/bundle': {
     caller: 'owner',
@@ -289,6 +314,16 @@ const ROUTES: Record<string, RouteFuzz> = {
     caller: 'owner',
     params: { id: roomId() },
     body: messageShape(),
+  },
+  'DELETE /api/rooms/:id/messages/:messageId': {
+    caller: 'owner',
+    params: { id: roomId(), messageId: fc.uuid() },
+  },
+  'GET /api/rooms/:id/receipts': { caller: 'owner', params: { id: roomId() } },
+  'PUT /api/rooms/:id/receipt': {
+    caller: 'owner',
+    params: { id: roomId() },
+    body: receiptShape(),
   },
   'POST /api/rooms/:id/read': {
     caller: 'owner',

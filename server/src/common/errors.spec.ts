@@ -88,9 +88,12 @@ describe('request errors', () => {
     expect(Object.keys(config.body).sort()).toEqual([
       'groupMaxMembers',
       'minKdfIterations',
+      'onionAddress',
       'registration',
       'retentionMaxDays',
     ]);
+    // The onion address is public by design (what people type); a server that does not know it says null.
+    expect(config.body.onionAddress).toBeNull();
     expect(config.headers.get('x-powered-by')).toBeNull();
   });
 });

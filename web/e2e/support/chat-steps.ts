@@ -12,7 +12,7 @@ export async function requestFriend(page: Page, username: string): Promise<void>
 export async function acceptRequest(page: Page, from: string, timeout = WAIT_MS): Promise<void> {
   const request = page.locator('[data-testid=incoming-request]', { hasText: from });
   await request.waitFor({ timeout });
-  await request.getByRole('button', { name: 'Accept' }).click();
+  await request.getByTestId('accept-request').click();
 }
 
 /** Opens the conversation with `friend` and waits until it is the one on screen. */

@@ -11,6 +11,7 @@ import { ApiError, NETWORK_ERROR_MESSAGE, type BundleVault, type User } from '@o
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { pageApi } from './api';
 import { loadedPageCore } from './client';
+import { i18n } from '../i18n/i18n';
 
 // Keys only ever come out of the page client's account flows, so wherever there is an
 // identity, the page client has arrived: the layout itself never loads it.
@@ -136,7 +137,7 @@ export function KeystoreProvider({ children }: { children: ReactNode }) {
       pageApi().onSessionLost(() => {
         const { status } = stateRef.current;
         if (status === 'locked' || status === 'unlocked') {
-          clear('Your session has ended. Log in again.');
+          clear(i18n.t('errors.sessionEnded'));
         }
       }),
     [clear],

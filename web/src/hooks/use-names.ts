@@ -6,13 +6,13 @@
 // it. (The core's own name book is not in its snapshot; this one is built the same way.)
 
 import { useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ChatSnapshot } from '@onionchat/client';
 
 export type NameOf = (userId: string) => string;
 
-export const SOMEONE = 'a former member';
-
 export function useNames(snapshot: ChatSnapshot): NameOf {
+  const { t } = useTranslation();
   const book = useRef(new Map<string, string>());
   return useMemo(() => {
     const names = book.current;
@@ -27,6 +27,7 @@ export function useNames(snapshot: ChatSnapshot): NameOf {
       for (const member of state.group?.members ?? []) if (!member.me) names.set(member.id, member.name);
     }
     const known = new Map(names);
-    return (userId: string) => known.get(userId) ?? SOMEONE;
-  }, [snapshot.friends, snapshot.rooms]);
+    const someone = t('chat.formerMember');
+    return (userId: string) => known.get(userId) ?? someone;
+  }, [snapshot.friends, snapshot.rooms, t]);
 }

@@ -1,13 +1,11 @@
 'use client';
 
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useLocale } from '../../i18n/use-locale';
 import { formatRelative, linkForSharing, type SharedLink } from '@onionchat/client';
 import { pageApi } from '../../hooks/api';
 import { CopyableLink } from '../CopyableLink';
-
-/** Said under a link that points at this computer's loopback address. */
-export const LOCAL_ONLY_NOTE =
-  'This link only works on this computer: the page is open at its local address and the server knows no onion address. Open the site through Tor to make a link a friend can use.';
 
 /**
  * `link` as it should be handed out: on the service's onion address when the page is
@@ -33,28 +31,27 @@ export function useSharedLink(link: string): SharedLink | null {
 
 /** The invite link just created, shown once, with a copy button. */
 export function CreatedInvite({ link, expiresAt }: { link: string; expiresAt: string }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
   const shared = useSharedLink(link);
   return (
     <div className="invite-created">
-      <p className="invite-created-title">New invite link</p>
+      <p className="invite-created-title">{t('account.invites.newLink')}</p>
       {shared ? (
         <>
           <CopyableLink
             link={shared.link}
             testId="invite-link"
-            note={`Expires ${formatRelative(expiresAt)}. It is only shown once.`}
+            note={t('account.invites.shownOnce', { when: formatRelative(expiresAt, undefined, locale) })}
           />
           {shared.localOnly ? (
             <p className="muted small" role="note" data-testid="invite-link-local-only">
-              {LOCAL_ONLY_NOTE}
+              {t('account.invites.localOnly')}
             </p>
           ) : null}
         </>
       ) : null}
-      <p className="muted small">
-        It also carries your username and key fingerprint, so once they have signed up they can add you as a verified
-        contact.
-      </p>
+      <p className="muted small">{t('account.invites.carries')}</p>
     </div>
   );
 }

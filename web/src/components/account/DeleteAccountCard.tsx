@@ -2,14 +2,13 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { describeError, errorField, type FormField } from '@onionchat/client';
+import { useTranslation } from 'react-i18next';
+import { useDescribeError } from '../../i18n/describe-error';
+import { errorField, type FormField } from '@onionchat/client';
 import { PassphraseField, ShowPassphrase } from '../PassphraseField';
 import { ErrorAlert, Field, StatusMessage, useFocusOnError } from '../ui';
 import { useKeystore } from '../../hooks/keystore';
 import { loadPageClient } from '../../hooks/client';
-
-const DELETED_NOTICE =
-  'Your account was deleted, with its keys, messages, files and conversations. Your keys were removed from this tab.';
 
 interface DeleteAccountCardProps {
   /** Called just before the keys are cleared, so the page does not send the person to log in. */
@@ -18,6 +17,8 @@ interface DeleteAccountCardProps {
 
 /** The account's last section: deleting it for good, after the passphrase and the username typed out. */
 export function DeleteAccountCard({ onLeaving }: DeleteAccountCardProps) {
+  const { t } = useTranslation();
+  const describeError = useDescribeError();
   const keystore = useKeystore();
   const router = useRouter();
   const [confirmation, setConfirmation] = useState('');
@@ -62,7 +63,7 @@ export function DeleteAccountCard({ onLeaving }: DeleteAccountCardProps) {
       }
       onLeaving();
       setPassphrase('');
-      keystore.clear(DELETED_NOTICE);
+      keystore.clear(t('account.delete.done'));
       router.replace('/');
     } catch (caught) {
       setProgress(null);
@@ -74,17 +75,14 @@ export function DeleteAccountCard({ onLeaving }: DeleteAccountCardProps) {
 
   return (
     <section className="card" aria-labelledby="delete-account-title">
-      <h2 id="delete-account-title">Delete account</h2>
+      <h2 id="delete-account-title">{t('account.delete.title')}</h2>
       <p className="muted" id="delete-account-what">
-        This deletes your account on this server for good: your keys, your sessions, every message you sent, every file
-        you uploaded, your invites and friend requests, and your one-to-one conversations for both people in them. You
-        leave your groups first; their other members keep what they wrote. This cannot be undone, and nobody can bring
-        the account back.
+        {t('account.delete.explain')}
       </p>
       <form className="form" onSubmit={onSubmit} noValidate aria-describedby="delete-account-what">
         <Field
           id="delete-confirm"
-          label={`Type your username (${account.username}) to confirm`}
+          label={t('account.delete.confirmLabel', { name: account.username })}
           type="text"
           autoComplete="off"
           autoCapitalize="none"
@@ -96,7 +94,7 @@ export function DeleteAccountCard({ onLeaving }: DeleteAccountCardProps) {
         />
         <PassphraseField
           id="delete-passphrase"
-          label="Your passphrase"
+          label={t('account.delete.passphrase')}
           autoComplete="current-password"
           visible={show}
           value={passphrase}
@@ -104,12 +102,12 @@ export function DeleteAccountCard({ onLeaving }: DeleteAccountCardProps) {
           onChange={setPassphrase}
           invalid={errorAt !== null && errorAt !== 'username'}
         />
-        <ShowPassphrase checked={show} onChange={setShow} label="Show passphrase" />
+        <ShowPassphrase checked={show} onChange={setShow} label={t('passphrase.show')} />
         <ErrorAlert message={error} />
         <StatusMessage message={progress} />
         <div className="form-actions">
           <button type="submit" className="button danger-solid" disabled={busy}>
-            {busy ? 'Deleting account…' : 'Delete my account for good'}
+            {busy ? t('account.delete.deleting') : t('account.delete.submit')}
           </button>
         </div>
       </form>

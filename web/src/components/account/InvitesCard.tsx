@@ -1,3 +1,6 @@
+'use client';
+
+import { useTranslation } from 'react-i18next';
 import { ErrorAlert, Loading } from '../ui';
 import { CreatedInvite } from './CreatedInvite';
 import { InviteItem } from './InviteItem';
@@ -18,19 +21,17 @@ interface InvitesCardProps {
 
 /** The invites section: create a link, and the invites made so far. */
 export function InvitesCard(props: InvitesCardProps) {
+  const { t } = useTranslation();
   const { invites, created, error, busy, onRevoke } = props;
   return (
     <section className="card" id="invites" aria-labelledby="invites-title">
       <div className="section-head">
-        <h2 id="invites-title">Invites</h2>
+        <h2 id="invites-title">{t('account.invites.title')}</h2>
         <button type="button" className="button primary" onClick={props.onCreate} disabled={busy !== null}>
-          Create invite link
+          {t('account.invites.create')}
         </button>
       </div>
-      <p className="muted">
-        Invite someone you trust. Each link works once and expires after a while. Send it over a private channel: anyone
-        holding it can use it.
-      </p>
+      <p className="muted">{t('account.invites.explain')}</p>
 
       {created ? <CreatedInvite link={created.link} expiresAt={created.expiresAt} /> : null}
 
@@ -38,10 +39,10 @@ export function InvitesCard(props: InvitesCardProps) {
 
       {invites === null ? (
         error !== null ? null : (
-          <Loading label="Loading invites…" />
+          <Loading label={t('account.invites.loading')} />
         )
       ) : invites.length === 0 ? (
-        <p className="empty">You haven&apos;t created any invites yet.</p>
+        <p className="empty">{t('account.invites.none')}</p>
       ) : (
         <ul className="list">
           {invites.map((invite) => (

@@ -4,13 +4,14 @@
 // marked verified). A contact link opened as /chat/#add=… fills it in and asks first.
 
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useDescribeError } from '../../i18n/describe-error';
 import { ErrorAlert, StatusMessage } from '../ui';
 import { ModalDialog } from './ModalDialog';
 import { QrScanner, type ScannedCode } from '../qr-scan/QrScanner';
 import {
   LinkMismatchError,
   checkFriendEntry,
-  describeError,
   linkConfirmation,
   linkInFragment,
   linkOutcomeNote,
@@ -27,6 +28,8 @@ interface AddFriendFormProps {
 }
 
 export function AddFriendForm({ session, me, onAccepted }: AddFriendFormProps) {
+  const { t } = useTranslation();
+  const describeError = useDescribeError();
   const [entry, setEntry] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -80,11 +83,7 @@ export function AddFriendForm({ session, me, onAccepted }: AddFriendFormProps) {
       setEntry(text);
       setPending(check.link);
     } else {
-      setError(
-        check.ok
-          ? 'That code is not a contact link. Scan the code under “Your contact link” on their account page.'
-          : check.error,
-      );
+      setError(check.ok ? t('chat.addFriend.notALink') : check.error);
     }
   }
 
@@ -104,7 +103,7 @@ export function AddFriendForm({ session, me, onAccepted }: AddFriendFormProps) {
     try {
       await session.requestFriend(check.name);
       setEntry('');
-      setDone(`Friend request sent to ${check.name}.`);
+      setDone(t('chat.addFriend.sent', { name: check.name }));
     } catch (caught) {
       setError(describeError(caught));
       document.getElementById('friend-username')?.focus();
@@ -117,14 +116,14 @@ export function AddFriendForm({ session, me, onAccepted }: AddFriendFormProps) {
   return (
     <form className="add-friend" data-testid="add-friend-form" onSubmit={onSubmit} noValidate>
       <label htmlFor="friend-username" className="sidebar-title">
-        Add a friend
+        {t('chat.addFriend.title')}
       </label>
       <div className="inline-field">
         <input
           id="friend-username"
           name="friend-username"
           type="text"
-          placeholder="Username or contact link"
+          placeholder={t('chat.addFriend.placeholder')}
           autoComplete="off"
           autoCapitalize="none"
           autoCorrect="off"
@@ -140,7 +139,7 @@ export function AddFriendForm({ session, me, onAccepted }: AddFriendFormProps) {
           readOnly={busy}
         />
         <button type="submit" className="button primary small" disabled={busy || !session} aria-busy={busy}>
-          {busy ? 'Sending…' : 'Add'}
+          {busy ? t('chat.addFriend.sending') : t('chat.addFriend.add')}
         </button>
       </div>
       <div id="add-friend-error">
@@ -148,7 +147,7 @@ export function AddFriendForm({ session, me, onAccepted }: AddFriendFormProps) {
       </div>
       {done ? <StatusMessage message={done} tone="success" /> : null}
       {session ? (
-        <QrScanner label="Camera view for a contact link code" testId="add-friend-scan" onResult={onScanned} />
+        <QrScanner label={t('chat.addFriend.scanLabel')} testId="add-friend-scan" onResult={onScanned} />
       ) : null}
 
       <ModalDialog
@@ -159,7 +158,7 @@ export function AddFriendForm({ session, me, onAccepted }: AddFriendFormProps) {
         actions={
           <>
             <button type="button" className="button" data-autofocus onClick={() => setPending(null)}>
-              Cancel
+              {t('chat.confirm.cancel')}
             </button>
             <button
               type="button"
@@ -181,13 +180,13 @@ export function AddFriendForm({ session, me, onAccepted }: AddFriendFormProps) {
 
       <ModalDialog
         open={refused !== null}
-        title="These are not the keys the link names"
+        title={t('chat.addFriend.refusedTitle')}
         testId="contact-link-refused"
         alert
         onCancel={() => setRefused(null)}
         actions={
           <button type="button" className="button primary" data-autofocus onClick={() => setRefused(null)}>
-            I understand
+            {t('chat.addFriend.understood')}
           </button>
         }
       >

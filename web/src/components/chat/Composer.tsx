@@ -1,9 +1,13 @@
 'use client';
 
 import { useLayoutEffect, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { AttachIcon, SendIcon } from './icons';
+import { useDescribeError } from '../../i18n/describe-error';
+import { formatNumber } from '../../i18n/format';
+import { useLocale } from '../../i18n/use-locale';
 import { ErrorAlert } from '../ui';
-import { MAX_TEXT_CHARS, characterCounter, describeError, type ChatItem, type ChatSession } from '@onionchat/client';
+import { MAX_TEXT_CHARS, characterCounter, type ChatItem, type ChatSession } from '@onionchat/client';
 
 /** What the next send does besides sending: answer a message, or replace the text of one. */
 export interface ComposerTarget {
@@ -39,6 +43,9 @@ export function Composer({
   target = null,
   onClearTarget,
 }: ComposerProps) {
+  const { t } = useTranslation();
+  const describeError = useDescribeError();
+  const locale = useLocale();
   const [text, setText] = useState(() => drafts.get(roomId) ?? '');
   const editing = target?.kind === 'edit' ? target.item : null;
   const [error, setError] = useState<string | null>(null);
@@ -143,14 +150,14 @@ export function Composer({
           type="button"
           className="attach-button"
           disabled={disabled}
-          aria-label="Attach files"
-          title="Attach files (encrypted on this device before they are uploaded)"
+          aria-label={t('chat.composer.attach')}
+          title={t('chat.composer.attachTitle')}
           onClick={() => fileInput.current?.click()}
         >
           <AttachIcon />
         </button>
         <label htmlFor="composer" className="visually-hidden">
-          Message to {peerName}
+          {t('chat.composer.label', { name: peerName })}
         </label>
         <textarea
           id="composer"
@@ -158,7 +165,7 @@ export function Composer({
           rows={1}
           value={text}
           maxLength={MAX_TEXT_CHARS}
-          placeholder={`Message ${peerName}`}
+          placeholder={t('chat.composer.placeholder', { name: peerName })}
           enterKeyHint="send"
           autoComplete="off"
           aria-describedby="composer-help composer-counter"
@@ -170,22 +177,27 @@ export function Composer({
           type="submit"
           className="send-button"
           disabled={disabled || text.trim().length === 0}
-          aria-label={editing ? 'Save the edit' : 'Send'}
-          title={editing ? 'Save the edit (Enter)' : 'Send (Enter)'}
+          aria-label={editing ? t('chat.composer.saveEdit') : t('chat.composer.send')}
+          title={editing ? t('chat.composer.saveEditTitle') : t('chat.composer.sendTitle')}
         >
           <SendIcon />
         </button>
       </div>
       <div className="composer-foot">
         <p id="composer-help" className="composer-help">
-          <kbd>Enter</kbd> to send, <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line. Drop files here to send them
+          <Trans i18nKey="chat.composer.help" components={{ kbd: <kbd /> }} />
         </p>
         <p
           id="composer-counter"
           className={counter.warn ? 'composer-counter composer-counter-warn' : 'composer-counter'}
           hidden={!counter.show}
         >
-          {counter.text}
+          {counter.show
+            ? t('chat.composer.charsLeft', {
+                count: MAX_TEXT_CHARS - text.length,
+                n: formatNumber(MAX_TEXT_CHARS - text.length, locale),
+              })
+            : ''}
         </p>
       </div>
     </form>
@@ -196,12 +208,18 @@ const QUOTE_CHARS = 80;
 
 /** "Replying to bob: …" or "Editing your message", with a way out (✕ or Escape). */
 function TargetBar({ target, onClear }: { target: ComposerTarget; onClear: () => void }) {
-  const words = target.item.text ?? (target.item.file ? `File: ${target.item.file.name}` : '');
+  const { t } = useTranslation();
+  const words =
+    target.item.text ?? (target.item.file ? t('chat.composer.fileQuote', { name: target.item.file.name }) : '');
   const short = words.length > QUOTE_CHARS ? `${words.slice(0, QUOTE_CHARS)}…` : words;
   return (
     <div className="composer-target" data-testid="composer-target" role="status">
       <p>
-        <strong>{target.kind === 'edit' ? 'Editing your message' : `Replying to ${target.senderName}`}</strong>
+        <strong>
+          {target.kind === 'edit'
+            ? t('chat.composer.editing')
+            : t('chat.composer.replying', { name: target.senderName })}
+        </strong>
         {target.kind === 'reply' ? (
           <span className="composer-target-text" dir="auto">
             {' '}
@@ -212,8 +230,8 @@ function TargetBar({ target, onClear }: { target: ComposerTarget; onClear: () =>
       <button
         type="button"
         className="icon-button"
-        aria-label={target.kind === 'edit' ? 'Cancel the edit' : 'Cancel the reply'}
-        title="Cancel (Escape)"
+        aria-label={target.kind === 'edit' ? t('chat.composer.cancelEdit') : t('chat.composer.cancelReply')}
+        title={t('chat.composer.cancelTitle')}
         onClick={onClear}
       >
         <span aria-hidden="true">✕</span>

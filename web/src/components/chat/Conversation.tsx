@@ -1,7 +1,10 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState, type MutableRefObject, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { Composer } from './Composer';
+import { useDescribeError } from '../../i18n/describe-error';
 import { Announcements } from './conversation/Announcements';
 import { ConversationHeader } from './conversation/ConversationHeader';
 import { DisappearingDialog } from './conversation/DisappearingDialog';
@@ -18,7 +21,6 @@ import { KeyChangeBanner, SafetyNumberDialog, VerifiedChangeAlert } from './Safe
 import {
   type Friend,
   type User,
-  describeError,
   type ChatSession,
   type RoomState,
   formatBytes,
@@ -77,13 +79,15 @@ export function Conversation({
   onLeft,
   banner,
 }: ConversationProps) {
+  const { t } = useTranslation();
+  const describeError = useDescribeError();
   const group = state?.group ?? null;
   const peer = group ? null : (friend?.user ?? state?.peer ?? null);
-  const name = group ? group.title : (peer?.username ?? 'Conversation');
+  const name = group ? group.title : (peer?.username ?? t('chat.messenger.label'));
   const isGroup = group !== null;
   const senderName = useCallback(
-    (senderId: string) => (senderId === me.id ? 'You' : isGroup ? nameOf(senderId) : name),
-    [me.id, isGroup, nameOf, name],
+    (senderId: string) => (senderId === me.id ? t('chat.conversation.you') : isGroup ? nameOf(senderId) : name),
+    [me.id, isGroup, nameOf, name, t],
   );
   // The announcer below reads names through this, so it is not set up again with every snapshot.
   const senderNameRef = useRef(senderName);
@@ -112,7 +116,7 @@ export function Conversation({
         setFileError(describeError(caught));
       }
     },
-    [session, roomId, state],
+    [session, roomId, state, describeError],
   );
 
   // Where focus goes when the conversation opens.
@@ -130,14 +134,19 @@ export function Conversation({
       if (id !== roomId) return;
       const lines: Omit<Announcement, 'id'>[] = items.slice(-3).map((item) => ({
         key: item.key,
-        text: `New message from ${senderNameRef.current(item.senderId)}: ${describe(item)}`,
+        text: t('chat.announce.newMessage', { name: senderNameRef.current(item.senderId), text: describe(item, t) }),
       }));
-      if (items.length > 3) lines.unshift({ text: `${items.length} new messages ${isGroup ? 'in' : 'from'} ${name}.` });
+      if (items.length > 3) {
+        const count = items.length;
+        lines.unshift({
+          text: isGroup ? t('chat.announce.manyIn', { count, name }) : t('chat.announce.manyFrom', { count, name }),
+        });
+      }
       setAnnouncements((previous) =>
         [...previous, ...lines.map((line) => ({ ...line, id: (announced.current += 1) }))].slice(-5),
       );
     });
-  }, [session, roomId, name, isGroup]);
+  }, [session, roomId, name, isGroup, t]);
 
   // A group's membership changes are read out too, as they happen (not the ones already there).
   const seenNotices = useRef<Set<string> | null>(null);
@@ -313,9 +322,9 @@ export function Conversation({
   );
 }
 
-function describe(item: ChatItem): string {
-  if (item.state === 'unverified') return 'a message that could not be verified.';
-  if (item.file) return `a file, ${item.file.name} (${formatBytes(item.file.size)}).`;
-  if (item.text === null) return 'a message of a kind this page cannot show.';
+function describe(item: ChatItem, t: TFunction): string {
+  if (item.state === 'unverified') return t('chat.announce.unverified');
+  if (item.file) return t('chat.announce.file', { name: item.file.name, size: formatBytes(item.file.size) });
+  if (item.text === null) return t('chat.announce.unsupported');
   return item.text.length > ANNOUNCE_CHARS ? `${item.text.slice(0, ANNOUNCE_CHARS)}…` : item.text;
 }

@@ -7,11 +7,9 @@
 
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { FriendsList } from '@onionchat/client';
 import { pageApi } from '../../hooks/api';
-
-export const FIRST_MEMBER_NOTE =
-  'You are the first member here. Registration is invite-only: make invite links on your account page.';
 
 /** True while the server is invite-only and this account has made no invite (null until known). */
 function useInviteOnlyWithoutInvites(): boolean | null {
@@ -35,17 +33,18 @@ function alone(friends: FriendsList | null): boolean {
 }
 
 export function FirstMemberNote({ friends }: { friends: FriendsList | null }) {
+  const { t } = useTranslation();
   const noInvites = useInviteOnlyWithoutInvites();
   const [dismissed, setDismissed] = useState(false);
   if (dismissed || !noInvites || !alone(friends)) return null;
   return (
     <div className="accepted-notice first-member-note" role="note" data-testid="first-member-note">
       <span>
-        {FIRST_MEMBER_NOTE} <Link href="/account/#invites">Make an invite link</Link>
+        {t('chat.firstMember.note')} <Link href="/account/#invites">{t('chat.firstMember.makeInvite')}</Link>
       </span>
       <span className="accepted-actions">
         <button type="button" className="button small ghost" onClick={() => setDismissed(true)}>
-          Dismiss
+          {t('chat.accepted.dismiss')}
         </button>
       </span>
     </div>

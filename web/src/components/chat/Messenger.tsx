@@ -7,6 +7,7 @@
 // (see ./load-messenger.ts).
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Loading } from '../ui';
 import { ConnectionBanner, ConnectionIndicator } from './Connection';
 import { Conversation, type FocusIntent } from './Conversation';
@@ -27,8 +28,9 @@ import { useJumpToMessage } from '../../hooks/use-jump-to-message';
 import { useSearchShortcut } from '../../hooks/use-search-shortcut';
 
 export function Messenger({ user, identity, vault }: { user: User; identity: Identity; vault: BundleVault | null }) {
+  const { t } = useTranslation();
   const { clear } = useKeystore();
-  const onSessionLost = useCallback(() => clear('Your session has ended. Log in again.'), [clear]);
+  const onSessionLost = useCallback(() => clear(t('errors.sessionEnded')), [clear, t]);
   const session = useChatSession(user, identity, vault, onSessionLost);
   const snapshot = useChatSnapshot(session);
   const [roomId, selectRoom] = useHashRoom();
@@ -113,7 +115,7 @@ export function Messenger({ user, identity, vault }: { user: User; identity: Ide
       <FirstMemberNote friends={snapshot.friends} />
       {snapshot.trustSaveProblem ? (
         <p className="key-warning" role="status" data-testid="trust-save-problem">
-          {snapshot.trustSaveProblem} They stay in effect in this tab.
+          {snapshot.trustSaveProblem} {t('chat.messenger.trustStays')}
         </p>
       ) : null}
     </>
@@ -134,7 +136,7 @@ export function Messenger({ user, identity, vault }: { user: User; identity: Ide
         onOpen={(id) => open(id, narrow ? 'heading' : 'composer')}
         onAccepted={(id) => open(id, narrow ? 'heading' : 'composer')}
       />
-      <section className="chat-main" aria-label="Conversation">
+      <section className="chat-main" aria-label={t('chat.messenger.label')}>
         {roomId && session && (current || roomState) ? null : banner}
         {roomId && session && (current || roomState) ? (
           <Conversation
@@ -159,29 +161,28 @@ export function Messenger({ user, identity, vault }: { user: User; identity: Ide
           />
         ) : roomId && snapshot.friends ? (
           <div className="chat-placeholder">
-            <h2>This conversation isn’t here</h2>
-            <p className="muted">It may have been removed, or the link is wrong.</p>
+            <h2>{t('chat.messenger.missingTitle')}</h2>
+            <p className="muted">{t('chat.messenger.missingText')}</p>
             <button type="button" className="button" onClick={onBack}>
-              Back to your conversations
+              {t('account.backToChats')}
             </button>
           </div>
         ) : roomId ? (
           <div className="chat-placeholder">
-            <Loading label="Loading the conversation…" />
+            <Loading label={t('chat.messenger.loadingConversation')} />
           </div>
         ) : (
           <div className="chat-placeholder">
             {snapshot.friends && snapshot.friends.friends.length === 0 ? (
               <>
-                <h2>No friends yet</h2>
-                <p className="muted">Add someone by their username to start an end-to-end encrypted conversation.</p>
+                <h2>{t('chat.messenger.noFriendsTitle')}</h2>
+                <p className="muted">{t('chat.messenger.noFriendsText')}</p>
               </>
             ) : (
               <>
-                <h2>Pick a conversation</h2>
+                <h2>{t('chat.messenger.pickTitle')}</h2>
                 <p className="muted">
-                  Choose a friend or a group on the left. <kbd>Alt</kbd>+<kbd>↑</kbd> and <kbd>Alt</kbd>+<kbd>↓</kbd>{' '}
-                  move between conversations.
+                  <Trans i18nKey="chat.messenger.pickText" components={{ kbd: <kbd /> }} />
                 </p>
               </>
             )}

@@ -4,6 +4,8 @@
 // verified badge, and the warnings shown when the server presents a new key.
 
 import { useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useDescribeError } from '../../i18n/describe-error';
 import { QrCode } from '../QrCode';
 import { VerifiedIcon } from '../icons';
 import { ErrorAlert, StatusMessage } from '../ui';
@@ -12,24 +14,25 @@ import { QrScanner, useCameraAvailable } from '../qr-scan/QrScanner';
 import {
   type SafetyNumber as Number_,
   compareSafetyScan,
-  describeError,
   type ChatSession,
   type PeerTrust,
   type SafetyScan,
 } from '@onionchat/client';
 
 export function TrustBadge({ trust }: { trust: PeerTrust | null }) {
+  const { t } = useTranslation();
   if (trust?.state !== 'verified') return null;
   return (
-    <span className="trust-badge" data-testid="verified-badge" title="You compared safety numbers with this person">
+    <span className="trust-badge" data-testid="verified-badge" title={t('chat.safety.badgeTitle')}>
       <VerifiedIcon />
-      Verified
+      {t('chat.safety.verified')}
     </span>
   );
 }
 
 /** Sending is blocked until the person reviews the new key. */
 export function KeyChangeBanner({ trust, onReview }: { trust: PeerTrust | null; onReview: () => void }) {
+  const { t } = useTranslation();
   if (!trust || (trust.state !== 'changed' && trust.state !== 'changed-verified' && trust.state !== 'invalid')) {
     return null;
   }
@@ -43,16 +46,14 @@ export function KeyChangeBanner({ trust, onReview }: { trust: PeerTrust | null; 
       <p>
         <strong>
           {trust.state === 'invalid'
-            ? `${trust.username}’s keys do not check out.`
-            : `${trust.username}’s safety number has changed.`}
+            ? t('chat.safety.invalidTitle', { name: trust.username })
+            : t('chat.safety.changedTitle', { name: trust.username })}
         </strong>{' '}
-        {trust.state === 'invalid'
-          ? 'The server sent keys that are not validly signed. Nothing can be sent to this conversation.'
-          : 'They may have set up a new account, or the server may be trying to listen in. Sending is paused until you compare the new safety number with them in person or over another channel.'}
+        {trust.state === 'invalid' ? t('chat.safety.invalidText') : t('chat.safety.changedText')}
       </p>
       {trust.state === 'invalid' ? null : (
         <button type="button" className="button small" onClick={onReview}>
-          Review safety number
+          {t('chat.safety.review')}
         </button>
       )}
     </div>
@@ -69,29 +70,27 @@ export function VerifiedChangeAlert({
   onReview: () => void;
   onDismiss: () => void;
 }) {
+  const { t } = useTranslation();
   return (
     <ModalDialog
       open={trust?.state === 'changed-verified'}
       alert
-      title={`${trust?.username}’s verified safety number changed`}
+      title={t('chat.safety.verifiedChangedTitle', { name: trust?.username })}
       testId="verified-key-change"
       onCancel={onDismiss}
       actions={
         <>
           <button type="button" className="button" onClick={onDismiss}>
-            Not now
+            {t('chat.safety.notNow')}
           </button>
           <button type="button" className="button danger-solid" data-autofocus onClick={onReview}>
-            Review safety number
+            {t('chat.safety.review')}
           </button>
         </>
       }
     >
-      <p>
-        You had verified {trust?.username}, but the server now presents a different key for them. Unless they told you
-        they set up their account again, someone (possibly the server) may be impersonating them.
-      </p>
-      <p>Nothing will be sent to this conversation, and their new messages stay hidden, until you review it.</p>
+      <p>{t('chat.safety.verifiedChangedText', { name: trust?.username })}</p>
+      <p>{t('chat.safety.verifiedChangedHold')}</p>
     </ModalDialog>
   );
 }
@@ -105,6 +104,8 @@ interface SafetyNumberDialogProps {
 }
 
 export function SafetyNumberDialog({ open, session, userId, trust, onClose }: SafetyNumberDialogProps) {
+  const { t } = useTranslation();
+  const describeError = useDescribeError();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const [number, setNumber] = useState<Number_ | null>(null);
@@ -114,7 +115,7 @@ export function SafetyNumberDialog({ open, session, userId, trust, onClose }: Sa
   const camera = useCameraAvailable();
   const presented = trust?.presented ?? null;
   const changed = trust?.state === 'changed' || trust?.state === 'changed-verified';
-  const name = trust?.username ?? 'this person';
+  const name = trust?.username ?? t('chat.safety.thisPerson');
 
   useEffect(() => {
     const dialog = ref.current;
@@ -136,7 +137,7 @@ export function SafetyNumberDialog({ open, session, userId, trust, onClose }: Sa
     return () => {
       cancelled = true;
     };
-  }, [open, session, userId, presented]);
+  }, [open, session, userId, presented, describeError]);
 
   function decide(verified: boolean) {
     try {
@@ -158,33 +159,25 @@ export function SafetyNumberDialog({ open, session, userId, trust, onClose }: Sa
         onClose();
       }}
     >
-      <h2 id={titleId}>{changed ? `${name}’s new safety number` : `Verify safety number with ${name}`}</h2>
+      <h2 id={titleId}>{changed ? t('chat.safety.newTitle', { name }) : t('chat.safety.verifyTitle', { name })}</h2>
       <div className="confirm-body">
-        <p>
-          Compare these numbers with {name} in person, or over another channel you trust. If they match on both devices,
-          nobody (not even the server) is in the middle of your conversation.
-        </p>
-        <p className="muted small">
-          Quicker: ask {name} for their contact link (on their account page) and paste it into “Add a friend”. This app
-          checks the keys against it and marks {name} verified if they match.
-        </p>
+        <p>{t('chat.safety.compare', { name })}</p>
+        <p className="muted small">{t('chat.safety.quicker', { name })}</p>
       </div>
       {number ? (
         <div className="safety-number">
-          <QrCode data={number.qr} label={`Safety number code for you and ${name}`} testId="safety-qr" />
+          <QrCode data={number.qr} label={t('chat.safety.qrLabel', { name })} testId="safety-qr" />
           <p className="safety-digits" data-testid="safety-number" aria-label={number.groups.join(' ')}>
             {number.groups.map((group, i) => (
               <span key={i}>{group}</span>
             ))}
           </p>
           <p className="muted small safety-how" data-testid="safety-how">
-            {camera
-              ? `Compare the digits, read aloud or side by side, or scan the code on ${name}’s screen with your camera.`
-              : 'Compare the digits, read aloud or side by side. The square code holds the same number, for apps that can read it.'}
+            {camera ? t('chat.safety.howCamera', { name }) : t('chat.safety.how')}
           </p>
           {open ? (
             <QrScanner
-              label={`Camera view for ${name}’s safety number code`}
+              label={t('chat.safety.scanLabel', { name })}
               testId="safety-scan"
               onResult={({ bytes }) => setScan(compareSafetyScan(bytes, number, name))}
             />
@@ -193,26 +186,26 @@ export function SafetyNumberDialog({ open, session, userId, trust, onClose }: Sa
         </div>
       ) : error ? null : (
         <p className="safety-computing" role="status">
-          Computing…
+          {t('chat.safety.computing')}
         </p>
       )}
       {error ? <ErrorAlert message={error} /> : null}
       <div className="confirm-actions">
         <button type="button" className="button" onClick={onClose}>
-          Close
+          {t('chat.safety.close')}
         </button>
         {changed ? (
           <button type="button" className="button" onClick={() => decide(false)} disabled={!number}>
-            Accept new key without verifying
+            {t('chat.safety.acceptUnverified')}
           </button>
         ) : null}
         {trust?.state === 'verified' ? (
           <button type="button" className="button" onClick={() => decide(false)}>
-            Clear verification
+            {t('chat.safety.clear')}
           </button>
         ) : (
           <button type="button" className="button primary" onClick={() => decide(true)} disabled={!number}>
-            Mark as verified
+            {t('chat.safety.markVerified')}
           </button>
         )}
       </div>
@@ -222,14 +215,12 @@ export function SafetyNumberDialog({ open, session, userId, trust, onClose }: Sa
 
 /** The scanned code against the one shown here: a match offers verifying, anything else warns. */
 function ScanOutcome({ scan, name }: { scan: SafetyScan | null; name: string }) {
+  const { t } = useTranslation();
   if (!scan) return null;
   if (scan.kind === 'match') {
     return (
       <div className="qr-scan-result" data-testid="safety-scan-match">
-        <StatusMessage
-          tone="success"
-          message={`The code matches: ${name}’s device shows the same safety number. Press “Mark as verified” to record it.`}
-        />
+        <StatusMessage tone="success" message={t('chat.safety.scanMatch', { name })} />
       </div>
     );
   }

@@ -2,6 +2,10 @@
 
 import Link from 'next/link';
 import { useState, type MouseEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import { LanguageSwitcher } from '../../i18n/LanguageSwitcher';
+import { useDescribeError } from '../../i18n/describe-error';
 import { Logo } from '../Logo';
 import { ErrorAlert, Loading, useNow } from '../ui';
 import { AcceptedNotices } from './AcceptedNotices';
@@ -11,11 +15,11 @@ import { GroupItem } from './group/GroupItem';
 import { ActivityTime, UnreadBadge } from './ListItemParts';
 import {
   type ListedConversation,
-  conversationPreview,
+  conversationPreviewPhrase,
+  type PreviewPhrase,
   type BlockedUser,
   type FriendRequest,
   type User,
-  describeError,
   type ChatSession,
   type ChatSnapshot,
   requestKeyWarning,
@@ -52,9 +56,10 @@ export function Sidebar({
   onSearch,
   onNotificationSettings,
 }: SidebarProps) {
+  const { t } = useTranslation();
   const friends = snapshot.friends;
   return (
-    <aside className="chat-sidebar" aria-label="Conversations and friends">
+    <aside className="chat-sidebar" aria-label={t('chat.sidebar.label')}>
       <header className="sidebar-head">
         <Link href="/" className="brand sidebar-brand">
           <Logo size={26} />
@@ -65,7 +70,7 @@ export function Sidebar({
       <div className="sidebar-me">
         <Avatar name={me.username} />
         <p className="sidebar-me-name">
-          <span className="visually-hidden">Logged in as </span>
+          <span className="visually-hidden">{t('chat.sidebar.loggedInAs')}</span>
           {me.username}
         </p>
         <button
@@ -74,11 +79,12 @@ export function Sidebar({
           data-testid="notification-settings-button"
           onClick={onNotificationSettings}
         >
-          Settings
+          {t('chat.sidebar.settings')}
         </button>
         <Link href="/account/" className="button small ghost">
-          Account
+          {t('chat.sidebar.account')}
         </Link>
+        <LanguageSwitcher className="sidebar-language" />
       </div>
 
       <div className="sidebar-scroll">
@@ -89,7 +95,7 @@ export function Sidebar({
           aria-keyshortcuts="Control+K Meta+K"
           onClick={onSearch}
         >
-          <span>Search messages</span>
+          <span>{t('chat.sidebar.search')}</span>
           <kbd aria-hidden="true">Ctrl K</kbd>
         </button>
         <AddFriendForm session={session} me={me} onAccepted={onAccepted} />
@@ -106,23 +112,21 @@ export function Sidebar({
             <section className="sidebar-section" aria-labelledby="friends-title">
               <div className="sidebar-title-row">
                 <h2 id="friends-title" className="sidebar-title">
-                  Conversations
+                  {t('chat.sidebar.conversations')}
                 </h2>
                 <button
                   type="button"
                   className="button small ghost new-group-button"
                   data-testid="new-group-button"
                   disabled={!session || friends.friends.length === 0}
-                  title={
-                    friends.friends.length === 0 ? 'Add a friend first: groups are made from your contacts' : undefined
-                  }
+                  title={friends.friends.length === 0 ? t('chat.sidebar.newGroupNeedsFriend') : undefined}
                   onClick={onNewGroup}
                 >
-                  New group
+                  {t('chat.sidebar.newGroup')}
                 </button>
               </div>
               {conversations.length === 0 ? (
-                <p className="empty sidebar-empty">No friends yet — add someone by their username or contact link.</p>
+                <p className="empty sidebar-empty">{t('chat.sidebar.empty')}</p>
               ) : (
                 <ul className="friend-list">
                   {conversations.map((entry) =>
@@ -154,11 +158,11 @@ export function Sidebar({
           <div className="sidebar-section">
             <ErrorAlert message={snapshot.error} className="section-alert" />
             <button type="button" className="button small" onClick={() => session?.requestSync()}>
-              Try again
+              {t('chat.tryAgain')}
             </button>
           </div>
         ) : (
-          <Loading label="Loading your friends…" />
+          <Loading label={t('chat.sidebar.loadingFriends')} />
         )}
       </div>
     </aside>
@@ -176,6 +180,8 @@ function Requests({
   outgoing: FriendRequest[];
   onAccepted: (roomId: string) => void;
 }) {
+  const { t } = useTranslation();
+  const describeError = useDescribeError();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   if (incoming.length === 0 && outgoing.length === 0 && !error) return null;
@@ -196,11 +202,11 @@ function Requests({
   return (
     <section className="sidebar-section" aria-labelledby="requests-title">
       <h2 id="requests-title" className="sidebar-title">
-        Requests
+        {t('chat.requests.title')}
         {incoming.length > 0 ? (
           <span className="count-pill">
             {incoming.length}
-            <span className="visually-hidden"> waiting for your answer</span>
+            <span className="visually-hidden">{t('chat.requests.waitingForYou')}</span>
           </span>
         ) : null}
       </h2>
@@ -212,7 +218,7 @@ function Requests({
               <Avatar name={request.user.username} />
               <div className="request-text">
                 <p className="request-name">{request.user.username}</p>
-                <p className="muted small">wants to be friends</p>
+                <p className="muted small">{t('chat.requests.wantsToBeFriends')}</p>
               </div>
               {keyWarning ? (
                 <p
@@ -227,6 +233,7 @@ function Requests({
                 <button
                   type="button"
                   className="button primary small"
+                  data-testid="accept-request"
                   disabled={busy !== null || keyWarning !== null}
                   aria-busy={busy === `accept:${request.id}`}
                   onClick={() =>
@@ -236,7 +243,7 @@ function Requests({
                     })
                   }
                 >
-                  Accept
+                  {t('chat.requests.accept')}
                 </button>
                 <button
                   type="button"
@@ -245,7 +252,7 @@ function Requests({
                   aria-busy={busy === `decline:${request.id}`}
                   onClick={() => run(`decline:${request.id}`, () => session!.dismissRequest(request))}
                 >
-                  Decline
+                  {t('chat.requests.decline')}
                 </button>
               </div>
             </li>
@@ -256,7 +263,7 @@ function Requests({
             <Avatar name={request.user.username} />
             <div className="request-text">
               <p className="request-name">{request.user.username}</p>
-              <p className="muted small">request sent, waiting</p>
+              <p className="muted small">{t('chat.requests.sentWaiting')}</p>
             </div>
             <div className="request-actions">
               <button
@@ -266,7 +273,7 @@ function Requests({
                 aria-busy={busy === `cancel:${request.id}`}
                 onClick={() => run(`cancel:${request.id}`, () => session!.dismissRequest(request))}
               >
-                Cancel
+                {t('chat.requests.cancel')}
               </button>
             </div>
           </li>
@@ -289,9 +296,11 @@ function FriendItem({
   onOpen: (roomId: string) => void;
 }) {
   useNow(60_000);
+  const { t } = useTranslation();
   const { friend, state } = entry;
   const unread = state?.room.unread ?? 0;
-  const preview = conversationPreview(state, meId);
+  const phrase = conversationPreviewPhrase(state, meId);
+  const preview = phrase ? previewWords(phrase, t) : '';
 
   function onClick(event: MouseEvent<HTMLAnchorElement>) {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
@@ -325,7 +334,15 @@ function FriendItem({
   );
 }
 
+/** The core's preview line in the interface language (the message's own words stay as written). */
+function previewWords(phrase: PreviewPhrase, t: TFunction): string {
+  const line = t(phrase.key, { ...phrase.values });
+  return phrase.flag ? t(phrase.flag, { line }) : line;
+}
+
 function Blocked({ session, blocked }: { session: ChatSession | null; blocked: BlockedUser[] }) {
+  const { t } = useTranslation();
+  const describeError = useDescribeError();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -344,7 +361,7 @@ function Blocked({ session, blocked }: { session: ChatSession | null; blocked: B
 
   return (
     <details className="sidebar-section blocked">
-      <summary className="sidebar-title">Blocked ({blocked.length})</summary>
+      <summary className="sidebar-title">{t('chat.blocked.title', { count: blocked.length })}</summary>
       <ul className="request-list">
         {blocked.map((entry) => (
           <li key={entry.user.id} className="request" data-testid="blocked-user">
@@ -360,7 +377,7 @@ function Blocked({ session, blocked }: { session: ChatSession | null; blocked: B
                 aria-busy={busy === entry.user.id}
                 onClick={() => unblock(entry)}
               >
-                Unblock
+                {t('chat.blocked.unblock')}
               </button>
             </div>
           </li>

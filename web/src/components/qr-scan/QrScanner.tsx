@@ -6,6 +6,7 @@
 // (its dialog closed). Where the browser gives no camera, nothing is shown at all.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../ui';
 import { cameraMayExist, cameraProblem } from './camera-support';
 import { readFrames, type ScannedCode } from './frame-reader';
@@ -37,6 +38,7 @@ export function useCameraAvailable(): boolean | null {
 }
 
 export function QrScanner({ label, testId, onResult }: QrScannerProps) {
+  const { t } = useTranslation();
   const available = useCameraAvailable();
   const [phase, setPhase] = useState<Phase>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -98,15 +100,13 @@ export function QrScanner({ label, testId, onResult }: QrScannerProps) {
       <video ref={videoRef} className="qr-scanner-video" aria-label={label} muted playsInline hidden={phase === null} />
       {phase === null ? (
         <button type="button" className="button small" onClick={() => void start()}>
-          Scan with camera
+          {t('qr.scan.start')}
         </button>
       ) : (
         <div className="qr-scanner-status">
-          <span role="status">
-            {phase === 'starting' ? 'Starting the camera…' : 'Hold the code in front of the camera.'}
-          </span>
+          <span role="status">{phase === 'starting' ? t('qr.scan.starting') : t('qr.scan.hold')}</span>
           <button type="button" className="button small" onClick={stop}>
-            Stop camera
+            {t('qr.scan.stop')}
           </button>
         </div>
       )}

@@ -1,6 +1,8 @@
 // Whether this browser can give the page a camera at all. Tor Browser, an insecure
 // context or a machine without a camera cannot: then nothing offers scanning.
 
+import { i18n } from '../../i18n/i18n';
+
 /** getUserMedia exists (only in a secure context, which an http .onion page is in Tor Browser). */
 export function cameraApiPresent(): boolean {
   return (
@@ -38,13 +40,13 @@ function policyAllowsCamera(): boolean {
 export function cameraProblem(error: unknown): string {
   const name = error instanceof DOMException || error instanceof Error ? error.name : '';
   if (name === 'NotAllowedError' || name === 'SecurityError') {
-    return 'The camera was not allowed. Allow it for this site in the browser, or compare the digits instead.';
+    return i18n.t('qr.scan.notAllowed');
   }
   if (name === 'NotFoundError' || name === 'OverconstrainedError' || name === 'DevicesNotFoundError') {
-    return 'No camera was found on this device. Compare the digits instead.';
+    return i18n.t('qr.scan.noCamera');
   }
   if (name === 'NotReadableError' || name === 'AbortError') {
-    return 'The camera is in use by another program, or could not be started.';
+    return i18n.t('qr.scan.inUse');
   }
-  return 'The camera could not be started.';
+  return i18n.t('qr.scan.failed');
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import type { ChatItem } from '@onionchat/client';
+import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../ConfirmDialog';
 
 /** Asks before deleting a message for everyone, saying what that does and does not do. */
@@ -15,25 +16,19 @@ export function DeleteMessageDialog({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
+  const { t } = useTranslation();
   return (
     <ConfirmDialog
       open={item !== null}
-      title="Delete for everyone?"
-      confirmLabel="Delete for everyone"
+      title={t('chat.actions.deleteTitle')}
+      confirmLabel={t('chat.actions.delete')}
       busy={false}
       error={error}
       onConfirm={onConfirm}
       onCancel={onCancel}
     >
-      <p>
-        {item?.file
-          ? 'The file and its message disappear from this conversation for everyone in it, and the server is asked to erase them.'
-          : 'The message disappears from this conversation for everyone in it, and the server is asked to erase it.'}
-      </p>
-      <p>
-        Anyone who already read it may remember it or have copied it, and a server that does not keep its word could
-        keep a copy of the encrypted message. It says “deleted” where it was.
-      </p>
+      <p>{item?.file ? t('chat.actions.deleteFileText') : t('chat.actions.deleteText')}</p>
+      <p>{t('chat.actions.deleteLimit')}</p>
     </ConfirmDialog>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ChatItem } from '@onionchat/client';
 import { QUICK_REACTIONS, actionable, useMessageActions } from './MessageActionsContext';
 import './message-actions.css';
@@ -11,10 +12,13 @@ import './message-actions.css';
  * Tab stop per message (React), the arrow keys move between its buttons.
  */
 export function MessageToolbar({ item, senderName }: { item: ChatItem; senderName: string }) {
+  const { t } = useTranslation();
   const actions = useMessageActions();
   const [picking, setPicking] = useState(false);
   const pickerId = useId();
   const bar = useRef<HTMLDivElement>(null);
+  // The picker's buttons disappear when it closes: the focus goes back to React, not to the page.
+  const reactButton = useRef<HTMLButtonElement>(null);
   if (!actions || !actionable(item)) return null;
   const canEdit = item.mine && item.text !== null && item.file === null;
   const mineNow = item.reactions?.find((reaction) => reaction.mine)?.emoji ?? null;
@@ -23,6 +27,7 @@ export function MessageToolbar({ item, senderName }: { item: ChatItem; senderNam
     if (event.key === 'Escape' && picking) {
       event.stopPropagation();
       setPicking(false);
+      reactButton.current?.focus();
       return;
     }
     if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
@@ -39,23 +44,24 @@ export function MessageToolbar({ item, senderName }: { item: ChatItem; senderNam
       ref={bar}
       className="msg-toolbar"
       role="toolbar"
-      aria-label={`Message actions for the message from ${senderName}`}
+      aria-label={t('chat.actions.toolbar', { name: senderName })}
       data-testid="message-toolbar"
       onKeyDown={onKeyDown}
     >
       <button
+        ref={reactButton}
         type="button"
         className="msg-tool"
         aria-expanded={picking}
         aria-controls={pickerId}
-        aria-label="React"
-        title="React"
+        aria-label={t('chat.actions.react')}
+        title={t('chat.actions.react')}
         onClick={() => setPicking((open) => !open)}
       >
         <span aria-hidden="true">☺</span>
       </button>
       {picking ? (
-        <div id={pickerId} className="msg-reaction-picker" role="group" aria-label="Reactions">
+        <div id={pickerId} className="msg-reaction-picker" role="group" aria-label={t('chat.actions.reactions')}>
           {QUICK_REACTIONS.map((emoji) => (
             <button
               key={emoji}
@@ -63,9 +69,10 @@ export function MessageToolbar({ item, senderName }: { item: ChatItem; senderNam
               tabIndex={-1}
               className={emoji === mineNow ? 'msg-tool msg-tool-chosen' : 'msg-tool'}
               aria-pressed={emoji === mineNow}
-              aria-label={`React with ${emoji}`}
+              aria-label={t('chat.actions.reactWith', { emoji })}
               onClick={() => {
                 setPicking(false);
+                reactButton.current?.focus();
                 actions.react(item, emoji);
               }}
             >
@@ -78,8 +85,8 @@ export function MessageToolbar({ item, senderName }: { item: ChatItem; senderNam
         type="button"
         tabIndex={-1}
         className="msg-tool"
-        aria-label="Reply"
-        title="Reply"
+        aria-label={t('chat.actions.reply')}
+        title={t('chat.actions.reply')}
         onClick={() => actions.reply(item)}
       >
         <span aria-hidden="true">↩</span>
@@ -89,8 +96,8 @@ export function MessageToolbar({ item, senderName }: { item: ChatItem; senderNam
           type="button"
           tabIndex={-1}
           className="msg-tool"
-          aria-label="Edit"
-          title="Edit"
+          aria-label={t('chat.actions.edit')}
+          title={t('chat.actions.edit')}
           onClick={() => actions.edit(item)}
         >
           <span aria-hidden="true">✎</span>
@@ -101,8 +108,8 @@ export function MessageToolbar({ item, senderName }: { item: ChatItem; senderNam
           type="button"
           tabIndex={-1}
           className="msg-tool msg-tool-danger"
-          aria-label="Delete for everyone"
-          title="Delete for everyone"
+          aria-label={t('chat.actions.delete')}
+          title={t('chat.actions.delete')}
           onClick={() => actions.remove(item)}
         >
           <span aria-hidden="true">🗑</span>

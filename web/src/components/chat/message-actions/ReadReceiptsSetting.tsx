@@ -1,6 +1,7 @@
 'use client';
 
 import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ChatSession } from '@onionchat/client';
 
 /**
@@ -8,6 +9,7 @@ import type { ChatSession } from '@onionchat/client';
  * account no longer says what it has read, and sees no one's "Read". "Delivered" stays.
  */
 export function ReadReceiptsSetting({ session, on }: { session: ChatSession; on: boolean }) {
+  const { t } = useTranslation();
   const hint = useId();
   return (
     <div className="setting-row">
@@ -19,12 +21,10 @@ export function ReadReceiptsSetting({ session, on }: { session: ChatSession; on:
           data-testid="read-receipts"
           onChange={(event) => session.setReadReceipts(event.target.checked)}
         />{' '}
-        Send read receipts
+        {t('chat.receipts.label')}
       </label>
       <p id={hint} className="setting-hint">
-        Others see “Read” under their messages once you have seen them, and you see it under yours. Turned off, neither
-        is shown; “Delivered” still is. Receipts are signed and encrypted like messages: the server cannot read or forge
-        them. This choice lasts until the tab is closed.
+        {t('chat.receipts.hint')}
       </p>
     </div>
   );

@@ -1,6 +1,7 @@
 'use client';
 
 import type { ChatItem } from '@onionchat/client';
+import { useTranslation } from 'react-i18next';
 import { useMessageActions } from './MessageActionsContext';
 
 const QUOTE_CHARS = 140;
@@ -10,32 +11,32 @@ const QUOTE_CHARS = 140;
  * says about it): pressing it shows the original. Deleted or not loaded says so.
  */
 export function ReplyQuote({ item }: { item: ChatItem }) {
+  const { t } = useTranslation();
   const actions = useMessageActions();
   const reply = item.reply;
   if (!reply) return null;
   if (reply.state !== 'shown') {
     return (
       <p className="msg-quote msg-quote-missing" data-testid="reply-quote">
-        {reply.state === 'deleted'
-          ? 'Reply to a message that was deleted'
-          : 'Reply to an earlier message that is not loaded here'}
+        {reply.state === 'deleted' ? t('chat.actions.quoteDeleted') : t('chat.actions.quoteMissing')}
       </p>
     );
   }
-  const who = reply.senderId ? (actions?.nameOf(reply.senderId) ?? 'someone') : 'someone';
-  const words = reply.text ?? (reply.fileName ? `File: ${reply.fileName}` : '');
+  const someone = t('chat.actions.someone');
+  const who = reply.senderId ? (actions?.nameOf(reply.senderId) ?? someone) : someone;
+  const words = reply.text ?? (reply.fileName ? t('chat.composer.fileQuote', { name: reply.fileName }) : '');
   const short = words.length > QUOTE_CHARS ? `${words.slice(0, QUOTE_CHARS)}…` : words;
   return (
     <button
       type="button"
       className="msg-quote"
       data-testid="reply-quote"
-      aria-label={`Reply to ${who}: ${short}. Show the original message.`}
+      aria-label={t('chat.actions.quoteLabel', { name: who, text: short })}
       onClick={() => actions?.show(reply.ref.seq)}
     >
       <span className="msg-quote-from" aria-hidden="true">
         {who}
-      </span>
+      </span>{' '}
       <span className="msg-quote-text" aria-hidden="true" dir="auto">
         {short}
       </span>

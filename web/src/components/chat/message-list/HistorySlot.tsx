@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { LockIcon } from '../../icons';
 import { type RoomState } from '@onionchat/client';
 
@@ -13,26 +14,25 @@ interface HistorySlotProps {
 
 /** The top of the list: older messages loading, a button to load them, or the very beginning. */
 export function HistorySlot({ state, empty, peerName, group = false, onLoadOlder }: HistorySlotProps) {
+  const { t } = useTranslation();
   return (
     <div className="history-slot">
       {!state || (!state.loaded && empty) ? null : state.loadingOlder || state.partial ? (
         <span className="history-loading">
           <span className="spinner" aria-hidden="true" />
-          Loading older messages…
+          {t('chat.history.loadingOlder')}
         </span>
       ) : state.hasOlder ? (
         <button type="button" className="button small ghost" onClick={onLoadOlder}>
-          Load older messages
+          {t('chat.history.loadOlder')}
         </button>
       ) : group ? (
         <p className="history-start">
-          <LockIcon /> This is the beginning of {peerName} as far as you can read it. Messages are end-to-end encrypted:
-          only the members of the group at the time can read them.
+          <LockIcon /> {t('chat.history.startGroup', { name: peerName })}
         </p>
       ) : (
         <p className="history-start">
-          <LockIcon /> This is the beginning of your conversation with {peerName}. Messages are end-to-end encrypted:
-          only the two of you can read them.
+          <LockIcon /> {t('chat.history.startDirect', { name: peerName })}
         </p>
       )}
     </div>

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Loading } from '../../ui';
 import { type RoomState } from '@onionchat/client';
 
@@ -11,11 +12,12 @@ interface ListPlaceholderProps {
 
 /** In place of messages: loading them, or none yet. */
 export function ListPlaceholder({ state, empty, peerName, group = false }: ListPlaceholderProps) {
-  if (!state || (!state.loaded && empty)) return state?.error ? null : <Loading label="Loading messages…" />;
+  const { t } = useTranslation();
+  if (!state || (!state.loaded && empty)) return state?.error ? null : <Loading label={t('chat.history.loading')} />;
   if (!empty) return null;
   return (
     <p className="conversation-empty">
-      {group ? 'No messages yet. Say hello to the group!' : `No messages yet. Say hello to ${peerName}!`}
+      {group ? t('chat.history.emptyGroup') : t('chat.history.emptyDirect', { name: peerName })}
     </p>
   );
 }

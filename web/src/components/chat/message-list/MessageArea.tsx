@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
 import { MessageScroller } from './MessageScroller';
 import { type ChatItem } from '@onionchat/client';
 
@@ -28,6 +29,7 @@ interface MessageAreaProps {
  * expects it, and "New messages" is offered when they arrive out of sight.
  */
 export function MessageArea({ scrollerRef: scroller, items, peerName, onScrolled, children }: MessageAreaProps) {
+  const { t } = useTranslation();
   const atBottom = useRef(true);
   const lastTop = useRef(0);
   const previous = useRef<{ last: string | null; anchor: Anchor | null } | null>(null);
@@ -121,11 +123,11 @@ export function MessageArea({ scrollerRef: scroller, items, peerName, onScrolled
       </MessageScroller>
       {pill ? (
         <button type="button" className="new-pill" data-testid="new-messages" onClick={scrollToBottom}>
-          New messages <span aria-hidden="true">↓</span>
+          {t('chat.history.newMessages')} <span aria-hidden="true">↓</span>
         </button>
       ) : away ? (
         <button type="button" className="new-pill jump-pill" data-testid="jump-to-latest" onClick={scrollToBottom}>
-          Jump to latest <span aria-hidden="true">↓</span>
+          {t('chat.history.jumpToLatest')} <span aria-hidden="true">↓</span>
         </button>
       ) : null}
     </div>

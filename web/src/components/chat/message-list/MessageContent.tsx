@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { FileCard } from '../FileCard';
 import { ReplyQuote } from '../message-actions/ReplyQuote';
 import { linkParts, type ChatSession, type ChatItem, type FileMeta } from '@onionchat/client';
@@ -11,18 +12,19 @@ interface MessageContentProps {
 
 /** What a bubble holds: the text, a file card, or why it can't be shown. */
 export function MessageContent({ session, item, file }: MessageContentProps) {
+  const { t } = useTranslation();
   if (item.state === 'unverified') {
     return (
       <p className="msg-unverified-text">
-        <span aria-hidden="true">⚠</span> This message could not be verified and is hidden.
-        {item.note ? <span className="msg-reason"> Reason: {item.note}.</span> : null}
+        <span aria-hidden="true">⚠</span> {t('chat.message.unverified')}
+        {item.note ? <span className="msg-reason"> {t('chat.message.reason', { reason: item.note })}</span> : null}
       </p>
     );
   }
   if (item.deleted) {
     return (
       <p className="msg-deleted" data-testid="message-deleted">
-        {item.mine ? 'You deleted this message' : 'This message was deleted'}
+        {item.mine ? t('chat.message.deletedMine') : t('chat.message.deleted')}
       </p>
     );
   }
@@ -39,8 +41,9 @@ export function MessageContent({ session, item, file }: MessageContentProps) {
   }
   return (
     <p className="msg-unsupported">
-      This message is of a kind this version of OnionChat can’t show
-      {item.unsupportedType ? ` (“${item.unsupportedType.slice(0, 40)}”)` : ''}.
+      {item.unsupportedType
+        ? t('chat.message.unsupportedType', { type: item.unsupportedType.slice(0, 40) })
+        : t('chat.message.unsupported')}
     </p>
   );
 }

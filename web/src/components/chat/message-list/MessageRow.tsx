@@ -1,4 +1,6 @@
 import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useLocale } from '../../../i18n/use-locale';
 import { Delivery } from './Delivery';
 import { DisappearsMark } from './DisappearsMark';
 import { MessageContent } from './MessageContent';
@@ -41,8 +43,10 @@ export const MessageRow = memo(
     offline,
     onRetry,
   }: MessageRowProps) {
+    const { t } = useTranslation();
+    const locale = useLocale();
     const at = shownTime(item);
-    const time = formatTime(at);
+    const time = formatTime(at, locale);
     const warning = deliveryWarning(item, senderName);
     const file = item.state === 'unverified' ? null : item.file;
     const classes = [
@@ -84,14 +88,12 @@ export const MessageRow = memo(
         ) : null}
         <div className="msg-line">
           <div className={file ? 'bubble bubble-file' : 'bubble'}>
-            <span className="visually-hidden">
-              {senderName} at {time}:{' '}
-            </span>
+            <span className="visually-hidden">{t('chat.message.fromAt', { name: senderName, time })} </span>
             <MessageContent session={session} item={item} file={file} />
           </div>
           <MessageToolbar item={item} senderName={senderName} />
           {showMeta ? null : (
-            <time className="msg-hover-time" dateTime={toIso(at)} title={formatFull(at)}>
+            <time className="msg-hover-time" dateTime={toIso(at)} title={formatFull(at, locale)}>
               {time}
             </time>
           )}
@@ -100,12 +102,12 @@ export const MessageRow = memo(
         {showMeta ? (
           <div className="msg-meta">
             {file ? <span className="msg-sender">{senderName}</span> : null}
-            <time dateTime={toIso(at)} title={formatFull(at)}>
+            <time dateTime={toIso(at)} title={formatFull(at, locale)}>
               {time}
             </time>
             {item.editedAt != null && !item.deleted ? (
               <span className="msg-edited" data-testid="message-edited">
-                edited
+                {t('chat.message.edited')}
               </span>
             ) : null}
             <DisappearsMark item={item} />

@@ -1,6 +1,7 @@
 import { Fragment } from 'react';
+import { useLocale } from '../../../i18n/use-locale';
 import { MessageRow } from './MessageRow';
-import { type ChatItem, type ChatSession, formatFull, toIso, type Row } from '@onionchat/client';
+import { type ChatItem, type ChatSession, formatDay, formatFull, toIso, type Row } from '@onionchat/client';
 
 interface MessageRowsProps {
   session: ChatSession;
@@ -17,12 +18,13 @@ interface MessageRowsProps {
 
 /** The messages, with a divider at the start of each day and a group's membership changes among them. */
 export function MessageRows({ session, rows, notices, group, senderName, offline, onRetry }: MessageRowsProps) {
+  const locale = useLocale();
   return (
     <ol className="messages">
       {rows.map((row) =>
         row.kind === 'day' ? (
           <li key={row.key} className="day-divider">
-            <time dateTime={toIso(row.time)}>{row.label}</time>
+            <time dateTime={toIso(row.time)}>{formatDay(row.time, undefined, locale)}</time>
           </li>
         ) : row.kind === 'notice' ? (
           <li
@@ -32,7 +34,7 @@ export function MessageRows({ session, rows, notices, group, senderName, offline
           >
             <span>{row.text}</span>{' '}
             <time className="visually-hidden" dateTime={toIso(row.time)}>
-              {formatFull(row.time)}
+              {formatFull(row.time, locale)}
             </time>
           </li>
         ) : (

@@ -1,4 +1,5 @@
 import type { KeyboardEvent, ReactNode, RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
 
 interface MessageScrollerProps {
   scrollerRef: RefObject<HTMLDivElement | null>;
@@ -9,19 +10,20 @@ interface MessageScrollerProps {
 
 /** The scrolling box of the messages, a region that can be walked with the keyboard. */
 export function MessageScroller({ scrollerRef, peerName, onScroll, children }: MessageScrollerProps) {
+  const { t } = useTranslation();
   return (
     <div
       ref={scrollerRef}
       className="message-scroller"
       tabIndex={0}
       role="region"
-      aria-label={`Messages with ${peerName}`}
+      aria-label={t('chat.history.region', { name: peerName })}
       aria-describedby="message-keys"
       onScroll={onScroll}
       onKeyDown={(event) => moveFocus(event, scrollerRef.current)}
     >
       <p id="message-keys" className="visually-hidden">
-        Use the arrow keys to move between messages.
+        {t('chat.history.keys')}
       </p>
       {/* One box around everything that scrolls, so its growth can be observed as one. */}
       <div className="message-content">{children}</div>

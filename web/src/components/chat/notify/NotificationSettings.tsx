@@ -6,6 +6,7 @@
 
 import type { ChatSession, ListedConversation } from '@onionchat/client';
 import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ModalDialog } from '../ModalDialog';
 import { ReadReceiptsSetting } from '../message-actions/ReadReceiptsSetting';
 import {
@@ -34,25 +35,26 @@ export function NotificationSettings({
   readReceipts,
   onClose,
 }: NotificationSettingsProps) {
+  const { t } = useTranslation();
   const settings = useNotifySettings();
   const system = useSystemNotifications();
   const soundId = useId();
   return (
     <ModalDialog
       open={open}
-      title="Settings"
+      title={t('chat.sidebar.settings')}
       className="notify-dialog"
       testId="notification-settings"
       onCancel={onClose}
       actions={
         <button type="button" className="button primary" data-autofocus onClick={onClose}>
-          Done
+          {t('chat.settings.done')}
         </button>
       }
     >
-      <p className="small">These settings last until this tab is closed.</p>
-      <h3 className="settings-heading">Notifications</h3>
-      <p className="small">New messages show in the tab’s title.</p>
+      <p className="small">{t('chat.settings.lasts')}</p>
+      <h3 className="settings-heading">{t('chat.settings.notifications')}</h3>
+      <p className="small">{t('chat.settings.tabTitle')}</p>
       <p className="notify-option">
         <input
           id={soundId}
@@ -61,13 +63,13 @@ export function NotificationSettings({
           data-testid="notify-sound"
           onChange={(event) => updateNotifySettings({ sound: event.target.checked })}
         />
-        <label htmlFor={soundId}>Play a sound</label>
+        <label htmlFor={soundId}>{t('chat.settings.sound')}</label>
       </p>
       <SystemSection state={system} />
       {conversations.length > 0 ? <MutedConversations conversations={conversations} /> : null}
       {session ? (
         <>
-          <h3 className="settings-heading">Read receipts</h3>
+          <h3 className="settings-heading">{t('chat.settings.receipts')}</h3>
           <ReadReceiptsSetting session={session} on={readReceipts} />
         </>
       ) : null}
@@ -76,6 +78,7 @@ export function NotificationSettings({
 }
 
 function SystemSection({ state }: { state: SystemNotifications }) {
+  const { t } = useTranslation();
   const settings = useNotifySettings();
   const [asking, setAsking] = useState(false);
   const systemId = useId();
@@ -84,15 +87,14 @@ function SystemSection({ state }: { state: SystemNotifications }) {
   if (state === 'unsupported') {
     return (
       <p className="notify-note" data-testid="system-notifications-unavailable">
-        This browser does not show system notifications. The sound and the tab title still tell you about new messages.
+        {t('chat.settings.systemUnsupported')}
       </p>
     );
   }
   if (state === 'denied') {
     return (
       <p className="notify-note" data-testid="system-notifications-denied">
-        This browser blocks system notifications from this site. The sound and the tab title still tell you about new
-        messages; to change it, allow notifications for this site in the browser’s settings.
+        {t('chat.settings.systemDenied')}
       </p>
     );
   }
@@ -110,9 +112,9 @@ function SystemSection({ state }: { state: SystemNotifications }) {
             void askForSystemNotifications().finally(() => setAsking(false));
           }}
         >
-          Allow system notifications
+          {t('chat.settings.allowSystem')}
         </button>{' '}
-        <span className="small muted">The browser asks you first.</span>
+        <span className="small muted">{t('chat.settings.browserAsks')}</span>
       </p>
     );
   }
@@ -126,7 +128,7 @@ function SystemSection({ state }: { state: SystemNotifications }) {
           data-testid="notify-system"
           onChange={(event) => updateNotifySettings({ system: event.target.checked })}
         />
-        <label htmlFor={systemId}>Show system notifications</label>
+        <label htmlFor={systemId}>{t('chat.settings.showSystem')}</label>
       </p>
       <p className="notify-option">
         <input
@@ -138,17 +140,17 @@ function SystemSection({ state }: { state: SystemNotifications }) {
           data-testid="notify-preview"
           onChange={(event) => updateNotifySettings({ preview: event.target.checked })}
         />
-        <label htmlFor={previewId}>Show the start of the message in them</label>
+        <label htmlFor={previewId}>{t('chat.settings.preview')}</label>
       </p>
       <p id={previewHintId} className="hint small">
-        Off, they only say who wrote. Your system shows notifications outside the browser and may keep them in a history
-        that others using this computer can read.
+        {t('chat.settings.previewHint')}
       </p>
     </>
   );
 }
 
 function MutedConversations({ conversations }: { conversations: readonly ListedConversation[] }) {
+  const { t } = useTranslation();
   const settings = useNotifySettings();
   function toggle(roomId: string, muted: boolean) {
     const next = new Set(settings.muted);
@@ -158,7 +160,7 @@ function MutedConversations({ conversations }: { conversations: readonly ListedC
   }
   return (
     <fieldset className="notify-muted">
-      <legend>Mute conversations</legend>
+      <legend>{t('chat.settings.mute')}</legend>
       <ul>
         {conversations.map((conversation) => (
           <li key={conversation.roomId}>

@@ -15,6 +15,9 @@ import {
   type SearchResults,
 } from '@onionchat/client';
 import { useDeferredValue, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import { useLocale } from '../../../i18n/use-locale';
 import { ModalDialog } from '../ModalDialog';
 import type { NameOf } from '../../../hooks/use-names';
 import { Highlighted } from './Highlighted';
@@ -30,6 +33,7 @@ interface SearchDialogProps {
 }
 
 export function SearchDialog({ open, conversations, nameOf, onClose, onPick }: SearchDialogProps) {
+  const { t } = useTranslation();
   const [query, setQuery] = useState('');
   const deferred = useDeferredValue(query);
   const inputId = useId();
@@ -68,26 +72,26 @@ export function SearchDialog({ open, conversations, nameOf, onClose, onPick }: S
   return (
     <ModalDialog
       open={open}
-      title="Search messages"
+      title={t('chat.sidebar.search')}
       className="search-dialog"
       testId="search-dialog"
       onCancel={close}
       actions={
         <button type="button" className="button" onClick={close}>
-          Close
+          {t('chat.safety.close')}
         </button>
       }
     >
       <div onKeyDown={onKeyDown}>
         <div className="field">
           <label htmlFor={inputId} className="visually-hidden">
-            Search messages
+            {t('chat.sidebar.search')}
           </label>
           <input
             id={inputId}
             type="search"
             className="search-input"
-            placeholder="Search messages"
+            placeholder={t('chat.sidebar.search')}
             autoComplete="off"
             spellCheck={false}
             // Room past the limit, so a pasted long text gets the sentence rather than being cut silently.
@@ -100,10 +104,10 @@ export function SearchDialog({ open, conversations, nameOf, onClose, onPick }: S
           />
         </div>
         <p id={hintId} className="hint small">
-          Searches the conversations opened in this tab, in this tab’s memory. Nothing is saved or sent.
+          {t('chat.search.hint')}
         </p>
         <p className="visually-hidden" role="status" aria-live="polite" data-testid="search-status">
-          {statusText(searching, problem, results)}
+          {statusText(t, searching, problem, results)}
         </p>
         {problem ? (
           <p className="hint small" role="alert">
@@ -127,13 +131,15 @@ export function SearchDialog({ open, conversations, nameOf, onClose, onPick }: S
   );
 }
 
-function statusText(searching: boolean, problem: string | null, results: SearchResults | null): string {
+function statusText(t: TFunction, searching: boolean, problem: string | null, results: SearchResults | null): string {
   if (problem || !searching || !results) return '';
   const { count, conversations, truncated } = results;
-  if (count === 0) return 'No messages found.';
-  const messages = count === 1 ? '1 message' : `${count} messages`;
-  const where = conversations.length === 1 ? '1 conversation' : `${conversations.length} conversations`;
-  return `${truncated ? 'The newest ' : ''}${messages} found in ${where}.`;
+  if (count === 0) return t('chat.search.none');
+  const values = {
+    messages: t('chat.search.messages', { count }),
+    where: t('chat.search.conversations', { count: conversations.length }),
+  };
+  return truncated ? t('chat.search.foundNewest', values) : t('chat.search.found', values);
 }
 
 function Results({
@@ -145,9 +151,10 @@ function Results({
   nameOf: NameOf;
   onPick: (roomId: string, key: string) => void;
 }) {
+  const { t } = useTranslation();
   return (
     <>
-      {results.count === 0 ? <p className="empty">No messages found.</p> : null}
+      {results.count === 0 ? <p className="empty">{t('chat.search.none')}</p> : null}
       {results.conversations.map((conversation) => (
         <section
           key={conversation.roomId}
@@ -161,7 +168,7 @@ function Results({
               <li key={`${hit.key}:${hit.field}`}>
                 <HitButton
                   hit={hit}
-                  sender={hit.mine ? 'You' : nameOf(hit.senderId)}
+                  sender={hit.mine ? t('chat.conversation.you') : nameOf(hit.senderId)}
                   onPick={() => onPick(conversation.roomId, hit.key)}
                 />
               </li>
@@ -169,19 +176,15 @@ function Results({
           </ul>
         </section>
       ))}
-      {results.truncated ? (
-        <p className="hint small">
-          Only the newest {results.count} are listed: search for more words to narrow it down.
-        </p>
-      ) : null}
+      {results.truncated ? <p className="hint small">{t('chat.search.truncated', { count: results.count })}</p> : null}
       {results.unopened.length > 0 ? (
         <p className="hint small search-unsearched" data-testid="search-unopened">
-          Not searched, because not opened in this tab yet: {names(results.unopened)}. Open a conversation to search it.
+          {t('chat.search.unopened', { names: names(results.unopened) })}
         </p>
       ) : null}
       {results.olderNotLoaded.length > 0 ? (
         <p className="hint small search-unsearched" data-testid="search-older">
-          Older messages not loaded in this tab were not searched: {names(results.olderNotLoaded)}.
+          {t('chat.search.older', { names: names(results.olderNotLoaded) })}
         </p>
       ) : null}
     </>
@@ -193,16 +196,18 @@ function names(refs: ReadonlyArray<{ title: string }>): string {
 }
 
 function HitButton({ hit, sender, onPick }: { hit: SearchHit; sender: string; onPick: () => void }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
   return (
     <button type="button" className="search-hit" data-hit data-testid="search-hit" onClick={onPick}>
       <span className="search-hit-top">
         <span className="search-hit-sender">{sender}</span>
-        <time dateTime={new Date(hit.time).toISOString()} title={formatFull(hit.time)}>
-          {formatActivity(hit.time)}
+        <time dateTime={new Date(hit.time).toISOString()} title={formatFull(hit.time, locale)}>
+          {formatActivity(hit.time, undefined, locale)}
         </time>
       </span>
       <span className="search-hit-text" dir="auto">
-        {hit.field === 'file' ? <span className="search-hit-kind">File: </span> : null}
+        {hit.field === 'file' ? <span className="search-hit-kind">{t('chat.search.filePrefix')}</span> : null}
         <Highlighted snippet={hit.snippet} />
       </span>
     </button>

@@ -32,6 +32,7 @@ export function MessageArea({ scrollerRef: scroller, items, peerName, onScrolled
   const { t } = useTranslation();
   const atBottom = useRef(true);
   const lastTop = useRef(0);
+  const lastHeight = useRef(0);
   const previous = useRef<{ last: string | null; anchor: Anchor | null } | null>(null);
   const [pill, setPill] = useState(false);
   /** Scrolled up, away from the newest message: "Jump to latest" is offered. */
@@ -96,9 +97,14 @@ export function MessageArea({ scrollerRef: scroller, items, peerName, onScrolled
     // Only the reader moving up leaves the bottom. Content that grows under the view (an
     // image decoded late) also puts the bottom out of reach, and its scroll event can
     // come before the resize observer that follows the growth.
+    // And content that shrank then grew between two scroll events (a page of history laid
+    // out again, then an image decoded) moves the view up without the reader: only a move
+    // up with the content's height unchanged is the reader's.
+    const contentChanged = el.scrollHeight !== lastHeight.current;
     if (el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK_PX) atBottom.current = true;
-    else if (el.scrollTop < lastTop.current) atBottom.current = false;
+    else if (el.scrollTop < lastTop.current && !contentChanged) atBottom.current = false;
     lastTop.current = el.scrollTop;
+    lastHeight.current = el.scrollHeight;
     setAway(!atBottom.current);
     if (atBottom.current && pill) setPill(false);
     if (previous.current) previous.current = { ...previous.current, anchor: findAnchor(el) };

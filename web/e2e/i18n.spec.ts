@@ -211,9 +211,9 @@ describe('Arabic', () => {
     const page = await visitor('ar-EG');
     await page.goto(`${server.origin}/login/`);
     await expectLanguage(page, 'ar', 'rtl');
-    await expect.poll(() => heading(page)).toBe(ar.login.title);
+    await expect.poll(() => heading(page), { timeout: WAIT_MS }).toBe(ar.login.title);
     expect(await page.getByTestId('language-switcher').inputValue()).toBe('ar');
-    await expect.poll(() => page.title()).toBe(`${ar.pageTitle.logIn} · OnionChat`);
+    await expect.poll(() => page.title(), { timeout: WAIT_MS }).toBe(`${ar.pageTitle.logIn} · OnionChat`);
   });
 });
 

@@ -17,7 +17,15 @@ export function PageTitle({ k }: { k: string }) {
   const { t, i18n } = useTranslation();
   const title = t(k);
   useEffect(() => {
-    document.title = `${title} · ${t('common.appName')}`;
+    const wanted = `${title} · ${t('common.appName')}`;
+    document.title = wanted;
+    // The framework may write the page's English metadata title again after this ran
+    // (hydration, a navigation): put the translated one back whenever it does.
+    const observer = new MutationObserver(() => {
+      if (document.title !== wanted) document.title = wanted;
+    });
+    observer.observe(document.head, { subtree: true, childList: true, characterData: true });
+    return () => observer.disconnect();
   }, [title, t, i18n.language]);
   return null;
 }

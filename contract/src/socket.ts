@@ -52,13 +52,6 @@ export interface FileReadyEvent {
   roomId: string;
 }
 
-/** The sender asked the server to erase message `id` (`seq` in the room): its envelope is gone. */
-export interface MessageErasedEvent {
-  roomId: string;
-  id: string;
-  seq: number;
-}
-
 /** A member's new receipt for a room (PROTOCOL.md §22): sealed and signed, readable by members only. */
 export interface ReceiptEvent {
   roomId: string;
@@ -75,7 +68,6 @@ export interface ServerToClientEvents {
   'room:key': (payload: RoomKeyEvent) => void;
   'file:ready': (payload: FileReadyEvent) => void;
   'group:changed': (payload: GroupChangedEvent) => void;
-  'message:erased': (payload: MessageErasedEvent) => void;
   'receipt:new': (payload: ReceiptEvent) => void;
 }
 
@@ -95,11 +87,6 @@ export const events = {
   roomKey: z.object({ roomId: z.string(), epoch: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)) }),
   fileReady: z.object({ fileId: z.string(), roomId: z.optional(z.string()) }),
   groupChanged: z.object({ roomId: z.string(), index: z.int().check(z.gte(0), z.lte(0xffff_ffff)) }),
-  messageErased: z.object({
-    roomId: z.string(),
-    id: z.string(),
-    seq: z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
-  }),
   receiptNew: z.object({ roomId: z.string(), userId: z.string(), envelope: z.string() }),
   sendAck: z.discriminatedUnion('ok', [
     z.object({ ok: z.literal(true), message: z.unknown(), duplicate: z.optional(z.boolean()) }),

@@ -1,5 +1,5 @@
 import type { SenderCounter } from './body-fields.js';
-import type { MessageAction, MessageRef } from './message-actions.js';
+import type { MessageAction } from './message-actions.js';
 
 /**
  * Which edits, deletions and reactions a reader honours (PROTOCOL.md §21). Only
@@ -158,10 +158,4 @@ export function reactionCounts(outcome: TargetOutcome | undefined): { emoji: str
     groups.set(reaction.emoji, group);
   }
   return [...groups.entries()].map(([emoji, { userIds }]) => ({ emoji, userIds: userIds.sort() }));
-}
-
-/** The message a ref names, when held with that id. */
-export function findRef(held: readonly HeldMessage[], ref: MessageRef): HeldMessage | null {
-  const message = held.find((candidate) => candidate.seq === ref.seq);
-  return message && message.id === ref.id ? message : null;
 }

@@ -185,7 +185,6 @@ export {
   type MessageRef,
 } from './message-actions.js';
 export {
-  findRef,
   reactionCounts,
   resolveActions,
   type ActionMessage,

@@ -45,12 +45,6 @@ export function decodeGroupChanged(payload: unknown): { roomId: string; index: n
   return parsed.success ? parsed.data : null;
 }
 
-/** message:erased: the sender had the server erase message `id` (`seq`); its envelope is gone. */
-export function decodeMessageErased(payload: unknown): { roomId: string; id: string; seq: number } | null {
-  const parsed = events.messageErased.safeParse(payload);
-  return parsed.success ? parsed.data : null;
-}
-
 export function decodeFileReady(payload: unknown): { fileId: string; roomId?: string | undefined } | null {
   const parsed = events.fileReady.safeParse(payload);
   return parsed.success ? parsed.data : null;

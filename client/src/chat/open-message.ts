@@ -86,11 +86,6 @@ function erasedItem(message: ServerMessage, meId: string): ChatItem {
   };
 }
 
-/** The server keeps the row of an erased message (its seq stays taken) with no envelope. */
-function isErased(message: ServerMessage): boolean {
-  return message.envelope === '' || Boolean((message as { erasedAt?: string | null }).erasedAt);
-}
-
 /**
  * Decrypts and checks one message of `room`: the sender must be a member (of a
  * group: by its verified chain, under that epoch and before it ended), the key
@@ -101,7 +96,8 @@ function isErased(message: ServerMessage): boolean {
  */
 export async function openServerMessage(message: ServerMessage, room: Room, ctx: OpenContext): Promise<ChatItem> {
   if (message.roomId !== room.id) return unverified(message, ctx.meId, 'it was delivered to the wrong conversation');
-  if (isErased(message)) return erasedItem(message, ctx.meId);
+  // The server keeps the row of an erased message (its seq stays taken) with no envelope.
+  if (message.erasedAt !== null) return erasedItem(message, ctx.meId);
   try {
     const senderKeys = await senderKeyOf(message, room, ctx);
     const roomKey = await ctx.keyring.get(room, message.epoch);

@@ -140,17 +140,18 @@ export class Receipts {
     this.timers.clear();
   }
 
-  /** The newest message from someone else held, and the newest one read. */
+  /** The newest message from someone else held, and the newest one read (from the end: they are the last ones). */
   private wanted(room: Room, items: readonly ChatItem[]): Receipt | null {
     let delivered: MessageRef | null = null;
-    let read: MessageRef | null = null;
-    for (const item of items) {
+    for (let i = items.length - 1; i >= 0; i--) {
+      const item = items[i]!;
       if (item.mine || item.state !== 'sent' || item.seq === null || !item.messageId) continue;
       const ref = { id: item.messageId, seq: item.seq };
-      delivered = ref;
-      if (this.sendRead && item.seq <= room.lastReadSeq) read = ref;
+      delivered ??= ref;
+      if (!this.sendRead) break;
+      if (item.seq <= room.lastReadSeq) return { delivered, read: ref };
     }
-    return delivered ? { delivered, read } : null;
+    return delivered ? { delivered, read: null } : null;
   }
 
   private async report(roomId: string): Promise<void> {

@@ -21,6 +21,8 @@ export class Timeline {
   private contiguous = 0;
   /** The lowest seq ever filed (a message that disappeared since still counts as held). */
   private floor: number | null = null;
+  /** A deletion is held: filing or replacing a message may have to drop deleted content. */
+  private holdsDeletion = false;
   /** The soonest expiry of a message held, or null; undefined: to be worked out again. */
   private soonest: number | null | undefined = null;
 
@@ -83,7 +85,7 @@ export class Timeline {
     let index = this.confirmed.length;
     while (index > 0 && (this.confirmed[index - 1]!.seq as number) > seq) index -= 1;
     this.confirmed.splice(index, 0, item);
-    this.forgetDeleted();
+    this.forgetDeleted(item);
     this.seqs.add(seq);
     if (this.floor === null || seq < this.floor) this.floor = seq;
     while (this.seqs.has(this.contiguous + 1)) this.contiguous += 1;
@@ -188,7 +190,7 @@ export class Timeline {
     const confirmed = [...this.confirmed];
     confirmed[index] = item;
     this.confirmed = confirmed;
-    this.forgetDeleted();
+    this.forgetDeleted(item);
     this.changed();
   }
 
@@ -210,7 +212,9 @@ export class Timeline {
   }
 
   /** A deleted message's content leaves memory as soon as both it and its deletion are held. */
-  private forgetDeleted(): void {
+  private forgetDeleted(filed: ChatItem): void {
+    if (filed.action?.kind === 'delete') this.holdsDeletion = true;
+    if (!this.holdsDeletion) return;
     const kept = forgetDeleted(this.confirmed);
     if (kept !== this.confirmed) this.confirmed = [...kept];
   }

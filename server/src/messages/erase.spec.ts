@@ -9,12 +9,10 @@ import { startTestApp, type TestApp } from '../../test-support/app.js';
 import { rawRequest } from '../../test-support/raw-http.js';
 import {
   befriend,
-  collect,
   connectSocket,
   emitWithAck,
   envelopeFor,
   newUser,
-  until,
   type Friendship,
   type User,
 } from '../../test-support/social.js';
@@ -65,21 +63,16 @@ async function history(u: User): Promise<ServerMessage[]> {
 }
 
 describe('erasing a message for everyone', () => {
-  it('removes the ciphertext from the database, keeps the row in its place, and tells the other member', async () => {
+  it('removes the ciphertext from the database and keeps the row in its place', async () => {
     const first = await send(amy, 'keep me');
     const second = await send(amy, 'take this back');
     const third = await send(bo, 'reply');
-    const boSocket = await connectSocket(t.baseUrl, bo.client);
-    const toBo = collect<{ roomId: string; id: string; seq: number }>(boSocket, 'message:erased');
-
     expect((await erase(amy, second.id)).status).toBe(204);
 
     const row = await storedRow(second.id);
     expect(row.envelope.length).toBe(0);
     expect(row.erasedAt).toBeInstanceOf(Date);
     expect(row.seq).toBe(String(second.seq));
-    await until(() => toBo.length === 1);
-    expect(toBo[0]).toEqual({ roomId: room.roomId, id: second.id, seq: second.seq });
 
     for (const reader of [amy, bo]) {
       const seen = await history(reader);
@@ -91,20 +84,14 @@ describe('erasing a message for everyone', () => {
       expect(serverMessage.parse(erased)).toEqual(erased);
       expect(seen.find((m) => m.id === first.id)).toEqual({ ...first, erasedAt: null });
     }
-    boSocket.close();
   });
 
-  it('answers 204 again for a message already erased, and says nothing more to the room', async () => {
+  it('answers 204 again for a message already erased, and changes nothing more', async () => {
     const sent = await send(amy, 'twice');
     expect((await erase(amy, sent.id)).status).toBe(204);
     const { erasedAt } = await storedRow(sent.id);
-    const boSocket = await connectSocket(t.baseUrl, bo.client);
-    const toBo = collect(boSocket, 'message:erased');
     expect((await erase(amy, sent.id)).status).toBe(204);
     expect((await storedRow(sent.id)).erasedAt).toEqual(erasedAt);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(toBo).toEqual([]);
-    boSocket.close();
   });
 
   it("refuses to let a member erase someone else's message, and tells a stranger nothing exists", async () => {

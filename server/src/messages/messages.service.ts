@@ -86,17 +86,12 @@ export class MessagesService {
 
   /**
    * The sender asks the server to erase a message: its ciphertext goes, its row (seq,
-   * sender, clientId) stays so numbering and sender counters keep their places. Erasing an
-   * erased message changes nothing and tells nobody again.
+   * sender, clientId) stays so numbering and sender counters keep their places. Nobody is
+   * told: the sender's signed deletion, a message like any other, is what clients honour.
    */
   async erase(actor: Actor, roomId: string, id: string): Promise<void> {
     const message = await this.access.requireMessageSender(actor, roomId, id);
-    if (!(await this.messages.erase(message.id))) return;
-    this.realtime.toUsers(await this.rooms.memberIds(roomId), 'message:erased', {
-      roomId,
-      id: message.id,
-      seq: Number(message.seq),
-    });
+    await this.messages.erase(message.id);
   }
 
   private decodeEnvelope(text: string): Uint8Array {

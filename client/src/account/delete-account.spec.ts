@@ -41,8 +41,8 @@ async function storedAccount(device: Device, deleteAnswer?: { status: number; bo
     return sent === toBase64(authKey)
       ? { status: 204 }
       : {
-          status: 403,
-          body: { code: 'wrong_credentials', message: 'The passphrase is wrong, so nothing was deleted.' },
+          status: 401,
+          body: { code: 'wrong_credentials', message: 'The current passphrase is wrong.' },
         };
   });
   return user;
@@ -83,7 +83,7 @@ describe('deleteAccount', () => {
       knownIdentity: bob.who.identity,
       groups: bob.session,
       passphrase: PASSPHRASE,
-      confirmation: ' Bob ',
+      confirmation: ' @Bob ',
       onProgress: (step) => steps.push(step),
     });
 
@@ -155,8 +155,8 @@ describe('deleteAccount', () => {
     world = new GroupWorld(['bob']);
     const bob = world.device('bob');
     const user = await storedAccount(bob, {
-      status: 403,
-      body: { code: 'wrong_credentials', message: 'The passphrase is wrong, so nothing was deleted.' },
+      status: 401,
+      body: { code: 'wrong_credentials', message: 'The current passphrase is wrong.' },
     });
     const error = await refusal(
       deleteAccount({

@@ -5,17 +5,17 @@
 
 import { deriveAccountKeys, toBase64, type IdentityKeys } from '@onionchat/protocol';
 import type { FriendsList, Room, User } from '@onionchat/contract';
-import { ApiError } from '../transport/api-error.js';
 import type { Api } from '../transport/api.js';
 import { AccountError } from './account-error.js';
 import { GroupChangeError } from '../groups/group-change-error.js';
-import { wipe, wipeIdentity } from './identity.js';
+import { canonicalUsername, wipe, wipeIdentity } from './identity.js';
 import {
   decodeServerKdfParams,
   knownKdfFloor,
   openBundle,
   pause,
   publishedKeys,
+  rethrowCredentials,
   type ProgressFn,
 } from './sealed-keys.js';
 
@@ -66,7 +66,9 @@ export interface DeleteAccountInput {
  */
 export async function deleteAccount(input: DeleteAccountInput): Promise<void> {
   const { api, user, passphrase, onProgress = () => {} } = input;
-  if (input.confirmation.trim().toLowerCase() !== user.username) throw new AccountError(CONFIRM_MESSAGE, 'username');
+  if (canonicalUsername(input.confirmation.replace(/^\s*@/, '')) !== user.username) {
+    throw new AccountError(CONFIRM_MESSAGE, 'username');
+  }
   if (passphrase.length === 0) throw new AccountError('Enter your passphrase.', 'passphrase');
 
   onProgress('Fetching your sealed keys…');
@@ -90,14 +92,9 @@ export async function deleteAccount(input: DeleteAccountInput): Promise<void> {
     await leaveEveryGroup(input.groups, input.listsWaitMs ?? LISTS_WAIT_MS, onProgress);
 
     onProgress('Deleting your account…');
-    try {
-      await api.deleteAccount(toBase64(keys.authKey));
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 403 && error.code === 'wrong_credentials') {
-        throw new AccountError(WRONG_DELETE_PASSPHRASE_MESSAGE, 'passphrase');
-      }
-      throw error;
-    }
+    await api
+      .deleteAccount(toBase64(keys.authKey))
+      .catch((error: unknown) => rethrowCredentials(error, WRONG_DELETE_PASSPHRASE_MESSAGE, 'passphrase'));
   } finally {
     wipe(keys.authKey, keys.wrapKey);
   }

@@ -1,5 +1,5 @@
 -- Delivered and read receipts: each member's latest sealed receipt per room, outside
--- the message sequence (PROTOCOL.md §22).
+-- the message sequence (PROTOCOL.md §22). It belongs to the membership and goes with it.
 CREATE TABLE "Receipt" (
     "roomId" UUID NOT NULL,
     "userId" UUID NOT NULL,
@@ -9,6 +9,4 @@ CREATE TABLE "Receipt" (
     CONSTRAINT "Receipt_pkey" PRIMARY KEY ("roomId","userId")
 );
 
-ALTER TABLE "Receipt" ADD CONSTRAINT "Receipt_roomId_fkey" FOREIGN KEY ("roomId") REFERENCES "Room"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
-ALTER TABLE "Receipt" ADD CONSTRAINT "Receipt_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "Receipt" ADD CONSTRAINT "Receipt_roomId_userId_fkey" FOREIGN KEY ("roomId", "userId") REFERENCES "RoomMember"("roomId", "userId") ON DELETE CASCADE ON UPDATE CASCADE;

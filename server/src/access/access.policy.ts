@@ -34,6 +34,13 @@ export class AccessPolicy {
     if (!(await this.rooms.findMember(roomId, actor.userId))) throw notFound('No such conversation.');
   }
 
+  /** As requireMember, and returns every member's id (one read, for what the others are then told). */
+  async requireMemberIds(actor: Actor, roomId: string): Promise<string[]> {
+    const memberIds = await this.rooms.memberIds(roomId);
+    if (!memberIds.includes(actor.userId)) throw notFound('No such conversation.');
+    return memberIds;
+  }
+
   /**
    * As requireMember, and returns the room: for the rules that differ between a direct
    * room and a group, whose kind a member may know.

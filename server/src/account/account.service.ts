@@ -10,7 +10,7 @@ import {
   verifyBundleUpdate,
   type PublicKeys,
 } from '@onionchat/protocol';
-import { ApiError, badRequest, conflict, forbidden, notFound, unauthorized } from '../common/api-error.js';
+import { badRequest, conflict, notFound, unauthorized } from '../common/api-error.js';
 import { AuthService } from '../auth/auth.service.js';
 import { hashAuthKey } from '../auth/auth-hash.js';
 import { checkKdfParams, checkPublicKeys } from '../auth/records.js';
@@ -121,12 +121,7 @@ export class AccountService {
    */
   async deleteAccount(actor: Actor, body: DeleteAccountRequest): Promise<void> {
     await this.limiter.consume('passphrase-changes', actor.userId);
-    await this.auth.verifyCurrent(actor.userId, body.currentAuthKey).catch((err: unknown) => {
-      if (err instanceof ApiError && err.getStatus() === 401) {
-        throw forbidden('wrong_credentials', 'The passphrase is wrong, so nothing was deleted.');
-      }
-      throw err;
-    });
+    await this.auth.verifyCurrent(actor.userId, body.currentAuthKey);
     const { plan, fileIds } = await this.transactions.run(async (tx) => {
       const plan = await this.deletion.plan(actor.userId, tx);
       for (const friendId of plan.friendIds) await this.rooms.deleteDirect(actor.userId, friendId, tx);

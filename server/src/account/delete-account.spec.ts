@@ -164,11 +164,8 @@ describe('deleting an account', () => {
     const file = await upload(hal, room.roomId);
 
     const wrong = await deleteAccount(hal, randomBytes(32));
-    expect(wrong.status).toBe(403);
-    expect(wrong.body).toMatchObject({
-      code: 'wrong_credentials',
-      message: 'The passphrase is wrong, so nothing was deleted.',
-    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toMatchObject({ code: 'wrong_credentials', message: 'The current passphrase is wrong.' });
     expect(await count('"User" WHERE id = $1', [hal.account.id])).toBe(1);
     expect(await count('"Message" WHERE "senderId" = $1', [hal.account.id])).toBe(1);
     expect(await count('"Room" WHERE id = $1', [room.roomId])).toBe(1);
@@ -179,8 +176,8 @@ describe('deleting an account', () => {
     expect(malformed.status).toBe(400);
 
     // The passphrase-change budget (3 here): two more guesses, then 429 even for the right one.
-    expect((await deleteAccount(hal, randomBytes(32))).status).toBe(403);
-    expect((await deleteAccount(hal, randomBytes(32))).status).toBe(403);
+    expect((await deleteAccount(hal, randomBytes(32))).status).toBe(401);
+    expect((await deleteAccount(hal, randomBytes(32))).status).toBe(401);
     expect((await deleteAccount(hal, hal.account.authKey)).status).toBe(429);
     expect(await count('"User" WHERE id = $1', [hal.account.id])).toBe(1);
   });

@@ -108,6 +108,26 @@ describe('erasing a message for everyone', () => {
     expect(row.envelope.length).toBeGreaterThan(0);
   });
 
+  it('answers a retry of a message erased since as the duplicate it is, and counts no erased message as unread', async () => {
+    const sent = envelopeFor(amy.account, room, { type: 'text', text: 'sent, then its answer was lost' });
+    const first = await amy.client.post<{ message: ServerMessage }>(`/api/rooms/${room.roomId}/messages`, sent);
+    expect(first.status).toBe(201);
+    const unread = async () =>
+      (await bo.client.get<{ rooms: { id: string; unread: number }[] }>('/api/rooms')).body.rooms.find(
+        (r) => r.id === room.roomId,
+      )!.unread;
+    const before = await unread();
+    expect((await erase(amy, first.body.message.id)).status).toBe(204);
+    expect(await unread()).toBe(before - 1);
+
+    const retry = await amy.client.post<{ message: ServerMessage; duplicate: boolean }>(
+      `/api/rooms/${room.roomId}/messages`,
+      sent,
+    );
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ duplicate: true, message: { id: first.body.message.id, envelope: '' } });
+  });
+
   it('keeps sending after an erase: the next message takes the next number', async () => {
     const socket = await connectSocket(t.baseUrl, amy.client);
     const before = await send(amy, 'before');

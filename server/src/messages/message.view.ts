@@ -21,8 +21,8 @@ export function messageView(m: StoredMessage): ServerMessage {
     seq: Number(m.seq),
     senderId: m.senderId,
     epoch: m.epoch,
-    // An erased message keeps its place; only its ciphertext is gone.
-    envelope: m.erasedAt ? '' : toBase64(m.envelope),
+    // An erased message keeps its place; its ciphertext is gone (empty bytes: '').
+    envelope: toBase64(m.envelope),
     createdAt: m.createdAt.toISOString(),
     disappearsAt: m.disappearsAt?.toISOString() ?? null,
     erasedAt: m.erasedAt?.toISOString() ?? null,
@@ -56,7 +56,7 @@ export function earlierView(m: Extract<AppendResult, { kind: 'earlier' }>, sende
     seq: Number(m.seq),
     senderId,
     epoch: m.epoch,
-    envelope: m.erasedAt ? '' : m.envelope,
+    envelope: m.envelope,
     createdAt: m.createdAt.toISOString(),
     disappearsAt: m.disappearsAt?.toISOString() ?? null,
     erasedAt: m.erasedAt?.toISOString() ?? null,

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Answer, ServerMessage } from '@onionchat/contract';
-import { fromBase64, ProtocolError, readMessageHeader, type EnvelopeHeader } from '@onionchat/protocol';
+import { fromBase64, type EnvelopeHeader } from '@onionchat/protocol';
 import { CONFIG, type Config } from '../config/config.js';
 import type { Actor } from '../access/actor.js';
 import { AccessPolicy } from '../access/access.policy.js';
@@ -13,6 +13,7 @@ import { ApiError, badRequest, conflict } from '../common/api-error.js';
 import { RateLimiter } from '../common/rate-limiter.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
+import { envelopeHeader } from './envelope-header.js';
 import { disappearsAtOf } from '../retention/disappears-at.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessageLog } from './message-log.js';
@@ -49,7 +50,7 @@ export class MessagesService {
   async send(actor: Actor, roomId: string, body: SendBody, origin?: string): Promise<Answer<'sendMessage'>> {
     const disappearsAt = disappearsAtOf(body.disappearsAt, this.config.DISAPPEARING_MAX_DAYS, 'message');
     const envelope = this.decodeEnvelope(body.envelope);
-    const header = this.readHeader(envelope);
+    const header = envelopeHeader(envelope);
     const named = header.roomId === roomId && header.senderId === actor.userId && header.messageId === body.clientId;
     // An epoch beyond PostgreSQL's integer cannot be any room's, and must not fail a whole batch.
     if (!named || header.epoch > MAX_EPOCH) return this.explainRefusal(actor, roomId, body, header);
@@ -110,15 +111,6 @@ export class MessagesService {
     }
   }
 
-  private readHeader(envelope: Uint8Array): EnvelopeHeader {
-    try {
-      return readMessageHeader(envelope);
-    } catch (err) {
-      if (err instanceof ProtocolError) throw badRequest(`envelope: ${err.message}`, 'invalid_record');
-      throw err;
-    }
-  }
-
   /**
    * Why the statement refused a message, with the reads it spared: not a member (404), a
    * message sealed under an earlier key (409, sealed again by the client), a header that
@@ -153,8 +145,10 @@ export class MessagesService {
     throw conflict('send_conflict', 'The conversation changed while this message was being stored. Send it again.');
   }
 
+  /** A retry of a stored message; one its sender had erased since has no envelope left to compare. */
   private sameAsBefore(previous: ServerMessage, roomId: string, envelope: string): ServerMessage {
-    if (previous.roomId !== roomId || previous.envelope !== envelope) {
+    const erased = previous.erasedAt !== null;
+    if (previous.roomId !== roomId || (!erased && previous.envelope !== envelope)) {
       throw conflict('duplicate_id', 'This clientId was already used for a different message.');
     }
     return previous;

@@ -15,11 +15,8 @@ export class ReceiptsRepository {
     });
   }
 
-  /** The receipts of those still in the room (a member who left says nothing more). */
+  /** The members' receipts (a member's receipt leaves with their membership). */
   forRoom(roomId: string) {
-    return this.db.receipt.findMany({
-      where: { roomId, user: { memberships: { some: { roomId } } } },
-      orderBy: { userId: 'asc' },
-    });
+    return this.db.receipt.findMany({ where: { roomId }, orderBy: { userId: 'asc' } });
   }
 }

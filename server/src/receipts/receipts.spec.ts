@@ -90,7 +90,10 @@ describe('receipts', () => {
     const message = envelopeFor(ben.account, room, { type: 'text', text: 'x'.repeat(400) }).envelope;
     const tooBig = await put(ben, message);
     expect(tooBig.status).toBe(400);
-    expect(tooBig.body.message).toMatch(/too long for a receipt|exactly/);
+    expect(tooBig.body.message).toMatch(/at most 421 bytes/);
+    const tooShort = await put(ben, toBase64(new Uint8Array(MESSAGE_MIN_ENVELOPE_BYTES - 1)));
+    expect(tooShort.status).toBe(400);
+    expect(tooShort.body.message).toMatch(/must be 421 bytes/);
     const notBase64 = await put(ben, '*'.repeat(564));
     expect(notBase64.status).toBe(400);
     expect((await put(ben, toBase64(new Uint8Array(MESSAGE_MIN_ENVELOPE_BYTES)))).status).toBe(400);

@@ -113,12 +113,12 @@ export class RoomsRepository {
     return this.db.room.findUnique({ where: { id: roomId }, include: WITH_MEMBERS });
   }
 
-  /** Messages from others after the member's read mark, per room (disappeared ones not counted). */
+  /** Messages from others after the member's read mark, per room (disappeared and erased ones not counted). */
   async unreadCounts(userId: string): Promise<Map<string, number>> {
     const rows = await this.db.$queryRaw<{ roomId: string; unread: bigint }[]>`
       SELECT m."roomId" AS "roomId", count(*) AS unread
       FROM "Message" m JOIN "RoomMember" rm ON rm."roomId" = m."roomId" AND rm."userId" = ${userId}::uuid
-      WHERE m.seq > rm."lastReadSeq" AND m."senderId" <> ${userId}::uuid
+      WHERE m.seq > rm."lastReadSeq" AND m."senderId" <> ${userId}::uuid AND m."erasedAt" IS NULL
         AND (m."disappearsAt" IS NULL OR m."disappearsAt" > now() AT TIME ZONE 'UTC')
       GROUP BY m."roomId"`;
     return new Map(rows.map((r) => [r.roomId, Number(r.unread)]));

@@ -1429,6 +1429,11 @@ const actionInvalid = [
     error: 'bad-content',
   },
   { name: 'a reaction without emoji', body: { type: 'reaction', target: ref('m1', 1) }, error: 'bad-content' },
+  {
+    name: 'a reaction longer than MAX_REACTION_CHARS (one joined emoji of 19 UTF-16 units)',
+    body: { type: 'reaction', target: ref('m1', 1), emoji: '👨🏽\u200d👩🏽\u200d👧🏽\u200d👦🏽' },
+    error: 'bad-content',
+  },
   { name: 'a reply on a file message', body: { type: 'file', replyTo: ref('m1', 1) }, error: 'bad-content' },
   {
     name: 'a reply naming no seq',

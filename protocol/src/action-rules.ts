@@ -1,5 +1,6 @@
 import type { SenderCounter } from './body-fields.js';
 import type { MessageAction } from './message-actions.js';
+import { signedLater } from './signed-order.js';
 
 /**
  * Which edits, deletions and reactions a reader honours (PROTOCOL.md §21). Only
@@ -124,17 +125,12 @@ function apply({ id, senderId, sentAt, action }: ActionMessage, outcome: TargetO
     return;
   }
   if (action.kind === 'edit') {
-    if (!outcome.edit || later({ sentAt, id }, outcome.edit)) outcome.edit = { text: action.text, sentAt, id };
+    if (!outcome.edit || signedLater({ sentAt, id }, outcome.edit)) outcome.edit = { text: action.text, sentAt, id };
     return;
   }
   const current = outcome.reactions.get(senderId);
-  if (!current || later({ sentAt, id }, current)) outcome.reactions.set(senderId, { emoji: action.emoji, sentAt, id });
-}
-
-/** Signed later, or at the same time with the greater message id. */
-export function later(a: { sentAt: number; id: string }, b: { sentAt: number; id: string }): boolean {
-  if (a.sentAt !== b.sentAt) return a.sentAt > b.sentAt;
-  return a.id > b.id;
+  if (!current || signedLater({ sentAt, id }, current))
+    outcome.reactions.set(senderId, { emoji: action.emoji, sentAt, id });
 }
 
 function outcomeOf(targets: Map<number, TargetOutcome>, seq: number): TargetOutcome {
@@ -149,13 +145,11 @@ function outcomeOf(targets: Map<number, TargetOutcome>, seq: number): TargetOutc
 /** The reactions a target shows: taken-back ones left out, grouped by emoji in first-reacted order. */
 export function reactionCounts(outcome: TargetOutcome | undefined): { emoji: string; userIds: string[] }[] {
   if (!outcome || outcome.deleted) return [];
-  const groups = new Map<string, { sentAt: number; userIds: string[] }>();
-  const reactions = [...outcome.reactions.entries()].sort(([, a], [, b]) => (later(b, a) ? -1 : 1));
+  const groups = new Map<string, string[]>();
+  const reactions = [...outcome.reactions.entries()].sort(([, a], [, b]) => (signedLater(a, b) ? 1 : -1));
   for (const [userId, reaction] of reactions) {
     if (reaction.emoji === '') continue;
-    const group = groups.get(reaction.emoji) ?? { sentAt: reaction.sentAt, userIds: [] };
-    group.userIds.push(userId);
-    groups.set(reaction.emoji, group);
+    groups.set(reaction.emoji, [...(groups.get(reaction.emoji) ?? []), userId]);
   }
-  return [...groups.entries()].map(([emoji, { userIds }]) => ({ emoji, userIds: userIds.sort() }));
+  return [...groups.entries()].map(([emoji, userIds]) => ({ emoji, userIds: userIds.sort() }));
 }

@@ -3,7 +3,7 @@
 // for each kind of message can use them without importing the decoder that calls them.
 
 import { ProtocolError } from './errors.js';
-import { uuidToBytes } from './uuid.js';
+import { isUuid } from './uuid.js';
 
 /**
  * The longest text a client lets a user send, in UTF-16 code units (what
@@ -47,11 +47,7 @@ export function requireSenderCounter(chain: unknown, n: unknown): SenderCounter 
   if (typeof chain !== 'string' || typeof n !== 'number') {
     throw badContent('its sender counter needs both a string "chain" and a number "n"');
   }
-  try {
-    uuidToBytes(chain);
-  } catch {
-    throw badContent('its "chain" is not a canonical UUID');
-  }
+  if (!isUuid(chain)) throw badContent('its "chain" is not a canonical UUID');
   if (!Number.isSafeInteger(n) || n < 1) throw badContent('its "n" is not a whole number from 1 to 2^53 - 1');
   return { chain, n };
 }

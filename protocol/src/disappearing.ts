@@ -1,4 +1,5 @@
 import { ProtocolError } from './errors.js';
+import { signedLater } from './signed-order.js';
 
 /**
  * Disappearing messages (PROTOCOL.md §20). A conversation's timer is set by a signed
@@ -67,8 +68,10 @@ export function latestTimer(timers: readonly TimerSetting[]): TimerSetting | nul
 
 /** Whether `a` replaces `b`: signed later, or at the same time with the greater message id. */
 export function laterTimer(a: TimerSetting, b: TimerSetting): boolean {
-  if (a.sentAt !== b.sentAt) return a.sentAt > b.sentAt;
-  return a.messageId.toLowerCase() > b.messageId.toLowerCase();
+  return signedLater(
+    { sentAt: a.sentAt, id: a.messageId.toLowerCase() },
+    { sentAt: b.sentAt, id: b.messageId.toLowerCase() },
+  );
 }
 
 /**

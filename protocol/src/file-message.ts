@@ -2,7 +2,7 @@ import { fromBase64, toBase64 } from './base64.js';
 import { ProtocolError } from './errors.js';
 import { FILE_DIGEST_BYTES } from './file-digest.js';
 import { FILE_KEY_BYTES, FILE_MAX_BYTES } from './file-layout.js';
-import { uuidToBytes } from './uuid.js';
+import { isUuid } from './uuid.js';
 
 /** message-body.ts's MessageBody, restated: that module reads file bodies through this one. */
 type AnyMessageBody = { type: string } & Record<string, unknown>;
@@ -170,15 +170,6 @@ function decodeField(text: unknown, length: number, field: string): Uint8Array {
   }
   if (bytes.length !== length) throw badFile(`"${field}" is not ${length} bytes`);
   return bytes;
-}
-
-function isUuid(text: string): boolean {
-  try {
-    uuidToBytes(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The first `length` code units, one fewer if that would split a surrogate pair. */

@@ -1,11 +1,5 @@
-import {
-  MAX_TEXT_CHARS,
-  badContent,
-  requireSenderCounter,
-  type MessageBody,
-  type SenderCounter,
-} from './body-fields.js';
-import { uuidToBytes } from './uuid.js';
+import { MAX_TEXT_CHARS, badContent, readSenderCounter, type MessageBody, type SenderCounter } from './body-fields.js';
+import { isUuid } from './uuid.js';
 
 /**
  * Messages that act on an earlier message (PROTOCOL.md §21): an edit, a deletion and a
@@ -89,17 +83,16 @@ export function readRef(value: unknown, name: string): MessageRef {
     throw badContent(`its "${name}" is not an object`);
   }
   const { id, seq } = value as Record<string, unknown>;
-  if (typeof id !== 'string' || !isCanonicalUuid(id)) throw badContent(`its "${name}.id" is not a canonical UUID`);
+  if (!isUuid(id)) throw badContent(`its "${name}.id" is not a canonical UUID`);
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) {
     throw badContent(`its "${name}.seq" is not a whole number from 1 to 2^53 - 1`);
   }
   return { id, seq };
 }
 
+/** A deletion's target may carry the deleted message's counter, read as a body's own is. */
 function readTargetCounter(target: unknown): SenderCounter | null {
-  const { chain, n } = target as Record<string, unknown>;
-  if (chain === undefined && n === undefined) return null;
-  return requireSenderCounter(chain, n);
+  return readSenderCounter(target as MessageBody);
 }
 
 function readEditText(text: unknown): string {
@@ -114,17 +107,6 @@ function readEmoji(emoji: unknown): string {
   if (emoji === '') return emoji;
   if (emoji.length > MAX_REACTION_CHARS || !EMOJI.test(emoji)) throw badContent('a reaction is not one emoji');
   return emoji;
-}
-
-/** Lower-case canonical form only: the id is compared as text, so one message cannot have two spellings. */
-function isCanonicalUuid(id: string): boolean {
-  if (id !== id.toLowerCase()) return false;
-  try {
-    uuidToBytes(id);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function checked(body: MessageBody): MessageBody {

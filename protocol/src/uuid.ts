@@ -16,6 +16,11 @@ const VARIANT_INDEX = 8;
 const VARIANT_RFC_4122 = 0x80;
 
 /** Ids (rooms, users, messages) travel inside records as their 16 raw bytes. */
+/** A canonical UUID: lower-case hex in the 8-4-4-4-12 form (one spelling per id). */
+export function isUuid(id: unknown): id is string {
+  return typeof id === 'string' && UUID_PATTERN.test(id);
+}
+
 export function uuidToBytes(id: string): Uint8Array {
   if (typeof id !== 'string' || !UUID_PATTERN.test(id)) {
     throw new ProtocolError('bad-encoding', `Not a canonical lower-case UUID: ${JSON.stringify(id)}.`);

@@ -2,8 +2,9 @@
 // against a fake server that may misbehave and a member who may forge: only a
 // sender's own signed edit or deletion changes their message, a deletion takes the
 // content out of memory, and an action the server points elsewhere is refused.
-import { fromBase64, newUuid, openMessage, type MessageBody } from '@onionchat/protocol';
+import { MAX_TEXT_CHARS, fromBase64, newUuid, openMessage, type MessageBody } from '@onionchat/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RealtimeError } from '../transport/realtime.js';
 import { ChatWorld } from '../test-support/chat-world.js';
 import { GroupWorld, type Device } from '../test-support/group-world.js';
 import type { ChatItem } from './items.js';
@@ -197,6 +198,46 @@ describe('edits, deletions, reactions and replies', () => {
     // Its edit carries the new words: erased too.
     const edit = world.messages.find((message) => message.seq === target.seq! + 1)!;
     expect(world.http.callsTo('DELETE', `/api/rooms/${world.roomId}/messages/${edit.id}`)).toHaveLength(1);
+  });
+
+  it('asks the server to erase even when the deletion is learned stored from a sync, its answer lost', async () => {
+    start();
+    aliceSent('said in haste');
+    await open(1);
+    const target = items()[0]!;
+    // The server stores the deletion, but its answer never arrives.
+    world.live.ack = (payload) => {
+      world.store(world.alice.user.id, payload.envelope);
+      return new RealtimeError('timeout');
+    };
+    world.session.deleteForEveryone(world.roomId, target);
+    await vi.waitFor(() => expect(world.live.sent).toHaveLength(1));
+    world.session.requestSync();
+    await vi.waitFor(() =>
+      expect(world.http.callsTo('DELETE', `/api/rooms/${world.roomId}/messages/${target.serverId}`)).toHaveLength(1),
+    );
+  });
+
+  it('refuses, with a sentence and nothing sent, an empty or too long edit, an action on an unsent or deleted message', async () => {
+    start();
+    aliceSent('mine');
+    const gone = bobSends({ type: 'text', text: 'gone' });
+    bobSends({ type: 'delete', target: gone });
+    await open(2);
+    const mine = items()[0]!;
+    expect(() => world.session.edit(world.roomId, mine, '   ')).toThrow('An edit cannot be empty');
+    expect(() => world.session.edit(world.roomId, mine, 'x'.repeat(MAX_TEXT_CHARS + 1))).toThrow(
+      `at most ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters`,
+    );
+    expect(() => world.session.react(world.roomId, items()[1]!, '👍')).toThrow(
+      'A deleted message cannot be reacted to',
+    );
+    const unsent = { ...mine, seq: null, state: 'pending' as const };
+    expect(() => world.session.send(world.roomId, 'answer', unsent)).toThrow(
+      'Only a message that has been sent can be answered',
+    );
+    expect(() => world.session.react(world.roomId, mine, 'ok')).toThrow();
+    expect(world.live.sent).toHaveLength(0);
   });
 
   it("refuses to edit or delete bob's message from alice's side, with a sentence", async () => {

@@ -190,7 +190,7 @@ function replyPreview(item: ChatItem, bySeq: Map<number, ChatItem>): ReplyPrevie
  * words of edits to them too: a deletion takes the message out of this client's
  * memory, not only out of sight. The same array when nothing was deleted.
  */
-export function forgetDeleted(items: readonly ChatItem[]): readonly ChatItem[] {
+export function forgetDeleted(items: ChatItem[]): ChatItem[] {
   if (!items.some((item) => item.action?.kind === 'delete')) return items;
   const { targets } = resolveHeld(items);
   let changed = false;

@@ -18,7 +18,6 @@ import {
   type Receipt,
 } from '@onionchat/protocol';
 import type { Api } from '../transport/api.js';
-import type { RoomKeyring } from '../trust/index.js';
 import { heldMessages } from './actions-view.js';
 import { decodeReceiptNew } from './decode.js';
 import type { GroupRooms } from './group-rooms.js';
@@ -38,10 +37,9 @@ export interface MemberMarks {
 export interface ReceiptParts {
   api: Pick<Api, 'receipts' | 'saveReceipt'>;
   store: RoomStore;
-  meId: string;
   identity: Identity;
+  /** This account and the keys receipts open (and are sealed) with. */
   open: ReceiptOpenContext;
-  keyring: Pick<RoomKeyring, 'get'>;
   epochs: Pick<GroupRooms, 'sealEpoch'>;
 }
 
@@ -69,10 +67,8 @@ export class Receipts {
   setReadReceipts(on: boolean): void {
     if (this.sendRead === on) return;
     this.sendRead = on;
-    for (const roomId of this.parts.store.ids()) {
-      this.roomChanged(roomId);
-      this.changed(roomId);
-    }
+    // Each view is built again, and each change says the receipt again (roomChanged).
+    for (const roomId of this.parts.store.ids()) this.changed(roomId);
   }
 
   /** The members' marks in a room, each ref judged against what is held. */
@@ -168,7 +164,8 @@ export class Receipts {
   }
 
   private async seal(room: Room, receipt: Receipt): Promise<string> {
-    const { meId, identity, keyring, epochs } = this.parts;
+    const { identity, epochs } = this.parts;
+    const { meId, keyring } = this.parts.open;
     const epoch = await epochs.sealEpoch(room);
     const roomKey = await keyring.get(room, epoch);
     const header = { roomId: room.id, epoch, senderId: meId, messageId: newUuid(), sentAt: Date.now() };
@@ -189,7 +186,7 @@ export class Receipts {
     if (!room) return;
     const opened = await openReceipt(envelope, userId, room, this.parts.open);
     if (!opened) return;
-    if (userId === this.parts.meId) {
+    if (userId === this.parts.open.meId) {
       // What this account said before (another device, an earlier session): not said again.
       if (!this.said.has(roomId)) this.said.set(roomId, key(opened.receipt));
       return;

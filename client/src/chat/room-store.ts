@@ -72,6 +72,7 @@ export class RoomStore {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<StoreListener>();
   private readonly removedListeners = new Set<(roomId: string) => void>();
+  private readonly confirmedListeners = new Set<(roomId: string, clientId: string) => void>();
   private active: string | null = null;
   private friendList: FriendsList | null = null;
   private problem: string | null = null;
@@ -139,6 +140,12 @@ export class RoomStore {
     return () => this.removedListeners.delete(listener);
   }
 
+  /** Hears of each of this client's sends the server stored, however this client learned it (its answer, or a sync). */
+  onConfirmed(listener: (roomId: string, clientId: string) => void): () => void {
+    this.confirmedListeners.add(listener);
+    return () => this.confirmedListeners.delete(listener);
+  }
+
   // ---------------------------------------------------------------- lists
 
   setActive(roomId: string | null): void {
@@ -204,6 +211,7 @@ export class RoomStore {
       // Our own send, stored by the server (its acknowledgement may have been lost).
       entry.timeline.confirmPending(item.messageId, seq, item.time, item.epoch, item.serverId);
       outcome = 'confirmed';
+      this.confirmedOne(roomId, item.messageId);
     } else {
       entry.timeline.insert(item);
     }
@@ -236,7 +244,9 @@ export class RoomStore {
   ): void {
     const entry = this.entries.get(roomId);
     if (!entry) return;
+    const pending = entry.timeline.findPending(clientId) !== null;
     entry.timeline.confirmPending(clientId, seq, time, epoch, serverId);
+    if (pending) this.confirmedOne(roomId, clientId);
     entry.room = countNew(entry.room, seq, true, true);
     this.touch(entry);
   }
@@ -368,6 +378,11 @@ export class RoomStore {
     this.entries.clear();
     this.listeners.clear();
     this.removedListeners.clear();
+    this.confirmedListeners.clear();
+  }
+
+  private confirmedOne(roomId: string, clientId: string): void {
+    for (const listener of this.confirmedListeners) listener(roomId, clientId);
   }
 
   private touch(entry: Entry): void {

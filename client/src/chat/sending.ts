@@ -69,7 +69,10 @@ export class MessageSender {
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly parts: SenderParts) {}
+  constructor(private readonly parts: SenderParts) {
+    // However the deletion's storing is learned (the answer, or a sync after a lost one).
+    parts.store.onConfirmed((roomId, clientId) => this.stored(roomId, clientId));
+  }
 
   /** Messages waiting to go out. */
   get queued(): number {
@@ -191,8 +194,17 @@ export class MessageSender {
     void this.pump();
   }
 
+  /** One of this client's sends is stored: a deletion may now have the server erase what it names. */
+  private stored(roomId: string, clientId: string): void {
+    const erasure = this.erasures.get(clientId);
+    if (!erasure) return;
+    this.erasures.delete(clientId);
+    this.parts.onDeletionStored?.(roomId, erasure);
+  }
+
   stop(): void {
     this.stopped = true;
+    this.erasures.clear();
     if (this.timer) clearTimeout(this.timer);
     this.parts.outbox.clear();
   }
@@ -359,11 +371,6 @@ export class MessageSender {
         message.epoch,
         message.id,
       );
-      const erasure = this.erasures.get(outgoing.clientId);
-      if (erasure) {
-        this.erasures.delete(outgoing.clientId);
-        this.parts.onDeletionStored?.(roomId, erasure);
-      }
       if (conversation.loaded && message.seq > conversation.timeline.syncedUpTo) {
         // Others wrote in between and we haven't seen it yet (the next sync will, if this fails).
         await history.catchUpNow(roomId).catch(() => undefined);

@@ -280,10 +280,8 @@ export class ChatSession {
       {
         api,
         store: this.store,
-        meId: user.id,
         identity,
         open: { meId: user.id, directory: this.directory, groups: this.groups, keyring: this.keyring },
-        keyring: this.keyring,
         epochs: this.groups,
       },
       (roomId) => this.store.invalidate(roomId),

@@ -21,8 +21,8 @@ export class Timeline {
   private contiguous = 0;
   /** The lowest seq ever filed (a message that disappeared since still counts as held). */
   private floor: number | null = null;
-  /** A deletion is held: filing or replacing a message may have to drop deleted content. */
-  private holdsDeletion = false;
+  /** The seqs held deletions name: only filing one of those, or a deletion, can drop content. */
+  private readonly deletionTargets = new Set<number>();
   /** The soonest expiry of a message held, or null; undefined: to be worked out again. */
   private soonest: number | null | undefined = null;
 
@@ -213,10 +213,10 @@ export class Timeline {
 
   /** A deleted message's content leaves memory as soon as both it and its deletion are held. */
   private forgetDeleted(filed: ChatItem): void {
-    if (filed.action?.kind === 'delete') this.holdsDeletion = true;
-    if (!this.holdsDeletion) return;
-    const kept = forgetDeleted(this.confirmed);
-    if (kept !== this.confirmed) this.confirmed = [...kept];
+    const named = filed.action?.target.seq;
+    if (filed.action?.kind === 'delete') this.deletionTargets.add(named!);
+    const concerned = [filed.seq, named].some((seq) => seq != null && this.deletionTargets.has(seq));
+    if (concerned) this.confirmed = forgetDeleted(this.confirmed);
   }
 
   private changed(): void {

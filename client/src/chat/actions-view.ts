@@ -171,13 +171,14 @@ function replyPreview(item: ChatItem, bySeq: Map<number, ChatItem>): ReplyPrevie
   const target = bySeq.get(ref.seq);
   // A deleted message whose content the server erased has no id left to compare.
   if (target?.deleted && (target.messageId === null || target.messageId === ref.id)) {
-    return { ref, state: 'deleted', senderId: target.senderId, text: null, fileName: null };
+    return { ref, key: target.key, state: 'deleted', senderId: target.senderId, text: null, fileName: null };
   }
   if (!target || target.messageId !== ref.id || target.state !== 'sent') {
-    return { ref, state: 'missing', senderId: null, text: null, fileName: null };
+    return { ref, key: null, state: 'missing', senderId: null, text: null, fileName: null };
   }
   return {
     ref,
+    key: target.key,
     state: 'shown',
     senderId: target.senderId,
     text: target.text,

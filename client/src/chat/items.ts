@@ -105,6 +105,8 @@ export interface ShownReaction {
 /** The answered message as held: 'missing' when it is not (older history, or the server withheld it). */
 export interface ReplyPreview {
   ref: MessageRef;
+  /** The answered message's item key, when held (what the view finds its row by). */
+  key: string | null;
   state: 'shown' | 'deleted' | 'missing';
   senderId: string | null;
   text: string | null;

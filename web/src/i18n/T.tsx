@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect } from 'react';
+import { useDocumentTitle } from '../hooks/use-document-title';
 import { useTranslation } from 'react-i18next';
 
 /** A translated phrase inside a server component (the layout, the pages' shells). */
@@ -14,18 +14,7 @@ export function T({ k }: { k: string }) {
  * (from the page's metadata); this follows the language once the page runs.
  */
 export function PageTitle({ k }: { k: string }) {
-  const { t, i18n } = useTranslation();
-  const title = t(k);
-  useEffect(() => {
-    const wanted = `${title} · ${t('common.appName')}`;
-    document.title = wanted;
-    // The framework may write the page's English metadata title again after this ran
-    // (hydration, a navigation): put the translated one back whenever it does.
-    const observer = new MutationObserver(() => {
-      if (document.title !== wanted) document.title = wanted;
-    });
-    observer.observe(document.head, { subtree: true, childList: true, characterData: true });
-    return () => observer.disconnect();
-  }, [title, t, i18n.language]);
+  const { t } = useTranslation();
+  useDocumentTitle(`${t(k)} · ${t('common.appName')}`);
   return null;
 }

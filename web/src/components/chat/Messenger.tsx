@@ -6,7 +6,7 @@
 // loads it once the keys are there, and the log-in and sign-up forms ask for it early
 // (see ./load-messenger.ts).
 
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { Loading } from '../ui';
 import { ConnectionBanner, ConnectionIndicator } from './Connection';
@@ -25,6 +25,7 @@ import { useNames } from '../../hooks/use-names';
 import { pageApi } from '../../hooks/api';
 import { useAlerts } from '../../hooks/use-alerts';
 import { useJumpToMessage } from '../../hooks/use-jump-to-message';
+import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useSearchShortcut } from '../../hooks/use-search-shortcut';
 
 export function Messenger({ user, identity, vault }: { user: User; identity: Identity; vault: BundleVault | null }) {
@@ -42,18 +43,8 @@ export function Messenger({ user, identity, vault }: { user: User; identity: Ide
     session?.setActiveRoom(roomId);
   }, [session, roomId]);
 
-  // "(3) OnionChat" while there are unread messages (and again if the router resets the
-  // title). A layout effect, so the observer is gone before the next page sets its title.
-  useLayoutEffect(() => {
-    const title = snapshot.totalUnread > 0 ? `(${snapshot.totalUnread}) OnionChat` : 'OnionChat';
-    const apply = () => {
-      if (document.title !== title) document.title = title;
-    };
-    apply();
-    const observer = new MutationObserver(apply);
-    observer.observe(document.head, { childList: true, subtree: true, characterData: true });
-    return () => observer.disconnect();
-  }, [snapshot.totalUnread]);
+  // "(3) OnionChat" while there are unread messages.
+  useDocumentTitle(snapshot.totalUnread > 0 ? `(${snapshot.totalUnread}) OnionChat` : 'OnionChat');
 
   const conversations = useMemo(() => allConversations(snapshot), [snapshot]);
   const nameOf = useNames(snapshot);

@@ -11,8 +11,8 @@ export interface MessageActions {
   remove(item: ChatItem): void;
   /** The same emoji again takes this account's reaction back. */
   react(item: ChatItem, emoji: string): void;
-  /** Scrolls to a message (a reply's quote) and marks it for a moment. */
-  show(seq: number): void;
+  /** Scrolls to a message (a reply's quote) by its item key and marks it for a moment. */
+  show(key: string): void;
   /** Who someone is, in words ("You" for this account). */
   nameOf(userId: string): string;
 }

@@ -32,7 +32,7 @@ export function ReplyQuote({ item }: { item: ChatItem }) {
       className="msg-quote"
       data-testid="reply-quote"
       aria-label={t('chat.actions.quoteLabel', { name: who, text: short })}
-      onClick={() => actions?.show(reply.ref.seq)}
+      onClick={() => reply.key && actions?.show(reply.key)}
     >
       <span className="msg-quote-from" aria-hidden="true">
         {who}

@@ -1,22 +1,29 @@
 'use client';
 
-import { useCallback, useMemo, useState } from 'react';
-import { describeError, type ChatItem, type ChatSession } from '@onionchat/client';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ChatItem, ChatSession } from '@onionchat/client';
+import { useJumpToMessage } from '../../../hooks/use-jump-to-message';
+import { useDescribeError } from '../../../i18n/describe-error';
 import type { ComposerTarget } from '../Composer';
 import type { MessageActions } from './MessageActionsContext';
-
-const HIGHLIGHT_MS = 2_000;
 
 /** The message actions of one conversation: what the composer is answering or editing, and the deletion asked about. */
 export function useMessageActionState(session: ChatSession, roomId: string, senderName: (senderId: string) => string) {
   const [target, setTarget] = useState<ComposerTarget | null>(null);
   const [deleting, setDeleting] = useState<ChatItem | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const describeError = useDescribeError();
+  const jumpTo = useJumpToMessage();
+  // Names change with every snapshot; the actions (every row's context) must not.
+  const names = useRef(senderName);
+  useEffect(() => {
+    names.current = senderName;
+  }, [senderName]);
 
   const actions = useMemo<MessageActions>(
     () => ({
-      reply: (item) => setTarget({ kind: 'reply', item, senderName: senderName(item.senderId) }),
-      edit: (item) => setTarget({ kind: 'edit', item, senderName: senderName(item.senderId) }),
+      reply: (item) => setTarget({ kind: 'reply', item, senderName: names.current(item.senderId) }),
+      edit: (item) => setTarget({ kind: 'edit', item, senderName: names.current(item.senderId) }),
       remove: (item) => {
         setError(null);
         setDeleting(item);
@@ -28,10 +35,10 @@ export function useMessageActionState(session: ChatSession, roomId: string, send
           setError(describeError(caught));
         }
       },
-      show: showMessage,
-      nameOf: senderName,
+      show: (key) => jumpTo(roomId, key),
+      nameOf: (userId) => names.current(userId),
     }),
-    [session, roomId, senderName],
+    [session, roomId, describeError, jumpTo],
   );
 
   const confirmDelete = useCallback(() => {
@@ -43,7 +50,7 @@ export function useMessageActionState(session: ChatSession, roomId: string, send
     } catch (caught) {
       setError(describeError(caught));
     }
-  }, [session, roomId, deleting, target]);
+  }, [session, roomId, deleting, target, describeError]);
 
   return {
     actions,
@@ -53,16 +60,5 @@ export function useMessageActionState(session: ChatSession, roomId: string, send
     confirmDelete,
     cancelDelete: useCallback(() => setDeleting(null), []),
     error,
-    clearError: useCallback(() => setError(null), []),
   };
-}
-
-/** Scrolls to a message and marks it for a moment (a reply's quote was pressed). */
-function showMessage(seq: number): void {
-  const row = document.querySelector<HTMLElement>(`[data-testid="message"][data-seq="${seq}"]`);
-  if (!row) return;
-  row.scrollIntoView({ block: 'center' });
-  row.focus({ preventScroll: true });
-  row.classList.add('msg-highlight');
-  setTimeout(() => row.classList.remove('msg-highlight'), HIGHLIGHT_MS);
 }

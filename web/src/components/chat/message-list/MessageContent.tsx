@@ -32,7 +32,7 @@ export function MessageContent({ session, item, file }: MessageContentProps) {
   if (item.text !== null) {
     return (
       <>
-        <ReplyQuote item={item} />
+        {item.reply ? <ReplyQuote item={item} /> : null}
         <p className="msg-text" data-testid="message-text" dir="auto">
           <TextWithLinks text={item.text} />
         </p>

@@ -98,7 +98,7 @@ export const MessageRow = memo(
             </time>
           )}
         </div>
-        <ReactionChips item={item} />
+        {item.reactions?.length ? <ReactionChips item={item} /> : null}
         {showMeta ? (
           <div className="msg-meta">
             {file ? <span className="msg-sender">{senderName}</span> : null}

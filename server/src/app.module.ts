@@ -5,6 +5,7 @@ import { CONFIG, type Config } from './config/config.js';
 import { DbModule } from './db/db.module.js';
 import { ErrorFilter } from './common/error.filter.js';
 import { RateLimitGuard, throttlerOptions } from './common/rate-limit.js';
+import { SessionCheck } from './access/session-check.js';
 import { SessionGuard } from './access/session.guard.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthService } from './auth/auth.service.js';
@@ -100,6 +101,7 @@ export class AppModule {
         UsersRepository,
         SessionsRepository,
         SessionsService,
+        SessionCheck,
         SessionCache,
         SessionPurger,
         {

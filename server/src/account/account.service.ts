@@ -20,7 +20,7 @@ import type { BundleUpdateRequest, DeleteAccountRequest, PublishKeysRequest } fr
 import { UsersRepository } from '../users/users.repository.js';
 import { RateLimiter } from '../common/rate-limiter.js';
 import { Transactions } from '../db/transactions.js';
-import { FILE_STORAGE, StorageUnavailableError, type FileStorage } from '../files/file-storage.js';
+import { deleteBytesOf, FILE_STORAGE, type FileStorage } from '../files/file-storage.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { AccountDeletionRepository } from './account-deletion.repository.js';
@@ -124,18 +124,14 @@ export class AccountService {
     await this.auth.verifyCurrent(actor.userId, body.currentAuthKey);
     const { plan, fileIds } = await this.transactions.run(async (tx) => {
       const plan = await this.deletion.plan(actor.userId, tx);
-      for (const friendId of plan.friendIds) await this.rooms.deleteDirect(actor.userId, friendId, tx);
+      await this.rooms.deleteDirectWith(actor.userId, plan.friendIds, tx);
       await this.deletion.deleteUser(actor.userId, tx);
       const groupFiles = await this.deletion.deleteEmptyGroups(plan.groupIds, tx);
       return { plan, fileIds: [...plan.fileIds, ...groupFiles] };
     });
     await this.sessions.endAll(actor);
     this.realtime.toUsers([...new Set([...plan.friendIds, ...plan.requestPartyIds])], 'friends:changed', {});
-    for (const id of fileIds) {
-      await this.storage.delete(id).catch((err: unknown) => {
-        if (!(err instanceof StorageUnavailableError)) throw err;
-      });
-    }
+    await deleteBytesOf(this.storage, fileIds);
   }
 
   async sessionsOf(actor: Actor): Promise<Session[]> {

@@ -29,3 +29,15 @@ export interface FileStorage {
   /** Everything stored, for sweeping objects whose record is gone. */
   list(): AsyncIterable<StoredObject>;
 }
+
+/**
+ * Deletes the bytes of files whose records are already gone. Where the store cannot be
+ * reached, the file sweeper removes them later (it deletes objects without a record).
+ */
+export async function deleteBytesOf(storage: FileStorage, ids: Iterable<string>): Promise<void> {
+  for (const id of ids) {
+    await storage.delete(id).catch((err: unknown) => {
+      if (!(err instanceof StorageUnavailableError)) throw err;
+    });
+  }
+}

@@ -17,7 +17,7 @@ import { RealtimeService } from '../realtime/realtime.service.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { disappearsAtOf } from '../retention/disappears-at.js';
 import { ByteLimitError, byteLimit } from './byte-limit.js';
-import { FILE_STORAGE, StorageUnavailableError, type FileStorage } from './file-storage.js';
+import { deleteBytesOf, FILE_STORAGE, StorageUnavailableError, type FileStorage } from './file-storage.js';
 import { FilesRepository } from './files.repository.js';
 import { UPLOAD_LOCKS, type UploadLocks } from './upload-locks.js';
 import { fileView, type FileRow } from './file.view.js';
@@ -115,10 +115,8 @@ export class FilesService {
   async remove(actor: Actor, fileId: string): Promise<void> {
     const file = await this.access.requireUploader(actor, fileId, 'delete');
     await this.files.delete(file.id);
-    // Once the record is gone the file is gone for everyone; the sweeper removes the bytes later.
-    await this.storage.delete(file.id).catch((err: unknown) => {
-      if (!(err instanceof StorageUnavailableError)) throw err;
-    });
+    // Once the record is gone the file is gone for everyone.
+    await deleteBytesOf(this.storage, [file.id]);
   }
 
   /** Read again once locked: a request through another instance may have moved the upload meanwhile. */

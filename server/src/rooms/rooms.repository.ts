@@ -101,6 +101,12 @@ export class RoomsRepository {
     return (tx ?? this.db).room.deleteMany({ where: { directKey: directKey(a, b) } });
   }
 
+  /** The direct rooms of `userId` with each of `others`, in one statement. */
+  deleteDirectWith(userId: string, others: readonly string[], tx?: DbTx) {
+    const keys = others.map((other) => directKey(userId, other));
+    return (tx ?? this.db).room.deleteMany({ where: { directKey: { in: keys } } });
+  }
+
   listForUser(userId: string) {
     return this.db.room.findMany({
       where: { members: { some: { userId } } },

@@ -4,9 +4,7 @@
 // route is no cheaper a way to test guessed cookies.
 import { Injectable } from '@nestjs/common';
 import type { User } from '@onionchat/contract';
-import { CutOff } from '../access/cut-off.js';
-import { SessionsService } from '../auth/sessions.service.js';
-import { RateLimiter } from '../common/rate-limiter.js';
+import { SessionCheck } from '../access/session-check.js';
 import { userView } from '../users/user.view.js';
 import { UsersRepository } from '../users/users.repository.js';
 
@@ -18,24 +16,17 @@ export interface Probe {
 
 @Injectable()
 export class SessionProbeService {
-  private readonly cutOff = new CutOff();
-
   constructor(
-    private readonly sessions: SessionsService,
+    private readonly sessions: SessionCheck,
     private readonly users: UsersRepository,
-    private readonly limiter: RateLimiter,
   ) {}
 
   /** `token`: the session cookie, if any; `client`: the caller's budget key (its tor circuit). */
   async probe(token: string | undefined, client: string): Promise<Probe> {
     if (!token) return { user: null, stale: false };
-    this.cutOff.check(client);
-    const actor = await this.sessions.authenticate(token);
-    if (!actor) {
-      // The same budget the session guard spends (`unknown-sessions`): 429 once it is gone.
-      await this.cutOff.spend(client, () => this.limiter.consume('unknown-sessions', client));
-      return { user: null, stale: true };
-    }
+    // The guard's own check, with its budget: this route is no cheaper a way to test cookies.
+    const actor = await this.sessions.actorOf(token, client);
+    if (!actor) return { user: null, stale: true };
     const user = await this.users.findById(actor.userId);
     return user ? { user: userView(user), stale: false } : { user: null, stale: true };
   }

@@ -6,3 +6,6 @@ export const MESSAGES_PAGE_MAX = 200;
 
 /** Most group records the server hands out in one answer (`GROUP_RECORDS_PAGE_MAX`). */
 export const GROUP_RECORDS_PAGE_MAX = 100;
+
+/** A v3 onion service's host name: 56 base32 characters, then ".onion". */
+export const ONION_HOST = /^[a-z2-7]{56}\.onion$/;

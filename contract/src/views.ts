@@ -3,6 +3,7 @@
 // input). Unknown fields are dropped; a missing or mistyped field fails the decode.
 
 import { z } from 'zod/mini';
+import { ONION_HOST } from './limits.js';
 
 const id = z.string().check(z.minLength(1), z.maxLength(200));
 const isoTime = z.string().check(z.minLength(1), z.maxLength(64));
@@ -26,7 +27,7 @@ export const serverConfig = z.object({
    * opened at the loopback address point at it; null when the server does not know one.
    * Absent from servers that predate it.
    */
-  onionAddress: z.optional(z.nullable(z.string().check(z.regex(/^[a-z2-7]{56}\.onion$/)))),
+  onionAddress: z.optional(z.nullable(z.string().check(z.regex(ONION_HOST)))),
 });
 
 /** The caller's own account. */

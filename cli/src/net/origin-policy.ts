@@ -3,9 +3,9 @@
 // a typo must never send a log-in to some clearnet host.
 
 import { usageError } from '../exit-codes.js';
+import { ONION_HOST } from '@onionchat/contract';
 
 /** A v3 onion name: 56 base32 characters. */
-const ONION_V3 = /^[a-z2-7]{56}\.onion$/;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 export type OriginKind = 'onion' | 'loopback' | 'other';
@@ -18,7 +18,7 @@ export interface PinnedOrigin {
 
 export function originKind(url: URL): OriginKind {
   const host = url.hostname.toLowerCase();
-  if (url.protocol === 'http:' && ONION_V3.test(host)) return 'onion';
+  if (url.protocol === 'http:' && ONION_HOST.test(host)) return 'onion';
   if (LOOPBACK_HOSTS.has(host)) return 'loopback';
   return 'other';
 }

@@ -2,8 +2,7 @@
 // made on a page opened at the loopback address still point somewhere a friend can reach.
 // An onion address is public by design (it is what people type), so saying it costs nothing.
 import type { Config } from './config.js';
-
-const ONION_HOST = /^[a-z2-7]{56}\.onion$/;
+import { ONION_HOST } from '@onionchat/contract';
 
 /**
  * "….onion" from PUBLIC_ORIGIN (set from ONION_HOSTNAME_FILE, or by `npm start` from the

@@ -2,8 +2,7 @@
 // ONION_HOSTNAME_FILE (written by tor), else the loopback address it listens on.
 import { readFile } from 'node:fs/promises';
 import type { Config } from './config.js';
-
-const ONION = /^[a-z2-7]{56}\.onion$/;
+import { ONION_HOST } from '@onionchat/contract';
 
 /** Tor writes the hostname once its keys exist; a fresh deployment may start first. */
 async function waitForHostname(file: string, timeoutMs: number): Promise<string> {
@@ -13,7 +12,7 @@ async function waitForHostname(file: string, timeoutMs: number): Promise<string>
       (t) => t.trim(),
       () => '',
     );
-    if (ONION.test(name)) return name;
+    if (ONION_HOST.test(name)) return name;
     if (Date.now() > deadline) throw new Error(`no onion hostname appeared in ${file}`);
     await new Promise((r) => setTimeout(r, 500));
   }

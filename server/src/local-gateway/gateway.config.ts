@@ -4,9 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { isLoopback } from '../config/config.js';
+import { ONION_HOST } from '@onionchat/contract';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const ONION = /^[a-z2-7]{56}\.onion$/;
 
 const schema = z.object({
   GATEWAY_ONION: z
@@ -18,7 +18,7 @@ const schema = z.object({
         .replace(/^https?:\/\//, '')
         .replace(/\/$/, ''),
     )
-    .pipe(z.string().regex(ONION, 'must be a v3 onion address (56 base32 characters + .onion)')),
+    .pipe(z.string().regex(ONION_HOST, 'must be a v3 onion address (56 base32 characters + .onion)')),
   GATEWAY_SOCKS: z.string().default('socks5h://127.0.0.1:9050'),
   GATEWAY_HOST: z.string().default('127.0.0.1'),
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8081),

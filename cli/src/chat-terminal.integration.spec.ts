@@ -102,9 +102,12 @@ describe('onionchat chat in a terminal', () => {
     // Most recent first: vera's conversation is selected (and shown, so read); walt's waits with its count.
     await terminal.waitFor(/▶ vera/);
     await terminal.waitFor(/ {2}walt +\(1\)/);
+    // Keys once the session is live (its first sync may still redraw the list before that).
+    await terminal.waitFor('Connected');
     terminal.type(DOWN);
+    await terminal.waitFor(/▶ walt/);
     terminal.type('\r');
-    await terminal.waitFor('waiting for you in the list');
+    await terminal.waitFor(/│walt +/);
     await expect.poll(() => listLine(terminal!, 'walt')).not.toContain('(1)');
 
     terminal.type('typed in the terminal\r');

@@ -4,40 +4,43 @@
 
 import { ProtocolError } from '@onionchat/protocol';
 import { AccountError, WRONG_CREDENTIALS_MESSAGE, type FormField } from './account/account-error.js';
+import { SENDING_PHRASES } from './chat/sending-phrases.js';
+import { sayer } from './present/phrasebook.js';
 import { ApiError, NETWORK_ERROR_MESSAGE } from './transport/api-error.js';
 
-/** Sentences for the server's stable error codes, where ours say more than its own. */
-const API_SENTENCES: Record<string, string> = {
-  wrong_credentials: WRONG_CREDENTIALS_MESSAGE,
-  session_expired: 'Your session has ended. Log in again.',
-  not_logged_in: 'Your session has ended. Log in again.',
-  username_taken: 'That username is already taken. Try another one.',
-  invite_required: 'Registration here is invite-only: you need an invite link from an existing member.',
-  invalid_invite:
-    'This invite link is not valid any more (it may have been used, revoked or expired). Ask for a new one.',
-};
+const say = sayer(SENDING_PHRASES);
+
+/** Our sentences for the server's stable error codes, where ours say more than its own. */
+const API_SENTENCES = {
+  wrong_credentials: 'sending.error.wrongCredentials',
+  session_expired: 'sending.error.sessionEnded',
+  not_logged_in: 'sending.error.sessionEnded',
+  username_taken: 'sending.error.usernameTaken',
+  invite_required: 'sending.error.inviteRequired',
+  invalid_invite: 'sending.error.invalidInvite',
+} as const;
 
 export function describeError(error: unknown): string {
   if (error instanceof AccountError) return error.message;
   if (error instanceof ApiError) return describeApiError(error);
-  if (error instanceof ProtocolError) return `A cryptographic check failed (${error.code}). Try again.`;
+  if (error instanceof ProtocolError) return say('sending.error.protocol', { code: error.code });
   if (error instanceof Error && error.message) return error.message;
-  return 'Something went wrong. Try again.';
+  return say('sending.error.generic');
 }
 
 function describeApiError(error: ApiError): string {
   if (error.code === 'rate_limited') {
-    return error.retryAfter !== null && error.retryAfter > 0
-      ? `Too many attempts. Try again in ${formatWait(error.retryAfter)}.`
-      : 'Too many attempts. Wait a little and try again.';
+    const wait = error.retryAfter;
+    if (wait === null || wait <= 0) return say('sending.error.rateLimited');
+    return wait < 60
+      ? say('sending.error.rateLimitedSeconds', { count: wait })
+      : say('sending.error.rateLimitedMinutes', { count: Math.ceil(wait / 60) });
   }
-  return API_SENTENCES[error.code] ?? error.message;
-}
-
-function formatWait(seconds: number): string {
-  if (seconds < 60) return seconds === 1 ? '1 second' : `${seconds} seconds`;
-  const minutes = Math.ceil(seconds / 60);
-  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  // The English constant marks our own sentence (not a server's): say it in the reader's language.
+  if (error.code === 'network' && error.message === NETWORK_ERROR_MESSAGE) return say('sending.error.network');
+  return Object.hasOwn(API_SENTENCES, error.code)
+    ? say(API_SENTENCES[error.code as keyof typeof API_SENTENCES])
+    : error.message;
 }
 
 /**

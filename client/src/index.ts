@@ -60,3 +60,14 @@ export * from './present/character-counter.js';
 export * from './present/delivery-label.js';
 export * from './search/index.js';
 export * from './notify/index.js';
+export {
+  sayDuration,
+  sayer,
+  sayList,
+  sayNumber,
+  setSpeaker,
+  type PhraseTable,
+  type PhraseValues,
+  type Speaker,
+} from './present/phrasebook.js';
+export { CORE_PHRASES, PHRASE_AREAS } from './present/phrases.js';

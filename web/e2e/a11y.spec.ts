@@ -13,7 +13,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { findTor } from '@onionchat/tor';
 import { launchBrowser } from './support/browser.js';
 import { startServer, type ServerProcess } from './support/server.js';
-import { fillAndSubmit, logInAt, openAccount, signUpAt } from './support/pages.js';
+import { createInvite, fillAndSubmit, logInAt, openAccount, signUpAt } from './support/pages.js';
 import { acceptRequest, expectConversation, openConversation, requestFriend, sendText } from './support/chat-steps.js';
 import { sendFile } from './support/file-steps.js';
 import {
@@ -214,8 +214,7 @@ describe('axe-core finds nothing, in light and dark, at desktop and phone width'
 
   it('the account page with its cards, and sign-up with an invite', async () => {
     await openAccount(alice);
-    await alice.getByRole('button', { name: 'Create invite link' }).click();
-    const invite = (await alice.getByTestId('invite-link').first().textContent({ timeout: WAIT_MS }))!.trim();
+    const invite = await createInvite(alice);
     await alice.getByTestId('contact-link').waitFor();
     await checkPage(alice, 'account page');
 
@@ -729,8 +728,7 @@ describe('axe-core on an invite-only server: the first member and the invite lin
     await page.waitForURL(/\/account\/#invites$/);
     await page.getByTestId('contact-link').waitFor({ timeout: WAIT_MS });
     await checkPage(page, 'account page with no invites yet (onion links)');
-    await page.getByRole('button', { name: 'Create invite link' }).click();
-    await page.getByTestId('invite-link').first().waitFor({ timeout: WAIT_MS });
+    await createInvite(page);
     await checkPage(page, 'account page with an invite made (onion links)');
   });
 });

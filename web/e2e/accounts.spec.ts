@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser.js';
 import { startServer, type ServerProcess } from './support/server.js';
-import { fillAndSubmit, logInAt, openAccount, signUpAt, storageContents } from './support/pages.js';
+import { createInvite, fillAndSubmit, logInAt, openAccount, signUpAt, storageContents } from './support/pages.js';
 import { dumpDatabase } from '../../server/test-support/database.js';
 import { WAIT_MS } from './support/wait.js';
 
@@ -140,8 +140,7 @@ describe('accounts in the browser', () => {
   it('lets a member invite a friend, who signs up with the link', async () => {
     const { context, page } = await newPage();
     await logInToAccount(page, 'alice', NEW_PASSPHRASE);
-    await page.getByRole('button', { name: 'Create invite link' }).click();
-    const link = (await page.locator('[data-testid=invite-link]').first().textContent({ timeout: 15_000 }))!.trim();
+    const link = await createInvite(page);
     // The link names the inviter and their key's fingerprint, so the new account can add them verified.
     expect(link).toMatch(new RegExp(`^${server.origin}/signup/#invite=[A-Za-z0-9_-]{43}&from=alice&fp=[0-9A-F]{40}$`));
     await context.close();

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createIdentity, encodePublicKeys, toBase64 } from '@onionchat/protocol';
 import { launchBrowser } from './support/browser.js';
 import { startServer, type ServerProcess } from './support/server.js';
-import { fillAndSubmit, openAccount, signUpAt } from './support/pages.js';
+import { createInvite, fillAndSubmit, openAccount, signUpAt } from './support/pages.js';
 import { acceptRequest, openConversation } from './support/chat-steps.js';
 import { closeTampered, closeTamperedBrowser, tamperJson } from './support/tamper.js';
 import { WAIT_MS } from './support/wait.js';
@@ -144,8 +144,7 @@ describe('contact links', () => {
   it('an invite link carries the inviter: Dave signs up from Bob’s and adds him, verified, right after', async () => {
     const bob = pages.bob!;
     await openAccount(bob);
-    await bob.getByRole('button', { name: 'Create invite link' }).click();
-    const invite = (await bob.locator('[data-testid=invite-link]').first().textContent({ timeout: WAIT_MS }))!.trim();
+    const invite = await createInvite(bob);
     const fingerprint = (await bob.getByTestId('fingerprint').textContent())!.replace(/\s+/g, '');
     expect(invite).toMatch(new RegExp(`/signup/#invite=[^&]+&from=bob&fp=${fingerprint}$`));
     await backToChat(bob);

@@ -5,7 +5,9 @@
 // with Tor Browser's fingerprinting protection (it reports en-US to every site) starts in
 // English and its switcher changes the language. The chat page speaks Persian too: its
 // list, composer, message toolbar (whose arrow keys follow the mirrored order), delivery
-// words and settings dialog, and its own language switcher sits in the sidebar.
+// words and settings dialog, and its own language switcher sits in the sidebar. The
+// sentences the client core makes (a timer's notice) are Persian too, and worded again
+// when the language changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -13,12 +15,17 @@ import puppeteer from 'puppeteer-core';
 import ar from '../src/i18n/locales/ar.json' with { type: 'json' };
 import en from '../src/i18n/locales/en.json' with { type: 'json' };
 import fa from '../src/i18n/locales/fa.json' with { type: 'json' };
+import faConversation from '../src/i18n/locales/core/conversation.fa.json' with { type: 'json' };
+import faMessenger from '../src/i18n/locales/messenger/fa.json' with { type: 'json' };
 import { launchBrowser } from './support/browser.js';
 import { acceptRequest, expectConversation, openConversation, requestFriend, sendText } from './support/chat-steps.js';
 import { FIREFOX_PATH } from './support/firefox.js';
 import { fillAndSubmit } from './support/pages.js';
 import { startServer, type ServerProcess } from './support/server.js';
 import { WAIT_MS } from './support/wait.js';
+
+/** The chat page's words: the first load's and the messenger chunk's. */
+const faChat = { ...faMessenger.chat, ...fa.chat };
 
 const SARA_PASS = 'pomegranate courtyard evening tea';
 const DARIUS_PASS = 'mountain river lantern quietly';
@@ -118,7 +125,7 @@ describe('Persian, right to left (Chromium, browser language fa-IR)', () => {
     await expectLanguage(sara, 'fa', 'rtl');
     await expect
       .poll(() => sara.locator('.conversation-sub-text').first().textContent())
-      .toBe(fa.chat.conversation.encrypted);
+      .toBe(faChat.conversation.encrypted);
     // The conversation list is on the right, the conversation on the left.
     expect(centre(await box(sara, '.chat-sidebar'))).toBeGreaterThan(centre(await box(sara, '.chat-main')));
     // Own messages at the inline end (left in right-to-left), the other person's at the start (right).
@@ -130,66 +137,94 @@ describe('Persian, right to left (Chromium, browser language fa-IR)', () => {
   });
 
   it('shows the chat page in Persian: list, composer, delivery words, toolbar and settings', async () => {
-    await expect.poll(() => sara.locator('h1.visually-hidden').textContent()).toBe(fa.chat.pageHeading);
-    expect(await sara.locator('#friends-title').textContent()).toBe(fa.chat.sidebar.conversations);
-    expect(await sara.getByTestId('search-button').locator('span').textContent()).toBe(fa.chat.sidebar.search);
-    expect(await sara.locator('label[for=friend-username]').textContent()).toBe(fa.chat.addFriend.title);
-    expect(await sara.getByTestId('notification-settings-button').textContent()).toBe(fa.chat.sidebar.settings);
+    await expect.poll(() => sara.locator('h1.visually-hidden').textContent()).toBe(faChat.pageHeading);
+    expect(await sara.locator('#friends-title').textContent()).toBe(faChat.sidebar.conversations);
+    expect(await sara.getByTestId('search-button').locator('span').textContent()).toBe(faChat.sidebar.search);
+    expect(await sara.locator('label[for=friend-username]').textContent()).toBe(faChat.addFriend.title);
+    expect(await sara.getByTestId('notification-settings-button').textContent()).toBe(faChat.sidebar.settings);
     expect(await sara.locator('.chat-sidebar [data-testid=language-switcher]').inputValue()).toBe('fa');
     // Darius's list previews his own last message the Persian way.
     await expect
       .poll(() => darius.locator('[data-testid=friend] .friend-preview').first().textContent())
-      .toBe(fa.chat.preview.textMine.replace('{{text}}', 'درود سارا'));
+      .toBe(faChat.preview.textMine.replace('{{text}}', 'درود سارا'));
     expect(await sara.getAttribute('#composer', 'placeholder')).toBe(
-      fa.chat.composer.placeholder.replace('{{name}}', 'darius'),
+      faChat.composer.placeholder.replace('{{name}}', 'darius'),
     );
     // Darius has the conversation open, so his signed receipt says he read it.
     const delivery = sara.locator('[data-testid=message][data-mine=true] [data-testid=delivery]').first();
-    await expect.poll(() => delivery.textContent(), { timeout: WAIT_MS }).toBe(fa.chat.delivery.read);
+    await expect.poll(() => delivery.textContent(), { timeout: WAIT_MS }).toBe(faChat.delivery.read);
 
     // The toolbar of Sara's own message, in Persian.
     const toolbar = sara.locator('[data-testid=message][data-mine=true] [data-testid=message-toolbar]').first();
     expect(await toolbar.getAttribute('aria-label')).toBe(
-      fa.chat.actions.toolbar.replace('{{name}}', fa.chat.conversation.you),
+      faChat.actions.toolbar.replace('{{name}}', faChat.conversation.you),
     );
     const labels = await toolbar
       .locator(':scope > button')
       .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label')));
-    expect(labels).toEqual([
-      fa.chat.actions.react,
-      fa.chat.actions.reply,
-      fa.chat.actions.edit,
-      fa.chat.actions.delete,
-    ]);
+    expect(labels).toEqual([faChat.actions.react, faChat.actions.reply, faChat.actions.edit, faChat.actions.delete]);
     // Right to left, ArrowLeft goes on to the next button and ArrowRight back.
     const focused = () => sara.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null);
     await toolbar.locator(':scope > button').first().focus();
-    expect(await focused()).toBe(fa.chat.actions.react);
+    expect(await focused()).toBe(faChat.actions.react);
     await sara.keyboard.press('ArrowLeft');
-    expect(await focused()).toBe(fa.chat.actions.reply);
+    expect(await focused()).toBe(faChat.actions.reply);
     await sara.keyboard.press('ArrowLeft');
-    expect(await focused()).toBe(fa.chat.actions.edit);
+    expect(await focused()).toBe(faChat.actions.edit);
     await sara.keyboard.press('ArrowRight');
-    expect(await focused()).toBe(fa.chat.actions.reply);
+    expect(await focused()).toBe(faChat.actions.reply);
     await sara.keyboard.press('ArrowRight');
     await sara.keyboard.press('ArrowRight');
-    expect(await focused()).toBe(fa.chat.actions.delete);
+    expect(await focused()).toBe(faChat.actions.delete);
     await sara.keyboard.press('Escape');
 
     // The settings dialog.
     await sara.getByTestId('notification-settings-button').click();
     const settings = sara.getByTestId('notification-settings');
     await settings.waitFor({ timeout: WAIT_MS });
-    expect(await settings.locator('h2').textContent()).toBe(fa.chat.sidebar.settings);
+    expect(await settings.locator('h2').textContent()).toBe(faChat.sidebar.settings);
     expect(await settings.locator('h3').allTextContents()).toEqual([
-      fa.chat.settings.notifications,
-      fa.chat.settings.receipts,
+      faChat.settings.notifications,
+      faChat.settings.receipts,
     ]);
     expect(await settings.getByTestId('read-receipts').locator('xpath=..').textContent()).toContain(
-      fa.chat.receipts.label,
+      faChat.receipts.label,
     );
-    await settings.getByRole('button', { name: fa.chat.settings.done }).click();
+    await settings.getByRole('button', { name: faChat.settings.done }).click();
     await settings.waitFor({ state: 'hidden', timeout: WAIT_MS });
+  });
+
+  it('words the core’s notices in Persian: a timer set by Sara, as both of them see it', async () => {
+    await sara.getByRole('button', { name: faChat.conversation.optionsFor.replace('{{name}}', 'darius') }).click();
+    await sara.getByRole('button', { name: faChat.conversation.disappearing, exact: true }).click();
+    const dialog = sara.getByTestId('disappearing-dialog');
+    await dialog.locator('input[type=radio][value="604800"]').check();
+    await dialog.getByRole('button', { name: faChat.disappearing.save }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
+
+    // "1 week" the Persian way (Intl); values keep their own direction inside the right-to-left sentence.
+    const isolated = (value: string) => `\u2068${value}\u2069`;
+    const week = new Intl.NumberFormat('fa', { style: 'unit', unit: 'week', unitDisplay: 'long' }).format(1);
+    const notices = (page: Page) => page.locator('[data-testid=timer-notice] > span').allTextContents();
+    await expect
+      .poll(() => notices(sara), { timeout: WAIT_MS })
+      .toEqual([faConversation['conversation.timer.setMine'].replace('{{duration}}', isolated(week))]);
+    await expect
+      .poll(() => notices(darius), { timeout: WAIT_MS })
+      .toEqual([
+        faConversation['conversation.timer.set']
+          .replace('{{name}}', isolated('sara'))
+          .replace('{{duration}}', isolated(week)),
+      ]);
+
+    // Back to English, the notice already on screen is worded again.
+    const switcher = sara.locator('.chat-sidebar [data-testid=language-switcher]');
+    await switcher.selectOption('en');
+    await expect.poll(() => notices(sara), { timeout: WAIT_MS }).toEqual(['You set disappearing messages to 1 week']);
+    await switcher.selectOption('fa');
+    await expect
+      .poll(() => notices(sara), { timeout: WAIT_MS })
+      .toEqual([faConversation['conversation.timer.setMine'].replace('{{duration}}', isolated(week))]);
   });
 
   it('logs in again from a fresh browser in Persian', async () => {

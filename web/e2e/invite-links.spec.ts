@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser.js';
 import { startServer, type ServerProcess } from './support/server.js';
-import { openAccount, signUpAt } from './support/pages.js';
-import { WAIT_MS } from './support/wait.js';
+import { createInvite, openAccount, signUpAt } from './support/pages.js';
 
 const run = promisify(execFile);
 const ONION = `${'onionchatinvitelinks'.padEnd(52, 'x')}test.onion`.replace(/[^a-z2-7.]/g, 'q');
@@ -27,11 +26,6 @@ async function operatorInvite(server: ServerProcess): Promise<string> {
   const match = stdout.match(/http:\/\/\S+\/signup\/#invite=[A-Za-z0-9_-]{43}/);
   if (!match) throw new Error(`npm run invite printed no link:\n${stdout}`);
   return match[0];
-}
-
-async function createInvite(page: Page): Promise<string> {
-  await page.getByRole('button', { name: 'Create invite link' }).click();
-  return (await page.getByTestId('invite-link').first().textContent({ timeout: WAIT_MS }))!.trim();
 }
 
 /** Client-side navigation back to the chat (a page load would forget the keys). */

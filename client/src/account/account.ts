@@ -15,7 +15,7 @@ import { logIn, signUp, unlock } from './sign-in.js';
 export { AccountError, WRONG_CREDENTIALS_MESSAGE, type FormField } from './account-error.js';
 export { canonicalUsername, identityFingerprint, wipeIdentity } from './identity.js';
 export { afterLoginPath, afterSignupPath, inviteLink, parseInviteToken, parseInviter, readInviter } from './links.js';
-export { TAMPERED_MESSAGE, UNSAFE_KDF_MESSAGE, type ProgressFn, type Unlocked } from './sealed-keys.js';
+export { tamperedMessage, unsafeKdfMessage, type ProgressFn, type Unlocked } from './sealed-keys.js';
 
 export class AccountFlows {
   /** `origin`: where this server is reached ("http://….onion"), for the links handed out. */

@@ -15,7 +15,7 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GroupWorld, type Device } from '../test-support/group-world.js';
 import { AccountError } from './account-error.js';
-import { WRONG_DELETE_PASSPHRASE_MESSAGE, deleteAccount } from './delete-account.js';
+import { wrongDeletePassphraseMessage, deleteAccount } from './delete-account.js';
 
 const PASSPHRASE = 'amber lanterns over the quiet bay';
 const until = (check: () => void) => vi.waitFor(check, { timeout: 15_000, interval: 20 });
@@ -116,7 +116,7 @@ describe('deleteAccount', () => {
         confirmation: 'bob',
       }),
     );
-    expect(error.message).toBe(WRONG_DELETE_PASSPHRASE_MESSAGE);
+    expect(error.message).toBe(wrongDeletePassphraseMessage());
     expect(error.field).toBe('passphrase');
     expect(actions(roomId)).toEqual(['create']);
     expect(bob.http.callsTo('DELETE', '/api/account')).toEqual([]);
@@ -168,7 +168,7 @@ describe('deleteAccount', () => {
         confirmation: 'bob',
       }),
     );
-    expect(error.message).toBe(WRONG_DELETE_PASSPHRASE_MESSAGE);
+    expect(error.message).toBe(wrongDeletePassphraseMessage());
   });
 
   it('stops, deleting nothing, when the conversations do not load', async () => {

@@ -18,11 +18,15 @@ import {
   rethrowCredentials,
   type ProgressFn,
 } from './sealed-keys.js';
+import { sayer } from '../present/phrasebook.js';
+import { ACCOUNT_PHRASES } from './account-phrases.js';
 
-export const WRONG_DELETE_PASSPHRASE_MESSAGE = 'That passphrase is wrong, so nothing was deleted.';
-const CONFIRM_MESSAGE = 'Type your username exactly to confirm that the account is to be deleted.';
-const LISTS_TIMEOUT_MESSAGE =
-  'Your conversations did not load, so your groups could not be left. Nothing was deleted; try again.';
+const say = sayer(ACCOUNT_PHRASES);
+
+/** The refusal of a wrong passphrase, in the reader's language. */
+export function wrongDeletePassphraseMessage(): string {
+  return say('account.delete.wrongPassphrase');
+}
 /** How long to wait for the chat session's first lists (Tor can be slow). */
 export const LISTS_WAIT_MS = 60_000;
 
@@ -67,15 +71,15 @@ export interface DeleteAccountInput {
 export async function deleteAccount(input: DeleteAccountInput): Promise<void> {
   const { api, user, passphrase, onProgress = () => {} } = input;
   if (canonicalUsername(input.confirmation.replace(/^\s*@/, '')) !== user.username) {
-    throw new AccountError(CONFIRM_MESSAGE, 'username');
+    throw new AccountError(say('account.delete.confirmUsername'), 'username');
   }
-  if (passphrase.length === 0) throw new AccountError('Enter your passphrase.', 'passphrase');
+  if (passphrase.length === 0) throw new AccountError(say('account.form.enterPassphrase'), 'passphrase');
 
-  onProgress('Fetching your sealed keys…');
+  onProgress(say('account.progress.fetchingSealedKeys'));
   const { kdfParams, keyBundle } = await api.bundle();
   const params = decodeServerKdfParams(kdfParams, knownKdfFloor(api as Api, user.username));
   const expected = input.knownIdentity ?? (await publishedKeys(user, user.username));
-  onProgress('Checking your passphrase (this takes a moment)…');
+  onProgress(say('account.progress.checkingPassphrase'));
   await pause();
   const keys = await deriveAccountKeys(passphrase, user.username, params);
   try {
@@ -84,17 +88,17 @@ export async function deleteAccount(input: DeleteAccountInput): Promise<void> {
       keys.wrapKey,
       user.username,
       expected,
-      new AccountError(WRONG_DELETE_PASSPHRASE_MESSAGE, 'passphrase'),
+      new AccountError(wrongDeletePassphraseMessage(), 'passphrase'),
     );
     // Only the check was needed: the unlocked session keeps its own copy.
     wipeIdentity(opened.identity);
 
     await leaveEveryGroup(input.groups, input.listsWaitMs ?? LISTS_WAIT_MS, onProgress);
 
-    onProgress('Deleting your account…');
+    onProgress(say('account.progress.deletingAccount'));
     await api
       .deleteAccount(toBase64(keys.authKey))
-      .catch((error: unknown) => rethrowCredentials(error, WRONG_DELETE_PASSPHRASE_MESSAGE, 'passphrase'));
+      .catch((error: unknown) => rethrowCredentials(error, wrongDeletePassphraseMessage(), 'passphrase'));
   } finally {
     wipe(keys.authKey, keys.wrapKey);
   }
@@ -110,7 +114,7 @@ async function leaveEveryGroup(groups: GroupLeaver, waitMs: number, onProgress: 
   const rooms = await loadedRooms(groups, waitMs);
   const groupIds = [...rooms.values()].filter((state) => state.room.kind === 'group').map((state) => state.room.id);
   for (const [index, roomId] of groupIds.entries()) {
-    onProgress(`Leaving your groups (${index + 1} of ${groupIds.length})…`);
+    onProgress(say('account.progress.leavingGroups', { index: index + 1, total: groupIds.length }));
     try {
       await groups.leaveGroup(roomId);
     } catch (error) {
@@ -136,7 +140,7 @@ function loadedRooms(groups: GroupLeaver, waitMs: number): Promise<ReadonlyMap<s
     let stop = () => {};
     const timer = setTimeout(() => {
       stop();
-      reject(new AccountError(LISTS_TIMEOUT_MESSAGE));
+      reject(new AccountError(say('account.delete.listsTimeout')));
     }, waitMs);
     const check = () => {
       const snapshot = groups.getSnapshot();

@@ -3,8 +3,6 @@
 export {
   AccountError,
   AccountFlows,
-  TAMPERED_MESSAGE,
-  UNSAFE_KDF_MESSAGE,
   WRONG_CREDENTIALS_MESSAGE,
   afterLoginPath,
   afterSignupPath,
@@ -14,6 +12,8 @@ export {
   parseInviteToken,
   parseInviter,
   readInviter,
+  tamperedMessage,
+  unsafeKdfMessage,
   wipeIdentity,
   type FormField,
   type ProgressFn,
@@ -22,8 +22,8 @@ export {
 export { linkForSharing, type SharedLink } from './links.js';
 export { compareSafetyScan, type SafetyScan } from './links-scan.js';
 export {
-  WRONG_DELETE_PASSPHRASE_MESSAGE,
   deleteAccount,
   type DeleteAccountInput,
   type GroupLeaver,
+  wrongDeletePassphraseMessage,
 } from './delete-account.js';

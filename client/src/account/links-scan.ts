@@ -3,6 +3,10 @@
 // contact link (read as any pasted link is).
 
 import { matchSafetyNumberQr, ProtocolError, type SafetyNumber } from '@onionchat/protocol';
+import { sayer } from '../present/phrasebook.js';
+import { ACCOUNT_PHRASES } from './account-phrases.js';
+
+const say = sayer(ACCOUNT_PHRASES);
 
 export type SafetyScan =
   /** The scanned code is exactly the one this device computed. */
@@ -18,13 +22,13 @@ export function compareSafetyScan(scanned: Uint8Array, mine: SafetyNumber, name:
     if (matchSafetyNumberQr(scanned, mine)) return { kind: 'match' };
     return {
       kind: 'mismatch',
-      message: `This code does not match your safety number with ${name}. Do not mark ${name} as verified: the code may be from another conversation, or someone may be in the middle of this one.`,
+      message: say('account.scan.mismatch', { name }),
     };
   } catch (error) {
     if (!(error instanceof ProtocolError)) throw error;
     return {
       kind: 'not-a-code',
-      message: `That is not an OnionChat safety number code. Scan the code in ${name}’s “Verify safety number” window.`,
+      message: say('account.scan.notACode', { name }),
     };
   }
 }

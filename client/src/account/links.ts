@@ -8,6 +8,10 @@ import {
   fragmentParams,
   type ContactLink,
 } from '../trust/contact-link.js';
+import { sayer } from '../present/phrasebook.js';
+import { LINK_PHRASES } from '../trust/link-phrases.js';
+
+const say = sayer(LINK_PHRASES);
 
 /**
  * Pages a log-in may send the person back to (anything else: the chat): a conversation,
@@ -60,7 +64,7 @@ export function readInviter(input: string): { inviter: ContactLink | null; probl
   } catch (error) {
     return {
       inviter: null,
-      problem: `${(error as Error).message} You can still sign up; add them by their username afterwards.`,
+      problem: say('account.inviter.stillSignUp', { problem: (error as Error).message }),
     };
   }
 }
@@ -74,7 +78,7 @@ export function parseInviter(input: string): ContactLink | null {
   const params = fragmentParams(input);
   const name = params.get('from');
   if (name === undefined) return null;
-  return checkedContact(name, params.get('fp'), 'The inviter part of this invite link');
+  return checkedContact(name, params.get('fp'), 'inviter');
 }
 
 /** Reads an invite token from a URL fragment ("#invite=...") or a pasted link or token. */

@@ -32,9 +32,9 @@ import { describeError, errorField } from '../describe-error.js';
 import { FakeHttp } from '../test-support/fake-http.js';
 import { meansSessionLost } from '../transport/api-error.js';
 import { Api } from '../transport/api.js';
-import { BundleRollbackError, ROLLED_BACK_MESSAGE, bundleHistory } from '../trust/vault.js';
-import { AccountError, AccountFlows, TAMPERED_MESSAGE, UNSAFE_KDF_MESSAGE } from './account.js';
-import { LOWERED_KDF_MESSAGE } from './sealed-keys.js';
+import { BundleRollbackError, rolledBackMessage, bundleHistory } from '../trust/vault.js';
+import { AccountError, AccountFlows, tamperedMessage, unsafeKdfMessage } from './account.js';
+import { loweredKdfMessage } from './sealed-keys.js';
 
 const CURRENT = 'violet kettle drums at noon';
 const NEXT = 'seven quiet harbour lamps';
@@ -140,7 +140,7 @@ describe('changePassphrase', () => {
     // Without it (in another page: this one now knows the account uses more iterations),
     // the forged record does not match the bundle.
     expect(await refusal(server(alice).flows.changePassphrase(forged, null, CURRENT, NEXT))).toMatchObject({
-      message: TAMPERED_MESSAGE,
+      message: tamperedMessage(),
     });
   });
 
@@ -181,7 +181,7 @@ describe('changePassphrase', () => {
     const { http, flows } = server(alice);
     http.on('GET', '/api/account/bundle', { body: { kdfParams: weakKdfParams(), keyBundle: alice.keyBundle } });
     expect(await refusal(flows.changePassphrase(alice.user, null, CURRENT, NEXT))).toMatchObject({
-      message: UNSAFE_KDF_MESSAGE,
+      message: unsafeKdfMessage(),
     });
     expect(http.callsTo('POST', '/api/account/passphrase')).toEqual([]);
   });
@@ -216,7 +216,7 @@ describe('changePassphrase against what the page has seen', () => {
     // The server hands out the old, cheaper parameters again.
     const error = await refusal(flows.changePassphrase(alice.user, null, CURRENT, NEXT));
     expect(error).toBeInstanceOf(AccountError);
-    expect(describeError(error)).toBe(LOWERED_KDF_MESSAGE);
+    expect(describeError(error)).toBe(loweredKdfMessage());
     expect(http.callsTo('POST', '/api/account/passphrase')).toHaveLength(1);
   });
 
@@ -225,7 +225,7 @@ describe('changePassphrase against what the page has seen', () => {
     bundleHistory(api).accept('alice', { revision: 3, kdfFloor: KDF_MIN_ITERATIONS });
     const error = await refusal(flows.changePassphrase(alice.user, null, CURRENT, NEXT));
     expect(error).toBeInstanceOf(BundleRollbackError);
-    expect(describeError(error)).toBe(ROLLED_BACK_MESSAGE);
+    expect(describeError(error)).toBe(rolledBackMessage());
     expect(http.callsTo('POST', '/api/account/passphrase')).toEqual([]);
   });
 

@@ -36,10 +36,10 @@ import {
   type ProgressFn,
   type Unlocked,
 } from './sealed-keys.js';
+import { sayer } from '../present/phrasebook.js';
+import { ACCOUNT_PHRASES } from './account-phrases.js';
 
-const WRONG_CURRENT_MESSAGE = 'Your current passphrase is wrong.';
-const NEWER_BUNDLE_MESSAGE =
-  'Your keys were saved by a newer version of OnionChat, so this page cannot re-seal them. Change your passphrase there.';
+const say = sayer(ACCOUNT_PHRASES);
 
 /**
  * `knownIdentity`: the keys already unlocked in this session, if any (they were
@@ -55,25 +55,23 @@ export async function changePassphrase(
 ): Promise<Unlocked> {
   const username = user.username;
   if (current.length === 0) {
-    throw new AccountError('Enter your current passphrase.', 'current-passphrase');
+    throw new AccountError(say('account.form.enterCurrentPassphrase'), 'current-passphrase');
   }
   const problem = passphraseProblem(next, username);
+  // The protocol words its own rules, in English only: shown as it says them.
   if (problem) throw new AccountError(problem, 'new-passphrase');
   if (next.normalize('NFKC') === current.normalize('NFKC')) {
-    throw new AccountError(
-      'The new passphrase is the same as your current one. Choose a different one.',
-      'new-passphrase',
-    );
+    throw new AccountError(say('account.form.samePassphrase'), 'new-passphrase');
   }
 
-  onProgress('Fetching your sealed keys…');
+  onProgress(say('account.progress.fetchingSealedKeys'));
   const { kdfParams, keyBundle } = await api.bundle();
   const oldParams = decodeServerKdfParams(kdfParams, knownKdfFloor(api, username));
   const expected: IdentityKeys = knownIdentity
     ? { signPublicKey: knownIdentity.signPublicKey, boxPublicKey: knownIdentity.boxPublicKey }
     : await publishedKeys(user, username);
 
-  onProgress('Checking your current passphrase (this takes a moment)…');
+  onProgress(say('account.progress.checkingCurrentPassphrase'));
   await pause();
   const oldKeys = await deriveAccountKeys(current, username, oldParams);
   let newKeys: AccountKeys | null = null;
@@ -83,7 +81,7 @@ export async function changePassphrase(
       oldKeys.wrapKey,
       username,
       expected,
-      new AccountError(WRONG_CURRENT_MESSAGE, 'current-passphrase'),
+      new AccountError(say('account.form.wrongCurrentPassphrase'), 'current-passphrase'),
     );
 
     // An older copy the server handed out is refused here, before it could be sealed as the newest.
@@ -91,7 +89,7 @@ export async function changePassphrase(
     history.accept(username, storedState(opened.extensions));
     history.useIterations(username, oldParams.iterations);
 
-    onProgress('Deriving keys from your new passphrase (this takes a moment)…');
+    onProgress(say('account.progress.derivingFromNewPassphrase'));
     await pause();
     const newParams = newKdfParams(Math.max(KDF_DEFAULT_ITERATIONS, history.of(username).kdfFloor));
     newKeys = await deriveAccountKeys(next, username, newParams);
@@ -100,7 +98,7 @@ export async function changePassphrase(
     const extensions = withExtension(opened.extensions, BUNDLE_STATE_EXTENSION, encodeBundleState(state));
     const sealed = sealKeyBundle(opened.identity, newKeys.wrapKey, extensions);
 
-    onProgress('Saving…');
+    onProgress(say('account.progress.saving'));
     try {
       await api.changePassphrase({
         currentAuthKey: toBase64(oldKeys.authKey),
@@ -109,7 +107,7 @@ export async function changePassphrase(
         keyBundle: toBase64(sealed),
       });
     } catch (error) {
-      rethrowCredentials(error, WRONG_CURRENT_MESSAGE, 'current-passphrase');
+      rethrowCredentials(error, say('account.form.wrongCurrentPassphrase'), 'current-passphrase');
     }
     // The account is the one this session belongs to, whatever the answer echoes.
     const vault = new BundleVault(
@@ -133,6 +131,6 @@ function storedState(extensions: BundleExtension[]): BundleState {
   try {
     return readBundleState(extensions);
   } catch {
-    throw new AccountError(NEWER_BUNDLE_MESSAGE);
+    throw new AccountError(say('account.keys.newerVersionNoChange'));
   }
 }

@@ -24,9 +24,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from '../describe-error.js';
 import { FakeHttp, type FakeCall } from '../test-support/fake-http.js';
 import { Api } from '../transport/api.js';
-import { BundleRollbackError, ROLLED_BACK_MESSAGE } from '../trust/vault.js';
-import { AccountError, AccountFlows, UNSAFE_KDF_MESSAGE, WRONG_CREDENTIALS_MESSAGE } from './account.js';
-import { LOWERED_KDF_MESSAGE, UNREADABLE_KDF_MESSAGE, decodeServerKdfParams, knownKdfFloor } from './sealed-keys.js';
+import { BundleRollbackError, rolledBackMessage } from '../trust/vault.js';
+import { AccountError, AccountFlows, unsafeKdfMessage, WRONG_CREDENTIALS_MESSAGE } from './account.js';
+import { loweredKdfMessage, unreadableKdfMessage, decodeServerKdfParams, knownKdfFloor } from './sealed-keys.js';
 
 const PASSPHRASE = 'violet kettle drums at noon';
 const ORIGIN = 'http://example.onion';
@@ -107,10 +107,10 @@ describe('decodeServerKdfParams', () => {
       }
       return expect.fail('expected a refusal');
     };
-    expect(refused(kdfParamsOf(KDF_MIN_ITERATIONS), ITERATIONS)).toBe(LOWERED_KDF_MESSAGE);
+    expect(refused(kdfParamsOf(KDF_MIN_ITERATIONS), ITERATIONS)).toBe(loweredKdfMessage());
     const tooFew = toBase64(Uint8Array.of(1, 1, 0, 0, 0x03, 0xe8, 16, ...new Uint8Array(16)));
-    expect(refused(tooFew, 0)).toBe(UNSAFE_KDF_MESSAGE);
-    expect(refused(toBase64(Uint8Array.of(1, 2, 3)), 0)).toBe(UNREADABLE_KDF_MESSAGE);
+    expect(refused(tooFew, 0)).toBe(unsafeKdfMessage());
+    expect(refused(toBase64(Uint8Array.of(1, 2, 3)), 0)).toBe(unreadableKdfMessage());
   });
 });
 
@@ -124,8 +124,8 @@ describe('a later log-in in the same page', () => {
 
     // The session is lost, and the server now offers a cheaper count for the account.
     served.kdfParams = kdfParamsOf(KDF_MIN_ITERATIONS);
-    expect(describeError(await refusal(page.logIn('alice', PASSPHRASE)))).toBe(LOWERED_KDF_MESSAGE);
-    expect(describeError(await refusal(page.unlock(alice.user, PASSPHRASE)))).toBe(LOWERED_KDF_MESSAGE);
+    expect(describeError(await refusal(page.logIn('alice', PASSPHRASE)))).toBe(loweredKdfMessage());
+    expect(describeError(await refusal(page.unlock(alice.user, PASSPHRASE)))).toBe(loweredKdfMessage());
     expect(http.callsTo('POST', '/api/auth/login')).toHaveLength(1);
 
     // Another page has seen nothing of the account: only the minimum holds there.
@@ -141,7 +141,7 @@ describe('a later log-in in the same page', () => {
     served.keyBundle = alice.sealAt(1);
     const error = await refusal(flows.logIn('alice', PASSPHRASE));
     expect(error).toBeInstanceOf(BundleRollbackError);
-    expect(describeError(error)).toBe(ROLLED_BACK_MESSAGE);
+    expect(describeError(error)).toBe(rolledBackMessage());
     expect(await refusal(flows.unlock(alice.user, PASSPHRASE))).toBeInstanceOf(BundleRollbackError);
 
     // The same revision again, or a newer one, opens.

@@ -21,7 +21,11 @@ import type { User } from '@onionchat/contract';
 import { ApiError } from '../transport/api-error.js';
 import type { Api } from '../transport/api.js';
 import { bundleHistory, type BundleVault } from '../trust/vault.js';
+import { sayer } from '../present/phrasebook.js';
 import { AccountError, type FormField } from './account-error.js';
+import { ACCOUNT_PHRASES } from './account-phrases.js';
+
+const say = sayer(ACCOUNT_PHRASES);
 
 export type ProgressFn = (step: string) => void;
 
@@ -33,13 +37,11 @@ export interface Unlocked {
   vault: BundleVault;
 }
 
-export const UNSAFE_KDF_MESSAGE = 'The server offered unsafe key-derivation parameters; not sending anything.';
-export const LOWERED_KDF_MESSAGE =
-  'The server offered weaker key-derivation parameters than your account already uses here; not sending anything.';
-export const UNREADABLE_KDF_MESSAGE =
-  "The server sent key-derivation parameters this page doesn't accept; not sending anything.";
-export const TAMPERED_MESSAGE =
-  "The server sent account keys that don't match your account. They may have been damaged or tampered with, so they were not used.";
+// The refusals of what the server sent, in the reader's language (said when thrown).
+export const unsafeKdfMessage = (): string => say('account.keys.unsafeKdf');
+export const loweredKdfMessage = (): string => say('account.keys.loweredKdf');
+export const unreadableKdfMessage = (): string => say('account.keys.unreadableKdf');
+export const tamperedMessage = (): string => say('account.keys.tampered');
 
 /** Lets a page paint a progress message before synchronous crypto work. */
 export function pause(): Promise<void> {
@@ -56,10 +58,10 @@ export function decodeServerKdfParams(base64: string, floor: number): KdfParams 
   try {
     params = decodeKdfParams(fromBase64(base64));
   } catch (error) {
-    if (error instanceof ProtocolError && error.code === 'weak-kdf') throw new AccountError(UNSAFE_KDF_MESSAGE);
-    throw new AccountError(UNREADABLE_KDF_MESSAGE);
+    if (error instanceof ProtocolError && error.code === 'weak-kdf') throw new AccountError(unsafeKdfMessage());
+    throw new AccountError(unreadableKdfMessage());
   }
-  if (kdfFloorProblem(params, floor)) throw new AccountError(LOWERED_KDF_MESSAGE);
+  if (kdfFloorProblem(params, floor)) throw new AccountError(loweredKdfMessage());
   return params;
 }
 
@@ -73,7 +75,7 @@ export async function publishedKeys(user: User, username: string): Promise<Publi
   try {
     return await decodePublicKeysAsync(fromBase64(user.publicKeys), username, user.id);
   } catch {
-    throw new AccountError(TAMPERED_MESSAGE);
+    throw new AccountError(tamperedMessage());
   }
 }
 
@@ -100,13 +102,13 @@ export async function openBundle(
   try {
     sealed = fromBase64(keyBundle);
   } catch {
-    throw new AccountError(TAMPERED_MESSAGE);
+    throw new AccountError(tamperedMessage());
   }
   try {
     return { ...(await openKeyBundleAsync(sealed, wrapKey, username, expected)), sealed };
   } catch (error) {
     if (error instanceof ProtocolError && error.code === 'decrypt-failed') throw decryptFailed;
-    throw new AccountError(TAMPERED_MESSAGE);
+    throw new AccountError(tamperedMessage());
   }
 }
 

@@ -33,13 +33,7 @@ import { describeError, errorField } from '../describe-error.js';
 import { FakeHttp, type FakeCall } from '../test-support/fake-http.js';
 import { ApiError, meansSessionLost } from '../transport/api-error.js';
 import { Api } from '../transport/api.js';
-import {
-  AccountError,
-  AccountFlows,
-  TAMPERED_MESSAGE,
-  UNSAFE_KDF_MESSAGE,
-  WRONG_CREDENTIALS_MESSAGE,
-} from './account.js';
+import { AccountError, AccountFlows, tamperedMessage, unsafeKdfMessage, WRONG_CREDENTIALS_MESSAGE } from './account.js';
 
 const PASSPHRASE = 'violet kettle drums at noon';
 const ORIGIN = 'http://example.onion';
@@ -215,7 +209,7 @@ describe('signUp', () => {
     const { flows } = signupServer(() => ({ user: mallory.user }));
     const error = await refusal(flows.signUp('alice', PASSPHRASE, null));
     expect(error).toBeInstanceOf(AccountError);
-    expect((error as AccountError).message).toBe(TAMPERED_MESSAGE);
+    expect((error as AccountError).message).toBe(tamperedMessage());
   });
 
   it('refuses a user record that carries other keys than the ones sent', async () => {
@@ -229,7 +223,7 @@ describe('signUp', () => {
       },
     }));
     const error = await refusal(flows.signUp('alice', PASSPHRASE, null));
-    expect((error as AccountError).message).toBe(TAMPERED_MESSAGE);
+    expect((error as AccountError).message).toBe(tamperedMessage());
   });
 
   it('refuses an account created under another id than the one chosen', async () => {
@@ -237,7 +231,7 @@ describe('signUp', () => {
       user: { id: newUuid(), username: body.username, publicKeys: body.publicKeys, createdAt: 'now' },
     }));
     const error = await refusal(flows.signUp('alice', PASSPHRASE, null));
-    expect((error as AccountError).message).toBe(TAMPERED_MESSAGE);
+    expect((error as AccountError).message).toBe(tamperedMessage());
   });
 
   it('refuses a record that drops the ML-KEM key it was sent', async () => {
@@ -246,7 +240,7 @@ describe('signUp', () => {
       return { user: { ...user, publicKeys: toBase64(fromBase64(body.publicKeys).subarray(0, 129)) } };
     });
     const error = await refusal(flows.signUp('alice', PASSPHRASE, null));
-    expect((error as AccountError).message).toBe(TAMPERED_MESSAGE);
+    expect((error as AccountError).message).toBe(tamperedMessage());
   });
 
   it('passes the server’s refusals on (a taken name belongs to the username field)', async () => {
@@ -296,7 +290,7 @@ describe('logIn', () => {
     const { http, flows } = serverFor(alice);
     http.on('POST', '/api/auth/kdf', { body: { kdfParams: rawKdfParams(1_000) } });
     const error = await refusal(flows.logIn('alice', PASSPHRASE));
-    expect((error as AccountError).message).toBe(UNSAFE_KDF_MESSAGE);
+    expect((error as AccountError).message).toBe(unsafeKdfMessage());
     expect(http.callsTo('POST', '/api/auth/login')).toEqual([]);
   });
 
@@ -322,20 +316,20 @@ describe('logIn', () => {
     const { http, flows } = serverFor(alice);
     const swapped = toBase64(sealKeyBundle(createIdentity('alice'), alice.wrapKey));
     http.on('POST', '/api/auth/login', { body: { user: alice.user, keyBundle: swapped } });
-    expect(await refusal(flows.logIn('alice', PASSPHRASE))).toMatchObject({ message: TAMPERED_MESSAGE });
+    expect(await refusal(flows.logIn('alice', PASSPHRASE))).toMatchObject({ message: tamperedMessage() });
   });
 
   it('refuses a user record for another username', async () => {
     const { http, flows } = serverFor(alice);
     http.on('POST', '/api/auth/login', { body: { user: mallory.user, keyBundle: alice.keyBundle } });
-    expect(await refusal(flows.logIn('alice', PASSPHRASE))).toMatchObject({ message: TAMPERED_MESSAGE });
+    expect(await refusal(flows.logIn('alice', PASSPHRASE))).toMatchObject({ message: tamperedMessage() });
   });
 
   it('refuses published keys that were signed for another username', async () => {
     const { http, flows } = serverFor(alice);
     const forged = { ...alice.user, publicKeys: mallory.user.publicKeys };
     http.on('POST', '/api/auth/login', { body: { user: forged, keyBundle: alice.keyBundle } });
-    expect(await refusal(flows.logIn('alice', PASSPHRASE))).toMatchObject({ message: TAMPERED_MESSAGE });
+    expect(await refusal(flows.logIn('alice', PASSPHRASE))).toMatchObject({ message: tamperedMessage() });
   });
 
   it('does not pass a lost session off as a wrong passphrase', async () => {
@@ -375,26 +369,26 @@ describe('unlock', () => {
   it('refuses weak KDF parameters from the server', async () => {
     const { http, flows } = serverFor(alice);
     http.on('GET', '/api/account/bundle', { body: { kdfParams: rawKdfParams(599_999), keyBundle: alice.keyBundle } });
-    expect(await refusal(flows.unlock(alice.user, PASSPHRASE))).toMatchObject({ message: UNSAFE_KDF_MESSAGE });
+    expect(await refusal(flows.unlock(alice.user, PASSPHRASE))).toMatchObject({ message: unsafeKdfMessage() });
   });
 
   it('refuses a bundle that holds other keys than the published ones', async () => {
     const { http, flows } = serverFor(alice);
     const swapped = toBase64(sealKeyBundle(createIdentity('alice'), alice.wrapKey));
     http.on('GET', '/api/account/bundle', { body: { kdfParams: alice.kdfParams, keyBundle: swapped } });
-    expect(await refusal(flows.unlock(alice.user, PASSPHRASE))).toMatchObject({ message: TAMPERED_MESSAGE });
+    expect(await refusal(flows.unlock(alice.user, PASSPHRASE))).toMatchObject({ message: tamperedMessage() });
   });
 
   it('refuses a bundle that is not base64 or too short', async () => {
     const { http, flows } = serverFor(alice);
     http.on('GET', '/api/account/bundle', { body: { kdfParams: alice.kdfParams, keyBundle: 'AAAA' } });
-    expect(await refusal(flows.unlock(alice.user, PASSPHRASE))).toMatchObject({ message: TAMPERED_MESSAGE });
+    expect(await refusal(flows.unlock(alice.user, PASSPHRASE))).toMatchObject({ message: tamperedMessage() });
   });
 
   it('refuses a user record for another username than its keys were signed for', async () => {
     const { flows } = serverFor(alice);
     const forged = { ...alice.user, username: 'mallory' };
-    expect(await refusal(flows.unlock(forged, PASSPHRASE))).toMatchObject({ message: TAMPERED_MESSAGE });
+    expect(await refusal(flows.unlock(forged, PASSPHRASE))).toMatchObject({ message: tamperedMessage() });
   });
 
   it('does not open another account’s bundle', async () => {

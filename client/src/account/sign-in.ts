@@ -25,7 +25,6 @@ import { BundleVault } from '../trust/vault.js';
 import { AccountError, WRONG_CREDENTIALS_MESSAGE } from './account-error.js';
 import { canonicalUsername, wipe, wipeIdentity } from './identity.js';
 import {
-  TAMPERED_MESSAGE,
   carriesIdentity,
   decodeServerKdfParams,
   knownKdfFloor,
@@ -33,10 +32,15 @@ import {
   pause,
   publishedKeys,
   rethrowCredentials,
+  tamperedMessage,
   type ProgressFn,
   type Unlocked,
 } from './sealed-keys.js';
 import { upgradeAccountKeys } from './upgrade-keys.js';
+import { sayer } from '../present/phrasebook.js';
+import { ACCOUNT_PHRASES } from './account-phrases.js';
+
+const say = sayer(ACCOUNT_PHRASES);
 
 export async function signUp(
   api: Api,
@@ -47,11 +51,12 @@ export async function signUp(
 ): Promise<Unlocked> {
   const username = canonicalUsername(usernameInput);
   const nameProblem = usernameProblem(username);
+  // The protocol words its own rules, in English only: shown as it says them.
   if (nameProblem) throw new AccountError(nameProblem, 'username');
   const phraseProblem = passphraseProblem(passphrase, username);
   if (phraseProblem) throw new AccountError(phraseProblem, 'passphrase');
 
-  onProgress('Generating keys…');
+  onProgress(say('account.progress.generatingKeys'));
   await pause();
   const identity = await createIdentityAsync(username);
   // Chosen here, not by the server: the signed public keys record names the account.
@@ -59,7 +64,7 @@ export async function signUp(
   // The KDF parameters of a new account are ours, never the server's.
   const params = newKdfParams();
 
-  onProgress('Deriving keys from your passphrase (this takes a moment)…');
+  onProgress(say('account.progress.derivingFromPassphrase'));
   await pause();
   const { authKey, wrapKey } = await deriveAccountKeys(passphrase, username, params);
   const extensions = [kemSeedExtension(identity)];
@@ -79,7 +84,7 @@ export async function signUp(
     wipe(authKey);
   }
 
-  onProgress('Creating your account…');
+  onProgress(say('account.progress.creatingAccount'));
   try {
     const { user } = await api.signup(body);
     // The account the server created must be the one asked for, with these keys.
@@ -88,7 +93,7 @@ export async function signUp(
       user.id !== userId ||
       !carriesIdentity(await publishedKeys(user, username), identity)
     ) {
-      throw new AccountError(TAMPERED_MESSAGE);
+      throw new AccountError(tamperedMessage());
     }
     const vault = new BundleVault(api, user.id, identity, wrapKey, sealed, extensions, params.iterations);
     return { user, identity, vault };
@@ -106,39 +111,38 @@ export async function logIn(
   onProgress: ProgressFn = () => {},
 ): Promise<Unlocked> {
   const username = canonicalUsername(usernameInput);
-  if (username.length === 0) throw new AccountError('Enter your username.', 'username');
+  if (username.length === 0) throw new AccountError(say('account.form.enterUsername'), 'username');
   const nameProblem = usernameProblem(username);
   if (nameProblem) throw new AccountError(nameProblem, 'username');
-  if (passphrase.length === 0) throw new AccountError('Enter your passphrase.', 'passphrase');
+  if (passphrase.length === 0) throw new AccountError(say('account.form.enterPassphrase'), 'passphrase');
 
-  onProgress('Contacting the server…');
+  onProgress(say('account.progress.contactingServer'));
   const { kdfParams } = await api.kdf(username);
   const params = decodeServerKdfParams(kdfParams, knownKdfFloor(api, username));
 
-  onProgress('Deriving keys (this takes a moment)…');
+  onProgress(say('account.progress.derivingKeys'));
   await pause();
   const { authKey, wrapKey } = await deriveAccountKeys(passphrase, username, params);
   try {
-    onProgress('Logging in…');
+    onProgress(say('account.progress.loggingIn'));
     let result;
     try {
       result = await api.login(username, toBase64(authKey));
     } catch (error) {
+      // Kept in English: describe-error compares it, and the web words it by its own key.
       rethrowCredentials(error, WRONG_CREDENTIALS_MESSAGE, null);
     }
-    if (result.user.username !== username) throw new AccountError(TAMPERED_MESSAGE);
+    if (result.user.username !== username) throw new AccountError(tamperedMessage());
     const published = await publishedKeys(result.user, username);
 
-    onProgress('Unlocking your keys…');
+    onProgress(say('account.progress.unlockingKeys'));
     await pause();
     const opened = await openBundle(
       result.keyBundle,
       wrapKey,
       username,
       published,
-      new AccountError(
-        "The server accepted your passphrase, but your keys wouldn't decrypt. They may have been damaged or tampered with.",
-      ),
+      new AccountError(say('account.form.keysWouldNotOpen')),
     );
     const vault = new BundleVault(
       api,
@@ -166,26 +170,26 @@ export async function unlock(
   passphrase: string,
   onProgress: ProgressFn = () => {},
 ): Promise<Unlocked> {
-  if (passphrase.length === 0) throw new AccountError('Enter your passphrase.', 'passphrase');
+  if (passphrase.length === 0) throw new AccountError(say('account.form.enterPassphrase'), 'passphrase');
   const username = user.username;
 
-  onProgress('Fetching your sealed keys…');
+  onProgress(say('account.progress.fetchingSealedKeys'));
   const { kdfParams, keyBundle } = await api.bundle();
   const params = decodeServerKdfParams(kdfParams, knownKdfFloor(api, username));
   const expected = await publishedKeys(user, username);
 
-  onProgress('Deriving keys (this takes a moment)…');
+  onProgress(say('account.progress.derivingKeys'));
   await pause();
   const { authKey, wrapKey } = await deriveAccountKeys(passphrase, username, params);
   try {
-    onProgress('Unlocking your keys…');
+    onProgress(say('account.progress.unlockingKeys'));
     await pause();
     const opened = await openBundle(
       keyBundle,
       wrapKey,
       username,
       expected,
-      new AccountError('Wrong passphrase', 'passphrase'),
+      new AccountError(say('account.form.wrongPassphrase'), 'passphrase'),
     );
     const vault = new BundleVault(
       api,

@@ -22,7 +22,7 @@ import type { User } from '@onionchat/contract';
 import type { Api } from '../transport/api.js';
 import type { BundleVault } from '../trust/vault.js';
 import { AccountError } from './account-error.js';
-import { TAMPERED_MESSAGE, carriesIdentity, publishedKeys } from './sealed-keys.js';
+import { carriesIdentity, publishedKeys, tamperedMessage } from './sealed-keys.js';
 
 export interface UpgradedAccount {
   /** The account as the server now describes it (its newly published keys, when they changed). */
@@ -82,8 +82,8 @@ async function publishKemKey(api: Api, user: User, published: PublicKeys, identi
   const answer = await api.publishKeys({ publicKeys: toBase64(await encodePublicKeysAsync(identity, user.id)) });
   // The account the server answers for must be this one, now with all of these keys.
   const answered = answer.user;
-  if (answered.id !== user.id || answered.username !== user.username) throw new AccountError(TAMPERED_MESSAGE);
-  if (!publishesAll(await publishedKeys(answered, user.username), identity)) throw new AccountError(TAMPERED_MESSAGE);
+  if (answered.id !== user.id || answered.username !== user.username) throw new AccountError(tamperedMessage());
+  if (!publishesAll(await publishedKeys(answered, user.username), identity)) throw new AccountError(tamperedMessage());
   return answered;
 }
 

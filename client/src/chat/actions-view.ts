@@ -12,7 +12,11 @@ import {
   type HeldMessage,
   type ResolvedActions,
 } from '@onionchat/protocol';
+import { sayer } from '../present/phrasebook.js';
+import { CONVERSATION_PHRASES } from './conversation-phrases.js';
 import type { ChatItem, ReplyPreview } from './items.js';
+
+const say = sayer(CONVERSATION_PHRASES);
 
 /** A seq no stored message has: this client's own action on its way names only stored ones, so it comes after. */
 const NOT_STORED_YET = Number.MAX_SAFE_INTEGER;
@@ -137,32 +141,37 @@ function actionShown(
 
 function ownActionText(item: ChatItem): string {
   const action = item.action!;
-  if (action.kind === 'edit') return `Edit: ${action.text}`;
-  if (action.kind === 'delete') return 'Delete for everyone';
-  return action.emoji === '' ? 'Remove reaction' : `Reaction ${action.emoji}`;
+  if (action.kind === 'edit') return say('conversation.ownAction.edit', { text: action.text });
+  if (action.kind === 'delete') return say('conversation.ownAction.delete');
+  return action.emoji === ''
+    ? say('conversation.ownAction.removeReaction')
+    : say('conversation.ownAction.reaction', { emoji: action.emoji });
 }
 
-const WHAT: Record<'edit' | 'delete' | 'reaction', string> = {
-  edit: 'An edit',
-  delete: 'A deletion',
-  reaction: 'A reaction',
-};
+const REFUSED = {
+  edit: 'conversation.refused.edit',
+  delete: 'conversation.refused.delete',
+  reaction: 'conversation.refused.reaction',
+} as const;
 
 /** Why a member's action does nothing, in words. */
 export function refusalSentence(item: ChatItem, refusal: ActionRefusal, name: string): string {
-  const what = `${WHAT[item.action!.kind]} from ${name}`;
+  return say(REFUSED[item.action!.kind], { name, reason: refusalReason(refusal) });
+}
+
+function refusalReason(refusal: ActionRefusal): string {
   switch (refusal) {
     case 'not-own':
-      return `${what} was refused: it names someone else's message.`;
+      return say('conversation.refusal.notOwn');
     case 'wrong-target':
     case 'not-earlier':
-      return `${what} was refused: the message it names is not where it says (the server moved it).`;
+      return say('conversation.refusal.moved');
     case 'not-text':
-      return `${what} was refused: only text can be edited.`;
+      return say('conversation.refusal.notText');
     case 'not-a-message':
-      return `${what} was refused: it names something that is not a message.`;
+      return say('conversation.refusal.notAMessage');
     default:
-      return `${what} was refused: the message it names was deleted.`;
+      return say('conversation.refusal.deleted');
   }
 }
 

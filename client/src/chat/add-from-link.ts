@@ -9,6 +9,10 @@ import { ApiError } from '../transport/api-error.js';
 import type { Api } from '../transport/api.js';
 import type { KeyDirectory } from '../trust/index.js';
 import { keysMatchLink, type ContactLink } from '../trust/contact-link.js';
+import { ACCOUNT_PHRASES } from '../account/account-phrases.js';
+import { sayer } from '../present/phrasebook.js';
+
+const say = sayer(ACCOUNT_PHRASES);
 
 /** The server's keys for a linked contact are not the ones the link names, or do not check out. */
 export class LinkMismatchError extends Error {
@@ -50,7 +54,7 @@ const STALE_LIST_CODES = new Set(['they_asked_first', 'already_requested', 'alre
 /** Adds the person a contact link names, verified; throws LinkMismatchError when the server's keys differ. */
 export async function addFromLink(parts: LinkParts, link: ContactLink): Promise<LinkOutcome> {
   if (normalizeUsername(link.username) === normalizeUsername(parts.me.username)) {
-    throw new LinkMismatchError(link.username, 'This is your own contact link: give it to others so they can add you.');
+    throw new LinkMismatchError(link.username, say('account.link.own'));
   }
   const known = findKnown(parts.lists(), link.username);
   if (known) return settleKnown(parts, link, known);
@@ -65,7 +69,7 @@ export async function addFromLink(parts: LinkParts, link: ContactLink): Promise<
     return settleKnown(parts, link, found);
   }
   try {
-    await confirmKeys(request.user, link, 'The friend request was withdrawn; nothing else was sent.');
+    await confirmKeys(request.user, link, 'withdrawn');
   } catch (error) {
     await parts.api.deleteFriendRequest(request.id).catch(() => undefined);
     await parts.refreshLists().catch(() => undefined);
@@ -95,28 +99,31 @@ function findKnown(lists: FriendsList | null, username: string): Known | null {
 }
 
 async function settleKnown(parts: LinkParts, link: ContactLink, known: Known): Promise<LinkOutcome> {
-  await confirmKeys(known.user, link, 'Nothing was sent.');
+  await confirmKeys(known.user, link, 'nothingSent');
   await trustVerified(parts, known.user);
   if (known.kind !== 'incoming') return { kind: 'verified', username: known.user.username };
   const roomId = await parts.accept(known.request);
   return { kind: 'accepted', username: known.user.username, roomId };
 }
 
+/** What a refusal did about the request: withdrew the one just sent, or sent nothing at all. */
+type Refusal = 'withdrawn' | 'nothingSent';
+
+const INVALID_KEYS = {
+  withdrawn: 'account.link.keysInvalidWithdrawn',
+  nothingSent: 'account.link.keysInvalidNothingSent',
+} as const;
+const OTHER_KEYS = {
+  withdrawn: 'account.link.keysMismatchWithdrawn',
+  nothingSent: 'account.link.keysMismatchNothingSent',
+} as const;
+
 /** Throws LinkMismatchError unless `user`'s keys check out and are the ones the link names. */
-async function confirmKeys(user: PublicUser, link: ContactLink, whatHappened: string): Promise<void> {
+async function confirmKeys(user: PublicUser, link: ContactLink, refusal: Refusal): Promise<void> {
   const keys = await presentedKeys(user);
-  if (!keys) {
-    throw new LinkMismatchError(
-      link.username,
-      `The server's keys for ${link.username} do not check out (they are not validly signed). ${whatHappened}`,
-    );
-  }
+  if (!keys) throw new LinkMismatchError(link.username, say(INVALID_KEYS[refusal], { name: link.username }));
   if (!keysMatchLink(keys, link)) {
-    throw new LinkMismatchError(
-      link.username,
-      `The server's keys for ${link.username} do not match the link ${link.username} gave you. ${whatHappened} ` +
-        'Someone, possibly the server, may be trying to listen in: ask them for the link again over another channel.',
-    );
+    throw new LinkMismatchError(link.username, say(OTHER_KEYS[refusal], { name: link.username }));
   }
 }
 

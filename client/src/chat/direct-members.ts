@@ -12,8 +12,18 @@
 
 import type { PublicUser, Room } from '@onionchat/contract';
 import { DIRECT_ROOM_KIND } from '@onionchat/protocol';
+import { ACCOUNT_PHRASES } from '../account/account-phrases.js';
+import { sayer } from '../present/phrasebook.js';
 
-export const MEMBERS_CHANGED_WARNING = 'The server changed who is in this conversation. Nothing will be sent here.';
+const say = sayer(ACCOUNT_PHRASES);
+
+/** What a refused direct conversation says, in the reader's language (said when shown). */
+export function membersChangedWarning(): string {
+  return say('account.direct.membersChanged');
+}
+
+/** The warning's English, for what compares with it before it is said (specs, the terminal's tests). */
+export const MEMBERS_CHANGED_WARNING = ACCOUNT_PHRASES['account.direct.membersChanged'];
 
 export class DirectMembers {
   /** The members of each direct room as first listed, by room id; kept after a room is gone from the list. */

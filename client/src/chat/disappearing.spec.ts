@@ -267,8 +267,8 @@ describe('disappearing helpers', () => {
       '4 weeks',
     ]);
     expect([30, 300, 3600, 86_400, 604_800, 2_419_200].map(shortTtl)).toEqual(['30s', '5m', '1h', '1d', '1w', '4w']);
-    expect(timerNotice('Alice', 86_400)).toBe('Alice set disappearing messages to 1 day');
-    expect(timerNotice('You', 0)).toBe('You turned off disappearing messages');
+    expect(timerNotice({ name: 'Alice' }, 86_400)).toBe('Alice set disappearing messages to 1 day');
+    expect(timerNotice('me', 0)).toBe('You turned off disappearing messages');
   });
 
   it('keeps timer messages and notices; an unverified message goes by its server time under the timer', () => {

@@ -11,7 +11,11 @@ import {
   timerInEffect,
   type TimerSetting,
 } from '@onionchat/protocol';
+import { englishDuration, sayDuration, sayer } from '../present/phrasebook.js';
+import { CONVERSATION_PHRASES } from './conversation-phrases.js';
 import type { ChatItem } from './items.js';
+
+const say = sayer(CONVERSATION_PHRASES);
 
 /** The timer values a person can pick, in order (0: off). */
 export const TIMER_CHOICES: readonly number[] = DISAPPEARING_TTLS;
@@ -20,36 +24,37 @@ export const TIMER_CHOICES: readonly number[] = DISAPPEARING_TTLS;
 const MAX_WAIT_MS = 60 * 60_000;
 
 const UNITS: readonly [number, string][] = [
-  [604_800, 'week'],
-  [86_400, 'day'],
-  [3600, 'hour'],
-  [60, 'minute'],
-  [1, 'second'],
+  [604_800, 'w'],
+  [86_400, 'd'],
+  [3600, 'h'],
+  [60, 'm'],
+  [1, 's'],
 ];
 
-/** "30 seconds", "1 day", "4 weeks"; "off" for 0. */
+/** "30 seconds", "1 day", "4 weeks"; "off" for 0 (English: the terminal's words). */
 export function describeTtl(seconds: number): string {
-  if (seconds <= 0) return 'off';
-  for (const [size, unit] of UNITS) {
-    if (seconds % size === 0) {
-      const count = seconds / size;
-      return `${count} ${unit}${count === 1 ? '' : 's'}`;
-    }
-  }
-  return `${seconds} seconds`;
+  return seconds <= 0 ? 'off' : englishDuration(seconds);
 }
 
 /** A short mark for a timer: "30s", "5m", "1h", "1d", "1w", "4w". */
 export function shortTtl(seconds: number): string {
-  for (const [size, unit] of UNITS) if (seconds > 0 && seconds % size === 0) return `${seconds / size}${unit[0]}`;
+  for (const [size, unit] of UNITS) if (seconds > 0 && seconds % size === 0) return `${seconds / size}${unit}`;
   return 'off';
 }
 
+/** Who set a timer: this account, a member by name, or someone this client cannot name (null). */
+export type TimerSetter = 'me' | { name: string | null };
+
 /** The notice a timer message shows: "Alice set disappearing messages to 1 day", "You turned off …". */
-export function timerNotice(who: string, ttl: number): string {
-  return ttl === 0
-    ? `${who} turned off disappearing messages`
-    : `${who} set disappearing messages to ${describeTtl(ttl)}`;
+export function timerNotice(setter: TimerSetter, ttl: number): string {
+  const duration = ttl === 0 ? undefined : sayDuration(ttl);
+  if (setter === 'me')
+    return duration ? say('conversation.timer.setMine', { duration }) : say('conversation.timer.offMine');
+  const { name } = setter;
+  if (name === null) {
+    return duration ? say('conversation.timer.setUnknown', { duration }) : say('conversation.timer.offUnknown');
+  }
+  return duration ? say('conversation.timer.set', { name, duration }) : say('conversation.timer.off', { name });
 }
 
 /** The timer settings among a conversation's items: verified timer messages and this client's own on their way. */

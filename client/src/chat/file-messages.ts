@@ -5,9 +5,13 @@
 import { FILE_MAX_BYTES, fileMessageBody, newUuid, sanitizeFileMime, sanitizeFileName } from '@onionchat/protocol';
 import { describeError } from '../describe-error.js';
 import type { FileSource, FileTransfers } from '../files/index.js';
+import { sayer } from '../present/phrasebook.js';
+import { CONVERSATION_PHRASES } from './conversation-phrases.js';
 import { pendingItem, type ChatItem } from './items.js';
 import type { RoomStore } from './room-store.js';
 import type { MessageSender } from './sending.js';
+
+const say = sayer(CONVERSATION_PHRASES);
 
 /** Files picked or dropped at once. */
 export const MAX_FILES_AT_ONCE = 10;
@@ -26,9 +30,10 @@ export class FileMessages {
   /** Encrypts and uploads files (each shown at once as a pending card). Throws a sentence when it can't. */
   sendFiles(roomId: string, files: readonly File[]): void {
     this.sender.sendableRoom(roomId);
-    if (files.length > MAX_FILES_AT_ONCE) throw new Error(`You can send at most ${MAX_FILES_AT_ONCE} files at once.`);
+    if (files.length > MAX_FILES_AT_ONCE)
+      throw new Error(say('conversation.files.tooMany', { count: MAX_FILES_AT_ONCE }));
     const tooLarge = files.find((file) => file.size > FILE_MAX_BYTES);
-    if (tooLarge) throw new Error(`“${sanitizeFileName(tooLarge.name)}” is too large to send.`);
+    if (tooLarge) throw new Error(say('conversation.files.tooLarge', { name: sanitizeFileName(tooLarge.name) }));
     // The timer when the files are picked: the server deletes each file that long after.
     const ttl = this.sender.ttlFor(roomId);
     for (const file of files) {

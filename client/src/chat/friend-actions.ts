@@ -11,6 +11,10 @@ import { UntrustedKeyError } from '../trust/verify-error.js';
 import { addFromLink, type LinkOutcome } from './add-from-link.js';
 import { FIRST_EPOCH, FriendError, prepareAccept } from './friend-accept.js';
 import type { RoomSync } from './sync.js';
+import { ACCOUNT_PHRASES } from '../account/account-phrases.js';
+import { sayer } from '../present/phrasebook.js';
+
+const say = sayer(ACCOUNT_PHRASES);
 
 export interface FriendParts {
   api: Pick<Api, 'requestFriend' | 'acceptFriend' | 'deleteFriendRequest' | 'removeFriend' | 'block' | 'unblock'>;
@@ -67,8 +71,8 @@ export class FriendActions {
       // key change, not that something failed to load.
       throw new FriendError(
         error instanceof UntrustedKeyError
-          ? `The request was not accepted: ${error.message}, so it may not come from the ${request.user.username} you know.`
-          : `The server sent public keys for ${request.user.username} that don't check out, so the request was not accepted.`,
+          ? say('account.request.notAcceptedUntrusted', { reason: error.message, name: request.user.username })
+          : say('account.request.notAcceptedBadKeys', { name: request.user.username }),
       );
     }
     const prepared = await prepareAccept(request, me, identity, requesterKeys);

@@ -9,8 +9,12 @@ import { describeError } from '../describe-error.js';
 import type { GroupChains } from '../groups/group-chains.js';
 import { GroupChangeError } from '../groups/group-change-error.js';
 import type { GroupChanges } from '../groups/group-changes.js';
+import { GROUP_PHRASES } from '../groups/group-phrases.js';
+import { sayer } from '../present/phrasebook.js';
 import type { RoomStore } from './room-store.js';
 import type { RoomSync } from './sync.js';
+
+const say = sayer(GROUP_PHRASES);
 
 export interface NewGroupInput {
   name: string;
@@ -74,10 +78,10 @@ export class GroupActions {
   /** The contacts' records (their keys are checked against their pins before anything is signed). */
   private contacts(userIds: readonly string[]): PublicUser[] {
     const friends = this.parts.friends();
-    if (!friends) throw new GroupChangeError('Your contacts have not loaded yet. Try again in a moment.');
+    if (!friends) throw new GroupChangeError(say('groups.refusal.contactsNotLoaded'));
     return userIds.map((userId) => {
       const friend = friends.friends.find((candidate) => candidate.user.id === userId);
-      if (!friend) throw new GroupChangeError('Only your contacts can be added to a group.');
+      if (!friend) throw new GroupChangeError(say('groups.refusal.onlyContacts'));
       return friend.user;
     });
   }

@@ -7,20 +7,20 @@
 import type { Room, ServerMessage } from '@onionchat/contract';
 import { ProtocolError, groupMembersAtEpoch, requireGroupMemberKey, type GroupState } from '@onionchat/protocol';
 import { judgeGroupMessage } from '../groups/group-message-rules.js';
+import { GROUP_PHRASES } from '../groups/group-phrases.js';
+import { sayer } from '../present/phrasebook.js';
 import type { KeyDirectory } from '../trust/key-directory.js';
-import { GROUP_NOT_VERIFIED } from '../trust/room-keyring.js';
+import { groupNotVerified } from '../trust/room-keyring.js';
 import { VerifyError } from '../trust/verify-error.js';
 
 export const GROUP_ROOM_KIND = 'group';
 
-const KEYS_DO_NOT_MATCH = 'its sender’s keys do not match the ones the group holds for them';
-const NO_CHAIN_KEY = 'its sender is not in this conversation';
-const NOT_MINE = 'it was sent while you were not in the group, so this device has no key for it';
+const say = sayer(GROUP_PHRASES);
 
 /** A group message from an epoch this account was not a member of: unreadable by design, not an attack. */
 export class BeforeJoiningError extends VerifyError {
   constructor() {
-    super(NOT_MINE);
+    super(say('groups.message.beforeJoining'));
   }
 }
 
@@ -52,7 +52,7 @@ export async function groupSenderKey(
   ctx: GroupOpenContext,
 ): Promise<{ signPublicKey: Uint8Array }> {
   const state = await ctx.groups.stateFor(room.id, message.epoch);
-  if (!state) throw new VerifyError(GROUP_NOT_VERIFIED);
+  if (!state) throw new VerifyError(groupNotVerified());
   const verdict = judgeGroupMessage(state, (epoch) => ctx.groups.epochEndedAt(room.id, epoch), message);
   if (!verdict.ok) {
     if (verdict.code === 'context-mismatch') ctx.groups.waitForChain(message);
@@ -73,7 +73,7 @@ export async function groupSenderKey(
 /** Someone the chain added who has left since (or whom the server does not list): the key the chain gave them. */
 function chainKey(groups: GroupJudge, roomId: string, senderId: string): { signPublicKey: Uint8Array } {
   const signPublicKey = groups.signKeyOf(roomId, senderId);
-  if (!signPublicKey) throw new VerifyError(NO_CHAIN_KEY);
+  if (!signPublicKey) throw new VerifyError(say('groups.message.senderUnknown'));
   return { signPublicKey };
 }
 
@@ -82,6 +82,7 @@ function requireChainKey(state: GroupState, userId: string, signPublicKey: Uint8
     requireGroupMemberKey(state, userId, signPublicKey);
   } catch (error) {
     if (!(error instanceof ProtocolError)) throw error;
-    throw new VerifyError(error.code === 'key-mismatch' ? KEYS_DO_NOT_MATCH : NO_CHAIN_KEY);
+    const reason = error.code === 'key-mismatch' ? 'groups.message.keysMismatch' : 'groups.message.senderUnknown';
+    throw new VerifyError(say(reason));
   }
 }

@@ -8,7 +8,7 @@ import type { GroupChains } from '../groups/group-chains.js';
 import type { GroupChange } from '../groups/group-change.js';
 import type { GroupChanges } from '../groups/group-changes.js';
 import type { KeyDirectory } from '../trust/key-directory.js';
-import { GROUP_NOT_VERIFIED, type RoomKeyring } from '../trust/room-keyring.js';
+import { groupNotVerified, type RoomKeyring } from '../trust/room-keyring.js';
 import { VerifyError } from '../trust/verify-error.js';
 import { withDeliveryCounts } from './delivery-counts.js';
 import { GROUP_ROOM_KIND, type GroupJudge } from './group-open.js';
@@ -94,7 +94,7 @@ export class GroupRooms implements GroupJudge {
   async sealEpoch(room: Room): Promise<number> {
     if (!isGroup(room)) return room.epoch;
     const state = this.parts.chains.stateOf(room.id);
-    if (!state) throw new VerifyError(GROUP_NOT_VERIFIED);
+    if (!state) throw new VerifyError(groupNotVerified());
     if (!this.parts.keyring.peek(room.id, state.epoch)) await this.holdKey(room, state.epoch);
     return state.epoch;
   }

@@ -7,6 +7,8 @@ import { equalBytes, type GroupMember } from '@onionchat/protocol';
 import type { GroupChainView } from '../groups/group-chains.js';
 import type { NameOf } from '../groups/group-change.js';
 import type { GroupInfoResult } from '../groups/group-info.js';
+import { GROUP_PHRASES } from '../groups/group-phrases.js';
+import { sayList, sayer } from '../present/phrasebook.js';
 import type { PeerTrust } from '../trust/key-directory.js';
 
 /**
@@ -63,6 +65,8 @@ export interface GroupViewParts {
 
 const NAMES_IN_TITLE = 3;
 
+const say = sayer(GROUP_PHRASES);
+
 export function groupView(chain: GroupChainView, info: GroupInfoResult | null, parts: GroupViewParts): GroupView {
   const members = [...(chain.state?.members.values() ?? [])].map((member) => memberView(member, parts));
   members.sort((a, b) => Number(b.role === 'admin') - Number(a.role === 'admin') || a.name.localeCompare(b.name));
@@ -87,7 +91,7 @@ function memberView(member: GroupMember, parts: GroupViewParts): GroupMemberView
   const { check, label } = memberCheck(member, parts);
   return {
     id: member.userId,
-    name: member.userId === parts.meId ? 'You' : parts.nameOf(member.userId),
+    name: member.userId === parts.meId ? say('groups.member.you') : parts.nameOf(member.userId),
     role: member.role,
     me: member.userId === parts.meId,
     addedBy: member.addedBy,
@@ -97,29 +101,29 @@ function memberView(member: GroupMember, parts: GroupViewParts): GroupMemberView
 }
 
 function memberCheck(member: GroupMember, parts: GroupViewParts): { check: GroupMemberCheck; label: string } {
-  if (member.userId === parts.meId) return { check: 'you', label: 'you' };
+  if (member.userId === parts.meId) return { check: 'you', label: say('groups.member.checkYou') };
   const trust = parts.trust(member.userId);
   const presented = trust?.presented?.signPublicKey;
   // Keys the server presents that are not the ones the admin who added them vouched for.
   if (trust?.state === 'invalid' || (presented && !equalBytes(presented, member.signPublicKey))) {
-    return { check: 'mismatch', label: 'keys do not match the group’s' };
+    return { check: 'mismatch', label: say('groups.member.keysMismatch') };
   }
   if (trust?.state === 'changed' || trust?.state === 'changed-verified') {
-    return { check: 'changed', label: 'safety number changed' };
+    return { check: 'changed', label: say('groups.member.safetyNumberChanged') };
   }
-  if (trust?.state === 'verified') return { check: 'verified', label: 'verified' };
-  if (parts.isContact(member.userId)) return { check: 'contact', label: 'contact' };
-  const admin = member.addedBy === parts.meId ? 'you' : parts.nameOf(member.addedBy);
-  return { check: 'added-by', label: `added by ${admin}` };
+  if (trust?.state === 'verified') return { check: 'verified', label: say('groups.member.verified') };
+  if (parts.isContact(member.userId)) return { check: 'contact', label: say('groups.member.contact') };
+  if (member.addedBy === parts.meId) return { check: 'added-by', label: say('groups.member.addedByYou') };
+  return { check: 'added-by', label: say('groups.member.addedBy', { name: parts.nameOf(member.addedBy) }) };
 }
 
 /** "Group with bob and carol", "Group with bob, carol, dave and 2 others", or "Group". */
 function fallbackTitle(members: readonly GroupMemberView[]): string {
   const others = members.filter((member) => !member.me).map((member) => member.name);
-  if (others.length === 0) return 'Group';
+  if (others.length === 0) return say('groups.title.unnamed');
   const shown = others.slice(0, NAMES_IN_TITLE);
   const rest = others.length - shown.length;
-  if (rest > 0) return `Group with ${shown.join(', ')} and ${rest} ${rest === 1 ? 'other' : 'others'}`;
-  if (shown.length === 1) return `Group with ${shown[0]}`;
-  return `Group with ${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+  // "2 others" closes the list: "bob, carol, dave and 2 others".
+  const listed = rest > 0 ? [...shown, say('groups.title.others', { count: rest })] : shown;
+  return say('groups.title.with', { names: sayList(listed) });
 }

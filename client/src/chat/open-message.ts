@@ -31,8 +31,12 @@ import {
   type KeyDirectory,
   type RoomKeyring,
 } from '../trust/index.js';
+import { sayer } from '../present/phrasebook.js';
+import { CONVERSATION_PHRASES } from './conversation-phrases.js';
 import { BeforeJoiningError, GROUP_ROOM_KIND, groupSenderKey, type GroupJudge } from './group-open.js';
 import type { ChatItem, DeliveryFlag } from './items.js';
+
+const say = sayer(CONVERSATION_PHRASES);
 
 /** Every check a message goes through, for one session. */
 export interface OpenContext {
@@ -81,7 +85,7 @@ function unverified(
 /** The server erased its content: only its seq and sender are left, to be matched with its sender's deletion. */
 function erasedItem(message: ServerMessage, meId: string): ChatItem {
   return {
-    ...unverified(message, meId, "The server removed this message's content, and its sender has not deleted it."),
+    ...unverified(message, meId, say('conversation.unverified.erased')),
     erased: true,
   };
 }
@@ -95,7 +99,8 @@ function erasedItem(message: ServerMessage, meId: string): ChatItem {
  * (network), so the caller can try again later.
  */
 export async function openServerMessage(message: ServerMessage, room: Room, ctx: OpenContext): Promise<ChatItem> {
-  if (message.roomId !== room.id) return unverified(message, ctx.meId, 'it was delivered to the wrong conversation');
+  if (message.roomId !== room.id)
+    return unverified(message, ctx.meId, say('conversation.unverified.wrongConversation'));
   // The server keeps the row of an erased message (its seq stays taken) with no envelope.
   if (message.erasedAt !== null) return erasedItem(message, ctx.meId);
   try {
@@ -164,7 +169,7 @@ async function senderKeyOf(
   if (room.kind === GROUP_ROOM_KIND) return groupSenderKey(message, room, ctx);
   if (message.senderId === ctx.meId) return ctx.directory.mine();
   const sender = room.members.find((member) => member.id === message.senderId);
-  if (!sender) throw new VerifyError('its sender is not in this conversation');
+  if (!sender) throw new VerifyError(say('conversation.unverified.senderNotMember'));
   await ctx.directory.prepare([sender]);
   return ctx.directory.learn(sender);
 }

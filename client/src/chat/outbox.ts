@@ -10,6 +10,10 @@
 
 import type { ServerMessage } from '@onionchat/contract';
 import type { MessageBody } from '@onionchat/protocol';
+import { sayer } from '../present/phrasebook.js';
+import { SENDING_PHRASES } from './sending-phrases.js';
+
+const say = sayer(SENDING_PHRASES);
 
 export interface OutboxEntry {
   roomId: string;
@@ -143,7 +147,7 @@ export class Outbox {
     }
     if (outcome.counts) {
       entry.attempts += 1;
-      if (entry.attempts >= MAX_ATTEMPTS) return this.fail(entry, outcome.note ?? 'Not sent.');
+      if (entry.attempts >= MAX_ATTEMPTS) return this.fail(entry, outcome.note ?? say('sending.outcome.notSent'));
     }
     let delay: number;
     if (outcome.delayMs !== undefined) {

@@ -6,8 +6,12 @@
 import type { Room, User } from '@onionchat/contract';
 import { safetyNumber, type Identity, type SafetyNumber } from '@onionchat/protocol';
 import { VerifyError, type KeyDirectory, type PeerTrust } from '../trust/index.js';
-import { DirectMembers, MEMBERS_CHANGED_WARNING } from './direct-members.js';
+import { DirectMembers, membersChangedWarning } from './direct-members.js';
 import { isGroup, type GroupRooms } from './group-rooms.js';
+import { sayer } from '../present/phrasebook.js';
+import { CONVERSATION_PHRASES } from './conversation-phrases.js';
+
+const say = sayer(CONVERSATION_PHRASES);
 
 export class RoomTrust {
   constructor(
@@ -45,7 +49,7 @@ export class RoomTrust {
 
   /** The warning for a direct room whose members the server changed, or null. */
   membersWarning(roomId: string): string | null {
-    return this.members.changed(roomId) ? MEMBERS_CHANGED_WARNING : null;
+    return this.members.changed(roomId) ? membersChangedWarning() : null;
   }
 
   /** How far a member's keys are trusted (null until they were checked). */
@@ -62,9 +66,9 @@ export class RoomTrust {
       if (member.id === this.me.id) continue;
       const state = this.directory.trust(member.id)?.state;
       if (state === 'changed' || state === 'changed-verified') {
-        return `${member.username}'s safety number changed. Review it before sending anything more.`;
+        return say('conversation.trust.safetyNumberChanged', { name: member.username });
       }
-      if (state === 'invalid') return `${member.username}'s keys do not check out, so nothing can be sent to them.`;
+      if (state === 'invalid') return say('conversation.trust.keysInvalid', { name: member.username });
     }
     return null;
   }
@@ -72,7 +76,7 @@ export class RoomTrust {
   /** The safety number of this account and a contact, for the keys presented now. */
   safetyNumberWith(userId: string): Promise<SafetyNumber> {
     const trust = this.directory.trust(userId);
-    if (!trust?.presented) return Promise.reject(new VerifyError('there are no valid keys for this person'));
+    if (!trust?.presented) return Promise.reject(new VerifyError(say('conversation.trust.noValidKeys')));
     return safetyNumber(
       { userId: this.me.id, username: this.me.username, signPublicKey: this.identity.signPublicKey },
       { userId, username: trust.username, signPublicKey: trust.presented.signPublicKey },

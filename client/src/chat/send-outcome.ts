@@ -3,21 +3,23 @@
 
 import { ProtocolError } from '@onionchat/protocol';
 import { describeError } from '../describe-error.js';
+import { sayer } from '../present/phrasebook.js';
 import { ApiError, isSessionLostCode } from '../transport/api-error.js';
 import { RealtimeError } from '../transport/realtime.js';
 import { VerifyError } from '../trust/index.js';
 import { decodeSendAck } from './decode.js';
 import { RATE_LIMIT_BACKOFF_MS, type SendOutcome } from './outbox.js';
+import { SENDING_PHRASES } from './sending-phrases.js';
+
+const say = sayer(SENDING_PHRASES);
 
 /** How long to wait for the server to acknowledge a message. */
 export const SEND_TIMEOUT_MS = 15_000;
 
-const UNREADABLE = 'The server sent an answer this app cannot read.';
-
 /** The socket could not deliver the message or bring back an answer. */
 export function transportOutcome(error: unknown): SendOutcome {
   if (error instanceof RealtimeError && error.reason === 'timeout') {
-    return { kind: 'retry', counts: true, note: 'The server did not answer in time.' };
+    return { kind: 'retry', counts: true, note: say('sending.connection.timeout') };
   }
   return { kind: 'retry', counts: false, note: null };
 }
@@ -25,10 +27,10 @@ export function transportOutcome(error: unknown): SendOutcome {
 /** The acknowledgement (untrusted) for a message to `roomId`. `sessionLost`: the server says the session is gone. */
 export function ackOutcome(answer: unknown, roomId: string): SendOutcome & { sessionLost?: boolean } {
   const ack = decodeSendAck(answer);
-  if (!ack) return { kind: 'retry', counts: true, note: UNREADABLE };
+  if (!ack) return { kind: 'retry', counts: true, note: say('sending.outcome.unreadable') };
   if (ack.ok) {
     if (ack.message && ack.message.roomId === roomId) return { kind: 'sent', message: ack.message };
-    return { kind: 'retry', counts: true, note: UNREADABLE };
+    return { kind: 'retry', counts: true, note: say('sending.outcome.unreadable') };
   }
   const { status, code, message: text } = ack;
   if (isSessionLostCode(code)) {
@@ -42,16 +44,16 @@ export function ackOutcome(answer: unknown, roomId: string): SendOutcome & { ses
     return {
       kind: 'retry',
       counts: false,
-      note: text ?? 'You are sending messages too fast. It will go out in a moment.',
+      note: text ?? say('sending.outcome.tooFast'),
       delayMs: RATE_LIMIT_BACKOFF_MS,
     };
   }
   // Final: the server will never store it, and every reader would drop it anyway.
   if (code === 'already_disappeared') return { kind: 'disappeared' };
-  if (status >= 500 || status === 0) return { kind: 'retry', counts: true, note: text ?? 'The server had a problem.' };
-  if (status === 413 || code === 'too_large')
-    return { kind: 'failed', note: text ?? 'This message is too large to send.' };
-  return { kind: 'failed', note: text ?? `The server refused this message (${code || status}).` };
+  if (status >= 500 || status === 0)
+    return { kind: 'retry', counts: true, note: text ?? say('sending.outcome.serverProblem') };
+  if (status === 413 || code === 'too_large') return { kind: 'failed', note: text ?? say('sending.outcome.tooLarge') };
+  return { kind: 'failed', note: text ?? say('sending.outcome.refused', { code: code || status }) };
 }
 
 /** Sealing failed (no key, a key that does not check out, the server unreachable). */
@@ -62,10 +64,10 @@ export function sealFailure(error: unknown): SendOutcome {
     return { kind: 'failed', note: describeError(error) };
   }
   if (error instanceof VerifyError) {
-    return { kind: 'failed', note: `Not sent: this conversation's key can't be used (${error.message}).` };
+    return { kind: 'failed', note: say('sending.outcome.unusableKey', { reason: error.message }) };
   }
   if (error instanceof ProtocolError && error.code === 'too-large') {
-    return { kind: 'failed', note: 'This message is too large to send.' };
+    return { kind: 'failed', note: say('sending.outcome.tooLarge') };
   }
-  return { kind: 'failed', note: `Not sent: ${describeError(error)}` };
+  return { kind: 'failed', note: say('sending.outcome.notSentBecause', { reason: describeError(error) }) };
 }

@@ -21,6 +21,7 @@ import {
   type MessageRef,
 } from '@onionchat/protocol';
 import type { Room, ServerMessage } from '@onionchat/contract';
+import { sayer, sayNumber } from '../present/phrasebook.js';
 import type { LiveConnection } from '../transport/realtime.js';
 import type { RoomKeyring } from '../trust/index.js';
 import type { GroupRooms } from './group-rooms.js';
@@ -31,6 +32,9 @@ import type { KeyedQueue } from './keyed-queue.js';
 import { newOutboxEntry, type Outbox, type OutboxEntry, type SendOutcome, type Settlement } from './outbox.js';
 import type { RoomStore } from './room-store.js';
 import { SEND_TIMEOUT_MS, ackOutcome, sealFailure, transportOutcome } from './send-outcome.js';
+import { SENDING_PHRASES } from './sending-phrases.js';
+
+const say = sayer(SENDING_PHRASES);
 
 export interface SenderParts {
   meId: string;
@@ -84,7 +88,7 @@ export class MessageSender {
     const text = checkedText(input);
     if (text === null) return;
     const room = this.sendableRoom(roomId);
-    const answered = replyTo ? storedRef(replyTo, 'answered') : null;
+    const answered = replyTo ? storedRef(replyTo, 'answer') : null;
     const clientId = newUuid();
     const ttl = this.ttlFor(roomId);
     this.parts.store.addPending(
@@ -102,12 +106,12 @@ export class MessageSender {
   /** Replaces the text of this account's own stored text message, for everyone (a signed edit). */
   edit(roomId: string, target: ChatItem, input: string): void {
     const text = checkedText(input);
-    if (text === null) throw new Error('An edit cannot be empty: delete the message instead.');
+    if (text === null) throw new Error(say('sending.edit.empty'));
     if (!target.mine || target.file || target.text === null || target.deleted) {
-      throw new Error('Only your own text messages can be edited.');
+      throw new Error(say('sending.edit.notOwn'));
     }
     if (text === target.text) return;
-    this.sendAction(roomId, editMessageBody(storedRef(target, 'edited'), text));
+    this.sendAction(roomId, editMessageBody(storedRef(target, 'edit'), text));
   }
 
   /**
@@ -115,8 +119,8 @@ export class MessageSender {
    * member's client honours, and then the server is asked to erase the original.
    */
   remove(roomId: string, target: ChatItem): void {
-    if (!target.mine || target.deleted) throw new Error('Only your own messages can be deleted for everyone.');
-    const clientId = this.sendAction(roomId, deleteMessageBody(storedRef(target, 'deleted'), target.counter ?? null));
+    if (!target.mine || target.deleted) throw new Error(say('sending.delete.notOwn'));
+    const clientId = this.sendAction(roomId, deleteMessageBody(storedRef(target, 'delete'), target.counter ?? null));
     const edits = (this.parts.store.get(roomId)?.timeline.items ?? []).filter(
       (item) => item.mine && item.action?.kind === 'edit' && item.action.target.seq === target.seq,
     );
@@ -126,8 +130,8 @@ export class MessageSender {
 
   /** Reacts to a stored message with one emoji ('' takes this account's reaction back). */
   react(roomId: string, target: ChatItem, emoji: string): void {
-    if (target.deleted) throw new Error('A deleted message cannot be reacted to.');
-    this.sendAction(roomId, reactionMessageBody(storedRef(target, 'reacted to'), emoji));
+    if (target.deleted) throw new Error(say('sending.react.deleted'));
+    this.sendAction(roomId, reactionMessageBody(storedRef(target, 'react'), emoji));
   }
 
   private sendAction(roomId: string, body: MessageBody): string {
@@ -149,7 +153,7 @@ export class MessageSender {
    * it is how readers, later ones too, know the timer.
    */
   setTimer(roomId: string, seconds: number): void {
-    if (!TIMER_CHOICES.includes(seconds)) throw new Error('Pick one of the disappearing times offered.');
+    if (!TIMER_CHOICES.includes(seconds)) throw new Error(say('sending.timer.notOffered'));
     const room = this.sendableRoom(roomId);
     if (this.ttlFor(roomId) === seconds) return;
     const clientId = newUuid();
@@ -167,7 +171,7 @@ export class MessageSender {
   /** The room to send to, or a sentence why there is none. */
   sendableRoom(roomId: string): Room {
     const room = this.parts.store.get(roomId)?.room;
-    if (!room) throw new Error('This conversation does not exist any more.');
+    if (!room) throw new Error(say('sending.compose.roomGone'));
     const blocked = this.parts.rules.sendBlock(room);
     if (blocked) throw new Error(blocked);
     return room;
@@ -332,7 +336,7 @@ export class MessageSender {
    */
   private async seal(entry: OutboxEntry): Promise<void> {
     const room = this.parts.store.get(entry.roomId)?.room;
-    if (!room) throw new Error('This conversation does not exist any more.');
+    if (!room) throw new Error(say('sending.compose.roomGone'));
     const blocked = this.parts.rules.sendBlock(room);
     if (blocked) throw new Error(blocked);
     if (entry.envelope) return;
@@ -384,15 +388,15 @@ function checkedText(input: string): string | null {
   const text = input.trim();
   if (text.length === 0) return null;
   if (text.length > MAX_TEXT_CHARS) {
-    throw new Error(`A message can have at most ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters.`);
+    throw new Error(say('sending.compose.tooLong', { max: sayNumber(MAX_TEXT_CHARS) }));
   }
   return text;
 }
 
 /** How an action names a message: only one the server has stored (and this client verified) can be named. */
-function storedRef(item: ChatItem, verb: 'answered' | 'edited' | 'deleted' | 'reacted to'): MessageRef {
+function storedRef(item: ChatItem, action: 'answer' | 'edit' | 'delete' | 'react'): MessageRef {
   if (item.seq === null || item.messageId === null || item.state !== 'sent') {
-    throw new Error(`Only a message that has been sent can be ${verb}.`);
+    throw new Error(say(`sending.unsent.${action}`));
   }
   return { id: item.messageId, seq: item.seq };
 }

@@ -495,6 +495,11 @@ export class ChatSession {
    * Read receipts on or off (on by default; for this session). Off: this account no
    * longer says what it has read, and sees no one's read marks; delivered ones stay.
    */
+  /** The interface's language changed: every view is built again, so its sentences are worded anew. */
+  rephrase(): void {
+    this.store.invalidate(null);
+  }
+
   setReadReceipts(on: boolean): void {
     this.receipts.setReadReceipts(on);
     this.changed();

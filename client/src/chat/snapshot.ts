@@ -150,12 +150,14 @@ export class RoomViews {
   /** A timer message as shown: a notice of who set what ("Alice set disappearing messages to 1 day"). */
   private timerItem(item: ChatItem, room: Room): ChatItem {
     if (item.timer === null || item.timer === undefined) return item;
-    const who = item.mine
-      ? 'You'
-      : isGroup(room)
-        ? this.groups.nameOf(item.senderId)
-        : (room.members.find((member) => member.id === item.senderId)?.username ?? 'Someone');
-    const text = timerNotice(who, item.timer);
+    const setter = item.mine
+      ? 'me'
+      : {
+          name: isGroup(room)
+            ? this.groups.nameOf(item.senderId)
+            : (room.members.find((member) => member.id === item.senderId)?.username ?? null),
+        };
+    const text = timerNotice(setter, item.timer);
     return item.state === 'sent' || item.state === 'pending' ? { ...item, text, state: 'notice' } : { ...item, text };
   }
 }

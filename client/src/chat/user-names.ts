@@ -2,8 +2,10 @@
 // every name a listing of this session carried is kept, so someone who has left a group
 // (and is listed nowhere now) still has a name in "Alice removed Dave".
 
-/** Said for someone no listing of this session named. */
-export const UNKNOWN_NAME = 'someone';
+import { ACCOUNT_PHRASES } from '../account/account-phrases.js';
+import { sayer } from '../present/phrasebook.js';
+
+const say = sayer(ACCOUNT_PHRASES);
 
 export class UserNames {
   private readonly names = new Map<string, string>();
@@ -16,5 +18,6 @@ export class UserNames {
     for (const user of users) this.names.set(user.id, user.username);
   }
 
-  nameOf = (userId: string): string => this.names.get(userId) ?? UNKNOWN_NAME;
+  /** The name; "someone" (in the reader's language) for whom no listing of this session named. */
+  nameOf = (userId: string): string => this.names.get(userId) ?? say('account.names.unknown');
 }

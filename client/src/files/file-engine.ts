@@ -23,6 +23,10 @@ import {
   type FileEncryptor,
   type FileHasher,
 } from '@onionchat/protocol';
+import { sayer } from '../present/phrasebook.js';
+import { FILE_PHRASES } from './file-phrases.js';
+
+const say = sayer(FILE_PHRASES);
 
 export type EngineRequest =
   /**
@@ -293,7 +297,7 @@ export class FileEngine {
     if (job.failure) throw job.failure;
     try {
       if (job.written + bytes.length > job.encryptedSize) {
-        throw new EngineError('tampered', 'The server sent more bytes than this file has.');
+        throw new EngineError('tampered', say('files.note.tooManyBytes'));
       }
       job.written += bytes.length;
       if (bytes.length > 0) {
@@ -332,13 +336,13 @@ export class FileEngine {
     if (job.failure) throw job.failure;
     try {
       if (job.written !== job.encryptedSize || job.queued !== 0 || !job.decryptor || !job.hasher) {
-        throw new EngineError('tampered', 'The file ended early.');
+        throw new EngineError('tampered', say('files.note.endedEarly'));
       }
       job.decryptor.finish();
       await Promise.all(job.hashing);
       const digest = await job.hasher.digest();
       if (!equalBytes(digest, job.digest)) {
-        throw new EngineError('tampered', 'The file does not match the digest its sender signed.');
+        throw new EngineError('tampered', say('files.note.digestMismatch'));
       }
       collapse(job);
       const blob = job.blob;
@@ -400,7 +404,7 @@ async function readSlice(file: Blob, start: number, end: number): Promise<Uint8A
   try {
     return new Uint8Array(await file.slice(start, end).arrayBuffer());
   } catch {
-    throw new EngineError('unreadable', 'The file can’t be read any more (was it moved, changed or deleted?).');
+    throw new EngineError('unreadable', say('files.note.unreadable'));
   }
 }
 

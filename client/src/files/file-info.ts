@@ -2,6 +2,11 @@
 // something is (for its icon), which images get a preview, and a name that is safe to
 // save under. No DOM and no network: pages and the terminal client use them alike.
 
+import { sayer } from '../present/phrasebook.js';
+import { FILE_PHRASES } from './file-phrases.js';
+
+const say = sayer(FILE_PHRASES);
+
 /** Images shown as a preview (in a page, decoded by the browser from a blob: URL). Never SVG. */
 const PREVIEW_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 /** Larger images are not previewed at all (it would mean downloading them). */
@@ -35,34 +40,34 @@ export function fileKind(mime: string, name: string): FileKind {
   return 'other';
 }
 
-const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+const UNITS = ['files.size.kilobytes', 'files.size.megabytes', 'files.size.gigabytes', 'files.size.terabytes'] as const;
 
 /** "532 bytes", "48 KB", "5.2 MB" (powers of 1024, as file managers count). */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '';
-  if (bytes < 1024) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  if (bytes < 1024) return say('files.size.bytes', { count: bytes });
   let value = bytes;
-  let unit = 0;
+  let unit = -1;
   while (value >= 1024 && unit < UNITS.length - 1) {
     value /= 1024;
     unit += 1;
   }
   const digits = value < 10 ? 1 : 0;
-  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+  return say(UNITS[unit]!, { value: value.toFixed(digits) });
 }
 
 export function formatSpeed(bytesPerSecond: number): string {
-  return `${formatBytes(Math.round(bytesPerSecond))}/s`;
+  return say('files.progress.speed', { size: formatBytes(Math.round(bytesPerSecond)) });
 }
 
 /** "about 3 min left", "about 20 s left", "a few seconds left". */
 export function formatTimeLeft(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '';
-  if (seconds < 5) return 'a few seconds left';
-  if (seconds < 90) return `about ${Math.round(seconds / 5) * 5} s left`;
-  if (seconds < 90 * 60) return `about ${Math.round(seconds / 60)} min left`;
+  if (seconds < 5) return say('files.progress.fewSecondsLeft');
+  if (seconds < 90) return say('files.progress.secondsLeft', { seconds: String(Math.round(seconds / 5) * 5) });
+  if (seconds < 90 * 60) return say('files.progress.minutesLeft', { minutes: String(Math.round(seconds / 60)) });
   const hours = seconds / 3600;
-  return `about ${hours < 10 ? hours.toFixed(1) : Math.round(hours)} h left`;
+  return say('files.progress.hoursLeft', { hours: hours < 10 ? hours.toFixed(1) : String(Math.round(hours)) });
 }
 
 /** Names Windows refuses, whatever the extension. */

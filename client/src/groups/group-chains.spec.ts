@@ -5,7 +5,7 @@
 import { newRoomKey, randomBytes } from '@onionchat/protocol';
 import { describe, expect, it } from 'vitest';
 import { GroupServer, changing, joining, person, type FiledRecord } from '../test-support/group-server.js';
-import { GroupChains, NOT_A_MEMBER_ANY_MORE, NOT_VERIFIED_YET } from './group-chains.js';
+import { GroupChains, notAMemberAnyMore, notVerifiedYet } from './group-chains.js';
 
 const alice = person('alice');
 const bob = person('bob');
@@ -28,7 +28,7 @@ describe('GroupChains', () => {
   it('verifies the chain from the start, then only the records after the verified one', async () => {
     const { server, chains, roomId, afters } = setup();
     expect(chains.stateOf(roomId)).toBeNull();
-    expect(chains.sendBlock(roomId, alice.user.id)).toBe(NOT_VERIFIED_YET);
+    expect(chains.sendBlock(roomId, alice.user.id)).toBe(notVerifiedYet());
     await chains.sync(roomId);
     expect([...chains.stateOf(roomId)!.members.keys()]).toEqual([alice.user.id, bob.user.id]);
     server.fileBy(roomId, alice, 'add', [joining(carol)]);
@@ -217,14 +217,14 @@ describe('GroupChains', () => {
     const byBob = server.groupBy(bob, [alice, carol]);
     server.fileBy(byBob, bob, 'remove', [changing(alice)]);
     await chains.sync(byBob);
-    expect(chains.sendBlock(byBob, alice.user.id)).toBe(NOT_A_MEMBER_ANY_MORE);
+    expect(chains.sendBlock(byBob, alice.user.id)).toBe(notAMemberAnyMore());
 
     await chains.sync(roomId);
     server.recordsReply = { status: 404, body: { code: 'not_found', message: 'No such group.' } };
     await chains.sync(roomId);
     expect(chains.view(roomId).gone).toBe(true);
     expect(chains.isGone(roomId)).toBe(true);
-    expect(chains.sendBlock(roomId, alice.user.id)).toBe(NOT_A_MEMBER_ANY_MORE);
+    expect(chains.sendBlock(roomId, alice.user.id)).toBe(notAMemberAnyMore());
     server.recordsReply = 'drop';
     await expect(chains.sync(roomId)).rejects.toMatchObject({ code: 'network' });
     // Taken in again: the server lists the records once more.

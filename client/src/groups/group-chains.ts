@@ -18,12 +18,23 @@ import {
   type DecodedGroupRecord,
   type GroupState,
 } from '@onionchat/protocol';
+import { sayer } from '../present/phrasebook.js';
 import { ApiError } from '../transport/api-error.js';
 import type { Api } from '../transport/api.js';
 import { groupChange, startsEpoch, type GroupChange } from './group-change.js';
+import { GROUP_PHRASES } from './group-phrases.js';
 
-export const NOT_A_MEMBER_ANY_MORE = 'You are no longer a member of this group.';
-export const NOT_VERIFIED_YET = 'This group’s members have not been checked yet.';
+const say = sayer(GROUP_PHRASES);
+
+/** Why nothing may be sent: this account left or was removed. */
+export function notAMemberAnyMore(): string {
+  return say('groups.chain.notMember');
+}
+
+/** Why nothing may be sent yet: the chain has not been fetched and checked. */
+export function notVerifiedYet(): string {
+  return say('groups.chain.notVerified');
+}
 
 /** Where a chain stopped checking out, kept until a later listing passes. */
 export interface GroupChainProblem {
@@ -139,9 +150,9 @@ export class GroupChains {
   sendBlock(roomId: string, meId: string): string | null {
     const chain = this.chains.get(roomId);
     if (chain?.problem) return this.describe(chain.problem);
-    if (chain?.gone) return NOT_A_MEMBER_ANY_MORE;
-    if (!chain?.state) return NOT_VERIFIED_YET;
-    return chain.state.members.has(meId) ? null : NOT_A_MEMBER_ANY_MORE;
+    if (chain?.gone) return notAMemberAnyMore();
+    if (!chain?.state) return notVerifiedYet();
+    return chain.state.members.has(meId) ? null : notAMemberAnyMore();
   }
 
   /** The server answers as to someone who left or was removed (404). */
@@ -166,10 +177,16 @@ export class GroupChains {
 
   view(roomId: string): GroupChainView {
     const chain = this.chain(roomId);
-    chain.view ??= {
+    if (chain.view) return chain.view;
+    const problem = chain.problem;
+    const describe = (known: GroupChainProblem) => this.describe(known);
+    chain.view = {
       roomId,
       state: chain.state,
-      warning: chain.problem ? this.describe(chain.problem) : null,
+      // Worded when read, so it is in the reader's language of the moment.
+      get warning() {
+        return problem ? describe(problem) : null;
+      },
       changes: chain.changes.slice(),
       gone: chain.gone,
     };
@@ -347,11 +364,9 @@ export class GroupChains {
   }
 
   private describe(problem: GroupChainProblem): string {
-    const by = problem.signerId === null ? '' : ` by ${this.nameOf(problem.signerId)}`;
-    return (
-      `The server handed out a change to this group that does not check out ` +
-      `(record ${problem.index}${by}: ${chainReason(problem.error)}). Nothing will be sent here until it does.`
-    );
+    const values = { index: problem.index, reason: chainReason(problem.error) };
+    if (problem.signerId === null) return say('groups.chain.problem', values);
+    return say('groups.chain.problemBy', { ...values, name: this.nameOf(problem.signerId) });
   }
 
   private nameOf(userId: string): string {
@@ -397,18 +412,18 @@ function bytesOf(record: string): Uint8Array {
 export function chainReason(error: ProtocolError): string {
   switch (error.code) {
     case 'bad-chain':
-      return 'it does not follow the changes before it';
+      return say('groups.reason.badChain');
     case 'not-entitled':
-      return 'its signer may not make this change';
+      return say('groups.reason.notEntitled');
     case 'bad-signature':
-      return 'its signature does not match its signer';
+      return say('groups.reason.badSignature');
     case 'bad-room':
-      return 'the change does not make sense for this group';
+      return say('groups.reason.badRoom');
     case 'context-mismatch':
-      return 'it belongs to another group';
+      return say('groups.reason.otherGroup');
     case 'rollback':
-      return 'the server left out changes this device already checked';
+      return say('groups.reason.rollback');
     default:
-      return 'it is malformed';
+      return say('groups.reason.malformed');
   }
 }

@@ -25,12 +25,14 @@ import {
 import { ApiError } from '../transport/api-error.js';
 import type { Api } from '../transport/api.js';
 import type { KeyDirectory } from '../trust/key-directory.js';
+import { sayer } from '../present/phrasebook.js';
 import type { RoomKeyring } from '../trust/room-keyring.js';
 import { VerifyError } from '../trust/verify-error.js';
 import { GroupChangeError } from './group-change-error.js';
 import { startsEpoch } from './group-change.js';
 import { chainReason, type GroupChains } from './group-chains.js';
 import { readGroupInfo } from './group-info.js';
+import { GROUP_PHRASES } from './group-phrases.js';
 import { checkedMemberKeys, trustedKeys, wrapForMembers, type WrappedKeys } from './group-member-keys.js';
 import {
   requireAdmin,
@@ -41,6 +43,8 @@ import {
 } from './group-refusals.js';
 
 const NO_KEY = new Uint8Array(32);
+
+const say = sayer(GROUP_PHRASES);
 
 export interface GroupChangesParts {
   api: Pick<Api, 'createGroup' | 'appendGroupRecord' | 'startEpoch'>;
@@ -122,8 +126,8 @@ export class GroupChanges {
   /** Adds contacts as members; a new key goes to everyone in the group after it. */
   add(roomId: string, users: readonly PublicUser[]): Promise<void> {
     return this.change(roomId, async (state, room) => {
-      requireAdmin(state, this.parts.meId, 'add members to this group');
-      if (users.length === 0) throw new GroupChangeError('Choose at least one person to add.');
+      requireAdmin(state, this.parts.meId, 'add');
+      if (users.length === 0) throw new GroupChangeError(say('groups.refusal.chooseToAdd'));
       requireJoinable(state, users, this.parts.isContact, this.parts.chains.maxMembers);
       const entries = await this.entriesFor(users);
       return { action: 'add', entries, info: await this.currentInfo(state, room), joining: users };
@@ -133,7 +137,7 @@ export class GroupChanges {
   /** Removes members; a new key goes to everyone who stays, none to those removed. */
   remove(roomId: string, userIds: readonly string[]): Promise<void> {
     return this.change(roomId, async (state, room) => {
-      requireAdmin(state, this.parts.meId, 'remove members from this group');
+      requireAdmin(state, this.parts.meId, 'remove');
       requireRemovable(state, userIds, this.parts.meId, nameIn(room));
       const entries = userIds.map((userId): GroupEntry => ({ userId, role: 'none', signPublicKey: NO_KEY }));
       return { action: 'remove', entries, info: await this.currentInfo(state, room), joining: [] };
@@ -150,7 +154,7 @@ export class GroupChanges {
 
   setRole(roomId: string, userId: string, role: 'member' | 'admin'): Promise<void> {
     return this.change(roomId, async (state, room) => {
-      requireAdmin(state, this.parts.meId, 'change who is an admin');
+      requireAdmin(state, this.parts.meId, 'role');
       requireRoleChange(state, userId, role, this.parts.meId, nameIn(room));
       return { action: 'role', entries: [{ userId, role, signPublicKey: NO_KEY }], info: null, joining: [] };
     });
@@ -159,7 +163,7 @@ export class GroupChanges {
   /** A new name (and picture), sealed under the current epoch's key. */
   rename(roomId: string, info: GroupInfo): Promise<void> {
     return this.change(roomId, async (state) => {
-      requireAdmin(state, this.parts.meId, 'rename the group');
+      requireAdmin(state, this.parts.meId, 'rename');
       // Refuses a name the readers would refuse before any key is fetched (a throwaway key).
       sealInfo(info, new Uint8Array(32));
       return { action: 'rename', entries: [], info, joining: [] };
@@ -253,7 +257,7 @@ export class GroupChanges {
       return await applyGroupRecordAsync(state, record, { roomId, maxMembers: this.parts.chains.maxMembers });
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
-      throw new GroupChangeError(`This change would not check out (${chainReason(error)}). Nothing was changed.`);
+      throw new GroupChangeError(say('groups.failure.wouldNotCheckOut', { reason: chainReason(error) }));
     }
   }
 
@@ -292,9 +296,7 @@ export class GroupChanges {
   private async currentInfo(state: GroupState, room: Room): Promise<GroupInfo> {
     const read = await readGroupInfo(state, (epoch) => this.keyOf(room, epoch));
     if (read.kind !== 'open') {
-      throw new GroupChangeError(
-        'The group’s name could not be read, so it cannot be carried over. Nothing was changed.',
-      );
+      throw new GroupChangeError(say('groups.failure.nameNotCarried'));
     }
     return read.info;
   }
@@ -304,7 +306,7 @@ export class GroupChanges {
       return await this.parts.keyring.get(room, epoch);
     } catch (error) {
       if (!(error instanceof VerifyError)) throw error;
-      throw new GroupChangeError(`The group’s key could not be used (${error.message}). Nothing was changed.`);
+      throw new GroupChangeError(say('groups.failure.keyUnusable', { reason: error.message }));
     }
   }
 
@@ -325,7 +327,7 @@ export class GroupChanges {
     const block = this.parts.chains.sendBlock(roomId, this.parts.meId);
     if (block) throw new GroupChangeError(block);
     const room = this.parts.room(roomId);
-    if (!room) throw new GroupChangeError('This group is not in your conversation list.');
+    if (!room) throw new GroupChangeError(say('groups.refusal.notListed'));
     return { state: this.parts.chains.stateOf(roomId)!, room };
   }
 

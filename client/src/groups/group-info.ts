@@ -4,8 +4,12 @@
 // a warning to show in the name's place, never an error out of a view.
 
 import { ProtocolError, openGroupInfo, type GroupInfo, type GroupState } from '@onionchat/protocol';
+import { sayer } from '../present/phrasebook.js';
 import { ApiError } from '../transport/api-error.js';
 import { VerifyError } from '../trust/verify-error.js';
+import { GROUP_PHRASES } from './group-phrases.js';
+
+const say = sayer(GROUP_PHRASES);
 
 export type GroupInfoResult =
   /** The chain carries no info yet (nothing verified). */
@@ -25,15 +29,23 @@ export async function readGroupInfo(state: GroupState | null, keyOf: EpochKey): 
     return { kind: 'open', info: openGroupInfo(state.info.sealed, key) };
   } catch (error) {
     // A key that is missing or unreachable may come; an info that does not open under it will not.
-    return { kind: 'warning', warning: infoWarning(error), retry: !(error instanceof ProtocolError) };
+    const retry = !(error instanceof ProtocolError);
+    // Worded when read (the result is kept), so it is in the reader's language of the moment.
+    return {
+      kind: 'warning',
+      get warning() {
+        return infoWarning(error);
+      },
+      retry,
+    };
   }
 }
 
 function infoWarning(error: unknown): string {
-  if (error instanceof ApiError) return 'The group’s name could not be loaded yet.';
-  if (error instanceof VerifyError) return `The group’s name could not be read: ${error.message}.`;
-  if (error instanceof ProtocolError && error.code === 'bad-content') return 'The group’s name is not valid.';
-  return 'The group’s name does not open with the group’s key.';
+  if (error instanceof ApiError) return say('groups.info.notLoaded');
+  if (error instanceof VerifyError) return say('groups.info.unreadable', { reason: error.message });
+  if (error instanceof ProtocolError && error.code === 'bad-content') return say('groups.info.invalid');
+  return say('groups.info.doesNotOpen');
 }
 
 /**

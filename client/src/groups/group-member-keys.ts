@@ -13,9 +13,13 @@ import {
   type Identity,
   type PublicKeys,
 } from '@onionchat/protocol';
+import { sayer } from '../present/phrasebook.js';
 import { wrapForMember, type MemberKeys } from '../trust/hybrid-upgrade.js';
 import type { KeyDirectory } from '../trust/key-directory.js';
 import { GroupChangeError } from './group-change-error.js';
+import { GROUP_PHRASES } from './group-phrases.js';
+
+const say = sayer(GROUP_PHRASES);
 
 export interface MemberKeyParts {
   meId: string;
@@ -38,8 +42,8 @@ export function trustedKeys(
   try {
     return directory.learn(user, vouched);
   } catch (error) {
-    const why = error instanceof Error ? error.message : 'they could not be checked';
-    throw new GroupChangeError(`${user.username}'s keys cannot be used now (${why}). Nothing was changed.`);
+    const reason = error instanceof Error ? error.message : say('groups.failure.keysNotChecked');
+    throw new GroupChangeError(say('groups.failure.keysUnusable', { name: user.username, reason }));
   }
 }
 
@@ -65,7 +69,7 @@ export async function checkedMemberKeys(
     }
     const user = users.find((candidate) => candidate.id === memberId);
     if (!user) {
-      throw new GroupChangeError(`The server did not send the keys of a member (${memberId}). Nothing was changed.`);
+      throw new GroupChangeError(say('groups.failure.keysMissing', { id: memberId }));
     }
     const checked = trustedKeys(parts.directory, user, state.members.get(memberId)?.signPublicKey);
     requireChainKey(state, user, checked);
@@ -80,10 +84,11 @@ function requireChainKey(state: GroupState, user: PublicUser, keys: PublicKeys):
     requireGroupMemberKey(state, user.id, keys.signPublicKey);
   } catch (error) {
     if (!(error instanceof ProtocolError)) throw error;
+    const name = user.username;
     throw new GroupChangeError(
       error.code === 'key-mismatch'
-        ? `${user.username}'s keys do not match the group's, so no key is sent to them. Nothing was changed.`
-        : `${user.username} is not in the group. Nothing was changed.`,
+        ? say('groups.failure.keysMismatch', { name })
+        : say('groups.failure.notInGroup', { name }),
     );
   }
 }

@@ -4,6 +4,10 @@
 // keep their later messages out.
 
 import { ProtocolError, entitledGroupSender, type GroupState, type ProtocolErrorCode } from '@onionchat/protocol';
+import { sayer } from '../present/phrasebook.js';
+import { GROUP_PHRASES } from './group-phrases.js';
+
+const say = sayer(GROUP_PHRASES);
 
 export type GroupMessageVerdict =
   | { ok: true }
@@ -35,14 +39,14 @@ export function judgeGroupMessage(
   }
   const endedAt = epochEndedAt(message.epoch);
   if (endedAt !== null && message.seq > endedAt) {
-    return { ok: false, code: 'stale-epoch', reason: 'it was sent under a key the group had already replaced' };
+    return { ok: false, code: 'stale-epoch', reason: say('groups.message.staleKey') };
   }
   return { ok: true };
 }
 
 function senderReason(error: ProtocolError): string {
   if (error.code === 'context-mismatch') {
-    return 'it uses a key from a change to the group this device has not checked yet';
+    return say('groups.message.changeNotChecked');
   }
-  return 'its sender was not in the group while that key was in use';
+  return say('groups.message.senderNotMember');
 }

@@ -1,8 +1,15 @@
 // The sentences a conversation shows for its membership changes, one per verified
 // record: who did what to whom, and, when someone went, that a new key is in use (so
-// the reader knows the one who went cannot read on).
+// the reader knows the one who went cannot read on). Made by this account, made to it,
+// or between others are separate sentences: other languages conjugate each differently.
 
+import { sayList, sayer } from '../present/phrasebook.js';
 import type { GroupChange, NameOf } from './group-change.js';
+import { GROUP_PHRASES } from './group-phrases.js';
+
+const say = sayer(GROUP_PHRASES);
+
+type ToWhom = 'added' | 'removed' | 'madeAdmin' | 'madeMember';
 
 /** "Alice added Carol", "You removed Dave; a new key is in use", … ("You" for this account). */
 export function groupNotice(
@@ -10,27 +17,31 @@ export function groupNotice(
   meId: string,
   nameOf: NameOf,
 ): string {
-  const who = (userId: string, start: boolean) => (userId === meId ? (start ? 'You' : 'you') : nameOf(userId));
-  const signer = who(change.signerId, true);
-  const whom = listOf(change.entries.map((entry) => who(entry.userId, false)));
+  const mine = change.signerId === meId;
+  const name = nameOf(change.signerId);
   switch (change.action) {
     case 'create':
-      return `${signer} created the group`;
-    case 'add':
-      return `${signer} added ${whom}`;
-    case 'remove':
-      return `${signer} removed ${whom}; a new key is in use`;
+      return mine ? say('groups.notice.createdMine') : say('groups.notice.created', { name });
     case 'leave':
-      return `${signer} left; a new key is in use`;
-    case 'role':
-      return `${signer} made ${whom} ${change.entries[0]?.role === 'admin' ? 'an admin' : 'a member'}`;
+      return mine ? say('groups.notice.leftMine') : say('groups.notice.left', { name });
     case 'rename':
-      return `${signer} renamed the group`;
+      return mine ? say('groups.notice.renamedMine') : say('groups.notice.renamed', { name });
+    case 'add':
+      return toWhom('added', change, meId, nameOf);
+    case 'remove':
+      return toWhom('removed', change, meId, nameOf);
+    case 'role':
+      return toWhom(change.entries[0]?.role === 'admin' ? 'madeAdmin' : 'madeMember', change, meId, nameOf);
   }
 }
 
-/** "Carol", "Carol and Dave", "Carol, Dave and Erin". */
-function listOf(names: string[]): string {
-  if (names.length <= 1) return names[0] ?? '';
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+/** A change made to members: to this account alone ("…You"), or to a list of them. */
+function toWhom(verb: ToWhom, change: Pick<GroupChange, 'signerId' | 'entries'>, meId: string, nameOf: NameOf): string {
+  const mine = change.signerId === meId ? 'Mine' : '';
+  const onlyMe = change.entries.length === 1 && change.entries[0]!.userId === meId;
+  if (onlyMe) return say(`groups.notice.${verb}${mine}You`, { name: nameOf(change.signerId) });
+  const names = sayList(
+    change.entries.map((entry) => (entry.userId === meId ? say('groups.notice.youInList') : nameOf(entry.userId))),
+  );
+  return say(`groups.notice.${verb}${mine}`, { name: nameOf(change.signerId), names });
 }

@@ -6,9 +6,23 @@ import type { PublicUser } from '@onionchat/contract';
 import type { GroupState } from '@onionchat/protocol';
 import { GroupChangeError } from './group-change-error.js';
 import type { NameOf } from './group-change.js';
+import { GROUP_PHRASES } from './group-phrases.js';
+import { sayer } from '../present/phrasebook.js';
 
-export function requireAdmin(state: GroupState, meId: string, what: string): void {
-  if (state.members.get(meId)?.role !== 'admin') throw new GroupChangeError(`Only an admin can ${what}.`);
+const say = sayer(GROUP_PHRASES);
+
+/** The changes only an admin may make, each refused with its own sentence. */
+export type AdminChange = 'add' | 'remove' | 'role' | 'rename';
+
+const ADMIN_ONLY = {
+  add: 'groups.refusal.adminOnlyAdd',
+  remove: 'groups.refusal.adminOnlyRemove',
+  role: 'groups.refusal.adminOnlyRole',
+  rename: 'groups.refusal.adminOnlyRename',
+} as const;
+
+export function requireAdmin(state: GroupState, meId: string, change: AdminChange): void {
+  if (state.members.get(meId)?.role !== 'admin') throw new GroupChangeError(say(ADMIN_ONLY[change]));
 }
 
 /**
@@ -23,31 +37,32 @@ export function requireJoinable(
 ): void {
   const seen = new Set<string>();
   for (const user of users) {
-    if (seen.has(user.id)) throw new GroupChangeError(`${user.username} is listed twice.`);
+    const name = user.username;
+    if (seen.has(user.id)) throw new GroupChangeError(say('groups.refusal.listedTwice', { name }));
     seen.add(user.id);
-    if (state?.members.has(user.id)) throw new GroupChangeError(`${user.username} is already in the group.`);
-    if (!isContact(user.id)) {
-      throw new GroupChangeError(`${user.username} is not one of your contacts; only contacts can be added.`);
-    }
+    if (state?.members.has(user.id)) throw new GroupChangeError(say('groups.refusal.alreadyInGroup', { name }));
+    if (!isContact(user.id)) throw new GroupChangeError(say('groups.refusal.notContact', { name }));
   }
   const size = (state?.members.size ?? 1) + users.length;
-  if (size > maxMembers) throw new GroupChangeError(`A group can have at most ${maxMembers} members.`);
+  if (size > maxMembers) throw new GroupChangeError(say('groups.refusal.tooMany', { count: maxMembers }));
 }
 
 /** Members to remove: at least one, each once, each in the group, never this account. */
 export function requireRemovable(state: GroupState, userIds: readonly string[], meId: string, nameOf: NameOf): void {
-  if (userIds.length === 0) throw new GroupChangeError('Choose at least one member to remove.');
-  if (new Set(userIds).size !== userIds.length) throw new GroupChangeError('A member is listed twice.');
+  if (userIds.length === 0) throw new GroupChangeError(say('groups.refusal.chooseToRemove'));
+  if (new Set(userIds).size !== userIds.length) throw new GroupChangeError(say('groups.refusal.memberListedTwice'));
   for (const userId of userIds) {
-    if (userId === meId) throw new GroupChangeError('You cannot remove yourself; leave the group instead.');
-    if (!state.members.has(userId)) throw new GroupChangeError(`${nameOf(userId)} is not in the group.`);
+    if (userId === meId) throw new GroupChangeError(say('groups.refusal.cannotRemoveSelf'));
+    if (!state.members.has(userId)) {
+      throw new GroupChangeError(say('groups.refusal.notInGroup', { name: nameOf(userId) }));
+    }
   }
 }
 
 /** Leaving must not leave members without an admin. */
 export function requireLeavable(state: GroupState, meId: string): void {
   if (state.members.size > 1 && isOnlyAdmin(state, meId)) {
-    throw new GroupChangeError('You are the group’s only admin: make someone else an admin before you leave.');
+    throw new GroupChangeError(say('groups.refusal.onlyAdminLeaving'));
   }
 }
 
@@ -60,17 +75,16 @@ export function requireRoleChange(
   nameOf: NameOf,
 ): void {
   const member = state.members.get(userId);
-  const name = userId === meId ? 'You' : nameOf(userId);
-  if (!member) throw new GroupChangeError(`${name} is not in the group.`);
+  // About this account, "You are …"; about another member, "Carol is …".
+  const you = userId === meId ? 'You' : '';
+  const values = { name: nameOf(userId) };
+  if (!member) throw new GroupChangeError(say(`groups.refusal.notInGroup${you}`, values));
   if (member.role === role) {
-    throw new GroupChangeError(
-      `${name} ${userId === meId ? 'are' : 'is'} already ${role === 'admin' ? 'an admin' : 'a member'}.`,
-    );
+    const already = role === 'admin' ? 'alreadyAdmin' : 'alreadyMember';
+    throw new GroupChangeError(say(`groups.refusal.${already}${you}`, values));
   }
   if (role === 'member' && isOnlyAdmin(state, userId)) {
-    throw new GroupChangeError(
-      `${name} ${userId === meId ? 'are' : 'is'} the group’s only admin: make someone else an admin first.`,
-    );
+    throw new GroupChangeError(say(`groups.refusal.onlyAdmin${you}`, values));
   }
 }
 

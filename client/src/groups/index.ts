@@ -3,9 +3,9 @@
 
 export {
   GroupChains,
-  NOT_A_MEMBER_ANY_MORE,
-  NOT_VERIFIED_YET,
   chainReason,
+  notAMemberAnyMore,
+  notVerifiedYet,
   type GroupChainProblem,
   type GroupChainView,
   type GroupChainsOptions,

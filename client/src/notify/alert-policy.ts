@@ -4,7 +4,11 @@
 // the operating system, which may keep it in a history or a log, so by default it says
 // who wrote, never what: a preview of the content is an opt-in.
 
+import { CONVERSATION_PHRASES } from '../chat/conversation-phrases.js';
 import type { ChatItem } from '../chat/items.js';
+import { sayer } from '../present/phrasebook.js';
+
+const say = sayer(CONVERSATION_PHRASES);
 
 /** Characters of a message shown in a notification preview (when the person allowed previews). */
 export const PREVIEW_MAX_CHARS = 80;
@@ -75,7 +79,7 @@ export function isReading(roomId: string, context: AlertContext): boolean {
 }
 
 function previewOf(item: ChatItem): string {
-  if (item.file) return `File: ${item.file.name}`;
+  if (item.file) return say('conversation.notify.filePreview', { name: item.file.name });
   const text = (item.text ?? '').replace(/\s+/gu, ' ').trim();
   const characters = [...text];
   return characters.length > PREVIEW_MAX_CHARS ? `${characters.slice(0, PREVIEW_MAX_CHARS).join('')}…` : text;
@@ -85,15 +89,20 @@ function previewOf(item: ChatItem): string {
 export function systemNotice(message: IncomingMessages, shown: readonly ChatItem[], preview: boolean): SystemNotice {
   const senders = [...new Set(shown.map((item) => message.nameOf(item.senderId)))];
   const count = shown.length;
-  const what = count === 1 ? 'New message' : `${count} new messages`;
-  const who = senders.length === 1 ? ` from ${senders[0]}` : '';
-  const where = message.group ? ` in ${message.title}` : '';
   const last = shown[shown.length - 1];
   return {
-    title: `${what}${who}${where}`,
-    body: preview && last ? previewOf(last) : 'Open OnionChat to read it.',
+    title: noticeTitle(count, senders.length === 1 ? senders[0]! : null, message.group ? message.title : null),
+    body: preview && last ? previewOf(last) : say('conversation.notify.hiddenBody'),
     tag: `onionchat-${message.roomId}`,
   };
+}
+
+/** "New message from Alice", "3 new messages in Book club": the sender when there is one, the group's name in a group. */
+function noticeTitle(count: number, name: string | null, group: string | null): string {
+  if (name !== null && group !== null) return say('conversation.notify.titleFromInGroup', { count, name, group });
+  if (name !== null) return say('conversation.notify.titleFrom', { count, name });
+  if (group !== null) return say('conversation.notify.titleInGroup', { count, group });
+  return say('conversation.notify.title', { count });
 }
 
 /** What to do about new messages in one conversation. */

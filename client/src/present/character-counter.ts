@@ -1,6 +1,10 @@
 // The composer's character counter: shown only near the limit, marked when very near.
 
 import { MAX_TEXT_CHARS } from '@onionchat/protocol';
+import { SENDING_PHRASES } from '../chat/sending-phrases.js';
+import { sayer, sayNumber } from './phrasebook.js';
+
+const say = sayer(SENDING_PHRASES);
 
 /** The counter shows from this many characters before the limit. */
 export const COUNTER_FROM = MAX_TEXT_CHARS - 500;
@@ -22,7 +26,7 @@ export function characterCounter(length: number): CharacterCounter {
   const show = length >= COUNTER_FROM;
   return {
     show,
-    text: show ? `${remaining.toLocaleString('en-US')} character${remaining === 1 ? '' : 's'} left` : '',
+    text: show ? say('sending.counter.left', { count: remaining, n: sayNumber(remaining) }) : '',
     warn: remaining <= COUNTER_WARN_LEFT,
   };
 }

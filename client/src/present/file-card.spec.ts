@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { ChatItem } from '../chat/index.js';
 import type { DownloadPhase, DownloadView, Progress, UploadPhase, UploadView } from '../files/transfers.js';
 import {
-  KIND_LABEL,
-  TAMPERED_TEXT,
   cardState,
   fileCardView,
   isRunning,
+  kindLabel,
   percentDone,
   progressDetail,
   shortExtension,
+  tamperedText,
   statusText,
   type FileCardState,
 } from './file-card.js';
@@ -145,8 +145,8 @@ describe('statusText', () => {
     expect(text('sent', storedMine())).toBe('End-to-end encrypted.');
     expect(text('ready', theirs())).toBe('End-to-end encrypted.');
     expect(text('downloaded', theirs(), null, download('done', { saved: true }))).toBe('Downloaded and verified.');
-    expect(text('tampered', theirs(), null, download('tampered'))).toBe(TAMPERED_TEXT);
-    expect(TAMPERED_TEXT).toBe('This file was tampered with or damaged; it was not saved.');
+    expect(text('tampered', theirs(), null, download('tampered'))).toBe(tamperedText());
+    expect(tamperedText()).toBe('This file was tampered with or damaged; it was not saved.');
   });
 
   it('downloading: checking, waiting (with why), or downloading', () => {
@@ -184,7 +184,8 @@ describe('statusText', () => {
 
 describe('labels', () => {
   it('names each kind of file', () => {
-    expect(KIND_LABEL).toEqual({
+    const kinds = ['image', 'video', 'audio', 'pdf', 'archive', 'text', 'document', 'other'] as const;
+    expect(Object.fromEntries(kinds.map((kind) => [kind, kindLabel(kind)]))).toEqual({
       image: 'Image',
       video: 'Video',
       audio: 'Audio',
@@ -286,6 +287,6 @@ describe('fileCardView', () => {
 
   it('a tampered download is said so, and nothing is offered to preview from it', () => {
     const view = fileCardView(theirs(), image(2_000), null, download('tampered'), 'ready');
-    expect(view).toMatchObject({ state: 'tampered', tampered: true, status: TAMPERED_TEXT, autoPreview: false });
+    expect(view).toMatchObject({ state: 'tampered', tampered: true, status: tamperedText(), autoPreview: false });
   });
 });

@@ -11,24 +11,34 @@ import {
   previewable,
   type FileKind,
 } from '../files/file-info.js';
+import { FILE_PHRASES } from '../files/file-phrases.js';
 import type { DownloadView, Progress, RemoteStatus, UploadView } from '../files/transfers.js';
+import { sayer } from './phrasebook.js';
+
+const say = sayer(FILE_PHRASES);
 
 /** What the card shows, and what the end-to-end tests read from data-state. */
 export type FileCardState = 'uploading' | 'sent' | 'ready' | 'downloading' | 'downloaded' | 'failed' | 'tampered';
 
-export const TAMPERED_TEXT = 'This file was tampered with or damaged; it was not saved.';
+/** What a card says when the file failed its checks. */
+export function tamperedText(): string {
+  return say('files.status.tampered');
+}
 
 /** "Image", "PDF", …: what kind of file it is, in words. */
-export const KIND_LABEL: Readonly<Record<FileKind, string>> = {
-  image: 'Image',
-  video: 'Video',
-  audio: 'Audio',
-  pdf: 'PDF',
-  archive: 'Archive',
-  text: 'Text',
-  document: 'Document',
-  other: 'File',
-};
+export function kindLabel(kind: FileKind): string {
+  return say(`files.kind.${kind}`);
+}
+
+/** "Decrypting preview… 42%": an image's preview on its way (percent: '' while unknown). */
+export function decryptingPreviewText(percent: string): string {
+  return say('files.card.decryptingPreview', { percent });
+}
+
+/** A note to go before more words: without its full stop (also a Chinese one). */
+function bare(note: string): string {
+  return note.replace(/[.。]$/u, '');
+}
 
 /** "BIN" for "random.bin": up to four letters or digits, for the generic icon. */
 export function shortExtension(name: string): string | null {
@@ -77,46 +87,62 @@ export function statusText(
 ): string {
   switch (state) {
     case 'uploading':
-      if (!item.mine || item.seq !== null) return 'Uploading… It can be downloaded once it has arrived.';
-      if (!upload) return 'Sending…';
+      if (!item.mine || item.seq !== null) return say('files.status.uploadingElsewhere');
+      if (!upload) return say('files.status.sending');
       switch (upload.phase) {
         case 'queued':
-          return 'Waiting to upload…';
+          return say('files.status.waitingToUpload');
         case 'encrypting':
-          return upload.progress.done > 0 ? 'Uploading…' : 'Encrypting…';
+          return upload.progress.done > 0 ? say('files.status.uploading') : say('files.status.encrypting');
         case 'uploading':
-          return 'Uploading…';
+          return say('files.status.uploading');
         case 'waiting':
-          return `${upload.note ? `${upload.note.replace(/\.$/, '')}. ` : ''}Trying again in a moment…`;
+          return tryingAgain(upload.note);
         default:
-          return item.note ? `Sending the message (${item.note.replace(/\.$/, '')})…` : 'Sending the message…';
+          return item.note
+            ? say('files.status.sendingMessageWithNote', { note: bare(item.note) })
+            : say('files.status.sendingMessage');
       }
     case 'sent':
-      return 'End-to-end encrypted.';
     case 'ready':
-      return 'End-to-end encrypted.';
+      return say('files.status.encrypted');
     case 'downloading':
-      if (download?.phase === 'verifying') return 'Checking the file…';
-      if (download?.phase === 'waiting')
-        return `${download.note ? `${download.note.replace(/\.$/, '')}. ` : ''}Trying again in a moment…`;
-      return 'Downloading and decrypting…';
+      if (download?.phase === 'verifying') return say('files.status.verifying');
+      if (download?.phase === 'waiting') return tryingAgain(download.note);
+      return say('files.status.downloading');
     case 'downloaded':
-      return 'Downloaded and verified.';
+      return say('files.status.downloaded');
     case 'tampered':
-      return TAMPERED_TEXT;
+      return tamperedText();
     case 'failed':
       if (item.mine && item.seq === null) {
-        if (upload?.phase === 'failed') {
-          const note = `Not sent${upload.note ? `: ${upload.note}` : '.'}`;
-          // Keys live in this page only: a reload can't pick the upload up again.
-          return upload.resumable ? `${note} Retry continues where it stopped, as long as this page stays open.` : note;
-        }
-        return `Not sent${item.note ? `: ${item.note}` : '.'}`;
+        if (upload?.phase === 'failed') return notSent(upload.note, upload.resumable);
+        return notSent(item.note, false);
       }
-      if (download?.phase === 'failed') return `Download failed${download.note ? `: ${download.note}` : '.'}`;
-      if (remote === 'gone') return 'This file is no longer on the server.';
-      return 'Something went wrong.';
+      if (download?.phase === 'failed') {
+        return download.note
+          ? say('files.status.downloadFailedWithNote', { note: download.note })
+          : say('files.status.downloadFailed');
+      }
+      if (remote === 'gone') return say('files.status.gone');
+      return say('files.status.unknownProblem');
   }
+}
+
+/** "The connection dropped. Trying again in a moment…" */
+function tryingAgain(note: string | null): string {
+  return note ? say('files.status.tryingAgainWithNote', { note: bare(note) }) : say('files.status.tryingAgain');
+}
+
+/**
+ * "Not sent: The connection dropped." `resumable`: the keys live in this page only, so a reload can't
+ * pick the upload up again, but Retry can while it stays open.
+ */
+function notSent(note: string | null, resumable: boolean): string {
+  if (resumable) {
+    return note ? say('files.status.notSentWithNoteResumable', { note }) : say('files.status.notSentResumable');
+  }
+  return note ? say('files.status.notSentWithNote', { note }) : say('files.status.notSent');
 }
 
 /** "42%": how much of a transfer is done, rounded down. */
@@ -129,7 +155,7 @@ export function percentDone({ done, total }: Progress): string {
  * runs and they are known.
  */
 export function progressDetail({ done, total, speed, secondsLeft }: Progress): string {
-  const parts = [`${formatBytes(done)} of ${formatBytes(total)}`];
+  const parts = [say('files.progress.doneOfTotal', { done: formatBytes(done), total: formatBytes(total) })];
   if (speed !== null && speed > 0 && done < total) parts.push(formatSpeed(speed));
   if (secondsLeft !== null && done < total) parts.push(formatTimeLeft(secondsLeft));
   return parts.join(' · ');
@@ -174,6 +200,7 @@ export function fileCardView(
   const stored = item.seq !== null && item.state === 'sent';
   const state = cardState(item, stored, upload, download, remote);
   const kind = fileKind(file.mime, file.name);
+  const kindText = kindLabel(kind);
   const canPreview = previewable(file.mime, file.size);
   const previewUrl = upload?.previewUrl ?? download?.previewUrl ?? null;
   const downloadable = stored && file.fileId !== null && remote !== 'uploading' && remote !== 'gone';
@@ -182,8 +209,8 @@ export function fileCardView(
   return {
     state,
     kind,
-    label: `${KIND_LABEL[kind]}: ${file.name}, ${formatBytes(file.size)}`,
-    kindLabel: KIND_LABEL[kind],
+    label: say('files.card.label', { kind: kindText, name: file.name, size: formatBytes(file.size) }),
+    kindLabel: kindText,
     extension: shortExtension(file.name),
     status: statusText(state, item, upload, download, remote),
     canPreview,

@@ -7,6 +7,10 @@ import { canonicalUsername } from '../account/identity.js';
 import type { LinkOutcome } from '../chat/add-from-link.js';
 import { parseContactLink, type ContactLink } from '../trust/contact-link.js';
 import type { TrustState } from '../trust/key-directory.js';
+import { ACCOUNT_PHRASES } from '../account/account-phrases.js';
+import { sayer } from './phrasebook.js';
+
+const say = sayer(ACCOUNT_PHRASES);
 
 /**
  * What was typed, checked: the canonical name to send the request to, or what is
@@ -18,12 +22,12 @@ export type FriendNameCheck = { ok: true; name: string } | { ok: false; error: s
 export function checkFriendName(input: string, myUsername: string): FriendNameCheck {
   const name = canonicalUsername(input);
   if (name.length === 0) {
-    return { ok: false, error: 'Enter the username of the person you want to add.', focusField: true };
+    return { ok: false, error: say('account.friendForm.enterName'), focusField: true };
   }
+  // The protocol words its own rules, in English only: shown as it says them.
   const problem = usernameProblem(name);
   if (problem) return { ok: false, error: problem, focusField: true };
-  if (name === myUsername)
-    return { ok: false, error: 'That’s you. Add someone else by their username.', focusField: false };
+  if (name === myUsername) return { ok: false, error: say('account.friendForm.isYou'), focusField: false };
   return { ok: true, name };
 }
 
@@ -51,7 +55,7 @@ export function checkFriendEntry(input: string, myUsername: string): FriendEntry
   if (link.username === canonicalUsername(myUsername)) {
     return {
       ok: false,
-      error: 'That is your own contact link: give it to others so they can add you.',
+      error: say('account.friendForm.ownLink'),
       focusField: false,
     };
   }
@@ -68,11 +72,11 @@ export function linkInFragment(hash: string, myUsername: string): FriendEntryChe
 export function linkOutcomeNote(outcome: LinkOutcome): string {
   switch (outcome.kind) {
     case 'requested':
-      return `${outcome.username}’s keys match the link: they are verified. Friend request sent.`;
+      return say('account.friendForm.requested', { name: outcome.username });
     case 'accepted':
-      return `${outcome.username}’s keys match the link: they are verified, and their friend request is accepted.`;
+      return say('account.friendForm.acceptedTheirs', { name: outcome.username });
     case 'verified':
-      return `${outcome.username}’s keys match the link: they are verified.`;
+      return say('account.friendForm.verified', { name: outcome.username });
   }
 }
 
@@ -81,12 +85,11 @@ const FINGERPRINT_GROUP = /.{1,4}/g;
 /** What to ask before adding someone from a contact link that arrived in the page's address. */
 export function linkConfirmation(link: ContactLink): { title: string; body: string; confirmLabel: string } {
   const grouped = (link.fingerprint.match(FINGERPRINT_GROUP) ?? []).join(' ');
+  const name = link.username;
   return {
-    title: `Add ${link.username} from their contact link?`,
-    body:
-      `The keys this server has for ${link.username} are checked against the link’s fingerprint (${grouped}) ` +
-      'before anything is sent. If they match, you send a friend request and they are marked verified; if not, you are warned and nothing is sent. Only go ahead if the link came from them.',
-    confirmLabel: `Add ${link.username}`,
+    title: say('account.friendForm.confirmTitle', { name }),
+    body: say('account.friendForm.confirmBody', { name, fingerprint: grouped }),
+    confirmLabel: say('account.friendForm.confirmLabel', { name }),
   };
 }
 
@@ -101,14 +104,13 @@ export function requestKeyWarning(
   name: string,
 ): { loud: boolean; text: string } | null {
   if (state === 'invalid') {
-    return { loud: false, text: `${name}’s keys do not check out, so this request cannot be accepted.` };
+    return { loud: false, text: say('account.request.keysInvalid', { name }) };
   }
   if (state !== 'changed' && state !== 'changed-verified') return null;
   const verified = state === 'changed-verified';
-  const known = verified ? `the ${name} you verified` : `the ${name} you know`;
   return {
     loud: verified,
-    text: `⚠ ${name}’s ${verified ? 'verified ' : ''}safety number changed: this request comes with other keys than ${known}. It may be a new account of theirs, or the server impersonating them, so it cannot be accepted here. Ask them another way, and decline it if it is not them.`,
+    text: say(verified ? 'account.request.verifiedKeysChanged' : 'account.request.keysChanged', { name }),
   };
 }
 
@@ -126,5 +128,5 @@ export function acceptedSince(before: FriendsList | null, after: FriendsList | n
 
 /** What the requester is told when someone accepted. */
 export function acceptedNote(username: string): string {
-  return `${username} accepted your friend request. You can now talk, end-to-end encrypted.`;
+  return say('account.friendForm.acceptedNote', { name: username });
 }

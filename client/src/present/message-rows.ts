@@ -4,7 +4,11 @@
 // a warning and stands alone.
 
 import type { ChatItem } from '../chat/index.js';
-import { formatDay, formatFull, formatTime, sameDay } from './format.js';
+import { CONVERSATION_PHRASES } from '../chat/conversation-phrases.js';
+import { DEFAULT_LOCALE, formatDay, formatFull, formatTime, sameDay } from './format.js';
+import { sayer } from './phrasebook.js';
+
+const say = sayer(CONVERSATION_PHRASES);
 
 /** Consecutive messages from one sender within this time form a group. */
 export const GROUP_MS = 5 * 60_000;
@@ -31,20 +35,25 @@ export function shownTime(item: ChatItem): number {
  * The warning under a message the server delivered at the wrong time or again
  * (null for any other): the person should not take it as something just written.
  */
-export function deliveryWarning(item: ChatItem, senderName: string, now: number = Date.now()): string | null {
+export function deliveryWarning(
+  item: ChatItem,
+  name: string,
+  now: number = Date.now(),
+  locale: string = DEFAULT_LOCALE,
+): string | null {
   const flag = item.flag;
+  // Only others' messages are flagged, so `name` is always someone else's ("Bob’s clock", never "your").
   if (!flag || item.sentAt === undefined || item.sentAt === null) return null;
-  const sent = `Sent ${when(item.sentAt, now)} by ${possessive(senderName)} clock`;
-  if (flag.kind === 'replayed') {
-    return `${sent}, and out of step with what was already received from ${senderName}: the server may have delivered it again (a replay). It is not shown as new.`;
-  }
+  const sent = when(item.sentAt, now, locale);
+  if (flag.kind === 'replayed') return say('conversation.delivery.replayed', { sent, name });
+  const delivered = when(item.time, now, locale);
   switch (flag.reason) {
     case 'behind':
-      return `${sent} but delivered ${when(item.time, now)}: the server may have held it back, replayed or re-timed it.`;
+      return say('conversation.delivery.behind', { sent, name, delivered });
     case 'ahead':
-      return `${sent}, later than the server says it arrived (${when(item.time, now)}): the server may have re-timed it, or ${possessive(senderName)} clock is wrong.`;
+      return say('conversation.delivery.ahead', { sent, name, delivered });
     case 'before-previous':
-      return `${sent}, earlier than the message ${senderName} sent before it: the server may have replayed or re-timed it, or ${possessive(senderName)} clock went back.`;
+      return say('conversation.delivery.beforePrevious', { sent, name });
   }
 }
 
@@ -89,10 +98,8 @@ function groupable(a: ChatItem, b: ChatItem): boolean {
 }
 
 /** "at 09:14" today, "on Wednesday, 3 March 2027, 09:14" on another day. */
-function when(ms: number, now: number): string {
-  return sameDay(ms, now) ? `at ${formatTime(ms)}` : `on ${formatFull(ms)}`;
-}
-
-function possessive(name: string): string {
-  return name === 'You' ? 'your' : `${name}’s`;
+function when(ms: number, now: number, locale: string): string {
+  return sameDay(ms, now)
+    ? say('conversation.delivery.atTime', { time: formatTime(ms, locale) })
+    : say('conversation.delivery.onDate', { date: formatFull(ms, locale) });
 }

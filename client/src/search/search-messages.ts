@@ -3,10 +3,14 @@
 // timelines again. Conversations this tab never opened hold at most their newest
 // message, so the results name them: "not found" must not read as "not there".
 
+import { CONVERSATION_PHRASES } from '../chat/conversation-phrases.js';
 import type { ChatItem } from '../chat/items.js';
 import type { RoomState } from '../chat/snapshot.js';
 import { findMatches, foldQuery } from './fold.js';
 import { snippetAround, type Snippet } from './snippet.js';
+import { sayer } from '../present/phrasebook.js';
+
+const say = sayer(CONVERSATION_PHRASES);
 
 /** Messages listed at most (the newest ones); the results say when there were more. */
 export const MAX_SEARCH_RESULTS = 100;
@@ -63,7 +67,7 @@ export class SearchQueryError extends Error {}
 
 /** Why a query cannot be searched, or null. */
 export function searchQueryProblem(query: string): string | null {
-  if ([...query].length > MAX_QUERY_CHARS) return `Search for at most ${MAX_QUERY_CHARS} characters.`;
+  if ([...query].length > MAX_QUERY_CHARS) return say('conversation.search.tooLong', { count: MAX_QUERY_CHARS });
   return null;
 }
 

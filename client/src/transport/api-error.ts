@@ -2,7 +2,15 @@
 // stable code and its sentence (or ours, when the server could not be reached).
 
 import { SESSION_LOST_CODES } from '@onionchat/contract';
+import { SENDING_PHRASES } from '../chat/sending-phrases.js';
+import { sayer } from '../present/phrasebook.js';
 
+const say = sayer(SENDING_PHRASES);
+
+/**
+ * A network ApiError's own message, kept in English: it tells our sentence from one a
+ * transport brought, and `describeError` says it in the reader's language.
+ */
 export const NETWORK_ERROR_MESSAGE = "Can't reach the server (Tor circuits sometimes drop; try again).";
 
 export class ApiError extends Error {
@@ -27,7 +35,7 @@ export function networkError(message = NETWORK_ERROR_MESSAGE): ApiError {
 }
 
 export function unreadableAnswer(status: number): ApiError {
-  return new ApiError(status, 'bad_response', "The server sent a reply this page can't read. Try again.");
+  return new ApiError(status, 'bad_response', say('sending.error.badResponse'));
 }
 
 /** The server's code says this client no longer has a valid session. */
@@ -64,8 +72,8 @@ export function errorFromResponse(
     isErrorBody(data) && typeof data.message === 'string' && data.message.length > 0
       ? data.message
       : status >= 500
-        ? `The server had a problem (HTTP ${status}). Try again in a moment.`
-        : `The request failed (HTTP ${status}).`;
+        ? say('sending.error.serverProblem', { status })
+        : say('sending.error.requestFailed', { status });
   return new ApiError(status, code, message, parseRetryAfter(retryAfter, now));
 }
 

@@ -11,8 +11,12 @@ import {
   type ServerToClientEvents,
 } from '@onionchat/contract';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { SENDING_PHRASES } from '../chat/sending-phrases.js';
 import type { Platform } from '../platform.js';
+import { sayer } from '../present/phrasebook.js';
 import { isSessionLostCode } from './api-error.js';
+
+const say = sayer(SENDING_PHRASES);
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline';
 
@@ -26,7 +30,7 @@ export class RealtimeError extends Error {
   readonly reason: 'disconnected' | 'timeout';
 
   constructor(reason: 'disconnected' | 'timeout') {
-    super(reason === 'timeout' ? 'The server did not answer in time.' : 'The connection was lost.');
+    super(say(reason === 'timeout' ? 'sending.connection.timeout' : 'sending.connection.lost'));
     this.name = 'RealtimeError';
     this.reason = reason;
   }

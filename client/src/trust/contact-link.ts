@@ -4,6 +4,10 @@
 // instead of trusted on first use. Browsers never send the fragment to the server.
 
 import { fingerprint, normalizeUsername, usernameProblem } from '@onionchat/protocol';
+import { LINK_PHRASES } from './link-phrases.js';
+import { sayer } from '../present/phrasebook.js';
+
+const say = sayer(LINK_PHRASES);
 
 /** Who a link names and the fingerprint of their keys (40 upper-case hex digits, no spaces). */
 export interface ContactLink {
@@ -43,29 +47,34 @@ export function parseContactLink(text: string): ContactLink | null {
   const params = fragmentParams(text);
   const name = params.get('add');
   if (name === undefined) return null;
-  return checkedContact(name, params.get('fp'), 'This contact link');
+  return checkedContact(name, params.get('fp'), 'contactLink');
 }
 
+/** Which link a contact was read from: its errors name it ("This contact link …", "The inviter part …"). */
+export type ContactSource = 'contactLink' | 'inviter';
+
 /**
- * A username and fingerprint read from a link (`what` names the link in errors),
+ * A username and fingerprint read from a link (`source` names the link in errors),
  * checked: a canonical, valid username and a 40-digit hex fingerprint.
  */
 export function checkedContact(
   rawName: string | null,
   rawFingerprint: string | null | undefined,
-  what: string,
+  source: ContactSource,
 ): ContactLink {
-  if (rawName === null) throw new ContactLinkError(`${what} is damaged: its username could not be read.`);
+  if (rawName === null) throw new ContactLinkError(say(`account.${source}.nameUnreadable`));
   const username = normalizeUsername(rawName);
-  const problem = username.length === 0 ? 'it has no username' : usernameProblem(username);
-  if (problem) throw new ContactLinkError(`${what} does not name a valid username (${lowerFirst(problem)}).`);
+  if (username.length === 0) throw new ContactLinkError(say(`account.${source}.noUsername`));
+  // The protocol words its own rules, in English only: given as it says them.
+  const problem = usernameProblem(username);
+  if (problem) throw new ContactLinkError(say(`account.${source}.badUsername`, { problem: lowerFirst(problem) }));
   if (rawFingerprint === undefined || rawFingerprint === null || rawFingerprint.trim() === '') {
-    throw new ContactLinkError(`${what} has no fingerprint: ask ${username} to copy the whole link again.`);
+    throw new ContactLinkError(say(`account.${source}.noFingerprint`, { name: username }));
   }
   const hex = compactFingerprint(rawFingerprint);
   if (!FINGERPRINT_PATTERN.test(hex)) {
     throw new ContactLinkError(
-      `${what} has a damaged fingerprint (it must be ${FINGERPRINT_HEX_DIGITS} hexadecimal digits): ask ${username} to copy the whole link again.`,
+      say(`account.${source}.badFingerprint`, { name: username, digits: FINGERPRINT_HEX_DIGITS }),
     );
   }
   return { username, fingerprint: hex };

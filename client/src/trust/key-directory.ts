@@ -17,6 +17,10 @@ import {
 import type { PublicUser } from '@onionchat/contract';
 import type { ContactPins, PinVerdict } from './pins.js';
 import { UntrustedKeyError, VerifyError } from './verify-error.js';
+import { ACCOUNT_PHRASES } from '../account/account-phrases.js';
+import { sayer } from '../present/phrasebook.js';
+
+const say = sayer(ACCOUNT_PHRASES);
 
 /** How far this client trusts a contact's keys. */
 export type TrustState =
@@ -126,7 +130,7 @@ export class KeyDirectory {
     if (entry.keys) return entry.keys;
     // Returned unpinned: the caller compares them with the chain's and refuses them in its own words.
     if (entry.unvouched && entry.presented) return entry.presented;
-    const problem = entry.problem ?? 'the sender’s keys could not be checked';
+    const problem = entry.problem ?? say('account.trust.keysUnchecked');
     // Well-formed keys that only differ from the pin become usable when the person accepts them.
     throw entry.presented ? new UntrustedKeyError(user.id, problem) : new VerifyError(problem);
   }
@@ -199,9 +203,9 @@ export class KeyDirectory {
    */
   accept(userId: string, verified: boolean): void {
     const entry = this.seen.get(userId);
-    if (!entry?.presented) throw new VerifyError('there are no valid keys to accept for this person');
+    if (!entry?.presented) throw new VerifyError(say('account.trust.nothingToAccept'));
     // Keys a group's chain contradicts are the server's word against an admin's: not for a click to settle.
-    if (entry.unvouched) throw new VerifyError(entry.problem ?? 'these keys are not the ones the group holds');
+    if (entry.unvouched) throw new VerifyError(entry.problem ?? say('account.trust.notHeldByGroup'));
     this.pins.trust(userId, entry.username, entry.presented.signPublicKey, verified);
     entry.keys = entry.presented;
     entry.problem = null;
@@ -248,7 +252,7 @@ export class KeyDirectory {
       if (vouched && this.unvouched(user, presented, vouched)) {
         entry.presented = presented;
         entry.unvouched = true;
-        entry.problem = `${user.username}'s keys are not the ones the group holds for them`;
+        entry.problem = say('account.trust.notGroupKeys', { name: user.username });
         return entry;
       }
       verdict = this.pins.check(user.id, user.username, presented.signPublicKey);
@@ -258,9 +262,10 @@ export class KeyDirectory {
     }
     entry.presented = presented;
     if (verdict === 'changed') {
-      entry.problem = this.pins.pinFor(user.id, user.username)?.verified
-        ? `${user.username}'s verified safety number changed`
-        : `${user.username}'s safety number changed`;
+      const verified = this.pins.pinFor(user.id, user.username)?.verified;
+      entry.problem = say(verified ? 'account.trust.verifiedChanged' : 'account.trust.changed', {
+        name: user.username,
+      });
       return entry;
     }
     entry.keys = presented;
@@ -274,7 +279,7 @@ function asError(error: unknown): Error {
 
 function recordProblem(username: string, error: unknown): string {
   const code = error instanceof ProtocolError ? error.code : null;
-  if (code === 'bad-signature') return `${username}'s public keys are not validly signed`;
-  if (code === 'context-mismatch') return `${username}'s public keys belong to another account`;
-  return `${username}'s public keys are malformed`;
+  if (code === 'bad-signature') return say('account.trust.badSignature', { name: username });
+  if (code === 'context-mismatch') return say('account.trust.otherAccount', { name: username });
+  return say('account.trust.malformed', { name: username });
 }

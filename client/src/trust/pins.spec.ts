@@ -14,7 +14,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { BundleServer, pinsExtension, sortPins } from '../test-support/bundle-server.js';
 import { ContactPins } from './pins.js';
-import { ROLLED_BACK_MESSAGE, type BundleVault } from './vault.js';
+import { rolledBackMessage, type BundleVault } from './vault.js';
 
 const bobKey = createIdentity('bob').signPublicKey;
 const bobId = newUuid();
@@ -230,7 +230,7 @@ describe('saving pins to the vault', () => {
       'GET /api/account/bundle',
     ]);
     expect(server.sealed).toBe(older);
-    expect(pins.saveProblem).toContain(ROLLED_BACK_MESSAGE);
+    expect(pins.saveProblem).toContain(rolledBackMessage());
     expect(pins.get(bobId)?.verified).toBe(true);
   });
 

@@ -10,8 +10,12 @@ import {
   type ContactPin,
   type PinVerdict,
 } from '@onionchat/protocol';
+import { ACCOUNT_PHRASES } from '../account/account-phrases.js';
+import { sayer } from '../present/phrasebook.js';
 import { BundleSaver } from './bundle-saver.js';
 import type { BundleVault } from './vault.js';
+
+const say = sayer(ACCOUNT_PHRASES);
 
 /** What the pins say about the key the server presents for a contact: 'new' (now pinned), 'same' or 'changed'. */
 export type { PinVerdict };
@@ -124,7 +128,7 @@ export class ContactPins {
       await this.vault.savePins([...this.pins.values()], (stored) => this.merge(stored));
       this.saveProblem = null;
     } catch (error) {
-      this.saveProblem = `Safety numbers could not be saved to your account yet (${(error as Error).message}).`;
+      this.saveProblem = say('account.keys.pinsNotSaved', { reason: (error as Error).message });
       throw error;
     } finally {
       for (const listener of this.listeners) listener();

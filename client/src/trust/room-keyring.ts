@@ -23,18 +23,21 @@ import type { PublicUser, Room } from '@onionchat/contract';
 import type { Api } from '../transport/api.js';
 import type { KeyDirectory } from './key-directory.js';
 import { VerifyError, protocolReason } from './verify-error.js';
+import { ACCOUNT_PHRASES } from '../account/account-phrases.js';
+import { sayer } from '../present/phrasebook.js';
+
+const say = sayer(ACCOUNT_PHRASES);
 
 /** A refused key is asked for again at most this often (the server may have fixed it meanwhile). */
 export const KEY_REFETCH_MS = 30_000;
 
-const MEMBERS_DO_NOT_ADD_UP = 'the conversation’s member list does not add up';
-const NOT_FROM_A_MEMBER = 'its key was handed out by someone outside the conversation';
-export const GROUP_NOT_VERIFIED = 'this group’s membership has not been verified yet';
-const GROUP_EPOCH_NOT_REACHED = 'its key is for a change to the group this device has not verified yet';
-const NOT_IN_GROUP_EPOCH = 'this account was not in the group when its key was made';
-const GROUP_WRAPPER_UNKNOWN = 'its key was handed out by a member whose keys the server did not send';
-const GROUP_WRAPPER_MISMATCH = 'its key was handed out with keys that do not match the group’s';
-const GROUP_WRAPPER_GONE = 'its key was handed out by someone no longer in the group, whose keys cannot be checked';
+/** Why a group's message waits: its membership is not verified yet (said when refused). */
+export function groupNotVerified(): string {
+  return say('account.reason.groupNotVerified');
+}
+
+/** That reason's English, for what compares with it. */
+export const GROUP_NOT_VERIFIED = ACCOUNT_PHRASES['account.reason.groupNotVerified'];
 
 /** The room kind whose members only the verified chain of group records decides. */
 const GROUP_ROOM_KIND = 'group';
@@ -102,7 +105,7 @@ export class RoomKeyring {
     await this.fetch(room);
     const key = this.keys.get(id);
     if (key) return key;
-    throw this.problems.get(id) ?? new VerifyError('there is no key for it');
+    throw this.problems.get(id) ?? new VerifyError(say('account.reason.noKey'));
   }
 
   /**
@@ -191,14 +194,15 @@ export class RoomKeyring {
   private groupState(room: Room): GroupState | null {
     if (!this.groups || room.kind !== GROUP_ROOM_KIND) return null;
     const state = this.groups.stateOf(room.id);
-    if (!state) throw new VerifyError(GROUP_NOT_VERIFIED);
+    if (!state) throw new VerifyError(groupNotVerified());
     return state;
   }
 
   /** Refuses, without asking the server, a group key the verified chain cannot judge yet. */
   private requireGroupEpoch(room: Room, epoch: number): void {
     const state = this.groupState(room);
-    if (state && groupMembersAtEpoch(state, epoch) === null) throw new VerifyError(GROUP_EPOCH_NOT_REACHED);
+    if (state && groupMembersAtEpoch(state, epoch) === null)
+      throw new VerifyError(say('account.reason.groupChangeNotVerified'));
   }
 
   private groupEpochAhead(room: Room, epoch: number): boolean {
@@ -223,13 +227,14 @@ export class RoomKeyring {
     }
     if (wrapperId === this.meId) return this.directory.mine();
     const wrapper = room.members.find((member) => member.id === wrapperId);
-    if (!wrapper) throw new VerifyError(GROUP_WRAPPER_UNKNOWN);
+    if (!wrapper) throw new VerifyError(say('account.reason.wrapperUnknown'));
     const keys = this.directory.learn(wrapper, state.members.get(wrapperId)?.signPublicKey);
     try {
       requireGroupMemberKey(state, wrapperId, keys.signPublicKey);
     } catch (error) {
       // The state holds the keys of its current members only.
-      if (error instanceof ProtocolError && error.code === 'not-a-member') throw new VerifyError(GROUP_WRAPPER_GONE);
+      if (error instanceof ProtocolError && error.code === 'not-a-member')
+        throw new VerifyError(say('account.reason.wrapperGone'));
       throw groupProblem(error);
     }
     return keys;
@@ -242,7 +247,9 @@ export class RoomKeyring {
       return wrapper.kind === 'me' ? 'me' : wrapper.member;
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
-      throw new VerifyError(error.code === 'not-entitled' ? NOT_FROM_A_MEMBER : MEMBERS_DO_NOT_ADD_UP);
+      throw new VerifyError(
+        say(error.code === 'not-entitled' ? 'account.reason.notFromAMember' : 'account.reason.membersDoNotAddUp'),
+      );
     }
   }
 }
@@ -256,20 +263,20 @@ function groupProblem(error: unknown): unknown {
   if (!(error instanceof ProtocolError)) return error;
   switch (error.code) {
     case 'context-mismatch':
-      return new VerifyError(GROUP_EPOCH_NOT_REACHED);
+      return new VerifyError(say('account.reason.groupChangeNotVerified'));
     case 'not-a-member':
-      return new VerifyError(NOT_IN_GROUP_EPOCH);
+      return new VerifyError(say('account.reason.notInGroupThen'));
     case 'key-mismatch':
-      return new VerifyError(GROUP_WRAPPER_MISMATCH);
+      return new VerifyError(say('account.reason.wrapperMismatch'));
     default:
-      return new VerifyError(NOT_FROM_A_MEMBER);
+      return new VerifyError(say('account.reason.notFromAMember'));
   }
 }
 
 function keyProblem(error: unknown): VerifyError {
   if (error instanceof VerifyError) return error;
   if (error instanceof ProtocolError) {
-    return new VerifyError(`its conversation key failed a check (${protocolReason(error)})`);
+    return new VerifyError(say('account.reason.keyCheckFailed', { reason: protocolReason(error) }));
   }
-  return new VerifyError('its conversation key could not be opened');
+  return new VerifyError(say('account.reason.keyUnopened'));
 }

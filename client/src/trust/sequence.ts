@@ -2,6 +2,10 @@
 // counters inside each message's signed content (chain id + count from 1).
 
 import { readSenderCounter, walkSenderCounters, type CountedMessage, type SenderCounter } from '@onionchat/protocol';
+import { CONVERSATION_PHRASES } from '../chat/conversation-phrases.js';
+import { sayer } from '../present/phrasebook.js';
+
+const say = sayer(CONVERSATION_PHRASES);
 
 /** What the notices need of a conversation item (the chat's ChatItem has all of it). */
 export interface SequencedItem {
@@ -39,9 +43,7 @@ export function sequenceNotices(
     const name = nameOf(finding.senderId);
     notices.set(
       finding.at,
-      finding.kind === 'missing'
-        ? missing(finding.count, name)
-        : `The next message from ${name} is out of order or a repeat: the server reordered or replayed it.`,
+      finding.kind === 'missing' ? missing(finding.count, name) : say('conversation.sequence.outOfOrder', { name }),
     );
   }
   return notices;
@@ -62,9 +64,7 @@ function wellFormed(counter: SenderCounter): boolean {
 }
 
 function missing(count: number, name: string): string {
-  return count === 1
-    ? `1 message from ${name} is missing here: the server withheld it.`
-    : `${count} messages from ${name} are missing here: the server withheld them.`;
+  return say('conversation.sequence.missing', { count, name });
 }
 
 /**

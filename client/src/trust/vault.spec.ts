@@ -13,7 +13,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { BundleServer, pinsExtension } from '../test-support/bundle-server.js';
 import { Api } from '../transport/api.js';
-import { BundleRollbackError, BundleVault, ROLLED_BACK_MESSAGE, bundleHistory } from './vault.js';
+import { BundleRollbackError, BundleVault, rolledBackMessage, bundleHistory } from './vault.js';
 
 const KEM_SEED = 3;
 const CHAIN_MARKS = 4;
@@ -118,7 +118,7 @@ describe('BundleVault revision and KDF floor', () => {
     const wrapKey = server.wrapKey.slice();
     const open = () => new BundleVault(api, server.userId, server.identity, wrapKey, older, [], KDF_MIN_ITERATIONS);
     expect(open).toThrow(BundleRollbackError);
-    expect(open).toThrow(ROLLED_BACK_MESSAGE);
+    expect(open).toThrow(rolledBackMessage());
     expect(wrapKey.every((byte) => byte === 0)).toBe(true);
 
     // A new page has seen nothing, so it cannot tell.
@@ -137,7 +137,7 @@ describe('BundleVault revision and KDF floor', () => {
     expect(server.sealed).toBe(older);
     expect(server.posts()).toBe(3);
     // Still refused on the next try, and still nothing saved.
-    await expect(vault.saveExtension(KEM_SEED, () => Uint8Array.of(3))).rejects.toThrow(ROLLED_BACK_MESSAGE);
+    await expect(vault.saveExtension(KEM_SEED, () => Uint8Array.of(3))).rejects.toThrow(rolledBackMessage());
     expect(server.sealed).toBe(older);
   });
 

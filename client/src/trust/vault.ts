@@ -27,19 +27,28 @@ import {
   type ContactPin,
   type Identity,
 } from '@onionchat/protocol';
+import { ACCOUNT_PHRASES } from '../account/account-phrases.js';
+import { sayer } from '../present/phrasebook.js';
 import { ApiError } from '../transport/api-error.js';
 import type { Api } from '../transport/api.js';
 
 /** A stored bundle changed under us this many times in a row: give up for now. */
 const SAVE_ATTEMPTS = 3;
 
-export const ROLLED_BACK_MESSAGE =
-  'The server sent an older copy of your keys than this page has already seen, so it was refused and nothing was saved over it. Try again later; if it keeps happening, the server may be tampering with your account.';
+const say = sayer(ACCOUNT_PHRASES);
+
+/** The refusal of an older bundle, in the reader's language (said when thrown). */
+export function rolledBackMessage(): string {
+  return say('account.keys.rolledBack');
+}
+
+/** That refusal's English, for what compares with it (the English browser tests). */
+export const ROLLED_BACK_MESSAGE = ACCOUNT_PHRASES['account.keys.rolledBack'];
 
 /** The server handed out an older key bundle than one this page has seen for the account. */
 export class BundleRollbackError extends Error {
   constructor() {
-    super(ROLLED_BACK_MESSAGE);
+    super(rolledBackMessage());
     this.name = 'BundleRollbackError';
   }
 }
@@ -187,7 +196,7 @@ export class BundleVault {
   private checkWritable(): void {
     if (this.stateProblem) throw new Error(this.stateProblem);
     // Logged out meanwhile: the keys are zeroed, and sealing with them would destroy the bundle.
-    if (this.wiped) throw new Error('the keys were locked');
+    if (this.wiped) throw new Error(say('account.keys.locked'));
   }
 
   /** Seals `extensions` with the next state and stores them; ApiError bundle_changed when another session saved first. */
@@ -210,13 +219,13 @@ export class BundleVault {
 
   private async reload(): Promise<void> {
     const { keyBundle } = await this.api.bundle();
-    if (this.wiped) throw new Error('the keys were locked');
+    if (this.wiped) throw new Error(say('account.keys.locked'));
     const sealed = fromBase64(keyBundle);
     const opened = await openKeyBundleAsync(sealed, this.wrapKey, this.identity.username, {
       signPublicKey: this.identity.signPublicKey,
       boxPublicKey: this.identity.boxPublicKey,
     });
-    if (this.wiped) throw new Error('the keys were locked');
+    if (this.wiped) throw new Error(say('account.keys.locked'));
     const problem = stateProblem(opened.extensions);
     // Refused before anything is replaced: the next save would otherwise seal over the older copy.
     if (!problem) this.history.accept(this.identity.username, readBundleState(opened.extensions));
@@ -237,8 +246,9 @@ function pinsProblem(extensions: BundleExtension[]): string | null {
     readPins(extensions);
     return null;
   } catch (error) {
-    const detail = error instanceof ProtocolError ? ` (${error.message})` : '';
-    return `The saved safety numbers in your keys could not be read${detail}, so they were left untouched.`;
+    return error instanceof ProtocolError
+      ? say('account.keys.pinsUnreadableDetail', { detail: error.message })
+      : say('account.keys.pinsUnreadable');
   }
 }
 
@@ -247,7 +257,8 @@ function stateProblem(extensions: BundleExtension[]): string | null {
     readBundleState(extensions);
     return null;
   } catch (error) {
-    const detail = error instanceof ProtocolError ? ` (${error.message})` : '';
-    return `Your keys were saved by a newer version of OnionChat${detail}, so this page leaves them untouched.`;
+    return error instanceof ProtocolError
+      ? say('account.keys.newerVersionDetail', { detail: error.message })
+      : say('account.keys.newerVersion');
   }
 }

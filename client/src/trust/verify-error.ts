@@ -1,6 +1,10 @@
 // Why a message, a key or a contact could not be verified, in words a person can follow.
 
 import type { ProtocolError } from '@onionchat/protocol';
+import { ACCOUNT_PHRASES } from '../account/account-phrases.js';
+import { sayer } from '../present/phrasebook.js';
+
+const say = sayer(ACCOUNT_PHRASES);
 
 /**
  * Why something could not be verified: a short phrase that completes
@@ -32,20 +36,20 @@ export class UntrustedKeyError extends VerifyError {
 export function protocolReason(error: ProtocolError): string {
   switch (error.code) {
     case 'bad-signature':
-      return 'its signature does not match the sender';
+      return say('account.reason.badSignature');
     case 'decrypt-failed':
-      return 'it could not be decrypted';
+      return say('account.reason.decryptFailed');
     case 'context-mismatch':
-      return 'it was delivered for another conversation or sender';
+      return say('account.reason.contextMismatch');
     case 'key-mismatch':
-      return 'it was encrypted to a key this account does not hold';
+      return say('account.reason.keyMismatch');
     case 'replay':
-      return 'it repeats a message already received';
+      return say('account.reason.replay');
     case 'bad-key':
-      return 'it uses an unusable key';
+      return say('account.reason.badKey');
     case 'too-large':
-      return 'it is too large';
+      return say('account.reason.tooLarge');
     default:
-      return 'it is malformed';
+      return say('account.reason.malformed');
   }
 }

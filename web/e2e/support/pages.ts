@@ -36,3 +36,14 @@ export async function storageContents(page: Page) {
     indexedDb: (await indexedDB.databases()).length,
   }));
 }
+
+/**
+ * On the account page: makes an invite link and returns it. Waits for the sessions and
+ * invites to load first, so the cards above the button no longer grow under the click.
+ */
+export async function createInvite(page: Page): Promise<string> {
+  await page.locator('#invites').waitFor({ timeout: WAIT_MS });
+  await page.locator('.card .loading').first().waitFor({ state: 'detached', timeout: WAIT_MS });
+  await page.getByRole('button', { name: 'Create invite link' }).click();
+  return (await page.getByTestId('invite-link').first().textContent({ timeout: WAIT_MS }))!.trim();
+}

@@ -7,11 +7,11 @@
 // asks for the passphrase again to unlock.
 
 import type { Identity } from '@onionchat/client';
-import { ApiError, NETWORK_ERROR_MESSAGE, type BundleVault, type User } from '@onionchat/client';
+import { ApiError, type BundleVault, type User } from '@onionchat/client';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { i18n } from '../i18n/i18n';
 import { pageApi } from './api';
 import { loadedPageCore } from './client';
-import { i18n } from '../i18n/i18n';
 
 // Keys only ever come out of the page client's account flows, so wherever there is an
 // identity, the page client has arrived: the layout itself never loads it.
@@ -122,7 +122,7 @@ export function KeystoreProvider({ children }: { children: ReactNode }) {
           if (cancelled || generation.current !== startedAt) return;
           commit({ status: 'anonymous', user: null, identity: null, vault: null });
           if (error instanceof ApiError && error.status !== 401) {
-            setNotice(error.code === 'network' ? NETWORK_ERROR_MESSAGE : error.message);
+            setNotice(error.code === 'network' ? i18n.t('errors.network') : error.message);
           }
         },
       );

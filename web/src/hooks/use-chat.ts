@@ -14,6 +14,7 @@ import {
   type User,
 } from '@onionchat/client';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { i18n } from '../i18n/i18n';
 import { pageClient } from './page-client';
 
 /** One session per unlocked identity, for as long as the component is mounted. */
@@ -53,6 +54,14 @@ export function useChatSession(
       setSession(null);
     };
   }, [userId, identity, vault]);
+
+  // The core words notices and statuses in the interface language when it builds a view.
+  useEffect(() => {
+    if (!session) return;
+    const rephrase = () => session.rephrase();
+    i18n.on('languageChanged', rephrase);
+    return () => i18n.off('languageChanged', rephrase);
+  }, [session]);
 
   return session;
 }

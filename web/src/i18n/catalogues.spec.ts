@@ -1,5 +1,7 @@
 // Every language says everything English says, with the same placeholders and markup,
 // and the plural forms its own grammar needs (Intl.PluralRules, as i18next picks them).
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import ar from './locales/ar.json';
 import en from './locales/en.json';
@@ -7,11 +9,27 @@ import es from './locales/es.json';
 import fa from './locales/fa.json';
 import ru from './locales/ru.json';
 import zh from './locales/zh.json';
+import messengerAr from './locales/messenger/ar.json';
+import messengerEn from './locales/messenger/en.json';
+import messengerEs from './locales/messenger/es.json';
+import messengerFa from './locales/messenger/fa.json';
+import messengerRu from './locales/messenger/ru.json';
+import messengerZh from './locales/messenger/zh.json';
+import { PHRASE_AREAS } from '@onionchat/client';
 import { LANGUAGES, pickLanguage } from './languages';
 
 type Tree = { [key: string]: string | Tree };
 
 const CATALOGUES: Record<string, Tree> = { en, es, ru, zh, fa, ar };
+/** The messenger's words, loaded with its chunk (messenger-strings.ts). */
+const MESSENGER: Record<string, Tree> = {
+  en: messengerEn,
+  es: messengerEs,
+  ru: messengerRu,
+  zh: messengerZh,
+  fa: messengerFa,
+  ar: messengerAr,
+};
 const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
 
 function flatten(tree: Tree, prefix = ''): Map<string, string> {
@@ -48,50 +66,79 @@ function markers(text: string, ignore: readonly string[] = []): string[] {
   return [...placeholders.filter((p) => !ignore.includes(p)), ...tags].sort();
 }
 
-const english = split(flatten(en));
+const TRANSLATED = LANGUAGES.map((l) => l.code).filter((code) => code !== 'en');
+
+/** Core sentences (client/src/…-phrases.ts), translated per area: locales/core/<area>.<language>.json. */
+const CORE_DIR = fileURLToPath(new URL('./locales/core/', import.meta.url));
+
+function coreCatalogue(area: string, code: string): Tree {
+  return JSON.parse(readFileSync(`${CORE_DIR}${area}.${code}.json`, 'utf8')) as Tree;
+}
 
 describe('catalogues', () => {
   it('has a catalogue for every language of the switcher, and no other', () => {
     expect(Object.keys(CATALOGUES).sort()).toEqual(LANGUAGES.map((l) => l.code).sort());
   });
 
-  it('English has at least one plural and uses exactly one and other', () => {
-    expect(english.plurals.size).toBeGreaterThan(0);
-    for (const [base, forms] of english.plurals) expect([...forms.keys()].sort(), base).toEqual(['one', 'other']);
+  it('has a core catalogue for every area and language, and no other', () => {
+    const expected = Object.keys(PHRASE_AREAS).flatMap((area) => TRANSLATED.map((code) => `${area}.${code}.json`));
+    const files = readdirSync(CORE_DIR).filter((name) => name.endsWith('.json'));
+    expect(files.sort()).toEqual(expected.sort());
   });
 
-  describe.each(Object.keys(CATALOGUES).filter((code) => code !== 'en'))('%s', (code) => {
-    const catalogue = split(flatten(CATALOGUES[code]!));
-    const locale = code === 'zh' ? 'zh-Hans' : code;
-    const categories = new Intl.PluralRules(locale).resolvedOptions().pluralCategories;
-
-    it('has every key English has, and no key English lacks', () => {
-      expect([...catalogue.plain.keys()].sort()).toEqual([...english.plain.keys()].sort());
-      expect([...catalogue.plurals.keys()].sort()).toEqual([...english.plurals.keys()].sort());
-    });
-
-    it('translates nothing to an empty string', () => {
-      for (const [key, value] of catalogue.plain) expect(value.trim(), key).not.toBe('');
-    });
-
-    it('keeps every placeholder and tag of the English text', () => {
-      for (const [key, value] of catalogue.plain) {
-        expect(markers(value), `${code}: ${key}`).toEqual(markers(english.plain.get(key) ?? ''));
-      }
-    });
-
-    it("has exactly the plural forms of the language's Intl.PluralRules, with the same placeholders", () => {
-      for (const [base, forms] of catalogue.plurals) {
-        expect([...forms.keys()].sort(), `${code}: ${base}`).toEqual([...categories].sort());
-        const other = english.plurals.get(base)?.get('other') ?? '';
-        // A form may spell the number out ("رسالتان": two messages), so {{count}} is optional.
-        for (const [form, value] of forms) {
-          expect(markers(value, ['{{count}}']), `${code}: ${base}_${form}`).toEqual(markers(other, ['{{count}}']));
-        }
-      }
-    });
+  it('keeps the messenger’s keys out of the first-load catalogue', () => {
+    const main = new Set(flatten(en).keys());
+    for (const key of flatten(messengerEn).keys()) expect(main.has(key), key).toBe(false);
   });
+
+  describeCatalogue('the interface', en, (code) => CATALOGUES[code]!);
+  describeCatalogue('the messenger', messengerEn, (code) => MESSENGER[code]!);
+  for (const [area, table] of Object.entries(PHRASE_AREAS)) {
+    describeCatalogue(`the core’s ${area} sentences`, table, (code) => coreCatalogue(area, code));
+  }
 });
+
+function describeCatalogue(name: string, source: Tree, translation: (code: string) => Tree) {
+  describe(name, () => {
+    const english = split(flatten(source));
+
+    it('English uses exactly the plural forms one and other', () => {
+      for (const [base, forms] of english.plurals) expect([...forms.keys()].sort(), base).toEqual(['one', 'other']);
+    });
+
+    describe.each(TRANSLATED)('%s', (code) => {
+      const catalogue = split(flatten(translation(code)));
+      const locale = code === 'zh' ? 'zh-Hans' : code;
+      const categories = new Intl.PluralRules(locale).resolvedOptions().pluralCategories;
+
+      it('has every key English has, and no key English lacks', () => {
+        expect([...catalogue.plain.keys()].sort()).toEqual([...english.plain.keys()].sort());
+        expect([...catalogue.plurals.keys()].sort()).toEqual([...english.plurals.keys()].sort());
+      });
+
+      it('translates nothing to an empty string', () => {
+        for (const [key, value] of catalogue.plain) expect(value.trim(), key).not.toBe('');
+      });
+
+      it('keeps every placeholder and tag of the English text', () => {
+        for (const [key, value] of catalogue.plain) {
+          expect(markers(value), `${code}: ${key}`).toEqual(markers(english.plain.get(key) ?? ''));
+        }
+      });
+
+      it("has exactly the plural forms of the language's Intl.PluralRules, with the same placeholders", () => {
+        for (const [base, forms] of catalogue.plurals) {
+          expect([...forms.keys()].sort(), `${code}: ${base}`).toEqual([...categories].sort());
+          const other = english.plurals.get(base)?.get('other') ?? '';
+          // A form may spell the number out ("رسالتان": two messages), so {{count}} is optional.
+          for (const [form, value] of forms) {
+            expect(markers(value, ['{{count}}']), `${code}: ${base}_${form}`).toEqual(markers(other, ['{{count}}']));
+          }
+        }
+      });
+    });
+  });
+}
 
 describe('pickLanguage', () => {
   it('takes the first preferred language the interface speaks', () => {

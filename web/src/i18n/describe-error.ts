@@ -5,8 +5,9 @@ import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /**
- * `describeError` in the interface language: the core names the sentence (errorPhrase)
- * and the catalogue words it; a sentence the core only has in English stays English.
+ * `describeError` in the interface language: where the core names the sentence
+ * (errorPhrase) the main catalogue words it; otherwise the core says it through its
+ * phrasebook (core-speaker.ts), and only a server's own sentence stays as it came.
  */
 export function useDescribeError(): (error: unknown) => string {
   const { t } = useTranslation();

@@ -6,10 +6,14 @@
 import { ApiError, networkError, parseJson } from '../../transport/api-error.js';
 import { fileContentPath } from '../../transport/api.js';
 import { EngineError } from '../file-engine.js';
+import { FILE_PHRASES } from '../file-phrases.js';
+import { sayer } from '../../present/phrasebook.js';
 import { STALL_CHECK_MS, STALL_MS } from './retry-policy.js';
 import type { TransferStore } from './state.js';
 import type { Download } from './types.js';
 import { untilAborted } from './upload-request.js';
+
+const say = sayer(FILE_PHRASES);
 
 /** Ciphertext handed to the engine but not yet decrypted. */
 const MAX_UNDECRYPTED_BYTES = 8 * 1024 * 1024;
@@ -72,7 +76,7 @@ export async function streamDownload(
         }
         if (bytes.length === 0) continue;
         if (download.have + bytes.length > download.encryptedSize) {
-          throw new EngineError('tampered', 'The server sent more bytes than this file has.');
+          throw new EngineError('tampered', say('files.note.tooManyBytes'));
         }
         // Hand the bytes over (a copy when they share a buffer with something else).
         const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
@@ -128,5 +132,5 @@ function checkResponse(download: Download, response: Response): number {
 }
 
 export function sizeMismatch(): EngineError {
-  return new EngineError('tampered', 'The server’s copy is not the size the sender described.');
+  return new EngineError('tampered', say('files.note.sizeMismatch'));
 }

@@ -8,10 +8,14 @@ import { encryptedFileSize } from '@onionchat/protocol';
 import { ApiError } from '../../transport/api-error.js';
 import { EngineError } from '../file-engine.js';
 import { downloadName, previewable } from '../file-info.js';
+import { FILE_PHRASES } from '../file-phrases.js';
+import { sayer } from '../../present/phrasebook.js';
 import { sizeMismatch, streamDownload } from './download-stream.js';
 import { BACKOFF_MS, MAX_FAILURES, RATE_LIMIT_WAIT_MS, jitter, lowerFirst } from './retry-policy.js';
 import { downloadView, type TransferStore } from './state.js';
 import type { Download, DownloadPhase, DownloadView, FileSource } from './types.js';
+
+const say = sayer(FILE_PHRASES);
 
 /** Previews fetched at once without being asked. */
 const PARALLEL_AUTO_PREVIEWS = 2;
@@ -276,8 +280,9 @@ export class Downloads {
       download.saved = true;
       return null;
     } catch (error) {
-      const reason = error instanceof Error && error.message ? ` (${lowerFirst(error.message)})` : '';
-      return `The file could not be saved${reason}.`;
+      return error instanceof Error && error.message
+        ? say('files.note.notSavedBecause', { reason: lowerFirst(error.message) })
+        : say('files.note.notSaved');
     }
   }
 
@@ -296,12 +301,16 @@ export class Downloads {
       // The worker stopped: start this file over.
       this.store.halt(download);
       download.have = 0;
-      return this.retryDownloadLater(download, true, 'Decryption was interrupted.');
+      return this.retryDownloadLater(download, true, say('files.note.decryptionInterrupted'));
     }
     if (!(error instanceof ApiError)) return this.retryDownloadLater(download, true, null);
     const { status, code } = error;
     if (status === 0 || status >= 500 || code === 'bad_response') {
-      return this.retryDownloadLater(download, true, status === 0 ? 'The connection dropped.' : error.message);
+      return this.retryDownloadLater(
+        download,
+        true,
+        status === 0 ? say('files.note.connectionDropped') : error.message,
+      );
     }
     if (status === 429) {
       return this.retryDownloadLater(
@@ -332,7 +341,7 @@ export class Downloads {
       this.store.remote.set(download.source.fileId, 'gone');
       this.store.halt(download);
       download.have = 0;
-      return this.failDownload(download, 'This file is no longer on the server.');
+      return this.failDownload(download, say('files.status.gone'));
     }
     return this.failDownload(download, error.message);
   }
@@ -340,7 +349,12 @@ export class Downloads {
   private retryDownloadLater(download: Download, counts: boolean, note: string | null, delayMs?: number): void {
     if (counts && !this.store.platform.offline()) download.failures += 1;
     if (download.failures >= MAX_FAILURES) {
-      return this.failDownload(download, `The download keeps failing${note ? ` (${lowerFirst(note)})` : ''}.`);
+      return this.failDownload(
+        download,
+        note
+          ? say('files.note.downloadKeepsFailingBecause', { reason: lowerFirst(note) })
+          : say('files.note.downloadKeepsFailing'),
+      );
     }
     const wait = delayMs ?? jitter(BACKOFF_MS[Math.max(0, download.failures - 1)] ?? 30_000);
     download.phase = 'waiting';

@@ -9,10 +9,13 @@ export const STALL_MS = 60_000;
 /** How often the stall watchdogs look. */
 export const STALL_CHECK_MS = 5_000;
 
-/** "The connection dropped." → "the connection dropped", to go in parentheses. */
+/**
+ * "The connection dropped." → "the connection dropped", to go in parentheses (in any
+ * alphabet with cases: "Соединение…" too; a Chinese full stop goes as well).
+ */
 export function lowerFirst(sentence: string): string {
-  const bare = sentence.replace(/\.$/, '');
-  return /^[A-Z][a-z]/.test(bare) ? bare[0]!.toLowerCase() + bare.slice(1) : bare;
+  const bare = sentence.replace(/[.。]$/u, '');
+  return /^\p{Lu}\p{Ll}/u.test(bare) ? bare[0]!.toLowerCase() + bare.slice(1) : bare;
 }
 
 export function jitter(ms: number): number {

@@ -9,11 +9,15 @@ import { ApiError, unreadableAnswer } from '../../transport/api-error.js';
 import type { Api } from '../../transport/api.js';
 import { EngineError } from '../file-engine.js';
 import { previewable } from '../file-info.js';
+import { FILE_PHRASES } from '../file-phrases.js';
+import { sayer } from '../../present/phrasebook.js';
 import { BACKOFF_MS, MAX_FAILURES, RATE_LIMIT_WAIT_MS, jitter, lowerFirst } from './retry-policy.js';
 import { uploadView, type TransferStore } from './state.js';
 import type { TransferHooks, Upload, UploadView } from './types.js';
 import { START_BATCH_CHUNKS, adaptBatch, batchAt } from './upload-batches.js';
 import { putContent } from './upload-request.js';
+
+const say = sayer(FILE_PHRASES);
 
 /** A server upload that expired (404 while resuming) is started again this many times. */
 const MAX_RESTARTS = 2;
@@ -275,12 +279,12 @@ export class Uploads {
       if (upload.job !== null) this.store.crypto.close(upload.job);
       upload.job = null;
       upload.prefetch = null;
-      return this.retryUploadLater(upload, true, 'Encryption was interrupted.');
+      return this.retryUploadLater(upload, true, say('files.note.encryptionInterrupted'));
     }
     if (!(error instanceof ApiError)) return this.retryUploadLater(upload, true, null);
     const { status, code } = error;
     if (status === 0 || status >= 500 || code === 'bad_response') {
-      return this.retryUploadLater(upload, true, status === 0 ? 'The connection dropped.' : error.message);
+      return this.retryUploadLater(upload, true, status === 0 ? say('files.note.connectionDropped') : error.message);
     }
     if (status === 429) {
       return this.retryUploadLater(upload, false, error.message, (error.retryAfter ?? 0) * 1000 || RATE_LIMIT_WAIT_MS);
@@ -303,7 +307,10 @@ export class Uploads {
     // While the device knows it is offline, waiting is not failing (online() resumes).
     if (counts && !this.store.platform.offline()) upload.failures += 1;
     if (upload.failures >= MAX_FAILURES) {
-      return this.failUpload(upload, `The upload keeps failing${note ? ` (${lowerFirst(note)})` : ''}.`, true);
+      const failing = note
+        ? say('files.note.uploadKeepsFailingBecause', { reason: lowerFirst(note) })
+        : say('files.note.uploadKeepsFailing');
+      return this.failUpload(upload, failing, true);
     }
     const wait = delayMs ?? jitter(BACKOFF_MS[Math.max(0, upload.failures - 1)] ?? 30_000);
     upload.phase = 'waiting';

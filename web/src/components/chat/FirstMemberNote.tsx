@@ -3,7 +3,7 @@
 // Points the first member of an invite-only server to invites: with nobody else here,
 // the chat is empty until they make an invite link. Shown while the account has no
 // friends, no requests either way and no invites made; dismissing it lasts for this visit
-// (nothing is kept in the browser).
+// to the chat (nothing is kept in the browser), so it reminds again while nothing changed.
 
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
@@ -11,10 +11,15 @@ import { useTranslation } from 'react-i18next';
 import type { FriendsList } from '@onionchat/client';
 import { pageApi } from '../../hooks/api';
 
-/** True while the server is invite-only and this account has made no invite (null until known). */
-function useInviteOnlyWithoutInvites(): boolean | null {
+/**
+ * True while the server is invite-only and this account has made no invite (null until
+ * known). Asked only while the note could show, and again on each visit to the chat, so an
+ * invite made on the account page meanwhile is seen.
+ */
+function useInviteOnlyWithoutInvites(wanted: boolean): boolean | null {
   const [answer, setAnswer] = useState<boolean | null>(null);
   useEffect(() => {
+    if (!wanted) return;
     let live = true;
     const api = pageApi();
     Promise.all([api.config(), api.invites()]).then(
@@ -24,7 +29,7 @@ function useInviteOnlyWithoutInvites(): boolean | null {
     return () => {
       live = false;
     };
-  }, []);
+  }, [wanted]);
   return answer;
 }
 
@@ -34,9 +39,10 @@ function alone(friends: FriendsList | null): boolean {
 
 export function FirstMemberNote({ friends }: { friends: FriendsList | null }) {
   const { t } = useTranslation();
-  const noInvites = useInviteOnlyWithoutInvites();
   const [dismissed, setDismissed] = useState(false);
-  if (dismissed || !noInvites || !alone(friends)) return null;
+  const wanted = !dismissed && alone(friends);
+  const noInvites = useInviteOnlyWithoutInvites(wanted);
+  if (!wanted || !noInvites) return null;
   return (
     <div className="accepted-notice first-member-note" role="note" data-testid="first-member-note">
       <span>

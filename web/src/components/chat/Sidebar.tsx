@@ -25,6 +25,7 @@ import {
   requestKeyWarning,
 } from '@onionchat/client';
 import { roomHref } from '../../hooks/use-chat';
+import { useMacKeyboard } from '../../hooks/use-search-shortcut';
 import type { NameOf } from '../../hooks/use-names';
 
 interface SidebarProps {
@@ -57,6 +58,7 @@ export function Sidebar({
   onNotificationSettings,
 }: SidebarProps) {
   const { t } = useTranslation();
+  const mac = useMacKeyboard();
   const friends = snapshot.friends;
   return (
     <aside className="chat-sidebar" aria-label={t('chat.sidebar.label')}>
@@ -96,7 +98,7 @@ export function Sidebar({
           onClick={onSearch}
         >
           <span>{t('chat.sidebar.search')}</span>
-          <kbd aria-hidden="true">Ctrl K</kbd>
+          <kbd aria-hidden="true">{mac ? '⌘ K' : 'Ctrl K'}</kbd>
         </button>
         <AddFriendForm session={session} me={me} onAccepted={onAccepted} />
         <AcceptedNotices friends={friends} onOpen={onOpen} />

@@ -1,4 +1,4 @@
-import { percentDone, type DownloadView } from '@onionchat/client';
+import { decryptingPreviewText, percentDone, type DownloadView } from '@onionchat/client';
 import { useTranslation } from 'react-i18next';
 
 interface FilePreviewProps {
@@ -36,7 +36,7 @@ export function FilePreview(props: FilePreviewProps) {
   return (
     <div className="file-preview file-preview-loading" aria-hidden="true">
       <span className="spinner" />
-      <span>Decrypting preview… {download ? percentDone(download.progress) : ''}</span>
+      <span>{decryptingPreviewText(download ? percentDone(download.progress) : '')}</span>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import type { CSSProperties } from 'react';
 import { groupInitials } from './group-text';
 
-/** A stable hue per title, like a person's avatar. */
+/** A stable hue per group, like a person's avatar. */
 function hue(name: string): number {
   let hash = 0;
   for (let i = 0; i < name.length; i += 1) hash = (hash * 31 + name.charCodeAt(i)) >>> 0;
@@ -9,15 +9,16 @@ function hue(name: string): number {
 }
 
 /**
- * A group's picture (a data: URL the group's admins set, opened in this page) or its
- * initials. Decorative: the group's title is always next to it.
+ * A group's picture (a data: URL the group's admins set, opened in this page) or the
+ * initials of `source` (its name: see `avatarSource`). Decorative: the group's title is
+ * always next to it.
  */
 export function GroupAvatar({
-  title,
+  source,
   picture,
   size = 'md',
 }: {
-  title: string;
+  source: string;
   picture: string | null;
   size?: 'md' | 'lg';
 }) {
@@ -35,10 +36,10 @@ export function GroupAvatar({
   return (
     <span
       className={`avatar chat-avatar chat-avatar-${size} group-avatar`}
-      style={{ '--avatar-hue': hue(title) } as CSSProperties}
+      style={{ '--avatar-hue': hue(source) } as CSSProperties}
       aria-hidden="true"
     >
-      {groupInitials(title)}
+      {groupInitials(source)}
     </span>
   );
 }

@@ -4,7 +4,7 @@ import { LockIcon } from '../../icons';
 import { BackIcon } from '../icons';
 import { GroupAvatar } from './GroupAvatar';
 import { OptionsMenu, type MenuChoice } from '../OptionsMenu';
-import { memberCount } from './group-text';
+import { avatarSource, memberCount } from './group-text';
 import { TimerMark } from '../conversation/TimerMark';
 import type { GroupView } from '@onionchat/client';
 
@@ -54,7 +54,7 @@ export function GroupHeader({
       <button type="button" className="icon-button back-button" onClick={onBack} aria-label={t('group.header.back')}>
         <BackIcon />
       </button>
-      <GroupAvatar title={group.title} picture={group.picture} />
+      <GroupAvatar source={avatarSource(group)} picture={group.picture} />
       <div className="conversation-title">
         <h2 ref={headingRef} tabIndex={-1} className="conversation-name" data-testid="group-title" dir="auto">
           {group.title}

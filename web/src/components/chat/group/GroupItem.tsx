@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { MouseEvent } from 'react';
 import { useNow } from '../../ui';
 import { GroupAvatar } from './GroupAvatar';
+import { avatarSource } from './group-text';
 import { conversationPreview, type ListedConversation } from '@onionchat/client';
 import { ActivityTime, UnreadBadge } from '../ListItemParts';
 import { roomHref } from '../../../hooks/use-chat';
@@ -47,7 +48,7 @@ export function GroupItem({ entry, meId, nameOf, active, onOpen }: GroupItemProp
         aria-current={active ? 'page' : undefined}
         onClick={onClick}
       >
-        <GroupAvatar title={group.title} picture={group.picture} />
+        <GroupAvatar source={avatarSource(group)} picture={group.picture} />
         <span className="friend-body">
           <span className="friend-top">
             <span className="friend-name">

@@ -38,7 +38,7 @@ export function PictureField({ value, title, disabled, onChange }: PictureFieldP
     <fieldset className="picture-field" aria-describedby={`${id}-hint ${id}-error`}>
       <legend>{t('group.picture.legend')}</legend>
       <div className="picture-row">
-        <GroupAvatar title={title || t('group.new.defaultName')} picture={value} size="lg" />
+        <GroupAvatar source={title || t('group.new.defaultName')} picture={value} size="lg" />
         <div className="picture-actions">
           <input
             ref={input}

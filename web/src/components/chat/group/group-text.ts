@@ -8,12 +8,23 @@ export function memberCount(count: number): string {
   return i18n.t('group.memberCount', { count });
 }
 
+/**
+ * What a group's avatar is drawn from: its name, or while that cannot be opened its other
+ * members' names (not the title, whose "Group with" is worded in the interface language).
+ */
+export function avatarSource(group: Pick<GroupView, 'name' | 'members'>): string {
+  return (
+    group.name ??
+    group.members
+      .filter((member) => !member.me)
+      .map((member) => member.name)
+      .join(' ')
+  );
+}
+
 /** Up to two letters for a group without a picture: "Hikers" → "H", "Night shift" → "NS". */
-export function groupInitials(title: string): string {
-  const words = title
-    .replace(/^Group with\s+/i, '')
-    .split(/[\s,]+/)
-    .filter((word) => /\p{L}|\p{N}/u.test(word));
+export function groupInitials(source: string): string {
+  const words = source.split(/[\s,]+/).filter((word) => /\p{L}|\p{N}/u.test(word));
   const letters = words.slice(0, 2).map((word) => [...word.replace(/^[^\p{L}\p{N}]+/u, '')][0] ?? '');
   return letters.join('').toUpperCase() || '#';
 }

@@ -47,7 +47,7 @@ export const MessageRow = memo(
     const locale = useLocale();
     const at = shownTime(item);
     const time = formatTime(at, locale);
-    const warning = deliveryWarning(item, senderName);
+    const warning = deliveryWarning(item, senderName, Date.now(), locale);
     const file = item.state === 'unverified' ? null : item.file;
     const classes = [
       'msg',

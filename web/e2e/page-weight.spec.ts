@@ -16,7 +16,8 @@ import { startServer, type ServerProcess } from './support/server.js';
  * The budget of every page's first load: JS + CSS, gzip -9 (what Tor Browser gets on an http onion address).
  * 200 KB until the interface spoke six languages: i18next, react-i18next and the English catalogue are
  * needed by every page and cost about 22 KB gzipped; the other catalogues (about 3.5 KB each) are fetched
- * from the site's own origin only when someone picks that language, so they are not counted here.
+ * from the site's own origin only when someone picks that language, so they are not counted here, and the
+ * messenger's own words come with the messenger's chunk (docs/BENCHMARKS.md, "Page weight").
  */
 const FIRST_LOAD_BUDGET_GZIP = 220 * KB;
 /** The pages people open first over Tor; their first load is also fetched from the running server. */

@@ -17,10 +17,12 @@ export type {
 // What the views need of the protocol: limits and form checks, never key material.
 export {
   GROUP_NAME_MAX_CHARS,
+  DEFAULT_SETTINGS,
   GROUP_PICTURE_MAX_CHARS,
   MAX_TEXT_CHARS,
   passphraseProblem,
   usernameProblem,
+  type AccountSettings,
   type GroupInfo,
   type Identity,
   type SafetyNumber,

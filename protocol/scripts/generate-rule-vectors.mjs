@@ -880,6 +880,102 @@ const markMerges = [
   },
 ];
 
+// ---------------------------------------------------------------- section 6: settings
+
+// value = version(1)=1 || flags(1) || languageLength(1) || language || mutedCount(u16) || ids, by hand.
+const asciiHex = (text) => Buffer.from(text, 'ascii').toString('hex');
+const [mutedLow, mutedHigh] = [roomA, roomG].sort();
+/** 501 ids in ascending order (1, 2, …), so only their count is wrong. */
+const tooManyMuted = Array.from({ length: 501 }, (_, i) => (i + 1).toString(16).padStart(32, '0')).join('');
+const settingsValid = [
+  {
+    name: 'the defaults',
+    value: '01' + '07' + '00' + '0000',
+    settings: { ...p.DEFAULT_SETTINGS },
+  },
+  {
+    name: 'everything off, language "fa", two muted rooms given out of order',
+    value: '01' + '00' + '02' + asciiHex('fa') + '0002' + uuidHex(mutedLow) + uuidHex(mutedHigh),
+    settings: {
+      readReceipts: false,
+      sound: false,
+      systemNotifications: false,
+      previews: false,
+      language: 'fa',
+      muted: [mutedLow, mutedHigh],
+    },
+    given: {
+      readReceipts: false,
+      sound: false,
+      systemNotifications: false,
+      previews: false,
+      language: 'fa',
+      muted: [mutedHigh, mutedLow, mutedHigh],
+    },
+  },
+  {
+    name: 'everything on, an 8-byte language "yue-Hant", one muted room',
+    value: '01' + '0f' + '08' + asciiHex('yue-Hant') + '0001' + uuidHex(roomA),
+    settings: {
+      readReceipts: true,
+      sound: true,
+      systemNotifications: true,
+      previews: true,
+      language: 'yue-Hant',
+      muted: [roomA],
+    },
+  },
+];
+const settingsInvalid = [
+  { name: 'empty', value: '', error: 'bad-length' },
+  { name: 'version 0', value: '00' + '07' + '00' + '0000', error: 'bad-version' },
+  { name: 'version 2', value: '02' + '07' + '00' + '0000', error: 'bad-version' },
+  { name: 'ends after the version', value: '01', error: 'bad-length' },
+  { name: 'ends inside the language', value: '01' + '07' + '02' + asciiHex('f'), error: 'bad-length' },
+  { name: 'ends inside the muted count', value: '01' + '07' + '00' + '00', error: 'bad-length' },
+  {
+    name: 'ends one byte short of a muted room',
+    value: '01' + '07' + '00' + '0001' + uuidHex(roomA).slice(0, -2),
+    error: 'bad-length',
+  },
+  { name: 'one byte after the defaults', value: '01' + '07' + '00' + '0000' + '00', error: 'bad-length' },
+  {
+    name: 'one byte after the last muted room',
+    value: '01' + '07' + '00' + '0001' + uuidHex(roomA) + '00',
+    error: 'bad-length',
+  },
+  {
+    name: '501 muted rooms (more than SETTINGS_MUTED_MAX)',
+    value: '01' + '07' + '00' + '01f5' + tooManyMuted,
+    error: 'bad-length',
+  },
+  { name: 'reserved flag bit 4 set', value: '01' + '17' + '00' + '0000', error: 'bad-encoding' },
+  { name: 'reserved flag bit 7 set', value: '01' + '87' + '00' + '0000', error: 'bad-encoding' },
+  {
+    name: 'a 9-byte language',
+    value: '01' + '07' + '09' + asciiHex('yue-Hants') + '0000',
+    error: 'bad-encoding',
+  },
+  { name: 'language "FA" in upper case', value: '01' + '07' + '02' + asciiHex('FA') + '0000', error: 'bad-encoding' },
+  { name: 'language of one letter', value: '01' + '07' + '01' + asciiHex('f') + '0000', error: 'bad-encoding' },
+  {
+    name: 'language "fa-" with an empty subtag',
+    value: '01' + '07' + '03' + asciiHex('fa-') + '0000',
+    error: 'bad-encoding',
+  },
+  { name: 'language with a non-ASCII byte', value: '01' + '07' + '02' + '66e1' + '0000', error: 'bad-encoding' },
+  {
+    name: 'muted rooms in descending order',
+    value: '01' + '07' + '00' + '0002' + uuidHex(mutedHigh) + uuidHex(mutedLow),
+    error: 'bad-encoding',
+  },
+  {
+    name: 'a muted room listed twice',
+    value: '01' + '07' + '00' + '0002' + uuidHex(roomA) + uuidHex(roomA),
+    error: 'bad-encoding',
+  },
+];
+
 // ---------------------------------------------------------------- section 19: group chains
 
 const GROUP_SENT = 1_767_225_600_000; // 2026-01-01T00:00:00Z
@@ -1737,6 +1833,11 @@ for (const c of markJudgements) expectResult(c.name, c.result, p.judgeAgainstMar
 for (const c of markUpdates) expectResult(c.name, c.result, p.updateChainMarks(c.marks, c.update));
 for (const c of markUpdateInvalid) expectError(c.name, c.error, () => p.updateChainMarks(c.marks, c.update));
 for (const c of markMerges) expectResult(c.name, c.result, p.mergeChainMarks(c.local, c.stored));
+for (const c of settingsValid) {
+  expectResult(c.name, c.settings, p.decodeSettings(p.fromHex(c.value)));
+  expectResult(c.name, c.value, hex(p.encodeSettings(c.given ?? c.settings)));
+}
+for (const c of settingsInvalid) expectError(c.name, c.error, () => p.decodeSettings(p.fromHex(c.value)));
 
 for (const c of ttlBodies) expectResult(c.name, c.ttl, p.readMessageTtl(c.body));
 for (const c of ttlInvalid) expectError(c.name, c.error, () => p.readMessageTtl(c.body));
@@ -1814,6 +1915,7 @@ const rules = {
     'bundleState: key bundle extension type 2 (sections 6 and 17) as hex, with what it reads as; checkBundleRevision(seen, got) and kdfFloorProblem(params, floor) name the ProtocolError code, or null when accepted.',
     'sendTime: judgeSendTime({ sentAt, serverTime, previousSentAt }) gives { verdict: "ok" } or { verdict: "re-timed", reason: "ahead" | "behind" | "before-previous" } (section 9); invalid cases name the ProtocolError code.',
     'chainMarks: key bundle extension type 4 (section 18) as hex, with the marks it reads as; judgeAgainstMark(mark, position) gives "ok" or "replayed"; updateChainMarks and mergeChainMarks give the marks after, least recently updated first.',
+    'settings: key bundle extension type 5 (section 6) as hex, with the settings it reads as; encodeSettings(given ?? settings) writes the hex (it sorts the muted room ids and drops repeats); invalid cases name the ProtocolError code.',
     'groupChain: chains of group records (section 19) for roomId, applied in order from nothing with verifyGroupChain(records, { roomId, maxMembers }) (maxMembers absent: 100). state is the state after the last record that passed (members sorted by user id; epochMembers: the members of the state that started each epoch; info: the index and epoch of the latest record carrying info), null before any; failure is the first record that failed: its index, its signer (null when it does not decode) and the ProtocolError code. wrappers and senders are checked against that state with entitledGroupWrapper and entitledGroupSender: error null means accepted.',
     'messageActions: readMessageAction(body) gives the action (null: none) and decodeMessageBody accepts the body, or invalidBodies name the ProtocolError code; readReplyTo(body) gives the message a text answers; resolveActions(held, actions) summarised per target seq (deleted, the counter its deletion gives, the latest edit, reactionCounts) with refused: the refusal of each action that does nothing, by its message id (section 21).',
     'receipts: readReceipt(body) gives { delivered, read } or invalidBodies name the ProtocolError code; judgeReceiptRef(ref, signerId, held, complete) gives the refusal (null: the ref counts) (section 22).',
@@ -1841,6 +1943,7 @@ const rules = {
     updateInvalid: markUpdateInvalid,
     merges: markMerges,
   },
+  settings: { valid: settingsValid, invalid: settingsInvalid },
   disappearing: {
     ttls: [...p.DISAPPEARING_TTLS],
     bodies: ttlBodies,

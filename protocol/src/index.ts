@@ -242,6 +242,15 @@ export {
   type ChainMark,
   type ChainPosition,
 } from './chain-marks.js';
+export {
+  DEFAULT_SETTINGS,
+  SETTINGS_EXTENSION,
+  SETTINGS_MUTED_MAX,
+  SETTINGS_VERSION,
+  decodeSettings,
+  encodeSettings,
+  type AccountSettings,
+} from './settings.js';
 export { MessageLedger } from './message-ledger.js';
 export { walkSenderCounters, type CountedMessage, type SenderCounterFinding } from './sender-counter-walk.js';
 export {

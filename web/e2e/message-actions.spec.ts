@@ -168,3 +168,38 @@ describe('read receipts turned off', () => {
     expect(await message(bob, 'I see nothing').getByTestId('delivery').textContent()).not.toContain('Read');
   });
 });
+
+describe('settings saved with the account', () => {
+  it('bob logs in from a brand-new browser (a Tor Browser restart): read receipts still off, sound and language as he left them', async () => {
+    // Each choice goes into his sealed key bundle a moment after it is made.
+    const bundleSaved = () =>
+      bob.waitForResponse(
+        (response) =>
+          new URL(response.url()).pathname === '/api/account/bundle' && response.request().method() === 'POST',
+        { timeout: WAIT_MS },
+      );
+    let saved = bundleSaved();
+    await bob.getByRole('button', { name: 'Settings' }).click();
+    await bob.getByTestId('notify-sound').uncheck();
+    await bob.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
+    expect((await saved).status()).toBe(204);
+    saved = bundleSaved();
+    await bob.locator('.chat-sidebar [data-testid=language-switcher]').selectOption('es');
+    expect((await saved).status()).toBe(204);
+
+    const fresh = await (await browser.newContext()).newPage();
+    try {
+      await logInAt(fresh, server.origin, 'acts_bob', BOB_PASS);
+      await fresh.waitForURL(/\/chat\/(#.*)?$/, { timeout: WAIT_MS });
+      // His language comes back with his keys.
+      await expect.poll(() => fresh.evaluate(() => document.documentElement.lang), { timeout: WAIT_MS }).toBe('es');
+      await fresh.getByTestId('notification-settings-button').click();
+      await expect.poll(() => fresh.getByTestId('read-receipts').isChecked(), { timeout: WAIT_MS }).toBe(false);
+      expect(await fresh.getByTestId('notify-sound').isChecked()).toBe(false);
+    } finally {
+      await fresh.context().close();
+    }
+    // Nothing of it in the browser's storage, and the server holds only the sealed bundle.
+    expect(await bob.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
+  });
+});

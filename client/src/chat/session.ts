@@ -34,7 +34,9 @@ import {
   HybridUpgrade,
   KeyDirectory,
   RoomKeyring,
+  settingsFor,
   type BundleVault,
+  type SavedSettings,
   type TrustState,
 } from '../trust/index.js';
 import type { LinkOutcome } from './add-from-link.js';
@@ -108,6 +110,8 @@ export class ChatSession {
   private readonly held = new HeldMessages();
   /** Where each contact's sender chains got to, saved to the account so replays are caught later too. */
   private readonly marks: ChainMarks;
+  /** Read receipts, notifications, muted conversations and the language, saved with the account. */
+  readonly settings: SavedSettings;
   private readonly sendTimes = new ChainSendTimes();
   private readonly store: RoomStore;
   private readonly queue = new KeyedQueue();
@@ -151,6 +155,7 @@ export class ChatSession {
     this.live = live;
     this.pins = new ContactPins(options.vault);
     this.marks = new ChainMarks(options.vault);
+    this.settings = settingsFor(options.vault);
     this.directory = new KeyDirectory(user.id, identity, this.pins);
     this.names = new UserNames(user);
     this.chains = new GroupChains({ api, nameOf: this.names.nameOf });
@@ -286,6 +291,8 @@ export class ChatSession {
       },
       (roomId) => this.store.invalidate(roomId),
     );
+    // Read receipts off, as saved with the account, before anything is read.
+    this.receipts.setReadReceipts(this.settings.current.readReceipts);
     this.views = new RoomViews(user.id, this.trust, this.groups, this.receipts);
     this.snapshot = this.build();
   }
@@ -346,6 +353,8 @@ export class ChatSession {
     this.files.stop();
     void this.pins.flush().finally(() => this.pins.stop());
     void this.marks.flush().finally(() => this.marks.stop());
+    // Not stopped: the settings are the account's, shared by its next session (see settingsFor).
+    void this.settings.flush();
     this.sync.stop();
     this.reads.stop();
     this.delivered.stop();
@@ -363,7 +372,7 @@ export class ChatSession {
    * pins could not be saved, or null.
    */
   async saveNow(): Promise<string | null> {
-    await Promise.all([this.pins.flush(), this.marks.flush()]);
+    await Promise.all([this.pins.flush(), this.marks.flush(), this.settings.flush()]);
     return this.pins.saveProblem;
   }
 
@@ -375,6 +384,7 @@ export class ChatSession {
   replaceVault(vault: BundleVault): void {
     this.pins.useVault(vault);
     this.marks.useVault(vault);
+    this.settings.useVault(vault);
   }
 
   private sessionLost(): void {
@@ -500,7 +510,9 @@ export class ChatSession {
     this.store.invalidate(null);
   }
 
+  /** Read receipts on or off, from now on and at every later log-in (saved with the account). */
   setReadReceipts(on: boolean): void {
+    this.settings.update({ readReceipts: on });
     this.receipts.setReadReceipts(on);
     this.changed();
   }

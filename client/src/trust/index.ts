@@ -17,6 +17,7 @@ export { ContactPins, type PinVerdict } from './pins.js';
 export { HeldMessages } from './held.js';
 export { ChainSendTimes, sequenceNotices, type SequencedItem } from './sequence.js';
 export { CHAIN_MARKS_SAVE_DELAY_MS, ChainMarks, type ExtensionVault } from './chain-marks.js';
+export { SETTINGS_SAVE_DELAY_MS, SavedSettings, settingsFor, type SettingsVault } from './saved-settings.js';
 export { BundleRollbackError, BundleVault, ROLLED_BACK_MESSAGE, rolledBackMessage } from './vault.js';
 export {
   ContactLinkError,

@@ -193,6 +193,11 @@ export class BundleVault {
     this.wrapKey.fill(0);
   }
 
+  /** Logged out: the keys are gone, and nothing can be saved into this bundle any more. */
+  get locked(): boolean {
+    return this.wiped;
+  }
+
   private checkWritable(): void {
     if (this.stateProblem) throw new Error(this.stateProblem);
     // Logged out meanwhile: the keys are zeroed, and sealing with them would destroy the bundle.

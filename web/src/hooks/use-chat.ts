@@ -16,6 +16,7 @@ import {
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { i18n } from '../i18n/i18n';
 import { pageClient } from './page-client';
+import { useSavedSettings } from './use-saved-settings';
 
 /** One session per unlocked identity, for as long as the component is mounted. */
 export function useChatSession(
@@ -54,6 +55,8 @@ export function useChatSession(
       setSession(null);
     };
   }, [userId, identity, vault]);
+
+  useSavedSettings(session);
 
   // The core words notices and statuses in the interface language when it builds a view.
   useEffect(() => {

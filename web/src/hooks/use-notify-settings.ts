@@ -1,8 +1,8 @@
 'use client';
 
-// The notification settings of this tab, in memory only: Tor Browser forgets site
-// storage anyway, and nothing the chat does may leave a trace in the browser. They live
-// as long as the page (moving to the account page and back keeps them).
+// The notification settings, in this tab's memory: nothing the chat does may leave a
+// trace in the browser. While a chat session runs they are the account's (saved in its
+// sealed key bundle, see use-saved-settings.ts), so they come back at the next log-in.
 
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '@onionchat/client';
 import { useSyncExternalStore } from 'react';
@@ -22,9 +22,24 @@ export function notifySettings(): NotifySettings {
   return settings;
 }
 
+/** Where a change goes besides this tab: the account's saved settings, while a session runs. */
+let saveTo: ((settings: NotifySettings) => void) | null = null;
+
+/** A person changed a setting: shown at once, and saved with the account. */
 export function updateNotifySettings(patch: Partial<NotifySettings>): void {
-  settings = { ...settings, ...patch };
+  replaceNotifySettings({ ...settings, ...patch });
+  saveTo?.(settings);
+}
+
+/** Settings from elsewhere (the account's, at log-in; the defaults, at log-out): not saved back. */
+export function replaceNotifySettings(next: NotifySettings): void {
+  settings = next;
   for (const listener of listeners) listener();
+}
+
+/** Sends every change a person makes to `save` (null: to nothing). */
+export function saveNotifySettingsTo(save: ((settings: NotifySettings) => void) | null): void {
+  saveTo = save;
 }
 
 export function useNotifySettings(): NotifySettings {

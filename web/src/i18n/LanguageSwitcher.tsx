@@ -2,7 +2,7 @@
 
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { switchLanguage } from './i18n';
+import { chooseLanguage } from './i18n';
 import { LANGUAGES, isLanguage } from './languages';
 
 /** A plain select: every browser and screen reader knows it; each language is named in itself. */
@@ -20,7 +20,7 @@ export function LanguageSwitcher({ className }: { className?: string }) {
         value={i18n.language}
         onChange={(event) => {
           const next = event.target.value;
-          if (isLanguage(next)) void switchLanguage(next);
+          if (isLanguage(next)) void chooseLanguage(next);
         }}
       >
         {LANGUAGES.map((language) => (

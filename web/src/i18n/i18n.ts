@@ -72,6 +72,20 @@ export async function switchLanguage(language: Language): Promise<void> {
   await i18n.changeLanguage(language);
 }
 
+const pickListeners = new Set<(language: Language) => void>();
+
+/** Someone chose `language` with a switcher (not the browser's preference): it switches, and is told. */
+export function chooseLanguage(language: Language): Promise<void> {
+  for (const listener of pickListeners) listener(language);
+  return switchLanguage(language);
+}
+
+/** Hears a language chosen with a switcher (the chat session saves it with the account). */
+export function onLanguagePicked(listener: (language: Language) => void): () => void {
+  pickListeners.add(listener);
+  return () => pickListeners.delete(listener);
+}
+
 /** `<html lang dir>` follow the language: screen readers pick their voice, the layout mirrors. */
 export function applyToDocument(language: Language): void {
   const root = document.documentElement;

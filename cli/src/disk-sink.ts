@@ -5,8 +5,8 @@
 // saves under, so two downloads running at once each land where they were asked to.
 
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, statSync } from 'node:fs';
-import { link, rm } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { link, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -47,10 +47,14 @@ export class DiskSink implements FileSink {
   async save(blob: Blob, name: string): Promise<void> {
     const dir = this.folderFor(name);
     const temporary = path.join(dir, `.${name}.${randomBytes(6).toString('hex')}.part`);
+    // Opened before anything is read, and outside the clean-up: a stream that fails at once
+    // must not leave the file to be created after the clean-up has run, and a name already
+    // taken (never ours) must not be removed by it.
+    const file = await open(temporary, 'wx', 0o600);
     try {
       await pipeline(
         Readable.fromWeb(blob.stream() as import('node:stream/web').ReadableStream),
-        createWriteStream(temporary, { flags: 'wx', mode: 0o600 }),
+        file.createWriteStream(),
       );
       const final = await this.place(dir, temporary, name);
       for (const listener of this.savedListeners) listener(final);

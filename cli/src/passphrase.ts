@@ -3,7 +3,7 @@
 // a command-line argument (other users can read those) and never stored anywhere.
 
 import { readFileSync } from 'node:fs';
-import { passphraseProblem } from '@onionchat/client';
+import { sayPassphraseProblem } from '@onionchat/client';
 import { read } from 'read';
 import type { Io } from './context.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
@@ -38,7 +38,7 @@ export async function askNewPassphrase(
 ): Promise<string> {
   const given = fromAutomation(source, io);
   const passphrase = given ?? (await fromTerminal(prompt, io));
-  const problem = passphraseProblem(passphrase, username);
+  const problem = sayPassphraseProblem(passphrase, username);
   if (problem) throw new CliError(problem, EXIT.failure);
   if (given === null && (await fromTerminal('Again, to be sure: ', io)) !== passphrase) {
     throw new CliError('The two passphrases were not the same. Nothing was changed.', EXIT.failure);

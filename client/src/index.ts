@@ -20,8 +20,6 @@ export {
   DEFAULT_SETTINGS,
   GROUP_PICTURE_MAX_CHARS,
   MAX_TEXT_CHARS,
-  passphraseProblem,
-  usernameProblem,
   type AccountSettings,
   type GroupInfo,
   type Identity,
@@ -52,6 +50,7 @@ export * from './groups/index.js';
 
 export * from './present/format.js';
 export * from './present/passphrase-feedback.js';
+export * from './present/form-rules.js';
 export * from './present/message-rows.js';
 export * from './present/message-links.js';
 export * from './present/account-lists.js';

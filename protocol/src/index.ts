@@ -7,8 +7,22 @@
 export { ProtocolError, type ProtocolErrorCode } from './errors.js';
 export { equalBytes, fromHex, randomBytes, toHex } from './bytes.js';
 export { fromBase64, toBase64 } from './base64.js';
-export { USERNAME_MAX, USERNAME_MIN, normalizeUsername, usernameProblem } from './username.js';
-export { PASSPHRASE_MAX_BYTES, PASSPHRASE_MIN_CHARS, passphraseProblem } from './passphrase.js';
+export {
+  USERNAME_MAX,
+  USERNAME_MIN,
+  normalizeUsername,
+  usernameProblem,
+  usernameRuleBroken,
+  type UsernameRule,
+} from './username.js';
+export {
+  MIN_DISTINCT_CHARS,
+  PASSPHRASE_MAX_BYTES,
+  PASSPHRASE_MIN_CHARS,
+  passphraseProblem,
+  passphraseRuleBroken,
+  type PassphraseRule,
+} from './passphrase.js';
 export {
   ACCOUNT_KEY_BYTES,
   KDF_DEFAULT_ITERATIONS,

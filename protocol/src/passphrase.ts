@@ -5,7 +5,7 @@ import { normalizeUsername } from './username.js';
 export const PASSPHRASE_MIN_CHARS = 12;
 /** Counted in UTF-8 bytes after NFKC normalization. */
 export const PASSPHRASE_MAX_BYTES = 1024;
-const MIN_DISTINCT_CHARS = 5;
+export const MIN_DISTINCT_CHARS = 5;
 
 /** Whitespace-separated entries, kept compact so the lists stay readable. */
 function wordList(text: string): Set<string> {
@@ -50,32 +50,40 @@ const SEQUENCES = [
 /** The shifted digit row, for passphrases with no letters or digits at all. */
 const SYMBOL_SEQUENCE = '`~!@#$%^&*()_+-=';
 
+/** Which passphrase rule a new passphrase breaks (for an interface that words it itself). */
+export type PassphraseRule = 'empty' | 'tooLong' | 'tooShort' | 'containsUsername' | 'fewDistinct' | 'common';
+
+/** The first rule a new passphrase breaks, or null if it is acceptable. */
+export function passphraseRuleBroken(passphrase: string, username: string): PassphraseRule | null {
+  const normalized = passphrase.normalize('NFKC');
+  const chars = [...normalized];
+  if (chars.length === 0) return 'empty';
+  if (utf8Encode(normalized).length > PASSPHRASE_MAX_BYTES) return 'tooLong';
+  if (chars.length < PASSPHRASE_MIN_CHARS) return 'tooShort';
+  const lower = normalized.toLowerCase();
+  const name = normalizeUsername(username);
+  if (name.length > 0 && lower.includes(name)) return 'containsUsername';
+  if (new Set(lower).size < MIN_DISTINCT_CHARS) return 'fewDistinct';
+  if (isCommon(skeleton(lower), lower.replace(/\s/gu, ''))) return 'common';
+  return null;
+}
+
+const PASSPHRASE_RULES: Record<PassphraseRule, string> = {
+  empty: 'Please enter a passphrase.',
+  tooLong: `That passphrase is too long: keep it under ${PASSPHRASE_MAX_BYTES} bytes.`,
+  tooShort: `A passphrase needs at least ${PASSPHRASE_MIN_CHARS} characters; a few unrelated words work well.`,
+  containsUsername: 'A passphrase must not contain your username.',
+  fewDistinct: `A passphrase needs at least ${MIN_DISTINCT_CHARS} different characters.`,
+  common: 'That passphrase is one of the most common passwords, which attackers try first. Please choose another.',
+};
+
 /**
  * Checks a new passphrase in the browser (the server never sees it).
  * Returns a sentence saying what to change, or null if it is acceptable.
  */
 export function passphraseProblem(passphrase: string, username: string): string | null {
-  const normalized = passphrase.normalize('NFKC');
-  const chars = [...normalized];
-  if (chars.length === 0) return 'Please enter a passphrase.';
-  if (utf8Encode(normalized).length > PASSPHRASE_MAX_BYTES) {
-    return `That passphrase is too long: keep it under ${PASSPHRASE_MAX_BYTES} bytes.`;
-  }
-  if (chars.length < PASSPHRASE_MIN_CHARS) {
-    return `A passphrase needs at least ${PASSPHRASE_MIN_CHARS} characters; a few unrelated words work well.`;
-  }
-  const lower = normalized.toLowerCase();
-  const name = normalizeUsername(username);
-  if (name.length > 0 && lower.includes(name)) {
-    return 'A passphrase must not contain your username.';
-  }
-  if (new Set(lower).size < MIN_DISTINCT_CHARS) {
-    return `A passphrase needs at least ${MIN_DISTINCT_CHARS} different characters.`;
-  }
-  if (isCommon(skeleton(lower), lower.replace(/\s/gu, ''))) {
-    return 'That passphrase is one of the most common passwords, which attackers try first. Please choose another.';
-  }
-  return null;
+  const broken = passphraseRuleBroken(passphrase, username);
+  return broken ? PASSPHRASE_RULES[broken] : null;
 }
 
 /** The NFKC-normalized UTF-8 bytes that go into the KDF. */

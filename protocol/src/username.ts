@@ -16,18 +16,27 @@ export function normalizeUsername(input: string): string {
   return input.trim().toLowerCase();
 }
 
+/** Which username rule `canonical` breaks, if any (for an interface that words it itself). */
+export type UsernameRule = 'length' | 'characters' | 'start';
+
+/** The first username rule `canonical` breaks, or null. */
+export function usernameRuleBroken(canonical: string): UsernameRule | null {
+  if (canonical.length < USERNAME_MIN || canonical.length > USERNAME_MAX) return 'length';
+  if (!ALLOWED_CHARS.test(canonical)) return 'characters';
+  if (!STARTS_WITH_LETTER.test(canonical)) return 'start';
+  return null;
+}
+
+const USERNAME_RULES: Record<UsernameRule, string> = {
+  length: `A username must be ${USERNAME_MIN} to ${USERNAME_MAX} characters long.`,
+  characters: 'A username may only contain the letters a-z, the digits 0-9 and the underscore (_).',
+  start: 'A username must start with a letter.',
+};
+
 /** Returns a sentence explaining why `canonical` is not a valid username, or null. */
 export function usernameProblem(canonical: string): string | null {
-  if (canonical.length < USERNAME_MIN || canonical.length > USERNAME_MAX) {
-    return `A username must be ${USERNAME_MIN} to ${USERNAME_MAX} characters long.`;
-  }
-  if (!ALLOWED_CHARS.test(canonical)) {
-    return 'A username may only contain the letters a-z, the digits 0-9 and the underscore (_).';
-  }
-  if (!STARTS_WITH_LETTER.test(canonical)) {
-    return 'A username must start with a letter.';
-  }
-  return null;
+  const broken = usernameRuleBroken(canonical);
+  return broken ? USERNAME_RULES[broken] : null;
 }
 
 /**

@@ -15,6 +15,7 @@ import puppeteer from 'puppeteer-core';
 import ar from '../src/i18n/locales/ar.json' with { type: 'json' };
 import en from '../src/i18n/locales/en.json' with { type: 'json' };
 import fa from '../src/i18n/locales/fa.json' with { type: 'json' };
+import faAccount from '../src/i18n/locales/core/account.fa.json' with { type: 'json' };
 import faConversation from '../src/i18n/locales/core/conversation.fa.json' with { type: 'json' };
 import faMessenger from '../src/i18n/locales/messenger/fa.json' with { type: 'json' };
 import { launchBrowser } from './support/browser.js';
@@ -73,6 +74,16 @@ async function signUp(page: Page, username: string, passphrase: string): Promise
   await expectLanguage(page, 'fa', 'rtl');
   await expect.poll(() => heading(page)).toBe(fa.signup.title);
   await expect.poll(() => page.locator('label[for=passphrase-confirm]').textContent()).toBe(fa.signup.confirm);
+  // The form's rules, which the client core checks, in Persian too.
+  await page.fill('#username', `1${username}`);
+  await page.press('#username', 'Tab');
+  await expect
+    .poll(() => page.locator('#username-feedback').textContent())
+    .toBe(faAccount['account.rules.usernameStart']);
+  await page.fill('#passphrase', 'short one');
+  await expect
+    .poll(() => page.locator('#passphrase-feedback').textContent())
+    .toBe(faAccount['account.rules.passphraseTooShort'].replace('{{min}}', '12'));
   await fillAndSubmit(page, { '#username': username, '#passphrase': passphrase, '#passphrase-confirm': passphrase });
   await page.waitForURL(/\/chat\/(#.*)?$/, { timeout: WAIT_MS });
 }

@@ -4,7 +4,7 @@
 // here, never in the UI state, a notice or the screen, and are dropped as soon as the
 // change is made, fails or is cancelled.
 
-import { describeError, passphraseProblem } from '@onionchat/client';
+import { describeError, sayPassphraseProblem } from '@onionchat/client';
 import type { AccountActions } from './account-commands.js';
 
 export const ASK = {
@@ -54,7 +54,7 @@ export class PassphrasePrompt {
         this.current = text;
         return this.askFor('next');
       case 'next': {
-        const problem = passphraseProblem(text, this.username);
+        const problem = sayPassphraseProblem(text, this.username);
         if (problem) return this.askFor('next', problem);
         this.next = text;
         return this.askFor('again');

@@ -10,7 +10,6 @@ import {
   encodeKdfParams,
   newKdfParams,
   nextBundleState,
-  passphraseProblem,
   readBundleState,
   sealKeyBundle,
   toBase64,
@@ -38,6 +37,7 @@ import {
 } from './sealed-keys.js';
 import { sayer } from '../present/phrasebook.js';
 import { ACCOUNT_PHRASES } from './account-phrases.js';
+import { sayPassphraseProblem } from '../present/form-rules.js';
 
 const say = sayer(ACCOUNT_PHRASES);
 
@@ -57,7 +57,7 @@ export async function changePassphrase(
   if (current.length === 0) {
     throw new AccountError(say('account.form.enterCurrentPassphrase'), 'current-passphrase');
   }
-  const problem = passphraseProblem(next, username);
+  const problem = sayPassphraseProblem(next, username);
   // The protocol words its own rules, in English only: shown as it says them.
   if (problem) throw new AccountError(problem, 'new-passphrase');
   if (next.normalize('NFKC') === current.normalize('NFKC')) {

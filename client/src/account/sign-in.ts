@@ -11,10 +11,8 @@ import {
   encodePublicKeysAsync,
   newKdfParams,
   newUuid,
-  passphraseProblem,
   sealKeyBundle,
   toBase64,
-  usernameProblem,
   type BundleExtension,
   type Identity,
   type PublicKeys,
@@ -39,6 +37,7 @@ import {
 import { upgradeAccountKeys } from './upgrade-keys.js';
 import { sayer } from '../present/phrasebook.js';
 import { ACCOUNT_PHRASES } from './account-phrases.js';
+import { sayPassphraseProblem, sayUsernameProblem } from '../present/form-rules.js';
 
 const say = sayer(ACCOUNT_PHRASES);
 
@@ -50,10 +49,10 @@ export async function signUp(
   onProgress: ProgressFn = () => {},
 ): Promise<Unlocked> {
   const username = canonicalUsername(usernameInput);
-  const nameProblem = usernameProblem(username);
+  const nameProblem = sayUsernameProblem(username);
   // The protocol words its own rules, in English only: shown as it says them.
   if (nameProblem) throw new AccountError(nameProblem, 'username');
-  const phraseProblem = passphraseProblem(passphrase, username);
+  const phraseProblem = sayPassphraseProblem(passphrase, username);
   if (phraseProblem) throw new AccountError(phraseProblem, 'passphrase');
 
   onProgress(say('account.progress.generatingKeys'));
@@ -112,7 +111,7 @@ export async function logIn(
 ): Promise<Unlocked> {
   const username = canonicalUsername(usernameInput);
   if (username.length === 0) throw new AccountError(say('account.form.enterUsername'), 'username');
-  const nameProblem = usernameProblem(username);
+  const nameProblem = sayUsernameProblem(username);
   if (nameProblem) throw new AccountError(nameProblem, 'username');
   if (passphrase.length === 0) throw new AccountError(say('account.form.enterPassphrase'), 'passphrase');
 

@@ -2,12 +2,12 @@
 // keys say.
 
 import type { Friend, FriendsList } from '@onionchat/contract';
-import { usernameProblem } from '@onionchat/protocol';
 import { canonicalUsername } from '../account/identity.js';
 import type { LinkOutcome } from '../chat/add-from-link.js';
 import { parseContactLink, type ContactLink } from '../trust/contact-link.js';
 import type { TrustState } from '../trust/key-directory.js';
 import { ACCOUNT_PHRASES } from '../account/account-phrases.js';
+import { sayUsernameProblem } from './form-rules.js';
 import { sayer } from './phrasebook.js';
 
 const say = sayer(ACCOUNT_PHRASES);
@@ -25,7 +25,7 @@ export function checkFriendName(input: string, myUsername: string): FriendNameCh
     return { ok: false, error: say('account.friendForm.enterName'), focusField: true };
   }
   // The protocol words its own rules, in English only: shown as it says them.
-  const problem = usernameProblem(name);
+  const problem = sayUsernameProblem(name);
   if (problem) return { ok: false, error: problem, focusField: true };
   if (name === myUsername) return { ok: false, error: say('account.friendForm.isYou'), focusField: false };
   return { ok: true, name };

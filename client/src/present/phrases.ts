@@ -7,11 +7,12 @@ import { SENDING_PHRASES } from '../chat/sending-phrases.js';
 import { FILE_PHRASES } from '../files/file-phrases.js';
 import { GROUP_PHRASES } from '../groups/group-phrases.js';
 import { LINK_PHRASES } from '../trust/link-phrases.js';
+import { RULE_PHRASES } from '../account/rule-phrases.js';
 import type { PhraseTable } from './phrasebook.js';
 
 /** The areas' tables, by the catalogue file each is translated in. */
 export const PHRASE_AREAS: Readonly<Record<string, PhraseTable>> = {
-  account: { ...ACCOUNT_PHRASES, ...LINK_PHRASES },
+  account: { ...ACCOUNT_PHRASES, ...LINK_PHRASES, ...RULE_PHRASES },
   conversation: CONVERSATION_PHRASES,
   files: FILE_PHRASES,
   groups: GROUP_PHRASES,

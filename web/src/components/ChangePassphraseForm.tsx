@@ -7,7 +7,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { PassphraseField, ShowPassphrase } from './PassphraseField';
 import { ErrorAlert, Loading, StatusMessage, useFocusOnError } from './ui';
 import {
-  passphraseProblem,
+  sayPassphraseProblem,
   errorField,
   type FormField,
   confirmationFeedback,
@@ -53,7 +53,7 @@ export function ChangePassphraseForm() {
   }
   const account = user;
 
-  const problem = next.length > 0 ? passphraseProblem(next, account.username) : null;
+  const problem = next.length > 0 ? sayPassphraseProblem(next, account.username) : null;
   const mismatch = confirm.length > 0 && confirm !== next;
 
   const nextFeedback = newPassphraseFeedback(next, problem, touched.next);

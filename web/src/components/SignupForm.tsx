@@ -8,8 +8,8 @@ import { InviteNeeded } from './signup/InviteNeeded';
 import { NewAccountForm } from './signup/NewAccountForm';
 import { useFocusOnError, type Feedback } from './ui';
 import {
-  passphraseProblem,
-  usernameProblem,
+  sayPassphraseProblem,
+  sayUsernameProblem,
   canonicalUsername,
   errorField,
   parseInviteToken,
@@ -99,8 +99,8 @@ export function SignupForm() {
   }, [keystore.status, done, router, inviter]);
 
   const canonical = canonicalUsername(username);
-  const nameProblem = canonical.length > 0 ? usernameProblem(canonical) : null;
-  const phraseProblem = passphrase.length > 0 ? passphraseProblem(passphrase, canonical) : null;
+  const nameProblem = canonical.length > 0 ? sayUsernameProblem(canonical) : null;
+  const phraseProblem = passphrase.length > 0 ? sayPassphraseProblem(passphrase, canonical) : null;
   const mismatch = confirm.length > 0 && confirm !== passphrase;
 
   const usernameFeedback: Feedback | null =

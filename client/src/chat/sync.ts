@@ -35,6 +35,9 @@ export class RoomSync {
   private syncTimer: ReturnType<typeof setTimeout> | null = null;
   private friendsTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  /** Refreshes of the lists started, and the latest one whose answer is shown. */
+  private listsAsked = 0;
+  private listsShown = 0;
 
   constructor(private readonly parts: SyncParts) {}
 
@@ -75,7 +78,13 @@ export class RoomSync {
     }
   }
 
+  /**
+   * The friend and room lists, fetched and checked. Refreshes overlap (a sync at start-up,
+   * another after a friend request sent here); an answer asked for earlier that is ready
+   * later is dropped, or it would put back a list without the request just sent.
+   */
   async refreshLists(): Promise<void> {
+    const asked = ++this.listsAsked;
     const [friends, { rooms }] = await Promise.all([this.parts.api.friends(), this.parts.api.rooms()]);
     if (this.stopped) return;
     const decoded = decodeRooms(rooms);
@@ -87,6 +96,8 @@ export class RoomSync {
     if (this.stopped) return;
     await this.parts.groups.beforeListing(decoded, friends);
     if (this.stopped) return;
+    if (asked < this.listsShown) return;
+    this.listsShown = asked;
     for (const room of decoded) this.parts.trust.checkMembers(room);
     this.parts.store.setFriends(friends);
     this.parts.store.applyServerRooms(decoded, (roomId) => this.parts.groups.keep(roomId));

@@ -6,26 +6,10 @@ import {
   type ChainMark,
 } from '@onionchat/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CHAIN_MARKS_SAVE_DELAY_MS, ChainMarks, type ExtensionVault } from './chain-marks.js';
+import { extensionVault } from '../test-support/extension-vault.js';
+import { CHAIN_MARKS_SAVE_DELAY_MS, ChainMarks } from './chain-marks.js';
 
-/** The bundle's extensions; `concurrent` is what another session saves just before each of ours. */
-function vault(initial: Uint8Array | null = null) {
-  let stored = initial;
-  const state = {
-    saves: 0,
-    concurrent: null as Uint8Array | null,
-    get stored() {
-      return stored;
-    },
-    extension: () => stored?.slice() ?? null,
-    saveExtension: async (_type: number, build: (stored: Uint8Array | null) => Uint8Array) => {
-      if (state.concurrent) stored = state.concurrent;
-      stored = build(stored);
-      state.saves += 1;
-    },
-  };
-  return state satisfies ExtensionVault;
-}
+const vault = extensionVault;
 
 const room = newUuid();
 const bob = newUuid();

@@ -36,7 +36,6 @@ export class SavedSettings {
   private settings: AccountSettings;
   /** Stored settings this client cannot read (a newer client's): never overwritten. */
   private unreadable: boolean;
-  private readonly listeners = new Set<(settings: AccountSettings) => void>();
   private readonly saver = new BundleSaver({
     save: () => this.save(),
     // Not saved this time (offline): try again later, unless the stored settings are a
@@ -60,30 +59,19 @@ export class SavedSettings {
     return this.settings;
   }
 
-  /** Changes some settings now, for this session, and saves them shortly. */
+  /** Changes some settings now and saves them shortly (not stopped with a session: see settingsFor). */
   update(patch: Partial<AccountSettings>): void {
     const next = { ...this.settings, ...patch };
     // The bundle keeps them sorted; so does the comparison below.
     if (patch.muted) next.muted = [...new Set(patch.muted)].sort();
     if (sameSettings(next, this.settings)) return;
     this.settings = next;
-    for (const listener of this.listeners) listener(next);
     if (this.vault && !this.unreadable) this.saver.schedule(SETTINGS_SAVE_DELAY_MS);
-  }
-
-  subscribe(listener: (settings: AccountSettings) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /** Saves now what is waiting (log-out). */
   flush(): Promise<void> {
     return this.saver.flush();
-  }
-
-  stop(): void {
-    this.saver.stop();
-    this.listeners.clear();
   }
 
   private async save(): Promise<void> {
